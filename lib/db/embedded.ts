@@ -52,3 +52,37 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     stop: () => pg.stop(),
   };
 }
+
+export function embeddedDatabaseSettings(env: NodeJS.ProcessEnv = process.env) {
+  const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
+  return {
+    dataDir: `${env.PORTAL_DATA_DIR ?? '.data'}/postgres`,
+    port,
+    database: 'portal',
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/portal`,
+  };
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * DATABASE_URL when set; otherwise the project's embedded PostgreSQL — reused when another
+ * process (the running portal) already started it, else started here and stopped by `stop`.
+ */
+export async function resolveDatabase(onLog?: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  const settings = embeddedDatabaseSettings();
+  if (await reachable(settings.url)) return { url: settings.url, stop: async () => {} };
+  return startEmbeddedDatabase({ ...settings, onLog });
+}

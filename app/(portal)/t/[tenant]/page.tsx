@@ -1,0 +1,67 @@
+import Link from 'next/link';
+import { Badge, tenantStatusTone } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { buttonClass } from '@/components/ui/styles';
+import { can, tenantRoleOf } from '@/lib/auth/authorize';
+import { requireTenant } from '@/lib/auth/session';
+import { listMembers } from '@/lib/tenancy/service';
+
+export default async function TenantOverviewPage({ params }: { params: Promise<{ tenant: string }> }) {
+  const { tenant: name } = await params;
+  const { user, tenant } = await requireTenant(name);
+  const members = await listMembers(tenant.name);
+  const role = tenantRoleOf(user, tenant.name);
+  const resource = { kind: 'tenant', tenant: tenant.name, status: tenant.status } as const;
+  return (
+    <>
+      <PageHeader
+        title={tenant.displayName}
+        description={tenant.description || `Tenant ${tenant.name}: its namespace, MLflow workspace and storage prefix share this name.`}
+        actions={<Badge tone={tenantStatusTone[tenant.status]}>{tenant.status}</Badge>}
+      />
+      {tenant.status === 'incomplete' ? (
+        <p role="alert" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          Provisioning did not finish: {tenant.provisioningError}. A platform admin can retry it from the tenants page.
+        </p>
+      ) : null}
+      <div className="grid gap-4 md:grid-cols-2">
+        <Card title="Your access">
+          <p className="text-sm">
+            {role ? (
+              <>
+                You are <strong>{role}</strong> of {tenant.name}.
+              </>
+            ) : (
+              <>You see this tenant through your platform role ({user.platformRoles.join(', ')}).</>
+            )}
+          </p>
+        </Card>
+        <Card title="Members">
+          {members.length === 0 ? (
+            <EmptyState
+              title="No members yet"
+              action={
+                can(user, 'member.manage', resource) ? (
+                  <Link className={buttonClass.primary} href={`/t/${tenant.name}/members`}>
+                    Add members
+                  </Link>
+                ) : undefined
+              }
+            >
+              People join through the identity-provider group <code>mlp:{tenant.name}:&lt;role&gt;</code> or when an admin adds them here.
+            </EmptyState>
+          ) : (
+            <p className="text-sm">
+              {members.length} {members.length === 1 ? 'person' : 'people'} —{' '}
+              <Link className={buttonClass.link} href={`/t/${tenant.name}/members`}>
+                see who
+              </Link>
+            </p>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+'use client';
+
+import { useActionState } from 'react';
+import { Field } from '@/components/ui/field';
+import { FormStatus } from '@/components/ui/form-status';
+import { buttonClass, inputClass } from '@/components/ui/styles';
+import type { ServerAction } from '@/lib/actions/define-action';
+import { TENANT_ROLES } from '@/lib/auth/authorize';
+
+export function AddMemberForm({ tenant, action }: { tenant: string; action: ServerAction }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
+      <input type="hidden" name="tenant" value={tenant} />
+      <Field id="member-user" label="Username or email" error={errors?.user} hint="People appear after their first sign-in.">
+        {(props) => <input {...props} name="user" className={inputClass} autoComplete="off" required />}
+      </Field>
+      <Field id="member-role" label="Role" error={errors?.role}>
+        {(props) => (
+          <select {...props} name="role" className={inputClass} defaultValue="member">
+            {TENANT_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="sm:pt-6">
+        <button type="submit" className={buttonClass.primary} disabled={pending}>
+          {pending ? 'Adding…' : 'Add member'}
+        </button>
+      </div>
+      <div className="sm:col-span-3">
+        <FormStatus state={state} />
+      </div>
+    </form>
+  );
+}

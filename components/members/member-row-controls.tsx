@@ -1,0 +1,55 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { FormStatus } from '@/components/ui/form-status';
+import { buttonClass } from '@/components/ui/styles';
+import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import { TENANT_ROLES, type TenantRole } from '@/lib/auth/authorize';
+
+export function MemberRowControls({
+  tenant,
+  username,
+  role,
+  changeRole,
+  remove,
+}: {
+  tenant: string;
+  username: string;
+  role: TenantRole;
+  changeRole: ServerAction;
+  remove: ServerAction;
+}) {
+  const [state, formAction, pending] = useActionState(changeRole, null);
+  const [removeState, setRemoveState] = useState<ActionResult | null>(null);
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <form action={formAction} className="flex items-center gap-2">
+        <input type="hidden" name="tenant" value={tenant} />
+        <input type="hidden" name="user" value={username} />
+        <label className="sr-only" htmlFor={`role-${username}`}>
+          Role of {username}
+        </label>
+        <select id={`role-${username}`} name="role" defaultValue={role} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900">
+          {TENANT_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className={buttonClass.secondary} disabled={pending}>
+          {pending ? 'Saving…' : 'Save role'}
+        </button>
+      </form>
+      <ConfirmButton
+        label="Remove"
+        title={`Remove ${username} from ${tenant}?`}
+        confirmLabel={`Remove ${username}`}
+        onConfirm={async () => setRemoveState(await remove(null, { tenant, user: username }))}
+      >
+        {username} loses access to {tenant} right away. You can add them again later.
+      </ConfirmButton>
+      <FormStatus state={state ?? removeState} />
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { can, type Action, type Principal, type TenantStatus } from '@/lib/auth/authorize';
+
+export interface NavLink {
+  href: string;
+  label: string;
+}
+
+export interface TenantNav {
+  name: string;
+  displayName: string;
+  links: NavLink[];
+}
+
+export interface Navigation {
+  tenants: TenantNav[];
+  platform: NavLink[];
+}
+
+// Each entry appears only to those the authorization module allows; later capabilities add theirs here.
+const TENANT_PAGES: { path: string; label: string; action: Action }[] = [
+  { path: '', label: 'Overview', action: 'tenant.view' },
+  { path: '/members', label: 'Members', action: 'member.read' },
+];
+
+const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [
+  { href: '/admin/tenants', label: 'Tenants', action: 'tenant.create' },
+  { href: '/admin/audit', label: 'Audit log', action: 'audit.read' },
+];
+
+export function buildNavigation(
+  principal: Principal,
+  tenants: readonly { name: string; displayName: string; status: TenantStatus }[],
+): Navigation {
+  return {
+    tenants: tenants.map((t) => ({
+      name: t.name,
+      displayName: t.displayName,
+      links: TENANT_PAGES.filter((p) => can(principal, p.action, { kind: 'tenant', tenant: t.name, status: t.status })).map((p) => ({
+        href: `/t/${t.name}${p.path}`,
+        label: p.label,
+      })),
+    })),
+    platform: PLATFORM_PAGES.filter((p) => can(principal, p.action, { kind: 'platform' })).map(({ href, label }) => ({ href, label })),
+  };
+}

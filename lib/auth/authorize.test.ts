@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import {
+  can,
+  authorize,
+  ForbiddenError,
+  PLATFORM_ACTIONS,
+  TENANT_ACTIONS,
+  type Action,
+  type Principal,
+  type PlatformRole,
+  type TenantRole,
+} from './authorize';
+
+// The expected matrix is written out by hand, independently of the tables in authorize.ts:
+// changing who may do what must change this file too.
+
+function tenantUser(role: TenantRole): Principal {
+  return { id: `u-${role}`, platformRoles: [], memberships: [{ tenant: 'fraud', role }] };
+}
+function platformUser(role: PlatformRole): Principal {
+  return { id: `p-${role}`, platformRoles: [role], memberships: [] };
+}
+
+const ACTIVE_FRAUD = { kind: 'tenant', tenant: 'fraud', status: 'active' } as const;
+const ARCHIVED_FRAUD = { kind: 'tenant', tenant: 'fraud', status: 'archived' } as const;
+const PRICING = { kind: 'tenant', tenant: 'pricing', status: 'active' } as const;
+const PLATFORM = { kind: 'platform' } as const;
+
+/** Tenant actions allowed in an active tenant the principal belongs to (or, for platform roles, any tenant). */
+const EXPECTED_TENANT: Record<string, Action[]> = {
+  viewer: ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read'],
+  member: [
+    'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
+    'artifact.download', 'promotion.request',
+  ],
+  approver: [
+    'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
+    'artifact.download', 'promotion.request', 'promotion.approve',
+  ],
+  admin: [
+    'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
+    'artifact.download', 'promotion.request', 'promotion.approve', 'member.manage', 'policy.edit', 'deployment.operate',
+  ],
+  'platform-admin': [
+    'tenant.view', 'member.read', 'member.manage', 'experiment.read', 'model.read', 'promotion.read', 'policy.edit',
+    'deployment.read', 'deployment.operate', 'gpu.read',
+  ],
+  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read'],
+  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read'],
+};
+
+const EXPECTED_PLATFORM: Record<string, Action[]> = {
+  viewer: [],
+  member: [],
+  approver: [],
+  admin: [],
+  'platform-admin': [
+    'admin.access', 'tenant.create', 'tenant.archive', 'quota.edit', 'rolemapping.edit', 'audit.read', 'ops.read',
+    'slo.read', 'cluster.gpu.read',
+  ],
+  oncall: ['ops.read', 'slo.read'],
+  manager: ['ops.read', 'slo.read', 'cluster.gpu.read'],
+};
+
+const PRINCIPALS: Record<string, Principal> = {
+  viewer: tenantUser('viewer'),
+  member: tenantUser('member'),
+  approver: tenantUser('approver'),
+  admin: tenantUser('admin'),
+  'platform-admin': platformUser('platform-admin'),
+  oncall: platformUser('oncall'),
+  manager: platformUser('manager'),
+};
+
+function resourceFor(action: Action, tenant: typeof ACTIVE_FRAUD | typeof ARCHIVED_FRAUD | typeof PRICING) {
+  // Approval is judged on a promotion someone else requested.
+  return action === 'promotion.approve' ? { ...tenant, kind: 'promotion' as const, requesterId: 'someone-else' } : tenant;
+}
+
+describe('can(): role × action matrix', () => {
+  for (const [who, principal] of Object.entries(PRINCIPALS)) {
+    for (const action of TENANT_ACTIONS) {
+      const expected = EXPECTED_TENANT[who]!.includes(action);
+      it(`${who} ${expected ? 'may' : 'may not'} ${action} in their active tenant`, () => {
+        expect(can(principal, action, resourceFor(action, ACTIVE_FRAUD))).toBe(expected);
+      });
+    }
+    for (const action of PLATFORM_ACTIONS) {
+      const expected = EXPECTED_PLATFORM[who]!.includes(action);
+      it(`${who} ${expected ? 'may' : 'may not'} ${action} on the platform`, () => {
+        expect(can(principal, action, PLATFORM)).toBe(expected);
+      });
+    }
+  }
+});
+
+describe('can(): tenant boundaries', () => {
+  it('tenant roles give nothing in another tenant', () => {
+    for (const role of ['viewer', 'member', 'approver', 'admin'] as const) {
+      for (const action of TENANT_ACTIONS) {
+        expect(can(tenantUser(role), action, resourceFor(action, PRICING)), `${role} ${action} in pricing`).toBe(false);
+      }
+    }
+  });
+
+  it('platform roles reach every tenant with the same rights', () => {
+    for (const who of ['platform-admin', 'oncall', 'manager'] as const) {
+      for (const action of TENANT_ACTIONS) {
+        expect(can(PRINCIPALS[who], action, resourceFor(action, PRICING))).toBe(EXPECTED_TENANT[who]!.includes(action));
+      }
+    }
+  });
+
+  it('in an archived tenant only platform admins may look, and nobody may change anything', () => {
+    const readOnly: Action[] = ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read'];
+    for (const [who, principal] of Object.entries(PRINCIPALS)) {
+      for (const action of TENANT_ACTIONS) {
+        const expected = who === 'platform-admin' && readOnly.includes(action);
+        expect(can(principal, action, resourceFor(action, ARCHIVED_FRAUD)), `${who} ${action}`).toBe(expected);
+      }
+    }
+  });
+
+  it('combines a membership with platform roles', () => {
+    const erin: Principal = { id: 'erin', platformRoles: ['oncall'], memberships: [{ tenant: 'fraud', role: 'viewer' }] };
+    expect(can(erin, 'deployment.operate', PRICING)).toBe(true);
+    expect(can(erin, 'experiment.read', ACTIVE_FRAUD)).toBe(true);
+    expect(can(erin, 'experiment.read', PRICING)).toBe(false);
+  });
+});
+
+describe('can(): denials that no role overrides', () => {
+  it('denies everything to nobody', () => {
+    for (const action of [...TENANT_ACTIONS, ...PLATFORM_ACTIONS]) {
+      expect(can(null, action, action.startsWith('tenant.') ? ACTIVE_FRAUD : PLATFORM)).toBe(false);
+      expect(can(undefined, action, ACTIVE_FRAUD)).toBe(false);
+    }
+  });
+
+  it('never lets a requester approve their own promotion', () => {
+    const both: Principal = { id: 'bob', platformRoles: ['platform-admin'], memberships: [{ tenant: 'fraud', role: 'admin' }] };
+    expect(can(both, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: 'bob' })).toBe(false);
+    expect(can(both, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: 'alice' })).toBe(true);
+    // Approving needs the request itself, so the requester can be checked.
+    expect(can(both, 'promotion.approve', ACTIVE_FRAUD)).toBe(false);
+  });
+
+  it('does not accept a tenant action on the platform or a platform action on a tenant', () => {
+    const frank = PRINCIPALS['platform-admin']!;
+    expect(can(frank, 'tenant.view', PLATFORM)).toBe(false);
+    expect(can(frank, 'tenant.create', ACTIVE_FRAUD)).toBe(false);
+  });
+
+  it('denies actions it does not know', () => {
+    expect(can(PRINCIPALS['platform-admin'], 'tenant.delete-everything' as Action, PLATFORM)).toBe(false);
+  });
+
+  it('authorize() throws ForbiddenError naming the action and tenant', () => {
+    expect(() => authorize(PRINCIPALS.member, 'member.manage', ACTIVE_FRAUD)).toThrow(ForbiddenError);
+    expect(() => authorize(PRINCIPALS.member, 'member.manage', ACTIVE_FRAUD)).toThrow(/member\.manage in tenant fraud/);
+    expect(() => authorize(PRINCIPALS.admin, 'member.manage', ACTIVE_FRAUD)).not.toThrow();
+  });
+});

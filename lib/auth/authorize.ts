@@ -1,0 +1,164 @@
+/**
+ * The one place that decides who may do what. Every page loader and every server action asks
+ * `can()` (or `authorize()`, which throws) after parsing its input. Deny by default: an action
+ * missing from the tables below is allowed to nobody.
+ */
+
+export const PLATFORM_ROLES = ['platform-admin', 'oncall', 'manager'] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+
+/** Weakest first: each role can do everything the roles before it can. */
+export const TENANT_ROLES = ['viewer', 'member', 'approver', 'admin'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
+
+export type TenantStatus = 'provisioning' | 'active' | 'incomplete' | 'archived';
+
+export interface Principal {
+  id: string;
+  platformRoles: readonly PlatformRole[];
+  memberships: readonly { tenant: string; role: TenantRole }[];
+}
+
+/** Actions on one tenant's things. */
+export const TENANT_ACTIONS = [
+  'tenant.view',
+  'member.read',
+  'member.manage',
+  'experiment.read',
+  'artifact.download',
+  'model.read',
+  'promotion.read',
+  'promotion.request',
+  'promotion.approve',
+  'policy.edit',
+  'deployment.read',
+  'deployment.operate',
+  'gpu.read',
+] as const;
+export type TenantAction = (typeof TENANT_ACTIONS)[number];
+
+/** Actions on the platform as a whole. */
+export const PLATFORM_ACTIONS = [
+  'admin.access',
+  'tenant.create',
+  'tenant.archive',
+  'quota.edit',
+  'rolemapping.edit',
+  'audit.read',
+  'ops.read',
+  'slo.read',
+  'cluster.gpu.read',
+] as const;
+export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
+
+export type Action = TenantAction | PlatformAction;
+
+export type Resource =
+  | { kind: 'platform' }
+  | { kind: 'tenant'; tenant: string; status?: TenantStatus }
+  /** A promotion request: its requester may never approve it. */
+  | { kind: 'promotion'; tenant: string; status?: TenantStatus; requesterId: string };
+
+/** The weakest tenant role that may perform each tenant action. */
+const MIN_TENANT_ROLE: Record<TenantAction, TenantRole> = {
+  'tenant.view': 'viewer',
+  'member.read': 'viewer',
+  'experiment.read': 'viewer',
+  'model.read': 'viewer',
+  'promotion.read': 'viewer',
+  'deployment.read': 'viewer',
+  'gpu.read': 'viewer',
+  'artifact.download': 'member',
+  'promotion.request': 'member',
+  'promotion.approve': 'approver',
+  'member.manage': 'admin',
+  'policy.edit': 'admin',
+  'deployment.operate': 'admin',
+};
+
+/** What platform roles may do in every tenant, beyond any membership. */
+const PLATFORM_ROLE_TENANT_ACTIONS: Record<PlatformRole, readonly TenantAction[]> = {
+  'platform-admin': [
+    'tenant.view',
+    'member.read',
+    'member.manage',
+    'experiment.read',
+    'model.read',
+    'promotion.read',
+    'policy.edit',
+    'deployment.read',
+    'deployment.operate',
+    'gpu.read',
+  ],
+  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read'],
+  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read'],
+};
+
+const PLATFORM_ROLE_ACTIONS: Record<PlatformRole, readonly PlatformAction[]> = {
+  'platform-admin': [
+    'admin.access',
+    'tenant.create',
+    'tenant.archive',
+    'quota.edit',
+    'rolemapping.edit',
+    'audit.read',
+    'ops.read',
+    'slo.read',
+    'cluster.gpu.read',
+  ],
+  oncall: ['ops.read', 'slo.read'],
+  manager: ['ops.read', 'slo.read', 'cluster.gpu.read'],
+};
+
+/** In an archived tenant only platform admins may look; nobody may change anything. */
+const ARCHIVED_TENANT_ACTIONS: readonly TenantAction[] = ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read'];
+
+function isTenantAction(action: Action): action is TenantAction {
+  return (TENANT_ACTIONS as readonly string[]).includes(action);
+}
+
+export function tenantRoleOf(principal: Principal, tenant: string): TenantRole | undefined {
+  return principal.memberships.find((m) => m.tenant === tenant)?.role;
+}
+
+export function roleAtLeast(role: TenantRole, minimum: TenantRole): boolean {
+  return TENANT_ROLES.indexOf(role) >= TENANT_ROLES.indexOf(minimum);
+}
+
+export function can(principal: Principal | null | undefined, action: Action, resource: Resource): boolean {
+  if (!principal) return false;
+
+  if (!isTenantAction(action)) {
+    if (resource.kind !== 'platform') return false;
+    return principal.platformRoles.some((role) => PLATFORM_ROLE_ACTIONS[role]?.includes(action));
+  }
+  if (resource.kind === 'platform') return false;
+
+  // Separation of duties: nobody approves their own promotion request, whatever their roles.
+  if (action === 'promotion.approve' && (resource.kind !== 'promotion' || resource.requesterId === principal.id)) {
+    return false;
+  }
+
+  if (resource.status === 'archived') {
+    return ARCHIVED_TENANT_ACTIONS.includes(action) && principal.platformRoles.includes('platform-admin');
+  }
+
+  const role = tenantRoleOf(principal, resource.tenant);
+  if (role && roleAtLeast(role, MIN_TENANT_ROLE[action])) return true;
+  return principal.platformRoles.some((r) => PLATFORM_ROLE_TENANT_ACTIONS[r]?.includes(action));
+}
+
+export class ForbiddenError extends Error {
+  constructor(
+    readonly action: Action,
+    readonly resource: Resource,
+  ) {
+    super(`Not allowed: ${action}${'tenant' in resource ? ` in tenant ${resource.tenant}` : ''}`);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Like `can`, but throws ForbiddenError. */
+export function authorize(principal: Principal | null | undefined, action: Action, resource: Resource): void {
+  if (!can(principal, action, resource)) throw new ForbiddenError(action, resource);
+}

@@ -1,0 +1,50 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+interface PortalMetrics {
+  registry: Registry;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
+  serverActions: Counter<'action' | 'outcome'>;
+}
+
+function create(): PortalMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'portal_' });
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'portal_http_request_duration_seconds',
+      help: 'Duration of HTTP requests served by the portal, by route pattern.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    serverActions: new Counter({
+      name: 'portal_server_actions_total',
+      help: 'Server actions handled, by action and outcome (success, invalid, denied, failed).',
+      labelNames: ['action', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+// One registry per process, shared by the custom server and Next's bundled route handlers.
+const holder = globalThis as unknown as { __mlpMetrics?: PortalMetrics };
+export function metrics(): PortalMetrics {
+  holder.__mlpMetrics ??= create();
+  return holder.__mlpMetrics;
+}
+
+/** Collapses concrete paths into patterns so label values stay few: /t/fraud/models → /t/:tenant/models. */
+export function routePattern(pathname: string): string {
+  if (pathname.startsWith('/_next/')) return '/_next/*';
+  if (pathname.startsWith('/api/auth/')) return '/api/auth/*';
+  const segments = pathname.split('/').filter(Boolean);
+  if (segments[0] === 't' && segments.length > 1) segments[1] = ':tenant';
+  return (
+    '/' +
+    segments
+      .map((s) => (/^[0-9a-f-]{16,}$/i.test(s) || /^\d+$/.test(s) ? ':id' : s))
+      .slice(0, 4)
+      .join('/')
+  );
+}
