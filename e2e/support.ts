@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+import { DEMO_USERS } from '../stack/oidc/users';
+
+export function demoUser(username: string) {
+  const user = DEMO_USERS.find((u) => u.username === username);
+  if (!user) throw new Error(`No demo user ${username}`);
+  return user;
+}
+
+/** Signs in through the real development identity provider's login form. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  const user = demoUser(username);
+  await page.goto('/signin');
+  await page.getByRole('button', { name: /^Sign in with/ }).click();
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await expect(page.getByTestId('signed-in-user')).toContainText(user.name);
+}
+
+/** No serious or critical accessibility violation on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `accessibility violations on ${page.url()}`,
+  ).toEqual([]);
+}
+
+/** The id Next.js gave a server action in this build, as anyone can read it from the client bundles. */
+export function serverActionId(exportedName: string): string {
+  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
+    node: Record<string, { exportedName?: string }>;
+  };
+  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!entry) throw new Error(`Server action ${exportedName} is not in the build`);
+  return entry[0];
+}
+
+/** Calls a server action directly over HTTP with the page's cookies, the way an attacker could. */
+export async function callServerAction(page: Page, path: string, actionName: string, args: unknown[]) {
+  const origin = new URL(page.url()).origin;
+  return page.request.post(path, {
+    headers: {
+      'Next-Action': serverActionId(actionName),
+      'Content-Type': 'text/plain;charset=UTF-8',
+      Accept: 'text/x-component',
+      Origin: origin,
+    },
+    data: JSON.stringify(args),
+  });
+}

@@ -1,0 +1,43 @@
+import { defineConfig } from '@playwright/test';
+
+// The browser tests run the real portal, database and identity provider (stack/demo.ts) on
+// their own ports and data folder, in Debian's Chromium.
+const portalPort = Number(process.env.E2E_PORTAL_PORT ?? 3100);
+const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 9410);
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${portalPort}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: 'node --import tsx stack/demo.ts',
+    url: `http://127.0.0.1:${portalPort}/api/ready`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    env: {
+      PORTAL_PORT: String(portalPort),
+      OIDC_PORT: String(oidcPort),
+      EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54340',
+      PORTAL_DATA_DIR: '.data/e2e',
+      DEMO_FRESH: '1',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});

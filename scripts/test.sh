@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm test`: every test — type check, lint, unit and integration tests (Vitest, against a real
+# PostgreSQL), then the browser tests (Playwright in Debian's Chromium, against the running
+# portal, database and identity provider). Installs and builds whatever is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+step() { printf '\n\033[1m▸ %s\033[0m\n' "$*"; }
+start=$(date +%s)
+
+bash scripts/setup.sh --build
+bash scripts/ensure-chromium.sh
+
+step "Type check (tsc)"
+npx tsc --noEmit
+
+step "Lint (eslint)"
+npx eslint --max-warnings=0 .
+
+step "Unit and integration tests (vitest)"
+npx vitest run
+
+step "Browser tests (playwright)"
+npx playwright test
+
+step "All tests passed in $(( $(date +%s) - start )) s"
