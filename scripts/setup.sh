@@ -13,8 +13,11 @@ fi
 
 deps_stamp=$(stamp_of package.json package-lock.json)
 if [ ! -f node_modules/.deps-stamp ] || [ "$(cat node_modules/.deps-stamp)" != "$deps_stamp" ]; then
-  step "Installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  # Not `npm ci`: the registry mirror lacks some other platforms' optional binaries (e.g.
+  # @tailwindcss/oxide-android-arm64), which npm leaves out of the lock file and `npm ci` then
+  # rejects. `npm install --no-save` installs exactly the locked versions and leaves the lock alone.
+  step "Installing npm dependencies (npm install from package-lock.json)"
+  npm install --no-save --no-audit --no-fund
   echo "$deps_stamp" > node_modules/.deps-stamp
 fi
 
