@@ -21,7 +21,7 @@ test.describe('tenant isolation', () => {
 
     await switcher.selectOption('fraud');
     await expect(page).toHaveURL(/\/t\/fraud$/);
-    await expect(page.getByRole('heading', { name: 'Fraud detection' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Fraud detection' })).toBeVisible();
     await expect(page.getByText(/You are member of fraud/)).toBeVisible();
     await expectAccessible(page);
 
@@ -148,7 +148,7 @@ test.describe('platform administration', () => {
 
     // Filters live in the URL, so the view can be shared.
     await page.goto('/admin/audit');
-    await page.getByLabel('Tenant').fill(newTenant);
+    await page.getByRole('main').getByLabel('Tenant').fill(newTenant);
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect(page).toHaveURL(new RegExp(`tenant=${newTenant}`));
     await expect(page.getByTestId('audit-row').first()).toContainText(newTenant);

@@ -1,16 +1,16 @@
 'use client';
 
-import { useActionState } from 'react';
 import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import type { ServerAction } from '@/lib/actions/define-action';
 
 export function CreateTenantForm({ action }: { action: ServerAction }) {
-  const [state, formAction, pending] = useActionState(action, null);
+  const { state, pending, form, onSubmit } = useFormAction(action);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={formAction} className="grid gap-4 md:grid-cols-2">
+    <form ref={form} onSubmit={onSubmit} className="grid gap-4 md:grid-cols-2">
       <Field
         id="tenant-name"
         label="Name"

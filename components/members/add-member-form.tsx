@@ -1,17 +1,17 @@
 'use client';
 
-import { useActionState } from 'react';
 import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import type { ServerAction } from '@/lib/actions/define-action';
 import { TENANT_ROLES } from '@/lib/auth/authorize';
 
 export function AddMemberForm({ tenant, action }: { tenant: string; action: ServerAction }) {
-  const [state, formAction, pending] = useActionState(action, null);
+  const { state, pending, form, onSubmit } = useFormAction(action);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
+    <form ref={form} onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
       <input type="hidden" name="tenant" value={tenant} />
       <Field id="member-user" label="Username or email" error={errors?.user} hint="People appear after their first sign-in.">
         {(props) => <input {...props} name="user" className={inputClass} autoComplete="off" required />}

@@ -1,8 +1,9 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FormStatus } from '@/components/ui/form-status';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass } from '@/components/ui/styles';
 import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
 import { TENANT_ROLES, type TenantRole } from '@/lib/auth/authorize';
@@ -20,11 +21,11 @@ export function MemberRowControls({
   changeRole: ServerAction;
   remove: ServerAction;
 }) {
-  const [state, formAction, pending] = useActionState(changeRole, null);
+  const { state, pending, form, onSubmit } = useFormAction(changeRole, { resetOnSuccess: false });
   const [removeState, setRemoveState] = useState<ActionResult | null>(null);
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <form action={formAction} className="flex items-center gap-2">
+      <form ref={form} onSubmit={onSubmit} className="flex items-center gap-2">
         <input type="hidden" name="tenant" value={tenant} />
         <input type="hidden" name="user" value={username} />
         <label className="sr-only" htmlFor={`role-${username}`}>

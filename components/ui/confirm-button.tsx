@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import { buttonClass } from './styles';
 
 /**
@@ -24,6 +24,7 @@ export function ConfirmButton({
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [pending, setPending] = useState(false);
+  const titleId = useId();
   return (
     <>
       <button type="button" className={tone === 'danger' ? buttonClass.secondary : buttonClass.primary} disabled={pending} onClick={() => dialog.current?.showModal()}>
@@ -31,10 +32,10 @@ export function ConfirmButton({
       </button>
       <dialog
         ref={dialog}
-        aria-labelledby={`${confirmLabel}-title`}
+        aria-labelledby={titleId}
         className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
       >
-        <h2 id={`${confirmLabel}-title`} className="text-lg font-semibold">
+        <h2 id={titleId} className="text-lg font-semibold">
           {title}
         </h2>
         <div className="mt-2 text-sm text-slate-700 dark:text-slate-300">{children}</div>
