@@ -152,6 +152,13 @@ test.describe('platform administration', () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect(page).toHaveURL(new RegExp(`tenant=${newTenant}`));
     await expect(page.getByTestId('audit-row').first()).toContainText(newTenant);
+
+    await page.getByRole('link', { name: 'ML platform' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expectAccessible(page);
+    await page.goto('/admin');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expectAccessible(page);
   });
 
   test('archiving asks first and keeps the tenant listed as archived', async ({ page }) => {
