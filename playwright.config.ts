@@ -1,9 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
-// The browser tests run the real portal, database and identity provider (stack/demo.ts) on
-// their own ports and data folder, in Debian's Chromium.
+// The browser tests run the real portal (stack/demo.ts) against the local platform — its
+// PostgreSQL, identity provider, Kubernetes, MLflow, MinIO and Prometheus — on its own port and
+// with its own, freshly created database, in Debian's Chromium.
 const portalPort = Number(process.env.E2E_PORTAL_PORT ?? 3100);
-const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 9410);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -27,15 +27,14 @@ export default defineConfig({
     command: 'node --import tsx stack/demo.ts',
     url: `http://127.0.0.1:${portalPort}/api/ready`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    // The platform is normally up already (npm test starts it first); cold, it is built here.
+    timeout: 3_600_000,
     stdout: 'pipe',
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     env: {
       PORTAL_PORT: String(portalPort),
-      OIDC_PORT: String(oidcPort),
-      EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54340',
-      PORTAL_DATA_DIR: '.data/e2e',
+      PORTAL_DATABASE: 'portal_e2e',
       DEMO_FRESH: '1',
       LOG_LEVEL: 'warn',
     },

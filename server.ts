@@ -4,6 +4,7 @@
  * and a duration in /api/metrics. Stops the database with the portal.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import next from 'next';
 import { resolveDatabase } from './lib/db/embedded';
@@ -11,6 +12,11 @@ import { migrate } from './lib/db/migrator';
 import { log } from './lib/observability/logger';
 import { metrics, routePattern } from './lib/observability/metrics';
 import { REQUEST_ID_HEADER, requestContext } from './lib/observability/request-context';
+
+// The local platform writes where its components are (`npm run stack -- up`); variables already
+// set in the environment win, so a real installation simply sets them and has no such file.
+const envFile = process.env.PORTAL_ENV_FILE ?? '.data/stack/stack.env';
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const dev = process.argv.includes('--dev');
 const host = process.env.HOST ?? '127.0.0.1';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test — type check, lint, unit and integration tests (Vitest, against a real
-# PostgreSQL), then the browser tests (Playwright in Debian's Chromium, against the running
-# portal, database and identity provider). Installs and builds whatever is missing first.
+# PostgreSQL and the local platform), then the browser tests (Playwright in Debian's Chromium,
+# against the running portal and the local platform). Installs and builds whatever is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -17,6 +17,11 @@ npx tsc --noEmit
 
 step "Lint (eslint)"
 npx eslint --max-warnings=0 .
+
+step "Local platform (npm run stack -- up, then seed): built and seeded the first time"
+# CI leaves nothing running behind it; on a workstation the platform stays up for the next run.
+if [ "${CI:-}" = "true" ]; then trap 'node --import tsx stack/cli.ts down' EXIT; fi
+node --import tsx stack/cli.ts seed
 
 step "Unit and integration tests (vitest)"
 npx vitest run

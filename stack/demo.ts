@@ -1,26 +1,40 @@
 /**
- * `npm run demo` (after stack/demo.sh has installed and built what is missing): the portal with
- * its database, the development identity provider and demo data, all on 127.0.0.1. Also the
- * web server of the browser tests, on other ports. Ctrl-C stops everything.
+ * `npm run demo` (after stack/demo.sh has installed and built what is missing): brings the local
+ * platform up (building and seeding it the first time), then starts the portal against it.
+ * Also the web server of the browser tests, on another port and with its own database
+ * (PORTAL_PORT, PORTAL_DATABASE). Ctrl-C stops the portal; `npm run stack -- down` the platform.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import pg from 'pg';
 import { getDb } from '../lib/db/client';
-import { embeddedDatabaseSettings, resolveDatabase } from '../lib/db/embedded';
 import { migrate } from '../lib/db/migrator';
-import { startIdentityProvider } from './oidc/provider';
+import { up } from './cli';
+import { ensureDatabase, postgresUrl } from './components/postgres';
+import { stackContext } from './lib/context';
 import { DEMO_USERS } from './oidc/users';
-import { seedDemo } from './seed';
+import { seedDemo } from './seed/portal';
+import { seedStack } from './seed/index';
 
+const ctx = stackContext();
 const portalPort = Number(process.env.PORTAL_PORT ?? 3000);
-const oidcPort = Number(process.env.OIDC_PORT ?? 9400);
+const database = process.env.PORTAL_DATABASE ?? 'portal';
 const portalUrl = `http://127.0.0.1:${portalPort}`;
-const clientSecret = process.env.OIDC_CLIENT_SECRET ?? 'portal-dev-secret';
 const started = Date.now();
 
 function progress(message: string) {
   console.log(`[demo ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+}
+
+/** DEMO_FRESH=1: the portal's database starts empty (the browser tests start this way). */
+async function recreateDatabase(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl(ctx, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function waitForReady(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
@@ -39,31 +53,22 @@ async function waitForReady(url: string, child: ChildProcess, timeoutMs = 120_00
 }
 
 async function main() {
+  progress('bringing the local platform up (npm run stack -- up)');
+  await up(ctx);
+  await seedStack(ctx);
+  process.loadEnvFile(ctx.envFile);
+
   if (process.env.DEMO_FRESH === '1') {
-    progress('starting from an empty database (DEMO_FRESH=1)');
-    await rm(embeddedDatabaseSettings().dataDir, { recursive: true, force: true });
+    progress(`starting from an empty portal database "${database}" (DEMO_FRESH=1)`);
+    await recreateDatabase(database);
   }
-  progress('starting PostgreSQL');
-  const database = await resolveDatabase();
-  process.env.DATABASE_URL = database.url;
+  const databaseUrl = await ensureDatabase(ctx, database);
+  process.env.DATABASE_URL = databaseUrl;
   progress('applying migrations');
-  await migrate(database.url);
+  await migrate(databaseUrl);
   progress('seeding demo tenants and users');
   await seedDemo();
   await getDb().$disconnect();
-
-  progress('starting the development identity provider');
-  const idp = await startIdentityProvider({
-    port: oidcPort,
-    clients: [
-      {
-        clientId: 'portal',
-        clientSecret,
-        redirectUris: [`${portalUrl}/api/auth/callback/oidc`],
-        postLogoutRedirectUris: [`${portalUrl}/signin?signedOut=1`],
-      },
-    ],
-  });
 
   progress('starting the portal');
   const portal = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
@@ -76,10 +81,7 @@ async function main() {
       PORTAL_URL: portalUrl,
       NEXTAUTH_URL: portalUrl,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? randomBytes(32).toString('hex'),
-      DATABASE_URL: database.url,
-      OIDC_ISSUER: idp.issuer,
-      OIDC_CLIENT_ID: 'portal',
-      OIDC_CLIENT_SECRET: clientSecret,
+      DATABASE_URL: databaseUrl,
       OIDC_DISPLAY_NAME: process.env.OIDC_DISPLAY_NAME ?? 'the demo identity provider',
     },
   });
@@ -93,8 +95,6 @@ async function main() {
       portal.kill('SIGTERM');
       await new Promise((resolve) => portal.once('exit', resolve));
     }
-    await idp.close();
-    await database.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -112,12 +112,13 @@ async function main() {
     [
       '',
       `  The portal is ready: ${portalUrl}`,
-      `  Identity provider:   ${idp.issuer}`,
+      `  Identity provider:   ${process.env.OIDC_ISSUER}`,
+      `  Local platform:      npm run stack -- status (kubeconfig ${ctx.kubeconfig})`,
       '',
       '  Demo users (username / password — role):',
       ...DEMO_USERS.map((u) => `    ${u.username.padEnd(width)} / ${u.password.padEnd(width + 5)} — ${u.description}`),
       '',
-      '  Ctrl-C stops everything.',
+      '  Ctrl-C stops the portal; `npm run stack -- down` stops the platform.',
       '',
     ].join('\n'),
   );

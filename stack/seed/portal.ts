@@ -3,10 +3,10 @@
  * with the roles their IdP groups give them (as if each had signed in once), so admins can add
  * them to tenants straight away. Idempotent.
  */
-import { syncUserFromClaims } from '../lib/auth/users';
-import { loadConfig } from '../lib/config';
-import { createTenant, findTenant } from '../lib/tenancy/service';
-import { DEMO_USERS } from './oidc/users';
+import { syncUserFromClaims } from '../../lib/auth/users';
+import { loadConfig } from '../../lib/config';
+import { createTenant, findTenant } from '../../lib/tenancy/service';
+import { DEMO_USERS } from '../oidc/users';
 
 export const DEMO_TENANTS = [
   { name: 'fraud', displayName: 'Fraud detection', description: 'Card-transaction fraud models, scored in real time.' },

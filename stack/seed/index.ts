@@ -1,0 +1,52 @@
+/**
+ * `npm run stack -- seed`: fills the local platform with a believable demo — Kubernetes tenants
+ * with quotas, role bindings, pipeline runs and GPU pods; MLflow experiments of real
+ * scikit-learn trainings with registered models; InferenceServices (stable, mid-canary, failing
+ * canary); 30 days of Prometheus history. Idempotent: what exists is kept; a finished seed is
+ * remembered, so running it again costs a few checks.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simulator } from '../components/simulator';
+import type { StackContext } from '../lib/context';
+import { progress } from '../lib/progress';
+import { backfillPrometheus } from '../simulator/backfill';
+import type { GpuPod, RevisionTraffic } from '../simulator/view';
+import { seedInferenceServices, type EndpointModel } from './inference-services';
+import { seedKubernetes } from './kubernetes';
+import { seedMlflow } from './mlflow';
+
+const SEED_VERSION = '1';
+
+function markerFile(ctx: StackContext): string {
+  return path.join(ctx.stateDir, 'seed', `done-v${SEED_VERSION}`);
+}
+
+async function simulatorState(ctx: StackContext): Promise<{ traffic: RevisionTraffic[]; gpuPods: GpuPod[] }> {
+  const response = await fetch(`${simulator.url(ctx)}/state`);
+  if (!response.ok) throw new Error(`the simulator did not report its state (${response.status})`);
+  return (await response.json()) as { traffic: RevisionTraffic[]; gpuPods: GpuPod[] };
+}
+
+export async function seedStack(ctx: StackContext, { force = false } = {}): Promise<void> {
+  if (!force && existsSync(markerFile(ctx))) {
+    progress('seed', 'already seeded (remove it with `npm run stack -- reset`)');
+    return;
+  }
+  const started = Date.now();
+  progress('seed', 'Kubernetes: tenants, quotas, role bindings, pipeline runs, GPU pods');
+  await seedKubernetes(ctx);
+  progress('seed', 'MLflow: experiments of real scikit-learn trainings, registered models (a few minutes)');
+  const models = await seedMlflow(ctx);
+  progress('seed', 'KServe: InferenceServices');
+  await seedInferenceServices(ctx, endpointModels(models), simulator.url(ctx));
+  progress('seed', 'Prometheus: 30 days of history');
+  const state = await simulatorState(ctx);
+  // History is of the stable revisions, each then serving all of its endpoint's traffic.
+  const stable = state.traffic.filter((t) => t.role === 'stable').map((t) => ({ ...t, percent: 100 }));
+  await backfillPrometheus(ctx, stable, state.gpuPods);
+  await mkdir(path.dirname(markerFile(ctx)), { recursive: true });
+  await writeFile(markerFile(ctx), new Date().toISOString());
+  progress('seed', `done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
