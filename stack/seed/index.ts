@@ -15,9 +15,13 @@ import { backfillPrometheus } from '../simulator/backfill';
 import type { GpuPod, RevisionTraffic } from '../simulator/view';
 import { seedInferenceServices, type EndpointModel } from './inference-services';
 import { seedKubernetes } from './kubernetes';
-import { seedMlflow } from './mlflow';
+import { seedMlflow, type SeededModels } from './mlflow';
 
 const SEED_VERSION = '1';
+
+function endpointModels(models: SeededModels): EndpointModel[] {
+  return models.tenants.map((t) => ({ tenant: t.tenant, model: t.model, champion: t.champion, challenger: t.challenger }));
+}
 
 function markerFile(ctx: StackContext): string {
   return path.join(ctx.stateDir, 'seed', `done-v${SEED_VERSION}`);
