@@ -18,7 +18,6 @@
  * `STACK_MLFLOW_WORKSPACES=builtin` swaps in MLflow's own SQL workspace store (the seeder then
  * creates the workspaces through the API) for work without the Kubernetes control plane.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
@@ -28,6 +27,7 @@ import type { Component } from '../lib/component';
 import { HOST, type StackContext } from '../lib/context';
 import { httpOk, startProcess, stopProcess } from '../lib/processes';
 import { progress } from '../lib/progress';
+import { runCommand } from '../lib/run-command';
 import { VERSIONS } from '../versions';
 import { MLFLOW_BUCKET, S3_REGION, minioCredentials, minioUrl } from './minio';
 import { ensureDatabase } from './postgres';
@@ -56,23 +56,8 @@ export function venvPython(ctx: StackContext): string {
   return path.join(venvDir(ctx), 'bin', 'python');
 }
 
-function run(command: string, args: string[], onLine?: (line: string) => void): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
-    let output = '';
-    let buffer = '';
-    const feed = (chunk: Buffer) => {
-      output += chunk.toString();
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      if (onLine) lines.filter((l) => l.trim()).forEach(onLine);
-    };
-    child.stdout.on('data', feed);
-    child.stderr.on('data', feed);
-    child.on('error', (error) => resolve({ code: -1, output: `${output}${error.message}` }));
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
-  });
+function run(command: string, args: string[], onLine?: (line: string) => void) {
+  return runCommand(command, args, onLine, { PIP_DISABLE_PIP_VERSION_CHECK: '1' });
 }
 
 interface Python {

@@ -3,7 +3,6 @@
  * generated under the state folder, data under `.data/stack/data/prometheus`, 45 days retention
  * (room for the 30 days of backfilled history), lifecycle API on for reloads.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,34 +10,13 @@ import type { Component } from '../lib/component';
 import { HOST, type StackContext } from '../lib/context';
 import { httpOk, processRunning, startProcess, stopProcess } from '../lib/processes';
 import { progress } from '../lib/progress';
+import { runCommand } from '../lib/run-command';
 import { configFile, prometheusConfig, prometheusUrl } from '../prometheus/config';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const PROMTOOL_BIN = '/usr/bin/promtool';
 
-interface RunResult {
-  code: number;
-  output: string;
-}
 
-function run(command: string, args: string[], onLine?: (line: string) => void, env: Record<string, string> = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let buffer = '';
-    const feed = (chunk: Buffer) => {
-      output += chunk.toString();
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      if (onLine) lines.filter((l) => l.trim()).forEach(onLine);
-    };
-    child.stdout.on('data', feed);
-    child.stderr.on('data', feed);
-    child.on('error', (error) => resolve({ code: -1, output: `${output}${error.message}` }));
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
-  });
-}
 
 async function aptInstall(): Promise<void> {
   const asRoot = process.getuid?.() === 0;
@@ -46,7 +24,7 @@ async function aptInstall(): Promise<void> {
   const apt = async (args: string[]) => {
     const [command, ...rest] = [...prefix, 'apt-get', ...args];
     let last = 0;
-    return run(
+    return runCommand(
       command!,
       rest,
       (line) => {
@@ -70,7 +48,7 @@ async function aptInstall(): Promise<void> {
     const hint = asRoot ? '' : ' (installing needs root: run `sudo apt-get install prometheus` once)';
     throw new Error(`apt-get install prometheus failed${hint}:\n${result.output.trim().split('\n').slice(-15).join('\n')}`);
   }
-  const version = await run(PROMETHEUS_BIN, ['--version']);
+  const version = await runCommand(PROMETHEUS_BIN, ['--version']);
   progress('prometheus', `installed ${version.output.split('\n')[0] ?? 'prometheus'}`);
 }
 
@@ -79,19 +57,19 @@ async function disableDebianService(): Promise<void> {
   const asRoot = process.getuid?.() === 0;
   if (!asRoot) return;
   if (existsSync('/run/systemd/system')) {
-    const active = await run('systemctl', ['is-active', '--quiet', 'prometheus.service']);
-    const enabled = await run('systemctl', ['is-enabled', '--quiet', 'prometheus.service']);
+    const active = await runCommand('systemctl', ['is-active', '--quiet', 'prometheus.service']);
+    const enabled = await runCommand('systemctl', ['is-enabled', '--quiet', 'prometheus.service']);
     if (active.code === 0 || enabled.code === 0) {
       progress('prometheus', 'stopping and disabling Debian’s prometheus.service (the stack runs its own Prometheus)');
-      await run('systemctl', ['disable', '--now', 'prometheus.service']);
+      await runCommand('systemctl', ['disable', '--now', 'prometheus.service']);
     }
   } else if (existsSync('/etc/init.d/prometheus')) {
-    const status = await run('/etc/init.d/prometheus', ['status']);
+    const status = await runCommand('/etc/init.d/prometheus', ['status']);
     if (status.code === 0) {
       progress('prometheus', 'stopping Debian’s prometheus init service (the stack runs its own Prometheus)');
-      await run('/etc/init.d/prometheus', ['stop']);
+      await runCommand('/etc/init.d/prometheus', ['stop']);
     }
-    await run('update-rc.d', ['prometheus', 'disable']);
+    await runCommand('update-rc.d', ['prometheus', 'disable']);
   }
 }
 
