@@ -25,6 +25,7 @@ import { waitFor } from '../lib/processes';
 import { progress } from '../lib/progress';
 import { adminKubeConfig, applyObjects, describeError, errorCode } from '../kubernetes/apply';
 import { ADMIN, kubeRequest } from '../kubernetes/http';
+import { mulberry32 } from '../lib/random';
 
 export interface Tenant {
   name: string;
@@ -107,14 +108,7 @@ export interface PlannedRun {
 function prng(seed: string): () => number {
   let h = 2166136261;
   for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 
 function suffix(random: () => number): string {

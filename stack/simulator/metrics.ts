@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { GpuPod, RevisionTraffic, SimulatorView } from './view';
+import { mulberry32 } from '../lib/random';
 
 // ---------------------------------------------------------------------------------------------
 // Names, labels, buckets
@@ -81,14 +82,7 @@ export function hash01(text: string): number {
 
 /** A small seeded PRNG (mulberry32) for reproducible noise. */
 export function seededRandom(seed: number): () => number {
-  let a = Math.floor(seed * 0x1_0000_0000) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Math.floor(seed * 0x1_0000_0000));
 }
 
 export interface ServiceProfile {
