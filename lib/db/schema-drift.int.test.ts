@@ -55,10 +55,18 @@ describe('schema drift', () => {
       `enum "MembershipSource": missing — schema.prisma expects values 'idp', 'portal', database has no such type`,
       `enum "TenantStatus": missing — schema.prisma expects values 'provisioning', 'active', 'incomplete', 'archived', database has no such type`,
       `enum "AuditOutcome": missing — schema.prisma expects values 'success', 'denied', 'failed', database has no such type`,
+      `enum "PromotionStatus": missing — schema.prisma expects values 'pending', 'rejected', 'expired', 'cancelled', 'deploying', 'deployed', 'failed', database has no such type`,
+      `enum "ApprovalDecision": missing — schema.prisma expects values 'approve', 'reject', database has no such type`,
+      `enum "RolloutState": missing — schema.prisma expects values 'progressing', 'promoted', 'rolled-back', 'superseded', database has no such type`,
       'users: table missing — schema.prisma has model User, database has no such table',
       'tenants: table missing — schema.prisma has model Tenant, database has no such table',
       'memberships: table missing — schema.prisma has model Membership, database has no such table',
       'audit_events: table missing — schema.prisma has model AuditEvent, database has no such table',
+      'promotion_policies: table missing — schema.prisma has model PromotionPolicy, database has no such table',
+      'promotion_requests: table missing — schema.prisma has model PromotionRequest, database has no such table',
+      'approvals: table missing — schema.prisma has model Approval, database has no such table',
+      'rollouts: table missing — schema.prisma has model Rollout, database has no such table',
+      'rollout_events: table missing — schema.prisma has model RolloutEvent, database has no such table',
     ]);
   });
 
@@ -147,7 +155,7 @@ describe('schema drift', () => {
 
   describe('catches schema.prisma changes without a migration', () => {
     it('a new field', async () => {
-      const schema = editedSchema(['  name          String?\n', '  name          String?\n  nickname      String? @db.VarChar(40)\n']);
+      const schema = editedSchema(['  name              String?\n', '  name              String?\n  nickname          String? @db.VarChar(40)\n']);
       expect(await driftAfter('', { schema })).toEqual([
         'users.nickname: column missing — schema.prisma has User.nickname (character varying(40) NULL), database has no such column',
       ]);
