@@ -36,6 +36,8 @@ export default defineConfig({
       PORTAL_PORT: String(portalPort),
       PORTAL_DATABASE: 'portal_e2e',
       DEMO_FRESH: '1',
+      // Short enough that a canary fault is judged within a test's patience.
+      ROLLOUT_CHECK_INTERVAL_SECONDS: '3',
       LOG_LEVEL: 'warn',
     },
   },

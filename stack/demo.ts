@@ -13,8 +13,9 @@ import { up } from './cli';
 import { ensureDatabase, postgresUrl } from './components/postgres';
 import { stackContext } from './lib/context';
 import { DEMO_USERS } from './oidc/users';
-import { seedDemo } from './seed/portal';
-import { seedStack } from './seed/index';
+import { seedDemo, seedRollouts } from './seed/portal';
+import { resetDemoState, seedStack } from './seed/index';
+import { readSeededModels } from './seed/mlflow';
 
 const ctx = stackContext();
 const portalPort = Number(process.env.PORTAL_PORT ?? 3000);
@@ -59,8 +60,9 @@ async function main() {
   process.loadEnvFile(ctx.envFile);
 
   if (process.env.DEMO_FRESH === '1') {
-    progress(`starting from an empty portal database "${database}" (DEMO_FRESH=1)`);
+    progress(`starting from an empty portal database "${database}" and the seeded endpoints (DEMO_FRESH=1)`);
     await recreateDatabase(database);
+    await resetDemoState(ctx);
   }
   const databaseUrl = await ensureDatabase(ctx, database);
   process.env.DATABASE_URL = databaseUrl;
@@ -68,6 +70,8 @@ async function main() {
   await migrate(databaseUrl);
   progress('seeding demo tenants and users');
   await seedDemo();
+  const models = await readSeededModels(ctx);
+  if (models) await seedRollouts(models);
   await getDb().$disconnect();
 
   progress('starting the portal');
@@ -86,25 +90,37 @@ async function main() {
     },
   });
 
+  progress('starting the worker (canary judgment)');
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     progress('stopping');
-    if (portal.exitCode === null) {
-      portal.kill('SIGTERM');
-      await new Promise((resolve) => portal.once('exit', resolve));
-    }
+    await Promise.all(
+      [portal, worker]
+        .filter((child) => child.exitCode === null)
+        .map((child) => {
+          child.kill('SIGTERM');
+          return new Promise((resolve) => child.once('exit', resolve));
+        }),
+    );
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  portal.on('exit', (code) => {
-    if (!stopping) {
-      console.error(`the portal exited (code ${code})`);
-      void stop(1);
-    }
-  });
+  for (const [name, child] of [['portal', portal], ['worker', worker]] as const) {
+    child.on('exit', (code) => {
+      if (!stopping) {
+        console.error(`the ${name} exited (code ${code})`);
+        void stop(1);
+      }
+    });
+  }
 
   await waitForReady(`${portalUrl}/api/ready`, portal);
   const width = Math.max(...DEMO_USERS.map((u) => u.username.length));
@@ -114,6 +130,7 @@ async function main() {
       `  The portal is ready: ${portalUrl}`,
       `  Identity provider:   ${process.env.OIDC_ISSUER}`,
       `  Local platform:      npm run stack -- status (kubeconfig ${ctx.kubeconfig})`,
+      `  Worker:              judging canaries every ${process.env.ROLLOUT_CHECK_INTERVAL_SECONDS ?? 30} s`,
       '',
       '  Demo users (username / password — role):',
       ...DEMO_USERS.map((u) => `    ${u.username.padEnd(width)} / ${u.password.padEnd(width + 5)} — ${u.description}`),

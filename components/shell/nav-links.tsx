@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useParams, usePathname } from 'next/navigation';
 import type { Navigation } from './navigation';
 
-function NavItem({ href, label, exact }: { href: string; label: string; exact?: boolean }) {
+function NavItem({ href, label, exact, badge }: { href: string; label: string; exact?: boolean; badge?: number }) {
   const pathname = usePathname();
   const active = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
   return (
@@ -18,7 +18,15 @@ function NavItem({ href, label, exact }: { href: string; label: string; exact?: 
             : 'text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800'
         }`}
       >
-        {label}
+        <span className="flex items-center justify-between gap-2">
+          {label}
+          {badge ? (
+            <span className="rounded-full bg-blue-700 px-2 text-xs font-semibold text-white dark:bg-blue-500" data-testid={`badge-${label}`}>
+              {badge}
+              <span className="sr-only"> waiting</span>
+            </span>
+          ) : null}
+        </span>
       </Link>
     </li>
   );
@@ -44,7 +52,7 @@ export function NavLinks({ navigation }: { navigation: Navigation }) {
           <h2 className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">Platform</h2>
           <ul className="mt-1 space-y-0.5">
             {navigation.platform.map((l) => (
-              <NavItem key={l.href} href={l.href} label={l.label} />
+              <NavItem key={l.href} href={l.href} label={l.label} badge={l.badge} />
             ))}
           </ul>
         </div>

@@ -3,6 +3,8 @@ import { can, type Action, type Principal, type TenantStatus } from '@/lib/auth/
 export interface NavLink {
   href: string;
   label: string;
+  /** A count worth acting on, e.g. requests waiting for this person's approval. */
+  badge?: number;
 }
 
 export interface TenantNav {
@@ -19,6 +21,9 @@ export interface Navigation {
 // Each entry appears only to those the authorization module allows; later capabilities add theirs here.
 const TENANT_PAGES: { path: string; label: string; action: Action }[] = [
   { path: '', label: 'Overview', action: 'tenant.view' },
+  { path: '/promotions', label: 'Promotions', action: 'promotion.read' },
+  { path: '/policy', label: 'Policy', action: 'promotion.read' },
+  { path: '/deployments', label: 'Deployments', action: 'deployment.read' },
   { path: '/members', label: 'Members', action: 'member.read' },
 ];
 
@@ -27,10 +32,18 @@ const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [
   { href: '/admin/audit', label: 'Audit log', action: 'audit.read' },
 ];
 
+/** Whether the person approves promotions anywhere (the requester check happens per request). */
+function approvesSomewhere(principal: Principal, tenants: readonly { name: string; status: TenantStatus }[]): boolean {
+  return tenants.some((t) => can(principal, 'promotion.approve', { kind: 'promotion', tenant: t.name, status: t.status, requesterId: '' }));
+}
+
 export function buildNavigation(
   principal: Principal,
   tenants: readonly { name: string; displayName: string; status: TenantStatus }[],
+  /** Pending requests this person may approve. */
+  approvalsWaiting = 0,
 ): Navigation {
+  const approvals: NavLink[] = approvesSomewhere(principal, tenants) ? [{ href: '/approvals', label: 'Approvals', badge: approvalsWaiting }] : [];
   return {
     tenants: tenants.map((t) => ({
       name: t.name,
@@ -40,6 +53,6 @@ export function buildNavigation(
         label: p.label,
       })),
     })),
-    platform: PLATFORM_PAGES.filter((p) => can(principal, p.action, { kind: 'platform' })).map(({ href, label }) => ({ href, label })),
+    platform: [...approvals, ...PLATFORM_PAGES.filter((p) => can(principal, p.action, { kind: 'platform' })).map(({ href, label }) => ({ href, label }))],
   };
 }

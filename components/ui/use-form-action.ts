@@ -16,7 +16,8 @@ export function useFormAction(action: ServerAction, { resetOnSuccess = true } = 
   }, [state, resetOnSuccess]);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    // The submitter's own name/value (e.g. decision=approve) belongs in the data, as in a native submit.
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     startTransition(() => dispatch(data));
   };
   return { state, pending, form, onSubmit };

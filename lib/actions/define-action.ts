@@ -9,7 +9,7 @@ import { metrics } from '../observability/metrics';
 import { currentRequestId } from '../observability/request-context';
 
 export type ActionResult =
-  | { ok: true; message?: string }
+  | { ok: true; message?: string; /** Where the form should go next, e.g. the record it created. */ href?: string }
   | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 export interface ActionSpec<S extends z.ZodType> {

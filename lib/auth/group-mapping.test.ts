@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTenantGroupPattern, mapGroupsToRoles, parsePlatformGroups } from './group-mapping';
+import { compileTenantGroupPattern, groupsForRoles, mapGroupsToRoles, parsePlatformGroups } from './group-mapping';
 
 const config = {
   tenantGroupPattern: 'mlp:{tenant}:{role}',
@@ -41,5 +41,22 @@ describe('IdP groups → roles', () => {
     expect(() => parsePlatformGroups('mlp:admins=superuser')).toThrow(/<group>=<platform-admin\|oncall\|manager>/);
     expect(() => parsePlatformGroups('=oncall')).toThrow();
     expect(() => compileTenantGroupPattern('mlp:{tenant}')).toThrow(/\{role\}/);
+  });
+});
+
+describe('groupsForRoles', () => {
+  const config = { tenantGroupPattern: 'mlp:{tenant}:{role}', platformGroups: parsePlatformGroups('mlp:platform-admins=platform-admin,mlp:oncall=oncall') };
+
+  it('reads the mapping backwards, so mapping the groups again gives the same roles', () => {
+    const principal = { platformRoles: ['oncall' as const], memberships: [{ tenant: 'fraud', role: 'approver' as const }] };
+    const groups = groupsForRoles(principal, config);
+    expect(groups).toEqual(['mlp:oncall', 'mlp:fraud:approver']);
+    const mapped = mapGroupsToRoles(groups, config);
+    expect(mapped.platformRoles).toEqual(['oncall']);
+    expect([...mapped.tenantRoles]).toEqual([['fraud', 'approver']]);
+  });
+
+  it('gives no groups to someone without roles', () => {
+    expect(groupsForRoles({ platformRoles: [], memberships: [] }, config)).toEqual([]);
   });
 });

@@ -66,3 +66,19 @@ export function mapGroupsToRoles(groups: readonly string[], config: GroupMapping
   }
   return { platformRoles: PLATFORM_ROLES.filter((r) => platformRoles.has(r)), tenantRoles };
 }
+
+/**
+ * The IdP groups that give a principal its roles: the mapping read backwards. The portal sends
+ * them when it impersonates the user at the Kubernetes API, so the cluster's RBAC for those
+ * groups applies to what the user does through the portal.
+ */
+export function groupsForRoles(
+  principal: { platformRoles: readonly PlatformRole[]; memberships: readonly { tenant: string; role: TenantRole }[] },
+  config: GroupMappingConfig,
+): string[] {
+  const platform = Object.entries(config.platformGroups)
+    .filter(([, role]) => principal.platformRoles.includes(role))
+    .map(([group]) => group);
+  const tenants = principal.memberships.map((m) => config.tenantGroupPattern.replace('{tenant}', m.tenant).replace('{role}', m.role));
+  return [...new Set([...platform, ...tenants])];
+}

@@ -15,7 +15,7 @@ import { backfillPrometheus } from '../simulator/backfill';
 import type { GpuPod, RevisionTraffic } from '../simulator/view';
 import { seedInferenceServices, type EndpointModel } from './inference-services';
 import { seedKubernetes } from './kubernetes';
-import { seedMlflow, type SeededModels } from './mlflow';
+import { readSeededModels, resetAliases, seedMlflow, type SeededModels } from './mlflow';
 
 const SEED_VERSION = '1';
 
@@ -53,4 +53,16 @@ export async function seedStack(ctx: StackContext, { force = false } = {}): Prom
   await mkdir(path.dirname(markerFile(ctx)), { recursive: true });
   await writeFile(markerFile(ctx), new Date().toISOString());
   progress('seed', `done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/**
+ * Puts the demo's endpoints, faults and registry aliases back to their seeded state (what
+ * promotions, rollbacks and restarts of the simulator changed). The browser tests start this way.
+ */
+export async function resetDemoState(ctx: StackContext): Promise<SeededModels> {
+  const models = await readSeededModels(ctx);
+  if (!models) throw new Error('MLflow has not been seeded: run `npm run stack -- seed` first');
+  await resetAliases(ctx, models);
+  await seedInferenceServices(ctx, endpointModels(models), simulator.url(ctx));
+  return models;
 }

@@ -15,14 +15,14 @@ export interface EndpointModel {
   challenger: { version: string; runId: string; storageUri: string };
 }
 
-interface Endpoint {
+export interface Endpoint {
   name: string;
   canaryPercent?: number;
   fault?: { errorRate: number; latencyMs: number };
   gpus?: number;
 }
 
-const ENDPOINTS: Record<string, Endpoint> = {
+export const ENDPOINTS: Record<string, Endpoint> = {
   fraud: { name: 'fraud-detector' },
   pricing: { name: 'price-elasticity', canaryPercent: 20, gpus: 1 },
   forecast: { name: 'demand-forecast', canaryPercent: 10, fault: { errorRate: 0.12, latencyMs: 450 } },
@@ -54,6 +54,17 @@ function evidence(model: EndpointModel['champion'], modelName: string) {
   };
 }
 
+function isSeeded(isvc: { spec: { predictor: Record<string, unknown> } }, model: EndpointModel, endpoint: Endpoint): boolean {
+  const predictor = isvc.spec.predictor as { canaryTrafficPercent?: number; model?: { storageUri?: string } };
+  const wanted = endpoint.canaryPercent === undefined ? model.champion : model.challenger;
+  return predictor.model?.storageUri === wanted.storageUri && predictor.canaryTrafficPercent === endpoint.canaryPercent;
+}
+
+/**
+ * Brings each demo endpoint to its seeded state — champion stable, and where the demo has one, the
+ * challenger as a canary with its fault — from whatever the demo or the tests left behind
+ * (rollbacks, promotions). Runs at the first seed and whenever the demo starts fresh.
+ */
 export async function seedInferenceServices(ctx: StackContext, models: EndpointModel[], simulatorUrl: string): Promise<void> {
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromFile(ctx.kubeconfig);
@@ -69,6 +80,10 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
       if ((error as { code?: number }).code === 404) return null;
       throw error;
     }
+  };
+  const rolledOut = async (namespace: string, name: string) => {
+    const predictor = (await read(namespace, name))?.status?.components?.predictor;
+    return Boolean(predictor?.latestRolledoutRevision) && predictor?.latestRolledoutRevision === predictor?.latestCreatedRevision && predictor?.traffic?.length === 1;
   };
 
   for (const model of models) {
@@ -88,15 +103,22 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
           spec: { predictor: predictor(model.champion, endpoint, model.model) },
         },
       });
+    } else if (!isSeeded(isvc, model, endpoint)) {
+      progress('seed', `InferenceService ${namespace}/${endpoint.name} back to ${model.model} v${model.champion.version}`);
+      await api.patchNamespacedCustomObject({
+        ...API,
+        namespace,
+        name: endpoint.name,
+        body: [
+          { op: 'replace', path: '/spec/predictor', value: predictor(model.champion, endpoint, model.model) },
+          { op: 'replace', path: '/metadata/annotations', value: evidence(model.champion, model.model) },
+        ],
+      });
     }
-    // The stable revision must be rolled out before a canary can start from it.
-    await waitFor(
-      `${namespace}/${endpoint.name} rolled out`,
-      async () => Boolean((await read(namespace, endpoint.name))?.status?.components?.predictor?.latestRolledoutRevision),
-      90_000,
-    );
     isvc = await read(namespace, endpoint.name);
-    if (endpoint.canaryPercent !== undefined && isvc && isvc.spec.predictor.canaryTrafficPercent === undefined) {
+    if (endpoint.canaryPercent !== undefined && isvc && !isSeeded(isvc, model, endpoint)) {
+      // The stable revision must be rolled out before a canary can start from it.
+      await waitFor(`${namespace}/${endpoint.name} rolled out`, () => rolledOut(namespace, endpoint.name), 90_000);
       progress('seed', `canary of ${model.model} v${model.challenger.version} at ${endpoint.canaryPercent} % on ${namespace}/${endpoint.name}`);
       await api.patchNamespacedCustomObject({
         ...API,
@@ -104,7 +126,12 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
         name: endpoint.name,
         body: [
           { op: 'replace', path: '/spec/predictor', value: { ...predictor(model.challenger, endpoint, model.model), canaryTrafficPercent: endpoint.canaryPercent } },
-          { op: 'replace', path: '/metadata/annotations', value: { ...isvc.metadata.annotations, ...evidence(model.challenger, model.model) } },
+          // The previous stable version is recorded as the portal records it for its own canaries, so a rollback can restore it.
+          {
+            op: 'replace',
+            path: '/metadata/annotations',
+            value: { ...evidence(model.challenger, model.model), 'mlp.example.com/previous-storage-uri': model.champion.storageUri, 'mlp.example.com/previous-model-version': model.champion.version },
+          },
         ],
       });
       await waitFor(
@@ -112,7 +139,11 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
         async () => ((await read(namespace, endpoint.name))?.status?.components?.predictor?.traffic?.length ?? 0) === 2,
         90_000,
       );
+    } else if (endpoint.canaryPercent === undefined) {
+      await waitFor(`${namespace}/${endpoint.name} rolled out`, () => rolledOut(namespace, endpoint.name), 90_000);
     }
+    // Faults live in the simulator's memory: clear what earlier runs left and set the seeded one.
+    await fetch(`${simulatorUrl}/faults?namespace=${namespace}&service=${endpoint.name}`, { method: 'DELETE' });
     if (endpoint.fault) {
       const response = await fetch(`${simulatorUrl}/faults`, {
         method: 'POST',

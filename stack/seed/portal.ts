@@ -4,9 +4,15 @@
  * them to tenants straight away. Idempotent.
  */
 import { syncUserFromClaims } from '../../lib/auth/users';
+import { getDb } from '../../lib/db/client';
+import { PORTAL_ACTOR, inferenceServices } from '../../lib/integrations/kubernetes';
+import { DEFAULT_POLICY } from '../../lib/promotion/policy';
+import { startRollout } from '../../lib/rollout/records';
 import { loadConfig } from '../../lib/config';
 import { createTenant, findTenant } from '../../lib/tenancy/service';
 import { DEMO_USERS } from '../oidc/users';
+import { ENDPOINTS } from './inference-services';
+import type { SeededModels } from './mlflow';
 
 export const DEMO_TENANTS = [
   { name: 'fraud', displayName: 'Fraud detection', description: 'Card-transaction fraud models, scored in real time.' },
@@ -31,6 +37,39 @@ export async function seedDemo(): Promise<void> {
       { sub: user.username, preferred_username: user.username, name: user.name, email: user.email, [oidc.groupsClaim]: user.groups },
       { groupsClaim: oidc.groupsClaim, mapping: groupMapping },
       'user.import',
+    );
+  }
+}
+
+/**
+ * The seeded canaries as rollouts the portal follows — as if it had started them — so the worker
+ * judges them and on-call can roll them back. Only where the cluster really serves the seeded
+ * canary and the portal has no history for the endpoint yet.
+ */
+export async function seedRollouts(models: SeededModels): Promise<void> {
+  for (const seeded of models.tenants) {
+    const endpoint = ENDPOINTS[seeded.tenant];
+    if (!endpoint || endpoint.canaryPercent === undefined) continue;
+    const tenant = await findTenant(seeded.tenant);
+    if (!tenant || (await getDb().rollout.count({ where: { tenantId: tenant.id, endpoint: endpoint.name } })) > 0) continue;
+    const isvc = await inferenceServices(seeded.tenant, PORTAL_ACTOR).get(endpoint.name);
+    const predictor = isvc?.spec.predictor;
+    if (predictor?.model?.storageUri !== seeded.challenger.storageUri || predictor.canaryTrafficPercent !== endpoint.canaryPercent) continue;
+    await getDb().$transaction((tx) =>
+      startRollout(tx, {
+        tenantId: tenant.id,
+        tenant: seeded.tenant,
+        endpoint: endpoint.name,
+        promotionRequestId: null,
+        modelName: seeded.model,
+        version: seeded.challenger.version,
+        storageUri: seeded.challenger.storageUri,
+        previousStorageUri: seeded.champion.storageUri,
+        previousVersion: seeded.champion.version,
+        steps: DEFAULT_POLICY.canarySteps,
+        currentPercent: endpoint.canaryPercent,
+        actor: SEEDER.name,
+      }),
     );
   }
 }

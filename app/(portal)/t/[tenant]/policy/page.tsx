@@ -1,0 +1,51 @@
+import { PolicyForm } from '@/components/promotions/policy-form';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { can } from '@/lib/auth/authorize';
+import { requireTenant } from '@/lib/auth/session';
+import { formatThresholdLines } from '@/lib/promotion/policy';
+import { getPolicy } from '@/lib/promotion/policy-store';
+import { savePolicyAction } from './actions';
+
+export const metadata = { title: 'Promotion policy' };
+
+export default async function PolicyPage({ params }: { params: Promise<{ tenant: string }> }) {
+  const { tenant: name } = await params;
+  const { user, tenant } = await requireTenant(name, 'promotion.read');
+  const stored = await getPolicy(tenant.name);
+  const { policy } = stored;
+  const mayEdit = can(user, 'policy.edit', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const changed = stored.updatedAt ? `Last changed by ${stored.updatedBy} on ${stored.updatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : 'The platform defaults apply.';
+  return (
+    <>
+      <PageHeader title="Promotion policy" description={`What a version of ${tenant.displayName} must show before serving traffic, and how its canary is judged. ${changed}`} />
+      <Card>
+        {mayEdit ? (
+          <PolicyForm key={stored.version} tenant={tenant.name} policy={policy} version={stored.version} action={savePolicyAction} />
+        ) : (
+          <dl className="grid gap-2 text-sm sm:grid-cols-[16rem_1fr]">
+            <dt className="font-medium">Quality thresholds</dt>
+            <dd className="whitespace-pre font-mono">{formatThresholdLines(policy.thresholds)}</dd>
+            <dt className="font-medium">No regression against the {policy.alias}</dt>
+            <dd>
+              {policy.primaryMetric} within −{policy.regressionTolerance}
+            </dd>
+            <dt className="font-medium">Signature / model card / notes</dt>
+            <dd>
+              {[policy.requireSignature, policy.requireModelCard, policy.requireNotes].map((r) => (r ? 'required' : 'optional')).join(' / ')}
+            </dd>
+            <dt className="font-medium">Approvals</dt>
+            <dd>
+              {policy.requiredApprovals}, flagged after {policy.staleAfterHours} h, expire after {policy.expireAfterHours} h
+            </dd>
+            <dt className="font-medium">Canary</dt>
+            <dd>
+              steps {policy.canarySteps.join(' → ')} %, {policy.bakeMinutes} min each; error rate &lt; {policy.maxErrorRate * 100} %, p99 &lt; {policy.maxP99Ms} ms, ≥ {policy.minRequests} requests;
+              immediate rollback above {policy.immediateRollbackFactor}× the error threshold; {policy.minPassRatio * 100} % of checks must pass
+            </dd>
+          </dl>
+        )}
+      </Card>
+    </>
+  );
+}

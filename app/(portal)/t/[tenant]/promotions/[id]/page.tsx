@@ -1,0 +1,147 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { DecisionForm } from '@/components/promotions/decision-form';
+import { GateList } from '@/components/promotions/gate-list';
+import { RetryDeployButton } from '@/components/promotions/retry-deploy-button';
+import { PromotionStatusBadge } from '@/components/promotions/status-badge';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { buttonClass } from '@/components/ui/styles';
+import { can } from '@/lib/auth/authorize';
+import { requireTenant } from '@/lib/auth/session';
+import { getPromotionRequest, isStale, requestGates, requestPolicy } from '@/lib/promotion/requests';
+import { decidePromotionAction, retryDeploymentAction } from '../actions';
+
+export const metadata = { title: 'Promotion request' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STEP_LABELS: Record<string, string> = { alias: 'MLflow alias and tags set', canary: 'InferenceService updated', rollout: 'Canary rollout started' };
+
+function when(date: Date) {
+  return <time dateTime={date.toISOString()}>{date.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>;
+}
+
+export default async function PromotionRequestPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
+  const { tenant: name, id } = await params;
+  const { user, tenant } = await requireTenant(name, 'promotion.read');
+  const request = UUID.test(id) ? await getPromotionRequest(tenant.name, id) : null;
+  if (!request) notFound();
+
+  const policy = requestPolicy(request);
+  const approvals = request.approvals.filter((a) => a.decision === 'approve').length;
+  const mayApprove = can(user, 'promotion.approve', { kind: 'promotion', tenant: tenant.name, status: tenant.status, requesterId: request.requesterId });
+  const decided = request.approvals.some((a) => a.approverId === user.id);
+  const mayOperate = can(user, 'deployment.operate', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const open = request.status === 'pending' && request.expiresAt > new Date();
+
+  return (
+    <>
+      <PageHeader
+        title={`${request.modelName} v${request.version}`}
+        description={
+          <>
+            Requested by {request.requesterName} on {when(request.createdAt)} for the endpoint <strong>{request.endpoint}</strong>.
+          </>
+        }
+        actions={
+          <Link href={`/t/${tenant.name}/promotions`} className={buttonClass.secondary}>
+            All requests
+          </Link>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+        <div className="space-y-6">
+          <Card title="Gates at request time">
+            <GateList gates={requestGates(request)} />
+          </Card>
+          <Card title="Evidence">
+            <dl className="grid gap-2 text-sm sm:grid-cols-[10rem_1fr]">
+              <dt className="font-medium">Model card</dt>
+              <dd>
+                <a className={buttonClass.link} href={request.modelCardUrl} rel="noreferrer noopener" target="_blank">
+                  {request.modelCardUrl}
+                </a>
+              </dd>
+              <dt className="font-medium">Notes</dt>
+              <dd className="whitespace-pre-wrap">{request.notes}</dd>
+              <dt className="font-medium">Source run</dt>
+              <dd>
+                <Link className={buttonClass.link} href={`/t/${tenant.name}/runs/${request.runId}`}>
+                  {request.runId}
+                </Link>
+              </dd>
+              <dt className="font-medium">Serves from</dt>
+              <dd className="break-all font-mono text-xs">{request.storageUri}</dd>
+            </dl>
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card title="Status">
+            <div className="space-y-2 text-sm">
+              <PromotionStatusBadge status={request.status} stale={isStale(request, policy)} />
+              <p>
+                {approvals} of {request.requiredApprovals} approval{request.requiredApprovals === 1 ? '' : 's'}
+                {request.status === 'pending' ? <> · expires {when(request.expiresAt)}</> : null}
+              </p>
+              {request.approvals.length > 0 ? (
+                <ul className="space-y-1" aria-label="Decisions">
+                  {request.approvals.map((a) => (
+                    <li key={a.id}>
+                      <strong>{a.approverName}</strong> {a.decision === 'approve' ? 'approved' : 'rejected'} on {when(a.createdAt)}
+                      {a.comment ? <>: “{a.comment}”</> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          </Card>
+          {open ? (
+            <Card title="Your decision">
+              {request.requesterId === user.id ? (
+                <p className="text-sm">You cannot approve your own request: another approver of {tenant.displayName} must decide.</p>
+              ) : decided ? (
+                <p className="text-sm">You have decided on this request.</p>
+              ) : mayApprove ? (
+                <DecisionForm tenant={tenant.name} requestId={request.id} action={decidePromotionAction} />
+              ) : (
+                <p className="text-sm">Only approvers of {tenant.displayName} can decide.</p>
+              )}
+            </Card>
+          ) : null}
+          {['deploying', 'deployed', 'failed'].includes(request.status) ? (
+            <Card title="Deployment">
+              <ol className="space-y-1 text-sm" aria-label="Deployment steps">
+                {Object.entries(STEP_LABELS).map(([step, label]) => {
+                  const order = Object.keys(STEP_LABELS);
+                  const reached = request.deployStep !== null && order.indexOf(step) <= order.indexOf(request.deployStep);
+                  return (
+                    <li key={step}>
+                      {reached ? 'Done' : 'Not yet'}: {label}
+                    </li>
+                  );
+                })}
+              </ol>
+              {request.deployError ? (
+                <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
+                  {request.deployError}
+                </p>
+              ) : null}
+              {request.status !== 'deployed' && mayOperate ? (
+                <div className="mt-3">
+                  <RetryDeployButton tenant={tenant.name} requestId={request.id} action={retryDeploymentAction} />
+                </div>
+              ) : null}
+              {request.rollout ? (
+                <p className="mt-3 text-sm">
+                  <Link className={buttonClass.link} href={`/t/${tenant.name}/deployments/${request.endpoint}`}>
+                    Follow the canary on {request.endpoint}
+                  </Link>
+                </p>
+              ) : null}
+            </Card>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,188 @@
+import { recordAudit, recordAuditAlone, type Actor } from '../audit/log';
+import { getDb } from '../db/client';
+import { inferenceServices, type InferenceService } from '../integrations/kubernetes';
+import { mlflowFor } from '../integrations/mlflow';
+import { log } from '../observability/logger';
+import { startRollout } from '../rollout/records';
+import type { GateResult } from './gates';
+import { MODEL_LABEL } from './endpoint';
+import { requestGates, requestPolicy } from './requests';
+
+/**
+ * What happens after the final approval, in three idempotent steps recorded on the request
+ * (`deployStep`): move the MLflow alias and tags, put the version on the InferenceService as a
+ * canary, start the rollout that the worker then judges. A crash between steps leaves the request
+ * `deploying` at a known step; the worker (or an admin, after a failure) runs it again and each
+ * step notices what is already done.
+ */
+
+export const ANNOTATIONS = {
+  request: 'mlp.example.com/promotion-request',
+  modelName: 'mlp.example.com/model-name',
+  modelVersion: 'mlp.example.com/model-version',
+  runId: 'mlp.example.com/run-id',
+  holdoutMetric: 'mlp.example.com/holdout-metric',
+  modelCard: 'mlp.example.com/model-card-url',
+  approvers: 'mlp.example.com/approved-by',
+  requester: 'mlp.example.com/requested-by',
+  previousStorageUri: 'mlp.example.com/previous-storage-uri',
+  previousVersion: 'mlp.example.com/previous-model-version',
+} as const;
+
+const STEPS = ['alias', 'canary', 'rollout'] as const;
+type Step = (typeof STEPS)[number];
+
+function done(request: { deployStep: string | null }, step: Step): boolean {
+  return request.deployStep !== null && STEPS.indexOf(request.deployStep as Step) >= STEPS.indexOf(step);
+}
+
+function primaryMetricEvidence(gates: GateResult[], metric: string): string {
+  const regression = gates.find((g) => g.id === 'regression');
+  const value = regression?.values.value;
+  return typeof value === 'number' ? `${metric}=${value.toFixed(4)}` : `${metric}=unknown`;
+}
+
+function previousVersionOf(gates: GateResult[]): string | null {
+  const champion = gates.find((g) => g.id === 'regression')?.values.championVersion;
+  return typeof champion === 'string' ? champion : null;
+}
+
+type Request = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
+
+async function loadRequest(requestId: string) {
+  return getDb().promotionRequest.findUnique({ where: { id: requestId }, include: { approvals: true, tenant: { select: { name: true } } } });
+}
+
+async function setAliasAndTags(request: Request): Promise<void> {
+  const policy = requestPolicy(request);
+  const mlflow = mlflowFor(request.tenant.name);
+  const approvers = request.approvals.filter((a) => a.decision === 'approve').map((a) => a.approverName);
+  await mlflow.setRegisteredModelAlias(request.modelName, policy.alias, request.version);
+  await mlflow.setModelVersionTag(request.modelName, request.version, 'mlp.promotion_request', request.id);
+  await mlflow.setModelVersionTag(request.modelName, request.version, 'mlp.approved_by', approvers.join(','));
+  await mlflow.setModelVersionTag(request.modelName, request.version, 'mlp.promoted_at', new Date().toISOString());
+}
+
+/** Puts the version on the endpoint: a canary at the policy's first step, or the first deployment. */
+async function deployCanary(request: Request): Promise<void> {
+  const policy = requestPolicy(request);
+  const gates = requestGates(request);
+  const api = inferenceServices(request.tenant.name, { kind: 'portal' });
+  const firstStep = policy.canarySteps[0]!;
+  const evidence = (current: Record<string, string>, previousStorageUri: string | undefined): Record<string, string> => ({
+    ...current,
+    [ANNOTATIONS.request]: request.id,
+    [ANNOTATIONS.modelName]: request.modelName,
+    [ANNOTATIONS.modelVersion]: request.version,
+    [ANNOTATIONS.runId]: request.runId,
+    [ANNOTATIONS.holdoutMetric]: primaryMetricEvidence(gates, policy.primaryMetric),
+    [ANNOTATIONS.modelCard]: request.modelCardUrl,
+    [ANNOTATIONS.approvers]: request.approvals.filter((a) => a.decision === 'approve').map((a) => a.approverName).join(','),
+    [ANNOTATIONS.requester]: request.requesterName,
+    ...(previousStorageUri ? { [ANNOTATIONS.previousStorageUri]: previousStorageUri } : {}),
+    ...(previousVersionOf(gates) ? { [ANNOTATIONS.previousVersion]: previousVersionOf(gates)! } : {}),
+  });
+
+  const existing = await api.get(request.endpoint);
+  if (!existing) {
+    await api.create({
+      name: request.endpoint,
+      labels: { [MODEL_LABEL]: request.modelName },
+      annotations: evidence({}, undefined),
+      predictor: { minReplicas: 1, model: { modelFormat: { name: 'mlflow' }, protocolVersion: 'v2', storageUri: request.storageUri } },
+    });
+    return;
+  }
+  await api.update(request.endpoint, (current: InferenceService) => {
+    if (current.metadata.annotations[ANNOTATIONS.request] === request.id) return null; // done before a crash
+    const predictor = current.spec.predictor;
+    // While a canary is live, what serves the rest of the traffic is the stable version it started from.
+    const live = predictor.canaryTrafficPercent !== undefined && predictor.canaryTrafficPercent > 0 && predictor.canaryTrafficPercent < 100;
+    const previousStorageUri = (live ? current.metadata.annotations[ANNOTATIONS.previousStorageUri] : undefined) ?? predictor.model?.storageUri;
+    return {
+      ...current,
+      metadata: { ...current.metadata, annotations: evidence(current.metadata.annotations, previousStorageUri) },
+      spec: {
+        ...current.spec,
+        predictor: {
+          ...predictor,
+          minReplicas: Math.max(1, predictor.minReplicas ?? 1),
+          canaryTrafficPercent: firstStep >= 100 ? undefined : firstStep,
+          model: { ...predictor.model, storageUri: request.storageUri },
+        },
+      },
+    };
+  });
+}
+
+async function finish(request: Request, actor: Actor): Promise<void> {
+  const policy = requestPolicy(request);
+  const isvc = await inferenceServices(request.tenant.name, { kind: 'portal' }).get(request.endpoint);
+  const annotations = isvc?.metadata.annotations ?? {};
+  await getDb().$transaction(async (tx) => {
+    await startRollout(tx, {
+      tenantId: request.tenantId,
+      tenant: request.tenant.name,
+      endpoint: request.endpoint,
+      promotionRequestId: request.id,
+      modelName: request.modelName,
+      version: request.version,
+      storageUri: request.storageUri,
+      previousStorageUri: annotations[ANNOTATIONS.previousStorageUri] ?? '',
+      previousVersion: annotations[ANNOTATIONS.previousVersion] ?? null,
+      steps: policy.canarySteps,
+      actor: actor.name,
+    });
+    await tx.promotionRequest.update({ where: { id: request.id }, data: { status: 'deployed', deployStep: 'rollout', deployError: null } });
+    await recordAudit(tx, {
+      actor,
+      action: 'promotion.deploy',
+      tenant: request.tenant.name,
+      target: { type: 'inference-service', id: `${request.tenant.name}/${request.endpoint}` },
+      before: { storageUri: annotations[ANNOTATIONS.previousStorageUri] ?? null },
+      after: { storageUri: request.storageUri, canaryTrafficPercent: policy.canarySteps[0], alias: policy.alias, version: request.version, request: request.id },
+      outcome: 'success',
+    });
+  });
+}
+
+async function markStep(requestId: string, step: Step): Promise<void> {
+  await getDb().promotionRequest.update({ where: { id: requestId }, data: { deployStep: step } });
+}
+
+/** Runs (or resumes) the deployment of a finally approved request. Returns the error message on failure. */
+export async function deployPromotion(requestId: string, actor: Actor): Promise<{ ok: true } | { ok: false; error: string }> {
+  let request = await loadRequest(requestId);
+  if (!request || (request.status !== 'deploying' && request.status !== 'failed')) return { ok: true };
+  if (request.status === 'failed') {
+    await getDb().promotionRequest.update({ where: { id: requestId }, data: { status: 'deploying', deployError: null } });
+  }
+  let step: Step = 'alias';
+  try {
+    if (!done(request, 'alias')) {
+      await setAliasAndTags(request);
+      await markStep(requestId, 'alias');
+    }
+    step = 'canary';
+    if (!done(request, 'canary')) {
+      await deployCanary(request);
+      await markStep(requestId, 'canary');
+    }
+    step = 'rollout';
+    request = (await loadRequest(requestId))!;
+    await finish(request, actor);
+    return { ok: true };
+  } catch (error) {
+    const message = `Deployment stopped at the ${step} step: ${error instanceof Error ? error.message : String(error)}`;
+    log.error('promotion deployment failed', { request: requestId, step, error });
+    await getDb().promotionRequest.update({ where: { id: requestId }, data: { status: 'failed', deployError: message } });
+    await recordAuditAlone({ actor, action: 'promotion.deploy', tenant: request.tenant.name, target: { type: 'promotion-request', id: requestId }, outcome: 'failed', reason: message });
+    return { ok: false, error: message };
+  }
+}
+
+/** Requests left `deploying` by a crash: the worker finishes them after a grace period. */
+export async function findInterruptedDeployments(olderThanMs: number): Promise<string[]> {
+  const rows = await getDb().promotionRequest.findMany({ where: { status: 'deploying', updatedAt: { lt: new Date(Date.now() - olderThanMs) } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,69 @@
+import { inspectModelArtifact, isRunId, mlflowFor, type MlflowModelVersion, type MlflowRun } from '../integrations/mlflow';
+import { storageFor } from '../integrations/s3';
+import { isUpstreamError } from '../integrations/upstream';
+import { UserFacingError } from '../errors';
+import { evaluateGates, modelUriOf, type GateResult } from './gates';
+import type { Policy } from './policy';
+
+/** Everything the gates look at, gathered from MLflow and object storage for one version. */
+export interface VersionEvidence {
+  version: MlflowModelVersion;
+  run: MlflowRun | null;
+  champion: { version: string; metrics: Record<string, number> } | null;
+  modelUri: string | null;
+  mlmodelExists: boolean;
+  signatureLogged: boolean | null;
+}
+
+export const VERSION_PATTERN = /^[1-9][0-9]{0,8}$/;
+
+async function orNull<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isUpstreamError(error, 'not-found')) return null;
+    throw error;
+  }
+}
+
+export async function gatherEvidence(tenant: string, modelName: string, version: string, policy: Policy): Promise<VersionEvidence> {
+  if (!VERSION_PATTERN.test(version)) throw new UserFacingError(`"${version}" is not a model version number.`, 'version');
+  const mlflow = mlflowFor(tenant);
+  const modelVersion = await orNull(mlflow.getModelVersion(modelName, version));
+  if (!modelVersion) throw new UserFacingError(`${modelName} has no version ${version} in this tenant.`, 'version');
+
+  const [run, model] = await Promise.all([
+    isRunId(modelVersion.runId) ? orNull(mlflow.getRun(modelVersion.runId)) : Promise.resolve(null),
+    mlflow.getRegisteredModel(modelName),
+  ]);
+  const championVersion = model.aliases.find((a) => a.alias === policy.alias)?.version;
+  let champion: VersionEvidence['champion'] = null;
+  if (championVersion && championVersion !== version) {
+    const championModel = await orNull(mlflow.getModelVersion(modelName, championVersion));
+    const championRun = championModel && isRunId(championModel.runId) ? await orNull(mlflow.getRun(championModel.runId)) : null;
+    champion = { version: championVersion, metrics: championRun?.metrics ?? {} };
+  }
+
+  const modelUri = run ? modelUriOf(run.artifactUri) : null;
+  const artifact = modelUri ? await inspectModelArtifact(storageFor(tenant), modelUri) : null;
+  return {
+    version: modelVersion,
+    run,
+    champion,
+    modelUri,
+    mlmodelExists: artifact?.exists ?? false,
+    signatureLogged: artifact?.exists ? artifact.hasSignature : null,
+  };
+}
+
+export function gatesFor(evidence: VersionEvidence, policy: Policy, form: { modelCardUrl: string; notes: string }): GateResult[] {
+  return evaluateGates({
+    policy,
+    version: { name: evidence.version.name, version: evidence.version.version, runId: evidence.version.runId, source: evidence.version.source },
+    run: evidence.run ? { runId: evidence.run.runId, artifactUri: evidence.run.artifactUri, metrics: evidence.run.metrics } : null,
+    champion: evidence.champion,
+    mlmodelExists: evidence.mlmodelExists,
+    signatureLogged: evidence.signatureLogged,
+    evidence: form,
+  });
+}

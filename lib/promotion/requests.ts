@@ -1,0 +1,167 @@
+import { can, type Principal } from '../auth/authorize';
+import { recordAudit, type Actor } from '../audit/log';
+import { getDb } from '../db/client';
+import type { Prisma } from '../db/generated/client';
+import { UserFacingError } from '../errors';
+import { blockingFailures, type GateResult } from './gates';
+import { gatesFor, gatherEvidence } from './evaluation';
+import { getPolicy } from './policy-store';
+import { readPolicy, type Policy } from './policy';
+import { resolveEndpoint } from './endpoint';
+
+export interface RequestInput {
+  modelName: string;
+  version: string;
+  modelCardUrl: string;
+  notes: string;
+}
+
+const DETAIL = { approvals: { orderBy: { createdAt: 'asc' } }, rollout: true, tenant: { select: { name: true } } } as const satisfies Prisma.PromotionRequestInclude;
+export type PromotionRequestDetail = Prisma.PromotionRequestGetPayload<{ include: typeof DETAIL }>;
+
+export function requestGates(request: { gates: unknown }): GateResult[] {
+  return Array.isArray(request.gates) ? (request.gates as GateResult[]) : [];
+}
+
+export function requestPolicy(request: { policy: unknown }): Policy {
+  return readPolicy(request.policy);
+}
+
+export function isStale(request: { status: string; createdAt: Date }, policy: Policy, now = new Date()): boolean {
+  return request.status === 'pending' && now.getTime() - request.createdAt.getTime() > policy.staleAfterHours * 3_600_000;
+}
+
+/** Files a promotion request after evaluating every gate on the server; a blocking failure refuses it. */
+export async function createPromotionRequest(actor: Actor & { id: string }, tenant: string, input: RequestInput) {
+  const { policy } = await getPolicy(tenant);
+  const evidence = await gatherEvidence(tenant, input.modelName, input.version, policy);
+  const gates = gatesFor(evidence, policy, input);
+  const failing = blockingFailures(gates);
+  if (failing.length > 0) {
+    throw new UserFacingError(`This version cannot be submitted: ${failing.map((g) => `${g.label} — ${g.detail}`).join(' ')}`);
+  }
+  const endpoint = await resolveEndpoint(tenant, input.modelName);
+
+  return getDb().$transaction(async (tx) => {
+    const tenantRow = await tx.tenant.findUniqueOrThrow({ where: { name: tenant } });
+    // Serialise requests for one tenant so two clicks cannot file the same version twice.
+    await tx.$queryRaw`SELECT 1 FROM tenants WHERE id = ${tenantRow.id}::uuid FOR UPDATE`;
+    const open = await tx.promotionRequest.findFirst({
+      where: { tenantId: tenantRow.id, modelName: input.modelName, version: input.version, status: { in: ['pending', 'deploying'] } },
+    });
+    if (open) throw new UserFacingError(`${input.modelName} v${input.version} already has an open promotion request (filed by ${open.requesterName}).`);
+    const request = await tx.promotionRequest.create({
+      data: {
+        tenantId: tenantRow.id,
+        modelName: input.modelName,
+        version: input.version,
+        runId: evidence.version.runId,
+        storageUri: evidence.modelUri!,
+        endpoint,
+        requesterId: actor.id,
+        requesterName: actor.name,
+        notes: input.notes.trim(),
+        modelCardUrl: input.modelCardUrl.trim(),
+        gates: gates as unknown as Prisma.InputJsonValue,
+        policy: policy as unknown as Prisma.InputJsonValue,
+        requiredApprovals: policy.requiredApprovals,
+        expiresAt: new Date(Date.now() + policy.expireAfterHours * 3_600_000),
+      },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'promotion.request',
+      tenant,
+      target: { type: 'promotion-request', id: request.id },
+      after: { model: input.modelName, version: input.version, endpoint, gates: gates.map((g) => ({ id: g.id, passed: g.passed })) },
+      outcome: 'success',
+    });
+    return request;
+  });
+}
+
+export async function listPromotionRequests(tenant: string, options: { status?: 'pending' | 'open' | 'all' } = {}) {
+  const status = options.status ?? 'all';
+  return getDb().promotionRequest.findMany({
+    where: {
+      tenant: { name: tenant },
+      ...(status === 'pending' ? { status: 'pending' } : status === 'open' ? { status: { in: ['pending', 'deploying', 'failed'] } } : {}),
+    },
+    include: DETAIL,
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+  });
+}
+
+export async function getPromotionRequest(tenant: string, id: string): Promise<PromotionRequestDetail | null> {
+  return getDb().promotionRequest.findFirst({ where: { id, tenant: { name: tenant } }, include: DETAIL });
+}
+
+/** Pending, unexpired requests this person may decide on (never their own), oldest first. */
+export async function listApprovable(principal: Principal & { id: string }) {
+  const pending = await getDb().promotionRequest.findMany({
+    where: { status: 'pending', expiresAt: { gt: new Date() }, approvals: { none: { approverId: principal.id } } },
+    include: DETAIL,
+    orderBy: { createdAt: 'asc' },
+    take: 500,
+  });
+  const statuses = await getDb().tenant.findMany({ where: { id: { in: [...new Set(pending.map((r) => r.tenantId))] } }, select: { id: true, status: true } });
+  const statusOf = new Map(statuses.map((t) => [t.id, t.status]));
+  return pending.filter((r) => can(principal, 'promotion.approve', { kind: 'promotion', tenant: r.tenant.name, status: statusOf.get(r.tenantId), requesterId: r.requesterId }));
+}
+
+/** For the navigation badge. */
+export async function countApprovable(principal: Principal & { id: string }): Promise<number> {
+  return (await listApprovable(principal)).length;
+}
+
+export interface Decision {
+  decision: 'approve' | 'reject';
+  comment: string;
+}
+
+/**
+ * Records one approver's decision. Returns whether the request is now finally approved, in
+ * which case the caller starts the deployment (outside this transaction: it talks to MLflow and
+ * Kubernetes, and a crash there must leave the approval recorded and the request resumable).
+ */
+export async function decidePromotion(actor: Actor & { id: string }, tenant: string, requestId: string, input: Decision): Promise<{ finallyApproved: boolean; status: string }> {
+  if (input.decision === 'reject' && input.comment.trim().length < 3) throw new UserFacingError('Say why you reject the request.', 'comment');
+  return getDb().$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM promotion_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
+    const request = locked.length ? await tx.promotionRequest.findFirst({ where: { id: requestId, tenant: { name: tenant } }, include: { approvals: true } }) : null;
+    if (!request) throw new UserFacingError('There is no such promotion request in this tenant.');
+    if (request.requesterId === actor.id) throw new UserFacingError('You cannot approve or reject your own request.');
+    if (request.status !== 'pending') throw new UserFacingError(`This request is already ${request.status}; nothing was changed.`);
+    if (request.expiresAt <= new Date()) throw new UserFacingError('This request has expired; the requester can file it again.');
+    if (request.approvals.some((a) => a.approverId === actor.id)) throw new UserFacingError('You have already decided on this request.');
+
+    await tx.approval.create({ data: { requestId, approverId: actor.id, approverName: actor.name, decision: input.decision, comment: input.comment.trim() } });
+    const approvals = request.approvals.filter((a) => a.decision === 'approve').length + (input.decision === 'approve' ? 1 : 0);
+    const status = input.decision === 'reject' ? 'rejected' : approvals >= request.requiredApprovals ? 'deploying' : 'pending';
+    if (status !== 'pending') await tx.promotionRequest.update({ where: { id: requestId }, data: { status, decidedAt: new Date() } });
+    await recordAudit(tx, {
+      actor,
+      action: input.decision === 'approve' ? 'promotion.approve' : 'promotion.reject',
+      tenant,
+      target: { type: 'promotion-request', id: requestId },
+      before: { status: request.status, approvals: approvals - (input.decision === 'approve' ? 1 : 0) },
+      after: { status, approvals, required: request.requiredApprovals, comment: input.comment.trim() || null },
+      outcome: 'success',
+    });
+    return { finallyApproved: status === 'deploying', status };
+  });
+}
+
+/** Expires pending requests past their deadline (run by the worker). */
+export async function expireRequests(now = new Date()): Promise<number> {
+  const due = await getDb().promotionRequest.findMany({ where: { status: 'pending', expiresAt: { lte: now } }, select: { id: true, tenant: { select: { name: true } } } });
+  for (const request of due) {
+    await getDb().$transaction(async (tx) => {
+      const updated = await tx.promotionRequest.updateMany({ where: { id: request.id, status: 'pending' }, data: { status: 'expired', decidedAt: now } });
+      if (updated.count === 0) return;
+      await recordAudit(tx, { actor: { name: 'worker' }, action: 'promotion.expire', tenant: request.tenant.name, target: { type: 'promotion-request', id: request.id }, after: { status: 'expired' }, outcome: 'success' });
+    });
+  }
+  return due.length;
+}

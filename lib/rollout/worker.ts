@@ -1,0 +1,100 @@
+import pg from 'pg';
+import { deployPromotion, findInterruptedDeployments } from '../promotion/deploy';
+import { expireRequests } from '../promotion/requests';
+import { log } from '../observability/logger';
+import { liveRollouts } from './records';
+import { checkRollout } from './service';
+
+/**
+ * The background worker: canary judgment, request expiry and finishing interrupted deployments.
+ * Any number may run; only the one holding a PostgreSQL advisory lock acts. The lock lives on a
+ * dedicated connection, so a worker that dies (or loses its connection) releases it at once and
+ * another takes over at its next attempt.
+ */
+
+export const LEADER_LOCK_KEY = 4_242_002;
+
+export interface WorkerOptions {
+  databaseUrl: string;
+  intervalMs: number;
+  /** How long a deployment may sit in `deploying` before the worker assumes a crash and finishes it. */
+  resumeDeploymentsAfterMs: number;
+  name: string;
+}
+
+export interface WorkerHandle {
+  stop(): Promise<void>;
+  isLeader(): boolean;
+}
+
+async function tick(options: WorkerOptions): Promise<void> {
+  const expired = await expireRequests();
+  if (expired) log.info('promotion requests expired', { count: expired });
+  for (const id of await findInterruptedDeployments(options.resumeDeploymentsAfterMs)) {
+    log.warn('finishing an interrupted promotion deployment', { request: id });
+    await deployPromotion(id, { name: 'worker' });
+  }
+  const rollouts = await liveRollouts();
+  // One endpoint's trouble (an unreachable API, a bad spec) must not stop the judgment of the others.
+  await Promise.all(
+    rollouts.map(async (rollout) => {
+      try {
+        const decision = await checkRollout(rollout);
+        log.info('canary judged', { tenant: rollout.tenant.name, endpoint: rollout.endpoint, version: rollout.version, action: decision.action, reason: decision.reason });
+      } catch (error) {
+        log.error('canary check failed', { tenant: rollout.tenant.name, endpoint: rollout.endpoint, error });
+      }
+    }),
+  );
+}
+
+export function startWorker(options: WorkerOptions): WorkerHandle {
+  let client: pg.Client | null = null;
+  let leader = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const dropLeadership = async (reason: string) => {
+    if (leader) log.warn('worker lost leadership', { worker: options.name, reason });
+    leader = false;
+    const old = client;
+    client = null;
+    await old?.end().catch(() => {});
+  };
+
+  const elect = async () => {
+    if (leader) return;
+    if (!client) {
+      const fresh = new pg.Client({ connectionString: options.databaseUrl, application_name: `mlp-worker ${options.name}` });
+      fresh.on('error', (error) => void dropLeadership(error.message));
+      await fresh.connect();
+      client = fresh;
+    }
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY]);
+    leader = rows[0]?.locked === true;
+    if (leader) log.info('worker is the leader', { worker: options.name });
+  };
+
+  const loop = async () => {
+    try {
+      await elect();
+      if (leader) await tick(options);
+    } catch (error) {
+      log.error('worker iteration failed', { worker: options.name, error });
+      if (!leader) await dropLeadership('could not reach the database');
+    }
+    if (!stopped) timer = setTimeout(() => (running = loop()), options.intervalMs);
+  };
+  running = loop();
+
+  return {
+    isLeader: () => leader,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await dropLeadership('stopped');
+    },
+  };
+}
