@@ -1,0 +1,183 @@
+/**
+ * The golden path in the browser, against the real local platform: from an experiment to an
+ * approved canary to its automatic rollback. alice (fraud data scientist), bob (fraud approver),
+ * erin (on-call), carol (pricing — must see none of fraud). The web server starts from the
+ * seeded state (DEMO_FRESH=1 resets endpoints, faults and aliases) with the worker judging every
+ * 3 s; the tests run in order because each builds on the last.
+ */
+import { readFileSync } from 'node:fs';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import pg from 'pg';
+import { callServerAction, expectAccessible, signIn } from './support';
+
+process.loadEnvFile('.data/stack/stack.env');
+
+interface SeededVersion { version: string; runId: string; runName: string; experimentId: string; storageUri: string; metrics: { holdout_auc: number } }
+interface SeededTenant { tenant: string; model: string; versions: SeededVersion[]; champion: SeededVersion; challenger: SeededVersion; experiments: { name: string; experimentId: string }[] }
+const seeded = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] }).tenants;
+const fraud = seeded.find((t) => t.tenant === 'fraud')!;
+const pricing = seeded.find((t) => t.tenant === 'pricing')!;
+
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromFile(process.env.KUBECONFIG!);
+const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+
+interface Isvc {
+  metadata: { annotations?: Record<string, string>; generation: number };
+  spec: { predictor: { canaryTrafficPercent?: number; minReplicas?: number; model: { storageUri: string } } };
+}
+
+async function inferenceService(namespace: string, name: string): Promise<Isvc> {
+  return (await customObjects.getNamespacedCustomObject({ group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace, name })) as Isvc;
+}
+
+async function championVersion(tenant: SeededTenant): Promise<string> {
+  const url = `${process.env.MLFLOW_TRACKING_URI}/api/2.0/mlflow/registered-models/alias?name=${encodeURIComponent(tenant.model)}&alias=champion`;
+  const response = await fetch(url, { headers: { 'X-MLFLOW-WORKSPACE': tenant.tenant } });
+  expect(response.ok, `MLflow answered ${response.status}`).toBe(true);
+  return ((await response.json()) as { model_version: { version: string } }).model_version.version;
+}
+
+/** Counts rows in the e2e portal's own database (the audit log is append-only evidence). */
+async function portalCount(sql: string, params: unknown[]): Promise<number> {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = '/portal_e2e';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(sql, params);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function signedIn(browser: Browser, username: string): Promise<Page> {
+  const page = await browser.newPage();
+  await signIn(page, username);
+  return page;
+}
+
+const MODEL_CARD = 'https://wiki.example.com/fraud/fraud-detector/model-card';
+let requestUrl = '';
+
+test.describe.serial('golden path', () => {
+  test('alice requests the promotion of a version whose gates pass; a version with a failing gate cannot be submitted', async ({ page }) => {
+    await signIn(page, 'alice');
+
+    await page.goto(`/t/fraud/promotions/new?model=${fraud.model}&version=2`);
+    const submit = page.getByRole('button', { name: 'Request promotion' });
+    await page.getByLabel('Model card URL').fill(MODEL_CARD);
+    await page.getByLabel('Notes for the approvers').fill('Version 2 for comparison only.');
+    await expect(page.getByTestId('gate-signature')).toHaveAttribute('data-passed', 'false');
+    await expect(page.getByTestId('gate-signature')).toContainText('No signature is logged');
+    await expect(page.getByTestId('request-blocked')).toContainText('Model signature logged');
+    await expect(submit).toBeDisabled();
+
+    await page.goto(`/t/fraud/promotions/new?model=${fraud.model}&version=${fraud.challenger.version}`);
+    await expect(page.getByRole('heading', { name: `Promote ${fraud.model} v${fraud.challenger.version}` })).toBeVisible();
+    // Evidence is a gate too: until it is given, the request cannot be sent.
+    await expect(page.getByTestId('gate-evidence')).toHaveAttribute('data-passed', 'false');
+    await expect(page.getByRole('button', { name: 'Request promotion' })).toBeDisabled();
+    await page.getByLabel('Model card URL').fill(MODEL_CARD);
+    await page.getByLabel('Notes for the approvers').fill('Retrained on October transactions: holdout AUC up, F1 stable.');
+    await expect(page.getByTestId('gate-threshold:holdout_auc')).toContainText(`holdout_auc is ${fraud.challenger.metrics.holdout_auc.toFixed(4)}, at least the required 0.85`);
+    await expect(page.getByTestId('gate-regression')).toHaveAttribute('data-passed', 'true');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Request promotion' }).click();
+    await expect(page).toHaveURL(/\/t\/fraud\/promotions\/[0-9a-f-]{36}$/);
+    requestUrl = new URL(page.url()).pathname;
+    await expect(page.getByText('You cannot approve your own request')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  });
+
+  test('alice cannot approve her own request even by calling the action; bob approves and the canary is deployed', async ({ page, browser }) => {
+    await signIn(page, 'alice');
+    await page.goto(requestUrl);
+    const requestId = requestUrl.split('/').at(-1)!;
+    const refused = await callServerAction(page, requestUrl, 'decidePromotionAction', [null, { tenant: 'fraud', requestId, decision: 'approve', comment: '' }]);
+    expect(await refused.text()).toContain('You are not allowed to do this.');
+
+    const bob = await signedIn(browser, 'bob');
+    await expect(bob.getByTestId('badge-Approvals')).toHaveText(/1/);
+    await bob.goto('/approvals');
+    await bob.getByRole('link', { name: `${fraud.model} v${fraud.challenger.version}` }).click();
+    await expectAccessible(bob);
+    await bob.getByLabel('Comment').fill('Gates pass; canary it.');
+    await bob.getByRole('button', { name: 'Approve' }).click();
+    await expect(bob.getByRole('status')).toContainText('Approved and deployed as a canary.');
+
+    const isvc = await inferenceService('fraud', 'fraud-detector');
+    expect(isvc.spec.predictor.model.storageUri).toBe(fraud.challenger.storageUri);
+    expect(isvc.spec.predictor.canaryTrafficPercent).toBe(10);
+    expect(isvc.spec.predictor.minReplicas).toBeGreaterThanOrEqual(1);
+    expect(isvc.metadata.annotations).toMatchObject({
+      'mlp.example.com/promotion-request': requestId,
+      'mlp.example.com/run-id': fraud.challenger.runId,
+      'mlp.example.com/approved-by': 'bob',
+      'mlp.example.com/model-card-url': MODEL_CARD,
+      'mlp.example.com/previous-storage-uri': fraud.champion.storageUri,
+    });
+    expect(isvc.metadata.annotations?.['mlp.example.com/holdout-metric']).toMatch(/^holdout_auc=0\.\d{4}$/);
+    expect(await championVersion(fraud)).toBe(fraud.challenger.version);
+  });
+
+  test('a fault in that canary is rolled back by the worker, and the page shows why', async ({ page, request }) => {
+    test.setTimeout(180_000);
+    await signIn(page, 'alice');
+    await page.goto('/t/fraud/deployments/fraud-detector');
+    await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('canary started');
+
+    const fault = await request.post(`${process.env.SIMULATOR_URL}/faults`, { data: { namespace: 'fraud', service: 'fraud-detector', target: 'canary', errorRate: 1, latencyMs: 0 } });
+    expect(fault.ok()).toBe(true);
+    try {
+      // The dashboard refreshes by itself: no reload.
+      await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('rolled-back', { timeout: 150_000 });
+      await expect(page.getByRole('region', { name: 'Timeline' })).toContainText(/canary error rate .* rolled back at once/);
+    } finally {
+      await request.delete(`${process.env.SIMULATOR_URL}/faults?namespace=fraud&service=fraud-detector`);
+    }
+    const isvc = await inferenceService('fraud', 'fraud-detector');
+    expect(isvc.spec.predictor.canaryTrafficPercent).toBe(0);
+    expect(isvc.spec.predictor.model.storageUri).toBe(fraud.champion.storageUri);
+    expect(await championVersion(fraud)).toBe(fraud.champion.version);
+    await expectAccessible(page);
+  });
+
+  test('erin double-clicks Rollback on another canary: one rollback in Kubernetes and one in the audit log', async ({ page }) => {
+    await signIn(page, 'erin');
+    await page.goto('/t/pricing/deployments/price-elasticity');
+    const before = await inferenceService('pricing', 'price-elasticity');
+    expect(before.spec.predictor.canaryTrafficPercent, 'the seeded pricing canary is live').toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Rollback' }).click();
+    await page.getByRole('button', { name: 'Roll back now' }).dblclick();
+    await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('rolled-back');
+
+    const after = await inferenceService('pricing', 'price-elasticity');
+    expect(after.spec.predictor.canaryTrafficPercent).toBe(0);
+    expect(after.spec.predictor.model.storageUri).toBe(pricing.champion.storageUri);
+    expect(after.metadata.generation).toBe(before.metadata.generation + 1);
+    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'deployment.rollback' AND tenant = $1`, ['pricing'])).toBe(1);
+  });
+
+  test('carol sees none of fraud: not its experiments, models, promotions or canaries, by URL or by calling actions', async ({ page }) => {
+    await signIn(page, 'carol');
+    for (const path of ['/t/fraud/experiments', `/t/fraud/experiments/${fraud.experiments[0]!.experimentId}`, '/t/fraud/models', `/t/fraud/models/${fraud.model}`, '/t/fraud/promotions', requestUrl, '/t/fraud/deployments', '/t/fraud/deployments/fraud-detector', `/t/fraud/runs/${fraud.champion.runId}`]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(403);
+    }
+    await page.goto('/t/pricing/promotions');
+    const requestId = requestUrl.split('/').at(-1)!;
+    const attempts: [string, unknown][] = [
+      ['requestPromotionAction', { tenant: 'fraud', model: fraud.model, version: fraud.challenger.version, modelCardUrl: MODEL_CARD, notes: 'I should not be able to do this.' }],
+      ['decidePromotionAction', { tenant: 'fraud', requestId, decision: 'approve', comment: '' }],
+    ];
+    for (const [action, input] of attempts) {
+      const response = await callServerAction(page, '/t/pricing/promotions', action, [null, input]);
+      expect(await response.text(), action).toContain('You are not allowed to do this.');
+    }
+    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE tenant = 'fraud' AND outcome = 'denied' AND actor = 'carol'`, [])).toBe(attempts.length);
+  });
+});
