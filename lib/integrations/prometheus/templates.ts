@@ -1,0 +1,110 @@
+/**
+ * The PromQL the portal runs, as templates an installation can override: a JSON file named by
+ * PROMETHEUS_QUERY_TEMPLATES maps template names to PromQL and is merged over the defaults below
+ * (which fit KServe serverless on Knative's queue-proxy metrics, as the local stack exports them).
+ *
+ * Placeholders are `{{name}}`. Strings (namespace, service) are escaped for a double-quoted PromQL
+ * string, so write them inside quotes: `namespace_name="{{namespace}}"`. Numbers (windowSeconds,
+ * quantile) are written as they are. Every template must select by `{{namespace}}`: that is how a
+ * tenant's query is kept to its own namespace.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const SERVICE_SELECTOR = 'namespace_name="{{namespace}}", configuration_name="{{service}}-predictor"';
+
+/** Each result series must carry the revision in the label `revision_name`. */
+const TEMPLATES = {
+  /** Requests per second of each revision of an InferenceService. */
+  revisionRequestRate: {
+    variables: ['namespace', 'service', 'windowSeconds'],
+    promql: `sum by (revision_name) (rate(revision_request_count{${SERVICE_SELECTOR}}[{{windowSeconds}}s]))`,
+  },
+  /** Failed (5xx) requests per second of each revision. */
+  revisionErrorRate: {
+    variables: ['namespace', 'service', 'windowSeconds'],
+    promql: `sum by (revision_name) (rate(revision_request_count{${SERVICE_SELECTOR}, response_code_class="5xx"}[{{windowSeconds}}s]))`,
+  },
+  /** A latency quantile (0–1) of each revision, in milliseconds. */
+  revisionLatencyQuantile: {
+    variables: ['namespace', 'service', 'windowSeconds', 'quantile'],
+    promql: `histogram_quantile({{quantile}}, sum by (revision_name, le) (rate(revision_request_latencies_bucket{${SERVICE_SELECTOR}}[{{windowSeconds}}s])))`,
+  },
+} as const satisfies Record<string, { variables: readonly string[]; promql: string }>;
+
+export type QueryTemplateName = keyof typeof TEMPLATES;
+export type QueryTemplates = Record<QueryTemplateName, string>;
+
+const TEMPLATE_NAMES = Object.keys(TEMPLATES) as QueryTemplateName[];
+
+export const DEFAULT_QUERY_TEMPLATES: QueryTemplates = Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, TEMPLATES[name].promql])) as QueryTemplates;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z]\w*)\s*\}\}/g;
+
+function placeholders(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+}
+
+/** Why a template cannot be used, or undefined when it can. */
+function templateProblem(name: QueryTemplateName, template: string): string | undefined {
+  const allowed: readonly string[] = TEMPLATES[name].variables;
+  const unknown = placeholders(template).filter((p) => !allowed.includes(p));
+  if (unknown.length) return `${name} uses {{${unknown[0]}}}, which is not one of ${allowed.map((v) => `{{${v}}}`).join(', ')}`;
+  if (!placeholders(template).includes('namespace')) return `${name} must select by {{namespace}} so that a tenant sees only its own namespace`;
+  return undefined;
+}
+
+const overridesSchema = z.strictObject(Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, z.string().trim().min(1).optional()])) as Record<QueryTemplateName, z.ZodOptional<z.ZodString>>);
+
+/** The defaults with `overrides` (parsed JSON) merged over them; `source` names the file in messages. */
+export function mergeQueryTemplates(overrides: unknown, source: string): QueryTemplates {
+  const parsed = overridesSchema.safeParse(overrides);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const known = TEMPLATE_NAMES.join(', ');
+    throw new Error(`The Prometheus query templates in ${source} are not usable: ${issue?.path.join('.') || 'the file'}: ${issue?.message} (templates: ${known})`);
+  }
+  const templates = { ...DEFAULT_QUERY_TEMPLATES };
+  for (const name of TEMPLATE_NAMES) {
+    const template = parsed.data[name];
+    if (template === undefined) continue;
+    const problem = templateProblem(name, template);
+    if (problem) throw new Error(`The Prometheus query templates in ${source} are not usable: ${problem}`);
+    templates[name] = template;
+  }
+  return templates;
+}
+
+const loaded = new Map<string, QueryTemplates>();
+
+/** The templates in force: the defaults, with the file named by PROMETHEUS_QUERY_TEMPLATES over them. Read once. */
+export function queryTemplates(file: string | undefined = process.env.PROMETHEUS_QUERY_TEMPLATES): QueryTemplates {
+  if (!file) return DEFAULT_QUERY_TEMPLATES;
+  const cached = loaded.get(file);
+  if (cached) return cached;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`The Prometheus query templates file ${file} (PROMETHEUS_QUERY_TEMPLATES) cannot be read: ${(error as Error).message}`);
+  }
+  const templates = mergeQueryTemplates(json, `${file} (PROMETHEUS_QUERY_TEMPLATES)`);
+  loaded.set(file, templates);
+  return templates;
+}
+
+/** Escapes a value for a double-quoted PromQL string (a label matcher's value). */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
+}
+
+/** Fills a template's placeholders: strings escaped for a quoted label value, numbers as they are. */
+export function renderQuery(template: string, variables: Record<string, string | number>): string {
+  return template.replace(PLACEHOLDER, (_match, name: string) => {
+    const value = variables[name];
+    if (value === undefined) throw new Error(`The query template needs {{${name}}}, which was not given`);
+    if (typeof value === 'string') return escapeLabelValue(value);
+    if (!Number.isFinite(value)) throw new Error(`{{${name}}} must be a finite number, not ${value}`);
+    return String(value);
+  });
+}
