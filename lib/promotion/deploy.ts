@@ -131,6 +131,8 @@ async function finish(request: Request, actor: Actor): Promise<void> {
       previousStorageUri: annotations[ANNOTATIONS.previousStorageUri] ?? '',
       previousVersion: annotations[ANNOTATIONS.previousVersion] ?? null,
       steps: policy.canarySteps,
+      // A first deployment (no earlier version on the endpoint) serves all traffic at once.
+      currentPercent: isvc?.spec.predictor.canaryTrafficPercent ?? 100,
       actor: actor.name,
     });
     await tx.promotionRequest.update({ where: { id: request.id }, data: { status: 'deployed', deployStep: 'rollout', deployError: null } });
@@ -140,7 +142,7 @@ async function finish(request: Request, actor: Actor): Promise<void> {
       tenant: request.tenant.name,
       target: { type: 'inference-service', id: `${request.tenant.name}/${request.endpoint}` },
       before: { storageUri: annotations[ANNOTATIONS.previousStorageUri] ?? null },
-      after: { storageUri: request.storageUri, canaryTrafficPercent: policy.canarySteps[0], alias: policy.alias, version: request.version, request: request.id },
+      after: { storageUri: request.storageUri, canaryTrafficPercent: isvc?.spec.predictor.canaryTrafficPercent ?? null, alias: policy.alias, version: request.version, request: request.id },
       outcome: 'success',
     });
   });
