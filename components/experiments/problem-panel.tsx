@@ -1,0 +1,15 @@
+import type { ReactNode } from 'react';
+
+/**
+ * Says what could not be shown and why — an upstream that is down, an id that does not exist, a
+ * filter that does not parse — in place of the part of the page that needed it.
+ */
+export function ProblemPanel({ title, message, children }: { title: string; message: string; children?: ReactNode }) {
+  return (
+    <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950/60 dark:text-amber-100" data-testid="problem-panel">
+      <p className="font-semibold">{title}</p>
+      <p className="mt-1">{message}</p>
+      {children ? <div className="mt-2">{children}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+export { mlflowFor, type MlflowConfig } from './client';
+export { isRunId, RUN_ID_PATTERN } from './ids';
+export { inspectModelArtifact, parseMlModel, type MlModelSummary, type ModelArtifactCheck } from './mlmodel';
+export type { MetricPoint, MlflowClient, MlflowExperiment, MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './types';
