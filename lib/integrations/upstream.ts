@@ -37,10 +37,15 @@ export interface RetryOptions {
 export const READ_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 150 };
 export const NO_RETRY: RetryOptions = { attempts: 1, baseDelayMs: 0 };
 
-/** Worth another try: the upstream was slow, unreachable or briefly failing (5xx, 429). */
+/**
+ * Worth another try: the upstream was unreachable or briefly failing (5xx, 429). A timeout is
+ * not: the caller has already waited the whole budget, and a page must say "did not answer within
+ * 5 s" after 5 s, not after three times that.
+ */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof UpstreamError)) return false;
-  if (error.kind === 'timeout' || error.kind === 'unreachable') return true;
+  if (error.kind === 'timeout') return false;
+  if (error.kind === 'unreachable') return true;
   return error.status !== undefined && (error.status >= 500 || error.status === 429);
 }
 
