@@ -21,6 +21,8 @@ export interface Navigation {
 // Each entry appears only to those the authorization module allows; later capabilities add theirs here.
 const TENANT_PAGES: { path: string; label: string; action: Action }[] = [
   { path: '', label: 'Overview', action: 'tenant.view' },
+  { path: '/experiments', label: 'Experiments', action: 'experiment.read' },
+  { path: '/models', label: 'Models', action: 'model.read' },
   { path: '/promotions', label: 'Promotions', action: 'promotion.read' },
   { path: '/policy', label: 'Policy', action: 'promotion.read' },
   { path: '/deployments', label: 'Deployments', action: 'deployment.read' },

@@ -17,6 +17,9 @@ export interface Operator {
   kube: KubeActor;
 }
 
+/** Set on an InferenceService by a rollback: the version whose canary was rolled back. */
+export const ROLLED_BACK_ANNOTATION = 'mlp.example.com/rolled-back-version';
+
 export const WORKER: Operator = { actor: { name: 'worker' }, kube: { kind: 'portal' } };
 
 export interface ActionOutcome {
@@ -82,7 +85,7 @@ export async function rollbackRollout(
       const predictor = current.spec.predictor;
       return {
         ...current,
-        metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, 'mlp.example.com/rolled-back-version': rollout.version } },
+        metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, [ROLLED_BACK_ANNOTATION]: rollout.version } },
         spec: { ...current.spec, predictor: { ...predictor, canaryTrafficPercent: 0, model: { ...predictor.model, storageUri: rollout.previousStorageUri } } },
       };
     });

@@ -6,7 +6,7 @@ export {
   type InferenceServicePredictor,
   type NewInferenceService,
 } from './inference-services';
-export { tenantNamespace } from './namespace';
+export { OBJECT_NAME, tenantNamespace } from './namespace';
 export { pods, type Pod, type PodApi } from './pods';
 export { MAX_UPDATE_ATTEMPTS } from './resource';
 export { servingState, type ServingState } from './serving-state';

@@ -11,9 +11,12 @@ export function tenantNamespace(tenant: string): string {
   return tenant;
 }
 
-/** Object names in a namespace (DNS subdomains); checked before they become part of a URL or a query. */
+/** An object name in a namespace (a DNS subdomain). */
+export const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Object names are checked before they become part of a URL or a query. */
 export function checkObjectName(kind: string, name: string): string {
-  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
+  if (name.length > 253 || !OBJECT_NAME.test(name)) {
     throw new Error(`"${name}" is not a valid ${kind} name`);
   }
   return name;

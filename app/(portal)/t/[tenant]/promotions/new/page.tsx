@@ -8,6 +8,7 @@ import { UserFacingError } from '@/lib/errors';
 import { mlflowFor } from '@/lib/integrations/mlflow';
 import { UpstreamError } from '@/lib/integrations/upstream';
 import { gatherEvidence } from '@/lib/promotion/evaluation';
+import type { GateInput } from '@/lib/promotion/gates';
 import { getPolicy } from '@/lib/promotion/policy-store';
 import { requestPromotionAction } from '../actions';
 
@@ -73,6 +74,28 @@ async function Chooser({ tenant, model }: { tenant: string; model?: string }) {
   );
 }
 
+/** What the gates need, or the message to show instead (a bad version number, MLflow down…). */
+async function loadEvidence(tenant: string, model: string, version: string): Promise<{ evidence: Omit<GateInput, 'evidence'> } | { problem: string; chooseAgain: boolean }> {
+  try {
+    const { policy } = await getPolicy(tenant);
+    const found = await gatherEvidence(tenant, model, version, policy);
+    return {
+      evidence: {
+        policy,
+        version: { name: found.version.name, version: found.version.version, runId: found.version.runId, source: found.version.source },
+        run: found.run ? { runId: found.run.runId, artifactUri: found.run.artifactUri, metrics: found.run.metrics } : null,
+        champion: found.champion,
+        mlmodelExists: found.mlmodelExists,
+        signatureLogged: found.signatureLogged,
+      },
+    };
+  } catch (error) {
+    if (error instanceof UserFacingError) return { problem: error.message, chooseAgain: true };
+    if (error instanceof UpstreamError) return { problem: error.message, chooseAgain: false };
+    throw error;
+  }
+}
+
 export default async function NewPromotionPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Search }) {
   const { tenant: name } = await params;
   const { tenant } = await requireTenant(name, 'promotion.request');
@@ -80,36 +103,19 @@ export default async function NewPromotionPage({ params, searchParams }: { param
   const model = first(query.model);
   const version = first(query.version);
 
+  const loaded = model && version ? await loadEvidence(tenant.name, model, version) : null;
   let body: React.ReactNode;
-  try {
-    if (!model || !version) {
-      body = <Chooser tenant={tenant.name} model={model} />;
-    } else {
-      const { policy } = await getPolicy(tenant.name);
-      const evidence = await gatherEvidence(tenant.name, model, version, policy);
-      body = (
-        <RequestForm
-          tenant={tenant.name}
-          action={requestPromotionAction}
-          evidence={{
-            policy,
-            version: { name: evidence.version.name, version: evidence.version.version, runId: evidence.version.runId, source: evidence.version.source },
-            run: evidence.run ? { runId: evidence.run.runId, artifactUri: evidence.run.artifactUri, metrics: evidence.run.metrics } : null,
-            champion: evidence.champion,
-            mlmodelExists: evidence.mlmodelExists,
-            signatureLogged: evidence.signatureLogged,
-          }}
-        />
-      );
-    }
-  } catch (error) {
-    if (!(error instanceof UserFacingError || error instanceof UpstreamError)) throw error;
+  if (!loaded) {
+    body = <Chooser tenant={tenant.name} model={model} />;
+  } else if ('problem' in loaded) {
     body = (
       <div className="space-y-4">
-        <Problem>{error.message}</Problem>
-        {error instanceof UserFacingError ? <Chooser tenant={tenant.name} model={model} /> : null}
+        <Problem>{loaded.problem}</Problem>
+        {loaded.chooseAgain ? <Chooser tenant={tenant.name} model={model} /> : null}
       </div>
     );
+  } else {
+    body = <RequestForm tenant={tenant.name} action={requestPromotionAction} evidence={loaded.evidence} />;
   }
 
   return (
