@@ -63,6 +63,36 @@ const MODEL_CARD = 'https://wiki.example.com/fraud/fraud-detector/model-card';
 let requestUrl = '';
 
 test.describe.serial('golden path', () => {
+  test('alice opens a fraud experiment, compares runs and downloads an artifact', async ({ page }) => {
+    await signIn(page, 'alice');
+    const experiment = fraud.experiments.find((e) => e.experimentId === fraud.champion.experimentId)!;
+    await page.goto('/t/fraud/experiments');
+    await page.getByRole('link', { name: experiment.name }).click();
+    await expect(page).toHaveURL(new RegExp(`/t/fraud/experiments/${experiment.experimentId}`));
+
+    // Filter and sort live in the URL: a deep link reproduces the same table.
+    await page.getByLabel('Filter').fill('metrics.holdout_auc > 0.9');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(/filter=metrics\.holdout_auc/);
+    const boxes = page.getByRole('checkbox', { name: /^Select run / });
+    await expect(boxes.first()).toBeVisible();
+    for (let i = 0; i < 3; i++) await boxes.nth(i).check();
+    await expect(page.getByRole('status').filter({ hasText: 'runs selected' })).toHaveText('3 of at most 10 runs selected');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await expect(page.getByRole('heading', { name: 'Compare 3 runs' })).toBeVisible();
+    await expect(page.locator('[data-differs="true"]').first()).toContainText('differs');
+    await expectAccessible(page);
+
+    await page.goto(`/t/fraud/runs/${fraud.champion.runId}`);
+    await page.getByRole('navigation', { name: 'Artifact folder' }).waitFor();
+    await page.getByRole('link', { name: 'model', exact: true }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download MLmodel' }).click()]);
+    expect(download.suggestedFilename()).toBe('MLmodel');
+    const bytes = readFileSync(await download.path());
+    expect(bytes.toString('utf8')).toContain('flavors:');
+    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'artifact.download' AND actor = 'alice' AND outcome = 'success'`, [])).toBeGreaterThanOrEqual(1);
+  });
+
   test('alice requests the promotion of a version whose gates pass; a version with a failing gate cannot be submitted', async ({ page }) => {
     await signIn(page, 'alice');
 
@@ -173,6 +203,7 @@ test.describe.serial('golden path', () => {
     const attempts: [string, unknown][] = [
       ['requestPromotionAction', { tenant: 'fraud', model: fraud.model, version: fraud.challenger.version, modelCardUrl: MODEL_CARD, notes: 'I should not be able to do this.' }],
       ['decidePromotionAction', { tenant: 'fraud', requestId, decision: 'approve', comment: '' }],
+      ['rollbackDeploymentAction', { tenant: 'fraud', endpoint: 'fraud-detector', rolloutId: crypto.randomUUID(), idempotencyKey: crypto.randomUUID() }],
     ];
     for (const [action, input] of attempts) {
       const response = await callServerAction(page, '/t/pricing/promotions', action, [null, input]);
