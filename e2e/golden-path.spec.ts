@@ -54,7 +54,7 @@ async function portalCount(sql: string, params: unknown[]): Promise<number> {
 }
 
 async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await (await browser.newContext()).newPage();
   await signIn(page, username);
   return page;
 }
@@ -85,7 +85,7 @@ test.describe.serial('golden path', () => {
 
     await page.goto(`/t/fraud/runs/${fraud.champion.runId}`);
     await page.getByRole('navigation', { name: 'Artifact folder' }).waitFor();
-    await page.getByRole('link', { name: 'model', exact: true }).click();
+    await page.getByRole('link', { name: 'model/', exact: true }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download MLmodel' }).click()]);
     expect(download.suggestedFilename()).toBe('MLmodel');
     const bytes = readFileSync(await download.path());
@@ -136,7 +136,10 @@ test.describe.serial('golden path', () => {
     await expectAccessible(bob);
     await bob.getByLabel('Comment').fill('Gates pass; canary it.');
     await bob.getByRole('button', { name: 'Approve' }).click();
-    await expect(bob.getByRole('status')).toContainText('Approved and deployed as a canary.');
+    // The request page now tells the deployment's story, step by step.
+    await expect(bob.getByRole('list', { name: 'Deployment steps' })).toContainText('Done: Canary rollout started');
+    await expect(bob.getByRole('region', { name: 'Status' })).toContainText('deployed');
+    await expect(bob.getByRole('region', { name: 'Status' })).toContainText('bob approved');
 
     const isvc = await inferenceService('fraud', 'fraud-detector');
     expect(isvc.spec.predictor.model.storageUri).toBe(fraud.challenger.storageUri);
