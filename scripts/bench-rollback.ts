@@ -13,12 +13,11 @@ import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { chromium } from '@playwright/test';
 import { getDb } from '../lib/db/client';
 import { inferenceServices, PORTAL_ACTOR } from '../lib/integrations/kubernetes';
-import { DEFAULT_POLICY } from '../lib/promotion/policy';
-import { startRollout } from '../lib/rollout/records';
 import { stackContext } from '../stack/lib/context';
 import { postgresUrl } from '../stack/components/postgres';
 import { readSeededModels } from '../stack/seed/mlflow';
 import { DEMO_USERS } from '../stack/oidc/users';
+import { followSeededCanary } from '../stack/seed/portal';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const PORT = 3100;
@@ -94,22 +93,7 @@ async function main() {
         ...current,
         spec: { ...current.spec, predictor: { ...current.spec.predictor, canaryTrafficPercent: 20, model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri } } },
       }));
-      await getDb().$transaction((tx) =>
-        startRollout(tx, {
-          tenantId: tenant.id,
-          tenant: TENANT,
-          endpoint: ENDPOINT,
-          promotionRequestId: null,
-          modelName: seeded.model,
-          version: seeded.challenger.version,
-          storageUri: seeded.challenger.storageUri,
-          previousStorageUri: seeded.champion.storageUri,
-          previousVersion: seeded.champion.version,
-          steps: DEFAULT_POLICY.canarySteps,
-          currentPercent: 20,
-          actor: 'bench',
-        }),
-      );
+      await getDb().$transaction((tx) => followSeededCanary(tx, { id: tenant.id, name: TENANT }, seeded, { endpoint: ENDPOINT, percent: 20, actor: 'bench' }));
 
       await page.goto(`/t/${TENANT}/deployments/${ENDPOINT}`);
       await page.getByRole('button', { name: 'Rollback' }).click();

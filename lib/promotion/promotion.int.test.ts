@@ -5,13 +5,11 @@
  * champion alias back and leaves the endpoint on its previous version (the demo and the browser
  * tests reset the seeded state when they start). Fails, never skips, when a component is down.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../test/db';
 import { getDb } from '../db/client';
 import { inferenceServices, PORTAL_ACTOR, servingState } from '../integrations/kubernetes';
-import { loadStackEnv, requireSetting } from '../integrations/kubernetes/testing';
+import { loadStackEnv, requireSetting, seededTenant } from '../../test/stack';
 import { mlflowFor } from '../integrations/mlflow';
 import { rollbackRollout, WORKER } from '../rollout/service';
 import { ANNOTATIONS, deployPromotion } from './deploy';
@@ -21,13 +19,10 @@ import { createPromotionRequest, decidePromotion } from './requests';
 
 loadStackEnv();
 
-interface SeededVersion { version: string; storageUri: string; runId: string }
-interface Seeded { tenants: { tenant: string; model: string; versions: SeededVersion[]; champion: SeededVersion; challenger: SeededVersion }[] }
-
 const TENANT = 'fraud';
 const ENDPOINT = 'fraud-detector';
 let database: TestDatabase;
-let fraud: Seeded['tenants'][number];
+let fraud: ReturnType<typeof seededTenant>;
 const alice = { id: '', name: 'alice' };
 const bob = { id: '', name: 'bob' };
 const evidence = { modelCardUrl: 'https://wiki.example.com/fraud/model-card', notes: 'Retrained on October transactions; AUC up.' };
@@ -35,8 +30,7 @@ const evidence = { modelCardUrl: 'https://wiki.example.com/fraud/model-card', no
 beforeAll(async () => {
   requireSetting('MLFLOW_TRACKING_URI', 'MLflow');
   requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
-  const summary = path.resolve(import.meta.dirname, '../../.data/stack/seed/mlflow.json');
-  fraud = (JSON.parse(readFileSync(summary, 'utf8')) as Seeded).tenants.find((t) => t.tenant === TENANT)!;
+  fraud = seededTenant(TENANT);
   database = await useTestDatabase();
   const tenant = await getDb().tenant.create({ data: { name: TENANT, displayName: 'Fraud', status: 'active' } });
   for (const user of [alice, bob]) {

@@ -63,6 +63,46 @@ async function onLiveRollout(
   );
 }
 
+/** The rollout's history event and the audit event of one traffic change, in the caller's transaction. */
+async function recordTrafficChange(
+  tx: Tx,
+  operator: Operator,
+  tenant: string,
+  rollout: Rollout,
+  change: {
+    action: string;
+    kind: 'rollback' | 'promote' | 'step';
+    decision: string;
+    reason: string;
+    before: IsvcTraffic | null;
+    after: IsvcTraffic;
+    values: Record<string, unknown>;
+    idempotencyKey?: string;
+  },
+): Promise<void> {
+  await appendEvent(tx, {
+    rolloutId: rollout.id,
+    kind: change.kind,
+    actor: operator.actor.name,
+    decision: change.decision,
+    reason: change.reason,
+    values: { ...change.values, before: change.before, after: change.after },
+    idempotencyKey: change.idempotencyKey,
+  });
+  await recordAudit(tx, {
+    actor: operator.actor,
+    action: change.action,
+    tenant,
+    target: { type: 'inference-service', id: `${tenant}/${rollout.endpoint}` },
+    before: change.before,
+    after: change.after,
+    outcome: 'success',
+    reason: change.reason,
+  });
+}
+
+type IsvcTraffic = ReturnType<typeof describeIsvc>;
+
 function describeIsvc(isvc: InferenceService) {
   return { storageUri: isvc.spec.predictor.model?.storageUri ?? null, canaryTrafficPercent: isvc.spec.predictor.canaryTrafficPercent ?? null };
 }
@@ -79,7 +119,7 @@ export async function rollbackRollout(
 ): Promise<ActionOutcome> {
   const outcome = await onLiveRollout(tenant, rolloutId, options.idempotencyKey, async (tx, rollout) => {
     if (!rollout.previousStorageUri) throw new UserFacingError('This rollout does not know the previous stable version, so it cannot be rolled back automatically.');
-    let before: ReturnType<typeof describeIsvc> | null = null;
+    let before: IsvcTraffic | null = null;
     const updated = await inferenceServices(tenant, operator.kube).update(rollout.endpoint, (current) => {
       before = describeIsvc(current);
       const predictor = current.spec.predictor;
@@ -90,17 +130,15 @@ export async function rollbackRollout(
       };
     });
     await tx.rollout.update({ where: { id: rollout.id }, data: { state: 'rolled_back', currentPercent: 0, finishedAt: new Date() } });
-    const values = { ...options.values, before, after: describeIsvc(updated), version: rollout.version, previousVersion: rollout.previousVersion };
-    await appendEvent(tx, { rolloutId: rollout.id, kind: 'rollback', actor: operator.actor.name, decision: 'rolled-back', reason: options.reason, values, idempotencyKey: options.idempotencyKey });
-    await recordAudit(tx, {
-      actor: operator.actor,
+    await recordTrafficChange(tx, operator, tenant, rollout, {
       action: 'deployment.rollback',
-      tenant,
-      target: { type: 'inference-service', id: `${tenant}/${rollout.endpoint}` },
+      kind: 'rollback',
+      decision: 'rolled-back',
+      reason: options.reason,
       before,
       after: describeIsvc(updated),
-      outcome: 'success',
-      reason: options.reason,
+      values: { ...options.values, version: rollout.version, previousVersion: rollout.previousVersion },
+      idempotencyKey: options.idempotencyKey,
     });
     return { changed: true, message: `Rolled back ${rollout.endpoint} to its previous version${rollout.previousVersion ? ` (v${rollout.previousVersion})` : ''}.` };
   });
@@ -136,7 +174,7 @@ export async function promoteRollout(
 ): Promise<ActionOutcome> {
   return onLiveRollout(tenant, rolloutId, options.idempotencyKey, async (tx, rollout) => {
     const step = options.to === 'full' ? 100 : (nextStep(rollout.steps, rollout.currentPercent) ?? 100);
-    let before: ReturnType<typeof describeIsvc> | null = null;
+    let before: IsvcTraffic | null = null;
     const updated = await inferenceServices(tenant, operator.kube).update(rollout.endpoint, (current) => {
       if (current.spec.predictor.model?.storageUri !== rollout.storageUri) {
         throw new UserFacingError(`${rollout.endpoint} no longer serves v${rollout.version}: it was changed outside this rollout.`);
@@ -151,24 +189,15 @@ export async function promoteRollout(
       where: { id: rollout.id },
       data: { currentPercent: step, stepStartedAt: new Date(), state: promoted ? 'promoted' : 'progressing', finishedAt: promoted ? new Date() : null },
     });
-    await appendEvent(tx, {
-      rolloutId: rollout.id,
+    await recordTrafficChange(tx, operator, tenant, rollout, {
+      action: promoted ? 'deployment.promote' : 'deployment.step',
       kind: promoted ? 'promote' : 'step',
-      actor: operator.actor.name,
       decision: promoted ? 'promoted' : `stepped to ${step} %`,
       reason: options.reason,
-      values: { ...options.values, before, after: describeIsvc(updated) },
-      idempotencyKey: options.idempotencyKey,
-    });
-    await recordAudit(tx, {
-      actor: operator.actor,
-      action: promoted ? 'deployment.promote' : 'deployment.step',
-      tenant,
-      target: { type: 'inference-service', id: `${tenant}/${rollout.endpoint}` },
       before,
       after: describeIsvc(updated),
-      outcome: 'success',
-      reason: options.reason,
+      values: options.values ?? {},
+      idempotencyKey: options.idempotencyKey,
     });
     return { changed: true, message: promoted ? `v${rollout.version} now serves all traffic on ${rollout.endpoint}.` : `v${rollout.version} now receives ${step} % of traffic.` };
   });

@@ -4,7 +4,7 @@
  * them to tenants straight away. Idempotent.
  */
 import { syncUserFromClaims } from '../../lib/auth/users';
-import { getDb } from '../../lib/db/client';
+import { getDb, type Tx } from '../../lib/db/client';
 import { PORTAL_ACTOR, inferenceServices } from '../../lib/integrations/kubernetes';
 import { DEFAULT_POLICY } from '../../lib/promotion/policy';
 import { startRollout } from '../../lib/rollout/records';
@@ -12,7 +12,7 @@ import { loadConfig } from '../../lib/config';
 import { createTenant, findTenant } from '../../lib/tenancy/service';
 import { DEMO_USERS } from '../oidc/users';
 import { ENDPOINTS } from './inference-services';
-import type { SeededModels } from './mlflow';
+import type { SeededModels, SeededTenant } from './mlflow';
 
 export const DEMO_TENANTS = [
   { name: 'fraud', displayName: 'Fraud detection', description: 'Card-transaction fraud models, scored in real time.' },
@@ -55,21 +55,24 @@ export async function seedRollouts(models: SeededModels): Promise<void> {
     const isvc = await inferenceServices(seeded.tenant, PORTAL_ACTOR).get(endpoint.name);
     const predictor = isvc?.spec.predictor;
     if (predictor?.model?.storageUri !== seeded.challenger.storageUri || predictor.canaryTrafficPercent !== endpoint.canaryPercent) continue;
-    await getDb().$transaction((tx) =>
-      startRollout(tx, {
-        tenantId: tenant.id,
-        tenant: seeded.tenant,
-        endpoint: endpoint.name,
-        promotionRequestId: null,
-        modelName: seeded.model,
-        version: seeded.challenger.version,
-        storageUri: seeded.challenger.storageUri,
-        previousStorageUri: seeded.champion.storageUri,
-        previousVersion: seeded.champion.version,
-        steps: DEFAULT_POLICY.canarySteps,
-        currentPercent: endpoint.canaryPercent,
-        actor: SEEDER.name,
-      }),
-    );
+    await getDb().$transaction((tx) => followSeededCanary(tx, { id: tenant.id, name: seeded.tenant }, seeded, { endpoint: endpoint.name, percent: endpoint.canaryPercent!, actor: SEEDER.name }));
   }
+}
+
+/** Records the seeded challenger's canary over the champion as a rollout the portal follows (also used by the benchmark and tests that arrange a canary). */
+export function followSeededCanary(tx: Tx, tenant: { id: string; name: string }, seeded: SeededTenant, canary: { endpoint: string; percent: number; actor: string }) {
+  return startRollout(tx, {
+    tenantId: tenant.id,
+    tenant: tenant.name,
+    endpoint: canary.endpoint,
+    promotionRequestId: null,
+    modelName: seeded.model,
+    version: seeded.challenger.version,
+    storageUri: seeded.challenger.storageUri,
+    previousStorageUri: seeded.champion.storageUri,
+    previousVersion: seeded.champion.version,
+    steps: DEFAULT_POLICY.canarySteps,
+    currentPercent: canary.percent,
+    actor: canary.actor,
+  });
 }

@@ -16,7 +16,7 @@ import { inferenceServices, type InferenceService } from './inference-services';
 import { pods } from './pods';
 import { MAX_UPDATE_ATTEMPTS } from './resource';
 import { servingState } from './serving-state';
-import { closedPort, loadStackEnv, requireSetting, silentServer } from './testing';
+import { closedPort, loadStackEnv, requireSetting, silentServer } from '../../../test/stack';
 
 loadStackEnv();
 

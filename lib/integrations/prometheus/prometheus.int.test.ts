@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferenceServices, PORTAL_ACTOR, servingState } from '../kubernetes';
-import { closedPort, loadStackEnv, requireSetting, silentServer } from '../kubernetes/testing';
+import { closedPort, loadStackEnv, requireSetting, silentServer } from '../../../test/stack';
 import { prometheusApi, query } from './client';
 import { servingMetrics, type RevisionMetrics } from './serving-metrics';
 import { queryTemplates } from './templates';
