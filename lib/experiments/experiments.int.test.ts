@@ -3,9 +3,9 @@
  * fresh portal database for the audit log.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../test/db';
+import { loadStackEnv, requireMlflow, requireObjectStorage, seededTenant, type SeededTenant } from '../../test/stack';
 import { listAuditEvents } from '../audit/log';
 import type { TenantRole } from '../auth/authorize';
 import { getDb } from '../db/client';
@@ -13,16 +13,7 @@ import { listRunArtifacts, presignArtifactDownload } from './artifacts';
 import { nextPage, parseRunsQuery } from './runs-query';
 import { getRun, loadComparison, sampleRunKeys, searchRunsPage } from './service';
 
-// Where the local platform says its components are; variables already set win.
-const ENV_FILE = process.env.PORTAL_ENV_FILE ?? '.data/stack/stack.env';
-if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
-const SEED_FILE = '.data/stack/seed/mlflow.json';
-
-interface SeededTenant {
-  tenant: string;
-  experiments: { experimentId: string; runs: number }[];
-  versions: { runId: string; experimentId: string }[];
-}
+loadStackEnv();
 
 let database: TestDatabase;
 let fraud: SeededTenant;
@@ -31,18 +22,9 @@ const userWith = (role: TenantRole) => ({ id: randomUUID(), username: `${role}-$
 const activeFraud = { name: 'fraud', status: 'active' as const };
 
 beforeAll(async () => {
-  for (const [name, url] of [
-    ['MLflow', `${process.env.MLFLOW_TRACKING_URI}/health`],
-    ['Object storage (MinIO)', `${process.env.S3_ENDPOINT}/minio/health/ready`],
-  ]) {
-    const up = await fetch(url!, { signal: AbortSignal.timeout(5000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (!up) throw new Error(`${name} is not reachable at ${url} — start the stack (npm run stack -- up)`);
-  }
-  if (!existsSync(SEED_FILE)) throw new Error(`The stack is not seeded (${SEED_FILE} is missing) — run npm run stack -- seed`);
-  fraud = (JSON.parse(readFileSync(SEED_FILE, 'utf8')) as { tenants: SeededTenant[] }).tenants.find((t) => t.tenant === 'fraud')!;
+  await requireMlflow();
+  await requireObjectStorage();
+  fraud = seededTenant('fraud');
   database = await useTestDatabase();
 });
 afterAll(async () => {

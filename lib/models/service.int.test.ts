@@ -2,57 +2,23 @@
  * The model registry service against the running, seeded local platform (`npm run stack -- seed`):
  * MLflow with one workspace per tenant, and the model files it wrote to MinIO.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, loadStackEnv, requireMlflow, requireObjectStorage, seededModels, type SeededTenant } from '../../test/stack';
 import { integrationConfig } from '../integrations/config';
 import { mlflowFor, type MlflowClient } from '../integrations/mlflow';
 import { storageFor } from '../integrations/s3';
 import { UpstreamError } from '../integrations/upstream';
 import { getModelDetail, listModels, ModelNotFoundError } from './service';
 
-// Where the local platform says its components are; variables already set win.
-const ENV_FILE = process.env.PORTAL_ENV_FILE ?? '.data/stack/stack.env';
-if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
-const SEED_FILE = '.data/stack/seed/mlflow.json';
-
-interface SeededTenant {
-  tenant: string;
-  model: string;
-  versions: { version: string; runId: string; source: string; storageUri: string; signature: boolean; aliases: string[]; metrics: Record<string, number> }[];
-}
+loadStackEnv();
 
 let seed: Record<string, SeededTenant>;
 const fraud = () => seed.fraud!;
 
-async function reachable(url: string): Promise<boolean> {
-  return fetch(url, { signal: AbortSignal.timeout(5000) }).then(
-    (r) => r.ok,
-    () => false,
-  );
-}
-
-/** A local port nothing listens on: a component that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  const mlflowUrl = process.env.MLFLOW_TRACKING_URI;
-  if (!mlflowUrl) throw new Error(`MLflow: MLFLOW_TRACKING_URI is not set and ${ENV_FILE} is missing — start the stack (npm run stack -- up)`);
-  if (!(await reachable(`${mlflowUrl}/health`))) throw new Error(`MLflow is not reachable at ${mlflowUrl}/health — start the stack (npm run stack -- up)`);
-  const s3Endpoint = process.env.S3_ENDPOINT;
-  if (!s3Endpoint) throw new Error(`Object storage (MinIO): S3_ENDPOINT is not set and ${ENV_FILE} is missing — start the stack (npm run stack -- up)`);
-  if (!(await reachable(`${s3Endpoint}/minio/health/ready`))) {
-    throw new Error(`Object storage (MinIO) is not reachable at ${s3Endpoint}/minio/health/ready — start the stack (npm run stack -- up)`);
-  }
-  if (!existsSync(SEED_FILE)) throw new Error(`MLflow is not seeded (${SEED_FILE} is missing) — run npm run stack -- seed`);
-  const seeded = JSON.parse(readFileSync(SEED_FILE, 'utf8')) as { tenants: SeededTenant[] };
-  seed = Object.fromEntries(seeded.tenants.map((t) => [t.tenant, t]));
+  await requireMlflow();
+  await requireObjectStorage();
+  seed = Object.fromEntries(seededModels().tenants.map((t) => [t.tenant, t]));
 });
 
 describe('listModels', () => {

@@ -2,58 +2,22 @@
  * The MLflow adapter against the running, seeded local platform (`npm run stack -- seed`): the
  * real MLflow 3 with one workspace per tenant, and the model files it wrote to MinIO.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { closedPort, loadStackEnv, requireMlflow, seededTenant, silentServer, upstreamRejection, type SeededTenant, type SilentServer } from '../../../test/stack';
 import { integrationConfig } from '../config';
 import { storageFor } from '../s3';
-import { isUpstreamError, UpstreamError } from '../upstream';
+import { isUpstreamError } from '../upstream';
 import { inspectModelArtifact, mlflowFor, type MlflowClient } from '.';
 
-// Where the local platform says its components are; variables already set win.
-const ENV_FILE = process.env.PORTAL_ENV_FILE ?? '.data/stack/stack.env';
-if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
-const SEED_FILE = '.data/stack/seed/mlflow.json';
+loadStackEnv();
 
-interface SeededVersion {
-  version: string;
-  runId: string;
-  source: string;
-  signature: boolean;
-  /** The aliases the seed gave; the registry may have moved them since. */
-  aliases: string[];
-}
-interface SeededTenant {
-  tenant: string;
-  model: string;
-  experiments: { name: string; experimentId: string; runs: number }[];
-  versions: SeededVersion[];
-}
-
-let seed: Record<string, SeededTenant>;
+let seed: { fraud: SeededTenant; pricing: SeededTenant };
 let fraud: MlflowClient;
 let pricing: MlflowClient;
 
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof UpstreamError)) throw new Error(`expected an UpstreamError, got ${String(error)}`);
-  return error;
-}
-
 beforeAll(async () => {
-  const url = process.env.MLFLOW_TRACKING_URI;
-  if (!url) throw new Error(`MLflow: MLFLOW_TRACKING_URI is not set and ${ENV_FILE} is missing — start the stack (npm run stack -- up)`);
-  const healthy = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) }).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (!healthy) throw new Error(`MLflow is not reachable at ${url}/health — start the stack (npm run stack -- up)`);
-  if (!existsSync(SEED_FILE)) throw new Error(`MLflow is not seeded (${SEED_FILE} is missing) — run npm run stack -- seed`);
-  const seeded = JSON.parse(readFileSync(SEED_FILE, 'utf8')) as { tenants: SeededTenant[] };
-  seed = Object.fromEntries(seeded.tenants.map((t) => [t.tenant, t]));
+  await requireMlflow();
+  seed = { fraud: seededTenant('fraud'), pricing: seededTenant('pricing') };
   fraud = mlflowFor('fraud');
   pricing = mlflowFor('pricing');
 });
@@ -64,14 +28,14 @@ describe('experiments', () => {
   it('shows a tenant its own experiments and none of another tenant’s', async () => {
     const { experiments } = await fraud.searchExperiments({ maxResults: 100 });
     const names = experiments.map((e) => e.name).sort();
-    expect(names).toEqual(seed.fraud!.experiments.map((e) => e.name).sort());
+    expect(names).toEqual(seed.fraud.experiments.map((e) => e.name).sort());
     const pricingNames = (await pricing.searchExperiments()).experiments.map((e) => e.name);
     expect(pricingNames.length).toBeGreaterThan(0);
     expect(names.filter((n) => pricingNames.includes(n))).toEqual([]);
     for (const experiment of experiments) expect(experiment.artifactLocation).toMatch(/^s3:\/\/mlflow-artifacts\/workspaces\/fraud\//);
 
-    const pricingExperiment = seed.pricing!.experiments[0]!;
-    const error = await rejection(fraud.getExperiment(pricingExperiment.experimentId));
+    const pricingExperiment = seed.pricing.experiments[0]!;
+    const error = await upstreamRejection(fraud.getExperiment(pricingExperiment.experimentId));
     expect(error.kind).toBe('not-found');
     expect(error.message).toMatch(/^MLflow: No Experiment with id=/);
   });
@@ -85,7 +49,7 @@ describe('experiments', () => {
   });
 
   it('reads one experiment with its tags', async () => {
-    const seeded = seed.fraud!.experiments[0]!;
+    const seeded = seed.fraud.experiments[0]!;
     const experiment = await fraud.getExperiment(seeded.experimentId);
     expect(experiment).toMatchObject({ experimentId: seeded.experimentId, name: seeded.name, lifecycleStage: 'active' });
     expect(experiment.tags['mlp.tenant']).toBe('fraud');
@@ -95,7 +59,7 @@ describe('experiments', () => {
 
 describe('runs', () => {
   it('pages through every run of an experiment with page tokens, each once', async () => {
-    const seeded = seed.fraud!.experiments[0]!;
+    const seeded = seed.fraud.experiments[0]!;
     const ids: string[] = [];
     let pageToken: string | undefined;
     let pages = 0;
@@ -113,7 +77,7 @@ describe('runs', () => {
 
   it('filters and orders on MLflow’s side', async () => {
     const { runs } = await fraud.searchRuns({
-      experimentIds: [seed.fraud!.experiments[0]!.experimentId],
+      experimentIds: [seed.fraud.experiments[0]!.experimentId],
       filter: "metrics.holdout_auc >= 0.95 and params.max_depth != '1'",
       orderBy: ['metrics.holdout_auc DESC'],
       maxResults: 100,
@@ -126,13 +90,13 @@ describe('runs', () => {
   });
 
   it('explains a filter MLflow cannot read', async () => {
-    const error = await rejection(fraud.searchRuns({ experimentIds: ['1'], filter: 'metrics.holdout_auc >>= 0.9', maxResults: 1 }));
+    const error = await upstreamRejection(fraud.searchRuns({ experimentIds: ['1'], filter: 'metrics.holdout_auc >>= 0.9', maxResults: 1 }));
     expect(error.kind).toBe('rejected');
     expect(error.message).toMatch(/^MLflow: Invalid comparator/);
   });
 
   it('reads a run with its metrics, params and tags', async () => {
-    const version = seed.fraud!.versions[0]!;
+    const version = seed.fraud.versions[0]!;
     const run = await fraud.getRun(version.runId);
     expect(run).toMatchObject({ runId: version.runId, status: 'FINISHED', artifactUri: version.source.replace(/\/model$/, '') });
     expect(Object.keys(run.metrics)).toEqual(expect.arrayContaining(['holdout_auc', 'cv_f1_mean', 'cv_f1_std']));
@@ -147,12 +111,12 @@ describe('runs', () => {
   });
 
   it('keeps another tenant’s run out of reach', async () => {
-    const error = await rejection(pricing.getRun(seed.fraud!.versions[0]!.runId));
+    const error = await upstreamRejection(pricing.getRun(seed.fraud.versions[0]!.runId));
     expect(error.kind).toBe('not-found');
   });
 
   it('reads a metric history in step order', async () => {
-    const { runId } = seed.fraud!.versions.find((v) => v.aliases.includes('champion'))!;
+    const { runId } = seed.fraud.versions.find((v) => v.aliases.includes('champion'))!;
     const history = await fraud.getMetricHistory(runId, 'train_loss');
     expect(history.length).toBeGreaterThanOrEqual(5);
     const steps = history.map((p) => p.step);
@@ -163,7 +127,7 @@ describe('runs', () => {
 });
 
 describe('model registry', () => {
-  const model = () => seed.fraud!.model;
+  const model = () => seed.fraud.model;
 
   it('lists the tenant’s registered models only', async () => {
     const { models } = await fraud.searchRegisteredModels();
@@ -175,17 +139,17 @@ describe('model registry', () => {
   it('reads a model with its aliases', async () => {
     const registered = await fraud.getRegisteredModel(model());
     expect(registered.aliases.map((a) => a.alias)).toEqual(expect.arrayContaining(['champion', 'challenger']));
-    const versions = seed.fraud!.versions.map((v) => v.version);
+    const versions = seed.fraud.versions.map((v) => v.version);
     for (const { version } of registered.aliases) expect(versions).toContain(version);
-    expect((await rejection(pricing.getRegisteredModel(model()))).kind).toBe('not-found');
+    expect((await upstreamRejection(pricing.getRegisteredModel(model()))).kind).toBe('not-found');
   });
 
   it('lists every version, newest first, with the aliases pointing at it', async () => {
     // Aliases as the registry has them now (other suites move them and put them back).
     const { aliases } = await fraud.getRegisteredModel(model());
     const versions = await fraud.searchModelVersions(model());
-    expect(versions.map((v) => v.version)).toEqual(seed.fraud!.versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a)));
-    for (const seeded of seed.fraud!.versions) {
+    expect(versions.map((v) => v.version)).toEqual(seed.fraud.versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a)));
+    for (const seeded of seed.fraud.versions) {
       const version = versions.find((v) => v.version === seeded.version)!;
       expect(version).toMatchObject({ runId: seeded.runId, source: seeded.source, status: 'READY' });
       expect(version.aliases).toEqual(aliases.filter((a) => a.version === seeded.version).map((a) => a.alias).sort());
@@ -193,9 +157,9 @@ describe('model registry', () => {
   });
 
   it('reads one version, and says not-found for an unknown one', async () => {
-    const seeded = seed.fraud!.versions[0]!;
+    const seeded = seed.fraud.versions[0]!;
     expect(await fraud.getModelVersion(model(), seeded.version)).toMatchObject({ version: seeded.version, runId: seeded.runId });
-    const error = await rejection(fraud.getModelVersion(model(), '999'));
+    const error = await upstreamRejection(fraud.getModelVersion(model(), '999'));
     expect(error.kind).toBe('not-found');
     expect(error.message).toContain('not found');
   });
@@ -203,7 +167,7 @@ describe('model registry', () => {
   it('moves an alias and puts it back', async () => {
     const before = await fraud.getRegisteredModel(model());
     const challenger = before.aliases.find((a) => a.alias === 'challenger')!;
-    const other = seed.fraud!.versions.find((v) => v.version !== challenger.version)!.version;
+    const other = seed.fraud.versions.find((v) => v.version !== challenger.version)!.version;
     try {
       await fraud.setRegisteredModelAlias(model(), 'challenger', other);
       expect((await fraud.getModelVersion(model(), other)).aliases).toContain('challenger');
@@ -216,7 +180,7 @@ describe('model registry', () => {
 
   it('deletes an alias', async () => {
     const alias = `int-test-${Date.now().toString(36)}`;
-    const version = seed.fraud!.versions[0]!.version;
+    const version = seed.fraud.versions[0]!.version;
     await fraud.setRegisteredModelAlias(model(), alias, version);
     try {
       expect((await fraud.getModelVersion(model(), version)).aliases).toContain(alias);
@@ -227,7 +191,7 @@ describe('model registry', () => {
   });
 
   it('sets a version tag', async () => {
-    const { version } = seed.fraud!.versions[0]!;
+    const { version } = seed.fraud.versions[0]!;
     const key = 'mlp.int-test';
     const value = new Date().toISOString();
     try {
@@ -244,7 +208,7 @@ describe('model registry', () => {
   });
 
   it('refuses a write MLflow rejects, with its reason', async () => {
-    const error = await rejection(fraud.setRegisteredModelAlias('no-such-model', 'champion', '1'));
+    const error = await upstreamRejection(fraud.setRegisteredModelAlias('no-such-model', 'champion', '1'));
     expect(error.kind).toBe('not-found');
   });
 });
@@ -252,53 +216,42 @@ describe('model registry', () => {
 describe('model artifacts', () => {
   it('tells which versions logged a signature, from the MLmodel file in object storage', async () => {
     const storage = storageFor('fraud');
-    for (const version of seed.fraud!.versions) {
+    for (const version of seed.fraud.versions) {
       const check = await inspectModelArtifact(storage, version.source);
       expect(check, `version ${version.version}`).toMatchObject({ exists: true, hasSignature: version.signature, mlmodelUri: `${version.source}/MLmodel` });
       expect(check.flavors).toContain('python_function');
     }
-    expect(seed.fraud!.versions.some((v) => !v.signature)).toBe(true);
+    expect(seed.fraud.versions.some((v) => !v.signature)).toBe(true);
   });
 
   it('says when the model artifact is missing, and refuses another tenant’s', async () => {
     const storage = storageFor('fraud');
-    const run = seed.fraud!.versions[0]!;
+    const run = seed.fraud.versions[0]!;
     expect(await inspectModelArtifact(storage, `${run.source}-missing`)).toMatchObject({ exists: false, hasSignature: false });
-    const error = await rejection(inspectModelArtifact(storage, seed.pricing!.versions[0]!.source));
+    const error = await upstreamRejection(inspectModelArtifact(storage, seed.pricing.versions[0]!.source));
     expect(error.kind).toBe('forbidden');
   });
 });
 
 describe('failures', () => {
-  let blackhole: Server;
-  let blackholePort: number;
-  const held = new Set<Socket>();
+  let hung: SilentServer;
 
   beforeAll(async () => {
-    // Accepts connections and never answers: a hung MLflow.
-    blackhole = createServer((socket) => held.add(socket));
-    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
-    blackholePort = (blackhole.address() as { port: number }).port;
+    hung = await silentServer(); // a hung MLflow
   });
-  afterAll(async () => {
-    for (const socket of held) socket.destroy();
-    await new Promise<void>((resolve) => blackhole.close(() => resolve()));
-  });
+  afterAll(() => hung.close());
 
   it('says MLflow did not answer in time', async () => {
-    const config = { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${blackholePort}`, MLFLOW_TIMEOUT_MS: 200 };
-    const error = await rejection(mlflowFor('fraud', config).searchExperiments());
+    const config = { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${hung.port}`, MLFLOW_TIMEOUT_MS: 200 };
+    const error = await upstreamRejection(mlflowFor('fraud', config).searchExperiments());
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('MLflow did not answer within 0.2 s');
   });
 
   it('says MLflow cannot be reached', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const config = { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` };
-    const error = await rejection(mlflowFor('fraud', config).getExperiment('1'));
+    const error = await upstreamRejection(mlflowFor('fraud', config).getExperiment('1'));
     expect(isUpstreamError(error, 'unreachable')).toBe(true);
     expect(error.message).toBe(`MLflow cannot be reached at 127.0.0.1:${port}`);
   });

@@ -2,17 +2,13 @@
  * The object storage adapter against the running, seeded local platform (`npm run stack -- seed`):
  * MinIO holding the artifacts MLflow wrote under `workspaces/<tenant>/`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadStackEnv, requireObjectStorage, seededTenant, silentServer, upstreamRejection, type SilentServer } from '../../../test/stack';
 import { integrationConfig } from '../config';
 import { UpstreamError } from '../upstream';
 import { storageFor, type TenantStorage } from '.';
 
-// Where the local platform says its components are; variables already set win.
-const ENV_FILE = process.env.PORTAL_ENV_FILE ?? '.data/stack/stack.env';
-if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
-const SEED_FILE = '.data/stack/seed/mlflow.json';
+loadStackEnv();
 
 let fraud: TenantStorage;
 /** A seeded fraud run's artifact root and a pricing one, as MLflow recorded them. */
@@ -29,27 +25,10 @@ function caught(work: () => unknown): UpstreamError {
   throw new Error('expected an UpstreamError');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof UpstreamError)) throw new Error(`expected an UpstreamError, got ${String(error)}`);
-  return error;
-}
-
 beforeAll(async () => {
-  const endpoint = process.env.S3_ENDPOINT;
-  if (!endpoint) throw new Error(`Object storage (MinIO): S3_ENDPOINT is not set and ${ENV_FILE} is missing — start the stack (npm run stack -- up)`);
-  const ready = await fetch(`${endpoint}/minio/health/ready`, { signal: AbortSignal.timeout(5000) }).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (!ready) throw new Error(`Object storage (MinIO) is not reachable at ${endpoint}/minio/health/ready — start the stack (npm run stack -- up)`);
-  if (!existsSync(SEED_FILE)) throw new Error(`The stack is not seeded (${SEED_FILE} is missing) — run npm run stack -- seed`);
-  const { tenants } = JSON.parse(readFileSync(SEED_FILE, 'utf8')) as { tenants: { tenant: string; versions: { artifactUri: string }[] }[] };
-  fraudArtifacts = tenants.find((t) => t.tenant === 'fraud')!.versions[0]!.artifactUri;
-  pricingArtifacts = tenants.find((t) => t.tenant === 'pricing')!.versions[0]!.artifactUri;
+  await requireObjectStorage();
+  fraudArtifacts = seededTenant('fraud').versions[0]!.artifactUri;
+  pricingArtifacts = seededTenant('pricing').versions[0]!.artifactUri;
   fraud = storageFor('fraud');
 });
 
@@ -77,9 +56,9 @@ describe('keyOf', () => {
   });
 
   it('refuses to list or read through a refused URI', async () => {
-    expect((await rejection(fraud.list(pricingArtifacts))).kind).toBe('forbidden');
-    expect((await rejection(fraud.readText(`${pricingArtifacts}/model/MLmodel`))).kind).toBe('forbidden');
-    expect((await rejection(fraud.presignGet(`${pricingArtifacts}/model/MLmodel`))).kind).toBe('forbidden');
+    expect((await upstreamRejection(fraud.list(pricingArtifacts))).kind).toBe('forbidden');
+    expect((await upstreamRejection(fraud.readText(`${pricingArtifacts}/model/MLmodel`))).kind).toBe('forbidden');
+    expect((await upstreamRejection(fraud.presignGet(`${pricingArtifacts}/model/MLmodel`))).kind).toBe('forbidden');
   });
 
   it('refuses a name that is not a tenant', () => {
@@ -111,10 +90,10 @@ describe('reading', () => {
   it('reads a small text object and refuses one over the limit', async () => {
     const text = await fraud.readText(`${fraudArtifacts}/model/MLmodel`);
     expect(text).toMatch(/^flavors:/m);
-    const error = await rejection(fraud.readText(`${fraudArtifacts}/model/MLmodel`, 10));
+    const error = await upstreamRejection(fraud.readText(`${fraudArtifacts}/model/MLmodel`, 10));
     expect(error.kind).toBe('rejected');
     expect(error.message).toMatch(/is larger than 10 bytes/);
-    expect((await rejection(fraud.readText(`${fraudArtifacts}/model/no-such-file`))).kind).toBe('not-found');
+    expect((await upstreamRejection(fraud.readText(`${fraudArtifacts}/model/no-such-file`))).kind).toBe('not-found');
   });
 });
 
@@ -152,30 +131,23 @@ describe('presigned downloads', () => {
 });
 
 describe('failures', () => {
-  let blackhole: Server;
-  const held = new Set<Socket>();
+  let hung: SilentServer;
 
   beforeAll(async () => {
-    // Accepts connections and never answers: a hung object store.
-    blackhole = createServer((socket) => held.add(socket));
-    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    hung = await silentServer(); // a hung object store
   });
-  afterAll(async () => {
-    for (const socket of held) socket.destroy();
-    await new Promise<void>((resolve) => blackhole.close(() => resolve()));
-  });
+  afterAll(() => hung.close());
 
   it('says object storage did not answer in time', async () => {
-    const { port } = blackhole.address() as { port: number };
-    const config = { ...integrationConfig('s3'), S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_TIMEOUT_MS: 300 };
-    const error = await rejection(storageFor('fraud', config).list(fraudArtifacts));
+    const config = { ...integrationConfig('s3'), S3_ENDPOINT: `http://127.0.0.1:${hung.port}`, S3_TIMEOUT_MS: 300 };
+    const error = await upstreamRejection(storageFor('fraud', config).list(fraudArtifacts));
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('Object storage did not answer within 0.3 s');
   });
 
   it('says object storage refused the credentials', async () => {
     const config = { ...integrationConfig('s3'), S3_SECRET_ACCESS_KEY: 'wrong-secret' };
-    const error = await rejection(storageFor('fraud', config).exists(`${fraudArtifacts}/model/MLmodel`));
+    const error = await upstreamRejection(storageFor('fraud', config).exists(`${fraudArtifacts}/model/MLmodel`));
     expect(error.kind).toBe('forbidden');
     expect(error.message).toContain("check the portal's S3 credentials");
   });
