@@ -1,7 +1,9 @@
 import Link from 'next/link';
+import { cellClass, DataTable, numericCellClass, rowClass, type Column } from '@/components/ui/table';
 import type { ArtifactListing } from '@/lib/experiments/artifacts';
 import { formatBytes, formatTime } from './format';
-import { tableClass } from './table-styles';
+
+const ARTIFACT_COLUMNS: Column[] = ['Name', { label: 'Size', numeric: true }, 'Modified', { key: 'download', label: <span className="sr-only">Download</span> }];
 
 /**
  * One folder of a run's artifacts: folders open with `?path=`, files download through the
@@ -44,58 +46,37 @@ export function ArtifactBrowser({ listing, runPath, canDownload }: { listing: Ar
       {empty ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">This folder is empty.</p>
       ) : (
-        <div className={tableClass.frame}>
-          <table className={tableClass.table}>
-            <caption className="sr-only">Artifacts in {listing.path || 'the run’s root folder'}</caption>
-            <thead className={tableClass.head}>
-              <tr>
-                <th scope="col" className={tableClass.headCell}>
-                  Name
-                </th>
-                <th scope="col" className={`${tableClass.headCell} text-right`}>
-                  Size
-                </th>
-                <th scope="col" className={tableClass.headCell}>
-                  Modified
-                </th>
-                <th scope="col" className={tableClass.headCell}>
-                  <span className="sr-only">Download</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {listing.folders.map((folder) => (
-                <tr key={folder.path} className={tableClass.row} data-testid={`artifact-folder-${folder.name}`}>
-                  <th scope="row" className={`${tableClass.cell} font-normal`}>
-                    <Link href={folderHref(folder.path)} className="text-blue-700 hover:underline dark:text-blue-300">
-                      {folder.name}/
-                    </Link>
-                  </th>
-                  <td className={tableClass.numeric}>—</td>
-                  <td className={tableClass.cell}>—</td>
-                  <td className={tableClass.cell} />
-                </tr>
-              ))}
-              {listing.files.map((file) => (
-                <tr key={file.path} className={tableClass.row} data-testid={`artifact-file-${file.name}`}>
-                  <th scope="row" className={`${tableClass.cell} font-mono text-xs font-normal`}>
-                    {file.name}
-                  </th>
-                  <td className={tableClass.numeric}>{formatBytes(file.size)}</td>
-                  <td className={`${tableClass.cell} whitespace-nowrap`}>{formatTime(file.lastModified?.getTime())}</td>
-                  <td className={tableClass.cell}>
-                    {canDownload ? (
-                      // A plain link, not next/link: prefetching it would ask for (and audit) a download.
-                      <a href={`${runPath}/download?path=${encodeURIComponent(file.path)}`} className="font-medium text-blue-700 hover:underline dark:text-blue-300" aria-label={`Download ${file.name}`}>
-                        Download
-                      </a>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Artifacts in ${listing.path || 'the run’s root folder'}`} columns={ARTIFACT_COLUMNS}>
+          {listing.folders.map((folder) => (
+            <tr key={folder.path} className={rowClass} data-testid={`artifact-folder-${folder.name}`}>
+              <th scope="row" className={`${cellClass} font-normal`}>
+                <Link href={folderHref(folder.path)} className="text-blue-700 hover:underline dark:text-blue-300">
+                  {folder.name}/
+                </Link>
+              </th>
+              <td className={numericCellClass}>—</td>
+              <td className={cellClass}>—</td>
+              <td className={cellClass} />
+            </tr>
+          ))}
+          {listing.files.map((file) => (
+            <tr key={file.path} className={rowClass} data-testid={`artifact-file-${file.name}`}>
+              <th scope="row" className={`${cellClass} font-mono text-xs font-normal`}>
+                {file.name}
+              </th>
+              <td className={numericCellClass}>{formatBytes(file.size)}</td>
+              <td className={`${cellClass} whitespace-nowrap`}>{formatTime(file.lastModified?.getTime())}</td>
+              <td className={cellClass}>
+                {canDownload ? (
+                  // A plain link, not next/link: prefetching it would ask for (and audit) a download.
+                  <a href={`${runPath}/download?path=${encodeURIComponent(file.path)}`} className="font-medium text-blue-700 hover:underline dark:text-blue-300" aria-label={`Download ${file.name}`}>
+                    Download
+                  </a>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {!canDownload ? <p className="text-xs text-slate-600 dark:text-slate-400">Members of the tenant can download artifacts.</p> : null}
     </div>

@@ -1,25 +1,29 @@
 import Link from 'next/link';
+import { cellClass, DataTable, numericCellClass, rowClass, type Column } from '@/components/ui/table';
 import type { MlflowRun } from '@/lib/integrations/mlflow';
 import { runsQueryString, sortedBy, type ColumnRef, type RunsQuery } from '@/lib/experiments/runs-query';
 import { formatDuration, formatMetric, formatTime } from './format';
 import { RunStatus } from './run-status';
-import { tableClass } from './table-styles';
 
-function SortHeader({ label, kind, column, query, basePath }: { label: string; kind?: string; column: ColumnRef; query: RunsQuery; basePath: string }) {
+/** A column header that sorts the runs by its column; a metric's or param's key keeps its case, a metric's sits over its numbers. */
+function sortColumn({ label, kind, column, query, basePath }: { label: string; kind?: string; column: ColumnRef; query: RunsQuery; basePath: string }): Column {
   const active = query.sort.column.kind === column.kind && query.sort.column.key === column.key;
   const next = sortedBy(query, column);
-  return (
-    <th scope="col" className={tableClass.headCell} aria-sort={active ? (query.sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
+  return {
+    key: `${column.kind}.${column.key}`,
+    numeric: column.kind === 'metrics',
+    sort: active ? (query.sort.direction === 'asc' ? 'ascending' : 'descending') : undefined,
+    label: (
       <Link href={`${basePath}${runsQueryString(next)}`} className="inline-flex flex-col hover:underline" data-testid={`sort-${column.kind}.${column.key}`}>
         {kind ? <span className="text-[10px] font-normal uppercase tracking-wide">{kind}</span> : null}
-        <span>
+        <span className={kind ? 'normal-case' : undefined}>
           {label}
           <span aria-hidden="true">{active ? (query.sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}</span>
           <span className="sr-only">, sort {next.sort.direction === 'asc' ? 'ascending' : 'descending'}</span>
         </span>
       </Link>
-    </th>
-  );
+    ),
+  };
 }
 
 /** One page of runs; the row checkboxes feed the surrounding CompareSelection form. */
@@ -39,62 +43,47 @@ export function RunsTable({
   paramColumns: string[];
 }) {
   const header = { query, basePath };
+  const columns: Column[] = [
+    { key: 'select', label: <span className="sr-only">Select</span> },
+    sortColumn({ label: 'Run', column: { kind: 'attributes', key: 'run_name' }, ...header }),
+    sortColumn({ label: 'Status', column: { kind: 'attributes', key: 'status' }, ...header }),
+    sortColumn({ label: 'Started', column: { kind: 'attributes', key: 'start_time' }, ...header }),
+    'Duration',
+    ...metricColumns.map((key) => sortColumn({ label: key, kind: 'metric', column: { kind: 'metrics', key }, ...header })),
+    ...paramColumns.map((key) => sortColumn({ label: key, kind: 'param', column: { kind: 'params', key }, ...header })),
+  ];
   return (
-    <div className={tableClass.frame}>
-      <table className={tableClass.table} data-testid="runs-table">
-        <caption className="sr-only">Runs, sorted by {query.sort.column.key} {query.sort.direction === 'asc' ? 'ascending' : 'descending'}</caption>
-        <thead className={tableClass.head}>
-          <tr>
-            <th scope="col" className={tableClass.headCell}>
-              <span className="sr-only">Select</span>
+    <DataTable caption={`Runs, sorted by ${query.sort.column.key} ${query.sort.direction === 'asc' ? 'ascending' : 'descending'}`} columns={columns} testId="runs-table">
+      {runs.map((run) => {
+        const name = run.runName || run.runId;
+        return (
+          <tr key={run.runId} className={rowClass} data-testid={`run-row-${run.runId}`}>
+            <td className={cellClass}>
+              <input type="checkbox" name="runs" value={run.runId} aria-label={`Select run ${name}`} className="h-4 w-4" />
+            </td>
+            <th scope="row" className={`${cellClass} whitespace-nowrap font-medium`}>
+              <Link href={`/t/${tenant}/runs/${run.runId}`} className="text-blue-700 hover:underline dark:text-blue-300">
+                {name}
+              </Link>
             </th>
-            <SortHeader label="Run" column={{ kind: 'attributes', key: 'run_name' }} {...header} />
-            <SortHeader label="Status" column={{ kind: 'attributes', key: 'status' }} {...header} />
-            <SortHeader label="Started" column={{ kind: 'attributes', key: 'start_time' }} {...header} />
-            <th scope="col" className={tableClass.headCell}>
-              Duration
-            </th>
+            <td className={cellClass}>
+              <RunStatus status={run.status} />
+            </td>
+            <td className={`${cellClass} whitespace-nowrap`}>{formatTime(run.startTime)}</td>
+            <td className={`${cellClass} whitespace-nowrap`}>{formatDuration(run.startTime, run.endTime)}</td>
             {metricColumns.map((key) => (
-              <SortHeader key={`m-${key}`} label={key} kind="metric" column={{ kind: 'metrics', key }} {...header} />
+              <td key={`m-${key}`} className={numericCellClass} title={run.metrics[key] === undefined ? undefined : String(run.metrics[key])}>
+                {formatMetric(run.metrics[key])}
+              </td>
             ))}
             {paramColumns.map((key) => (
-              <SortHeader key={`p-${key}`} label={key} kind="param" column={{ kind: 'params', key }} {...header} />
+              <td key={`p-${key}`} className={`${cellClass} font-mono text-xs`}>
+                {run.params[key] ?? '—'}
+              </td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => {
-            const name = run.runName || run.runId;
-            return (
-              <tr key={run.runId} className={tableClass.row} data-testid={`run-row-${run.runId}`}>
-                <td className={tableClass.cell}>
-                  <input type="checkbox" name="runs" value={run.runId} aria-label={`Select run ${name}`} className="h-4 w-4" />
-                </td>
-                <th scope="row" className={`${tableClass.cell} whitespace-nowrap font-medium`}>
-                  <Link href={`/t/${tenant}/runs/${run.runId}`} className="text-blue-700 hover:underline dark:text-blue-300">
-                    {name}
-                  </Link>
-                </th>
-                <td className={tableClass.cell}>
-                  <RunStatus status={run.status} />
-                </td>
-                <td className={`${tableClass.cell} whitespace-nowrap`}>{formatTime(run.startTime)}</td>
-                <td className={`${tableClass.cell} whitespace-nowrap`}>{formatDuration(run.startTime, run.endTime)}</td>
-                {metricColumns.map((key) => (
-                  <td key={`m-${key}`} className={tableClass.numeric} title={run.metrics[key] === undefined ? undefined : String(run.metrics[key])}>
-                    {formatMetric(run.metrics[key])}
-                  </td>
-                ))}
-                {paramColumns.map((key) => (
-                  <td key={`p-${key}`} className={`${tableClass.cell} font-mono text-xs`}>
-                    {run.params[key] ?? '—'}
-                  </td>
-                ))}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

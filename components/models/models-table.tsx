@@ -1,16 +1,16 @@
 import Link from 'next/link';
 import { buttonClass } from '@/components/ui/styles';
+import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { modelHref } from '@/lib/models/links';
 import type { ModelSummary } from '@/lib/models/service';
 import { AliasBadges } from './alias-badges';
-import { cellClass, NoValue, RegistryTable, rowClass } from './table';
 import { Timestamp } from './timestamp';
 
 export function ModelsTable({ tenant, models }: { tenant: string; models: readonly ModelSummary[] }) {
   return (
-    <RegistryTable caption={`Registered models of ${tenant}`} columns={['Model', 'Aliases', 'Latest version', 'Versions', 'Last updated']}>
+    <DataTable caption={`Registered models of ${tenant}`} columns={['Model', 'Aliases', 'Latest version', 'Versions', 'Last updated']}>
       {models.map((model) => (
-        <tr key={model.name} className={rowClass} data-testid={`model-${model.name}`}>
+        <tr key={model.name} className={`${rowClass} align-top`} data-testid={`model-${model.name}`}>
           <th scope="row" className={`${cellClass} font-normal`}>
             <Link href={modelHref(tenant, model.name)} className={buttonClass.link}>
               {model.name}
@@ -27,6 +27,6 @@ export function ModelsTable({ tenant, models }: { tenant: string; models: readon
           </td>
         </tr>
       ))}
-    </RegistryTable>
+    </DataTable>
   );
 }

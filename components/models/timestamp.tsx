@@ -1,4 +1,4 @@
-import { NoValue } from './table';
+import { NoValue } from '@/components/ui/table';
 
 /** A moment as UTC minutes, the way the portal's other pages show times. */
 export function Timestamp({ ms }: { ms: number | undefined }) {

@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/styles';
+import { cellClass, DataTable, NoValue, rowClass, type Column } from '@/components/ui/table';
 import { promotionRequestHref, runHref } from '@/lib/models/links';
 import type { ModelDetail, ModelVersionDetail } from '@/lib/models/service';
 import { formatMetric, type ArtifactCheck, type SignatureState } from '@/lib/models/versions';
 import { AliasBadges } from './alias-badges';
-import { cellClass, NoValue, RegistryTable, rowClass } from './table';
 import { Timestamp } from './timestamp';
 
 function SourceRunCell({ tenant, version }: { tenant: string; version: ModelVersionDetail }) {
@@ -63,24 +63,20 @@ function ArtifactCell({ artifact }: { artifact: ArtifactCheck }) {
 }
 
 export function VersionsTable({ tenant, model, canRequestPromotion }: { tenant: string; model: ModelDetail; canRequestPromotion: boolean }) {
-  const columns = [
+  const columns: Column[] = [
     'Version',
     'Aliases',
     'Created',
     'Source run',
-    ...model.metricColumns.map((metric) => (
-      <span key={metric} className="font-mono normal-case">
-        {metric}
-      </span>
-    )),
+    ...model.metricColumns.map((metric) => ({ key: `metric-${metric}`, label: <span className="font-mono normal-case">{metric}</span> })),
     'Signature',
     'Artifact',
     ...(canRequestPromotion ? ['Promotion'] : []),
   ];
   return (
-    <RegistryTable caption={`Versions of ${model.name}, newest first`} columns={columns}>
+    <DataTable caption={`Versions of ${model.name}, newest first`} columns={columns}>
       {model.versions.map((version) => (
-        <tr key={version.version} className={rowClass} data-testid={`version-${version.version}`}>
+        <tr key={version.version} className={`${rowClass} align-top`} data-testid={`version-${version.version}`}>
           <th scope="row" className={`${cellClass} whitespace-nowrap font-semibold`}>
             v{version.version}
             {version.status !== 'READY' ? (
@@ -123,6 +119,6 @@ export function VersionsTable({ tenant, model, canRequestPromotion }: { tenant: 
           ) : null}
         </tr>
       ))}
-    </RegistryTable>
+    </DataTable>
   );
 }

@@ -2,7 +2,7 @@ import { inspectModelArtifact, isRunId, mlflowFor, type MlflowModelVersion, type
 import { storageFor } from '../integrations/s3';
 import { isUpstreamError } from '../integrations/upstream';
 import { UserFacingError } from '../errors';
-import { evaluateGates, modelUriOf, type GateResult } from './gates';
+import { evaluateGates, modelUriOf, type GateInput, type GateResult } from './gates';
 import type { Policy } from './policy';
 
 /** Everything the gates look at, gathered from MLflow and object storage for one version. */
@@ -56,14 +56,18 @@ export async function gatherEvidence(tenant: string, modelName: string, version:
   };
 }
 
-export function gatesFor(evidence: VersionEvidence, policy: Policy, form: { modelCardUrl: string; notes: string }): GateResult[] {
-  return evaluateGates({
+/** What the gates judge apart from the person's own evidence (which the form adds as they type). */
+export function gateInputOf(evidence: VersionEvidence, policy: Policy): Omit<GateInput, 'evidence'> {
+  return {
     policy,
     version: { name: evidence.version.name, version: evidence.version.version, runId: evidence.version.runId, source: evidence.version.source },
     run: evidence.run ? { runId: evidence.run.runId, artifactUri: evidence.run.artifactUri, metrics: evidence.run.metrics } : null,
     champion: evidence.champion,
     mlmodelExists: evidence.mlmodelExists,
     signatureLogged: evidence.signatureLogged,
-    evidence: form,
-  });
+  };
+}
+
+export function gatesFor(evidence: VersionEvidence, policy: Policy, form: { modelCardUrl: string; notes: string }): GateResult[] {
+  return evaluateGates({ ...gateInputOf(evidence, policy), evidence: form });
 }

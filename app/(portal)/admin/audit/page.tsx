@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass, inputClass } from '@/components/ui/styles';
+import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { listAuditEvents } from '@/lib/audit/log';
 import { requirePermission } from '@/lib/auth/session';
 
@@ -89,42 +90,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {events.length === 0 ? (
         <EmptyState title="No events match">Widen the time range or clear a filter.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Audit events</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-600 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300">
-              <tr>
-                <th scope="col" className="px-3 py-2">Time (UTC)</th>
-                <th scope="col" className="px-3 py-2">Actor</th>
-                <th scope="col" className="px-3 py-2">Action</th>
-                <th scope="col" className="px-3 py-2">Tenant</th>
-                <th scope="col" className="px-3 py-2">Target</th>
-                <th scope="col" className="px-3 py-2">Outcome</th>
-                <th scope="col" className="px-3 py-2">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id.toString()} className="border-b border-slate-100 align-top last:border-0 dark:border-slate-800" data-testid="audit-row">
-                  <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{e.occurredAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
-                  <td className="px-3 py-2">{e.actor}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                  <td className="px-3 py-2">{e.tenant ?? '—'}</td>
-                  <td className="px-3 py-2">{e.targetType ? `${e.targetType} ${e.targetId}` : '—'}</td>
-                  <td className="px-3 py-2">
-                    <Badge tone={outcomeTone[e.outcome]}>{e.outcome}</Badge>
-                    {e.reason ? <p className="mt-1 text-xs text-slate-700 dark:text-slate-300">{e.reason}</p> : null}
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs break-all">
-                    {e.before ? <div>before: {summary(e.before)}</div> : null}
-                    {e.after ? <div>after: {summary(e.after)}</div> : null}
-                    {e.requestId ? <div className="text-slate-600 dark:text-slate-400">request {e.requestId}</div> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Audit events" columns={['Time (UTC)', 'Actor', 'Action', 'Tenant', 'Target', 'Outcome', 'Change']}>
+          {events.map((e) => (
+            <tr key={e.id.toString()} className={`${rowClass} align-top`} data-testid="audit-row">
+              <td className={`${cellClass} whitespace-nowrap font-mono text-xs`}>{e.occurredAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
+              <td className={cellClass}>{e.actor}</td>
+              <td className={`${cellClass} font-mono text-xs`}>{e.action}</td>
+              <td className={cellClass}>{e.tenant ?? '—'}</td>
+              <td className={cellClass}>{e.targetType ? `${e.targetType} ${e.targetId}` : '—'}</td>
+              <td className={cellClass}>
+                <Badge tone={outcomeTone[e.outcome]}>{e.outcome}</Badge>
+                {e.reason ? <p className="mt-1 text-xs text-slate-700 dark:text-slate-300">{e.reason}</p> : null}
+              </td>
+              <td className={`${cellClass} break-all font-mono text-xs`}>
+                {e.before ? <div>before: {summary(e.before)}</div> : null}
+                {e.after ? <div>after: {summary(e.after)}</div> : null}
+                {e.requestId ? <div className="text-slate-600 dark:text-slate-400">request {e.requestId}</div> : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav aria-label="Audit log pages" className="mt-4 flex gap-2">
         {filters.before ? (

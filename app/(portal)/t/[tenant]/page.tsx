@@ -4,16 +4,14 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
-import { can, tenantRoleOf } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
+import { tenantRoleOf } from '@/lib/auth/authorize';
 import { listMembers } from '@/lib/tenancy/service';
+import { openTenantPage, type TenantPageProps } from './tenant-page';
 
-export default async function TenantOverviewPage({ params }: { params: Promise<{ tenant: string }> }) {
-  const { tenant: name } = await params;
-  const { user, tenant } = await requireTenant(name);
+export default async function TenantOverviewPage({ params }: TenantPageProps) {
+  const { user, tenant, may } = await openTenantPage(params);
   const members = await listMembers(tenant.name);
   const role = tenantRoleOf(user, tenant.name);
-  const resource = { kind: 'tenant', tenant: tenant.name, status: tenant.status } as const;
   return (
     <>
       <PageHeader
@@ -43,7 +41,7 @@ export default async function TenantOverviewPage({ params }: { params: Promise<{
             <EmptyState
               title="No members yet"
               action={
-                can(user, 'member.manage', resource) ? (
+                may('member.manage') ? (
                   <Link className={buttonClass.primary} href={`/t/${tenant.name}/members`}>
                     Add members
                   </Link>

@@ -3,17 +3,16 @@ import { JudgmentBadge, PanelMessage, ServingStatusBadge, versionLabel } from '@
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
-import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
+import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { listDeployments } from '@/lib/rollout/dashboard';
+import { openTenantPage, type TenantPageProps } from '../tenant-page';
 
 export const metadata = { title: 'Deployments' };
 
-export default async function DeploymentsPage({ params }: { params: Promise<{ tenant: string }> }) {
-  const { tenant: name } = await params;
-  const { user, tenant } = await requireTenant(name, 'deployment.read');
+export default async function DeploymentsPage({ params }: TenantPageProps) {
+  const { tenant, may } = await openTenantPage(params, 'deployment.read');
   const deployments = await listDeployments(tenant.name);
-  const mayRequest = can(user, 'promotion.request', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const mayRequest = may('promotion.request');
 
   return (
     <>
@@ -36,52 +35,38 @@ export default async function DeploymentsPage({ params }: { params: Promise<{ te
           automatically. {mayRequest ? 'Request a promotion to start.' : 'Members of this tenant request promotions.'}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Endpoints of {tenant.name}</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-600 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300">
-              <tr>
-                <th scope="col" className="px-3 py-2">Endpoint</th>
-                <th scope="col" className="px-3 py-2">Model</th>
-                <th scope="col" className="px-3 py-2">State</th>
-                <th scope="col" className="px-3 py-2">Traffic</th>
-                <th scope="col" className="px-3 py-2">Automatic judgment</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deployments.data.map(({ endpoint, rollout }) => (
-                <tr key={endpoint.name} className="border-b border-slate-100 align-top last:border-0 dark:border-slate-800" data-testid={`deployment-${endpoint.name}`}>
-                  <th scope="row" className="whitespace-nowrap px-3 py-2 font-normal">
-                    <Link className={buttonClass.link} href={`/t/${tenant.name}/deployments/${endpoint.name}`}>
-                      {endpoint.name}
-                    </Link>
-                  </th>
-                  <td className="whitespace-nowrap px-3 py-2">{endpoint.modelName ?? 'not recorded'}</td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <ServingStatusBadge status={endpoint.status} />
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    {endpoint.canary
-                      ? `canary ${versionLabel(endpoint.canary)} ${endpoint.canary.percent} % · stable ${versionLabel(endpoint.stable)} ${endpoint.stable.percent} %`
-                      : `${versionLabel(endpoint.stable)} 100 %`}
-                  </td>
-                  <td className="px-3 py-2">
-                    {rollout ? (
-                      <div className="space-y-1">
-                        <JudgmentBadge judgment={rollout.judgment} />
-                        <p className="max-w-prose text-slate-700 dark:text-slate-300">{rollout.judgment.reason}</p>
-                      </div>
-                    ) : (
-                      <span className="text-slate-600 dark:text-slate-400">
-                        {endpoint.canary ? 'Not judged: the portal has no rollout for this canary' : 'No canary in progress'}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Endpoints of ${tenant.name}`} columns={['Endpoint', 'Model', 'State', 'Traffic', 'Automatic judgment']}>
+          {deployments.data.map(({ endpoint, rollout }) => (
+            <tr key={endpoint.name} className={`${rowClass} align-top`} data-testid={`deployment-${endpoint.name}`}>
+              <th scope="row" className={`${cellClass} whitespace-nowrap font-normal`}>
+                <Link className={buttonClass.link} href={`/t/${tenant.name}/deployments/${endpoint.name}`}>
+                  {endpoint.name}
+                </Link>
+              </th>
+              <td className={`${cellClass} whitespace-nowrap`}>{endpoint.modelName ?? 'not recorded'}</td>
+              <td className={`${cellClass} whitespace-nowrap`}>
+                <ServingStatusBadge status={endpoint.status} />
+              </td>
+              <td className={`${cellClass} whitespace-nowrap`}>
+                {endpoint.canary
+                  ? `canary ${versionLabel(endpoint.canary)} ${endpoint.canary.percent} % · stable ${versionLabel(endpoint.stable)} ${endpoint.stable.percent} %`
+                  : `${versionLabel(endpoint.stable)} 100 %`}
+              </td>
+              <td className={cellClass}>
+                {rollout ? (
+                  <div className="space-y-1">
+                    <JudgmentBadge judgment={rollout.judgment} />
+                    <p className="max-w-prose text-slate-700 dark:text-slate-300">{rollout.judgment.reason}</p>
+                  </div>
+                ) : (
+                  <span className="text-slate-600 dark:text-slate-400">
+                    {endpoint.canary ? 'Not judged: the portal has no rollout for this canary' : 'No canary in progress'}
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -1,26 +1,20 @@
 import Link from 'next/link';
 import { ProblemPanel } from '@/components/experiments/problem-panel';
 import { formatTime } from '@/components/experiments/format';
-import { tableClass } from '@/components/experiments/table-styles';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { PageLinks } from '@/components/ui/page-links';
 import { buttonClass } from '@/components/ui/styles';
-import { requireTenant } from '@/lib/auth/session';
+import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { attempt } from '@/lib/experiments/outcome';
 import { pageTokenSchema } from '@/lib/experiments/runs-query';
 import { listExperiments } from '@/lib/experiments/service';
+import { openTenantPage, type TenantPageProps } from '../tenant-page';
 
 export const metadata = { title: 'Experiments' };
 
-export default async function ExperimentsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ tenant: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { tenant: name } = await params;
-  const { tenant } = await requireTenant(name, 'experiment.read');
+export default async function ExperimentsPage({ params, searchParams }: TenantPageProps) {
+  const { tenant } = await openTenantPage(params, 'experiment.read');
   const { page } = await searchParams;
   const basePath = `/t/${tenant.name}/experiments`;
   const pageToken = pageTokenSchema.optional().safeParse(page);
@@ -46,55 +40,25 @@ export default async function ExperimentsPage({
         </EmptyState>
       ) : (
         <>
-          <div className={tableClass.frame}>
-            <table className={tableClass.table} data-testid="experiments-table">
-              <caption className="sr-only">Experiments of {tenant.name}</caption>
-              <thead className={tableClass.head}>
-                <tr>
-                  <th scope="col" className={tableClass.headCell}>
-                    Name
-                  </th>
-                  <th scope="col" className={tableClass.headCell}>
-                    Description
-                  </th>
-                  <th scope="col" className={tableClass.headCell}>
-                    Created
-                  </th>
-                  <th scope="col" className={tableClass.headCell}>
-                    Last updated
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.value.experiments.map((experiment) => (
-                  <tr key={experiment.experimentId} className={tableClass.row} data-testid={`experiment-${experiment.name}`}>
-                    <th scope="row" className={`${tableClass.cell} font-medium`}>
-                      <Link href={`${basePath}/${experiment.experimentId}`} className="text-blue-700 hover:underline dark:text-blue-300">
-                        {experiment.name}
-                      </Link>
-                    </th>
-                    <td className={`${tableClass.cell} text-slate-700 dark:text-slate-300`}>{experiment.tags['mlflow.note.content'] ?? ''}</td>
-                    <td className={`${tableClass.cell} whitespace-nowrap`}>{formatTime(experiment.creationTime)}</td>
-                    <td className={`${tableClass.cell} whitespace-nowrap`}>{formatTime(experiment.lastUpdateTime)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {page !== undefined || result.value.nextPageToken ? (
-            <nav aria-label="Pages of experiments" className="mt-4 flex gap-2">
-              {page !== undefined ? (
-                <Link href={basePath} className={buttonClass.secondary}>
-                  First page
-                </Link>
-              ) : null}
-              {result.value.nextPageToken ? (
-                <Link href={`${basePath}?page=${encodeURIComponent(result.value.nextPageToken)}`} className={buttonClass.secondary} rel="next">
-                  Next
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <DataTable caption={`Experiments of ${tenant.name}`} columns={['Name', 'Description', 'Created', 'Last updated']} testId="experiments-table">
+            {result.value.experiments.map((experiment) => (
+              <tr key={experiment.experimentId} className={rowClass} data-testid={`experiment-${experiment.name}`}>
+                <th scope="row" className={`${cellClass} font-medium`}>
+                  <Link href={`${basePath}/${experiment.experimentId}`} className="text-blue-700 hover:underline dark:text-blue-300">
+                    {experiment.name}
+                  </Link>
+                </th>
+                <td className={`${cellClass} text-slate-700 dark:text-slate-300`}>{experiment.tags['mlflow.note.content'] ?? ''}</td>
+                <td className={`${cellClass} whitespace-nowrap`}>{formatTime(experiment.creationTime)}</td>
+                <td className={`${cellClass} whitespace-nowrap`}>{formatTime(experiment.lastUpdateTime)}</td>
+              </tr>
+            ))}
+          </DataTable>
+          <PageLinks
+            label="Pages of experiments"
+            firstHref={page !== undefined ? basePath : undefined}
+            nextHref={result.value.nextPageToken ? `${basePath}?page=${encodeURIComponent(result.value.nextPageToken)}` : undefined}
+          />
         </>
       )}
     </>

@@ -4,18 +4,17 @@ import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
+import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { listMembers } from '@/lib/tenancy/service';
+import { openTenantPage, type TenantPageProps } from '../tenant-page';
 import { addMemberAction, changeRoleAction, removeMemberAction } from './actions';
 
 export const metadata = { title: 'Members' };
 
-export default async function MembersPage({ params }: { params: Promise<{ tenant: string }> }) {
-  const { tenant: name } = await params;
-  const { user, tenant } = await requireTenant(name, 'member.read');
+export default async function MembersPage({ params }: TenantPageProps) {
+  const { tenant, may } = await openTenantPage(params, 'member.read');
   const members = await listMembers(tenant.name);
-  const canManage = can(user, 'member.manage', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const canManage = may('member.manage');
   return (
     <>
       <PageHeader
@@ -38,42 +37,29 @@ export default async function MembersPage({ params }: { params: Promise<{ tenant
           {canManage ? 'Add the first member above.' : 'A tenant admin or platform admin can add members.'}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Members of {tenant.name}</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-600 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300">
-              <tr>
-                <th scope="col" className="px-3 py-2">User</th>
-                <th scope="col" className="px-3 py-2">Role</th>
-                <th scope="col" className="px-3 py-2">Granted by</th>
-                {canManage ? <th scope="col" className="px-3 py-2">Change</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.userId} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`member-${m.username}`}>
-                  <td className="px-3 py-2">
-                    <span className="font-medium">{m.username}</span>
-                    {m.name ? <span className="text-slate-600 dark:text-slate-400"> · {m.name}</span> : null}
-                  </td>
-                  <td className="px-3 py-2">{m.role}</td>
-                  <td className="px-3 py-2">
-                    <Badge tone={m.source === 'idp' ? 'info' : 'neutral'}>{m.source === 'idp' ? 'IdP group' : 'portal admin'}</Badge>
-                  </td>
-                  {canManage ? (
-                    <td className="px-3 py-2">
-                      {m.source === 'portal' ? (
-                        <MemberRowControls tenant={tenant.name} username={m.username} role={m.role} changeRole={changeRoleAction} remove={removeMemberAction} />
-                      ) : (
-                        <span className="text-xs text-slate-600 dark:text-slate-400">Change in the IdP</span>
-                      )}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Members of ${tenant.name}`} columns={['User', 'Role', 'Granted by', ...(canManage ? ['Change'] : [])]}>
+          {members.map((m) => (
+            <tr key={m.userId} className={rowClass} data-testid={`member-${m.username}`}>
+              <td className={cellClass}>
+                <span className="font-medium">{m.username}</span>
+                {m.name ? <span className="text-slate-600 dark:text-slate-400"> · {m.name}</span> : null}
+              </td>
+              <td className={cellClass}>{m.role}</td>
+              <td className={cellClass}>
+                <Badge tone={m.source === 'idp' ? 'info' : 'neutral'}>{m.source === 'idp' ? 'IdP group' : 'portal admin'}</Badge>
+              </td>
+              {canManage ? (
+                <td className={cellClass}>
+                  {m.source === 'portal' ? (
+                    <MemberRowControls tenant={tenant.name} username={m.username} role={m.role} changeRole={changeRoleAction} remove={removeMemberAction} />
+                  ) : (
+                    <span className="text-xs text-slate-600 dark:text-slate-400">Change in the IdP</span>
+                  )}
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

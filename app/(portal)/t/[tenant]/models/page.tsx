@@ -3,24 +3,21 @@ import { ModelsTable } from '@/components/models/models-table';
 import { RegistryProblem } from '@/components/models/registry-problem';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { PageLinks } from '@/components/ui/page-links';
 import { buttonClass } from '@/components/ui/styles';
-import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
 import { explainedFailure } from '@/lib/models/failures';
 import { modelsHref } from '@/lib/models/links';
 import { listModels } from '@/lib/models/service';
+import { openTenantPage, type TenantPageProps } from '../tenant-page';
 
 export const metadata = { title: 'Models' };
 
-type Search = Promise<{ page?: string | string[] }>;
-
-export default async function ModelsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Search }) {
-  const { tenant: name } = await params;
-  const { user, tenant } = await requireTenant(name, 'model.read');
+export default async function ModelsPage({ params, searchParams }: TenantPageProps) {
+  const { tenant, may } = await openTenantPage(params, 'model.read');
   const { page } = await searchParams;
   const pageToken = (Array.isArray(page) ? page[0] : page) || undefined;
   const listing = await listModels(tenant.name, { pageToken }).catch(explainedFailure);
-  const canBrowseRuns = can(user, 'experiment.read', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const canBrowseRuns = may('experiment.read');
 
   return (
     <>
@@ -57,20 +54,12 @@ export default async function ModelsPage({ params, searchParams }: { params: Pro
       ) : (
         <>
           <ModelsTable tenant={tenant.name} models={listing.models} />
-          {pageToken || listing.nextPageToken ? (
-            <nav aria-label="Pages of models" className="mt-4 flex gap-2">
-              {pageToken ? (
-                <Link href={modelsHref(tenant.name)} className={buttonClass.secondary}>
-                  First page
-                </Link>
-              ) : null}
-              {listing.nextPageToken ? (
-                <Link href={modelsHref(tenant.name, listing.nextPageToken)} className={buttonClass.secondary}>
-                  Next page
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <PageLinks
+            label="Pages of models"
+            firstHref={pageToken ? modelsHref(tenant.name) : undefined}
+            nextHref={listing.nextPageToken ? modelsHref(tenant.name, listing.nextPageToken) : undefined}
+            nextLabel="Next page"
+          />
         </>
       )}
     </>

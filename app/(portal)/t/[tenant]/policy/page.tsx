@@ -1,20 +1,18 @@
 import { PolicyForm } from '@/components/promotions/policy-form';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
 import { formatThresholdLines } from '@/lib/promotion/policy';
 import { getPolicy } from '@/lib/promotion/policy-store';
+import { openTenantPage, type TenantPageProps } from '../tenant-page';
 import { savePolicyAction } from './actions';
 
 export const metadata = { title: 'Promotion policy' };
 
-export default async function PolicyPage({ params }: { params: Promise<{ tenant: string }> }) {
-  const { tenant: name } = await params;
-  const { user, tenant } = await requireTenant(name, 'promotion.read');
+export default async function PolicyPage({ params }: TenantPageProps) {
+  const { tenant, may } = await openTenantPage(params, 'promotion.read');
   const stored = await getPolicy(tenant.name);
   const { policy } = stored;
-  const mayEdit = can(user, 'policy.edit', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const mayEdit = may('policy.edit');
   const changed = stored.updatedAt ? `Last changed by ${stored.updatedBy} on ${stored.updatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : 'The platform defaults apply.';
   return (
     <>

@@ -3,25 +3,23 @@ import { notFound } from 'next/navigation';
 import { DeploymentDashboard } from '@/components/deployments/deployment-dashboard';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
-import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
 import { deploymentDashboard } from '@/lib/rollout/dashboard';
+import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 import { promoteDeploymentAction, rollbackDeploymentAction } from './actions';
 
-type Params = { params: Promise<{ tenant: string; name: string }> };
+type Props = TenantPageProps<{ name: string }>;
 
-export async function generateMetadata({ params }: Params) {
+export async function generateMetadata({ params }: Props) {
   return { title: `${(await params).name} · Deployments` };
 }
 
-export default async function DeploymentPage({ params }: Params) {
-  const { tenant: tenantName, name } = await params;
-  const { user, tenant } = await requireTenant(tenantName, 'deployment.read');
+export default async function DeploymentPage({ params }: Props) {
+  const { tenant, name, may } = await openTenantPage(params, 'deployment.read');
   const dashboard = await deploymentDashboard(tenant.name, name);
   if (!dashboard) notFound();
   const { serving, rollout } = dashboard.detail;
   const modelName = (serving.ok ? serving.data?.modelName : null) ?? rollout?.modelName;
-  const mayOperate = can(user, 'deployment.operate', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const mayOperate = may('deployment.operate');
 
   return (
     <>

@@ -1,29 +1,22 @@
 import Link from 'next/link';
 import { CompareSelection } from '@/components/experiments/compare-selection';
-import { ProblemPanel } from '@/components/experiments/problem-panel';
+import { isMissing, ProblemPage, ProblemPanel } from '@/components/experiments/problem-panel';
 import { RunsPagination } from '@/components/experiments/runs-pagination';
 import { RunsTable } from '@/components/experiments/runs-table';
 import { RunsToolbar } from '@/components/experiments/runs-toolbar';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
-import { requireTenant } from '@/lib/auth/session';
 import { MAX_COMPARED_RUNS } from '@/lib/experiments/compare';
 import { attempt } from '@/lib/experiments/outcome';
 import { chooseColumns, keysOfRuns, parseRunsQuery, unionOfKeys } from '@/lib/experiments/runs-query';
 import { getExperiment, sampleRunKeys, searchRunsPage } from '@/lib/experiments/service';
+import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 
 export const metadata = { title: 'Runs' };
 
-export default async function ExperimentRunsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ tenant: string; experimentId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { tenant: name, experimentId } = await params;
-  const { tenant } = await requireTenant(name, 'experiment.read');
+export default async function ExperimentRunsPage({ params, searchParams }: TenantPageProps<{ experimentId: string }>) {
+  const { tenant, experimentId } = await openTenantPage(params, 'experiment.read');
   const raw = await searchParams;
   const { query, problems } = parseRunsQuery(raw);
   const listPath = `/t/${tenant.name}/experiments`;
@@ -42,17 +35,15 @@ export default async function ExperimentRunsPage({
     </Link>
   );
   if (!experiment.ok) {
-    const notFound = experiment.kind === 'not-found' || experiment.kind === 'invalid';
+    const missing = isMissing(experiment);
     return (
-      <>
-        <PageHeader title={notFound ? 'Experiment not found' : 'Experiment'} />
-        <ProblemPanel
-          title={notFound ? `There is no experiment ${experimentId.slice(0, 64)} in ${tenant.name}` : 'The experiment could not be loaded'}
-          message={experiment.message}
-        >
-          {back}
-        </ProblemPanel>
-      </>
+      <ProblemPage
+        heading={missing ? 'Experiment not found' : 'Experiment'}
+        title={missing ? `There is no experiment ${experimentId.slice(0, 64)} in ${tenant.name}` : 'The experiment could not be loaded'}
+        message={experiment.message}
+      >
+        {back}
+      </ProblemPage>
     );
   }
 

@@ -7,15 +7,14 @@ import { VersionsTable } from '@/components/models/versions-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
-import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
 import { explainedFailure } from '@/lib/models/failures';
 import { modelNameFromParam, modelsHref } from '@/lib/models/links';
 import { getModelDetail, ModelNotFoundError, type ModelDetail } from '@/lib/models/service';
+import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 
-type Params = Promise<{ tenant: string; name: string }>;
+type Props = TenantPageProps<{ name: string }>;
 
-export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: modelNameFromParam((await params).name) };
 }
 
@@ -24,9 +23,8 @@ function artifactProblems(model: ModelDetail): string[] {
   return [...new Set(model.versions.flatMap((v) => (v.artifact.state === 'unreadable' ? [v.artifact.problem] : [])))];
 }
 
-export default async function ModelPage({ params }: { params: Params }) {
-  const { tenant: tenantName, name: nameParam } = await params;
-  const { user, tenant } = await requireTenant(tenantName, 'model.read');
+export default async function ModelPage({ params }: Props) {
+  const { tenant, name: nameParam, may } = await openTenantPage(params, 'model.read');
   const modelName = modelNameFromParam(nameParam);
   const model = await getModelDetail(tenant.name, modelName).catch(explainedFailure);
   const allModels = (
@@ -54,7 +52,7 @@ export default async function ModelPage({ params }: { params: Params }) {
     );
   }
 
-  const canRequestPromotion = can(user, 'promotion.request', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const canRequestPromotion = may('promotion.request');
   const problems = artifactProblems(model);
   return (
     <>

@@ -8,8 +8,8 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
 import { getPromotionRequest, isStale, requestGates, requestPolicy } from '@/lib/promotion/requests';
+import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 import { decidePromotionAction, retryDeploymentAction } from '../actions';
 
 export const metadata = { title: 'Promotion request' };
@@ -21,9 +21,8 @@ function when(date: Date) {
   return <time dateTime={date.toISOString()}>{date.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>;
 }
 
-export default async function PromotionRequestPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
-  const { tenant: name, id } = await params;
-  const { user, tenant } = await requireTenant(name, 'promotion.read');
+export default async function PromotionRequestPage({ params }: TenantPageProps<{ id: string }>) {
+  const { user, tenant, id, may } = await openTenantPage(params, 'promotion.read');
   const request = UUID.test(id) ? await getPromotionRequest(tenant.name, id) : null;
   if (!request) notFound();
 
@@ -31,7 +30,7 @@ export default async function PromotionRequestPage({ params }: { params: Promise
   const approvals = request.approvals.filter((a) => a.decision === 'approve').length;
   const mayApprove = can(user, 'promotion.approve', { kind: 'promotion', tenant: tenant.name, status: tenant.status, requesterId: request.requesterId });
   const decided = request.approvals.some((a) => a.approverId === user.id);
-  const mayOperate = can(user, 'deployment.operate', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const mayOperate = may('deployment.operate');
   const open = request.status === 'pending' && request.expiresAt > new Date();
 
   return (

@@ -3,18 +3,18 @@ import { RequestForm } from '@/components/promotions/request-form';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import { requireTenant } from '@/lib/auth/session';
 import { UserFacingError } from '@/lib/errors';
 import { mlflowFor } from '@/lib/integrations/mlflow';
 import { UpstreamError } from '@/lib/integrations/upstream';
-import { gatherEvidence } from '@/lib/promotion/evaluation';
+import { gateInputOf, gatherEvidence } from '@/lib/promotion/evaluation';
 import type { GateInput } from '@/lib/promotion/gates';
 import { getPolicy } from '@/lib/promotion/policy-store';
+import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 import { requestPromotionAction } from '../actions';
 
 export const metadata = { title: 'Request a promotion' };
 
-type Search = Promise<{ model?: string | string[]; version?: string | string[] }>;
+type Search = { model?: string | string[]; version?: string | string[] };
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 
@@ -78,17 +78,7 @@ async function Chooser({ tenant, model }: { tenant: string; model?: string }) {
 async function loadEvidence(tenant: string, model: string, version: string): Promise<{ evidence: Omit<GateInput, 'evidence'> } | { problem: string; chooseAgain: boolean }> {
   try {
     const { policy } = await getPolicy(tenant);
-    const found = await gatherEvidence(tenant, model, version, policy);
-    return {
-      evidence: {
-        policy,
-        version: { name: found.version.name, version: found.version.version, runId: found.version.runId, source: found.version.source },
-        run: found.run ? { runId: found.run.runId, artifactUri: found.run.artifactUri, metrics: found.run.metrics } : null,
-        champion: found.champion,
-        mlmodelExists: found.mlmodelExists,
-        signatureLogged: found.signatureLogged,
-      },
-    };
+    return { evidence: gateInputOf(await gatherEvidence(tenant, model, version, policy), policy) };
   } catch (error) {
     if (error instanceof UserFacingError) return { problem: error.message, chooseAgain: true };
     if (error instanceof UpstreamError) return { problem: error.message, chooseAgain: false };
@@ -96,9 +86,8 @@ async function loadEvidence(tenant: string, model: string, version: string): Pro
   }
 }
 
-export default async function NewPromotionPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Search }) {
-  const { tenant: name } = await params;
-  const { tenant } = await requireTenant(name, 'promotion.request');
+export default async function NewPromotionPage({ params, searchParams }: TenantPageProps<Record<never, never>, Search>) {
+  const { tenant } = await openTenantPage(params, 'promotion.request');
   const query = await searchParams;
   const model = first(query.model);
   const version = first(query.version);

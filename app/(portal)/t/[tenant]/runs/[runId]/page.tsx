@@ -4,16 +4,15 @@ import { MetricChart } from '@/components/charts/metric-chart';
 import { ArtifactBrowser } from '@/components/experiments/artifact-browser';
 import { formatDuration, formatMetric, formatTime } from '@/components/experiments/format';
 import { KeyValueTable } from '@/components/experiments/key-value-table';
-import { ProblemPanel } from '@/components/experiments/problem-panel';
+import { isMissing, ProblemPage, ProblemPanel } from '@/components/experiments/problem-panel';
 import { RunStatus } from '@/components/experiments/run-status';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
-import { can } from '@/lib/auth/authorize';
-import { requireTenant } from '@/lib/auth/session';
 import { listRunArtifacts, parseArtifactPath, type DownloadOutcome } from '@/lib/experiments/artifacts';
 import { attempt } from '@/lib/experiments/outcome';
 import { getExperiment, getRun, loadMetricHistories } from '@/lib/experiments/service';
+import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 
 export const metadata = { title: 'Run' };
 
@@ -28,30 +27,20 @@ const DOWNLOAD_PROBLEMS: Record<Exclude<DownloadOutcome, { ok: true }>['reason']
 
 const sortedEntries = <T,>(record: Record<string, T>) => Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 
-export default async function RunPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ tenant: string; runId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { tenant: name, runId } = await params;
-  const { user, tenant } = await requireTenant(name, 'experiment.read');
+export default async function RunPage({ params, searchParams }: TenantPageProps<{ runId: string }>) {
+  const { tenant, runId, may } = await openTenantPage(params, 'experiment.read');
   const { path, downloadError } = await searchParams;
   const experimentsPath = `/t/${tenant.name}/experiments`;
 
   const run = await attempt(() => getRun(tenant.name, runId));
   if (!run.ok) {
-    const notFound = run.kind === 'not-found' || run.kind === 'invalid';
+    const missing = isMissing(run);
     return (
-      <>
-        <PageHeader title={notFound ? 'Run not found' : 'Run'} />
-        <ProblemPanel title={notFound ? `There is no such run in ${tenant.name}` : 'The run could not be loaded'} message={run.message}>
-          <Link href={experimentsPath} className={buttonClass.link}>
-            All experiments
-          </Link>
-        </ProblemPanel>
-      </>
+      <ProblemPage heading={missing ? 'Run not found' : 'Run'} title={missing ? `There is no such run in ${tenant.name}` : 'The run could not be loaded'} message={run.message}>
+        <Link href={experimentsPath} className={buttonClass.link}>
+          All experiments
+        </Link>
+      </ProblemPage>
     );
   }
 
@@ -65,7 +54,7 @@ export default async function RunPage({
   const experimentName = experiment.ok ? experiment.value.name : `Experiment ${r.experimentId}`;
   const curves = histories.ok ? sortedEntries(histories.value).filter(([, points]) => points.length > 1) : [];
   const downloadProblem = typeof downloadError === 'string' && Object.hasOwn(DOWNLOAD_PROBLEMS, downloadError) ? DOWNLOAD_PROBLEMS[downloadError as keyof typeof DOWNLOAD_PROBLEMS] : undefined;
-  const canDownload = can(user, 'artifact.download', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const canDownload = may('artifact.download');
 
   const facts: [string, ReactNode][] = [
     ['Run id', <code key="id">{r.runId}</code>],

@@ -1,26 +1,19 @@
 import Link from 'next/link';
 import { MetricChart } from '@/components/charts/metric-chart';
 import { MetricPicker } from '@/components/experiments/metric-picker';
-import { ProblemPanel } from '@/components/experiments/problem-panel';
+import { ProblemPage } from '@/components/experiments/problem-panel';
 import { SideBySideTable } from '@/components/experiments/side-by-side-table';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
-import { requireTenant } from '@/lib/auth/session';
 import { attempt } from '@/lib/experiments/outcome';
 import { loadComparison } from '@/lib/experiments/service';
+import { openTenantPage, type TenantPageProps } from '../../../tenant-page';
 
 export const metadata = { title: 'Compare runs' };
 
-export default async function CompareRunsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ tenant: string; experimentId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { tenant: name, experimentId } = await params;
-  const { tenant } = await requireTenant(name, 'experiment.read');
+export default async function CompareRunsPage({ params, searchParams }: TenantPageProps<{ experimentId: string }>) {
+  const { tenant, experimentId } = await openTenantPage(params, 'experiment.read');
   const { runs, metric, diff } = await searchParams;
   const experimentPath = `/t/${tenant.name}/experiments/${encodeURIComponent(experimentId)}`;
   const comparePath = `${experimentPath}/compare`;
@@ -36,8 +29,7 @@ export default async function CompareRunsPage({
     return (
       <>
         <p className="mb-2 text-sm">{back}</p>
-        <PageHeader title="Compare runs" />
-        <ProblemPanel title="These runs cannot be compared" message={comparison.message} />
+        <ProblemPage heading="Compare runs" title="These runs cannot be compared" message={comparison.message} />
       </>
     );
   }
