@@ -18,10 +18,11 @@ npx tsc --noEmit
 step "Lint (eslint)"
 npx eslint --max-warnings=0 .
 
-step "Local platform (npm run stack -- up, then seed): built and seeded the first time"
+step "Local platform (npm run stack -- up, seed, restore): built and seeded the first time"
 # CI leaves nothing running behind it; on a workstation the platform stays up for the next run.
 if [ "${CI:-}" = "true" ]; then trap 'node --import tsx stack/cli.ts down' EXIT; fi
-node --import tsx stack/cli.ts seed
+# Tests start from the seeded demo state, whatever an earlier run (rollbacks, promotions) left.
+node --import tsx stack/cli.ts restore
 
 step "Unit and integration tests (vitest)"
 npx vitest run

@@ -9,7 +9,7 @@ import { COMPONENTS, inDependencyOrder } from './components/index';
 import type { Component } from './lib/component';
 import { stackContext, type StackContext } from './lib/context';
 import { progress } from './lib/progress';
-import { seedStack } from './seed/index';
+import { resetDemoState, seedStack } from './seed/index';
 
 async function writeEnvFile(ctx: StackContext, components: Component[]): Promise<void> {
   const lines = ['# Written by `npm run stack -- up`: where the portal finds each component of the local platform.'];
@@ -79,6 +79,12 @@ async function main(argv: string[]) {
       await up(ctx);
       await seedStack(ctx);
       break;
+    case 'restore':
+      // The demo's endpoints, simulator faults and registry aliases as the seed left them.
+      await up(ctx);
+      await seedStack(ctx);
+      await resetDemoState(ctx);
+      break;
     case 'reset':
       await down(ctx);
       progress('stack', `removing ${ctx.stateDir} (built binaries in ${ctx.cacheDir} are kept)`);
@@ -87,7 +93,7 @@ async function main(argv: string[]) {
       await seedStack(ctx);
       break;
     default:
-      console.error('usage: npm run stack -- up | down | status [--json] | seed | reset');
+      console.error('usage: npm run stack -- up | down | status [--json] | seed | restore | reset');
       process.exit(2);
   }
 }
