@@ -1,8 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
-import { callServerAction, expectAccessible, signIn } from './support';
+import { callServerAction, expectAccessible, removeTenantFromPlatform, signIn } from './support';
 
 // One run makes one new tenant; the name is unique per run so reruns against a kept database work too.
 const newTenant = `risk-${Date.now().toString(36)}`;
+const archivedTenant = `old-${Date.now().toString(36)}`;
+
+// Creating a tenant provisions it on the local platform (namespace, quota, bindings, storage):
+// remove what these tests made once they are done.
+test.afterAll(async () => {
+  await removeTenantFromPlatform(newTenant);
+  await removeTenantFromPlatform(archivedTenant);
+});
 
 async function auditRows(page: Page, filters: Record<string, string>) {
   await page.goto(`/admin/audit?${new URLSearchParams(filters).toString()}`);
@@ -162,7 +170,7 @@ test.describe('platform administration', () => {
   });
 
   test('archiving asks first and keeps the tenant listed as archived', async ({ page }) => {
-    const name = `old-${Date.now().toString(36)}`;
+    const name = archivedTenant;
     await signIn(page, 'frank');
     await page.goto('/admin/tenants');
     await page.getByLabel('Name', { exact: true }).fill(name);

@@ -53,3 +53,26 @@ export async function callServerAction(page: Page, path: string, actionName: str
     data: JSON.stringify(args),
   });
 }
+
+/**
+ * Test clean-up only — the portal never deletes: removes a tenant a test provisioned on the local
+ * platform (its namespace, with the admin kubeconfig; its `.keep` marker and MinIO policy, with
+ * MinIO's admin API). Missing pieces are ignored.
+ */
+export async function removeTenantFromPlatform(name: string): Promise<void> {
+  process.loadEnvFile('.data/stack/stack.env');
+  const { CoreV1Api, KubeConfig } = await import('@kubernetes/client-node');
+  const { DeleteObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const { sha256Hex, signV4 } = await import('../lib/integrations/s3/sigv4');
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(process.env.KUBECONFIG!);
+  await kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
+  const credentials = { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! };
+  const s3 = new S3Client({ endpoint: process.env.S3_ENDPOINT, region: process.env.S3_REGION, forcePathStyle: true, credentials });
+  await s3.send(new DeleteObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `workspaces/${name}/.keep` })).catch(() => undefined);
+  const url = new URL(`/minio/admin/v3/remove-canned-policy?name=mlp-tenant-${name}`, process.env.S3_ENDPOINT);
+  const payloadHash = sha256Hex('');
+  const headers = signV4({ method: 'DELETE', url, headers: { 'x-amz-content-sha256': payloadHash }, payloadHash }, { ...credentials, region: process.env.S3_REGION ?? 'us-east-1', service: 's3' }, new Date());
+  delete headers.host;
+  await fetch(url, { method: 'DELETE', headers }).catch(() => undefined);
+}

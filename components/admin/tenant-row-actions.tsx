@@ -9,31 +9,46 @@ import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
 export function TenantRowActions({
   name,
   status,
+  operation,
+  running,
+  retryable,
   archive,
   retry,
 }: {
   name: string;
   status: string;
+  /** The latest run's operation: a retry finishes it. */
+  operation: 'provision' | 'archive' | null;
+  /** A run is under way: nothing else may start. */
+  running: boolean;
+  /** Incomplete, or a run that was interrupted: Retry finishes it. */
+  retryable: boolean;
   archive: ServerAction;
   retry: ServerAction;
 }) {
   const [result, setResult] = useState<ActionResult | null>(null);
   const [retrying, setRetrying] = useState(false);
   if (status === 'archived') return <span className="text-xs text-slate-600 dark:text-slate-400">Archived, data kept</span>;
+  if (running) return <span className="text-xs text-slate-600 dark:text-slate-400">{operation === 'archive' ? 'Archiving…' : 'Provisioning…'}</span>;
+  const retryLabel = operation === 'archive' ? 'Retry archiving' : 'Retry provisioning';
   return (
     <div className="flex flex-wrap items-center gap-2">
-      {status === 'incomplete' ? (
+      {retryable ? (
         <button
           type="button"
           className={buttonClass.primary}
           disabled={retrying}
+          aria-label={`${retryLabel} of ${name}`}
           onClick={async () => {
             setRetrying(true);
-            setResult(await retry(null, { name }));
-            setRetrying(false);
+            try {
+              setResult(await retry(null, { name }));
+            } finally {
+              setRetrying(false);
+            }
           }}
         >
-          {retrying ? 'Retrying…' : 'Retry provisioning'}
+          {retrying ? 'Retrying…' : retryLabel}
         </button>
       ) : null}
       <ConfirmButton
@@ -42,7 +57,13 @@ export function TenantRowActions({
         confirmLabel={`Archive ${name}`}
         onConfirm={async () => setResult(await archive(null, { name }))}
       >
-        Its members lose access and nothing can change in it any more. Its data is kept: nothing is deleted.
+        <p>Its members lose access and nothing can change in it any more. Its data is kept: nothing is deleted.</p>
+        <ul className="mt-2 list-disc space-y-1 pl-5">
+          <li>namespace {name} labelled archived, with everything in it;</li>
+          <li>GPU, CPU and memory quota set to zero (running pods keep running; the old limits are remembered);</li>
+          <li>its IdP groups taken out of the namespace&apos;s role bindings;</li>
+          <li>MLflow workspace and object-storage prefix kept as they are (the storage policy becomes read-only).</li>
+        </ul>
       </ConfirmButton>
       <FormStatus state={result} />
     </div>

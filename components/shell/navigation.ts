@@ -26,11 +26,13 @@ const TENANT_PAGES: { path: string; label: string; action: Action }[] = [
   { path: '/promotions', label: 'Promotions', action: 'promotion.read' },
   { path: '/policy', label: 'Policy', action: 'promotion.read' },
   { path: '/deployments', label: 'Deployments', action: 'deployment.read' },
+  { path: '/gpu', label: 'GPUs', action: 'gpu.read' },
   { path: '/members', label: 'Members', action: 'member.read' },
 ];
 
 const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [
   { href: '/admin/tenants', label: 'Tenants', action: 'tenant.create' },
+  { href: '/gpu', label: 'Cluster GPUs', action: 'cluster.gpu.read' },
   { href: '/admin/audit', label: 'Audit log', action: 'audit.read' },
 ];
 

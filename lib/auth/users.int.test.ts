@@ -14,7 +14,7 @@ const settings = {
 
 beforeAll(async () => {
   database = await useTestDatabase();
-  for (const name of ['fraud', 'pricing', 'forecast']) await createTenant({ name: 'seed' }, { name, displayName: name, description: '' });
+  for (const name of ['fraud', 'pricing', 'forecast']) await createTenant({ name: 'seed' }, { name, displayName: name, description: '' }, { steps: [] });
 });
 afterAll(async () => {
   await getDb().$disconnect();

@@ -1,9 +1,13 @@
 import { can, type Principal, type TenantRole } from '../auth/authorize';
 import { recordAudit, type Actor } from '../audit/log';
 import { getDb } from '../db/client';
+import type { Prisma } from '../db/generated/client';
 import { UserFacingError } from '../errors';
+import { PORTAL_ACTOR, type KubeActor } from '../integrations/kubernetes';
 import { log } from '../observability/logger';
-import { provisioningSteps, type ProvisioningStep, type TenantRef } from './provisioning';
+import { describeProgress, remainingSteps, RUN_LEASE_MS, type Operation, type TenantProgress } from './progress';
+import { provisioningSteps, type ProvisioningContext, type ProvisioningStep, type TenantRef } from './provisioning';
+import { parseStoredQuota, type QuotaRequest } from './quota';
 
 export interface TenantSummary {
   id: string;
@@ -16,17 +20,67 @@ export interface TenantSummary {
   createdAt: Date;
 }
 
+export interface TenantWithProgress extends TenantSummary {
+  quotaRequest: QuotaRequest | null;
+  progress: TenantProgress;
+}
+
+/** Which steps to run, and as whom at the Kubernetes API (see ProvisioningContext). */
+export interface ProvisioningOptions {
+  steps?: ProvisioningStep[];
+  /** Defaults to the portal's own identity, which can only confirm what is already in place. */
+  kube?: KubeActor;
+}
+
 export async function findTenant(name: string) {
   return getDb().tenant.findUnique({ where: { name } });
 }
+
+const summarySelect = {
+  id: true,
+  name: true,
+  displayName: true,
+  description: true,
+  status: true,
+  provisioningError: true,
+  createdAt: true,
+  _count: { select: { memberships: true } },
+} as const;
 
 export async function listTenants(options: { includeArchived?: boolean } = {}): Promise<TenantSummary[]> {
   const tenants = await getDb().tenant.findMany({
     where: options.includeArchived ? undefined : { status: { not: 'archived' } },
     orderBy: { name: 'asc' },
-    include: { _count: { select: { memberships: true } } },
+    select: summarySelect,
   });
   return tenants.map(({ _count, ...t }) => ({ ...t, memberCount: _count.memberships }));
+}
+
+function stepTitles(steps: readonly ProvisioningStep[] = provisioningSteps()): Map<string, string> {
+  return new Map(steps.map((s) => [s.key, s.title]));
+}
+
+/** Every tenant (archived ones too) with each provisioning step's progress, for the admin page. */
+export async function listTenantsWithProgress(steps?: ProvisioningStep[]): Promise<TenantWithProgress[]> {
+  const titles = stepTitles(steps);
+  const now = new Date();
+  const tenants = await getDb().tenant.findMany({
+    orderBy: { name: 'asc' },
+    select: { ...summarySelect, quotaRequest: true, runStartedAt: true, provisioningSteps: true },
+  });
+  return tenants.map(({ _count, provisioningSteps: rows, runStartedAt, quotaRequest, ...t }) => ({
+    ...t,
+    memberCount: _count.memberships,
+    quotaRequest: parseStoredQuota(quotaRequest),
+    progress: describeProgress(rows, titles, runStartedAt, now),
+  }));
+}
+
+/** One tenant's status and step progress (polled by the admin page while a run is under way); null if there is no such tenant. */
+export async function tenantProgress(name: string, steps?: ProvisioningStep[]): Promise<(TenantProgress & { status: TenantSummary['status']; provisioningError: string | null }) | null> {
+  const tenant = await getDb().tenant.findUnique({ where: { name }, include: { provisioningSteps: true } });
+  if (!tenant) return null;
+  return { status: tenant.status, provisioningError: tenant.provisioningError, ...describeProgress(tenant.provisioningSteps, stepTitles(steps), tenant.runStartedAt, new Date()) };
 }
 
 /** The tenants this person may open, for the tenant switcher and the home page. */
@@ -35,89 +89,179 @@ export async function listVisibleTenants(principal: Principal): Promise<TenantSu
   return tenants.filter((t) => can(principal, 'tenant.view', { kind: 'tenant', tenant: t.name, status: t.status }));
 }
 
-export async function createTenant(
-  actor: Actor,
-  input: { name: string; displayName: string; description: string },
-  steps: ProvisioningStep[] = provisioningSteps(),
-): Promise<TenantSummary> {
-  const db = getDb();
-  const tenant = await db.$transaction(async (tx) => {
-    if (await tx.tenant.findUnique({ where: { name: input.name } })) {
-      throw new UserFacingError(`A tenant named "${input.name}" already exists`, 'name');
-    }
-    const created = await tx.tenant.create({
-      data: { name: input.name, displayName: input.displayName, description: input.description, status: 'provisioning' },
-    });
-    await recordAudit(tx, {
-      actor,
-      action: 'tenant.create',
-      tenant: created.name,
-      target: { type: 'tenant', id: created.name },
-      after: { name: created.name, displayName: created.displayName, description: created.description },
-      outcome: 'success',
-    });
-    return created;
-  });
-  return provisionTenant(actor, tenant, steps);
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
 
 /**
- * Runs every provisioning step in order; each is idempotent, so this both provisions a new
- * tenant and finishes one a failed step left incomplete.
+ * Creates the tenant's record and provisions it, step by step, as `options.kube`. Bad input —
+ * a name in use by a tenant, or by a namespace the portal did not make — is refused before
+ * anything is written anywhere.
  */
-export async function provisionTenant(
+export async function createTenant(
   actor: Actor,
-  tenant: TenantRef,
-  steps: ProvisioningStep[] = provisioningSteps(),
+  input: { name: string; displayName: string; description: string; quota?: QuotaRequest | null },
+  options: ProvisioningOptions = {},
 ): Promise<TenantSummary> {
-  const done: string[] = [];
-  let failure: string | null = null;
-  for (const step of steps) {
-    try {
-      await step.provision(tenant);
-      done.push(step.title);
-    } catch (error) {
-      failure = `${step.title}: ${error instanceof Error ? error.message : String(error)}`;
-      log.warn('tenant provisioning step failed', { tenant: tenant.name, step: step.title, error });
-      break;
-    }
-  }
-  const status = failure ? 'incomplete' : 'active';
-  await getDb().$transaction(async (tx) => {
-    await tx.tenant.update({ where: { id: tenant.id }, data: { status, provisioningError: failure } });
-    await recordAudit(tx, {
-      actor,
-      action: 'tenant.provision',
-      tenant: tenant.name,
-      target: { type: 'tenant', id: tenant.name },
-      after: { status, steps: done },
-      outcome: failure ? 'failed' : 'success',
-      reason: failure,
+  const steps = options.steps ?? provisioningSteps();
+  const context: ProvisioningContext = { kube: options.kube ?? PORTAL_ACTOR, quota: input.quota ?? null };
+  const db = getDb();
+  const taken = () => new UserFacingError(`A tenant named "${input.name}" already exists`, 'name');
+  if (await db.tenant.findUnique({ where: { name: input.name } })) throw taken();
+  const ref = { id: '', name: input.name, displayName: input.displayName, description: input.description };
+  for (const step of steps) await step.preflight?.(ref, context);
+
+  let tenant;
+  try {
+    tenant = await db.$transaction(async (tx) => {
+      if (await tx.tenant.findUnique({ where: { name: input.name } })) throw taken();
+      const created = await tx.tenant.create({
+        data: {
+          name: input.name,
+          displayName: input.displayName,
+          description: input.description,
+          status: 'provisioning',
+          quotaRequest: (input.quota ?? undefined) as Prisma.InputJsonValue | undefined,
+          runStartedAt: new Date(),
+        },
+      });
+      await tx.tenantProvisioningStep.createMany({
+        data: steps.map((step, position) => ({ tenantId: created.id, step: step.key, position, operation: 'provision' as const })),
+      });
+      await recordAudit(tx, {
+        actor,
+        action: 'tenant.create',
+        tenant: created.name,
+        target: { type: 'tenant', id: created.name },
+        after: { name: created.name, displayName: created.displayName, description: created.description, quota: input.quota ?? null },
+        outcome: 'success',
+      });
+      return created;
     });
-  });
-  const summary = (await listTenants({ includeArchived: true })).find((t) => t.id === tenant.id);
-  return summary!;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw taken();
+    throw error;
+  }
+  return runSteps(actor, tenant, 'provision', steps, context, { onlyRemaining: false, statusBefore: 'provisioning' });
 }
 
-/** Archives on every system (in reverse order), keeping data, then marks the tenant archived. */
-export async function archiveTenant(actor: Actor, name: string, steps: ProvisioningStep[] = provisioningSteps()) {
+/**
+ * Takes the tenant's run lease: one provisioning or archiving run at a time. A lease older than
+ * RUN_LEASE_MS belongs to a run that was interrupted (a restart) and is taken over.
+ */
+async function claimRun(tenantId: string, name: string): Promise<void> {
+  const claimed = await getDb().tenant.updateMany({
+    where: { id: tenantId, OR: [{ runStartedAt: null }, { runStartedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
+    data: { runStartedAt: new Date() },
+  });
+  if (claimed.count === 0) throw new UserFacingError(`Tenant "${name}" is being provisioned or archived right now; wait for that to finish`);
+}
+
+/**
+ * "Retry": finishes the tenant's latest run — the provisioning steps (or, after an interrupted
+ * archive, the archiving steps) not yet done. Each step is idempotent, so a step that was half
+ * done is simply run again.
+ */
+export async function provisionTenant(actor: Actor, name: string, options: ProvisioningOptions = {}): Promise<TenantSummary> {
+  const steps = options.steps ?? provisioningSteps();
+  const tenant = await getDb().tenant.findUnique({ where: { name }, include: { provisioningSteps: true } });
+  if (!tenant) throw new UserFacingError(`There is no tenant named "${name}"`);
+  if (tenant.status === 'archived') throw new UserFacingError(`Tenant "${name}" is archived`);
+  const operation: Operation = tenant.provisioningSteps.some((r) => r.operation === 'archive') ? 'archive' : 'provision';
+  await claimRun(tenant.id, name);
+  if (operation === 'provision') await getDb().tenant.update({ where: { id: tenant.id }, data: { status: 'provisioning' } });
+  const context: ProvisioningContext = { kube: options.kube ?? PORTAL_ACTOR, quota: parseStoredQuota(tenant.quotaRequest) };
+  return runSteps(actor, tenant, operation, steps, context, { onlyRemaining: true, rows: tenant.provisioningSteps, statusBefore: tenant.status });
+}
+
+/**
+ * Archives the tenant on every system — the provisioning steps backwards, keeping data — then
+ * marks it archived. If a step fails the tenant is `incomplete` with the step named, and Retry
+ * finishes the archiving.
+ */
+export async function archiveTenant(actor: Actor, name: string, options: ProvisioningOptions = {}): Promise<TenantSummary> {
+  const steps = options.steps ?? provisioningSteps();
   const db = getDb();
   const tenant = await db.tenant.findUnique({ where: { name } });
   if (!tenant) throw new UserFacingError(`There is no tenant named "${name}"`, 'name');
   if (tenant.status === 'archived') throw new UserFacingError(`Tenant "${name}" is already archived`);
-  for (const step of [...steps].reverse()) await step.archive(tenant);
+  await claimRun(tenant.id, name);
+  await db.$transaction([
+    db.tenantProvisioningStep.deleteMany({ where: { tenantId: tenant.id } }),
+    db.tenantProvisioningStep.createMany({ data: steps.map((step, position) => ({ tenantId: tenant.id, step: step.key, position, operation: 'archive' as const })) }),
+  ]);
+  const context: ProvisioningContext = { kube: options.kube ?? PORTAL_ACTOR, quota: parseStoredQuota(tenant.quotaRequest) };
+  return runSteps(actor, tenant, 'archive', steps, context, { onlyRemaining: false, statusBefore: tenant.status });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the steps of one operation in its order, recording each step's progress, stopping at the first failure. */
+async function runSteps(
+  actor: Actor,
+  tenant: TenantRef & { status: string },
+  operation: Operation,
+  steps: ProvisioningStep[],
+  context: ProvisioningContext,
+  options: { onlyRemaining: boolean; rows?: Parameters<typeof remainingSteps>[0]; statusBefore: string },
+): Promise<TenantSummary> {
+  const db = getDb();
+  const ordered = operation === 'archive' ? [...steps].reverse() : steps;
+  const toRun = new Set(options.onlyRemaining ? remainingSteps(options.rows ?? [], ordered.map((s) => s.key), operation) : ordered.map((s) => s.key));
+  const positions = new Map(steps.map((s, i) => [s.key, i]));
+  const record = (step: ProvisioningStep, data: Omit<Prisma.TenantProvisioningStepUncheckedCreateInput, 'tenantId' | 'step' | 'position' | 'operation'>) =>
+    db.tenantProvisioningStep.upsert({
+      where: { tenantId_step: { tenantId: tenant.id, step: step.key } },
+      create: { tenantId: tenant.id, step: step.key, position: positions.get(step.key)!, operation, ...data },
+      update: { operation, ...data },
+    });
+
+  const done: string[] = [];
+  let failure: { step: ProvisioningStep; message: string } | null = null;
+  for (const step of ordered) {
+    if (!toRun.has(step.key)) continue;
+    const startedAt = new Date();
+    await db.$transaction([
+      record(step, { state: 'running', startedAt, finishedAt: null, error: null, detail: null }),
+      // Renews the lease: a long run is not mistaken for an interrupted one.
+      db.tenant.update({ where: { id: tenant.id }, data: { runStartedAt: startedAt } }),
+    ]);
+    try {
+      const detail = await step[operation](tenant, context);
+      await record(step, { state: 'done', detail: detail || null, finishedAt: new Date() });
+      done.push(step.key);
+    } catch (error) {
+      const message = messageOf(error);
+      failure = { step, message };
+      await record(step, { state: 'failed', error: message, finishedAt: new Date() });
+      log.warn(`tenant ${operation} step failed`, { tenant: tenant.name, step: step.key, error });
+      break;
+    }
+  }
+
+  const verb = operation === 'archive' ? 'Archiving' : 'Provisioning';
+  const error = failure ? (operation === 'archive' ? `${verb} stopped at ${failure.step.title}: ${failure.message}` : `${failure.step.title}: ${failure.message}`) : null;
+  const status = failure ? 'incomplete' : operation === 'archive' ? 'archived' : 'active';
   await db.$transaction(async (tx) => {
-    const archived = await tx.tenant.update({ where: { id: tenant.id }, data: { status: 'archived', archivedAt: new Date() } });
+    await tx.tenant.update({
+      where: { id: tenant.id },
+      data: { status, provisioningError: error, runStartedAt: null, ...(status === 'archived' ? { archivedAt: new Date() } : {}) },
+    });
     await recordAudit(tx, {
       actor,
-      action: 'tenant.archive',
-      tenant: name,
-      target: { type: 'tenant', id: name },
-      before: { status: tenant.status },
-      after: { status: archived.status },
-      outcome: 'success',
+      action: `tenant.${operation}`,
+      tenant: tenant.name,
+      target: { type: 'tenant', id: tenant.name },
+      before: { status: options.statusBefore },
+      after: { status, steps: done },
+      outcome: failure ? 'failed' : 'success',
+      reason: error,
     });
   });
+  const summary = (await listTenants({ includeArchived: true })).find((t) => t.id === tenant.id);
+  return summary!;
 }
 
 export interface MemberRow {

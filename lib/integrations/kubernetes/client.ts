@@ -69,13 +69,16 @@ export interface KubeOperation {
   kind: string;
   /** The kind's plural for people, e.g. "InferenceServices". */
   kindPlural: string;
+  /** '' for a cluster-scoped kind (Namespaces). */
   namespace: string;
   /** Absent for list and create-by-POST without a known name. */
   name?: string;
 }
 
 function target(operation: KubeOperation): string {
-  return operation.name === undefined ? `${operation.kindPlural} in ${operation.namespace}` : `${operation.kind} ${operation.namespace}/${operation.name}`;
+  const { kind, kindPlural, namespace, name } = operation;
+  if (name === undefined) return namespace ? `${kindPlural} in ${namespace}` : kindPlural;
+  return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
 }
 
 /** The `Status` object the API server answers errors with. */

@@ -1,4 +1,5 @@
 export { PORTAL_ACTOR, defaultKubeConnection, userActor, type KubeActor, type KubeConnection } from './client';
+export { eventCount, eventLastSeen, watchedWarningEvents, type KubeEvent } from './events';
 export {
   inferenceServices,
   type InferenceService,
@@ -6,7 +7,14 @@ export {
   type InferenceServicePredictor,
   type NewInferenceService,
 } from './inference-services';
+export { jobFinished, watchedJobs, type Job } from './jobs';
+export { limitRanges, type LimitRange, type LimitRangeApi, type NewLimitRange } from './limit-ranges';
 export { OBJECT_NAME, tenantNamespace } from './namespace';
-export { pods, type Pod, type PodApi } from './pods';
+export { namespaces, type Namespace, type NamespaceApi, type NewNamespace } from './namespaces';
+export { watchedNodes, type Node } from './nodes';
+export { pods, watchedPods, type Pod, type PodApi } from './pods';
 export { MAX_UPDATE_ATTEMPTS } from './resource';
+export { resourceQuotas, watchedResourceQuotas, type ResourceQuota, type ResourceQuotaApi } from './resource-quotas';
+export { roleBindings, type NewRoleBinding, type RoleBinding, type RoleBindingApi, type RoleBindingSubject } from './role-bindings';
 export { servingState, type ServingState } from './serving-state';
+export { watchCacheHealth, type CacheHealth, type CacheSnapshot, type WatchCache } from './watch-cache';

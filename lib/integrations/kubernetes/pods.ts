@@ -1,38 +1,58 @@
-/** Pods of one tenant (predictor pods, training pods, GPU pods), read-only. */
+/**
+ * Pods: one tenant's, read as a user (`pods`), and every namespace's from the process's shared
+ * watch cache (`watchedPods`), which the GPU pages read instead of a LIST per request.
+ */
 import { z } from 'zod';
 import { defaultKubeConnection, type KubeActor, type KubeConnection } from './client';
 import { tenantNamespace } from './namespace';
 import { conditionSchema, namespacedResource, objectMetaSchema, resourceRequirementsSchema, type ResourceKind } from './resource';
+import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 const containerStateSchema = z.looseObject({
   waiting: z.looseObject({ reason: z.string().optional(), message: z.string().optional() }).optional(),
   running: z.looseObject({ startedAt: z.string().optional() }).optional(),
-  terminated: z.looseObject({ reason: z.string().optional(), exitCode: z.number().int().optional(), finishedAt: z.string().optional() }).optional(),
+  terminated: z
+    .looseObject({
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      exitCode: z.number().int().optional(),
+      startedAt: z.string().optional(),
+      finishedAt: z.string().optional(),
+    })
+    .optional(),
 });
 
-const podSchema = z.looseObject({
-  metadata: objectMetaSchema,
+const containerSchema = z.looseObject({ name: z.string(), image: z.string().optional(), resources: resourceRequirementsSchema.optional() });
+
+const containerStatusSchema = z.looseObject({
+  name: z.string(),
+  ready: z.boolean().optional(),
+  restartCount: z.number().int().optional(),
+  state: containerStateSchema.optional(),
+  lastState: containerStateSchema.optional(),
+});
+
+const ownerReferenceSchema = z.looseObject({ apiVersion: z.string().optional(), kind: z.string(), name: z.string(), uid: z.string().optional(), controller: z.boolean().optional() });
+
+export const podSchema = z.looseObject({
+  metadata: objectMetaSchema.extend({
+    deletionTimestamp: z.string().optional(),
+    ownerReferences: z.array(ownerReferenceSchema).optional(),
+  }),
   spec: z.looseObject({
     nodeName: z.string().optional(),
-    containers: z.array(z.looseObject({ name: z.string(), image: z.string().optional(), resources: resourceRequirementsSchema.optional() })),
+    nodeSelector: z.record(z.string(), z.string()).optional(),
+    containers: z.array(containerSchema),
+    initContainers: z.array(containerSchema).optional(),
   }),
   status: z
     .looseObject({
       phase: z.string().optional(),
       reason: z.string().optional(),
       message: z.string().optional(),
+      startTime: z.string().optional(),
       conditions: z.array(conditionSchema).default([]),
-      containerStatuses: z
-        .array(
-          z.looseObject({
-            name: z.string(),
-            ready: z.boolean().optional(),
-            restartCount: z.number().int().optional(),
-            state: containerStateSchema.optional(),
-            lastState: containerStateSchema.optional(),
-          }),
-        )
-        .default([]),
+      containerStatuses: z.array(containerStatusSchema).default([]),
     })
     .optional(),
 });
@@ -55,4 +75,11 @@ export function pods(tenant: string, actor: KubeActor, connection: KubeConnectio
     list: (labelSelector) => resource.list({ labelSelector }),
     get: (name) => resource.get(name),
   };
+}
+
+export const PODS_WATCHED: WatchedKind<Pod> = { path: '/api/v1/pods', kind: 'Pod', kindPlural: 'Pods', schema: podSchema };
+
+/** Every namespace's pods, from the process's shared watch cache (read as the portal). */
+export function watchedPods(): WatchCache<Pod> {
+  return sharedWatchCache(PODS_WATCHED);
 }

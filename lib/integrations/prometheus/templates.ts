@@ -5,13 +5,23 @@
  *
  * Placeholders are `{{name}}`. Strings (namespace, service) are escaped for a double-quoted PromQL
  * string, so write them inside quotes: `namespace_name="{{namespace}}"`. Numbers (windowSeconds,
- * quantile) are written as they are. Every template must select by `{{namespace}}`: that is how a
- * tenant's query is kept to its own namespace.
+ * quantile) are written as they are. Every tenant template must select by `{{namespace}}`: that is
+ * how a tenant's query is kept to its own namespace. Cluster templates (`cluster…`) serve the
+ * platform pages only (platform admins and managers) and have no namespace.
+ *
+ * The GPU templates fit NVIDIA's dcgm-exporter with Kubernetes pod attribution: one series per
+ * GPU with the labels `namespace`, `pod`, `gpu`, `UUID`, `Hostname` and `modelName`. Overrides
+ * must keep those labels (where Prometheus renamed them, e.g. to `exported_namespace`, select by
+ * the new name and `label_replace` them back).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const SERVICE_SELECTOR = 'namespace_name="{{namespace}}", configuration_name="{{service}}-predictor"';
+/** A tenant's GPUs: those dcgm-exporter attributes to a pod in the tenant's namespace. */
+const TENANT_GPUS = 'namespace="{{namespace}}", pod!=""';
+/** Every GPU attributed to a pod, in any namespace. */
+const ALLOCATED_GPUS = 'pod!=""';
 
 /** Each result series must carry the revision in the label `revision_name`. */
 const TEMPLATES = {
@@ -30,7 +40,56 @@ const TEMPLATES = {
     variables: ['namespace', 'service', 'windowSeconds', 'quantile'],
     promql: `histogram_quantile({{quantile}}, sum by (revision_name, le) (rate(revision_request_latencies_bucket{${SERVICE_SELECTOR}}[{{windowSeconds}}s])))`,
   },
-} as const satisfies Record<string, { variables: readonly string[]; promql: string }>;
+  /** Each of a tenant's GPUs: mean utilisation (%) over the window. */
+  gpuUtilisation: {
+    variables: ['namespace', 'windowSeconds'],
+    promql: `avg_over_time(DCGM_FI_DEV_GPU_UTIL{${TENANT_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** Each of a tenant's GPUs: highest utilisation (%) over the window (below 5 % means idle). */
+  gpuPeakUtilisation: {
+    variables: ['namespace', 'windowSeconds'],
+    promql: `max_over_time(DCGM_FI_DEV_GPU_UTIL{${TENANT_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** Each of a tenant's GPUs: framebuffer memory used (MiB), latest. */
+  gpuMemoryUsed: {
+    variables: ['namespace', 'windowSeconds'],
+    promql: `last_over_time(DCGM_FI_DEV_FB_USED{${TENANT_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** Each of a tenant's GPUs: framebuffer memory free (MiB), latest. */
+  gpuMemoryFree: {
+    variables: ['namespace', 'windowSeconds'],
+    promql: `last_over_time(DCGM_FI_DEV_FB_FREE{${TENANT_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** A tenant's mean GPU utilisation (%) per pod, for charts (range queries). */
+  gpuUtilisationByPod: {
+    variables: ['namespace'],
+    promql: `avg by (pod) (DCGM_FI_DEV_GPU_UTIL{${TENANT_GPUS}})`,
+  },
+  /** Every allocated GPU of the cluster: mean utilisation (%) over the window. */
+  clusterGpuUtilisation: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `avg_over_time(DCGM_FI_DEV_GPU_UTIL{${ALLOCATED_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** Every allocated GPU of the cluster: highest utilisation (%) over the window. */
+  clusterGpuPeakUtilisation: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `max_over_time(DCGM_FI_DEV_GPU_UTIL{${ALLOCATED_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** Every allocated GPU of the cluster: framebuffer memory used (MiB), latest. */
+  clusterGpuMemoryUsed: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `last_over_time(DCGM_FI_DEV_FB_USED{${ALLOCATED_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** Every allocated GPU of the cluster: framebuffer memory free (MiB), latest. */
+  clusterGpuMemoryFree: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `last_over_time(DCGM_FI_DEV_FB_FREE{${ALLOCATED_GPUS}}[{{windowSeconds}}s])`,
+  },
+} as const satisfies Record<string, { variables: readonly string[]; promql: string; scope?: 'cluster' }>;
 
 export type QueryTemplateName = keyof typeof TEMPLATES;
 export type QueryTemplates = Record<QueryTemplateName, string>;
@@ -50,7 +109,8 @@ function templateProblem(name: QueryTemplateName, template: string): string | un
   const allowed: readonly string[] = TEMPLATES[name].variables;
   const unknown = placeholders(template).filter((p) => !allowed.includes(p));
   if (unknown.length) return `${name} uses {{${unknown[0]}}}, which is not one of ${allowed.map((v) => `{{${v}}}`).join(', ')}`;
-  if (!placeholders(template).includes('namespace')) return `${name} must select by {{namespace}} so that a tenant sees only its own namespace`;
+  const clusterScoped = 'scope' in TEMPLATES[name] && TEMPLATES[name].scope === 'cluster';
+  if (!clusterScoped && !placeholders(template).includes('namespace')) return `${name} must select by {{namespace}} so that a tenant sees only its own namespace`;
   return undefined;
 }
 

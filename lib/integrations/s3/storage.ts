@@ -37,7 +37,8 @@ const DEFAULT_MAX_TEXT_BYTES = 1024 * 1024;
 // A folder with more entries than this is listed only in part; artifact folders are far smaller.
 const LIST_MAX_PAGES = 10;
 
-function loadConfig(): S3Config {
+/** The object-storage settings, or an UpstreamError saying which are missing. */
+export function loadS3Config(): S3Config {
   try {
     return integrationConfig('s3');
   } catch (error) {
@@ -47,7 +48,8 @@ function loadConfig(): S3Config {
 
 const clients = new WeakMap<S3Config, S3Client>();
 
-function clientFor(config: S3Config): S3Client {
+/** One SDK client per configuration, shared by every adapter of the bucket. */
+export function s3ClientFor(config: S3Config): S3Client {
   let client = clients.get(config);
   if (!client) {
     client = new S3Client({
@@ -67,9 +69,9 @@ function clientFor(config: S3Config): S3Client {
   return client;
 }
 
-export function storageFor(tenant: string, config: S3Config = loadConfig()): TenantStorage {
+export function storageFor(tenant: string, config: S3Config = loadS3Config()): TenantStorage {
   if (tenantNameSchema.safeParse(tenant).data !== tenant) throw new UserFacingError(`"${tenant.slice(0, 80)}" is not a tenant name.`, 'tenant');
-  const s3 = clientFor(config);
+  const s3 = s3ClientFor(config);
   const bucket = config.S3_BUCKET;
   const prefix = tenantPrefix(config.S3_TENANT_PREFIX, tenant);
   const timeoutMs = config.S3_TIMEOUT_MS;

@@ -1,0 +1,73 @@
+import type { ReactNode } from 'react';
+import { PanelMessage, UtcTime } from '@/components/deployments/labels';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
+import type { Panel } from '@/lib/quota/service';
+import type { PendingKind } from '@/lib/quota/workloads';
+
+export { PanelMessage, UtcTime };
+
+export const gpuCount = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
+
+export function percent(value: number | null, digits = 0): string {
+  return value === null ? '—' : `${(value * 100).toFixed(digits)} %`;
+}
+
+export function utilText(value: number | null): string {
+  return value === null ? '—' : `${Math.round(value)} %`;
+}
+
+export function mibText(used: number | null, total: number | null): string {
+  if (used === null) return '—';
+  const gib = (mib: number) => `${(mib / 1024).toFixed(1)} GiB`;
+  return total === null ? gib(used) : `${gib(used)} of ${gib(total)}`;
+}
+
+/** Used against a limit, drawn as a bar; the text beside it carries the same numbers. */
+export function UsageBar({ share, label }: { share: number | null; label: string }) {
+  const width = share === null ? 0 : Math.min(100, Math.round(share * 100));
+  const tone = share === null ? 'bg-slate-400' : share > 1 ? 'bg-red-600' : share >= 0.9 ? 'bg-amber-500' : 'bg-blue-600 dark:bg-blue-400';
+  return (
+    <div aria-hidden="true" title={label} className="h-2.5 w-full min-w-24 overflow-hidden rounded bg-slate-200 dark:bg-slate-700">
+      <div className={`h-full ${tone}`} style={{ width: `${width}%` }} />
+    </div>
+  );
+}
+
+/** A figure with its label, for the summary row at the top of a page. */
+export function Stat({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId?: string }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900" data-testid={testId}>
+      <p className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</p>
+      <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
+      {detail ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{detail}</p> : null}
+    </div>
+  );
+}
+
+/** Says when data shown is older than now, and why. */
+export function StaleNote({ panel }: { panel: Panel<unknown> }) {
+  if (!panel.ok || !panel.stale) return null;
+  return (
+    <div role="status">
+      <PanelMessage>
+        {panel.stale.message}.{' '}
+        {panel.stale.since ? (
+          <>
+            Showing what was known at <UtcTime iso={panel.stale.since} />.
+          </>
+        ) : null}
+      </PanelMessage>
+    </div>
+  );
+}
+
+const PENDING: Record<PendingKind, { label: string; tone: BadgeTone }> = {
+  quota: { label: 'Quota', tone: 'bad' },
+  capacity: { label: 'Capacity', tone: 'warn' },
+  scheduling: { label: 'Placement', tone: 'warn' },
+  waiting: { label: 'Scheduling', tone: 'info' },
+};
+
+export function PendingBadge({ kind }: { kind: PendingKind }) {
+  return <Badge tone={PENDING[kind].tone}>{PENDING[kind].label}</Badge>;
+}

@@ -1,0 +1,49 @@
+'use client';
+
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { UtilisationSeries } from '@/lib/integrations/prometheus';
+import { IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
+
+const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
+const tick = { fill: 'currentColor', fontSize: 12 };
+// Distinct by colour and by dash, readable in light and dark mode.
+const COLOURS = ['#2563eb', '#c2410c', '#15803d', '#9333ea', '#0e7490', '#be185d', '#4d7c0f', '#64748b'];
+const DASHES = ['', '6 3', '2 3', '10 3 2 3', '4 4', '1 2', '12 4', '6 2 2 2'];
+
+/** Rows keyed by time, one column per pod. */
+function rows(series: readonly UtilisationSeries[]): Record<string, number>[] {
+  const byTime = new Map<number, Record<string, number>>();
+  for (const s of series) for (const p of s.points) byTime.set(p.t, { ...(byTime.get(p.t) ?? { t: p.t }), [s.pod]: p.value });
+  return [...byTime.values()].sort((a, b) => a.t! - b.t!);
+}
+
+const mean = (s: UtilisationSeries) => s.points.reduce((sum, p) => sum + p.value, 0) / s.points.length;
+
+/** Mean GPU utilisation per pod over time, with the idle threshold drawn in; the means are also said in words. */
+export function UtilisationChart({ series, hours }: { series: UtilisationSeries[]; hours: number }) {
+  const summary = series.map((s) => `${s.pod} ${Math.round(mean(s))} %`).join(', ');
+  return (
+    <figure className="text-slate-600 dark:text-slate-300">
+      <figcaption className="mb-1 text-sm font-medium text-slate-900 dark:text-slate-100">GPU utilisation per pod, last {hours} hours (%)</figcaption>
+      <LineChart
+        responsive
+        style={{ width: '100%', height: 220 }}
+        data={rows(series)}
+        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+        title={`GPU utilisation per pod over the last ${hours} hours`}
+        desc={`Mean over the period: ${summary}`}
+      >
+        <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
+        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={tick} stroke="currentColor" minTickGap={24} />
+        <YAxis domain={[0, 100]} tick={tick} stroke="currentColor" width={40} />
+        <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} formatter={(v) => (typeof v === 'number' ? `${Math.round(v)} %` : 'no data')} contentStyle={{ fontSize: 12 }} isAnimationActive={false} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <ReferenceLine y={IDLE_UTIL_PERCENT} stroke="currentColor" strokeDasharray="2 4" label={{ value: 'idle below', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }} />
+        {series.map((s, i) => (
+          <Line key={s.pod} name={s.pod} dataKey={s.pod} stroke={COLOURS[i % COLOURS.length]} strokeDasharray={DASHES[i % DASHES.length]} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+        ))}
+      </LineChart>
+      <p className="sr-only">Mean utilisation over the last {hours} hours: {summary}.</p>
+    </figure>
+  );
+}
