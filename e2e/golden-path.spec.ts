@@ -8,8 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import pg from 'pg';
-import { callServerAction, expectAccessible, signIn } from './support';
+import { callServerAction, expectAccessible, portalCount, signIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
 
@@ -37,20 +36,6 @@ async function championVersion(tenant: SeededTenant): Promise<string> {
   const response = await fetch(url, { headers: { 'X-MLFLOW-WORKSPACE': tenant.tenant } });
   expect(response.ok, `MLflow answered ${response.status}`).toBe(true);
   return ((await response.json()) as { model_version: { version: string } }).model_version.version;
-}
-
-/** Counts rows in the e2e portal's own database (the audit log is append-only evidence). */
-async function portalCount(sql: string, params: unknown[]): Promise<number> {
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = '/portal_e2e';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(sql, params);
-    return Number(rows[0]!.n);
-  } finally {
-    await client.end();
-  }
 }
 
 async function signedIn(browser: Browser, username: string): Promise<Page> {

@@ -9,8 +9,7 @@
  */
 import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { expect, test, type Page } from '@playwright/test';
-import pg from 'pg';
-import { callServerAction, expectAccessible, signIn } from './support';
+import { callServerAction, expectAccessible, portalCount, signIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
 
@@ -35,20 +34,6 @@ async function restoreFraudQuota(): Promise<void> {
   if ((await fraudHard()) === SEEDED_FRAUD_GPUS) return;
   const current = await quota('fraud');
   await core.replaceNamespacedResourceQuota({ namespace: 'fraud', name: 'gpu-quota', body: { ...current, spec: { ...current.spec, hard: { ...current.spec?.hard, [GPU]: SEEDED_FRAUD_GPUS } } } });
-}
-
-/** Counts rows in the e2e portal's own database (the audit log). */
-async function portalCount(sql: string, params: unknown[]): Promise<number> {
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = '/portal_e2e';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(sql, params);
-    return Number(rows[0]!.n);
-  } finally {
-    await client.end();
-  }
 }
 
 async function submitQuota(page: Page, value: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import pg from 'pg';
 import { DEMO_USERS } from '../stack/oidc/users';
 
 export function demoUser(username: string) {
@@ -52,6 +53,23 @@ export async function callServerAction(page: Page, path: string, actionName: str
     },
     data: JSON.stringify(args),
   });
+}
+
+/**
+ * Counts rows in the e2e portal's own database (the audit log is append-only evidence): `sql`
+ * selects the count as `n`. Needs DATABASE_URL, as the specs load it from the stack's env file.
+ */
+export async function portalCount(sql: string, params: unknown[]): Promise<number> {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = '/portal_e2e';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(sql, params);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -46,7 +46,13 @@ export interface KubeObject {
   metadata: ObjectMeta;
 }
 
-export interface ResourceKind<T extends KubeObject> {
+/** What both bases need of an object, whatever its scope: a resourceVersion to write back. */
+interface VersionedObject {
+  metadata: { resourceVersion: string };
+}
+
+/** How a kind describes itself; cluster-scoped kinds use the same description (`ClusterResourceKind`). */
+export interface ResourceKind<T extends VersionedObject> {
   /** '' for the core API group. */
   group: string;
   version: string;
@@ -65,8 +71,8 @@ export interface NewObject {
   [field: string]: unknown;
 }
 
-export interface NamespacedResource<T extends KubeObject> {
-  readonly namespace: string;
+/** What either base offers of one kind: namespaced (`NamespacedResource`) or cluster-scoped (`ClusterResource`). */
+export interface ResourceOperations<T extends VersionedObject> {
   list(options?: { labelSelector?: string }): Promise<T[]>;
   /** null when there is no such object. */
   get(name: string): Promise<T | null>;
@@ -81,23 +87,37 @@ export interface NamespacedResource<T extends KubeObject> {
   update(name: string, change: (current: T) => T | null): Promise<T>;
 }
 
+export interface NamespacedResource<T extends KubeObject> extends ResourceOperations<T> {
+  readonly namespace: string;
+}
+
 export const MAX_UPDATE_ATTEMPTS = 5;
 
 /** Marks the portal's writes in each object's managedFields. */
 const FIELD_MANAGER = 'ml-platform-portal';
 
 export function namespacedResource<T extends KubeObject>(kind: ResourceKind<T>, namespace: string, actor: KubeActor, connection: KubeConnection): NamespacedResource<T> {
+  return { namespace, ...scopedResource(kind, namespace, actor, connection) };
+}
+
+/**
+ * The one implementation behind `namespacedResource` and `clusterResource` (cluster-resource.ts):
+ * `namespace` is the objects' namespace, or null for a cluster-scoped kind. Kinds use those two,
+ * not this.
+ */
+export function scopedResource<T extends VersionedObject>(kind: ResourceKind<T>, namespace: string | null, actor: KubeActor, connection: KubeConnection): ResourceOperations<T> {
   const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
-  const collection = `${kind.group ? `/apis/${apiVersion}` : `/api/${kind.version}`}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
+  const scopePath = namespace === null ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  const collection = `${kind.group ? `/apis/${apiVersion}` : `/api/${kind.version}`}${scopePath}/${kind.plural}`;
   const listSchema = z.object({ items: z.array(kind.schema) });
-  const operation = (verb: KubeOperation['verb'], name?: string): KubeOperation => ({ verb, kind: kind.kind, kindPlural: kind.kindPlural, namespace, name });
+  /** The metadata the scope fixes: a namespaced object's namespace; nothing for a cluster-scoped one. */
+  const scope = namespace === null ? {} : { namespace };
+  const operation = (verb: KubeOperation['verb'], name?: string): KubeOperation => ({ verb, kind: kind.kind, kindPlural: kind.kindPlural, namespace: namespace ?? '', name });
   const itemPath = (name: string) => `${collection}/${encodeURIComponent(checkObjectName(kind.kind, name))}`;
 
   const read = (name: string) => kubeRequest(connection, actor, { method: 'GET', path: itemPath(name), schema: kind.schema, operation: operation('get', name) });
 
   return {
-    namespace,
-
     async list(options = {}) {
       const answer = await kubeRequest(connection, actor, {
         method: 'GET',
@@ -123,7 +143,7 @@ export function namespacedResource<T extends KubeObject>(kind: ResourceKind<T>, 
         method: 'POST',
         path: collection,
         query: { fieldManager: FIELD_MANAGER },
-        body: { ...object, apiVersion, kind: kind.kind, metadata: { ...object.metadata, namespace } },
+        body: { ...object, apiVersion, kind: kind.kind, metadata: { ...object.metadata, ...scope } },
         schema: kind.schema,
         operation: operation('create', object.metadata.name),
       });
@@ -135,7 +155,7 @@ export function namespacedResource<T extends KubeObject>(kind: ResourceKind<T>, 
         const desired = change(structuredClone(current));
         if (desired === null) return current;
         // Identity and the version that was read are not the change's to choose.
-        const metadata = { ...desired.metadata, name, namespace, resourceVersion: current.metadata.resourceVersion };
+        const metadata = { ...desired.metadata, name, ...scope, resourceVersion: current.metadata.resourceVersion };
         try {
           return await kubeRequest(connection, actor, {
             method: 'PUT',
@@ -148,13 +168,10 @@ export function namespacedResource<T extends KubeObject>(kind: ResourceKind<T>, 
         } catch (error) {
           if (!isUpstreamError(error, 'conflict')) throw error;
           if (attempt >= MAX_UPDATE_ATTEMPTS) {
-            throw new UpstreamError(
-              'Kubernetes',
-              'conflict',
-              `${kind.kind} ${namespace}/${name} kept changing while the portal updated it (${MAX_UPDATE_ATTEMPTS} attempts); try again`,
-              409,
-              { cause: error },
-            );
+            const object = namespace === null ? name : `${namespace}/${name}`;
+            throw new UpstreamError('Kubernetes', 'conflict', `${kind.kind} ${object} kept changing while the portal updated it (${MAX_UPDATE_ATTEMPTS} attempts); try again`, 409, {
+              cause: error,
+            });
           }
         }
       }
