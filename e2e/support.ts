@@ -10,14 +10,19 @@ export function demoUser(username: string) {
   return user;
 }
 
-/** Signs in through the real development identity provider's login form. */
-export async function signIn(page: Page, username: string): Promise<void> {
-  const user = demoUser(username);
+/** Fills in and submits the real development identity provider's login form (also used by the benchmarks). */
+export async function submitSignIn(page: Page, user: { username: string; password: string }): Promise<void> {
   await page.goto('/signin');
   await page.getByRole('button', { name: /^Sign in with/ }).click();
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: /sign in/i }).click();
+}
+
+/** Signs in through the real development identity provider's login form. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  const user = demoUser(username);
+  await submitSignIn(page, user);
   await expect(page.getByTestId('signed-in-user')).toContainText(user.name);
 }
 

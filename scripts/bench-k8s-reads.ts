@@ -11,34 +11,17 @@
  * from any client, so background LISTs of other components count against the portal too.
  * Last line: `list_calls_per_100_views=<n>` (goal: at most 1).
  */
-import { spawn } from 'node:child_process';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import { chromium } from '@playwright/test';
 import { stackContext } from '../stack/lib/context';
-import { DEMO_USERS } from '../stack/oidc/users';
 import { readSeededModels } from '../stack/seed/mlflow';
+import { signedInPage, startPortal } from './bench-support';
 
 const VIEWS = Number(process.env.BENCH_VIEWS ?? 100);
-const PORT = 3100;
-const BASE = `http://127.0.0.1:${PORT}`;
 const TENANT = 'fraud';
 const DATABASE = 'portal_bench_k8s';
 
 const ctx = stackContext();
-
-async function waitForPortal(timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ready = await fetch(`${BASE}/api/ready`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the portal did not become ready at ${BASE}`);
-}
 
 /** LIST requests the API server has served so far, per resource (`apiserver_request_total{verb="LIST"}`). */
 async function listCalls(kubeConfig: KubeConfig): Promise<Map<string, number>> {
@@ -90,27 +73,13 @@ async function main() {
   adminConfig.loadFromFile(ctx.kubeconfig);
   await listCalls(adminConfig); // the API server's metrics are readable
 
-  const portal = spawn(process.execPath, ['--import', 'tsx', 'stack/demo.ts'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORTAL_PORT: String(PORT), PORTAL_DATABASE: DATABASE, LOG_LEVEL: 'warn', ROLLOUT_CHECK_INTERVAL_SECONDS: '3600' },
-  });
+  const { portal, ready } = startPortal(DATABASE);
   const durations: number[] = [];
   let warmup = new Map<string, number>();
   let measured = new Map<string, number>();
   try {
-    await waitForPortal();
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = await browser.newPage({ baseURL: BASE });
-    const alice = DEMO_USERS.find((u) => u.username === 'alice')!;
-    await page.goto('/signin');
-    await page.getByRole('button', { name: /^Sign in with/ }).click();
-    await page.getByLabel('Username').fill(alice.username);
-    await page.getByLabel('Password').fill(alice.password);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.getByTestId('signed-in-user').waitFor();
+    await ready;
+    const { browser, page } = await signedInPage('alice');
 
     const view = async () => {
       const started = performance.now();

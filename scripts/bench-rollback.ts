@@ -8,35 +8,21 @@
  * and waits on a Kubernetes watch for the spec with canaryTrafficPercent 0. Last line:
  * `rollback_ms_median=<n>`.
  */
-import { spawn } from 'node:child_process';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { chromium } from '@playwright/test';
 import { getDb } from '../lib/db/client';
 import { inferenceServices, PORTAL_ACTOR } from '../lib/integrations/kubernetes';
 import { stackContext } from '../stack/lib/context';
 import { postgresUrl } from '../stack/components/postgres';
 import { readSeededModels } from '../stack/seed/mlflow';
-import { DEMO_USERS } from '../stack/oidc/users';
 import { followSeededCanary } from '../stack/seed/portal';
+import { signedInPage, startPortal } from './bench-support';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
-const PORT = 3100;
-const BASE = `http://127.0.0.1:${PORT}`;
 const TENANT = 'pricing';
 const ENDPOINT = 'price-elasticity';
 const DATABASE = 'portal_bench';
 
 const ctx = stackContext();
-
-async function waitForPortal(timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ready = await fetch(`${BASE}/api/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the portal did not become ready at ${BASE}`);
-}
 
 /** Resolves with the time the API server reports the canary at 0 %. */
 function watchForRollback(kubeConfig: KubeConfig): { changed: Promise<number>; stop: () => void } {
@@ -61,30 +47,15 @@ async function main() {
   if (!seeded) throw new Error('the local platform is not seeded: run `npm run stack -- up` and `npm run stack -- seed`');
   process.loadEnvFile(ctx.envFile);
 
-  const portal = spawn(process.execPath, ['--import', 'tsx', 'stack/demo.ts'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORTAL_PORT: String(PORT), PORTAL_DATABASE: DATABASE, DEMO_FRESH: '1', LOG_LEVEL: 'warn', ROLLOUT_CHECK_INTERVAL_SECONDS: '3600' },
-  });
+  const { portal, ready } = startPortal(DATABASE, { fresh: true });
   const samples: number[] = [];
   try {
-    await waitForPortal();
+    await ready;
     process.env.DATABASE_URL = postgresUrl(ctx, DATABASE);
     const tenant = await getDb().tenant.findUniqueOrThrow({ where: { name: TENANT } });
     const adminConfig = new KubeConfig();
     adminConfig.loadFromFile(ctx.kubeconfig);
-
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = await browser.newPage({ baseURL: BASE });
-    const erin = DEMO_USERS.find((u) => u.username === 'erin')!;
-    await page.goto('/signin');
-    await page.getByRole('button', { name: /^Sign in with/ }).click();
-    await page.getByLabel('Username').fill(erin.username);
-    await page.getByLabel('Password').fill(erin.password);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.getByTestId('signed-in-user').waitFor();
+    const { browser, page } = await signedInPage('erin');
 
     for (let round = 1; round <= ROUNDS; round++) {
       // A live canary the portal follows: the challenger at 20 % over the champion.

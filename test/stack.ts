@@ -97,3 +97,14 @@ export function seededTenant(tenant: string): SeededTenant {
   if (!found) throw new Error(`MLflow: tenant ${tenant} is not in the seed summary — reseed the local platform (npm run stack -- reset)`);
   return found;
 }
+
+/** Polls `check` until it is done, or fails saying what did not happen and what was last seen. */
+export async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<{ done: boolean; value: T }>, pollMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { done, value } = await check();
+    if (done) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

@@ -42,3 +42,15 @@ export function ValueList({ lines }: { lines: readonly ValueLine[] }) {
 export function PanelMessage({ children }: { children: ReactNode }) {
   return <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">{children}</p>;
 }
+
+/** Said above a live view whose last poll failed: it keeps showing the data it has, from `at`. */
+export function RefreshFailed({ error, at }: { error: Error | null; at: string }) {
+  if (!error) return null;
+  return (
+    <div role="status">
+      <PanelMessage>
+        Live data could not be refreshed ({error.message}); showing data from <UtcTime iso={at} />.
+      </PanelMessage>
+    </div>
+  );
+}

@@ -1,26 +1,18 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/components/ui/table';
+import { useLiveData } from '@/components/ui/use-live-data';
 import { GPU_METRICS_WINDOW_SECONDS, IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
 import type { ClusterGpuView } from '@/lib/quota/service';
-import { gpuCount, PanelMessage, percent, Stat, StaleNote, UsageBar, utilText, UtcTime } from './parts';
+import { gpuCount, PanelMessage, percent, RefreshFailed, Stat, StaleNote, UsageBar, utilText } from './parts';
 
 const REFRESH_MS = 10_000;
 const WINDOW_MINUTES = GPU_METRICS_WINDOW_SECONDS / 60;
-
-async function fetchView(signal: AbortSignal): Promise<ClusterGpuView> {
-  const response = await fetch('/gpu/live', { signal, cache: 'no-store', headers: { accept: 'application/json' } });
-  const body: unknown = await response.json().catch(() => null);
-  if (response.ok && body && typeof body === 'object' && 'kubernetes' in body) return body as ClusterGpuView;
-  const error = body && typeof body === 'object' && 'error' in body && typeof body.error === 'string' ? body.error : `the portal answered ${response.status}`;
-  throw new Error(error);
-}
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -39,18 +31,12 @@ function Section({ id, title, children }: { id: string; title: string; children:
  * platform admins get a link to each tenant's quota form.
  */
 export function ClusterGpuDashboard({ initial, mayEditQuotas }: { initial: ClusterGpuView; mayEditQuotas: boolean }) {
-  const { data, error } = useQuery({ queryKey: ['cluster-gpu'], queryFn: ({ signal }) => fetchView(signal), initialData: initial, refetchInterval: REFRESH_MS });
+  const { data, error } = useLiveData({ queryKey: ['cluster-gpu'], url: '/gpu/live', initial, refreshMs: REFRESH_MS, isData: (body) => 'kubernetes' in body });
   const { kubernetes, metrics } = data;
 
   return (
     <div className="space-y-6">
-      {error ? (
-        <div role="status">
-          <PanelMessage>
-            Live data could not be refreshed ({error.message}); showing data from <UtcTime iso={data.at} />.
-          </PanelMessage>
-        </div>
-      ) : null}
+      <RefreshFailed error={error} at={data.at} />
       {!kubernetes.ok ? <PanelMessage>Quotas, nodes and GPU pods cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} />}
       {!metrics.ok ? <PanelMessage>GPU utilisation and idle GPUs cannot be shown: {metrics.message}</PanelMessage> : null}
 

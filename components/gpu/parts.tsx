@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
-import { PanelMessage, UtcTime } from '@/components/deployments/labels';
+import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import type { Panel } from '@/lib/quota/service';
 import type { PendingKind } from '@/lib/quota/workloads';
 
-export { PanelMessage, UtcTime };
+export { PanelMessage, RefreshFailed, UtcTime };
 
 export const gpuCount = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
 

@@ -1,30 +1,21 @@
 'use client';
 
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/components/ui/table';
+import { useLiveData } from '@/components/ui/use-live-data';
 import type { ServerAction } from '@/lib/actions/define-action';
 import { GPU_HISTORY_HOURS, GPU_METRICS_WINDOW_SECONDS, IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
 import type { PodGpuMetrics, TenantGpuMetrics, TenantGpuView } from '@/lib/quota/service';
 import type { GpuPodState } from '@/lib/quota/workloads';
-import { gpuCount, mibText, PanelMessage, PendingBadge, percent, Stat, StaleNote, UsageBar, utilText, UtcTime } from './parts';
+import { gpuCount, mibText, PanelMessage, PendingBadge, percent, RefreshFailed, Stat, StaleNote, UsageBar, utilText, UtcTime } from './parts';
 import { QuotaForm } from './quota-form';
 import { UtilisationChart } from './utilisation-chart';
 
 /** How often the page asks for fresh data (it is read from the portal's watch caches: cheap). */
 const REFRESH_MS = 10_000;
 const WINDOW_MINUTES = GPU_METRICS_WINDOW_SECONDS / 60;
-
-async function fetchView(url: string, signal: AbortSignal): Promise<TenantGpuView> {
-  const response = await fetch(url, { signal, cache: 'no-store', headers: { accept: 'application/json' } });
-  const body: unknown = await response.json().catch(() => null);
-  if (response.ok && body && typeof body === 'object' && 'kubernetes' in body) return body as TenantGpuView;
-  const error = body && typeof body === 'object' && 'error' in body && typeof body.error === 'string' ? body.error : `the portal answered ${response.status}`;
-  throw new Error(error);
-}
 
 const STATE_LABELS: Record<GpuPodState, { label: string; tone: 'good' | 'info' | 'warn' | 'neutral' }> = {
   running: { label: 'Running', tone: 'good' },
@@ -80,27 +71,19 @@ function MetricsSummary({ metrics }: { metrics: TenantGpuMetrics }) {
  * `quotaAction` is given (platform admins; the action checks again).
  */
 export function TenantGpuDashboard({ tenant, initial, quotaAction }: { tenant: string; initial: TenantGpuView; quotaAction: ServerAction | null }) {
-  const queryKey = ['tenant-gpu', tenant];
-  const queryClient = useQueryClient();
-  const { data, error } = useQuery({
-    queryKey,
-    queryFn: ({ signal }) => fetchView(`/t/${tenant}/gpu/live`, signal),
-    initialData: initial,
-    refetchInterval: REFRESH_MS,
+  const { data, error, refresh } = useLiveData({
+    queryKey: ['tenant-gpu', tenant],
+    url: `/t/${tenant}/gpu/live`,
+    initial,
+    refreshMs: REFRESH_MS,
+    isData: (body) => 'kubernetes' in body,
   });
-  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['tenant-gpu', tenant] }), [queryClient, tenant]);
   const { kubernetes, metrics, quotaEdit } = data;
   const history = initial.history;
 
   return (
     <div className="space-y-6">
-      {error ? (
-        <div role="status">
-          <PanelMessage>
-            Live data could not be refreshed ({error.message}); showing data from <UtcTime iso={data.at} />.
-          </PanelMessage>
-        </div>
-      ) : null}
+      <RefreshFailed error={error} at={data.at} />
       {!kubernetes.ok ? <PanelMessage>GPU pods and the quota cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} />}
       {!metrics.ok ? <PanelMessage>GPU utilisation cannot be shown: {metrics.message}</PanelMessage> : null}
 

@@ -87,7 +87,7 @@ export async function listModels(
   const page = await mlflow.searchRegisteredModels({ maxResults: MODELS_PAGE_SIZE, pageToken });
   // MLflow has no version count; the versions search is the only way to know it.
   const models = await mapWithConcurrency(page.models, VERSION_READ_CONCURRENCY, async (model): Promise<ModelSummary> => {
-    const versions = await mlflow.searchModelVersions(model.name);
+    const versions = await mlflow.searchModelVersions(model.name, model);
     return {
       name: model.name,
       description: model.description,
@@ -106,9 +106,13 @@ const IMPOSSIBLE_MODEL_NAME = /^$|[/:]/;
 export async function getModelDetail(tenant: string, name: string, connections: RegistryConnections = {}): Promise<ModelDetail> {
   if (IMPOSSIBLE_MODEL_NAME.test(name)) throw new ModelNotFoundError(tenant, name);
   const mlflow = connections.mlflow ?? mlflowFor(tenant);
-  const [model, versions] = await Promise.all([mlflow.getRegisteredModel(name), mlflow.searchModelVersions(name)]).catch((error: unknown) => {
-    throw isUpstreamError(error, 'not-found') ? new ModelNotFoundError(tenant, name) : error;
-  });
+  // The versions search takes the model's aliases from the model, so it is read once, first.
+  const [model, versions] = await mlflow
+    .getRegisteredModel(name)
+    .then(async (found) => [found, await mlflow.searchModelVersions(name, found)] as const)
+    .catch((error: unknown) => {
+      throw isUpstreamError(error, 'not-found') ? new ModelNotFoundError(tenant, name) : error;
+    });
   const details = await mapWithConcurrency(versions, VERSION_READ_CONCURRENCY, (version) =>
     readVersion(mlflow, () => connections.storage ?? storageFor(tenant), version),
   );

@@ -4,7 +4,7 @@ import { inferenceServices } from '../integrations/kubernetes';
 export const MODEL_LABEL = 'mlp.example.com/model';
 
 /** A registered model name as a Kubernetes object name (DNS-1123 label). */
-export function endpointNameFor(modelName: string): string {
+function endpointNameFor(modelName: string): string {
   const name = modelName
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')

@@ -15,7 +15,7 @@ export interface VersionEvidence {
   signatureLogged: boolean | null;
 }
 
-export const VERSION_PATTERN = /^[1-9][0-9]{0,8}$/;
+const VERSION_PATTERN = /^[1-9][0-9]{0,8}$/;
 
 async function orNull<T>(read: Promise<T>): Promise<T | null> {
   try {

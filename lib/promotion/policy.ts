@@ -11,7 +11,7 @@ const metricName = z
   .trim()
   .regex(/^[A-Za-z0-9_.\-/ ]{1,250}$/, 'A metric name has letters, digits and _ . - / only');
 
-export const metricThresholdSchema = z.object({
+const metricThresholdSchema = z.object({
   metric: metricName,
   /** The version's metric must be at least this. */
   min: z.number().finite(),

@@ -1,4 +1,4 @@
-import { can, type Principal } from '../auth/authorize';
+import { can, type Principal, type TenantStatus } from '../auth/authorize';
 import { recordAudit, type Actor } from '../audit/log';
 import { getDb } from '../db/client';
 import type { Prisma } from '../db/generated/client';
@@ -97,22 +97,29 @@ export async function getPromotionRequest(tenant: string, id: string): Promise<P
   return getDb().promotionRequest.findFirst({ where: { id, tenant: { name: tenant } }, include: DETAIL });
 }
 
-/** Pending, unexpired requests this person may decide on (never their own), oldest first. */
-export async function listApprovable(principal: Principal & { id: string }) {
-  const pending = await getDb().promotionRequest.findMany({
+/** Pending, unexpired requests this person has not decided on yet, oldest first (before the permission check). */
+function undecidedPending(principal: { id: string }) {
+  return {
     where: { status: 'pending', expiresAt: { gt: new Date() }, approvals: { none: { approverId: principal.id } } },
-    include: DETAIL,
     orderBy: { createdAt: 'asc' },
     take: 500,
-  });
-  const statuses = await getDb().tenant.findMany({ where: { id: { in: [...new Set(pending.map((r) => r.tenantId))] } }, select: { id: true, status: true } });
-  const statusOf = new Map(statuses.map((t) => [t.id, t.status]));
-  return pending.filter((r) => can(principal, 'promotion.approve', { kind: 'promotion', tenant: r.tenant.name, status: statusOf.get(r.tenantId), requesterId: r.requesterId }));
+  } as const satisfies Prisma.PromotionRequestFindManyArgs;
 }
 
-/** For the navigation badge. */
+function mayDecide(principal: Principal, request: { requesterId: string; tenant: { name: string; status: TenantStatus } }): boolean {
+  return can(principal, 'promotion.approve', { kind: 'promotion', tenant: request.tenant.name, status: request.tenant.status, requesterId: request.requesterId });
+}
+
+/** Pending, unexpired requests this person may decide on (never their own), oldest first. */
+export async function listApprovable(principal: Principal & { id: string }) {
+  const pending = await getDb().promotionRequest.findMany({ ...undecidedPending(principal), include: { ...DETAIL, tenant: { select: { name: true, status: true } } } });
+  return pending.filter((r) => mayDecide(principal, r));
+}
+
+/** For the navigation badge (on every page): the same count as `listApprovable`, reading only what the permission check needs. */
 export async function countApprovable(principal: Principal & { id: string }): Promise<number> {
-  return (await listApprovable(principal)).length;
+  const pending = await getDb().promotionRequest.findMany({ ...undecidedPending(principal), select: { requesterId: true, tenant: { select: { name: true, status: true } } } });
+  return pending.filter((r) => mayDecide(principal, r)).length;
 }
 
 export interface Decision {

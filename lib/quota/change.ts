@@ -20,12 +20,10 @@ import {
   watchedResourceQuotas,
   type KubeActor,
   type KubeConnection,
-  type ResourceQuota,
 } from '../integrations/kubernetes';
 import { isUpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
-import { DEFAULT_GPU_QUOTA_NAME, GPU_QUOTA_KEY, gpuLimitsByNamespace, gpuNodes, gpuQuotaOf, gpusByNamespace } from './gpu';
-import { quantityOrZero } from './quantity';
+import { capacityBeyond, DEFAULT_GPU_QUOTA_NAME, GPU_QUOTA_KEY, gpuLimitOf, gpuQuotaOf, gpusByNamespace } from './gpu';
 import { missingConfirmations, reviewQuotaChange, type QuotaConfirmation, type QuotaConfirmationKind } from './validation';
 
 export const QUOTA_MANAGED_BY_LABEL = { 'mlp.example.com/managed-by': 'ml-platform-portal' } as const;
@@ -53,22 +51,11 @@ function changedMeanwhile(tenant: string, now: number | null, expected: number |
   );
 }
 
-function gpuLimitOf(quota: ResourceQuota): number | null {
-  const hard = quota.spec.hard[GPU_QUOTA_KEY];
-  return hard === undefined ? null : (quantityOrZero(hard) ?? null);
-}
-
 /** The cluster's allocatable GPUs and every other namespace's GPU limit, from the watch caches. */
 async function clusterFacts(namespace: string): Promise<{ otherQuotasTotal: number; allocatable: number | null; podsUsed: number }> {
   try {
     const [quotas, nodes, pods] = await Promise.all([watchedResourceQuotas().read(), watchedNodes().read(), watchedPods().read(namespace)]);
-    const limits = gpuLimitsByNamespace(quotas.items);
-    limits.delete(namespace);
-    return {
-      otherQuotasTotal: [...limits.values()].reduce((a, b) => a + b, 0),
-      allocatable: gpuNodes(nodes.items, []).reduce((sum, n) => sum + n.allocatable, 0),
-      podsUsed: gpusByNamespace(pods.items).get(namespace) ?? 0,
-    };
+    return { ...capacityBeyond(namespace, quotas.items, nodes.items), podsUsed: gpusByNamespace(pods.items).get(namespace) ?? 0 };
   } catch (error) {
     log.warn('GPU quota change: the cluster’s capacity cannot be read', { error });
     return { otherQuotasTotal: 0, allocatable: null, podsUsed: 0 };

@@ -65,13 +65,19 @@ export interface GpuQuota {
   quotas: QuotaLine[];
 }
 
+/** A quantity that may be absent or unreadable, as null then. */
+const quantityOrNull = (quantity: string | undefined): number | null => (quantity === undefined ? null : (quantityOrZero(quantity) ?? null));
+
+/** The GPU limit one ResourceQuota sets; null when it does not limit GPUs. */
+export function gpuLimitOf(quota: ResourceQuota): number | null {
+  return quantityOrNull(quota.spec.hard[GPU_QUOTA_KEY]);
+}
+
 function quotaLine(quota: ResourceQuota): QuotaLine {
-  const hard = quota.spec.hard[GPU_QUOTA_KEY];
-  const used = quota.status?.used[GPU_QUOTA_KEY];
   return {
     name: quota.metadata.name,
-    hard: hard === undefined ? null : (quantityOrZero(hard) ?? null),
-    used: used === undefined ? null : (quantityOrZero(used) ?? null),
+    hard: gpuLimitOf(quota),
+    used: quantityOrNull(quota.status?.used[GPU_QUOTA_KEY]),
     resourceVersion: quota.metadata.resourceVersion,
   };
 }
@@ -212,6 +218,16 @@ export function gpuLimitsByNamespace(quotas: readonly ResourceQuota[]): Map<stri
     if (hard !== null) limits.set(namespace, hard);
   }
   return limits;
+}
+
+/** Every other namespace's GPU limit summed, and the cluster's allocatable GPUs: what a quota change is weighed against. */
+export function capacityBeyond(namespace: string, quotas: readonly ResourceQuota[], nodes: readonly Node[]): { otherQuotasTotal: number; allocatable: number } {
+  const limits = gpuLimitsByNamespace(quotas);
+  limits.delete(namespace);
+  return {
+    otherQuotasTotal: [...limits.values()].reduce((a, b) => a + b, 0),
+    allocatable: gpuNodes(nodes, []).reduce((sum, n) => sum + n.allocatable, 0),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

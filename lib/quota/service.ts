@@ -29,6 +29,7 @@ import { UpstreamError } from '../integrations/upstream';
 import { UserFacingError } from '../errors';
 import { log } from '../observability/logger';
 import {
+  capacityBeyond,
   capacityByProduct,
   GPU_METRICS_WINDOW_SECONDS,
   GPU_HISTORY_HOURS,
@@ -279,10 +280,7 @@ async function quotaEditFacts(namespace: string, quota: TenantQuotaView): Promis
   const facts = { current: quota.hard, quotaName: quota.name, used: quota.used };
   try {
     const [all, nodes] = await Promise.all([watchedResourceQuotas().read(), watchedNodes().read()]);
-    const limits = gpuLimitsByNamespace(all.items);
-    limits.delete(namespace);
-    const allocatable = gpuNodes(nodes.items, []).reduce((sum, n) => sum + n.allocatable, 0);
-    return { ...facts, otherQuotasTotal: [...limits.values()].reduce((a, b) => a + b, 0), allocatable };
+    return { ...facts, ...capacityBeyond(namespace, all.items, nodes.items) };
   } catch {
     return { ...facts, otherQuotasTotal: 0, allocatable: null };
   }

@@ -481,7 +481,7 @@ export async function listDeployments(tenant: string): Promise<Panel<DeploymentR
 }
 
 /** One endpoint: what it serves, its live (else latest) rollout, the last decisions and the thresholds. null when there is no such endpoint and never was. */
-export async function deploymentDetail(tenant: string, endpoint: string): Promise<DeploymentDetail | null> {
+async function deploymentDetail(tenant: string, endpoint: string): Promise<DeploymentDetail | null> {
   if (!endpointNameSchema.safeParse(endpoint).success) return null;
   const [isvc, rollouts, { policy }] = await Promise.all([
     readPanel('the InferenceService', () => inferenceServices(tenant, PORTAL_ACTOR).get(endpoint)),
@@ -517,7 +517,7 @@ export async function deploymentDetail(tenant: string, endpoint: string): Promis
  * numbers match its decisions), and the last 30 minutes for the charts. Which revision is which
  * comes from the endpoint's serving state.
  */
-export async function liveMetrics(tenant: string, endpoint: string, serving: Panel<EndpointView | null>, thresholds: Thresholds): Promise<LiveMetrics> {
+async function liveMetrics(tenant: string, endpoint: string, serving: Panel<EndpointView | null>, thresholds: Thresholds): Promise<LiveMetrics> {
   const now = new Date();
   const windowSeconds = thresholds.analysisWindowSeconds;
   const base = { at: now.toISOString(), windowSeconds, historyMinutes: HISTORY_MINUTES };

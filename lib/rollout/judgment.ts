@@ -42,7 +42,7 @@ export type Decision =
   | { action: 'promote'; reason: string; check: CheckOutcome };
 
 /** Failed checks in a row that roll a canary back before its baking period ends. */
-export const CONSECUTIVE_FAILURES_TO_ROLL_BACK = 3;
+const CONSECUTIVE_FAILURES_TO_ROLL_BACK = 3;
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 2 : 1)} %`;
 

@@ -12,7 +12,7 @@ import { checkRollout } from './service';
  * another takes over at its next attempt.
  */
 
-export const LEADER_LOCK_KEY = 4_242_002;
+const LEADER_LOCK_KEY = 4_242_002;
 
 export interface WorkerOptions {
   databaseUrl: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_GPU_QUOTA_NAME, GPU_QUOTA_KEY } from '../quota/gpu';
 
 /**
  * The quota an admin gives a tenant when creating it, as the form sends it and as the quota step
@@ -6,8 +7,7 @@ import { z } from 'zod';
  * Pure: no I/O.
  */
 
-export const QUOTA_NAME = 'gpu-quota';
-export const GPU_RESOURCE = 'requests.nvidia.com/gpu';
+export const QUOTA_NAME = DEFAULT_GPU_QUOTA_NAME;
 export const CPU_RESOURCE = 'requests.cpu';
 export const MEMORY_RESOURCE = 'requests.memory';
 
@@ -82,7 +82,7 @@ export function parseStoredQuota(value: unknown): QuotaRequest | null {
 /** The ResourceQuota's `spec.hard` for a request: GPUs always, CPU and memory when given. */
 export function hardFor(request: QuotaRequest): Record<string, string> {
   return {
-    [GPU_RESOURCE]: String(request.gpus),
+    [GPU_QUOTA_KEY]: String(request.gpus),
     ...(request.cpu ? { [CPU_RESOURCE]: request.cpu } : {}),
     ...(request.memory ? { [MEMORY_RESOURCE]: request.memory } : {}),
   };
@@ -90,7 +90,7 @@ export function hardFor(request: QuotaRequest): Record<string, string> {
 
 /** Every limit set to zero (GPUs included even if absent): nothing new can start, nothing running is stopped. */
 export function zeroedHard(hard: Record<string, string>): Record<string, string> {
-  return Object.fromEntries([...new Set([GPU_RESOURCE, ...Object.keys(hard)])].map((key) => [key, '0']));
+  return Object.fromEntries([...new Set([GPU_QUOTA_KEY, ...Object.keys(hard)])].map((key) => [key, '0']));
 }
 
 export function isZeroed(hard: Record<string, string>): boolean {
@@ -101,11 +101,11 @@ export function isZeroed(hard: Record<string, string>): boolean {
 /** "4 GPUs, 16 CPU, 64Gi memory" — for step details and messages. */
 export function describeHard(hard: Record<string, string>): string {
   const parts: string[] = [];
-  const gpus = hard[GPU_RESOURCE];
+  const gpus = hard[GPU_QUOTA_KEY];
   if (gpus !== undefined) parts.push(`${gpus} GPU${gpus === '1' ? '' : 's'}`);
   if (hard[CPU_RESOURCE] !== undefined) parts.push(`${hard[CPU_RESOURCE]} CPU`);
   if (hard[MEMORY_RESOURCE] !== undefined) parts.push(`${hard[MEMORY_RESOURCE]} memory`);
-  const others = Object.keys(hard).filter((key) => ![GPU_RESOURCE, CPU_RESOURCE, MEMORY_RESOURCE].includes(key));
+  const others = Object.keys(hard).filter((key) => ![GPU_QUOTA_KEY, CPU_RESOURCE, MEMORY_RESOURCE].includes(key));
   for (const key of others.sort()) parts.push(`${key}=${hard[key]}`);
   return parts.join(', ') || 'no limits';
 }

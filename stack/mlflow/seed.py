@@ -516,7 +516,9 @@ def log_model_artifacts(client: MlflowClient, run, trained: Trained, data: Datas
     return info.model_id
 
 
-def seed_registry(client: MlflowClient, spec: TenantSpec, exp: ExperimentSpec, runs: dict[int, object], data: Dataset) -> dict:
+def seed_registry(client: MlflowClient, spec: TenantSpec, exp: ExperimentSpec, runs: dict[int, object], data: Dataset, trained_runs: dict[int, Trained]) -> dict:
+    """`trained_runs`: the runs of `exp` trained by this seed, whose models are logged as they are
+    (training is deterministic); other picked runs are trained again."""
     name = spec.model
     try:
         client.get_registered_model(name)
@@ -533,7 +535,7 @@ def seed_registry(client: MlflowClient, spec: TenantSpec, exp: ExperimentSpec, r
         if mv is None:
             signed = position != spec.unsigned_version
             log(f"{spec.tenant}: {name} version {position} from run {run.info.run_name} ({'with' if signed else 'WITHOUT'} a signature)")
-            trained = train_run(spec, exp, index, data)
+            trained = trained_runs.get(index) or train_run(spec, exp, index, data)
             model_id = log_model_artifacts(client, run, trained, data, signed)
             mv = client.create_model_version(
                 name,
@@ -586,6 +588,7 @@ def seed_tenant(client: MlflowClient, spec: TenantSpec, now_ms: int) -> dict:
     data = make_dataset(spec)
     experiments = []
     registry_runs: dict[int, object] = {}
+    registry_trained: dict[int, Trained] = {}
     registry_exp = None
     for e_index, exp in enumerate(spec.experiments):
         experiment_id = ensure_experiment(client, spec, exp)
@@ -596,6 +599,8 @@ def seed_tenant(client: MlflowClient, spec: TenantSpec, now_ms: int) -> dict:
         started = time.time()
         for i in missing:
             trained = train_run(spec, exp, i, data)
+            if exp.name == spec.registry_experiment:
+                registry_trained[i] = trained
             # Spread over the last 30 days, oldest first; experiments interleave.
             start_ms = now_ms - 30 * DAY_MS + int((i + e_index / len(spec.experiments)) * 29 * DAY_MS / exp.runs)
             log_run(client, spec, exp, experiment_id, i, trained, start_ms, len(data.X_train))
@@ -607,7 +612,7 @@ def seed_tenant(client: MlflowClient, spec: TenantSpec, now_ms: int) -> dict:
             registry_exp = exp
             registry_runs = {int(r.data.tags[RUN_INDEX_TAG]): r for r in found.values()}
     assert registry_exp is not None
-    registry = seed_registry(client, spec, registry_exp, registry_runs, data)
+    registry = seed_registry(client, spec, registry_exp, registry_runs, data, registry_trained)
     return {"tenant": spec.tenant, "workspace": spec.tenant, "experiments": experiments, **registry}
 
 

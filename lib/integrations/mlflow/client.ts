@@ -143,10 +143,11 @@ export function mlflowFor(tenant: string, config: MlflowConfig = loadConfig()): 
       return (await call('registered-models/get', responses.getRegisteredModel, { query: { name } })).registered_model;
     },
 
-    async searchModelVersions(modelName) {
+    async searchModelVersions(modelName, known) {
       // The search answer leaves out aliases; the registered model lists them (and says "not found" for an unknown model).
+      // A caller that already holds the model passes it, so it is not fetched again.
       const [model, versions] = await Promise.all([
-        client.getRegisteredModel(modelName),
+        known ?? client.getRegisteredModel(modelName),
         collectPages(MODEL_VERSIONS_MAX_PAGES, async (pageToken) => {
           const page = await call('model-versions/search', responses.searchModelVersions, {
             query: { filter: `name = ${quoted(modelName)}`, max_results: MODEL_VERSIONS_PAGE_SIZE, page_token: pageToken },

@@ -73,8 +73,8 @@ export interface MlflowClient {
   getMetricHistory(runId: string, metricKey: string): Promise<MetricPoint[]>;
   searchRegisteredModels(options?: { maxResults?: number; pageToken?: string }): Promise<{ models: MlflowRegisteredModel[]; nextPageToken?: string }>;
   getRegisteredModel(name: string): Promise<MlflowRegisteredModel>;
-  /** Every version of the model, newest first, with its aliases. */
-  searchModelVersions(modelName: string): Promise<MlflowModelVersion[]>;
+  /** Every version of the model, newest first, with its aliases (from `model` when given, else fetched). */
+  searchModelVersions(modelName: string, model?: Pick<MlflowRegisteredModel, 'aliases'>): Promise<MlflowModelVersion[]>;
   getModelVersion(name: string, version: string): Promise<MlflowModelVersion>;
   setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void>;
   deleteRegisteredModelAlias(name: string, alias: string): Promise<void>;

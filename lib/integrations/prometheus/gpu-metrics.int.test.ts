@@ -5,23 +5,13 @@
  */
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadStackEnv, requireHealthy, requireSetting } from '../../../test/stack';
+import { eventually, loadStackEnv, requireHealthy, requireSetting } from '../../../test/stack';
 import { clusterGpuMetrics, gpuMetrics, type GpuDeviceMetrics } from './gpu-metrics';
 
 loadStackEnv();
 
 const scratch = `gpu-metrics-${Date.now().toString(36)}`;
 let core: CoreV1Api;
-
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<{ done: boolean; value: T }>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { done, value } = await check();
-    if (done) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
 
 function gpuPod(name: string, idle: boolean) {
   const gpus = { 'nvidia.com/gpu': '1', cpu: '1', memory: '1Gi' };

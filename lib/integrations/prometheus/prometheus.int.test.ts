@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferenceServices, PORTAL_ACTOR, servingState } from '../kubernetes';
-import { closedPort, loadStackEnv, requireSetting, silentServer } from '../../../test/stack';
+import { closedPort, eventually, loadStackEnv, requireHealthy, requireSetting, silentServer } from '../../../test/stack';
 import { prometheusApi, query } from './client';
 import { servingMetrics, type RevisionMetrics } from './serving-metrics';
 import { queryTemplates } from './templates';
@@ -25,25 +25,7 @@ const WINDOW_SECONDS = 60;
 let stableRevision: string;
 let canaryRevision: string;
 
-async function reachable(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(3000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
 /** Polls until `check` says done, or fails with the last value it saw. */
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<{ done: boolean; value: T }>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { done, value } = await check();
-    if (done) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
-
 const canaryNearInjectedRate = (metrics: RevisionMetrics[]) => {
   const canary = metrics.find((m) => m.revision === canaryRevision);
   return canary !== undefined && Math.abs(canary.errorRate - SEEDED_FAULT.errorRate) < 0.03 && (canary.p99Ms ?? 0) > SEEDED_FAULT.latencyMs;
@@ -52,8 +34,8 @@ const canaryNearInjectedRate = (metrics: RevisionMetrics[]) => {
 beforeAll(async () => {
   const prometheusUrl = requireSetting('PROMETHEUS_URL', 'prometheus');
   const simulatorUrl = requireSetting('SIMULATOR_URL', 'the KServe simulator');
-  if (!(await reachable(`${prometheusUrl}/-/ready`))) throw new Error(`prometheus is not reachable at ${prometheusUrl}/-/ready — start the local platform (npm run stack -- up)`);
-  if (!(await reachable(`${simulatorUrl}/faults`))) throw new Error(`the KServe simulator is not reachable at ${simulatorUrl}/faults — start the local platform (npm run stack -- up)`);
+  await requireHealthy('prometheus', `${prometheusUrl}/-/ready`);
+  await requireHealthy('the KServe simulator', `${simulatorUrl}/faults`);
 
   const forecast = await inferenceServices('forecast', PORTAL_ACTOR).get('demand-forecast');
   const state = forecast && servingState(forecast);
