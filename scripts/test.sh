@@ -25,7 +25,12 @@ if [ "${CI:-}" = "true" ]; then trap 'node --import tsx stack/cli.ts down' EXIT;
 node --import tsx stack/cli.ts restore
 
 step "Unit and integration tests (vitest)"
-npx vitest run
+# Vitest's exit status cannot be trusted here: embedded-postgres (loaded by the global set-up)
+# installs async-exit-hook, which re-exits with 0 after a failed run. The JSON report decides.
+report=.data/vitest-report.json
+mkdir -p .data && rm -f "$report"
+npx vitest run --reporter=default --reporter=json --outputFile="$report" || true
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (!r.success || r.numFailedTests > 0 || r.numTotalTests === 0) { console.error(`vitest: ${r.numFailedTests} of ${r.numTotalTests} tests failed`); process.exit(1); }' "$report"
 
 step "Browser tests (playwright)"
 npx playwright test
