@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import type { Panel } from '@/lib/quota/service';
+import type { Panel } from '@/lib/read-model/panel';
 import type { PendingKind } from '@/lib/quota/workloads';
 
 export { PanelMessage, RefreshFailed, UtcTime };

@@ -28,25 +28,26 @@ const PLATFORM = { kind: 'platform' } as const;
 
 /** Tenant actions allowed in an active tenant the principal belongs to (or, for platform roles, any tenant). */
 const EXPECTED_TENANT: Record<string, Action[]> = {
-  viewer: ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read'],
+  viewer: ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
   member: [
     'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
-    'artifact.download', 'promotion.request',
+    'ops.read', 'slo.read', 'artifact.download', 'promotion.request',
   ],
   approver: [
     'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
-    'artifact.download', 'promotion.request', 'promotion.approve',
+    'ops.read', 'slo.read', 'artifact.download', 'promotion.request', 'promotion.approve',
   ],
   admin: [
     'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
-    'artifact.download', 'promotion.request', 'promotion.approve', 'member.manage', 'policy.edit', 'deployment.operate',
+    'ops.read', 'slo.read', 'artifact.download', 'promotion.request', 'promotion.approve', 'member.manage', 'policy.edit',
+    'deployment.operate', 'slo.edit',
   ],
   'platform-admin': [
     'tenant.view', 'member.read', 'member.manage', 'experiment.read', 'model.read', 'promotion.read', 'policy.edit',
-    'deployment.read', 'deployment.operate', 'gpu.read',
+    'deployment.read', 'deployment.operate', 'gpu.read', 'ops.read', 'slo.read', 'slo.edit',
   ],
-  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read'],
-  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read'],
+  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read', 'ops.read', 'slo.read'],
+  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
 };
 
 const EXPECTED_PLATFORM: Record<string, Action[]> = {
@@ -55,11 +56,11 @@ const EXPECTED_PLATFORM: Record<string, Action[]> = {
   approver: [],
   admin: [],
   'platform-admin': [
-    'admin.access', 'tenant.create', 'tenant.archive', 'quota.edit', 'rolemapping.edit', 'audit.read', 'ops.read',
-    'slo.read', 'cluster.gpu.read',
+    'admin.access', 'tenant.create', 'tenant.archive', 'quota.edit', 'rolemapping.edit', 'audit.read',
+    'ops.thresholds.edit', 'cluster.gpu.read',
   ],
-  oncall: ['ops.read', 'slo.read'],
-  manager: ['ops.read', 'slo.read', 'cluster.gpu.read'],
+  oncall: [],
+  manager: ['cluster.gpu.read'],
 };
 
 const PRINCIPALS: Record<string, Principal> = {

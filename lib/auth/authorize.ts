@@ -34,6 +34,9 @@ export const TENANT_ACTIONS = [
   'deployment.read',
   'deployment.operate',
   'gpu.read',
+  'ops.read',
+  'slo.read',
+  'slo.edit',
 ] as const;
 export type TenantAction = (typeof TENANT_ACTIONS)[number];
 
@@ -45,8 +48,7 @@ export const PLATFORM_ACTIONS = [
   'quota.edit',
   'rolemapping.edit',
   'audit.read',
-  'ops.read',
-  'slo.read',
+  'ops.thresholds.edit',
   'cluster.gpu.read',
 ] as const;
 export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
@@ -68,12 +70,15 @@ const MIN_TENANT_ROLE: Record<TenantAction, TenantRole> = {
   'promotion.read': 'viewer',
   'deployment.read': 'viewer',
   'gpu.read': 'viewer',
+  'ops.read': 'viewer',
+  'slo.read': 'viewer',
   'artifact.download': 'member',
   'promotion.request': 'member',
   'promotion.approve': 'approver',
   'member.manage': 'admin',
   'policy.edit': 'admin',
   'deployment.operate': 'admin',
+  'slo.edit': 'admin',
 };
 
 /** What platform roles may do in every tenant, beyond any membership. */
@@ -89,9 +94,12 @@ const PLATFORM_ROLE_TENANT_ACTIONS: Record<PlatformRole, readonly TenantAction[]
     'deployment.read',
     'deployment.operate',
     'gpu.read',
+    'ops.read',
+    'slo.read',
+    'slo.edit',
   ],
-  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read'],
-  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read'],
+  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read', 'ops.read', 'slo.read'],
+  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
 };
 
 const PLATFORM_ROLE_ACTIONS: Record<PlatformRole, readonly PlatformAction[]> = {
@@ -102,12 +110,11 @@ const PLATFORM_ROLE_ACTIONS: Record<PlatformRole, readonly PlatformAction[]> = {
     'quota.edit',
     'rolemapping.edit',
     'audit.read',
-    'ops.read',
-    'slo.read',
+    'ops.thresholds.edit',
     'cluster.gpu.read',
   ],
-  oncall: ['ops.read', 'slo.read'],
-  manager: ['ops.read', 'slo.read', 'cluster.gpu.read'],
+  oncall: [],
+  manager: ['cluster.gpu.read'],
 };
 
 /** In an archived tenant only platform admins may look; nobody may change anything. */

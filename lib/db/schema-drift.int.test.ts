@@ -70,6 +70,8 @@ describe('schema drift', () => {
       'approvals: table missing — schema.prisma has model Approval, database has no such table',
       'rollouts: table missing — schema.prisma has model Rollout, database has no such table',
       'rollout_events: table missing — schema.prisma has model RolloutEvent, database has no such table',
+      'ops_thresholds: table missing — schema.prisma has model OpsThresholds, database has no such table',
+      'slo_definitions: table missing — schema.prisma has model SloDefinition, database has no such table',
     ]);
   });
 

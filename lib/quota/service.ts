@@ -25,8 +25,6 @@ import {
   type ResourceQuota,
 } from '../integrations/kubernetes';
 import { clusterGpuMetrics, gpuMetrics, type GpuDeviceMetrics, type UtilisationSeries } from '../integrations/prometheus';
-import { UpstreamError } from '../integrations/upstream';
-import { UserFacingError } from '../errors';
 import { log } from '../observability/logger';
 import {
   capacityBeyond,
@@ -45,19 +43,12 @@ import {
   type ProductCapacity,
   type QuotaLine,
 } from './gpu';
+import { kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
 import { gpuPodRows, oomKills, pendingWorkloads, type GpuPodRow, type OomKill, type PendingWorkload } from './workloads';
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
 
-/** Data that may be older than now: when it was last known current, and why it is not now. */
-export interface Staleness {
-  since: string | null;
-  message: string;
-}
-
-/** One panel's data (perhaps stale), or why it is missing. */
-export type Panel<T> = { ok: true; data: T; stale: Staleness | null } | { ok: false; message: string };
 
 export interface TenantQuotaView {
   name: string | null;
@@ -177,45 +168,6 @@ const HISTORY_STEP_SECONDS = 300;
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-const PEOPLE_FACING = /^The (kubernetes|prometheus) connection is not configured|^The Prometheus query templates/;
-
-/** An upstream's own message is written for people (so are configuration errors); anything else is logged and summarised. */
-export function failureMessage(what: string, error: unknown): string {
-  if (error instanceof UpstreamError || error instanceof UserFacingError) return error.message;
-  if (error instanceof Error && PEOPLE_FACING.test(error.message)) return error.message;
-  log.error(`GPU view could not read ${what}`, { error });
-  return `${what[0]!.toUpperCase()}${what.slice(1)} could not be read; the portal's log has the details.`;
-}
-
-/** The oldest staleness of several cache reads, or null when all are live. */
-function stalenessOf(snapshots: readonly CacheSnapshot<unknown>[]): Staleness | null {
-  const stale = snapshots.filter((s) => s.staleSince !== null || s.problem !== null);
-  if (stale.length === 0) return null;
-  const since = stale
-    .map((s) => s.staleSince)
-    .filter((d): d is Date => d !== null)
-    .sort((a, b) => a.getTime() - b.getTime())[0];
-  const problem = stale.find((s) => s.problem)?.problem ?? 'the watch is reconnecting';
-  return { since: since?.toISOString() ?? null, message: `Kubernetes data may be out of date: ${problem}` };
-}
-
-async function kubernetesPanel<T>(what: string, read: () => Promise<{ data: T; snapshots: CacheSnapshot<unknown>[] }>): Promise<Panel<T>> {
-  try {
-    const { data, snapshots } = await read();
-    return { ok: true, data, stale: stalenessOf(snapshots) };
-  } catch (error) {
-    return { ok: false, message: failureMessage(what, error) };
-  }
-}
-
-async function metricsPanel<T>(what: string, read: () => Promise<T>): Promise<Panel<T>> {
-  try {
-    return { ok: true, data: await read(), stale: null };
-  } catch (error) {
-    return { ok: false, message: failureMessage(what, error) };
-  }
-}
-
 const mean = (values: readonly (number | null)[]): number | null => {
   const known = values.filter((v): v is number => v !== null);
   return known.length ? known.reduce((a, b) => a + b, 0) / known.length : null;
@@ -315,7 +267,7 @@ export async function tenantGpuView(tenant: string, options: TenantGpuOptions = 
     };
   });
 
-  const metrics = metricsPanel('the GPU metrics', async () => {
+  const metrics = readPanel('the GPU metrics', async () => {
     const devices = withIdle(await gpuMetrics(tenant).devices(GPU_METRICS_WINDOW_SECONDS));
     return {
       windowSeconds: GPU_METRICS_WINDOW_SECONDS,
@@ -328,7 +280,7 @@ export async function tenantGpuView(tenant: string, options: TenantGpuOptions = 
   });
 
   const history = options.history
-    ? metricsPanel('the GPU utilisation history', () =>
+    ? readPanel('the GPU utilisation history', () =>
         gpuMetrics(tenant).utilisationHistory({ start: new Date(now.getTime() - GPU_HISTORY_HOURS * 3600_000), end: now, stepSeconds: HISTORY_STEP_SECONDS }),
       )
     : undefined;
@@ -404,7 +356,7 @@ export async function clusterGpuView(tenants: readonly TenantRef[], options: { n
     };
   });
 
-  const metrics = metricsPanel('the GPU metrics', async () => {
+  const metrics = readPanel('the GPU metrics', async () => {
     const devices = withIdle(await clusterGpuMetrics().devices(GPU_METRICS_WINDOW_SECONDS));
     const byNamespace = new Map<string, GpuDeviceView[]>();
     for (const d of devices) byNamespace.set(d.namespace, [...(byNamespace.get(d.namespace) ?? []), d]);

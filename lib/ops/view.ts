@@ -1,0 +1,55 @@
+/**
+ * What the operations dashboard shows: one row per tenant and area, each judged against the
+ * platform's thresholds. Plain JSON, so the page and its live route send the same shape.
+ */
+import type { OpsArea, OpsThresholds } from './thresholds';
+
+/**
+ * - ok: judged and within its threshold;
+ * - alert: judged and beyond it;
+ * - unknown: the data it needs could not be read (the row says which and why);
+ * - idle: nothing to judge (no canary running, no finished pipelines, no models).
+ */
+export type AlertState = 'ok' | 'alert' | 'unknown' | 'idle';
+
+export interface OpsLink {
+  href: string;
+  /** Says where it goes: "Open the canary of demand-forecast". */
+  label: string;
+}
+
+export interface OpsRow {
+  tenant: string;
+  area: OpsArea;
+  state: AlertState;
+  /** The signal's numbers in words, e.g. "86 % of 14 runs succeeded · mean 38 min". */
+  signal: string;
+  /** What the state is judged against, in words, e.g. "alert when success < 95 %". */
+  threshold: string;
+  /** Why it is in this state: the worst item, e.g. "demand-forecast: canary 12.1 % errors vs stable 0.1 %". */
+  detail: string | null;
+  /** Where to act: the worst item's page, or the area's page of the tenant. */
+  link: OpsLink | null;
+  /** Which data is missing and why (state unknown), or why it may be out of date. */
+  problem: string | null;
+  /** ISO time the data was last known current, when it is stale. */
+  staleSince: string | null;
+}
+
+export type OpsSource = 'kubernetes' | 'prometheus' | 'mlflow' | 'database';
+
+export interface OpsView {
+  /** ISO time the view was assembled. */
+  at: string;
+  /** The tenants the viewer may see (for the filter), in name order. */
+  tenants: { name: string; displayName: string }[];
+  /** The tenant filter in force, or null for every visible tenant. */
+  tenant: string | null;
+  /** Tenant × area rows; tenants in name order, areas in OPS_AREAS order. */
+  rows: OpsRow[];
+  /** Per upstream: null when it answered, else what is missing in words. */
+  sources: Record<OpsSource, string | null>;
+  thresholds: { values: OpsThresholds; version: number; updatedBy: string | null; updatedAt: string | null };
+  /** The viewer may change the thresholds (platform admins). */
+  canEditThresholds: boolean;
+}
