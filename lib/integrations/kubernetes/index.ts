@@ -2,6 +2,7 @@ export { PORTAL_ACTOR, defaultKubeConnection, userActor, type KubeActor, type Ku
 export { eventCount, eventLastSeen, watchedWarningEvents, type KubeEvent } from './events';
 export {
   inferenceServices,
+  watchedInferenceServices,
   type InferenceService,
   type InferenceServiceApi,
   type InferenceServicePredictor,
@@ -18,3 +19,4 @@ export { resourceQuotas, watchedResourceQuotas, type ResourceQuota, type Resourc
 export { roleBindings, type NewRoleBinding, type RoleBinding, type RoleBindingApi, type RoleBindingSubject } from './role-bindings';
 export { servingState, type ServingState } from './serving-state';
 export { watchCacheHealth, type CacheHealth, type CacheSnapshot, type WatchCache } from './watch-cache';
+export { watchedWorkflows, workflowTemplate, type Workflow } from './workflows';

@@ -1,12 +1,15 @@
 /**
- * KServe InferenceServices (`serving.kserve.io/v1beta1`) of one tenant. The schema names the fields
- * the portal reads and writes; every other field passes through, so an update sends back what it
- * read.
+ * KServe InferenceServices (`serving.kserve.io/v1beta1`): one tenant's, read and changed as a user
+ * (`inferenceServices`), and every namespace's from the process's shared watch cache
+ * (`watchedInferenceServices`), which the operations dashboard reads instead of a LIST per tenant
+ * and view. The schema names the fields the portal reads and writes; every other field passes
+ * through, so an update sends back what it read.
  */
 import { z } from 'zod';
 import { defaultKubeConnection, type KubeActor, type KubeConnection } from './client';
 import { tenantNamespace } from './namespace';
 import { conditionSchema, namespacedResource, objectMetaSchema, resourceRequirementsSchema, type ResourceKind } from './resource';
+import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 const inferenceServicePredictorSchema = z.looseObject({
   minReplicas: z.number().int().optional(),
@@ -100,4 +103,16 @@ export function inferenceServices(tenant: string, actor: KubeActor, connection: 
     create: ({ name, labels, annotations, predictor }) => resource.create({ metadata: { name, labels, annotations }, spec: { predictor } }),
     update: (name, change) => resource.update(name, change),
   };
+}
+
+export const INFERENCE_SERVICES_WATCHED: WatchedKind<InferenceService> = {
+  path: '/apis/serving.kserve.io/v1beta1/inferenceservices',
+  kind: INFERENCE_SERVICE.kind,
+  kindPlural: INFERENCE_SERVICE.kindPlural,
+  schema: inferenceServiceSchema,
+};
+
+/** Every namespace's InferenceServices, from the process's shared watch cache (read as the portal). */
+export function watchedInferenceServices(): WatchCache<InferenceService> {
+  return sharedWatchCache(INFERENCE_SERVICES_WATCHED);
 }

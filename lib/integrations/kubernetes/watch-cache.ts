@@ -37,6 +37,8 @@ export interface WatchedKind<T> {
   schema: z.ZodType<T>;
   labelSelector?: string;
   fieldSelector?: string;
+  /** Removes, in place, parts of each object the portal never reads, before it is kept (memory: e.g. a Workflow's node tree). */
+  trim?: (object: KubernetesObject) => void;
 }
 
 export type CacheState = 'starting' | 'live' | 'reconnecting' | 'stopped';
@@ -194,6 +196,7 @@ class PortalWatch extends Watch {
             finish(new UpstreamError('Kubernetes', 'invalid-response', `Kubernetes sent an unreadable ${this.watched.kindPlural} watch event`));
             return;
           }
+          this.watched.trim?.(event.object as KubernetesObject);
           callback(event.type, event.object, event);
         });
         response.on('error', finish);
@@ -250,7 +253,9 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
       schema: listSchema,
       operation: { verb: 'list', kind: watched.kind, kindPlural: watched.kindPlural, namespace: 'all namespaces' },
     });
-    return { metadata: { resourceVersion: answer.metadata?.resourceVersion }, items: answer.items as KubernetesObject[] };
+    const items = answer.items as KubernetesObject[];
+    if (watched.trim) items.forEach(watched.trim);
+    return { metadata: { resourceVersion: answer.metadata?.resourceVersion }, items };
   };
 
   let listed = false;

@@ -1,0 +1,186 @@
+/**
+ * The operations dashboard's read model (PRODUCT.md capability 6): for every tenant the viewer
+ * may see, one row per area, judged against the platform's thresholds.
+ *
+ * Each upstream is read once per view for all tenants — Kubernetes from the shared watch caches,
+ * Prometheus with one fleet-wide query shared across viewers, MLflow per tenant shared across
+ * viewers for a minute, the portal's database with one query per kind — and a failure leaves only
+ * the areas that need it unknown, saying which data is missing and why.
+ */
+import type { SessionUser } from '../auth/users';
+import { getDb } from '../db/client';
+import { servingState, watchedInferenceServices, watchedPods, watchedWorkflows, type CacheSnapshot, type InferenceService, type Pod, type Workflow } from '../integrations/kubernetes';
+import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } from '../integrations/prometheus';
+import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
+import { oomKills } from '../quota/workloads';
+import { kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
+import { sharedRead } from '../read-model/shared-read';
+import { dashboardTenants } from '../read-model/tenant-scope';
+import { can } from '../auth/authorize';
+import {
+  canaryEndpoints,
+  judgeCanary,
+  judgeInfrastructure,
+  judgePipelines,
+  judgeRegistry,
+  judgeServing,
+  judgeTraining,
+  opsRow,
+  unknownRow,
+  type OpsJudgment,
+  type PendingPromotion,
+} from './evaluate';
+import { summarisePipelines } from './pipelines';
+import { getOpsThresholds } from './thresholds-store';
+import type { OpsArea, OpsThresholds } from './thresholds';
+import { trainingTrends, type ModelMetricTrend } from './training';
+import type { OpsRow, OpsSource, OpsView } from './view';
+
+/** The serving and canary rows judge the last five minutes; GPU utilisation the last ten. */
+export const SERVING_WINDOW_SECONDS = 300;
+export const GPU_WINDOW_SECONDS = 600;
+/** MLflow's registry changes when people register versions: a minute old is current enough. */
+const TRAINING_SHARE_MS = 60_000;
+const MLFLOW_CONCURRENCY = 8;
+
+interface KubernetesInputs {
+  workflows: Workflow[];
+  services: InferenceService[];
+  pods: Pod[];
+}
+
+async function kubernetesInputs(): Promise<Panel<KubernetesInputs>> {
+  return kubernetesPanel('the pipelines, endpoints and pods', async () => {
+    const [workflows, services, pods] = await Promise.all([watchedWorkflows().read(), watchedInferenceServices().read(), watchedPods().read()]);
+    const snapshots: CacheSnapshot<unknown>[] = [workflows, services, pods];
+    return { data: { workflows: workflows.items, services: services.items, pods: pods.items }, snapshots };
+  });
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Each tenant's training trend of its policy's primary metric, or why it could not be read. */
+async function trainingInputs(tenants: readonly string[]): Promise<Map<string, Panel<{ metric: string; trends: ModelMetricTrend[] }>>> {
+  const policies = await getDb().promotionPolicy.findMany({ where: { tenant: { name: { in: [...tenants] } } }, select: { settings: true, tenant: { select: { name: true } } } });
+  const metricOf = new Map(policies.map((p) => [p.tenant.name, readPolicy(p.settings).primaryMetric]));
+  const panels = await mapLimited(tenants, MLFLOW_CONCURRENCY, (tenant) => {
+    const metric = metricOf.get(tenant) ?? DEFAULT_POLICY.primaryMetric;
+    return readPanel(`the model registry of ${tenant}`, async () => ({
+      metric,
+      trends: (await sharedRead(`ops:training:${tenant}:${metric}`, TRAINING_SHARE_MS, () => trainingTrends(tenant, metric))).data,
+    }));
+  });
+  return new Map(tenants.map((tenant, i) => [tenant, panels[i]!]));
+}
+
+async function pendingPromotions(tenants: readonly string[]): Promise<Map<string, PendingPromotion[]>> {
+  const rows = await getDb().promotionRequest.findMany({
+    where: { status: 'pending', tenant: { name: { in: [...tenants] } } },
+    select: { id: true, modelName: true, version: true, createdAt: true, tenant: { select: { name: true } } },
+  });
+  const byTenant = new Map<string, PendingPromotion[]>();
+  for (const row of rows) {
+    const list = byTenant.get(row.tenant.name) ?? [];
+    list.push({ id: row.id, model: row.modelName, version: row.version, requestedAt: row.createdAt });
+    byTenant.set(row.tenant.name, list);
+  }
+  return byTenant;
+}
+
+const inNamespace = <T extends { metadata: { namespace?: string } }>(items: readonly T[], namespace: string) => items.filter((i) => i.metadata.namespace === namespace);
+
+interface Inputs {
+  now: Date;
+  thresholds: OpsThresholds;
+  kubernetes: Panel<KubernetesInputs>;
+  serving: Panel<EndpointServingStats[]>;
+  gpus: Panel<TenantGpuUtilisation[]>;
+  training: Map<string, Panel<{ metric: string; trends: ModelMetricTrend[] }>>;
+  registry: Panel<Map<string, PendingPromotion[]>>;
+}
+
+/** The first missing input of an area, in words, or null when all were read. */
+function missing(...panels: Panel<unknown>[]): string | null {
+  const failed = panels.filter((p): p is { ok: false; message: string } => !p.ok);
+  return failed.length ? failed.map((p) => p.message).join(' · ') : null;
+}
+
+/** One tenant's six rows. Pure over the inputs; exported for tests. */
+export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
+  const { thresholds, kubernetes, serving, gpus, registry, now } = inputs;
+  const training = inputs.training.get(tenant) ?? { ok: false as const, message: 'The model registry was not read.' };
+  const kubeStale = kubernetes.ok && kubernetes.stale ? { problem: kubernetes.stale.message, staleSince: kubernetes.stale.since } : undefined;
+  const k8s = kubernetes.ok ? kubernetes.data : null;
+  const services = k8s ? inNamespace(k8s.services, tenant) : [];
+  const traffic = serving.ok ? serving.data.filter((e) => e.tenant === tenant) : [];
+
+  /** The row, or an unknown one naming every input that could not be read. */
+  const row = (area: OpsArea, needs: Panel<unknown>[], judgment: () => OpsJudgment, stale = kubeStale): OpsRow => {
+    const problem = missing(...needs);
+    return problem ? unknownRow(tenant, area, problem, thresholds) : opsRow(tenant, area, judgment(), stale);
+  };
+
+  // OOM kills are judged even without Prometheus; the row then says utilisation is missing.
+  const infrastructureStale = gpus.ok ? kubeStale : { problem: gpus.message, staleSince: kubeStale?.staleSince ?? null };
+
+  return [
+    row('pipelines', [kubernetes], () => judgePipelines(summarisePipelines(inNamespace(k8s!.workflows, tenant), now), thresholds)),
+    row('training', [training], () => judgeTraining(training.ok ? training.data.trends : [], training.ok ? training.data.metric : '', thresholds), undefined),
+    row('registry', [registry], () => judgeRegistry(registry.ok ? (registry.data.get(tenant) ?? []) : [], now, thresholds), undefined),
+    row('serving', [serving, kubernetes], () => judgeServing(services.map((s) => s.metadata.name), traffic, thresholds)),
+    row('canary', [serving, kubernetes], () =>
+      judgeCanary(canaryEndpoints(services.map((s) => ({ name: s.metadata.name, state: servingState(s) })), traffic, SERVING_WINDOW_SECONDS), thresholds),
+    ),
+    row(
+      'infrastructure',
+      [kubernetes],
+      () => judgeInfrastructure({ gpus: gpus.ok ? (gpus.data.find((g) => g.tenant === tenant) ?? { gpus: 0, utilPercent: null }) : null, oomKills: oomKills(inNamespace(k8s!.pods, tenant), now) }, thresholds),
+      infrastructureStale,
+    ),
+  ];
+}
+
+export async function opsView(user: SessionUser, tenantFilter: string | null): Promise<OpsView> {
+  const scope = await dashboardTenants(user, 'ops.read', tenantFilter);
+  const tenants = scope.selected;
+  const fleet = fleetMetrics(tenants);
+  const [stored, kubernetes, serving, gpus, training, registry] = await Promise.all([
+    getOpsThresholds(),
+    kubernetesInputs(),
+    readPanel('the serving metrics', async () => (await fleet.serving(SERVING_WINDOW_SECONDS)).endpoints),
+    readPanel('the GPU utilisation', async () => (await fleet.gpuUtilisation(GPU_WINDOW_SECONDS)).tenants),
+    trainingInputs(tenants),
+    readPanel('the promotion requests', () => pendingPromotions(tenants)),
+  ]);
+  const now = new Date();
+  const inputs: Inputs = { now, thresholds: stored.values, kubernetes, serving, gpus, training, registry };
+  const failedTraining = [...training.values()].find((p): p is { ok: false; message: string } => !p.ok);
+  const sources: Record<OpsSource, string | null> = {
+    kubernetes: kubernetes.ok ? null : kubernetes.message,
+    prometheus: missing(serving, gpus),
+    mlflow: failedTraining ? failedTraining.message : null,
+    database: registry.ok ? null : registry.message,
+  };
+  return {
+    at: now.toISOString(),
+    tenants: scope.visible,
+    tenant: tenantFilter,
+    rows: tenants.flatMap((tenant) => tenantRows(tenant, inputs)),
+    sources,
+    thresholds: { values: stored.values, version: stored.version, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt?.toISOString() ?? null },
+    canEditThresholds: can(user, 'ops.thresholds.edit', { kind: 'platform' }),
+  };
+}
+

@@ -1,0 +1,52 @@
+/**
+ * The operations dashboard with MLflow stopped and everything else up: only the training rows
+ * need MLflow; they say it is missing and why, every other row is judged. The SLO pages do not
+ * read MLflow.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededTenants, DAVE, SEEDED_TENANTS, warmDashboardCaches } from '../../test/dashboards';
+import { useTestDatabase, type TestDatabase } from '../../test/db';
+import { closedPort, loadStackEnv, requireHealthy, requireSetting } from '../../test/stack';
+import { getDb } from '../db/client';
+import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
+import { opsView } from '../ops/service';
+import { sloList } from '../slo/service';
+
+let database: TestDatabase;
+let port: number;
+
+beforeAll(async () => {
+  loadStackEnv();
+  requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
+  await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
+  port = await closedPort();
+  process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${port}`;
+  database = await useTestDatabase();
+  await createSeededTenants();
+  await warmDashboardCaches();
+});
+
+afterAll(async () => {
+  await stopSharedWatchCaches();
+  await getDb().$disconnect();
+  await database.drop();
+});
+
+describe('with MLflow stopped', () => {
+  it('the operations dashboard says the training rows need MLflow and judges every other row', async () => {
+    const view = await opsView(DAVE, null);
+    expect(view.sources).toMatchObject({ mlflow: expect.stringContaining(`MLflow cannot be reached at 127.0.0.1:${port}`), prometheus: null, kubernetes: null, database: null });
+    expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 6);
+    for (const row of view.rows) {
+      if (row.area === 'training') expect(row, row.tenant).toMatchObject({ state: 'unknown', problem: expect.stringContaining('MLflow cannot be reached') });
+      else expect(row.state, `${row.tenant} ${row.area}: ${row.problem}`).not.toBe('unknown');
+    }
+  });
+
+  it('the SLO list is complete', async () => {
+    const view = await sloList(DAVE, null);
+    expect(view.problems).toEqual({ prometheus: null, kubernetes: null, kubernetesStaleSince: null });
+    expect(view.slos).toHaveLength(SEEDED_TENANTS.length * 2);
+    for (const slo of view.slos) expect(slo.budgetRemaining, `${slo.endpoint} ${slo.kind}`).not.toBeNull();
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The SLO pages' read models (PRODUCT.md capability 7). The endpoints are the InferenceServices
+ * of the tenants the viewer may see (from the shared watch cache); each has an availability and
+ * a latency SLO, stored or by default. Their numbers come from one Prometheus query for every
+ * endpoint and window, shared across viewers; the arithmetic is lib/slo/budget.ts.
+ *
+ * Without Prometheus the list still names every SLO with its objective and says the numbers are
+ * missing; without Kubernetes, the SLOs of endpoints Prometheus knows are listed.
+ */
+import { can } from '../auth/authorize';
+import type { SessionUser } from '../auth/users';
+import { UserFacingError } from '../errors';
+import { tenantNamespace, watchedInferenceServices, type InferenceService } from '../integrations/kubernetes';
+import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
+import { kubernetesPanel, readPanel } from '../read-model/panel';
+import { dashboardTenants } from '../read-model/tenant-scope';
+import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
+import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
+import { getSloObjectives, listSloObjectives } from './store';
+import type { SloDetailView, SloListView, SloRange, SloSummary } from './view';
+
+const RANGE_SECONDS: Record<SloRange, number> = { '1h': 3_600, '6h': 21_600, '1d': 86_400, '7d': 604_800, '28d': 2_419_200 };
+/** About 120 points per chart, whatever the range (never finer than a minute). */
+const stepFor = (rangeSeconds: number) => Math.max(60, Math.round(rangeSeconds / 120 / 60) * 60);
+
+const key = (tenant: string, endpoint: string) => `${tenant}/${endpoint}`;
+
+async function endpointsOf(tenants: readonly string[]) {
+  const namespaces = new Set(tenants.map(tenantNamespace));
+  return kubernetesPanel('the endpoints', async () => {
+    const snapshot = await watchedInferenceServices().read();
+    const items = snapshot.items.filter((isvc: InferenceService) => namespaces.has(isvc.metadata.namespace ?? ''));
+    return { data: items.map((isvc) => ({ tenant: isvc.metadata.namespace!, endpoint: isvc.metadata.name })), snapshots: [snapshot] };
+  });
+}
+
+export async function sloList(user: SessionUser, tenantFilter: string | null): Promise<SloListView> {
+  const scope = await dashboardTenants(user, 'slo.read', tenantFilter);
+  const [stored, endpoints] = await Promise.all([listSloObjectives(scope.selected), endpointsOf(scope.selected)]);
+  const objectivesOf = (tenant: string, endpoint: string) => stored.get(key(tenant, endpoint))?.objectives ?? DEFAULT_SLO_OBJECTIVES;
+
+  const known = endpoints.ok ? endpoints.data : [];
+  const all = [...stored.values()].map((s) => s.objectives).concat(DEFAULT_SLO_OBJECTIVES);
+  const counts = await readPanel('the SLO metrics', async () => (await sloMetrics(scope.selected).counts(sloWindowsSeconds(all), sloThresholdsMs(all))).endpoints);
+
+  // Without Kubernetes, the endpoints Prometheus knows stand in for the list.
+  const listed = endpoints.ok ? known : counts.ok ? counts.data.map((c) => ({ tenant: c.tenant, endpoint: c.service })) : [];
+  const countsOf = new Map<string, EndpointSloCounts>(counts.ok ? counts.data.map((c) => [key(c.tenant, c.service), c]) : []);
+  const slos: SloSummary[] = listed.flatMap(({ tenant, endpoint }) => {
+    const pair = sloSummaries(tenant, endpoint, countsOf.get(key(tenant, endpoint))?.windows ?? {}, objectivesOf(tenant, endpoint), counts.ok ? null : counts.message);
+    return [pair.availability, pair.latency];
+  });
+
+  return {
+    at: new Date().toISOString(),
+    tenants: scope.visible,
+    tenant: tenantFilter,
+    slos: sortWorstFirst(slos),
+    problems: {
+      prometheus: counts.ok ? null : counts.message,
+      kubernetes: endpoints.ok ? (endpoints.stale?.message ?? null) : endpoints.message,
+      kubernetesStaleSince: endpoints.ok ? (endpoints.stale?.since ?? null) : null,
+    },
+  };
+}
+
+export class SloNotFoundError extends UserFacingError {}
+
+export async function sloDetail(user: SessionUser, tenant: string, endpoint: string, range: SloRange): Promise<SloDetailView> {
+  // The same words for a tenant the viewer may not see and one that does not exist.
+  await dashboardTenants(user, 'slo.read', tenant).catch(() => {
+    throw new SloNotFoundError(`There is no endpoint ${endpoint} in ${tenant} among those you may see.`);
+  });
+  const endpoints = await endpointsOf([tenant]);
+  if (endpoints.ok && !endpoints.data.some((e) => e.endpoint === endpoint)) throw new SloNotFoundError(`There is no endpoint ${endpoint} in ${tenant}.`);
+
+  const stored = await getSloObjectives(tenant, endpoint);
+  const objectives = stored.objectives;
+  const metrics = sloMetrics([tenant]);
+  const rangeSeconds = RANGE_SECONDS[range];
+  const end = new Date();
+  const [counts, history] = await Promise.all([
+    readPanel('the SLO metrics', async () => (await metrics.counts(sloWindowsSeconds([objectives]), sloThresholdsMs([objectives]))).endpoints),
+    readPanel('the SLO history', async () =>
+      metrics.history(tenant, endpoint, {
+        start: new Date(end.getTime() - rangeSeconds * 1000),
+        end,
+        stepSeconds: stepFor(rangeSeconds),
+        thresholdMs: objectives.latencyThresholdMs,
+        objectiveWindowSeconds: objectiveWindowSeconds(objectives),
+      }),
+    ),
+  ]);
+  if (!endpoints.ok && !(counts.ok && counts.data.some((c) => c.service === endpoint))) {
+    // Neither Kubernetes nor Prometheus knows it: say why rather than "not found".
+    throw new UserFacingError(`${endpoint} cannot be looked up: ${endpoints.message}`);
+  }
+  const windows = counts.ok ? (counts.data.find((c) => c.service === endpoint)?.windows ?? {}) : {};
+  const pair = sloSummaries(tenant, endpoint, windows, objectives, counts.ok ? null : counts.message);
+
+  return {
+    at: end.toISOString(),
+    tenant,
+    endpoint,
+    objectives,
+    version: stored.version,
+    updatedBy: stored.updatedBy,
+    updatedAt: stored.updatedAt?.toISOString() ?? null,
+    availability: pair.availability,
+    latency: pair.latency,
+    range,
+    history: history.ok ? sloHistoryPoints(history.data.points, objectives) : null,
+    historyProblem: history.ok ? null : history.message,
+    canEdit: can(user, 'slo.edit', { kind: 'tenant', tenant }),
+    latencyBuckets: latencyBucketsMs(),
+  };
+}
