@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'isolated', include: ['lib/**/*.test.ts', 'stack/**/*.test.ts', 'test/**/*.test.ts'], exclude: PLATFORM_TESTS, testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' },
+        test: { name: 'isolated', include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'stack/**/*.test.ts', 'test/**/*.test.ts'], exclude: PLATFORM_TESTS, testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' },
       },
       {
         resolve: { alias },

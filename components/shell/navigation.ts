@@ -36,6 +36,12 @@ const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [
   { href: '/admin/audit', label: 'Audit log', action: 'audit.read' },
 ];
 
+/** Cross-tenant views (operations, SLOs): listed for whoever may use them in at least one tenant. */
+const CROSS_TENANT_PAGES: { href: string; label: string; action: Action }[] = [
+  { href: '/ops', label: 'Operations', action: 'ops.read' },
+  { href: '/slo', label: 'SLOs', action: 'slo.read' },
+];
+
 /** Whether the person approves promotions anywhere (the requester check happens per request). */
 function approvesSomewhere(principal: Principal, tenants: readonly { name: string; status: TenantStatus }[]): boolean {
   return tenants.some((t) => can(principal, 'promotion.approve', { kind: 'promotion', tenant: t.name, status: t.status, requesterId: '' }));
@@ -48,6 +54,7 @@ export function buildNavigation(
   approvalsWaiting = 0,
 ): Navigation {
   const approvals: NavLink[] = approvesSomewhere(principal, tenants) ? [{ href: '/approvals', label: 'Approvals', badge: approvalsWaiting }] : [];
+  const crossTenant = CROSS_TENANT_PAGES.filter((p) => tenants.some((t) => can(principal, p.action, { kind: 'tenant', tenant: t.name, status: t.status })));
   return {
     tenants: tenants.map((t) => ({
       name: t.name,
@@ -57,6 +64,10 @@ export function buildNavigation(
         label: p.label,
       })),
     })),
-    platform: [...approvals, ...PLATFORM_PAGES.filter((p) => can(principal, p.action, { kind: 'platform' })).map(({ href, label }) => ({ href, label }))],
+    platform: [
+      ...approvals,
+      ...crossTenant.map(({ href, label }) => ({ href, label })),
+      ...PLATFORM_PAGES.filter((p) => can(principal, p.action, { kind: 'platform' })).map(({ href, label }) => ({ href, label })),
+    ],
   };
 }

@@ -4,6 +4,7 @@ interface PortalMetrics {
   registry: Registry;
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   serverActions: Counter<'action' | 'outcome'>;
+  prometheusQueries: Counter<'type'>;
 }
 
 function create(): PortalMetrics {
@@ -22,6 +23,12 @@ function create(): PortalMetrics {
       name: 'portal_server_actions_total',
       help: 'Server actions handled, by action and outcome (success, invalid, denied, failed).',
       labelNames: ['action', 'outcome'],
+      registers: [registry],
+    }),
+    prometheusQueries: new Counter({
+      name: 'portal_prometheus_queries_total',
+      help: 'Queries sent to Prometheus by the shared (dashboard) client, answers served from its cache not counted; by type (instant, range).',
+      labelNames: ['type'],
       registers: [registry],
     }),
   };

@@ -238,7 +238,6 @@ export interface RevisionTraffic {
   requestRate: number;
   /** 5xx / all, 0–1. */
   errorRate: number;
-  p99Ms: number | null;
   /** Requests in the window; when absent, requestRate × the window. */
   requests?: number;
 }

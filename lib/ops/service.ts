@@ -113,8 +113,8 @@ interface Inputs {
 
 /** The first missing input of an area, in words, or null when all were read. */
 function missing(...panels: Panel<unknown>[]): string | null {
-  const failed = panels.filter((p): p is { ok: false; message: string } => !p.ok);
-  return failed.length ? failed.map((p) => p.message).join(' · ') : null;
+  const messages = new Set(panels.flatMap((p) => (p.ok ? [] : [p.message])));
+  return messages.size ? [...messages].join(' · ') : null;
 }
 
 /** One tenant's six rows. Pure over the inputs; exported for tests. */

@@ -4,12 +4,14 @@
  * namespace; the cluster API (platform pages only) sees every allocated GPU.
  *
  * Each call is one round trip: the four templates are joined with `or`, each part marked with a
- * `portal_stat` label. Answers are shared across viewers for a few seconds (CACHE_TTL_MS), so a
- * page viewed by many people costs Prometheus one query per window, not one per view.
+ * `portal_stat` label. Without an explicit client, answers are shared across viewers
+ * (sharedPrometheus), so a page viewed by many people costs Prometheus one query per window and
+ * TTL, not one per view.
  */
 import { tenantNamespace } from '../kubernetes/namespace';
-import { prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries } from './client';
-import { queryTemplates, renderQuery, type QueryTemplateName, type QueryTemplates } from './templates';
+import type { InstantSample, PrometheusApi, RangeSeries } from './client';
+import { sharedPrometheus } from './shared-query';
+import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplateName, type QueryTemplates } from './templates';
 
 export interface GpuDeviceMetrics {
   namespace: string;
@@ -107,37 +109,13 @@ export function utilisationSeriesFrom(series: readonly RangeSeries[]): Utilisati
     .sort((a, b) => a.pod.localeCompare(b.pod));
 }
 
-function checkWindow(windowSeconds: number): number {
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new Error(`A metrics window is a whole number of seconds, not ${windowSeconds}`);
-  return windowSeconds;
-}
-
-/** How long an answer is shared across viewers. */
-export const CACHE_TTL_MS = 10_000;
-
-const shared = new Map<string, { expires: number; answer: Promise<InstantSample[]> }>();
-
-/** One instant query per CACHE_TTL_MS for everyone asking the same; failures are not kept. */
-function sharedQuery(api: PrometheusApi, promql: string, share: boolean): Promise<InstantSample[]> {
-  if (!share) return api.query(promql);
-  const now = Date.now();
-  for (const [key, entry] of shared) if (entry.expires <= now) shared.delete(key);
-  const cached = shared.get(promql);
-  if (cached) return cached.answer;
-  const answer = api.query(promql);
-  shared.set(promql, { expires: now + CACHE_TTL_MS, answer });
-  answer.catch(() => shared.delete(promql));
-  return answer;
-}
-
 /** GPU metrics of `tenant`'s pods; every query is bound to the tenant's namespace. */
 export function gpuMetrics(tenant: string, api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): GpuMetricsApi {
   const namespace = tenantNamespace(tenant);
-  const client = api ?? prometheusApi();
+  const client = api ?? sharedPrometheus();
   return {
     async devices(windowSeconds) {
-      const promql = gpuDevicesQuery(templates, TENANT_TEMPLATES, { namespace, windowSeconds: checkWindow(windowSeconds) });
-      return gpuDevicesFrom(await sharedQuery(client, promql, api === undefined));
+      return gpuDevicesFrom(await client.query(gpuDevicesQuery(templates, TENANT_TEMPLATES, { namespace, windowSeconds: checkWindowSeconds(windowSeconds) })));
     },
     async utilisationHistory({ start, end, stepSeconds }) {
       return utilisationSeriesFrom(await client.queryRange(renderQuery(templates.gpuUtilisationByPod, { namespace }), { start, end, stepSeconds }));
@@ -147,11 +125,10 @@ export function gpuMetrics(tenant: string, api?: PrometheusApi, templates: Query
 
 /** GPU metrics of every allocated GPU, for the platform's pages. */
 export function clusterGpuMetrics(api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): ClusterGpuMetricsApi {
-  const client = api ?? prometheusApi();
+  const client = api ?? sharedPrometheus();
   return {
     async devices(windowSeconds) {
-      const promql = gpuDevicesQuery(templates, CLUSTER_TEMPLATES, { windowSeconds: checkWindow(windowSeconds) });
-      return gpuDevicesFrom(await sharedQuery(client, promql, api === undefined));
+      return gpuDevicesFrom(await client.query(gpuDevicesQuery(templates, CLUSTER_TEMPLATES, { windowSeconds: checkWindowSeconds(windowSeconds) })));
     },
   };
 }

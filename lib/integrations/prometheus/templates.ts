@@ -5,14 +5,23 @@
  *
  * Placeholders are `{{name}}`. Strings (namespace, service) are escaped for a double-quoted PromQL
  * string, so write them inside quotes: `namespace_name="{{namespace}}"`. Numbers (windowSeconds,
- * quantile) are written as they are. Every tenant template must select by `{{namespace}}`: that is
- * how a tenant's query is kept to its own namespace. Cluster templates (`cluster…`) serve the
- * platform pages only (platform admins and managers) and have no namespace.
+ * quantile, thresholdMs) are written as they are. Every tenant template must select by
+ * `{{namespace}}`: that is how a tenant's query is kept to its own namespace.
+ *
+ * Cluster templates (`cluster…`, no namespace) see every namespace. They serve the platform pages,
+ * and the pages that show many tenants at once: one query for all (the same text for every viewer,
+ * so its answer is shared), whose series the adapter then keeps to the viewer's tenants. Their
+ * series must therefore carry the labels named on each template (the serving ones:
+ * `namespace_name` and `configuration_name` = "<InferenceService>-predictor", plus
+ * `revision_name` where noted; the GPU ones: `namespace`); a series without them is ignored.
  *
  * The GPU templates fit NVIDIA's dcgm-exporter with Kubernetes pod attribution: one series per
  * GPU with the labels `namespace`, `pod`, `gpu`, `UUID`, `Hostname` and `modelName`. Overrides
  * must keep those labels (where Prometheus renamed them, e.g. to `exported_namespace`, select by
  * the new name and `label_replace` them back).
+ *
+ * Latency thresholds select a histogram bucket by its `le` label. Prometheus 3 (and any scrape in
+ * the OpenMetrics format) stores `le="200"` as `le="200.0"`, so the defaults match both spellings.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -22,8 +31,13 @@ const SERVICE_SELECTOR = 'namespace_name="{{namespace}}", configuration_name="{{
 const TENANT_GPUS = 'namespace="{{namespace}}", pod!=""';
 /** Every GPU attributed to a pod, in any namespace. */
 const ALLOCATED_GPUS = 'pod!=""';
+/** The bucket of requests answered within {{thresholdMs}}, however Prometheus spelled its bound. */
+const WITHIN_THRESHOLD = 'le=~"{{thresholdMs}}|{{thresholdMs}}[.]0"';
+/** Per InferenceService of any namespace (cluster templates). */
+const BY_SERVICE = 'namespace_name, configuration_name';
+const BY_REVISION = 'namespace_name, configuration_name, revision_name';
 
-/** Each result series must carry the revision in the label `revision_name`. */
+/** The `revision…` templates' series must carry the revision in the label `revision_name`. */
 const TEMPLATES = {
   /** Requests per second of each revision of an InferenceService. */
   revisionRequestRate: {
@@ -39,6 +53,26 @@ const TEMPLATES = {
   revisionLatencyQuantile: {
     variables: ['namespace', 'service', 'windowSeconds', 'quantile'],
     promql: `histogram_quantile({{quantile}}, sum by (revision_name, le) (rate(revision_request_latencies_bucket{${SERVICE_SELECTOR}}[{{windowSeconds}}s])))`,
+  },
+  /** Requests of an InferenceService (all revisions) in the window; also its request rate, divided by the window. One series. */
+  serviceRequests: {
+    variables: ['namespace', 'service', 'windowSeconds'],
+    promql: `sum(increase(revision_request_count{${SERVICE_SELECTOR}}[{{windowSeconds}}s]))`,
+  },
+  /** Failed (5xx) requests of an InferenceService in the window. One series. */
+  serviceErrors: {
+    variables: ['namespace', 'service', 'windowSeconds'],
+    promql: `sum(increase(revision_request_count{${SERVICE_SELECTOR}, response_code_class="5xx"}[{{windowSeconds}}s]))`,
+  },
+  /** Requests of an InferenceService answered within {{thresholdMs}} in the window. One series. */
+  serviceRequestsWithin: {
+    variables: ['namespace', 'service', 'windowSeconds', 'thresholdMs'],
+    promql: `sum(increase(revision_request_latencies_bucket{${SERVICE_SELECTOR}, ${WITHIN_THRESHOLD}}[{{windowSeconds}}s]))`,
+  },
+  /** A latency quantile (0–1) of an InferenceService (all revisions), in milliseconds. One series. */
+  serviceLatencyQuantile: {
+    variables: ['namespace', 'service', 'windowSeconds', 'quantile'],
+    promql: `histogram_quantile({{quantile}}, sum by (le) (rate(revision_request_latencies_bucket{${SERVICE_SELECTOR}}[{{windowSeconds}}s])))`,
   },
   /** Each of a tenant's GPUs: mean utilisation (%) over the window. */
   gpuUtilisation: {
@@ -88,6 +122,54 @@ const TEMPLATES = {
     variables: ['windowSeconds'],
     scope: 'cluster',
     promql: `last_over_time(DCGM_FI_DEV_FB_FREE{${ALLOCATED_GPUS}}[{{windowSeconds}}s])`,
+  },
+  /** Requests per second of every revision of every InferenceService; labels: namespace_name, configuration_name, revision_name. */
+  clusterRevisionRequestRate: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `sum by (${BY_REVISION}) (rate(revision_request_count[{{windowSeconds}}s]))`,
+  },
+  /** Failed (5xx) requests per second of every revision; labels: namespace_name, configuration_name, revision_name. */
+  clusterRevisionErrorRate: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `sum by (${BY_REVISION}) (rate(revision_request_count{response_code_class="5xx"}[{{windowSeconds}}s]))`,
+  },
+  /** A latency quantile (ms) of every InferenceService over all its revisions; labels: namespace_name, configuration_name. */
+  clusterServiceLatencyQuantile: {
+    variables: ['windowSeconds', 'quantile'],
+    scope: 'cluster',
+    promql: `histogram_quantile({{quantile}}, sum by (${BY_SERVICE}, le) (rate(revision_request_latencies_bucket[{{windowSeconds}}s])))`,
+  },
+  /** Requests of every InferenceService in the window; labels: namespace_name, configuration_name. */
+  clusterServiceRequests: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `sum by (${BY_SERVICE}) (increase(revision_request_count[{{windowSeconds}}s]))`,
+  },
+  /** Failed (5xx) requests of every InferenceService in the window; labels: namespace_name, configuration_name. */
+  clusterServiceErrors: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `sum by (${BY_SERVICE}) (increase(revision_request_count{response_code_class="5xx"}[{{windowSeconds}}s]))`,
+  },
+  /** Requests of every InferenceService answered within {{thresholdMs}} in the window; labels: namespace_name, configuration_name. */
+  clusterServiceRequestsWithin: {
+    variables: ['windowSeconds', 'thresholdMs'],
+    scope: 'cluster',
+    promql: `sum by (${BY_SERVICE}) (increase(revision_request_latencies_bucket{${WITHIN_THRESHOLD}}[{{windowSeconds}}s]))`,
+  },
+  /** Mean utilisation (%) over the window of the GPUs allocated in each namespace; label: namespace. */
+  clusterNamespaceGpuUtilisation: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `avg by (namespace) (avg_over_time(DCGM_FI_DEV_GPU_UTIL{${ALLOCATED_GPUS}}[{{windowSeconds}}s]))`,
+  },
+  /** GPUs allocated in each namespace (reporting within the window); label: namespace. */
+  clusterNamespaceGpuCount: {
+    variables: ['windowSeconds'],
+    scope: 'cluster',
+    promql: `count by (namespace) (avg_over_time(DCGM_FI_DEV_GPU_UTIL{${ALLOCATED_GPUS}}[{{windowSeconds}}s]))`,
   },
 } as const satisfies Record<string, { variables: readonly string[]; promql: string; scope?: 'cluster' }>;
 
@@ -167,4 +249,10 @@ export function renderQuery(template: string, variables: Record<string, string |
     if (!Number.isFinite(value)) throw new Error(`{{${name}}} must be a finite number, not ${value}`);
     return String(value);
   });
+}
+
+/** A template's window: whole seconds, at least one. */
+export function checkWindowSeconds(windowSeconds: number): number {
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new Error(`A metrics window is a whole number of seconds, not ${windowSeconds}`);
+  return windowSeconds;
 }

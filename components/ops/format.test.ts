@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { OpsRow } from '@/lib/ops/view';
+import { ageText, asSentence, countStates, groupByTenant, missingSources, tenantFilterParam, withTenantFilter } from './format';
+
+const row = (tenant: string, area: OpsRow['area'], state: OpsRow['state']): OpsRow => ({
+  tenant,
+  area,
+  state,
+  signal: '',
+  threshold: '',
+  detail: null,
+  link: null,
+  problem: null,
+  staleSince: null,
+});
+
+describe('ops dashboard formatting', () => {
+  it('groups rows per tenant in the view’s tenant order and counts each tenant’s alerts', () => {
+    const groups = groupByTenant({
+      tenants: [
+        { name: 'forecast', displayName: 'Forecasting' },
+        { name: 'fraud', displayName: 'Fraud detection' },
+        { name: 'pricing', displayName: 'Pricing' },
+      ],
+      rows: [row('fraud', 'serving', 'ok'), row('forecast', 'serving', 'alert'), row('forecast', 'canary', 'alert'), row('fraud', 'canary', 'idle')],
+    });
+    expect(groups.map((g) => [g.name, g.displayName, g.rows.map((r) => r.area), g.alerts])).toEqual([
+      ['forecast', 'Forecasting', ['serving', 'canary'], 2],
+      ['fraud', 'Fraud detection', ['serving', 'canary'], 0],
+    ]);
+  });
+
+  it('names a tenant missing from the list by its name, after the listed ones', () => {
+    const groups = groupByTenant({ tenants: [{ name: 'pricing', displayName: 'Pricing' }], rows: [row('zeta', 'training', 'ok'), row('pricing', 'training', 'ok')] });
+    expect(groups.map((g) => [g.name, g.displayName])).toEqual([
+      ['pricing', 'Pricing'],
+      ['zeta', 'zeta'],
+    ]);
+  });
+
+  it('counts rows per state', () => {
+    expect(countStates([row('a', 'serving', 'alert'), row('a', 'canary', 'unknown'), row('b', 'serving', 'alert'), row('b', 'registry', 'ok')])).toEqual({ alert: 2, ok: 1, unknown: 1, idle: 0 });
+  });
+
+  it('lists only the upstreams that did not answer, in a fixed order', () => {
+    expect(missingSources({ database: null, mlflow: 'MLflow answered 503', kubernetes: null, prometheus: 'connection refused' })).toEqual([
+      { source: 'prometheus', label: 'Prometheus', affects: 'serving, canary and GPU utilisation are unknown', message: 'connection refused.' },
+      { source: 'mlflow', label: 'MLflow', affects: 'training trends are unknown', message: 'MLflow answered 503.' },
+    ]);
+  });
+
+  it('ends a message with one full stop', () => {
+    expect(asSentence('Prometheus is not answering ')).toBe('Prometheus is not answering.');
+    expect(asSentence('The log has the details.')).toBe('The log has the details.');
+    expect(asSentence('Is it down?')).toBe('Is it down?');
+  });
+
+  it('writes ages in the largest sensible units', () => {
+    const at = '2025-01-10T12:00:00.000Z';
+    expect(ageText('2025-01-10T11:59:20.000Z', at)).toBe('40 s');
+    expect(ageText('2025-01-10T11:48:00.000Z', at)).toBe('12 min');
+    expect(ageText('2025-01-10T09:00:00.000Z', at)).toBe('3 h');
+    expect(ageText('2025-01-10T08:55:00.000Z', at)).toBe('3 h 5 min');
+    expect(ageText('2025-01-08T08:00:00.000Z', at)).toBe('2 d 4 h');
+    expect(ageText('2025-01-10T12:00:05.000Z', at)).toBe('0 s');
+  });
+
+  it('reads the tenant filter from the query and puts it back in addresses', () => {
+    expect(tenantFilterParam(undefined)).toBeNull();
+    expect(tenantFilterParam('')).toBeNull();
+    expect(tenantFilterParam(' fraud ')).toBe('fraud');
+    expect(tenantFilterParam(['pricing', 'fraud'])).toBe('pricing');
+    expect(withTenantFilter('/ops/live', null)).toBe('/ops/live');
+    expect(withTenantFilter('/ops/live', 'a b')).toBe('/ops/live?tenant=a%20b');
+  });
+});

@@ -1,0 +1,94 @@
+import type { BadgeTone } from '@/components/ui/badge';
+import type { AlertState, OpsRow, OpsSource, OpsView } from '@/lib/ops/view';
+import type { OpsArea } from '@/lib/ops/thresholds';
+
+export const AREA_LABELS: Record<OpsArea, string> = {
+  pipelines: 'Pipelines',
+  training: 'Training',
+  registry: 'Registry',
+  serving: 'Serving',
+  canary: 'Canary',
+  infrastructure: 'Infrastructure',
+};
+
+/** The state in words, so it never rests on colour alone. */
+export const STATE_LABELS: Record<AlertState, string> = { alert: 'Alert', ok: 'OK', unknown: 'No data', idle: 'Nothing to judge' };
+export const STATE_TONES: Record<AlertState, BadgeTone> = { alert: 'bad', ok: 'good', unknown: 'warn', idle: 'neutral' };
+
+export const SOURCE_LABELS: Record<OpsSource, string> = { kubernetes: 'Kubernetes', prometheus: 'Prometheus', mlflow: 'MLflow', database: 'The portal database' };
+
+/** What each upstream's absence leaves unknown on the dashboard. */
+export const SOURCE_AFFECTS: Record<OpsSource, string> = {
+  kubernetes: 'pipelines, serving, canary and infrastructure are unknown',
+  prometheus: 'serving, canary and GPU utilisation are unknown',
+  mlflow: 'training trends are unknown',
+  database: 'pending promotions are unknown',
+};
+
+/** A message as a sentence: ends with a full stop unless it already ends a sentence. */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+export interface TenantGroup {
+  name: string;
+  displayName: string;
+  rows: OpsRow[];
+  alerts: number;
+}
+
+/** The rows per tenant, tenants in the view's (name) order; a tenant without rows is left out. */
+export function groupByTenant(view: Pick<OpsView, 'tenants' | 'rows'>): TenantGroup[] {
+  const displayNames = new Map(view.tenants.map((t) => [t.name, t.displayName]));
+  const groups = new Map<string, TenantGroup>();
+  for (const row of view.rows) {
+    const group = groups.get(row.tenant) ?? { name: row.tenant, displayName: displayNames.get(row.tenant) ?? row.tenant, rows: [], alerts: 0 };
+    group.rows.push(row);
+    if (row.state === 'alert') group.alerts++;
+    groups.set(row.tenant, group);
+  }
+  const order = (name: string) => {
+    const index = view.tenants.findIndex((t) => t.name === name);
+    return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+  };
+  return [...groups.values()].sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
+}
+
+/** How many rows are in each state. */
+export function countStates(rows: readonly Pick<OpsRow, 'state'>[]): Record<AlertState, number> {
+  const counts: Record<AlertState, number> = { alert: 0, ok: 0, unknown: 0, idle: 0 };
+  for (const row of rows) counts[row.state]++;
+  return counts;
+}
+
+/** The upstreams that did not answer, with what is missing, in a fixed order. */
+export function missingSources(sources: OpsView['sources']): { source: OpsSource; label: string; affects: string; message: string }[] {
+  return (Object.keys(SOURCE_LABELS) as OpsSource[]).flatMap((source) => {
+    const message = sources[source];
+    return message ? [{ source, label: SOURCE_LABELS[source], affects: SOURCE_AFFECTS[source], message: asSentence(message) }] : [];
+  });
+}
+
+/** "40 s", "12 min", "3 h 5 min", "2 d 4 h" between two ISO times (never negative). */
+export function ageText(fromIso: string, toIso: string): string {
+  const seconds = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
+
+/** A page or live route's address with the tenant filter (none: every tenant). */
+export function withTenantFilter(path: string, tenant: string | null): string {
+  return tenant ? `${path}?tenant=${encodeURIComponent(tenant)}` : path;
+}
+
+/** The `tenant` query parameter as the filter: absent, empty or repeated-and-empty means every tenant. */
+export function tenantFilterParam(value: string | string[] | null | undefined): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.trim() ? first.trim() : null;
+}

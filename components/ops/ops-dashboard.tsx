@@ -1,0 +1,166 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
+import { Stat } from '@/components/gpu/parts';
+import { Badge } from '@/components/ui/badge';
+import { EmptyState } from '@/components/ui/empty-state';
+import { buttonClass } from '@/components/ui/styles';
+import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
+import { useLiveData } from '@/components/ui/use-live-data';
+import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
+import { ageText, AREA_LABELS, countStates, groupByTenant, missingSources, STATE_LABELS, STATE_TONES, withTenantFilter, type TenantGroup } from './format';
+import { TenantFilter } from './tenant-filter';
+import { ThresholdsList } from './thresholds-list';
+
+/** Often enough that a failing canary turns its row red within a minute of the metrics showing it. */
+const REFRESH_MS = 10_000;
+
+/** The state in colour and in words. */
+export function StateBadge({ state }: { state: AlertState }) {
+  return <Badge tone={STATE_TONES[state]}>{STATE_LABELS[state]}</Badge>;
+}
+
+function Row({ row, at }: { row: OpsRow; at: string }) {
+  const alert = row.state === 'alert';
+  return (
+    <tr
+      className={`${rowClass} align-top ${alert ? 'bg-red-50 dark:bg-red-950/40' : ''}`}
+      data-testid={`ops-row-${row.tenant}-${row.area}`}
+      data-tenant={row.tenant}
+      data-area={row.area}
+      data-state={row.state}
+    >
+      <th scope="row" className={`${cellClass} w-36 border-l-4 font-medium ${alert ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}>
+        {/* The tenant in the row's name, so "fraud Canary" finds the row without its table. */}
+        <span className="sr-only">{row.tenant} </span>
+        {AREA_LABELS[row.area]}
+      </th>
+      <td className={`${cellClass} w-36 whitespace-nowrap`} data-testid={`ops-state-${row.tenant}-${row.area}`} data-state={row.state}>
+        <StateBadge state={row.state} />
+      </td>
+      <td className={`${cellClass} w-1/4`}>{row.signal || <NoValue reason="no signal" />}</td>
+      <td className={`${cellClass} w-1/5 text-slate-700 dark:text-slate-300`}>{row.threshold}</td>
+      <td className={cellClass}>
+        {row.detail ? <p className={alert ? 'font-medium text-red-900 dark:text-red-100' : undefined}>{row.detail}</p> : null}
+        {row.problem ? <p className="text-amber-900 dark:text-amber-200">{row.problem}</p> : null}
+        {row.staleSince ? (
+          <p className="text-xs text-amber-900 dark:text-amber-200">
+            Data from <UtcTime iso={row.staleSince} /> ({ageText(row.staleSince, at)} old).
+          </p>
+        ) : null}
+        {!row.detail && !row.problem && !row.staleSince ? <NoValue reason="nothing to add" /> : null}
+      </td>
+      <td className={`${cellClass} w-48`}>
+        {row.link ? (
+          <Link className={buttonClass.link} href={row.link.href}>
+            {row.link.label}
+          </Link>
+        ) : (
+          <NoValue reason="nothing to act on" />
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function TenantSection({ group, at, filtered }: { group: TenantGroup; at: string; filtered: boolean }) {
+  const headingId = `ops-tenant-${group.name}`;
+  return (
+    <section aria-labelledby={headingId} className="space-y-2" data-testid={`ops-tenant-${group.name}`}>
+      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+        <h2 id={headingId} className="text-base font-semibold">
+          {group.displayName} <span className="font-mono text-sm font-normal text-slate-600 dark:text-slate-400">{group.name}</span>
+        </h2>
+        {group.alerts > 0 ? <Badge tone="bad">{`${group.alerts} alert${group.alerts === 1 ? '' : 's'}`}</Badge> : <Badge tone="good">No alerts</Badge>}
+        {filtered ? null : (
+          <Link href={withTenantFilter('/ops', group.name)} className={`${buttonClass.link} text-sm`}>
+            Only {group.name}
+          </Link>
+        )}
+      </div>
+      <DataTable caption={`Alert state of ${group.name} per area`} columns={['Area', 'State', 'Signal', 'Threshold', 'Detail', 'Where to act']}>
+        {group.rows.map((row) => (
+          <Row key={row.area} row={row} at={at} />
+        ))}
+      </DataTable>
+    </section>
+  );
+}
+
+/**
+ * The operations dashboard: every tenant the viewer may see, one row per area with its alert
+ * state, the signal and the threshold it is judged against, and where to act. Rendered on the
+ * server, then polled every 10 s. `editor` is the thresholds form, for platform admins only.
+ */
+export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: ReactNode }) {
+  const { data, error } = useLiveData({
+    queryKey: ['ops', initial.tenant],
+    url: withTenantFilter('/ops/live', initial.tenant),
+    initial,
+    refreshMs: REFRESH_MS,
+    isData: (body) => 'rows' in body && 'sources' in body,
+  });
+  const groups = groupByTenant(data);
+  const counts = countStates(data.rows);
+  const missing = missingSources(data.sources);
+  const alerting = data.rows.filter((r) => r.state === 'alert');
+
+  return (
+    <div className="space-y-6">
+      <RefreshFailed error={error} at={data.at} />
+      <TenantFilter path="/ops" tenants={data.tenants} tenant={data.tenant} label="Filter by tenant" />
+
+      {missing.length > 0 ? (
+        <div role="status" className="space-y-2" data-testid="ops-missing-sources">
+          {missing.map((m) => (
+            <PanelMessage key={m.source}>
+              <strong>{m.label} could not be read</strong> — {m.affects} (rows that need it say “No data”; the others are judged as usual). {m.message}
+            </PanelMessage>
+          ))}
+        </div>
+      ) : null}
+
+      {data.tenants.length === 0 ? (
+        <EmptyState title="No tenant to watch yet">
+          The dashboard shows the tenants you belong to (or all of them for on-call engineers, managers and platform admins). Ask a tenant admin to add
+          you to a tenant, or a platform admin to create one.
+        </EmptyState>
+      ) : (
+        <>
+          <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-summary">
+            <Stat
+              label="Alerts"
+              testId="ops-alert-count"
+              value={counts.alert}
+              detail={alerting.length ? alerting.map((r) => `${r.tenant} ${AREA_LABELS[r.area].toLowerCase()}`).join(', ') : 'Nothing beyond its threshold.'}
+            />
+            <Stat label="No data" value={counts.unknown} detail={counts.unknown ? 'Rows whose source could not be read.' : 'Every source answered.'} />
+            <Stat label="OK" value={counts.ok} detail={`of ${data.rows.length} rows; ${counts.idle} with nothing to judge`} />
+            <Stat
+              label="Updated"
+              value={<time dateTime={data.at}>{data.at.slice(11, 19)}</time>}
+              detail={
+                <>
+                  UTC, on <time dateTime={data.at}>{data.at.slice(0, 10)}</time>; refreshed every 10 seconds.
+                </>
+              }
+            />
+          </section>
+          {groups.map((group) => (
+            <TenantSection key={group.name} group={group} at={data.at} filtered={data.tenant !== null} />
+          ))}
+        </>
+      )}
+
+      <section aria-labelledby="ops-thresholds-title" className="space-y-3" data-testid="ops-thresholds">
+        <h2 id="ops-thresholds-title" className="text-base font-semibold">
+          Thresholds
+        </h2>
+        <ThresholdsList thresholds={data.thresholds} />
+        {editor}
+      </section>
+    </div>
+  );
+}

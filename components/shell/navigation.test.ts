@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { Principal, TenantStatus } from '@/lib/auth/authorize';
+import { buildNavigation } from './navigation';
+
+type Tenant = { name: string; displayName: string; status: TenantStatus };
+const tenants: Tenant[] = [
+  { name: 'fraud', displayName: 'Fraud detection', status: 'active' },
+  { name: 'pricing', displayName: 'Pricing', status: 'active' },
+];
+
+const principal = (overrides: Partial<Principal>): Principal => ({ id: 'u1', platformRoles: [], memberships: [], ...overrides });
+const platformLinks = (p: Principal, visible = tenants) => buildNavigation(p, visible).platform.map((l) => l.href);
+
+describe('navigation', () => {
+  it('lists Operations and SLOs for a viewer of one tenant', () => {
+    expect(platformLinks(principal({ memberships: [{ tenant: 'pricing', role: 'viewer' }] }))).toEqual(['/ops', '/slo']);
+  });
+
+  it('lists them for managers and on-call engineers, beside their other platform pages', () => {
+    expect(platformLinks(principal({ platformRoles: ['manager'] }))).toEqual(['/ops', '/slo', '/gpu']);
+    expect(platformLinks(principal({ platformRoles: ['oncall'] }))).toEqual(['/ops', '/slo']);
+    expect(platformLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual(['/ops', '/slo', '/admin/tenants', '/gpu', '/admin/audit']);
+  });
+
+  it('leaves them out for someone without a tenant to see', () => {
+    expect(platformLinks(principal({}))).toEqual([]);
+    expect(platformLinks(principal({ platformRoles: ['oncall'] }), [])).toEqual([]);
+    expect(platformLinks(principal({ memberships: [{ tenant: 'fraud', role: 'admin' }] }), [{ name: 'fraud', displayName: 'Fraud', status: 'archived' }])).toEqual([]);
+  });
+});

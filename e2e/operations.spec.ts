@@ -1,0 +1,118 @@
+/**
+ * The operations dashboard in the browser, against the real local platform: dave (manager,
+ * read-only), erin (on-call) and frank (platform admin). A canary of the tests' own is faulted
+ * through the simulator (see canary-fault.ts); the tests run in order.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { FAULTY, injectFault, removeScratchCanary, startScratchCanary } from './canary-fault';
+import { callServerAction, expectAccessible, portalCount, signIn } from './support';
+
+process.loadEnvFile('.data/stack/stack.env');
+
+test.describe.configure({ mode: 'serial' });
+
+const AREAS = ['pipelines', 'training', 'registry', 'serving', 'canary', 'infrastructure'];
+const row = (page: Page, tenant: string, area: string) => page.getByTestId(`ops-row-${tenant}-${area}`);
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  await startScratchCanary();
+});
+
+test.afterAll(async () => {
+  await removeScratchCanary();
+});
+
+test('dave sees every tenant’s six areas with their states and thresholds, and nothing to edit', async ({ page }) => {
+  await signIn(page, 'dave');
+  await page.getByRole('link', { name: 'Operations' }).click();
+  await expect(page).toHaveURL(/\/ops$/);
+  for (const tenant of ['fraud', 'pricing', 'forecast']) {
+    for (const area of AREAS) {
+      const r = row(page, tenant, area);
+      await expect(r, `${tenant} ${area}`).toBeVisible();
+      await expect(r).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
+      await expect(r.getByTestId(`ops-state-${tenant}-${area}`)).toHaveText(/OK|Alert|No data|Nothing to judge/);
+    }
+  }
+  // Each row says what it is judged against.
+  await expect(row(page, 'fraud', 'pipelines')).toContainText('alert when success < 95 %');
+  await expect(row(page, 'fraud', 'serving')).toContainText('p99 > 500 ms');
+  // Read-only: no form but the tenant filter, no threshold inputs, no save button.
+  await expect(page.getByTestId('ops-thresholds-form')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /save/i })).toHaveCount(0);
+  await expect(page.locator('main form:not([role="search"])')).toHaveCount(0);
+  await expectAccessible(page);
+
+  // Even a hand-made call of the action is refused and changes nothing.
+  const before = await portalCount(`SELECT count(*) AS n FROM ops_thresholds`, []);
+  const result = await callServerAction(page, '/ops', 'updateOpsThresholdsAction', [null, { version: '0', servingP99MsMax: '1' }]);
+  expect(JSON.stringify(result)).toContain('not allowed');
+  expect(await portalCount(`SELECT count(*) AS n FROM ops_thresholds`, [])).toBe(before);
+});
+
+test('the tenant filter lives in the URL', async ({ page }) => {
+  await signIn(page, 'dave');
+  await page.goto('/ops');
+  await page.getByLabel('Tenant').selectOption('pricing');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/\/ops\?tenant=pricing$/);
+  await expect(row(page, 'pricing', 'serving')).toBeVisible();
+  await expect(row(page, 'fraud', 'serving')).toHaveCount(0);
+  // The link can be shared: opened fresh, it shows the same.
+  await page.goto('/ops?tenant=fraud');
+  await expect(row(page, 'fraud', 'canary')).toBeVisible();
+  await expect(row(page, 'pricing', 'canary')).toHaveCount(0);
+});
+
+test('a canary fault turns the canary row red within a minute, and erin follows its link to the canary page', async ({ page }) => {
+  test.setTimeout(150_000);
+  await signIn(page, 'erin');
+  await page.goto(`/ops?tenant=${FAULTY.tenant}`);
+  const canary = row(page, FAULTY.tenant, 'canary');
+  await expect(canary).toBeVisible();
+  await expect(canary, 'before the fault the scratch canary is healthy').not.toHaveAttribute('data-state', 'alert', { timeout: 30_000 });
+
+  await injectFault();
+  const injected = Date.now();
+  // The page refreshes itself: no reload.
+  await expect(canary).toHaveAttribute('data-state', 'alert', { timeout: 60_000 });
+  test.info().annotations.push({ type: 'fault to red', description: `${Math.round((Date.now() - injected) / 1000)} s` });
+  await expect(canary.getByTestId(`ops-state-${FAULTY.tenant}-canary`)).toHaveText(/Alert/);
+  await expect(canary).toContainText(FAULTY.service);
+
+  await canary.getByRole('link', { name: `Open the canary of ${FAULTY.service}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/t/${FAULTY.tenant}/deployments/${FAULTY.service}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(FAULTY.service);
+});
+
+test('frank changes a threshold and the state follows; the change is audited', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'frank');
+  await page.goto('/ops?tenant=fraud');
+  const serving = row(page, 'fraud', 'serving');
+  const form = page.getByTestId('ops-thresholds-form');
+  await expect(form).toBeVisible();
+
+  const save = async (values: Record<string, string>) => {
+    for (const [label, value] of Object.entries(values)) await form.getByLabel(label).fill(value);
+    await form.getByRole('button', { name: 'Save thresholds' }).click();
+    await expect(form.getByRole('status')).toContainText(/saved/i);
+  };
+
+  // Lenient: nothing an endpoint does is beyond these.
+  await save({ 'Serving error rate above (%)': '100', 'Serving p99 latency above (ms)': '60000' });
+  await expect(serving).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
+  await expect(serving).toContainText('p99 > 60000 ms');
+
+  // Strict: every endpoint with traffic answers slower than 1 ms at p99.
+  await save({ 'Serving p99 latency above (ms)': '1' });
+  await expect(serving).toHaveAttribute('data-state', 'alert', { timeout: 30_000 });
+  await expect(serving).toContainText('p99 > 1 ms');
+
+  // Back to PRODUCT.md's defaults for the tests after this one.
+  await save({ 'Serving error rate above (%)': '1', 'Serving p99 latency above (ms)': '500' });
+  await expect(serving).toContainText('p99 > 500 ms');
+  expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'ops.thresholds.update' AND actor = 'frank' AND outcome = 'success'`, [])).toBe(3);
+  await expectAccessible(page);
+});

@@ -1,0 +1,183 @@
+/**
+ * Prometheus answers shared across viewers, for the dashboards: a page watched by fifty people
+ * costs Prometheus one query per TTL, not fifty.
+ *
+ * - Instant queries at "now" are keyed by their PromQL; range queries by PromQL and range, the
+ *   range aligned to its step (start and end rounded down to a multiple of it) and queried so, so
+ *   that viewers opening the same range a few seconds apart share one answer.
+ * - Single flight: identical asks while a query is under way wait for that one query.
+ * - Fresh for the TTL (PROMETHEUS_SHARE_TTL_SECONDS, 15 s by default). Up to 4 × TTL the previous
+ *   answer is served at once and refreshed once in the background (a page never waits while an
+ *   answer exists); older, the ask waits for a new answer.
+ * - Failures are never kept: the next ask tries again. A failed background refresh leaves the
+ *   previous answer in place until it is 4 × TTL old.
+ * - Each answer carries the time its query was sent (`at`), so pages can say how old it is.
+ *
+ * Instant queries at an explicit time pass straight through. Every query actually sent counts in
+ * `portal_prometheus_queries_total`. The rollout worker judges on fresh data and must not use this.
+ * Answers are shared objects: treat them as read-only.
+ */
+import { z } from 'zod';
+import { metrics } from '../../observability/metrics';
+import { defaultPrometheusConnection, prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries, type TimeRange } from './client';
+
+export interface SharedPrometheusApi extends PrometheusApi {
+  /** An instant query at "now" and when it was sent (up to 4 × TTL ago). */
+  queryAnswer(promql: string): Promise<{ samples: InstantSample[]; at: Date }>;
+  /** A range query over `range` aligned to its step, and when it was sent. */
+  queryRangeAnswer(promql: string, range: TimeRange): Promise<{ series: RangeSeries[]; at: Date }>;
+}
+
+export interface ShareOptions {
+  ttlMs?: number;
+  /** Answers kept at most (expired ones are dropped first). */
+  maxEntries?: number;
+  /** The clock, in milliseconds; tests pass their own. */
+  now?: () => number;
+}
+
+/** Answers older than this many TTLs are not served. */
+const STALE_TTLS = 4;
+const DEFAULT_MAX_ENTRIES = 500;
+
+/** PROMETHEUS_SHARE_TTL_SECONDS in milliseconds (15 s when unset; 0 leaves only single flight). */
+export function shareTtlMs(env: string | undefined = process.env.PROMETHEUS_SHARE_TTL_SECONDS): number {
+  const parsed = z.coerce.number().min(0).max(3600).safeParse(env?.trim() || 15);
+  if (!parsed.success) throw new Error(`PROMETHEUS_SHARE_TTL_SECONDS must be a number of seconds from 0 to 3600, not "${env}"`);
+  return parsed.data * 1000;
+}
+
+/** The range with start and end rounded down to a multiple of its step. */
+export function alignRange({ start, end, stepSeconds }: TimeRange): TimeRange {
+  const stepMs = stepSeconds * 1000;
+  if (!(stepMs > 0)) throw new Error('A Prometheus range needs a positive step');
+  const down = (date: Date) => new Date(Math.floor(date.getTime() / stepMs) * stepMs);
+  return { start: down(start), end: down(end), stepSeconds };
+}
+
+interface Entry {
+  /** When the query behind `value` was sent; undefined until the first answer. */
+  at?: number;
+  value?: unknown;
+  flight?: Promise<{ value: unknown; at: Date }>;
+}
+
+function answerCache(ttlMs: number, maxEntries: number, now: () => number) {
+  const entries = new Map<string, Entry>();
+
+  /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */
+  function sweep(time: number) {
+    for (const [key, entry] of entries) {
+      if (!entry.flight && (entry.at === undefined || time - entry.at >= STALE_TTLS * ttlMs)) entries.delete(key);
+    }
+    for (const [key, entry] of entries) {
+      if (entries.size < maxEntries) break;
+      if (!entry.flight) entries.delete(key);
+    }
+  }
+
+  function fly(key: string, entry: Entry, fetch: () => Promise<unknown>) {
+    const sentAt = now();
+    const flight = new Promise((resolve) => resolve(fetch())).then(
+      (value) => {
+        entry.flight = undefined;
+        entry.value = value;
+        entry.at = sentAt;
+        return { value, at: new Date(sentAt) };
+      },
+      (error: unknown) => {
+        entry.flight = undefined;
+        if (entry.at === undefined && entries.get(key) === entry) entries.delete(key);
+        throw error;
+      },
+    );
+    entry.flight = flight;
+    return flight;
+  }
+
+  return function ask<T>(key: string, fetch: () => Promise<T>): Promise<{ value: T; at: Date }> {
+    const time = now();
+    let entry = entries.get(key);
+    if (!entry) {
+      sweep(time);
+      entry = {};
+      entries.set(key, entry);
+    }
+    const age = entry.at === undefined ? Infinity : time - entry.at;
+    if (age < STALE_TTLS * ttlMs) {
+      // The old answer stays if the refresh fails; the next ask tries again.
+      if (age >= ttlMs && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
+      return Promise.resolve({ value: entry.value as T, at: new Date(entry.at!) });
+    }
+    return (entry.flight ?? fly(key, entry, fetch)) as Promise<{ value: T; at: Date }>;
+  };
+}
+
+/**
+ * Answers shared across everyone using the result. Without `upstream`: the process-wide one for
+ * the configured Prometheus (kept on globalThis, as Next may load this module more than once).
+ * With `upstream`: a cache of its own over that client, with `options`.
+ */
+export function sharedPrometheus(upstream?: PrometheusApi, options: ShareOptions = {}): SharedPrometheusApi {
+  if (upstream) return createShared(upstream, options);
+  const connection = defaultPrometheusConnection();
+  const holder = globalThis as unknown as { __mlpSharedPrometheus?: Map<string, SharedPrometheusApi> };
+  holder.__mlpSharedPrometheus ??= new Map();
+  const key = `${connection.url} ${connection.timeoutMs}`;
+  let shared = holder.__mlpSharedPrometheus.get(key);
+  if (!shared) {
+    shared = createShared(prometheusApi(connection), {});
+    holder.__mlpSharedPrometheus.set(key, shared);
+  }
+  return shared;
+}
+
+function createShared(upstream: PrometheusApi, { ttlMs = shareTtlMs(), maxEntries = DEFAULT_MAX_ENTRIES, now = Date.now }: ShareOptions): SharedPrometheusApi {
+  const ask = answerCache(ttlMs, maxEntries, now);
+  const counted = <T>(type: 'instant' | 'range', send: () => Promise<T>) => () => {
+    metrics().prometheusQueries.inc({ type });
+    return send();
+  };
+
+  async function queryAnswer(promql: string) {
+    const { value, at } = await ask(`instant\u0000${promql}`, counted('instant', () => upstream.query(promql)));
+    return { samples: value, at };
+  }
+
+  async function queryRangeAnswer(promql: string, range: TimeRange) {
+    const aligned = alignRange(range);
+    const key = `range\u0000${aligned.start.getTime()}\u0000${aligned.end.getTime()}\u0000${aligned.stepSeconds}\u0000${promql}`;
+    const { value, at } = await ask(key, counted('range', () => upstream.queryRange(promql, aligned)));
+    return { series: value, at };
+  }
+
+  return {
+    queryAnswer,
+    queryRangeAnswer,
+    async query(promql, time) {
+      if (time) return counted('instant', () => upstream.query(promql, time))();
+      return (await queryAnswer(promql)).samples;
+    },
+    async queryRange(promql, range) {
+      return (await queryRangeAnswer(promql, range)).series;
+    },
+  };
+}
+
+function isShared(api: PrometheusApi): api is SharedPrometheusApi {
+  return 'queryAnswer' in api && 'queryRangeAnswer' in api;
+}
+
+/** An instant query at "now" with the time of its answer: the shared answer's, or now for a plain client. */
+export async function instantAnswer(api: PrometheusApi, promql: string): Promise<{ samples: InstantSample[]; at: Date }> {
+  if (isShared(api)) return api.queryAnswer(promql);
+  const at = new Date();
+  return { samples: await api.query(promql), at };
+}
+
+/** A range query over `range` aligned to its step, with the time of its answer. */
+export async function rangeAnswer(api: PrometheusApi, promql: string, range: TimeRange): Promise<{ series: RangeSeries[]; at: Date }> {
+  if (isShared(api)) return api.queryRangeAnswer(promql, range);
+  const at = new Date();
+  return { series: await api.queryRange(promql, alignRange(range)), at };
+}
