@@ -9,6 +9,7 @@
  */
 import { can } from '../auth/authorize';
 import type { SessionUser } from '../auth/users';
+import type { Actor } from '../audit/log';
 import { UserFacingError } from '../errors';
 import { tenantNamespace, watchedInferenceServices, type InferenceService } from '../integrations/kubernetes';
 import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
@@ -16,7 +17,7 @@ import { kubernetesPanel, readPanel } from '../read-model/panel';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
 import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
-import { getSloObjectives, listSloObjectives } from './store';
+import { getSloObjectives, listSloObjectives, saveSloObjectives, type StoredSloObjectives } from './store';
 import type { SloDetailView, SloListView, SloRange, SloSummary } from './view';
 
 const RANGE_SECONDS: Record<SloRange, number> = { '1h': 3_600, '6h': 21_600, '1d': 86_400, '7d': 604_800, '28d': 2_419_200 };
@@ -114,4 +115,12 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
     canEdit: can(user, 'slo.edit', { kind: 'tenant', tenant }),
     latencyBuckets: latencyBucketsMs(),
   };
+}
+
+/** Saves an endpoint's objectives (see saveSloObjectives) — only for an endpoint that exists, so a made-up name stores nothing. */
+export async function saveEndpointObjectives(actor: Actor, tenant: string, endpoint: string, objectives: unknown, expectedVersion: number): Promise<StoredSloObjectives> {
+  const endpoints = await endpointsOf([tenant]);
+  if (!endpoints.ok) throw new UserFacingError(`Cannot check that ${endpoint} exists: ${endpoints.message}`);
+  if (!endpoints.data.some((e) => e.endpoint === endpoint)) throw new UserFacingError(`There is no endpoint ${endpoint} in ${tenant}.`);
+  return saveSloObjectives(actor, tenant, endpoint, objectives, expectedVersion);
 }

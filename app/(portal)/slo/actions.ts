@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { sloDetailPath } from '@/components/slo/format';
 import { defineAction } from '@/lib/actions/define-action';
 import { sloObjectivesFormSchema } from '@/lib/slo/objectives-form';
-import { saveSloObjectives } from '@/lib/slo/store';
+import { saveEndpointObjectives } from '@/lib/slo/service';
 import { findTenant } from '@/lib/tenancy/service';
 
 /** Tenant admins and platform admins set an endpoint's objectives; the store checks ranges and buckets, refuses a stale version and audits. */
@@ -16,7 +16,7 @@ export const updateSloObjectivesAction = defineAction({
     return { action: 'slo.edit', resource: { kind: 'tenant', tenant: input.tenant, status: tenant?.status } };
   },
   async run(user, { tenant, endpoint, version, objectives }) {
-    const saved = await saveSloObjectives({ id: user.id, name: user.username }, tenant, endpoint, objectives, version);
+    const saved = await saveEndpointObjectives({ id: user.id, name: user.username }, tenant, endpoint, objectives, version);
     revalidatePath(sloDetailPath(tenant, endpoint));
     revalidatePath('/slo');
     return { ok: true, message: `Objectives of ${endpoint} saved (version ${saved.version}). Budgets and burn rates follow them from now on.` };
