@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { getDb } from '../db/client';
 import { UserFacingError } from '../errors';
 import { inferenceServices, OBJECT_NAME, PORTAL_ACTOR, servingState, type InferenceService, type ServingState } from '../integrations/kubernetes';
-import { servingMetrics, type RevisionHistory, type RevisionMetrics } from '../integrations/prometheus';
+import { prometheusApi, servingMetrics, type PrometheusApi, type RevisionHistory, type RevisionMetrics } from '../integrations/prometheus';
+import { sharedPrometheus } from '../integrations/prometheus/shared-query';
 import { UpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
 import { ANNOTATIONS } from '../promotion/deploy';
@@ -517,6 +518,11 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
  * numbers match its decisions), and the last 30 minutes for the charts. Which revision is which
  * comes from the endpoint's serving state.
  */
+/** Everyone watching a canary shares its queries for a few seconds (the page polls every 5 s); the worker reads Prometheus unshared. */
+const SHARED_CANARY_QUERY_MS = 4_000;
+let canaryPrometheus: PrometheusApi | undefined;
+const dashboardPrometheus = () => (canaryPrometheus ??= sharedPrometheus(prometheusApi(), { ttlMs: SHARED_CANARY_QUERY_MS }));
+
 async function liveMetrics(tenant: string, endpoint: string, serving: Panel<EndpointView | null>, thresholds: Thresholds): Promise<LiveMetrics> {
   const now = new Date();
   const windowSeconds = thresholds.analysisWindowSeconds;
@@ -528,9 +534,9 @@ async function liveMetrics(tenant: string, endpoint: string, serving: Panel<Endp
   const stableRevision = serving.data.stable.revision ?? undefined;
   const canaryRevision = serving.data.canary?.revision ?? undefined;
   const [current, history] = await Promise.all([
-    readPanel('the serving metrics', () => servingMetrics(tenant).revisionMetrics(endpoint, windowSeconds)),
+    readPanel('the serving metrics', () => servingMetrics(tenant, dashboardPrometheus()).revisionMetrics(endpoint, windowSeconds)),
     readPanel('the metrics history', () =>
-      servingMetrics(tenant).revisionHistory(endpoint, { start: new Date(now.getTime() - HISTORY_MINUTES * 60_000), end: now, stepSeconds: HISTORY_STEP_SECONDS }),
+      servingMetrics(tenant, dashboardPrometheus()).revisionHistory(endpoint, { start: new Date(now.getTime() - HISTORY_MINUTES * 60_000), end: now, stepSeconds: HISTORY_STEP_SECONDS }),
     ),
   ]);
   const of = (all: RevisionMetrics[], revision: string | undefined) => all.find((m) => m.revision === revision) ?? null;
