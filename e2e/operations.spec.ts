@@ -4,6 +4,8 @@
  * through the simulator (see canary-fault.ts); the tests run in order.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { THRESHOLD_FIELDS } from '../lib/ops/thresholds-form';
+import { DEFAULT_OPS_THRESHOLDS } from '../lib/ops/thresholds';
 import { FAULTY, injectFault, removeScratchCanary, startScratchCanary } from './canary-fault';
 import { callServerAction, expectAccessible, portalCount, signIn } from './support';
 
@@ -46,8 +48,9 @@ test('dave sees every tenant’s six areas with their states and thresholds, and
 
   // Even a hand-made call of the action is refused and changes nothing.
   const before = await portalCount(`SELECT count(*) AS n FROM ops_thresholds`, []);
-  const result = await callServerAction(page, '/ops', 'updateOpsThresholdsAction', [null, { version: '0', servingP99MsMax: '1' }]);
-  expect(JSON.stringify(result)).toContain('not allowed');
+  const valid = Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, String(f.toForm(DEFAULT_OPS_THRESHOLDS[f.key]))]));
+  const response = await callServerAction(page, '/ops', 'updateOpsThresholdsAction', [null, { ...valid, version: '0', servingP99MsMax: '1' }]);
+  expect(await response.text()).toContain('You are not allowed to do this.');
   expect(await portalCount(`SELECT count(*) AS n FROM ops_thresholds`, [])).toBe(before);
 });
 
