@@ -2,11 +2,13 @@
  * A canary of the tests' own with a fault injected through the simulator: an InferenceService in
  * the forecast tenant's namespace that no rollout follows, so the worker leaves it alone (faulting
  * a seeded canary would make the worker roll it back while the dashboards are being watched).
+ * Removed again after the spec.
  */
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { expect } from '@playwright/test';
 
-export const FAULTY = { tenant: 'forecast', service: 'ops-e2e-scorer' } as const;
+/** A new name per run: its revisions have no history, so nothing a previous run injected is still in the windows judged. */
+export const FAULTY = { tenant: 'forecast', service: `e2e-scorer-${Date.now().toString(36)}` } as const;
 
 const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace: FAULTY.tenant } as const;
 
@@ -27,12 +29,9 @@ async function traffic(custom: CustomObjectsApi): Promise<{ revisionName: string
   return isvc.status?.components?.predictor?.traffic ?? [];
 }
 
-/** Creates the endpoint (stable, then a 50 % canary) unless it is already there, and clears any fault. */
+/** Creates the endpoint: stable, then a 50 % canary. */
 export async function startScratchCanary(): Promise<void> {
   const custom = customObjects();
-  await custom.deleteNamespacedCustomObject({ ...API, name: FAULTY.service }).catch(() => undefined);
-  await expect.poll(() => custom.getNamespacedCustomObject({ ...API, name: FAULTY.service }).then(() => 'present', () => 'gone'), { timeout: 30_000 }).toBe('gone');
-  await clearFault();
   await custom.createNamespacedCustomObject({
     ...API,
     body: { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: FAULTY.service }, spec: { predictor: predictor('s3://mlflow-artifacts/e2e/stable/model') } },

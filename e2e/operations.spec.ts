@@ -57,8 +57,9 @@ test('dave sees every tenant’s six areas with their states and thresholds, and
 test('the tenant filter lives in the URL', async ({ page }) => {
   await signIn(page, 'dave');
   await page.goto('/ops');
-  await page.getByLabel('Tenant').selectOption('pricing');
-  await page.getByRole('button', { name: 'Show' }).click();
+  const filter = page.getByRole('search', { name: 'Filter by tenant' });
+  await filter.getByLabel('Tenant', { exact: true }).selectOption('pricing');
+  await filter.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/\/ops\?tenant=pricing$/);
   await expect(row(page, 'pricing', 'serving')).toBeVisible();
   await expect(row(page, 'fraud', 'serving')).toHaveCount(0);
@@ -69,12 +70,13 @@ test('the tenant filter lives in the URL', async ({ page }) => {
 });
 
 test('a canary fault turns the canary row red within a minute, and erin follows its link to the canary page', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   await signIn(page, 'erin');
   await page.goto(`/ops?tenant=${FAULTY.tenant}`);
   const canary = row(page, FAULTY.tenant, 'canary');
   await expect(canary).toBeVisible();
-  await expect(canary, 'before the fault the scratch canary is healthy').not.toHaveAttribute('data-state', 'alert', { timeout: 30_000 });
+  // Before the fault no canary of the tenant alerts (the seeded failing one is rolled back by the worker soon after the portal starts).
+  await expect(canary, 'before the fault no canary of forecast alerts').not.toHaveAttribute('data-state', 'alert', { timeout: 90_000 });
 
   await injectFault();
   const injected = Date.now();

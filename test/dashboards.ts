@@ -1,18 +1,73 @@
-/** For the dashboards' integration tests: viewers and the seeded tenants in a test database. */
+/**
+ * For the dashboards' integration tests: viewers, the seeded tenants in a test database, and the
+ * local platform with one upstream made unreachable (nothing listens where it should be).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { SessionUser } from '../lib/auth/users';
 import { getDb } from '../lib/db/client';
+import { stopSharedWatchCaches } from '../lib/integrations/kubernetes/watch-cache';
+import { useTestDatabase as createSeededDatabase, type TestDatabase } from './db';
+import { closedPort, loadStackEnv, requireHealthy, requireMlflow, requireSetting } from './stack';
 
 export const SEEDED_TENANTS = ['forecast', 'fraud', 'pricing'] as const;
 
 export const DAVE: SessionUser = { id: 'dave-id', username: 'dave', name: 'Dave', email: null, platformRoles: ['manager'], memberships: [] };
 
-/** The seeded tenants' portal records (the platform's own objects are the stack's). */
-export async function createSeededTenants(): Promise<void> {
-  await getDb().tenant.createMany({ data: SEEDED_TENANTS.map((name) => ({ name, displayName: name, status: 'active' as const })) });
+export type Upstream = 'kubernetes' | 'mlflow' | 'prometheus';
+
+/** A kubeconfig for an API server at `port`. */
+function kubeconfigAt(port: number): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'dashboards-no-kube-')), 'kubeconfig');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: 'test' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    }),
+  );
+  return file;
 }
 
-/** Waits (up to 30 s) for the watch caches the dashboards read, so a slow first LIST on a busy machine is not taken for an outage. */
-export async function warmDashboardCaches(): Promise<void> {
-  const { watchedInferenceServices, watchedPods, watchedWorkflows } = await import('../lib/integrations/kubernetes');
-  await Promise.all([watchedWorkflows().read(undefined, 30_000), watchedInferenceServices().read(undefined, 30_000), watchedPods().read(undefined, 30_000)]);
+export interface DashboardTest {
+  database: TestDatabase;
+  /** Where the unreachable upstream was pointed, if any. */
+  port: number | null;
+}
+
+/**
+ * The local platform's settings with every upstream but `unreachable` checked healthy (a test
+ * fails naming the one it cannot reach), a test database holding the seeded tenants, and the
+ * watch caches filled (so a slow first LIST on a busy machine is not taken for an outage).
+ */
+export async function setUpDashboardTest(unreachable: Upstream | null = null): Promise<DashboardTest> {
+  loadStackEnv();
+  if (unreachable !== 'kubernetes') requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
+  if (unreachable !== 'mlflow') await requireMlflow();
+  if (unreachable !== 'prometheus') await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
+  const port = unreachable ? await closedPort() : null;
+  if (unreachable === 'prometheus') process.env.PROMETHEUS_URL = `http://127.0.0.1:${port}`;
+  if (unreachable === 'mlflow') process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${port}`;
+  if (unreachable === 'kubernetes') {
+    process.env.KUBERNETES_PORTAL_KUBECONFIG = kubeconfigAt(port!);
+    process.env.KUBERNETES_TIMEOUT_MS = '1000';
+  }
+  const database = await createSeededDatabase();
+  await getDb().tenant.createMany({ data: SEEDED_TENANTS.map((name) => ({ name, displayName: name, status: 'active' as const })) });
+  if (unreachable !== 'kubernetes') {
+    const { watchedInferenceServices, watchedPods, watchedWorkflows } = await import('../lib/integrations/kubernetes');
+    await Promise.all([watchedWorkflows().read(undefined, 30_000), watchedInferenceServices().read(undefined, 30_000), watchedPods().read(undefined, 30_000)]);
+  }
+  return { database, port };
+}
+
+export async function tearDownDashboardTest(test: DashboardTest | undefined): Promise<void> {
+  await stopSharedWatchCaches();
+  await getDb().$disconnect();
+  await test?.database.drop();
 }

@@ -3,49 +3,20 @@
  * and everything else up: rows that need Kubernetes say so and why; training and registry are
  * judged; the SLO list falls back to the endpoints Prometheus knows.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededTenants, DAVE, SEEDED_TENANTS } from '../../test/dashboards';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
-import { closedPort, loadStackEnv, requireHealthy, requireMlflow, requireSetting } from '../../test/stack';
-import { getDb } from '../db/client';
-import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
+import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloDetail, sloList } from '../slo/service';
 
-let database: TestDatabase;
+let setup: DashboardTest;
 let port: number;
 
 beforeAll(async () => {
-  loadStackEnv();
-  await requireMlflow();
-  await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
-  port = await closedPort();
-  const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'dashboards-no-kube-')), 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'u', user: { token: 'test' } }],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'x',
-    }),
-  );
-  process.env.KUBERNETES_PORTAL_KUBECONFIG = kubeconfig;
-  process.env.KUBERNETES_TIMEOUT_MS = '1000';
-  database = await useTestDatabase();
-  await createSeededTenants();
+  setup = await setUpDashboardTest('kubernetes');
+  port = setup.port ?? 0;
 });
 
-afterAll(async () => {
-  await stopSharedWatchCaches();
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => tearDownDashboardTest(setup));
 
 const missing = () => `Kubernetes cannot be reached at 127.0.0.1:${port}`;
 

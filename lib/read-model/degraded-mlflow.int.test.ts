@@ -4,33 +4,19 @@
  * read MLflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededTenants, DAVE, SEEDED_TENANTS, warmDashboardCaches } from '../../test/dashboards';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
-import { closedPort, loadStackEnv, requireHealthy, requireSetting } from '../../test/stack';
-import { getDb } from '../db/client';
-import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
+import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloList } from '../slo/service';
 
-let database: TestDatabase;
+let setup: DashboardTest;
 let port: number;
 
 beforeAll(async () => {
-  loadStackEnv();
-  requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
-  await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
-  port = await closedPort();
-  process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${port}`;
-  database = await useTestDatabase();
-  await createSeededTenants();
-  await warmDashboardCaches();
+  setup = await setUpDashboardTest('mlflow');
+  port = setup.port ?? 0;
 });
 
-afterAll(async () => {
-  await stopSharedWatchCaches();
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => tearDownDashboardTest(setup));
 
 describe('with MLflow stopped', () => {
   it('the operations dashboard says the training rows need MLflow and judges every other row', async () => {

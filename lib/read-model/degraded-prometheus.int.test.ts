@@ -4,33 +4,19 @@
  * the others say Prometheus is missing and why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededTenants, DAVE, SEEDED_TENANTS, warmDashboardCaches } from '../../test/dashboards';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
-import { closedPort, loadStackEnv, requireMlflow, requireSetting } from '../../test/stack';
-import { getDb } from '../db/client';
-import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
+import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloDetail, sloList } from '../slo/service';
 
-let database: TestDatabase;
+let setup: DashboardTest;
 let port: number;
 
 beforeAll(async () => {
-  loadStackEnv();
-  requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
-  await requireMlflow();
-  port = await closedPort();
-  process.env.PROMETHEUS_URL = `http://127.0.0.1:${port}`;
-  database = await useTestDatabase();
-  await createSeededTenants();
-  await warmDashboardCaches();
+  setup = await setUpDashboardTest('prometheus');
+  port = setup.port ?? 0;
 });
 
-afterAll(async () => {
-  await stopSharedWatchCaches();
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => tearDownDashboardTest(setup));
 
 const missing = () => `Prometheus cannot be reached at 127.0.0.1:${port}`;
 

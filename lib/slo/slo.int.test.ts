@@ -1,30 +1,18 @@
 /** The SLO read models and edits against the real local platform (Kubernetes endpoints, Prometheus history). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededTenants, DAVE, SEEDED_TENANTS, warmDashboardCaches } from '../../test/dashboards';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
-import { loadStackEnv, requireHealthy, requireSetting } from '../../test/stack';
+import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { getDb } from '../db/client';
-import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
 import { DEFAULT_SLO_OBJECTIVES } from './definition';
 import { saveEndpointObjectives, sloDetail, sloList } from './service';
 
-let database: TestDatabase;
+let setup: DashboardTest;
 const frank = { name: 'frank' };
 
 beforeAll(async () => {
-  loadStackEnv();
-  requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
-  await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
-  database = await useTestDatabase();
-  await createSeededTenants();
-  await warmDashboardCaches();
+  setup = await setUpDashboardTest();
 });
 
-afterAll(async () => {
-  await stopSharedWatchCaches();
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => tearDownDashboardTest(setup));
 
 describe('SLOs on the local platform', () => {
   it('lists both SLOs of every seeded endpoint with 28 days of numbers, worst budget first', async () => {

@@ -1,24 +1,7 @@
-import { tenantFilterParam } from '@/components/ops/format';
-import { getCurrentUser } from '@/lib/auth/session';
-import { UserFacingError } from '@/lib/errors';
 import { sloList } from '@/lib/slo/service';
+import { filteredLiveRoute } from '../../tenant-filtered';
 
 export const dynamic = 'force-dynamic';
 
-const answer = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
-
-/**
- * The SLO list's live data, polled every 15 s. The service scopes it to the tenants the user may
- * `slo.read`; a filter naming any other tenant is refused in the same words whether or not it exists.
- */
-export async function GET(request: Request) {
-  const user = await getCurrentUser();
-  if (!user) return answer({ error: 'Your session has ended: sign in again.' }, 401);
-  const tenant = tenantFilterParam(new URL(request.url).searchParams.get('tenant'));
-  try {
-    return answer(await sloList(user, tenant));
-  } catch (error) {
-    if (error instanceof UserFacingError) return answer({ error: error.message }, 404);
-    throw error;
-  }
-}
+/** The SLO list's live data, polled every 15 s (scoped by the service to the tenants the user may `slo.read`). */
+export const GET = filteredLiveRoute(sloList);

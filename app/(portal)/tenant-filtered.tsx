@@ -1,0 +1,56 @@
+import Link from 'next/link';
+import { tenantFilterParam } from '@/components/ops/format';
+import { EmptyState } from '@/components/ui/empty-state';
+import { buttonClass } from '@/components/ui/styles';
+import { getCurrentUser, requireUser } from '@/lib/auth/session';
+import type { SessionUser } from '@/lib/auth/users';
+import { UserFacingError } from '@/lib/errors';
+
+/**
+ * The cross-tenant dashboards (operations, SLOs) take a tenant filter from the URL (`?tenant=`).
+ * Their services scope every read to the tenants the viewer may see and refuse a filter naming
+ * any other tenant in the same words whether or not it exists; the page and its live route turn
+ * that refusal into an empty state or a 404.
+ */
+type ReadView<V> = (user: SessionUser, tenant: string | null) => Promise<V>;
+
+export async function openFilteredDashboard<V>(searchParams: Promise<Record<string, string | string[] | undefined>>, read: ReadView<V>): Promise<{ view: V } | { refused: string }> {
+  const user = await requireUser();
+  try {
+    return { view: await read(user, tenantFilterParam((await searchParams).tenant)) };
+  } catch (error) {
+    if (error instanceof UserFacingError) return { refused: error.message };
+    throw error;
+  }
+}
+
+export function FilterRefused({ path, message }: { path: string; message: string }) {
+  return (
+    <EmptyState
+      title="This tenant cannot be shown"
+      action={
+        <Link href={path} className={buttonClass.primary}>
+          Show every tenant
+        </Link>
+      }
+    >
+      {message} Check the address, or pick a tenant from the filter.
+    </EmptyState>
+  );
+}
+
+const answer = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
+
+/** The GET handler of a dashboard's live route (polled by its page). */
+export function filteredLiveRoute<V>(read: ReadView<V>) {
+  return async function GET(request: Request): Promise<Response> {
+    const user = await getCurrentUser();
+    if (!user) return answer({ error: 'Your session has ended: sign in again.' }, 401);
+    try {
+      return answer(await read(user, tenantFilterParam(new URL(request.url).searchParams.get('tenant'))));
+    } catch (error) {
+      if (error instanceof UserFacingError) return answer({ error: error.message }, 404);
+      throw error;
+    }
+  };
+}
