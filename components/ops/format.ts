@@ -1,15 +1,5 @@
 import type { BadgeTone } from '@/components/ui/badge';
 import type { AlertState, OpsRow, OpsSource, OpsView } from '@/lib/ops/view';
-import type { OpsArea } from '@/lib/ops/thresholds';
-
-export const AREA_LABELS: Record<OpsArea, string> = {
-  pipelines: 'Pipelines',
-  training: 'Training',
-  registry: 'Registry',
-  serving: 'Serving',
-  canary: 'Canary',
-  infrastructure: 'Infrastructure',
-};
 
 /** The state in words, so it never rests on colour alone. */
 export const STATE_LABELS: Record<AlertState, string> = { alert: 'Alert', ok: 'OK', unknown: 'No data', idle: 'Nothing to judge' };

@@ -10,7 +10,8 @@ import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
-import { ageText, AREA_LABELS, countStates, groupByTenant, missingSources, STATE_LABELS, STATE_TONES, withTenantFilter, type TenantGroup } from './format';
+import { OPS_AREA_LABELS } from '@/lib/ops/thresholds';
+import { ageText, countStates, groupByTenant, missingSources, STATE_LABELS, STATE_TONES, withTenantFilter, type TenantGroup } from './format';
 import { TenantFilter } from './tenant-filter';
 import { ThresholdsList } from './thresholds-list';
 
@@ -35,7 +36,7 @@ function Row({ row, at }: { row: OpsRow; at: string }) {
       <th scope="row" className={`${cellClass} w-36 border-l-4 font-medium ${alert ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}>
         {/* The tenant in the row's name, so "fraud Canary" finds the row without its table. */}
         <span className="sr-only">{row.tenant} </span>
-        {AREA_LABELS[row.area]}
+        {OPS_AREA_LABELS[row.area]}
       </th>
       <td className={`${cellClass} w-36 whitespace-nowrap`} data-testid={`ops-state-${row.tenant}-${row.area}`} data-state={row.state}>
         <StateBadge state={row.state} />
@@ -134,7 +135,7 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
               label="Alerts"
               testId="ops-alert-count"
               value={counts.alert}
-              detail={alerting.length ? alerting.map((r) => `${r.tenant} ${AREA_LABELS[r.area].toLowerCase()}`).join(', ') : 'Nothing beyond its threshold.'}
+              detail={alerting.length ? alerting.map((r) => `${r.tenant} ${OPS_AREA_LABELS[r.area].toLowerCase()}`).join(', ') : 'Nothing beyond its threshold.'}
             />
             <Stat label="No data" value={counts.unknown} detail={counts.unknown ? 'Rows whose source could not be read.' : 'Every source answered.'} />
             <Stat label="OK" value={counts.ok} detail={`of ${data.rows.length} rows; ${counts.idle} with nothing to judge`} />

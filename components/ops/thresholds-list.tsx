@@ -2,7 +2,7 @@ import { Fragment } from 'react';
 import { UtcTime } from '@/components/deployments/labels';
 import { THRESHOLD_FIELDS, thresholdValueText } from '@/lib/ops/thresholds-form';
 import type { OpsView } from '@/lib/ops/view';
-import { AREA_LABELS } from './format';
+import { OPS_AREA_LABELS } from '@/lib/ops/thresholds';
 
 /** What turns a row red, for everyone who reads the dashboard. */
 export function ThresholdsList({ thresholds }: { thresholds: OpsView['thresholds'] }) {
@@ -14,7 +14,7 @@ export function ThresholdsList({ thresholds }: { thresholds: OpsView['thresholds
       <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[9rem_1fr]" data-testid="ops-thresholds-list">
         {THRESHOLD_FIELDS.map((field) => (
           <Fragment key={field.key}>
-            <dt className="font-medium">{AREA_LABELS[field.area]}</dt>
+            <dt className="font-medium">{OPS_AREA_LABELS[field.area]}</dt>
             <dd data-threshold={field.key}>
               {field.alertWhen} <strong>{thresholdValueText(field, thresholds.values[field.key])}</strong>
             </dd>

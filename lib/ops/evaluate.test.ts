@@ -9,7 +9,6 @@ import {
   judgeRegistry,
   judgeServing,
   judgeTraining,
-  OPS_AREA_LABELS,
   OPS_AREA_SOURCES,
   opsLink,
   opsRow,
@@ -20,7 +19,7 @@ import {
   type EndpointTraffic,
 } from './evaluate';
 import { PIPELINE_WINDOW_MS, type PipelineSummary } from './pipelines';
-import { DEFAULT_OPS_THRESHOLDS as T, OPS_AREAS } from './thresholds';
+import { DEFAULT_OPS_THRESHOLDS as T, OPS_AREA_LABELS, OPS_AREAS } from './thresholds';
 import type { ModelMetricTrend } from './training';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -11,15 +11,6 @@ import type { OpsArea, OpsThresholds } from './thresholds';
 import type { ModelMetricTrend } from './training';
 import type { OpsLink, OpsRow, OpsSource } from './view';
 
-export const OPS_AREA_LABELS: Record<OpsArea, string> = {
-  pipelines: 'Pipelines',
-  training: 'Training',
-  registry: 'Registry',
-  serving: 'Serving',
-  canary: 'Canary',
-  infrastructure: 'Infrastructure',
-};
-
 /** The upstreams each area is read from; any of them failing leaves the area unknown. */
 export const OPS_AREA_SOURCES: Record<OpsArea, readonly OpsSource[]> = {
   pipelines: ['kubernetes'],

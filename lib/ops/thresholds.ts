@@ -9,6 +9,17 @@ import { z } from 'zod';
 export const OPS_AREAS = ['pipelines', 'training', 'registry', 'serving', 'canary', 'infrastructure'] as const;
 export type OpsArea = (typeof OPS_AREAS)[number];
 
+/** For people. */
+export const OPS_AREA_LABELS: Record<OpsArea, string> = {
+  pipelines: 'Pipelines',
+  training: 'Training',
+  registry: 'Registry',
+  serving: 'Serving',
+  canary: 'Canary',
+  infrastructure: 'Infrastructure',
+};
+
+
 export const opsThresholdsSchema = z.strictObject({
   /** Pipelines: alert when the share of finished Argo Workflows that succeeded is below this. */
   pipelineSuccessMin: z.number().min(0, 'The success rate is at least 0 %').max(1, 'The success rate is at most 100 %').default(0.95),

@@ -25,7 +25,7 @@ import { waitFor } from '../lib/processes';
 import { progress } from '../lib/progress';
 import { adminKubeConfig, applyObjects, describeError, errorCode } from '../kubernetes/apply';
 import { ADMIN, kubeRequest } from '../kubernetes/http';
-import { mulberry32 } from '../lib/random';
+import { randomFor } from '../lib/random';
 
 export interface Tenant {
   name: string;
@@ -104,13 +104,6 @@ export interface PlannedRun {
   message?: string;
 }
 
-/** A small deterministic PRNG (mulberry32) seeded by a string, so names are stable across runs. */
-function prng(seed: string): () => number {
-  let h = 2166136261;
-  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  return mulberry32(h);
-}
-
 function suffix(random: () => number): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   return Array.from({ length: 5 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
@@ -130,7 +123,7 @@ const DAY_MINUTES = 24 * 60;
 export function workflowPlan(): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (const tenant of TENANTS) {
-    const random = prng(`workflows/${tenant.name}`);
+    const random = randomFor(`workflows/${tenant.name}`);
     const pipelines = PIPELINES[tenant.name]!;
     const count = HISTORY_RUNS[tenant.name]!;
     for (let i = 0; i < count; i++) {

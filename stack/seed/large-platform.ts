@@ -31,6 +31,7 @@ import { adminKubeConfig } from '../kubernetes/apply';
 import { nodeObject } from '../kubernetes/nodes';
 import type { StackContext } from '../lib/context';
 import { LABELS, OOM_KILLED_LABEL, QUOTA_NAME } from './kubernetes';
+import { randomFor } from '../lib/random';
 
 export interface LargePlatformSize {
   tenants: number;
@@ -111,20 +112,6 @@ export interface LargePlatformPlan {
   tenants: PlannedTenant[];
 }
 
-/** A small deterministic PRNG (mulberry32-style) per string, so plans repeat across runs. */
-function prng(seed: string): () => number {
-  let h = 2166136261;
-  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const benchLabels = (tenant: string) => ({ [LABELS.tenant]: tenant, [BENCH_LABEL]: BENCH_LABEL_VALUE });
 
 function iso(ms: number): string {
@@ -184,7 +171,7 @@ function predictor(tenant: string, service: string, version: number): Record<str
 }
 
 function runId(seed: string): string {
-  const random = prng(seed);
+  const random = randomFor(seed);
   return Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
 }
 
@@ -248,7 +235,7 @@ function pod(tenant: string, index: number, role: PodRole, nodeName: string | un
 }
 
 function workflows(tenant: string, tenantIndex: number, count: number, now: number): Obj[] {
-  const random = prng(`workflows/${tenant}`);
+  const random = randomFor(`workflows/${tenant}`);
   const failureRate = tenantIndex % 7 === 3 ? 0.2 : 0.03;
   const week = 7 * 24 * 60 * 60_000;
   return Array.from({ length: count }, (_, i) => {
