@@ -14,7 +14,7 @@ import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } fr
 import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
 import { oomKills } from '../quota/workloads';
 import { kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
-import { sharedRead } from '../read-model/shared-read';
+import { answerCache, type AnswerCache } from '../integrations/answer-cache';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { can } from '../auth/authorize';
 import {
@@ -41,6 +41,8 @@ export const SERVING_WINDOW_SECONDS = 300;
 export const GPU_WINDOW_SECONDS = 600;
 /** MLflow's registry changes when people register versions: a minute old is current enough. */
 const TRAINING_SHARE_MS = 60_000;
+const holder = globalThis as unknown as { __mlpTrainingTrends?: AnswerCache };
+const sharedTrends = () => (holder.__mlpTrainingTrends ??= answerCache(TRAINING_SHARE_MS, 1_000));
 const MLFLOW_CONCURRENCY = 8;
 
 interface KubernetesInputs {
@@ -79,7 +81,7 @@ async function trainingInputs(tenants: readonly string[]): Promise<Map<string, P
     const metric = metricOf.get(tenant) ?? DEFAULT_POLICY.primaryMetric;
     return readPanel(`the model registry of ${tenant}`, async () => ({
       metric,
-      trends: (await sharedRead(`ops:training:${tenant}:${metric}`, TRAINING_SHARE_MS, () => trainingTrends(tenant, metric))).data,
+      trends: (await sharedTrends()(`${tenant}\u0000${metric}`, () => trainingTrends(tenant, metric))).value,
     }));
   });
   return new Map(tenants.map((tenant, i) => [tenant, panels[i]!]));

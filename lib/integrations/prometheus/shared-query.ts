@@ -5,20 +5,16 @@
  * - Instant queries at "now" are keyed by their PromQL; range queries by PromQL and range, the
  *   range aligned to its step (start and end rounded down to a multiple of it) and queried so, so
  *   that viewers opening the same range a few seconds apart share one answer.
- * - Single flight: identical asks while a query is under way wait for that one query.
- * - Fresh for the TTL (PROMETHEUS_SHARE_TTL_SECONDS, 15 s by default). Up to 4 × TTL the previous
- *   answer is served at once and refreshed once in the background (a page never waits while an
- *   answer exists); older, the ask waits for a new answer.
- * - Failures are never kept: the next ask tries again. A failed background refresh leaves the
- *   previous answer in place until it is 4 × TTL old.
- * - Each answer carries the time its query was sent (`at`), so pages can say how old it is.
+ * - Shared as lib/integrations/answer-cache.ts shares answers: single flight, fresh for the TTL
+ *   (PROMETHEUS_SHARE_TTL_SECONDS, 15 s by default), then served while one refresh runs up to
+ *   4 × TTL; failures never kept; each answer with the time its query was sent.
  *
  * Instant queries at an explicit time pass straight through. Every query actually sent counts in
  * `portal_prometheus_queries_total`. The rollout worker judges on fresh data and must not use this.
- * Answers are shared objects: treat them as read-only.
  */
 import { z } from 'zod';
 import { metrics } from '../../observability/metrics';
+import { answerCache } from '../answer-cache';
 import { defaultPrometheusConnection, prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries, type TimeRange } from './client';
 
 export interface SharedPrometheusApi extends PrometheusApi {
@@ -36,8 +32,6 @@ export interface ShareOptions {
   now?: () => number;
 }
 
-/** Answers older than this many TTLs are not served. */
-const STALE_TTLS = 4;
 const DEFAULT_MAX_ENTRIES = 500;
 
 /** PROMETHEUS_SHARE_TTL_SECONDS in milliseconds (15 s when unset; 0 leaves only single flight). */
@@ -53,64 +47,6 @@ export function alignRange({ start, end, stepSeconds }: TimeRange): TimeRange {
   if (!(stepMs > 0)) throw new Error('A Prometheus range needs a positive step');
   const down = (date: Date) => new Date(Math.floor(date.getTime() / stepMs) * stepMs);
   return { start: down(start), end: down(end), stepSeconds };
-}
-
-interface Entry {
-  /** When the query behind `value` was sent; undefined until the first answer. */
-  at?: number;
-  value?: unknown;
-  flight?: Promise<{ value: unknown; at: Date }>;
-}
-
-function answerCache(ttlMs: number, maxEntries: number, now: () => number) {
-  const entries = new Map<string, Entry>();
-
-  /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */
-  function sweep(time: number) {
-    for (const [key, entry] of entries) {
-      if (!entry.flight && (entry.at === undefined || time - entry.at >= STALE_TTLS * ttlMs)) entries.delete(key);
-    }
-    for (const [key, entry] of entries) {
-      if (entries.size < maxEntries) break;
-      if (!entry.flight) entries.delete(key);
-    }
-  }
-
-  function fly(key: string, entry: Entry, fetch: () => Promise<unknown>) {
-    const sentAt = now();
-    const flight = new Promise((resolve) => resolve(fetch())).then(
-      (value) => {
-        entry.flight = undefined;
-        entry.value = value;
-        entry.at = sentAt;
-        return { value, at: new Date(sentAt) };
-      },
-      (error: unknown) => {
-        entry.flight = undefined;
-        if (entry.at === undefined && entries.get(key) === entry) entries.delete(key);
-        throw error;
-      },
-    );
-    entry.flight = flight;
-    return flight;
-  }
-
-  return function ask<T>(key: string, fetch: () => Promise<T>): Promise<{ value: T; at: Date }> {
-    const time = now();
-    let entry = entries.get(key);
-    if (!entry) {
-      sweep(time);
-      entry = {};
-      entries.set(key, entry);
-    }
-    const age = entry.at === undefined ? Infinity : time - entry.at;
-    if (age < STALE_TTLS * ttlMs) {
-      // The old answer stays if the refresh fails; the next ask tries again.
-      if (age >= ttlMs && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
-      return Promise.resolve({ value: entry.value as T, at: new Date(entry.at!) });
-    }
-    return (entry.flight ?? fly(key, entry, fetch)) as Promise<{ value: T; at: Date }>;
-  };
 }
 
 /**

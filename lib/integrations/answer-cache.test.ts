@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { answerCache } from './answer-cache';
+
+function upstream() {
+  let calls = 0;
+  let failing = false;
+  return {
+    read: async () => {
+      calls += 1;
+      if (failing) throw new Error('upstream down');
+      return calls;
+    },
+    get calls() {
+      return calls;
+    },
+    fail(value: boolean) {
+      failing = value;
+    },
+  };
+}
+
+/** Lets a background refresh settle. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('answerCache', () => {
+  let clock = 1_000_000;
+  const now = () => clock;
+
+  it('answers from one read while fresh, and shares a read in flight', async () => {
+    const ask = answerCache(1_000, 10, now);
+    const source = upstream();
+    const [a, b] = await Promise.all([ask('k', source.read), ask('k', source.read)]);
+    expect(source.calls).toBe(1);
+    expect([a.value, b.value]).toEqual([1, 1]);
+    expect(a.at.getTime()).toBe(clock);
+    clock += 999;
+    expect((await ask('k', source.read)).value).toBe(1);
+    expect(source.calls).toBe(1);
+  });
+
+  it('after the TTL answers at once with the old value and refreshes once in the background', async () => {
+    const ask = answerCache(1_000, 10, now);
+    const source = upstream();
+    await ask('k', source.read);
+    clock += 1_500;
+    const [stale, again] = await Promise.all([ask('k', source.read), ask('k', source.read)]);
+    expect([stale.value, again.value]).toEqual([1, 1]);
+    await settle();
+    expect(source.calls).toBe(2);
+    expect((await ask('k', source.read)).value).toBe(2);
+  });
+
+  it('waits for fresh data once the answer is four TTLs old', async () => {
+    const ask = answerCache(1_000, 10, now);
+    const source = upstream();
+    await ask('k', source.read);
+    clock += 4_000;
+    expect((await ask('k', source.read)).value).toBe(2);
+  });
+
+  it('keeps no failure, and a failed refresh keeps the old answer', async () => {
+    const ask = answerCache(1_000, 10, now);
+    const source = upstream();
+    source.fail(true);
+    await expect(ask('k', source.read)).rejects.toThrow('upstream down');
+    source.fail(false);
+    expect((await ask('k', source.read)).value).toBe(2);
+    clock += 1_500;
+    source.fail(true);
+    expect((await ask('k', source.read)).value).toBe(2);
+    await settle();
+    source.fail(false);
+    expect((await ask('k', source.read)).value).toBe(2);
+    await settle();
+    expect((await ask('k', source.read)).value).toBe(4);
+  });
+
+  it('keeps keys apart and at most maxEntries answers', async () => {
+    const ask = answerCache(1_000, 2, now);
+    const source = upstream();
+    await ask('a', source.read);
+    await ask('b', source.read);
+    await ask('c', source.read);
+    expect(source.calls).toBe(3);
+    // 'a' was dropped to make room: asking again reads again.
+    await ask('a', source.read);
+    expect(source.calls).toBe(4);
+  });
+});

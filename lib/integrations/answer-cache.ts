@@ -1,0 +1,76 @@
+/**
+ * Answers shared across everyone asking the same, for reads that many viewers repeat (dashboards):
+ *
+ * - Single flight: identical asks while a read is under way wait for that one read.
+ * - Fresh for the TTL. Up to 4 × TTL the previous answer is served at once and refreshed once in
+ *   the background (a page never waits while an answer exists); older, the ask waits.
+ * - Failures are never kept: the next ask tries again. A failed background refresh leaves the
+ *   previous answer in place until it is 4 × TTL old.
+ * - Each answer carries the time its read was started (`at`), so pages can say how old it is.
+ * - At most `maxEntries` answers are kept (expired ones dropped first, then the oldest).
+ *
+ * Answers are shared objects: treat them as read-only.
+ */
+
+/** Answers older than this many TTLs are not served. */
+const STALE_TTLS = 4;
+
+interface Entry {
+  /** When the query behind `value` was sent; undefined until the first answer. */
+  at?: number;
+  value?: unknown;
+  flight?: Promise<{ value: unknown; at: Date }>;
+}
+
+export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<{ value: T; at: Date }>;
+
+export function answerCache(ttlMs: number, maxEntries: number, now: () => number = Date.now): AnswerCache {
+  const entries = new Map<string, Entry>();
+
+  /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */
+  function sweep(time: number) {
+    for (const [key, entry] of entries) {
+      if (!entry.flight && (entry.at === undefined || time - entry.at >= STALE_TTLS * ttlMs)) entries.delete(key);
+    }
+    for (const [key, entry] of entries) {
+      if (entries.size < maxEntries) break;
+      if (!entry.flight) entries.delete(key);
+    }
+  }
+
+  function fly(key: string, entry: Entry, fetch: () => Promise<unknown>) {
+    const sentAt = now();
+    const flight = new Promise((resolve) => resolve(fetch())).then(
+      (value) => {
+        entry.flight = undefined;
+        entry.value = value;
+        entry.at = sentAt;
+        return { value, at: new Date(sentAt) };
+      },
+      (error: unknown) => {
+        entry.flight = undefined;
+        if (entry.at === undefined && entries.get(key) === entry) entries.delete(key);
+        throw error;
+      },
+    );
+    entry.flight = flight;
+    return flight;
+  }
+
+  return function ask<T>(key: string, fetch: () => Promise<T>): Promise<{ value: T; at: Date }> {
+    const time = now();
+    let entry = entries.get(key);
+    if (!entry) {
+      sweep(time);
+      entry = {};
+      entries.set(key, entry);
+    }
+    const age = entry.at === undefined ? Infinity : time - entry.at;
+    if (age < STALE_TTLS * ttlMs) {
+      // The old answer stays if the refresh fails; the next ask tries again.
+      if (age >= ttlMs && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
+      return Promise.resolve({ value: entry.value as T, at: new Date(entry.at!) });
+    }
+    return (entry.flight ?? fly(key, entry, fetch)) as Promise<{ value: T; at: Date }>;
+  };
+}
