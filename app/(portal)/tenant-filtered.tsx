@@ -12,12 +12,19 @@ import { UserFacingError } from '@/lib/errors';
  * any other tenant in the same words whether or not it exists; the page and its live route turn
  * that refusal into an empty state or a 404.
  */
-type ReadView<V> = (user: SessionUser, tenant: string | null) => Promise<V>;
+type ReadView<V> = (user: SessionUser, tenant: string | null, page: number) => Promise<V>;
+
+/** `?page=`: a whole number from 1, else the first page. */
+function pageParam(value: string | string[] | null | undefined): number {
+  const page = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isInteger(page) && page >= 1 ? page : 1;
+}
 
 export async function openFilteredDashboard<V>(searchParams: Promise<Record<string, string | string[] | undefined>>, read: ReadView<V>): Promise<{ view: V } | { refused: string }> {
   const user = await requireUser();
+  const params = await searchParams;
   try {
-    return { view: await read(user, tenantFilterParam((await searchParams).tenant)) };
+    return { view: await read(user, tenantFilterParam(params.tenant), pageParam(params.page)) };
   } catch (error) {
     if (error instanceof UserFacingError) return { refused: error.message };
     throw error;
@@ -47,7 +54,8 @@ export function filteredLiveRoute<V>(read: ReadView<V>) {
     const user = await getCurrentUser();
     if (!user) return answer({ error: 'Your session has ended: sign in again.' }, 401);
     try {
-      return answer(await read(user, tenantFilterParam(new URL(request.url).searchParams.get('tenant'))));
+      const params = new URL(request.url).searchParams;
+      return answer(await read(user, tenantFilterParam(params.get('tenant')), pageParam(params.get('page'))));
     } catch (error) {
       if (error instanceof UserFacingError) return answer({ error: error.message }, 404);
       throw error;

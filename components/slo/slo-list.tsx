@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
-import { ageText, asSentence, withTenantFilter } from '@/components/ops/format';
+import { ageText, asSentence } from '@/components/ops/format';
 import { TenantFilter } from '@/components/ops/tenant-filter';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -69,21 +69,50 @@ function SloRow({ slo }: { slo: SloSummary }) {
   );
 }
 
+/** `path` with the tenant filter and page in its query. */
+function pagePath(path: string, tenant: string | null, page: number): string {
+  const params = new URLSearchParams();
+  if (tenant) params.set('tenant', tenant);
+  if (page > 1) params.set('page', String(page));
+  const query = params.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+function Pages({ tenant, page, pageCount }: { tenant: string | null; page: number; pageCount: number }) {
+  if (pageCount <= 1) return null;
+  return (
+    <nav aria-label="Pages of SLOs" className="flex items-center gap-4 text-sm">
+      {page > 1 ? (
+        <Link className={buttonClass.link} href={pagePath('/slo', tenant, page - 1)}>
+          ← Worse budgets (page {page - 1})
+        </Link>
+      ) : null}
+      <span>
+        Page {page} of {pageCount}
+      </span>
+      {page < pageCount ? (
+        <Link className={buttonClass.link} href={pagePath('/slo', tenant, page + 1)}>
+          Better budgets (page {page + 1}) →
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
 /**
  * Every SLO the viewer may see, worst error budget first (as the service sorts them), with its
  * burn-rate alerts. Rendered on the server, then polled every 15 s.
  */
 export function SloList({ initial }: { initial: SloListView }) {
   const { data, error } = useLiveData({
-    queryKey: ['slo-list', initial.tenant],
-    url: withTenantFilter('/slo/live', initial.tenant),
+    queryKey: ['slo-list', initial.tenant, initial.page],
+    url: pagePath('/slo/live', initial.tenant, initial.page),
     initial,
     refreshMs: REFRESH_MS,
     isData: (body) => 'slos' in body && 'problems' in body,
   });
   const { problems } = data;
-  const alerting = data.slos.filter((s) => s.alerting).length;
-  const spent = data.slos.filter((s) => s.budgetRemaining !== null && s.budgetRemaining <= 0).length;
+  const { alerting, spent } = data;
 
   return (
     <div className="space-y-6">
@@ -120,7 +149,7 @@ export function SloList({ initial }: { initial: SloListView }) {
       ) : (
         <>
           <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="slo-summary">
-            {data.slos.length} SLOs, worst error budget first. {alerting ? <strong>{alerting} burning too fast.</strong> : 'None burning too fast.'}{' '}
+            {data.total} SLOs, worst error budget first{data.pageCount > 1 ? ` (page ${data.page} of ${data.pageCount})` : ''}. {alerting ? <strong>{alerting} burning too fast.</strong> : 'None burning too fast.'}{' '}
             {spent ? <strong>{spent} with the budget spent.</strong> : null} Updated <UtcTime iso={data.at} />, refreshed every 15 seconds.
           </p>
           <DataTable caption="SLOs, worst error budget first" testId="slo-list" columns={['Endpoint', 'SLO', 'SLI', 'Budget remaining', 'Burn-rate alerts', { label: 'Requests', numeric: true }]}>
@@ -128,6 +157,7 @@ export function SloList({ initial }: { initial: SloListView }) {
               <SloRow key={`${slo.tenant}/${slo.endpoint}/${slo.kind}`} slo={slo} />
             ))}
           </DataTable>
+          <Pages tenant={data.tenant} page={data.page} pageCount={data.pageCount} />
         </>
       )}
     </div>

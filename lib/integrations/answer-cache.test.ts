@@ -87,3 +87,15 @@ describe('answerCache', () => {
     expect(source.calls).toBe(4);
   });
 });
+
+describe('answerCache without serving stale answers', () => {
+  it('waits for a fresh answer once the TTL has passed', async () => {
+    let clock = 0;
+    let calls = 0;
+    const ask = answerCache(1_000, 10, () => clock, 1);
+    const read = async () => ++calls;
+    await ask('k', read);
+    clock += 1_000;
+    expect((await ask('k', read)).value).toBe(2);
+  });
+});

@@ -2,8 +2,9 @@
  * Answers shared across everyone asking the same, for reads that many viewers repeat (dashboards):
  *
  * - Single flight: identical asks while a read is under way wait for that one read.
- * - Fresh for the TTL. Up to 4 × TTL the previous answer is served at once and refreshed once in
- *   the background (a page never waits while an answer exists); older, the ask waits.
+ * - Fresh for the TTL. Up to `staleTtls` × TTL (4 by default) the previous answer is served at once
+ *   and refreshed once in the background (a page never waits while an answer exists); older, the
+ *   ask waits. With `staleTtls` 1 nothing older than the TTL is served.
  * - Failures are never kept: the next ask tries again. A failed background refresh leaves the
  *   previous answer in place until it is 4 × TTL old.
  * - Each answer carries the time its read was started (`at`), so pages can say how old it is.
@@ -12,7 +13,7 @@
  * Answers are shared objects: treat them as read-only.
  */
 
-/** Answers older than this many TTLs are not served. */
+/** By default answers are served while refreshing until this many TTLs old. */
 const STALE_TTLS = 4;
 
 interface Entry {
@@ -24,13 +25,13 @@ interface Entry {
 
 export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<{ value: T; at: Date }>;
 
-export function answerCache(ttlMs: number, maxEntries: number, now: () => number = Date.now): AnswerCache {
+export function answerCache(ttlMs: number, maxEntries: number, now: () => number = Date.now, staleTtls = STALE_TTLS): AnswerCache {
   const entries = new Map<string, Entry>();
 
   /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */
   function sweep(time: number) {
     for (const [key, entry] of entries) {
-      if (!entry.flight && (entry.at === undefined || time - entry.at >= STALE_TTLS * ttlMs)) entries.delete(key);
+      if (!entry.flight && (entry.at === undefined || time - entry.at >= staleTtls * ttlMs)) entries.delete(key);
     }
     for (const [key, entry] of entries) {
       if (entries.size < maxEntries) break;
@@ -66,7 +67,7 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
       entries.set(key, entry);
     }
     const age = entry.at === undefined ? Infinity : time - entry.at;
-    if (age < STALE_TTLS * ttlMs) {
+    if (age < staleTtls * ttlMs) {
       // The old answer stays if the refresh fails; the next ask tries again.
       if (age >= ttlMs && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
       return Promise.resolve({ value: entry.value as T, at: new Date(entry.at!) });

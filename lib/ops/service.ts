@@ -31,10 +31,10 @@ import {
   type PendingPromotion,
 } from './evaluate';
 import { summarisePipelines } from './pipelines';
-import { getOpsThresholds } from './thresholds-store';
+import { getOpsThresholds, type StoredOpsThresholds } from './thresholds-store';
 import type { OpsArea, OpsThresholds } from './thresholds';
 import { trainingTrends, type ModelMetricTrend } from './training';
-import type { OpsRow, OpsSource, OpsView } from './view';
+import type { OpsRow, OpsView } from './view';
 
 /** The serving and canary rows judge the last five minutes; GPU utilisation the last ten. */
 export const SERVING_WINDOW_SECONDS = 300;
@@ -154,12 +154,10 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   ];
 }
 
-export async function opsView(user: SessionUser, tenantFilter: string | null): Promise<OpsView> {
-  const scope = await dashboardTenants(user, 'ops.read', tenantFilter);
-  const tenants = scope.selected;
+/** The judged rows of `tenants`, from every upstream once. */
+async function judgedRows(tenants: readonly string[], stored: StoredOpsThresholds): Promise<Pick<OpsView, 'at' | 'rows' | 'sources'>> {
   const fleet = fleetMetrics(tenants);
-  const [stored, kubernetes, serving, gpus, training, registry] = await Promise.all([
-    getOpsThresholds(),
+  const [kubernetes, serving, gpus, training, registry] = await Promise.all([
     kubernetesInputs(),
     readPanel('the serving metrics', async () => (await fleet.serving(SERVING_WINDOW_SECONDS)).endpoints),
     readPanel('the GPU utilisation', async () => (await fleet.gpuUtilisation(GPU_WINDOW_SECONDS)).tenants),
@@ -169,20 +167,37 @@ export async function opsView(user: SessionUser, tenantFilter: string | null): P
   const now = new Date();
   const inputs: Inputs = { now, thresholds: stored.values, kubernetes, serving, gpus, training, registry };
   const failedTraining = [...training.values()].find((p): p is { ok: false; message: string } => !p.ok);
-  const sources: Record<OpsSource, string | null> = {
-    kubernetes: kubernetes.ok ? null : kubernetes.message,
-    prometheus: missing(serving, gpus),
-    mlflow: failedTraining ? failedTraining.message : null,
-    database: registry.ok ? null : registry.message,
-  };
   return {
     at: now.toISOString(),
+    rows: tenants.flatMap((tenant) => tenantRows(tenant, inputs)),
+    sources: {
+      kubernetes: kubernetes.ok ? null : kubernetes.message,
+      prometheus: missing(serving, gpus),
+      mlflow: failedTraining ? failedTraining.message : null,
+      database: registry.ok ? null : registry.message,
+    },
+  };
+}
+
+/**
+ * Viewers of the same tenants share the judged rows for a few seconds (assembling 50 tenants'
+ * rows from 5,000 pods and 2,000 workflows is work worth doing once), never older: the upstream
+ * answers beneath are already shared. A threshold change takes effect at once, as the
+ * thresholds' version is part of the key.
+ */
+const SHARED_VIEW_MS = 5_000;
+const viewHolder = globalThis as unknown as { __mlpOpsRows?: AnswerCache };
+const sharedRows = () => (viewHolder.__mlpOpsRows ??= answerCache(SHARED_VIEW_MS, 200, Date.now, 1));
+
+export async function opsView(user: SessionUser, tenantFilter: string | null): Promise<OpsView> {
+  const scope = await dashboardTenants(user, 'ops.read', tenantFilter);
+  const stored = await getOpsThresholds();
+  const judged = (await sharedRows()(`${stored.version}\u0000${scope.selected.join(',')}`, () => judgedRows(scope.selected, stored))).value;
+  return {
+    ...judged,
     tenants: scope.visible,
     tenant: tenantFilter,
-    rows: tenants.flatMap((tenant) => tenantRows(tenant, inputs)),
-    sources,
     thresholds: { values: stored.values, version: stored.version, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt?.toISOString() ?? null },
     canEditThresholds: can(user, 'ops.thresholds.edit', { kind: 'platform' }),
   };
 }
-

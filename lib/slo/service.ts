@@ -18,7 +18,7 @@ import { dashboardTenants } from '../read-model/tenant-scope';
 import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
 import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
 import { getSloObjectives, listSloObjectives, saveSloObjectives, type StoredSloObjectives } from './store';
-import type { SloDetailView, SloListView, SloRange, SloSummary } from './view';
+import { SLO_PAGE_SIZE, type SloDetailView, type SloListView, type SloRange, type SloSummary } from './view';
 
 const RANGE_SECONDS: Record<SloRange, number> = { '1h': 3_600, '6h': 21_600, '1d': 86_400, '7d': 604_800, '28d': 2_419_200 };
 /** About 120 points per chart, whatever the range (never finer than a minute). */
@@ -35,7 +35,7 @@ async function endpointsOf(tenants: readonly string[]) {
   });
 }
 
-export async function sloList(user: SessionUser, tenantFilter: string | null): Promise<SloListView> {
+export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
   const scope = await dashboardTenants(user, 'slo.read', tenantFilter);
   const [stored, endpoints] = await Promise.all([listSloObjectives(scope.selected), endpointsOf(scope.selected)]);
   const objectivesOf = (tenant: string, endpoint: string) => stored.get(key(tenant, endpoint))?.objectives ?? DEFAULT_SLO_OBJECTIVES;
@@ -52,11 +52,19 @@ export async function sloList(user: SessionUser, tenantFilter: string | null): P
     return [pair.availability, pair.latency];
   });
 
+  const sorted = sortWorstFirst(slos);
+  const pageCount = Math.max(1, Math.ceil(sorted.length / SLO_PAGE_SIZE));
+  const shown = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
   return {
     at: new Date().toISOString(),
     tenants: scope.visible,
     tenant: tenantFilter,
-    slos: sortWorstFirst(slos),
+    slos: sorted.slice((shown - 1) * SLO_PAGE_SIZE, shown * SLO_PAGE_SIZE),
+    page: shown,
+    pageCount,
+    total: sorted.length,
+    alerting: sorted.filter((s) => s.alerting).length,
+    spent: sorted.filter((s) => s.budgetRemaining !== null && s.budgetRemaining <= 0).length,
     problems: {
       prometheus: counts.ok ? null : counts.message,
       kubernetes: endpoints.ok ? (endpoints.stale?.message ?? null) : endpoints.message,

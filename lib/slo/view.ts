@@ -40,12 +40,22 @@ export interface SloSummary {
   problem: string | null;
 }
 
+/** A manager reads the worst first: the list comes in pages, so that a platform of 500 endpoints is not one page of 1,000 rows. */
+export const SLO_PAGE_SIZE = 50;
+
 export interface SloListView {
   at: string;
   tenants: { name: string; displayName: string }[];
   tenant: string | null;
-  /** Sorted by budget remaining, worst first (unknown budgets last). */
+  /** One page of every SLO the viewer may see, sorted by budget remaining, worst first (unknown budgets last). */
   slos: SloSummary[];
+  /** 1-based; pages of SLO_PAGE_SIZE. */
+  page: number;
+  pageCount: number;
+  /** Over every page: SLOs, those burning too fast, those with the budget spent. */
+  total: number;
+  alerting: number;
+  spent: number;
   /** Why the numbers are missing (Prometheus) or the endpoint list may be out of date (Kubernetes); null when all answered. */
   problems: { prometheus: string | null; kubernetes: string | null; kubernetesStaleSince: string | null };
 }
