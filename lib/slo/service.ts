@@ -15,6 +15,7 @@ import { tenantNamespace, watchedInferenceServices, type InferenceService } from
 import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
 import { kubernetesPanel, readPanel } from '../read-model/panel';
 import { dashboardTenants } from '../read-model/tenant-scope';
+import { answerCache, type AnswerCache } from '../integrations/answer-cache';
 import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
 import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
 import { getSloObjectives, listSloObjectives, saveSloObjectives, type StoredSloObjectives } from './store';
@@ -35,41 +36,57 @@ async function endpointsOf(tenants: readonly string[]) {
   });
 }
 
-export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
-  const scope = await dashboardTenants(user, 'slo.read', tenantFilter);
-  const [stored, endpoints] = await Promise.all([listSloObjectives(scope.selected), endpointsOf(scope.selected)]);
+/** Every SLO of `tenants`, worst first, and why numbers or endpoints may be missing. */
+async function allSlos(tenants: readonly string[], stored: Map<string, StoredSloObjectives>): Promise<{ slos: SloSummary[]; problems: SloListView['problems'] }> {
+  const endpoints = await endpointsOf(tenants);
   const objectivesOf = (tenant: string, endpoint: string) => stored.get(key(tenant, endpoint))?.objectives ?? DEFAULT_SLO_OBJECTIVES;
-
-  const known = endpoints.ok ? endpoints.data : [];
   const all = [...stored.values()].map((s) => s.objectives).concat(DEFAULT_SLO_OBJECTIVES);
-  const counts = await readPanel('the SLO metrics', async () => (await sloMetrics(scope.selected).counts(sloWindowsSeconds(all), sloThresholdsMs(all))).endpoints);
+  const counts = await readPanel('the SLO metrics', async () => (await sloMetrics(tenants).counts(sloWindowsSeconds(all), sloThresholdsMs(all))).endpoints);
 
   // Without Kubernetes, the endpoints Prometheus knows stand in for the list.
-  const listed = endpoints.ok ? known : counts.ok ? counts.data.map((c) => ({ tenant: c.tenant, endpoint: c.service })) : [];
+  const listed = endpoints.ok ? endpoints.data : counts.ok ? counts.data.map((c) => ({ tenant: c.tenant, endpoint: c.service })) : [];
   const countsOf = new Map<string, EndpointSloCounts>(counts.ok ? counts.data.map((c) => [key(c.tenant, c.service), c]) : []);
-  const slos: SloSummary[] = listed.flatMap(({ tenant, endpoint }) => {
+  const slos = listed.flatMap(({ tenant, endpoint }) => {
     const pair = sloSummaries(tenant, endpoint, countsOf.get(key(tenant, endpoint))?.windows ?? {}, objectivesOf(tenant, endpoint), counts.ok ? null : counts.message);
     return [pair.availability, pair.latency];
   });
-
-  const sorted = sortWorstFirst(slos);
-  const pageCount = Math.max(1, Math.ceil(sorted.length / SLO_PAGE_SIZE));
-  const shown = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
   return {
-    at: new Date().toISOString(),
-    tenants: scope.visible,
-    tenant: tenantFilter,
-    slos: sorted.slice((shown - 1) * SLO_PAGE_SIZE, shown * SLO_PAGE_SIZE),
-    page: shown,
-    pageCount,
-    total: sorted.length,
-    alerting: sorted.filter((s) => s.alerting).length,
-    spent: sorted.filter((s) => s.budgetRemaining !== null && s.budgetRemaining <= 0).length,
+    slos: sortWorstFirst(slos),
     problems: {
       prometheus: counts.ok ? null : counts.message,
       kubernetes: endpoints.ok ? (endpoints.stale?.message ?? null) : endpoints.message,
       kubernetesStaleSince: endpoints.ok ? (endpoints.stale?.since ?? null) : null,
     },
+  };
+}
+
+/**
+ * Viewers of the same tenants share the sorted SLOs for a few seconds (a thousand SLOs from one
+ * shared Prometheus answer are worth computing once), never older; an edited objective takes
+ * effect at once, as every stored definition's version is part of the key.
+ */
+const SHARED_LIST_MS = 5_000;
+const listHolder = globalThis as unknown as { __mlpSloLists?: AnswerCache };
+const sharedLists = () => (listHolder.__mlpSloLists ??= answerCache(SHARED_LIST_MS, 200, Date.now, 1));
+
+export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
+  const scope = await dashboardTenants(user, 'slo.read', tenantFilter);
+  const stored = await listSloObjectives(scope.selected);
+  const versions = [...stored].map(([k, v]) => `${k}@${v.version}`).sort().join(',');
+  const { slos, problems } = (await sharedLists()(`${scope.selected.join(',')}\u0000${versions}`, () => allSlos(scope.selected, stored))).value;
+  const pageCount = Math.max(1, Math.ceil(slos.length / SLO_PAGE_SIZE));
+  const shown = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+  return {
+    at: new Date().toISOString(),
+    tenants: scope.visible,
+    tenant: tenantFilter,
+    slos: slos.slice((shown - 1) * SLO_PAGE_SIZE, shown * SLO_PAGE_SIZE),
+    page: shown,
+    pageCount,
+    total: slos.length,
+    alerting: slos.filter((s) => s.alerting).length,
+    spent: slos.filter((s) => s.budgetRemaining !== null && s.budgetRemaining <= 0).length,
+    problems,
   };
 }
 

@@ -19,6 +19,10 @@ describe('SLOs on the local platform', () => {
     const view = await sloList(DAVE, null);
     expect(view.problems).toEqual({ prometheus: null, kubernetes: null, kubernetesStaleSince: null });
     expect(view.slos).toHaveLength(SEEDED_TENANTS.length * 2);
+    expect(view).toMatchObject({ page: 1, pageCount: 1, total: SEEDED_TENANTS.length * 2 });
+    expect(view.alerting).toBe(view.slos.filter((s) => s.alerting).length);
+    // A page beyond the last shows the last.
+    expect((await sloList(DAVE, null, 7)).page).toBe(1);
     for (const slo of view.slos) {
       expect(slo.requests, `${slo.endpoint} ${slo.kind}: the backfill gives weeks of requests`).toBeGreaterThan(100_000);
       expect(slo.sli).toBeGreaterThan(0.5);

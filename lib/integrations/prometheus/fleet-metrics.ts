@@ -12,7 +12,7 @@
  */
 import { tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi } from './client';
-import { instantAnswer, sharedPrometheus } from './shared-query';
+import { instantAnswer, sharedPrometheus, slowlySharedPrometheus } from './shared-query';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplates } from './templates';
 
 export interface RevisionServingStats {
@@ -165,7 +165,7 @@ export function tenantGpuUtilisationFrom(samples: readonly InstantSample[], tena
 
 /**
  * Serving and GPU figures of `tenants` (those the viewer may see). Without `api`, answers are
- * shared across viewers (sharedPrometheus).
+ * shared across viewers (sharedPrometheus; the GPU means, which move slowly, four times as long).
  */
 export function fleetMetrics(tenants: readonly string[], api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): FleetMetricsApi {
   const visible = [...new Set(tenants)];
@@ -177,7 +177,7 @@ export function fleetMetrics(tenants: readonly string[], api?: PrometheusApi, te
       return { at, endpoints: endpointServingStatsFrom(samples, visible) };
     },
     async gpuUtilisation(windowSeconds) {
-      const { samples, at } = await instantAnswer(client, fleetGpuQuery(templates, checkWindowSeconds(windowSeconds)));
+      const { samples, at } = await instantAnswer(api ?? slowlySharedPrometheus(), fleetGpuQuery(templates, checkWindowSeconds(windowSeconds)));
       return { at, tenants: tenantGpuUtilisationFrom(samples, visible) };
     },
   };

@@ -59,13 +59,22 @@ export function sharedPrometheus(upstream?: PrometheusApi, options: ShareOptions
   const connection = defaultPrometheusConnection();
   const holder = globalThis as unknown as { __mlpSharedPrometheus?: Map<string, SharedPrometheusApi> };
   holder.__mlpSharedPrometheus ??= new Map();
-  const key = `${connection.url} ${connection.timeoutMs}`;
+  const ttlMs = options.ttlMs ?? shareTtlMs();
+  const key = `${connection.url} ${connection.timeoutMs} ${ttlMs}`;
   let shared = holder.__mlpSharedPrometheus.get(key);
   if (!shared) {
-    shared = createShared(prometheusApi(connection), {});
+    shared = createShared(prometheusApi(connection), { ...options, ttlMs });
     holder.__mlpSharedPrometheus.set(key, shared);
   }
   return shared;
+}
+
+/**
+ * For answers that move slowly — SLO counts over windows of 5 minutes to 28 days, GPU means over
+ * 10 minutes: shared four times as long (burn-rate alerts are commonly evaluated once a minute).
+ */
+export function slowlySharedPrometheus(): SharedPrometheusApi {
+  return sharedPrometheus(undefined, { ttlMs: 4 * shareTtlMs() });
 }
 
 function createShared(upstream: PrometheusApi, { ttlMs = shareTtlMs(), maxEntries = DEFAULT_MAX_ENTRIES, now = Date.now }: ShareOptions): SharedPrometheusApi {

@@ -12,7 +12,7 @@
  */
 import { checkObjectName, tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi, RangeSeries } from './client';
-import { alignRange, instantAnswer, rangeAnswer, sharedPrometheus } from './shared-query';
+import { alignRange, instantAnswer, rangeAnswer, slowlySharedPrometheus } from './shared-query';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplates } from './templates';
 
 export interface SloCounts {
@@ -183,12 +183,12 @@ export function sloHistoryFrom(series: readonly RangeSeries[], { rateWindowSecon
 
 /**
  * SLO counts of `tenants` (those the viewer may see). Without `api`, answers are shared across
- * viewers (sharedPrometheus).
+ * viewers (slowlySharedPrometheus: windows of 5 minutes to 28 days move slowly).
  */
 export function sloMetrics(tenants: readonly string[], api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): SloMetricsApi {
   const visible = [...new Set(tenants)];
   visible.forEach(tenantNamespace);
-  const client = api ?? sharedPrometheus();
+  const client = api ?? slowlySharedPrometheus();
   return {
     async counts(windowsSeconds, thresholdsMs) {
       const windows = [...new Set(windowsSeconds.map(checkWindowSeconds))].sort((a, b) => a - b);
