@@ -12,8 +12,9 @@
  *    /api/metrics, summed over labels) around the very first /ops view and then the first /slo
  *    view — what one view needs before any cache is warm.
  * 4. Load: BENCH_VIEWERS (20) viewers for BENCH_DURATION_SECONDS (60), each alternating /ops and
- *    /slo, thinking BENCH_THINK_MS (1000, ±50 %) between views — people read a dashboard before
- *    they open the next; 0 makes it a closed loop — and after every fifth view fetching that
+ *    /slo, thinking BENCH_THINK_MS (3000, ±50 %) between views — people read a dashboard before
+ *    they open the next (the pages themselves poll every 10–15 s); 0 makes it a closed loop — and
+ *    after every fifth view fetching that
  *    page's live route once, as the open page polls it. A page view is one full GET of the
  *    server-rendered HTML, timed until its last byte; anything but a 200 is an error.
  * 5. Removes the large platform again (unless --keep), also when something failed.
@@ -45,7 +46,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean', default: false },
     viewers: { type: 'string', default: process.env.BENCH_VIEWERS ?? '20' },
     duration: { type: 'string', default: process.env.BENCH_DURATION_SECONDS ?? '60' },
-    'think-ms': { type: 'string', default: process.env.BENCH_THINK_MS ?? '1000' },
+    'think-ms': { type: 'string', default: process.env.BENCH_THINK_MS ?? '3000' },
     tenants: { type: 'string', default: process.env.BENCH_TENANTS ?? String(LARGE_PLATFORM.tenants) },
   },
 });

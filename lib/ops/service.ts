@@ -181,13 +181,12 @@ async function judgedRows(tenants: readonly string[], stored: StoredOpsThreshold
 
 /**
  * Viewers of the same tenants share the judged rows for a few seconds (assembling 50 tenants'
- * rows from 5,000 pods and 2,000 workflows is work worth doing once), never older: the upstream
- * answers beneath are already shared. A threshold change takes effect at once, as the
- * thresholds' version is part of the key.
+ * rows from 5,000 pods and 2,000 workflows is work worth doing once; nobody waits while it is
+ * redone). A threshold change takes effect at once, as the thresholds' version is part of the key.
  */
-const SHARED_VIEW_MS = 5_000;
+const SHARED_VIEW_MS = 3_000;
 const viewHolder = globalThis as unknown as { __mlpOpsRows?: AnswerCache };
-const sharedRows = () => (viewHolder.__mlpOpsRows ??= answerCache(SHARED_VIEW_MS, 200, Date.now, 1));
+const sharedRows = () => (viewHolder.__mlpOpsRows ??= answerCache(SHARED_VIEW_MS, 200));
 
 export async function opsView(user: SessionUser, tenantFilter: string | null): Promise<OpsView> {
   const scope = await dashboardTenants(user, 'ops.read', tenantFilter);

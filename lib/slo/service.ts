@@ -62,12 +62,12 @@ async function allSlos(tenants: readonly string[], stored: Map<string, StoredSlo
 
 /**
  * Viewers of the same tenants share the sorted SLOs for a few seconds (a thousand SLOs from one
- * shared Prometheus answer are worth computing once), never older; an edited objective takes
- * effect at once, as every stored definition's version is part of the key.
+ * shared Prometheus answer are worth computing once; nobody waits while they are redone); an
+ * edited objective takes effect at once, as every stored definition's version is part of the key.
  */
 const SHARED_LIST_MS = 5_000;
 const listHolder = globalThis as unknown as { __mlpSloLists?: AnswerCache };
-const sharedLists = () => (listHolder.__mlpSloLists ??= answerCache(SHARED_LIST_MS, 200, Date.now, 1));
+const sharedLists = () => (listHolder.__mlpSloLists ??= answerCache(SHARED_LIST_MS, 200));
 
 export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
   const scope = await dashboardTenants(user, 'slo.read', tenantFilter);

@@ -215,9 +215,9 @@ describe('answers with their time', () => {
 });
 
 describe('settings', () => {
-  it('reads the TTL from PROMETHEUS_SHARE_TTL_SECONDS, 15 s by default', () => {
-    expect(shareTtlMs(undefined)).toBe(15_000);
-    expect(shareTtlMs('')).toBe(15_000);
+  it('reads the TTL from PROMETHEUS_SHARE_TTL_SECONDS, 20 s by default', () => {
+    expect(shareTtlMs(undefined)).toBe(20_000);
+    expect(shareTtlMs('')).toBe(20_000);
     expect(shareTtlMs('2.5')).toBe(2500);
     expect(shareTtlMs('0')).toBe(0);
     expect(() => shareTtlMs('soon')).toThrow('PROMETHEUS_SHARE_TTL_SECONDS must be a number of seconds');

@@ -6,7 +6,7 @@
  *   range aligned to its step (start and end rounded down to a multiple of it) and queried so, so
  *   that viewers opening the same range a few seconds apart share one answer.
  * - Shared as lib/integrations/answer-cache.ts shares answers: single flight, fresh for the TTL
- *   (PROMETHEUS_SHARE_TTL_SECONDS, 15 s by default), then served while one refresh runs up to
+ *   (PROMETHEUS_SHARE_TTL_SECONDS, 20 s by default), then served while one refresh runs up to
  *   4 × TTL; failures never kept; each answer with the time its query was sent.
  *
  * Instant queries at an explicit time pass straight through. Every query actually sent counts in
@@ -34,9 +34,9 @@ export interface ShareOptions {
 
 const DEFAULT_MAX_ENTRIES = 500;
 
-/** PROMETHEUS_SHARE_TTL_SECONDS in milliseconds (15 s when unset; 0 leaves only single flight). */
+/** PROMETHEUS_SHARE_TTL_SECONDS in milliseconds (20 s when unset; 0 leaves only single flight). */
 export function shareTtlMs(env: string | undefined = process.env.PROMETHEUS_SHARE_TTL_SECONDS): number {
-  const parsed = z.coerce.number().min(0).max(3600).safeParse(env?.trim() || 15);
+  const parsed = z.coerce.number().min(0).max(3600).safeParse(env?.trim() || 20);
   if (!parsed.success) throw new Error(`PROMETHEUS_SHARE_TTL_SECONDS must be a number of seconds from 0 to 3600, not "${env}"`);
   return parsed.data * 1000;
 }
