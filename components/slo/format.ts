@@ -76,9 +76,12 @@ export function firingWindows(burnRates: readonly Pick<BurnRateView, 'label' | '
   return burnRates.filter((b) => b.firing).map((b) => b.label);
 }
 
+// Made once: a NumberFormat is costly to create, and a page formats a count per row.
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** "1,234,567" (request counts from rates are not whole): the same on the server and in any browser. */
 export function countText(n: number): string {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(n);
+  return COUNT_FORMAT.format(n);
 }
 
 export const RANGE_LABELS: Record<SloRange, string> = { '1h': '1 hour', '6h': '6 hours', '1d': '1 day', '7d': '7 days', '28d': '28 days' };
