@@ -9,9 +9,9 @@ import type { SessionUser } from '../lib/auth/users';
 import { getDb } from '../lib/db/client';
 import { stopSharedWatchCaches } from '../lib/integrations/kubernetes/watch-cache';
 import { useTestDatabase as createSeededDatabase, type TestDatabase } from './db';
-import { closedPort, loadStackEnv, requireHealthy, requireMlflow, requireSetting } from './stack';
+import { closedPort, loadStackEnv, requireHealthy, requireMlflow, requireSetting, SEEDED_ENDPOINTS } from './stack';
 
-export const SEEDED_TENANTS = ['forecast', 'fraud', 'pricing'] as const;
+export const SEEDED_TENANTS = SEEDED_ENDPOINTS.map((e) => e.tenant);
 
 export const DAVE: SessionUser = { id: 'dave-id', username: 'dave', name: 'Dave', email: null, platformRoles: ['manager'], memberships: [] };
 

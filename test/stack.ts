@@ -10,6 +10,13 @@ import type { SeededModels, SeededTenant } from '../stack/seed/mlflow';
 
 export type { SeededModels, SeededTenant };
 
+/** The seeded tenants' endpoints (stack/seed/inference-services.ts), by tenant name. */
+export const SEEDED_ENDPOINTS = [
+  { tenant: 'forecast', service: 'demand-forecast' },
+  { tenant: 'fraud', service: 'fraud-detector' },
+  { tenant: 'pricing', service: 'price-elasticity' },
+] as const;
+
 /** Loads the local platform's stack.env (`npm run stack -- up` writes it); variables already set win. */
 export function loadStackEnv(): void {
   const file = process.env.PORTAL_ENV_FILE ?? path.resolve(import.meta.dirname, '../.data/stack/stack.env');

@@ -4,6 +4,7 @@
  * judged; the SLO list falls back to the endpoints Prometheus knows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEEDED_ENDPOINTS } from '../../test/stack';
 import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloDetail, sloList } from '../slo/service';
@@ -39,7 +40,7 @@ describe('with the Kubernetes API server unreachable', () => {
     expect(view.problems.prometheus).toBeNull();
     // Every seeded endpoint (Prometheus may also remember endpoints deleted within the window).
     const endpoints = new Set(view.slos.map((s) => `${s.tenant}/${s.endpoint}`));
-    for (const endpoint of ['forecast/demand-forecast', 'fraud/fraud-detector', 'pricing/price-elasticity']) expect(endpoints).toContain(endpoint);
+    for (const { tenant, service } of SEEDED_ENDPOINTS) expect(endpoints).toContain(`${tenant}/${service}`);
     for (const slo of view.slos) expect(slo.budgetRemaining, `${slo.endpoint} ${slo.kind}`).not.toBeNull();
   });
 

@@ -4,6 +4,7 @@
  * the others say Prometheus is missing and why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEEDED_ENDPOINTS } from '../../test/stack';
 import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloDetail, sloList } from '../slo/service';
@@ -43,7 +44,7 @@ describe('with Prometheus stopped', () => {
     expect(view.problems.prometheus).toContain(missing());
     expect(view.problems.kubernetes).toBeNull();
     expect(view.slos.map((s) => `${s.tenant}/${s.endpoint}/${s.kind}`).sort()).toEqual(
-      ['forecast/demand-forecast', 'fraud/fraud-detector', 'pricing/price-elasticity'].flatMap((e) => [`${e}/availability`, `${e}/latency`]),
+      SEEDED_ENDPOINTS.flatMap(({ tenant, service }) => [`${tenant}/${service}/availability`, `${tenant}/${service}/latency`]),
     );
     for (const slo of view.slos) expect(slo).toMatchObject({ objective: slo.kind === 'availability' ? 0.999 : 0.95, sli: null, budgetRemaining: null, problem: expect.stringContaining(missing()) });
   });

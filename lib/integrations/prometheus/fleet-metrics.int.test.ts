@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferenceServices, PORTAL_ACTOR, servingState } from '../kubernetes';
-import { eventually, loadStackEnv, requireHealthy, requireSetting } from '../../../test/stack';
+import { eventually, loadStackEnv, requireHealthy, requireSetting, SEEDED_ENDPOINTS } from '../../../test/stack';
 import { prometheusApi } from './client';
 import { fleetMetrics, type EndpointServingStats } from './fleet-metrics';
 import { gpuMetrics } from './gpu-metrics';
@@ -14,11 +14,7 @@ import { servingMetrics } from './serving-metrics';
 
 loadStackEnv();
 
-const SEEDED = [
-  { tenant: 'forecast', service: 'demand-forecast' },
-  { tenant: 'fraud', service: 'fraud-detector' },
-  { tenant: 'pricing', service: 'price-elasticity' },
-] as const;
+const SEEDED = SEEDED_ENDPOINTS;
 const TENANTS = SEEDED.map((s) => s.tenant);
 const WINDOW_SECONDS = 300;
 

@@ -4,17 +4,13 @@
  * Prometheus cannot be reached.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadStackEnv, requireHealthy, requireSetting } from '../../../test/stack';
+import { loadStackEnv, requireHealthy, requireSetting, SEEDED_ENDPOINTS } from '../../../test/stack';
 import { prometheusApi, query } from './client';
 import { MIN_HISTORY_RATE_WINDOW_SECONDS, sloMetrics } from './slo-metrics';
 
 loadStackEnv();
 
-const SEEDED = [
-  { tenant: 'forecast', service: 'demand-forecast' },
-  { tenant: 'fraud', service: 'fraud-detector' },
-  { tenant: 'pricing', service: 'price-elasticity' },
-] as const;
+const SEEDED = SEEDED_ENDPOINTS;
 const TENANTS = SEEDED.map((s) => s.tenant);
 const FIVE_MINUTES = 300;
 const DAYS_28 = 28 * 86_400;
