@@ -10,7 +10,7 @@ import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/clien
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../test/db';
-import { loadStackEnv, requireMlflow, requireObjectStorage, requireSetting } from '../../test/stack';
+import { eventually, loadStackEnv, requireMlflow, requireObjectStorage, requireSetting } from '../../test/stack';
 import { getDb } from '../db/client';
 import { limitRanges, namespaces, PORTAL_ACTOR, resourceQuotas, roleBindings, userActor, type KubeActor } from '../integrations/kubernetes';
 import { mlflowWorkspaces } from '../integrations/mlflow';
@@ -177,7 +177,8 @@ describe('provisioning a tenant on the real platform', () => {
       `Role bindings for the IdP groups: RoleBinding ${names.conflict}/mlp-admin already exists and binds ClusterRole view, not ClusterRole admin. A RoleBinding cannot change its role; a cluster admin must remove or rename it, then retry.`,
     );
     expect((await tenantProgress(names.conflict))!.steps.map((s) => s.state)).toEqual(['done', 'done', 'failed', 'pending', 'pending']);
-    expect(await mlflowWorkspaces().get(names.conflict)).not.toBeNull(); // the namespace alone makes the workspace; the step has simply not run
+    // The namespace alone makes the workspace (once MLflow's namespace watch has seen it); the step has simply not run.
+    await eventually(`MLflow to list workspace ${names.conflict}`, 30_000, async () => ({ done: (await mlflowWorkspaces().get(names.conflict)) !== null, value: null }), 500);
 
     await rbac.deleteNamespacedRoleBinding({ namespace: names.conflict, name: 'mlp-admin' });
     const quotaVersion = (await resourceQuotas(names.conflict, frank).get('gpu-quota'))!.metadata.resourceVersion;
