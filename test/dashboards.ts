@@ -2,37 +2,17 @@
  * For the dashboards' integration tests: viewers, the seeded tenants in a test database, and the
  * local platform with one upstream made unreachable (nothing listens where it should be).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { SessionUser } from '../lib/auth/users';
 import { getDb } from '../lib/db/client';
 import { stopSharedWatchCaches } from '../lib/integrations/kubernetes/watch-cache';
 import { useTestDatabase as createSeededDatabase, type TestDatabase } from './db';
-import { closedPort, loadStackEnv, requireHealthy, requireMlflow, requireSetting, SEEDED_ENDPOINTS } from './stack';
+import { closedPort, kubeconfigAt, loadStackEnv, requireHealthy, requireMlflow, requireSetting, SEEDED_ENDPOINTS } from './stack';
 
 export const SEEDED_TENANTS = SEEDED_ENDPOINTS.map((e) => e.tenant);
 
 export const DAVE: SessionUser = { id: 'dave-id', username: 'dave', name: 'Dave', email: null, platformRoles: ['manager'], memberships: [] };
 
 export type Upstream = 'kubernetes' | 'mlflow' | 'prometheus';
-
-/** A kubeconfig for an API server at `port`. */
-function kubeconfigAt(port: number): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'dashboards-no-kube-')), 'kubeconfig');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'u', user: { token: 'test' } }],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'x',
-    }),
-  );
-  return file;
-}
 
 export interface DashboardTest {
   database: TestDatabase;

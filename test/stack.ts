@@ -2,7 +2,8 @@
  * For integration tests against the local platform (never imported by the product): the local platform's
  * settings, health and seed, and servers that misbehave the way a real upstream can.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { UpstreamError } from '../lib/integrations/upstream';
@@ -114,4 +115,21 @@ export async function eventually<T>(what: string, timeoutMs: number, check: () =
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/** A kubeconfig for an API server at 127.0.0.1:`port` (e.g. a closed port: an API server that is down). */
+export function kubeconfigAt(port: number): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'kubeconfig-')), 'kubeconfig');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: 'test' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    }),
+  );
+  return file;
 }

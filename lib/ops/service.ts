@@ -9,9 +9,10 @@
  */
 import type { SessionUser } from '../auth/users';
 import { getDb } from '../db/client';
-import { servingState, watchedInferenceServices, watchedPods, watchedWorkflows, type CacheSnapshot, type InferenceService, type Pod, type Workflow } from '../integrations/kubernetes';
+import { servingState, tenantNamespace, watchedInferenceServices, watchedPods, watchedWorkflows, type CacheSnapshot, type InferenceService, type Pod, type Workflow } from '../integrations/kubernetes';
 import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } from '../integrations/prometheus';
 import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
+import { mapWithConcurrency } from '../models/concurrency';
 import { oomKills } from '../quota/workloads';
 import { kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
 import { answerCache, type AnswerCache } from '../integrations/answer-cache';
@@ -45,39 +46,38 @@ const holder = globalThis as unknown as { __mlpTrainingTrends?: AnswerCache };
 const sharedTrends = () => (holder.__mlpTrainingTrends ??= answerCache(TRAINING_SHARE_MS, 1_000));
 const MLFLOW_CONCURRENCY = 8;
 
+/** Each kind's objects by namespace, grouped once per read rather than filtered per tenant. */
 interface KubernetesInputs {
-  workflows: Workflow[];
-  services: InferenceService[];
-  pods: Pod[];
+  workflows: Map<string, Workflow[]>;
+  services: Map<string, InferenceService[]>;
+  pods: Map<string, Pod[]>;
+}
+
+function byNamespace<T extends { metadata: { namespace?: string } }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const namespace = item.metadata.namespace ?? '';
+    const group = groups.get(namespace);
+    if (group) group.push(item);
+    else groups.set(namespace, [item]);
+  }
+  return groups;
 }
 
 async function kubernetesInputs(): Promise<Panel<KubernetesInputs>> {
   return kubernetesPanel('the pipelines, endpoints and pods', async () => {
     const [workflows, services, pods] = await Promise.all([watchedWorkflows().read(), watchedInferenceServices().read(), watchedPods().read()]);
     const snapshots: CacheSnapshot<unknown>[] = [workflows, services, pods];
-    return { data: { workflows: workflows.items, services: services.items, pods: pods.items }, snapshots };
+    return { data: { workflows: byNamespace(workflows.items), services: byNamespace(services.items), pods: byNamespace(pods.items) }, snapshots };
   });
-}
-
-/** Runs `work` over `items` with at most `limit` at a time. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Each tenant's training trend of its policy's primary metric, or why it could not be read. */
 async function trainingInputs(tenants: readonly string[]): Promise<Map<string, Panel<{ metric: string; trends: ModelMetricTrend[] }>>> {
   const policies = await getDb().promotionPolicy.findMany({ where: { tenant: { name: { in: [...tenants] } } }, select: { settings: true, tenant: { select: { name: true } } } });
   const metricOf = new Map(policies.map((p) => [p.tenant.name, readPolicy(p.settings).primaryMetric]));
-  const panels = await mapLimited(tenants, MLFLOW_CONCURRENCY, (tenant) => {
+  // readPanel never rejects, so every tenant gets its panel.
+  const panels = await mapWithConcurrency(tenants, MLFLOW_CONCURRENCY, (tenant) => {
     const metric = metricOf.get(tenant) ?? DEFAULT_POLICY.primaryMetric;
     return readPanel(`the model registry of ${tenant}`, async () => ({
       metric,
@@ -101,8 +101,6 @@ async function pendingPromotions(tenants: readonly string[]): Promise<Map<string
   return byTenant;
 }
 
-const inNamespace = <T extends { metadata: { namespace?: string } }>(items: readonly T[], namespace: string) => items.filter((i) => i.metadata.namespace === namespace);
-
 interface Inputs {
   now: Date;
   thresholds: OpsThresholds;
@@ -125,7 +123,7 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   const training = inputs.training.get(tenant) ?? { ok: false as const, message: 'The model registry was not read.' };
   const kubeStale = kubernetes.ok && kubernetes.stale ? { problem: kubernetes.stale.message, staleSince: kubernetes.stale.since } : undefined;
   const k8s = kubernetes.ok ? kubernetes.data : null;
-  const services = k8s ? inNamespace(k8s.services, tenant) : [];
+  const services = k8s?.services.get(tenantNamespace(tenant)) ?? [];
   const traffic = serving.ok ? serving.data.filter((e) => e.tenant === tenant) : [];
 
   /** The row, or an unknown one naming every input that could not be read. */
@@ -138,7 +136,7 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   const infrastructureStale = gpus.ok ? kubeStale : { problem: gpus.message, staleSince: kubeStale?.staleSince ?? null };
 
   return [
-    row('pipelines', [kubernetes], () => judgePipelines(summarisePipelines(inNamespace(k8s!.workflows, tenant), now), thresholds)),
+    row('pipelines', [kubernetes], () => judgePipelines(summarisePipelines(k8s!.workflows.get(tenantNamespace(tenant)) ?? [], now), thresholds)),
     row('training', [training], () => judgeTraining(training.ok ? training.data.trends : [], training.ok ? training.data.metric : '', thresholds), undefined),
     row('registry', [registry], () => judgeRegistry(registry.ok ? (registry.data.get(tenant) ?? []) : [], now, thresholds), undefined),
     row('serving', [serving, kubernetes], () => judgeServing(services.map((s) => s.metadata.name), traffic, thresholds)),
@@ -148,7 +146,7 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
     row(
       'infrastructure',
       [kubernetes],
-      () => judgeInfrastructure({ gpus: gpus.ok ? (gpus.data.find((g) => g.tenant === tenant) ?? { gpus: 0, utilPercent: null }) : null, oomKills: oomKills(inNamespace(k8s!.pods, tenant), now) }, thresholds),
+      () => judgeInfrastructure({ gpus: gpus.ok ? (gpus.data.find((g) => g.tenant === tenant) ?? { gpus: 0, utilPercent: null }) : null, oomKills: oomKills(k8s!.pods.get(tenantNamespace(tenant)) ?? [], now) }, thresholds),
       infrastructureStale,
     ),
   ];

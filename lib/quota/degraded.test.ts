@@ -2,11 +2,8 @@
  * The GPU pages when Kubernetes and Prometheus cannot be read: every panel says why, nothing
  * throws, and the wait is bounded. Needs no platform: both point at ports where nothing listens.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort } from '../../test/stack';
+import { closedPort, kubeconfigAt } from '../../test/stack';
 import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
 import { clusterGpuView, tenantGpuView } from './service';
 
@@ -16,19 +13,7 @@ let promPort: number;
 beforeAll(async () => {
   kubePort = await closedPort();
   promPort = await closedPort();
-  const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'gpu-degraded-')), 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${kubePort}`, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'u', user: { token: 'test' } }],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'x',
-    }),
-  );
-  process.env.KUBERNETES_PORTAL_KUBECONFIG = kubeconfig;
+  process.env.KUBERNETES_PORTAL_KUBECONFIG = kubeconfigAt(kubePort);
   process.env.KUBERNETES_TIMEOUT_MS = '1000';
   process.env.PROMETHEUS_URL = `http://127.0.0.1:${promPort}`;
   process.env.PROMETHEUS_TIMEOUT_MS = '1000';

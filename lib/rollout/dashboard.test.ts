@@ -3,7 +3,8 @@ import type { Rollout } from '../db/generated/client';
 import { UpstreamError } from '../integrations/upstream';
 import { inferenceServiceSchema, type InferenceService } from '../integrations/kubernetes/inference-services';
 import { DEFAULT_POLICY } from '../promotion/policy';
-import { chartPoints, describeValues, endpointView, failureMessage, judgmentView, metricRows, rolloutView, servingStatus, type Thresholds } from './dashboard';
+import { failureMessage } from '../read-model/panel';
+import { chartPoints, describeValues, endpointView, judgmentView, metricRows, rolloutView, servingStatus, type Thresholds } from './dashboard';
 
 const V4 = 's3://mlflow-artifacts/workspaces/pricing/4/aaa/artifacts/model';
 const V5 = 's3://mlflow-artifacts/workspaces/pricing/4/bbb/artifacts/model';

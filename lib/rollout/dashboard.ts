@@ -9,12 +9,10 @@
  */
 import { z } from 'zod';
 import { getDb } from '../db/client';
-import { UserFacingError } from '../errors';
+import { readPanel, type Panel } from '../read-model/panel';
 import { inferenceServices, OBJECT_NAME, PORTAL_ACTOR, servingState, type InferenceService, type ServingState } from '../integrations/kubernetes';
 import { prometheusApi, servingMetrics, type PrometheusApi, type RevisionHistory, type RevisionMetrics } from '../integrations/prometheus';
 import { sharedPrometheus } from '../integrations/prometheus/shared-query';
-import { UpstreamError } from '../integrations/upstream';
-import { log } from '../observability/logger';
 import { ANNOTATIONS } from '../promotion/deploy';
 import { MODEL_LABEL } from '../promotion/endpoint';
 import { nextStep, type Policy } from '../promotion/policy';
@@ -37,7 +35,7 @@ export const endpointNameSchema = z
 // Shapes
 
 /** One panel's data, or why it is missing. */
-export type Panel<T> = { ok: true; data: T } | { ok: false; message: string };
+export type { Panel };
 
 export type Thresholds = Pick<
   Policy,
@@ -451,21 +449,6 @@ function thresholdsOf(policy: Policy): Thresholds {
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-/** An upstream's own message is written for people; anything else is logged and summarised. */
-export function failureMessage(what: string, error: unknown): string {
-  if (error instanceof UpstreamError || error instanceof UserFacingError) return error.message;
-  log.error(`dashboard could not read ${what}`, { error });
-  return `${capitalize(what)} could not be read; the portal's log has the details.`;
-}
-
-async function readPanel<T>(what: string, read: () => Promise<T>): Promise<Panel<T>> {
-  try {
-    return { ok: true, data: await read() };
-  } catch (error) {
-    return { ok: false, message: failureMessage(what, error) };
-  }
-}
-
 /** Every InferenceService of the tenant with what it serves and its live rollout. */
 export async function listDeployments(tenant: string): Promise<Panel<DeploymentRow[]>> {
   const [services, latest] = await Promise.all([
@@ -478,7 +461,7 @@ export async function listDeployments(tenant: string): Promise<Panel<DeploymentR
     const rollout = latestByEndpoint.get(isvc.metadata.name) ?? null;
     return { endpoint: endpointView(isvc, rollout), rollout: rollout?.state === 'progressing' ? rolloutView(rollout) : null };
   });
-  return { ok: true, data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)) };
+  return { ok: true, data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)), stale: null };
 }
 
 /** One endpoint: what it serves, its live (else latest) rollout, the last decisions and the thresholds. null when there is no such endpoint and never was. */
@@ -496,7 +479,7 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
   const events = rollouts.length > 0 ? await eventsOf([...versions.keys()], TIMELINE_LIMIT) : [];
   return {
     name: endpoint,
-    serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout) } : isvc,
+    serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), stale: null } : isvc,
     rollout: rollout && rolloutView(rollout),
     timeline: events.map((e) => ({
       id: e.id.toString(),
@@ -544,8 +527,8 @@ async function liveMetrics(tenant: string, endpoint: string, serving: Panel<Endp
   return {
     ...base,
     hasCanary,
-    current: current.ok ? { ok: true, data: metricRows(of(current.data, stableRevision), of(current.data, canaryRevision), hasCanary, thresholds) } : current,
-    history: history.ok ? { ok: true, data: chartPoints(history.data, { stableRevision, canaryRevision }) } : history,
+    current: current.ok ? { ok: true, data: metricRows(of(current.data, stableRevision), of(current.data, canaryRevision), hasCanary, thresholds), stale: null } : current,
+    history: history.ok ? { ok: true, data: chartPoints(history.data, { stableRevision, canaryRevision }), stale: null } : history,
   };
 }
 

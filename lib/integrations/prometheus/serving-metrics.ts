@@ -6,7 +6,7 @@
  */
 import { tenantNamespace, checkObjectName } from '../kubernetes/namespace';
 import { prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries } from './client';
-import { queryTemplates, renderQuery, type QueryTemplates } from './templates';
+import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplates } from './templates';
 
 export interface RevisionMetrics {
   revision: string;
@@ -126,15 +126,10 @@ export function revisionHistoryFrom(series: RangeSeries[]): RevisionHistory[] {
     .sort((a, b) => a.revision.localeCompare(b.revision));
 }
 
-function checkWindow(windowSeconds: number): number {
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new Error(`A metrics window is a whole number of seconds, not ${windowSeconds}`);
-  return windowSeconds;
-}
-
 /** Serving metrics of `tenant`'s InferenceServices; every query is bound to the tenant's namespace. */
 export function servingMetrics(tenant: string, api: PrometheusApi = prometheusApi(), templates: QueryTemplates = queryTemplates()): ServingMetricsApi {
   const namespace = tenantNamespace(tenant);
-  const queryFor = (service: string, windowSeconds: number) => servingQuery(templates, namespace, checkObjectName('InferenceService', service), checkWindow(windowSeconds));
+  const queryFor = (service: string, windowSeconds: number) => servingQuery(templates, namespace, checkObjectName('InferenceService', service), checkWindowSeconds(windowSeconds));
 
   return {
     async revisionMetrics(service, windowSeconds, at) {
