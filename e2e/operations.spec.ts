@@ -15,6 +15,7 @@ test.describe.configure({ mode: 'serial' });
 
 const AREAS = ['pipelines', 'training', 'registry', 'serving', 'canary', 'infrastructure'];
 const row = (page: Page, tenant: string, area: string) => page.getByTestId(`ops-row-${tenant}-${area}`);
+const cell = (page: Page, tenant: string, area: string) => page.getByTestId(`ops-cell-${tenant}-${area}`);
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -25,21 +26,37 @@ test.afterAll(async () => {
   await removeScratchCanary();
 });
 
-test('dave sees every tenant’s six areas with their states and thresholds, and nothing to edit', async ({ page }) => {
+test('dave sees every tenant’s six areas with their states and thresholds, worst first, and nothing to edit', async ({ page }) => {
   await signIn(page, 'dave');
   await page.getByRole('link', { name: 'Operations' }).click();
   await expect(page).toHaveURL(/\/ops$/);
+  // The board: a row per tenant, a cell per area with its state in words and colour.
   for (const tenant of ['fraud', 'pricing', 'forecast']) {
     for (const area of AREAS) {
-      const r = row(page, tenant, area);
-      await expect(r, `${tenant} ${area}`).toBeVisible();
-      await expect(r).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
-      await expect(r.getByTestId(`ops-state-${tenant}-${area}`)).toHaveText(/OK|Alert|No data|Nothing to judge/);
+      const c = cell(page, tenant, area);
+      await expect(c, `${tenant} ${area}`).toBeVisible();
+      await expect(c).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
+      await expect(c).toContainText(/OK|Alert|No data|Nothing to judge/);
     }
   }
-  // Each row says what it is judged against.
+  // Each area says what its cells are judged against.
+  await expect(page.getByTestId('ops-threshold-pipelines')).toHaveText('alert when success < 95 %');
+  await expect(page.getByTestId('ops-threshold-serving')).toContainText('p99 > 500 ms');
+  // Worst first: no tenant with more alerts below one with fewer; every alert is also listed in full above the board.
+  const boardRows = page.locator('[data-testid^="ops-tenant-row-"]');
+  await expect(boardRows.first()).toBeVisible();
+  const alertsPerTenant = await boardRows.evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[data-state="alert"]').length));
+  expect(alertsPerTenant).toEqual([...alertsPerTenant].sort((a, b) => b - a));
+  const alerting = await page.locator('[data-testid^="ops-cell-"][data-state="alert"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-testid')!.slice('ops-cell-'.length)));
+  for (const id of alerting) await expect(page.getByTestId('ops-attention').getByTestId(`ops-row-${id}`)).toHaveAttribute('data-state', 'alert');
+  // A tenant's name opens its six rows in full, each with its threshold and where to act.
+  await page.getByTestId('ops-tenant-row-fraud').getByRole('link', { name: /Fraud/ }).click();
+  await expect(page).toHaveURL(/\/ops\?tenant=fraud$/);
+  for (const area of AREAS) await expect(row(page, 'fraud', area)).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
   await expect(row(page, 'fraud', 'pipelines')).toContainText('alert when success < 95 %');
-  await expect(row(page, 'fraud', 'serving')).toContainText('p99 > 500 ms');
+  await expect(row(page, 'fraud', 'pipelines').getByRole('link', { name: /pipeline runs of fraud/ })).toBeVisible();
+  await page.goto('/ops');
+
   // Read-only: no form but the tenant filter, no threshold inputs, no save button.
   await expect(page.getByTestId('ops-thresholds-form')).toHaveCount(0);
   await expect(page.getByRole('button', { name: /save/i })).toHaveCount(0);

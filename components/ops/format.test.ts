@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OpsRow } from '@/lib/ops/view';
-import { ageText, asSentence, countStates, groupByTenant, missingSources, tenantFilterParam, withTenantFilter } from './format';
+import { ageText, asSentence, countStates, groupByTenant, missingSources, needingAttention, tenantFilterParam, withTenantFilter, worstFirst } from './format';
 
 const row = (tenant: string, area: OpsRow['area'], state: OpsRow['state']): OpsRow => ({
   tenant,
@@ -36,6 +36,34 @@ describe('ops dashboard formatting', () => {
       ['pricing', 'Pricing'],
       ['zeta', 'zeta'],
     ]);
+  });
+
+  it('orders tenants worst first: most alerts, then most rows without data, then as listed', () => {
+    const tenants = ['a', 'b', 'c', 'd'].map((name) => ({ name, displayName: name }));
+    const groups = groupByTenant({
+      tenants,
+      rows: [
+        row('a', 'serving', 'ok'),
+        row('b', 'serving', 'unknown'),
+        row('c', 'serving', 'alert'),
+        row('c', 'canary', 'unknown'),
+        row('d', 'serving', 'alert'),
+        row('d', 'canary', 'unknown'),
+        row('d', 'registry', 'unknown'),
+      ],
+    });
+    expect(groups.map((g) => [g.name, g.alerts, g.unknown])).toEqual([
+      ['a', 0, 0],
+      ['b', 0, 1],
+      ['c', 1, 1],
+      ['d', 1, 2],
+    ]);
+    expect(worstFirst(groups).map((g) => g.name)).toEqual(['d', 'c', 'b', 'a']);
+  });
+
+  it('puts alerts before rows without data among the rows needing attention, and leaves out OK and idle rows', () => {
+    const rows = [row('a', 'serving', 'unknown'), row('a', 'canary', 'ok'), row('b', 'serving', 'alert'), row('b', 'canary', 'idle'), row('c', 'registry', 'alert')];
+    expect(needingAttention(rows).map((r) => `${r.tenant} ${r.area} ${r.state}`)).toEqual(['b serving alert', 'c registry alert', 'a serving unknown']);
   });
 
   it('counts rows per state', () => {

@@ -26,6 +26,8 @@ export interface TenantGroup {
   displayName: string;
   rows: OpsRow[];
   alerts: number;
+  /** Rows whose data could not be read. */
+  unknown: number;
 }
 
 /** The rows per tenant, tenants in the view's (name) order; a tenant without rows is left out. */
@@ -33,9 +35,10 @@ export function groupByTenant(view: Pick<OpsView, 'tenants' | 'rows'>): TenantGr
   const displayNames = new Map(view.tenants.map((t) => [t.name, t.displayName]));
   const groups = new Map<string, TenantGroup>();
   for (const row of view.rows) {
-    const group = groups.get(row.tenant) ?? { name: row.tenant, displayName: displayNames.get(row.tenant) ?? row.tenant, rows: [], alerts: 0 };
+    const group = groups.get(row.tenant) ?? { name: row.tenant, displayName: displayNames.get(row.tenant) ?? row.tenant, rows: [], alerts: 0, unknown: 0 };
     group.rows.push(row);
     if (row.state === 'alert') group.alerts++;
+    if (row.state === 'unknown') group.unknown++;
     groups.set(row.tenant, group);
   }
   const order = (name: string) => {
@@ -43,6 +46,16 @@ export function groupByTenant(view: Pick<OpsView, 'tenants' | 'rows'>): TenantGr
     return index === -1 ? Number.MAX_SAFE_INTEGER : index;
   };
   return [...groups.values()].sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
+}
+
+/** Tenants worst first, as on-call reads a board: most alerts, then most rows without data, then the given order. */
+export function worstFirst(groups: readonly TenantGroup[]): TenantGroup[] {
+  return groups.map((group, index) => ({ group, index })).sort((a, b) => b.group.alerts - a.group.alerts || b.group.unknown - a.group.unknown || a.index - b.index).map(({ group }) => group);
+}
+
+/** The rows someone should look at — alerts, then rows without data — in the view's order within each. */
+export function needingAttention(rows: readonly OpsRow[]): OpsRow[] {
+  return [...rows.filter((r) => r.state === 'alert'), ...rows.filter((r) => r.state === 'unknown')];
 }
 
 /** How many rows are in each state. */

@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
 import { Stat } from '@/components/gpu/parts';
@@ -10,10 +9,13 @@ import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
-import { OPS_AREA_LABELS } from '@/lib/ops/thresholds';
-import { ageText, countStates, groupByTenant, missingSources, STATE_LABELS, STATE_TONES, withTenantFilter, type TenantGroup } from './format';
+import { OPS_AREA_LABELS, OPS_AREAS } from '@/lib/ops/thresholds';
+import { ageText, countStates, groupByTenant, missingSources, needingAttention, STATE_LABELS, STATE_TONES, withTenantFilter, worstFirst, type TenantGroup } from './format';
 import { TenantFilter } from './tenant-filter';
 import { ThresholdsList } from './thresholds-list';
+
+// The dashboard's links are plain anchors: with hundreds on a page, next/link would prefetch every
+// one in view, and rendering each costs more than the cell around it (about 4 ms of a 50-tenant page).
 
 /** Often enough that a failing canary turns its row red within a minute of the metrics showing it. */
 const REFRESH_MS = 10_000;
@@ -23,7 +25,8 @@ export function StateBadge({ state }: { state: AlertState }) {
   return <Badge tone={STATE_TONES[state]}>{STATE_LABELS[state]}</Badge>;
 }
 
-function Row({ row, at }: { row: OpsRow; at: string }) {
+/** One tenant's area in full: state, signal, threshold, why, and where to act. `named` puts the tenant in the row's header. */
+function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
   const alert = row.state === 'alert';
   return (
     <tr
@@ -35,7 +38,7 @@ function Row({ row, at }: { row: OpsRow; at: string }) {
     >
       <th scope="row" className={`${cellClass} w-36 border-l-4 font-medium ${alert ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}>
         {/* The tenant in the row's name, so "fraud Canary" finds the row without its table. */}
-        <span className="sr-only">{row.tenant} </span>
+        {named ? <span className="block font-mono text-xs font-normal">{row.tenant}</span> : <span className="sr-only">{row.tenant} </span>}
         {OPS_AREA_LABELS[row.area]}
       </th>
       <td className={`${cellClass} w-36 whitespace-nowrap`} data-testid={`ops-state-${row.tenant}-${row.area}`} data-state={row.state}>
@@ -55,9 +58,9 @@ function Row({ row, at }: { row: OpsRow; at: string }) {
       </td>
       <td className={`${cellClass} w-48`}>
         {row.link ? (
-          <Link className={buttonClass.link} href={row.link.href}>
+          <a className={buttonClass.link} href={row.link.href}>
             {row.link.label}
-          </Link>
+          </a>
         ) : (
           <NoValue reason="nothing to act on" />
         )}
@@ -66,7 +69,10 @@ function Row({ row, at }: { row: OpsRow; at: string }) {
   );
 }
 
-function TenantSection({ group, at, filtered }: { group: TenantGroup; at: string; filtered: boolean }) {
+const ROW_COLUMNS = ['Area', 'State', 'Signal', 'Threshold', 'Detail', 'Where to act'];
+
+/** A tenant's six rows in full: the view when the dashboard is filtered to one tenant. */
+function TenantSection({ group, at }: { group: TenantGroup; at: string }) {
   const headingId = `ops-tenant-${group.name}`;
   return (
     <section aria-labelledby={headingId} className="space-y-2" data-testid={`ops-tenant-${group.name}`}>
@@ -75,15 +81,96 @@ function TenantSection({ group, at, filtered }: { group: TenantGroup; at: string
           {group.displayName} <span className="font-mono text-sm font-normal text-slate-600 dark:text-slate-400">{group.name}</span>
         </h2>
         {group.alerts > 0 ? <Badge tone="bad">{`${group.alerts} alert${group.alerts === 1 ? '' : 's'}`}</Badge> : <Badge tone="good">No alerts</Badge>}
-        {filtered ? null : (
-          <Link href={withTenantFilter('/ops', group.name)} className={`${buttonClass.link} text-sm`}>
-            Only {group.name}
-          </Link>
-        )}
       </div>
-      <DataTable caption={`Alert state of ${group.name} per area`} columns={['Area', 'State', 'Signal', 'Threshold', 'Detail', 'Where to act']}>
+      <DataTable caption={`Alert state of ${group.name} per area`} columns={ROW_COLUMNS}>
         {group.rows.map((row) => (
-          <Row key={row.area} row={row} at={at} />
+          <Row key={row.area} row={row} at={at} named={false} />
+        ))}
+      </DataTable>
+    </section>
+  );
+}
+
+/** Every row in alert or without data, in full, above the board. */
+function Attention({ rows, at }: { rows: OpsRow[]; at: string }) {
+  return (
+    <section aria-labelledby="ops-attention-title" className="space-y-2" data-testid="ops-attention">
+      <h2 id="ops-attention-title" className="text-base font-semibold">
+        Needs attention
+      </h2>
+      {rows.length ? (
+        <DataTable caption="Rows in alert or without data, every tenant" columns={ROW_COLUMNS}>
+          {rows.map((row) => (
+            <Row key={`${row.tenant}/${row.area}`} row={row} at={at} named />
+          ))}
+        </DataTable>
+      ) : (
+        <p className="text-sm text-slate-700 dark:text-slate-300">Nothing: every row is within its threshold and every source answered.</p>
+      )}
+    </section>
+  );
+}
+
+const CELL_CLASS = `${cellClass} min-w-32 align-top`;
+
+/** A tenant's area on the board: its state as a link to where to act, and the signal under it. */
+function BoardCell({ row }: { row: OpsRow }) {
+  const badge = <StateBadge state={row.state} />;
+  return (
+    <td className={row.state === 'alert' ? `${CELL_CLASS} bg-red-50 dark:bg-red-950/40` : CELL_CLASS} data-testid={`ops-cell-${row.tenant}-${row.area}`} data-state={row.state}>
+      {row.link ? (
+        <a href={row.link.href} className="rounded focus-visible:outline-2">
+          {badge}
+          <span className="sr-only"> — {row.link.label}</span>
+        </a>
+      ) : (
+        badge
+      )}
+      <span className="mt-1 block text-xs text-slate-700 dark:text-slate-300">{row.signal}</span>
+    </td>
+  );
+}
+
+/**
+ * Every tenant on one board, worst first: a row per tenant and a column per area, the column
+ * saying what its cells are judged against (the thresholds are the platform's, the same for
+ * every tenant). The tenant's name opens its six rows in full.
+ */
+function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsView['areaThresholds'] }) {
+  const columns = [
+    'Tenant',
+    ...OPS_AREAS.map((area) => ({
+      key: area,
+      label: (
+        <>
+          {OPS_AREA_LABELS[area]}
+          <span className="block max-w-48 whitespace-normal text-xs font-normal normal-case" data-testid={`ops-threshold-${area}`}>
+            {thresholds[area]}
+          </span>
+        </>
+      ),
+    })),
+  ];
+  return (
+    <section aria-labelledby="ops-board-title" className="space-y-2" data-testid="ops-board">
+      <h2 id="ops-board-title" className="text-base font-semibold">
+        Every tenant
+      </h2>
+      <p className="text-sm text-slate-700 dark:text-slate-300">Worst first. A state opens where to act; a tenant’s name shows its six rows in full.</p>
+      <DataTable caption="Alert state of every tenant per area" columns={columns}>
+        {groups.map((group) => (
+          <tr key={group.name} className={`${rowClass} align-top`} data-testid={`ops-tenant-row-${group.name}`}>
+            <th scope="row" className={`${cellClass} font-medium`}>
+              <a className={buttonClass.link} href={withTenantFilter('/ops', group.name)}>
+                {group.displayName}
+              </a>
+              <span className="block font-mono text-xs font-normal text-slate-600 dark:text-slate-400">{group.name}</span>
+            </th>
+            {OPS_AREAS.map((area) => {
+              const row = group.rows.find((r) => r.area === area);
+              return row ? <BoardCell key={area} row={row} /> : <td key={area} className={CELL_CLASS} />;
+            })}
+          </tr>
         ))}
       </DataTable>
     </section>
@@ -149,9 +236,14 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
               }
             />
           </section>
-          {groups.map((group) => (
-            <TenantSection key={group.name} group={group} at={data.at} filtered={data.tenant !== null} />
-          ))}
+          {data.tenant === null ? (
+            <>
+              <Attention rows={needingAttention(data.rows)} at={data.at} />
+              <Board groups={worstFirst(groups)} thresholds={data.areaThresholds} />
+            </>
+          ) : (
+            groups.map((group) => <TenantSection key={group.name} group={group} at={data.at} />)
+          )}
         </>
       )}
 

@@ -27,13 +27,14 @@ import {
   judgeServing,
   judgeTraining,
   opsRow,
+  thresholdText,
   unknownRow,
   type OpsJudgment,
   type PendingPromotion,
 } from './evaluate';
 import { summarisePipelines } from './pipelines';
 import { getOpsThresholds, type StoredOpsThresholds } from './thresholds-store';
-import type { OpsArea, OpsThresholds } from './thresholds';
+import { OPS_AREAS, type OpsArea, type OpsThresholds } from './thresholds';
 import { trainingTrends, type ModelMetricTrend } from './training';
 import type { OpsRow, OpsView } from './view';
 
@@ -195,6 +196,7 @@ export async function opsView(user: SessionUser, tenantFilter: string | null): P
     tenants: scope.visible,
     tenant: tenantFilter,
     thresholds: { values: stored.values, version: stored.version, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt?.toISOString() ?? null },
+    areaThresholds: Object.fromEntries(OPS_AREAS.map((area) => [area, thresholdText(area, stored.values)])) as Record<OpsArea, string>,
     canEditThresholds: can(user, 'ops.thresholds.edit', { kind: 'platform' }),
   };
 }

@@ -50,6 +50,8 @@ export interface OpsView {
   /** Per upstream: null when it answered, else what is missing in words. */
   sources: Record<OpsSource, string | null>;
   thresholds: { values: OpsThresholds; version: number; updatedBy: string | null; updatedAt: string | null };
+  /** Each area's threshold in words, as every tenant's row of it is judged (training adds its metric per tenant). */
+  areaThresholds: Record<OpsArea, string>;
   /** The viewer may change the thresholds (platform admins). */
   canEditThresholds: boolean;
 }

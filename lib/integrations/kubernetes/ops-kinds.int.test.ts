@@ -117,7 +117,7 @@ describe('the InferenceServices watch cache', () => {
     expect(watchedInferenceServices()).toBe(sharedWatchCache(INFERENCE_SERVICES_WATCHED));
   });
 
-  it("lists the three seeded endpoints, each in its tenant's namespace, with KServe's status", async () => {
+  it("lists the three seeded endpoints, each in its tenant's namespace, with KServe's status and without managedFields", async () => {
     const { items, staleSince } = await watchedInferenceServices().read();
     expect(staleSince).toBeNull();
     for (const tenant of TENANTS) {
@@ -126,6 +126,8 @@ describe('the InferenceServices watch cache', () => {
       expect(isvc, `${tenant}/${endpoint.name} (npm run stack -- seed)`).toBeDefined();
       expect(isvc!.spec.predictor.model?.storageUri).toMatch(/^s3:\/\/.+\/model$/);
       expect(isvc!.status?.components?.predictor?.traffic.length, `${tenant}/${endpoint.name} status`).toBeGreaterThan(0);
+      // The API server keeps field ownership on every object; the cache drops it (memory).
+      expect(isvc!.metadata, `${tenant}/${endpoint.name} metadata`).not.toHaveProperty('managedFields');
     }
     const forecast = await watchedInferenceServices().read('forecast');
     expect(forecast.items.map((i) => i.metadata.name)).toContain('demand-forecast');

@@ -196,7 +196,7 @@ class PortalWatch extends Watch {
             finish(new UpstreamError('Kubernetes', 'invalid-response', `Kubernetes sent an unreadable ${this.watched.kindPlural} watch event`));
             return;
           }
-          this.watched.trim?.(event.object as KubernetesObject);
+          keepOnlyRead(this.watched, event.object as KubernetesObject);
           callback(event.type, event.object, event);
         });
         response.on('error', finish);
@@ -209,6 +209,15 @@ class PortalWatch extends Watch {
     }
     return controller;
   }
+}
+
+/**
+ * Drops, before an object is kept, what the portal never reads: every kind's managedFields (the
+ * API server's field ownership, often larger than the rest of a pod), then the kind's own trim.
+ */
+function keepOnlyRead<T>(watched: WatchedKind<T>, object: KubernetesObject): void {
+  if (object.metadata) delete object.metadata.managedFields;
+  watched.trim?.(object);
 }
 
 function connectionError(error: Error, host: string): UpstreamError {
@@ -254,7 +263,7 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
       operation: { verb: 'list', kind: watched.kind, kindPlural: watched.kindPlural, namespace: 'all namespaces' },
     });
     const items = answer.items as KubernetesObject[];
-    if (watched.trim) items.forEach(watched.trim);
+    for (const item of items) keepOnlyRead(watched, item);
     return { metadata: { resourceVersion: answer.metadata?.resourceVersion }, items };
   };
 
