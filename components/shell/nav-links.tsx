@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useParams, usePathname } from 'next/navigation';
 import type { Navigation } from './navigation';
+import { tenantLinks } from './tenant-pages';
 
 function NavItem({ href, label, exact, badge }: { href: string; label: string; exact?: boolean; badge?: number }) {
   const pathname = usePathname();
@@ -41,7 +42,7 @@ export function NavLinks({ navigation }: { navigation: Navigation }) {
         <div>
           <h2 className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{tenant.displayName}</h2>
           <ul className="mt-1 space-y-0.5">
-            {tenant.links.map((l) => (
+            {tenantLinks(tenant).map((l) => (
               <NavItem key={l.href} href={l.href} label={l.label} exact={l.href === `/t/${tenant.name}`} />
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal, TenantStatus } from '@/lib/auth/authorize';
 import { buildNavigation } from './navigation';
+import { tenantLinks } from './tenant-pages';
 
 type Tenant = { name: string; displayName: string; status: TenantStatus };
 const tenants: Tenant[] = [
@@ -20,6 +21,12 @@ describe('navigation', () => {
     expect(platformLinks(principal({ platformRoles: ['manager'] }))).toEqual(['/ops', '/slo', '/gpu']);
     expect(platformLinks(principal({ platformRoles: ['oncall'] }))).toEqual(['/ops', '/slo']);
     expect(platformLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual(['/ops', '/slo', '/admin/tenants', '/gpu', '/admin/audit']);
+  });
+
+  it("links a tenant's pipeline runs for whoever may read its operations", () => {
+    const pipelineLinks = (p: Principal) => buildNavigation(p, tenants).tenants.map((t) => tenantLinks(t).map((l) => l.href).filter((href) => href.endsWith('/pipelines')));
+    expect(pipelineLinks(principal({ memberships: [{ tenant: 'pricing', role: 'viewer' }] }))).toEqual([[], ['/t/pricing/pipelines']]);
+    expect(pipelineLinks(principal({ platformRoles: ['manager'] }))).toEqual([['/t/fraud/pipelines'], ['/t/pricing/pipelines']]);
   });
 
   it('leaves them out for someone without a tenant to see', () => {

@@ -1,16 +1,16 @@
 import { can, type Action, type Principal, type TenantStatus } from '@/lib/auth/authorize';
+import { TENANT_PAGES, type NavLink, type TenantPagePath } from './tenant-pages';
 
-export interface NavLink {
-  href: string;
-  label: string;
-  /** A count worth acting on, e.g. requests waiting for this person's approval. */
-  badge?: number;
-}
+export type { NavLink };
 
 export interface TenantNav {
   name: string;
   displayName: string;
-  links: NavLink[];
+  /**
+   * The tenant's pages this person may open; the menu makes the links (tenantLinks). Paths, not
+   * links, as the layout sends every visible tenant's to each page: people who see 50 tenants.
+   */
+  pages: TenantPagePath[];
 }
 
 export interface Navigation {
@@ -18,17 +18,19 @@ export interface Navigation {
   platform: NavLink[];
 }
 
-// Each entry appears only to those the authorization module allows; later capabilities add theirs here.
-const TENANT_PAGES: { path: string; label: string; action: Action }[] = [
-  { path: '', label: 'Overview', action: 'tenant.view' },
-  { path: '/experiments', label: 'Experiments', action: 'experiment.read' },
-  { path: '/models', label: 'Models', action: 'model.read' },
-  { path: '/promotions', label: 'Promotions', action: 'promotion.read' },
-  { path: '/policy', label: 'Policy', action: 'promotion.read' },
-  { path: '/deployments', label: 'Deployments', action: 'deployment.read' },
-  { path: '/gpu', label: 'GPUs', action: 'gpu.read' },
-  { path: '/members', label: 'Members', action: 'member.read' },
-];
+// Each page appears only to those the authorization module allows; later capabilities add theirs here.
+const TENANT_PAGE_ACTIONS: Record<TenantPagePath, Action> = {
+  '': 'tenant.view',
+  '/experiments': 'experiment.read',
+  // The runs behind the operations dashboard's pipelines row: the same readers.
+  '/pipelines': 'ops.read',
+  '/models': 'model.read',
+  '/promotions': 'promotion.read',
+  '/policy': 'promotion.read',
+  '/deployments': 'deployment.read',
+  '/gpu': 'gpu.read',
+  '/members': 'member.read',
+};
 
 const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [
   { href: '/admin/tenants', label: 'Tenants', action: 'tenant.create' },
@@ -59,10 +61,7 @@ export function buildNavigation(
     tenants: tenants.map((t) => ({
       name: t.name,
       displayName: t.displayName,
-      links: TENANT_PAGES.filter((p) => can(principal, p.action, { kind: 'tenant', tenant: t.name, status: t.status })).map((p) => ({
-        href: `/t/${t.name}${p.path}`,
-        label: p.label,
-      })),
+      pages: TENANT_PAGES.filter((p) => can(principal, TENANT_PAGE_ACTIONS[p.path], { kind: 'tenant', tenant: t.name, status: t.status })).map((p) => p.path),
     })),
     platform: [
       ...approvals,

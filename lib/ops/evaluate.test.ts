@@ -82,6 +82,8 @@ describe('links and rows', () => {
     expect(opsLink('fraud', { kind: 'promotion', id: 'abc-123' }).href).toBe('/t/fraud/promotions/abc-123');
     expect(opsLink('fraud', { kind: 'promotions' }).href).toBe('/t/fraud/promotions');
     expect(opsLink('fraud', { kind: 'gpu' })).toEqual({ href: '/t/fraud/gpu', label: 'Open the GPUs of fraud' });
+    expect(opsLink('fraud', { kind: 'pipelines', failed: false })).toEqual({ href: '/t/fraud/pipelines', label: 'Open the pipeline runs of fraud' });
+    expect(opsLink('fraud', { kind: 'pipelines', failed: true })).toEqual({ href: '/t/fraud/pipelines?phase=Failed', label: 'Open the failed pipeline runs of fraud' });
   });
 
   it('turns a judgment into a row, with or without staleness', () => {
@@ -98,7 +100,11 @@ describe('links and rows', () => {
       staleSince: null,
     });
     const stale = opsRow('fraud', 'pipelines', judgePipelines(summary({}), T), { problem: 'The Workflows watch went silent', staleSince: '2026-03-01T11:58:00.000Z' });
-    expect(stale).toMatchObject({ link: null, problem: 'The Workflows watch went silent', staleSince: '2026-03-01T11:58:00.000Z' });
+    expect(stale).toMatchObject({
+      link: { href: '/t/fraud/pipelines', label: 'Open the pipeline runs of fraud' },
+      problem: 'The Workflows watch went silent',
+      staleSince: '2026-03-01T11:58:00.000Z',
+    });
   });
 
   it('marks a row unknown with the problem and keeps its threshold', () => {
@@ -123,27 +129,32 @@ function summary(fields: Partial<PipelineSummary>): PipelineSummary {
 describe('judgePipelines', () => {
   const failure = { name: 'fraud-train-x7k2p', template: 'fraud-train', phase: 'Failed' as const, message: 'OOMKilled (exit code 137)', finishedAt: '2026-03-01T10:00:00Z' };
 
-  it('alerts below the success threshold, naming the latest failure', () => {
+  it('alerts below the success threshold, naming the latest failure and linking the failed runs', () => {
     const judged = judgePipelines(summary({ finished: 14, succeeded: 12, failed: 2, successRate: 12 / 14, meanDurationMs: 38 * 60_000, running: 1, recentFailures: [failure] }), T);
     expect(judged).toEqual({
       state: 'alert',
       signal: '85.7 % of 14 runs succeeded · mean 38 min · 1 running',
       threshold: 'alert when success < 95 %',
       detail: '2 of 14 runs failed in the last 7 days; latest fraud-train-x7k2p (fraud-train) failed: OOMKilled (exit code 137)',
-      target: null,
+      target: { kind: 'pipelines', failed: true },
     });
   });
 
-  it('is ok at the threshold and above, still naming a failure', () => {
+  it('is ok at the threshold and above, still naming a failure, and links every run', () => {
     const atThreshold = judgePipelines(summary({ finished: 20, succeeded: 19, failed: 1, successRate: 0.95, meanDurationMs: 90_000, recentFailures: [{ ...failure, phase: 'Error', message: null, template: null }] }), T);
-    expect(atThreshold).toMatchObject({ state: 'ok', signal: '95 % of 20 runs succeeded · mean 2 min', detail: '1 of 20 runs failed in the last 7 days; latest fraud-train-x7k2p ended in Error' });
-    expect(judgePipelines(summary({ finished: 1, succeeded: 1, successRate: 1 }), T)).toMatchObject({ state: 'ok', signal: '100 % of 1 run succeeded', detail: null });
+    expect(atThreshold).toMatchObject({
+      state: 'ok',
+      signal: '95 % of 20 runs succeeded · mean 2 min',
+      detail: '1 of 20 runs failed in the last 7 days; latest fraud-train-x7k2p ended in Error',
+      target: { kind: 'pipelines', failed: false },
+    });
+    expect(judgePipelines(summary({ finished: 1, succeeded: 1, successRate: 1 }), T)).toMatchObject({ state: 'ok', signal: '100 % of 1 run succeeded', detail: null, target: { kind: 'pipelines', failed: false } });
   });
 
-  it('follows the configured threshold', () => {
+  it('follows the configured threshold, and the link with it', () => {
     const s = summary({ finished: 10, succeeded: 9, failed: 1, successRate: 0.9, recentFailures: [failure] });
-    expect(judgePipelines(s, T).state).toBe('alert');
-    expect(judgePipelines(s, { ...T, pipelineSuccessMin: 0.9 }).state).toBe('ok');
+    expect(judgePipelines(s, T)).toMatchObject({ state: 'alert', target: { kind: 'pipelines', failed: true } });
+    expect(judgePipelines(s, { ...T, pipelineSuccessMin: 0.9 })).toMatchObject({ state: 'ok', target: { kind: 'pipelines', failed: false } });
   });
 
   it('is idle without finished runs in the window, still saying what runs', () => {
@@ -152,7 +163,7 @@ describe('judgePipelines', () => {
       signal: 'no runs finished in the last 7 days · 2 running',
       threshold: 'alert when success < 95 %',
       detail: 'nothing to judge: no pipeline run finished in the last 7 days',
-      target: null,
+      target: { kind: 'pipelines', failed: false },
     });
     expect(judgePipelines(summary({ windowMs: 36 * HOUR }), T).signal).toBe('no runs finished in the last 1 d 12 h');
   });

@@ -6,6 +6,7 @@
  */
 import type { ServingState } from '../integrations/kubernetes';
 import { formatMetric } from '../models/versions';
+import type { PhaseFilter } from '../pipelines/runs';
 import type { PipelineSummary } from './pipelines';
 import type { OpsArea, OpsThresholds } from './thresholds';
 import type { ModelMetricTrend } from './training';
@@ -22,10 +23,11 @@ export const OPS_AREA_SOURCES: Record<OpsArea, readonly OpsSource[]> = {
 };
 
 /**
- * Where a row's link goes: the worst item's page, or the area's page of the tenant. Pipelines have
- * none: the portal has no page of pipeline runs yet, and the row's detail names the failed run.
+ * Where a row's link goes: the worst item's page, or the area's page of the tenant. Pipelines go to
+ * the tenant's pipeline runs, only its failed ones when failures make the row alert.
  */
 export type OpsTarget =
+  | { kind: 'pipelines'; failed: boolean }
   | { kind: 'deployment'; service: string }
   | { kind: 'canary'; service: string }
   | { kind: 'deployments' }
@@ -35,6 +37,9 @@ export type OpsTarget =
   | { kind: 'promotions' }
   | { kind: 'gpu' };
 
+/** The pipelines page's filter that lists failed runs (Error included). */
+const FAILED_RUNS: PhaseFilter = 'Failed';
+
 export interface OpsJudgment extends Pick<OpsRow, 'state' | 'signal' | 'threshold' | 'detail'> {
   target: OpsTarget | null;
 }
@@ -42,6 +47,10 @@ export interface OpsJudgment extends Pick<OpsRow, 'state' | 'signal' | 'threshol
 export function opsLink(tenant: string, target: OpsTarget): OpsLink {
   const base = `/t/${encodeURIComponent(tenant)}`;
   switch (target.kind) {
+    case 'pipelines':
+      return target.failed
+        ? { href: `${base}/pipelines?phase=${FAILED_RUNS}`, label: `Open the failed pipeline runs of ${tenant}` }
+        : { href: `${base}/pipelines`, label: `Open the pipeline runs of ${tenant}` };
     case 'deployment':
       return { href: `${base}/deployments/${encodeURIComponent(target.service)}`, label: `Open the deployment of ${target.service}` };
     case 'canary':
@@ -129,19 +138,20 @@ export function judgePipelines(summary: PipelineSummary, thresholds: OpsThreshol
   const window = PIPELINE_WINDOW_WORDS(summary.windowMs);
   const running = summary.running > 0 ? ` · ${summary.running} running` : '';
   if (summary.successRate === null) {
-    return { state: 'idle', signal: `no runs finished in ${window}${running}`, threshold, detail: `nothing to judge: no pipeline run finished in ${window}`, target: null };
+    return { state: 'idle', signal: `no runs finished in ${window}${running}`, threshold, detail: `nothing to judge: no pipeline run finished in ${window}`, target: { kind: 'pipelines', failed: false } };
   }
   const mean = summary.meanDurationMs === null ? '' : ` · mean ${duration(summary.meanDurationMs)}`;
   const latest = summary.recentFailures[0];
   const detail = latest
     ? `${summary.failed} of ${plural(summary.finished, 'run')} failed in ${window}; latest ${latest.name}${latest.template ? ` (${latest.template})` : ''}${latest.phase === 'Error' ? ' ended in Error' : ' failed'}${latest.message ? `: ${latest.message}` : ''}`
     : null;
+  const alert = summary.successRate < thresholds.pipelineSuccessMin;
   return {
-    state: summary.successRate < thresholds.pipelineSuccessMin ? 'alert' : 'ok',
+    state: alert ? 'alert' : 'ok',
     signal: `${percent(summary.successRate)} of ${plural(summary.finished, 'run')} succeeded${mean}${running}`,
     threshold,
     detail,
-    target: null,
+    target: { kind: 'pipelines', failed: alert },
   };
 }
 

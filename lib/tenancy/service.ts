@@ -1,3 +1,4 @@
+import { cache } from 'react';
 import { can, type Principal, type TenantRole } from '../auth/authorize';
 import { recordAudit, type Actor } from '../audit/log';
 import { getDb } from '../db/client';
@@ -83,9 +84,15 @@ export async function tenantProgress(name: string, steps?: ProvisioningStep[]): 
   return { status: tenant.status, provisioningError: tenant.provisioningError, ...describeProgress(tenant.provisioningSteps, stepTitles(steps), tenant.runStartedAt, new Date()) };
 }
 
+/**
+ * The non-archived tenants, read once per server render: the layout's menu and the page under it
+ * (home, dashboards) both need them. Outside a render (actions, the worker) each call reads afresh.
+ */
+export const listTenantsOncePerRender = cache(() => listTenants());
+
 /** The tenants this person may open, for the tenant switcher and the home page. */
 export async function listVisibleTenants(principal: Principal): Promise<TenantSummary[]> {
-  const tenants = await listTenants();
+  const tenants = await listTenantsOncePerRender();
   return tenants.filter((t) => can(principal, 'tenant.view', { kind: 'tenant', tenant: t.name, status: t.status }));
 }
 
