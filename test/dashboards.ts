@@ -16,30 +16,32 @@ export type Upstream = 'kubernetes' | 'mlflow' | 'prometheus';
 
 export interface DashboardTest {
   database: TestDatabase;
-  /** Where the unreachable upstream was pointed, if any. */
+  /** Where the unreachable upstreams were pointed, if any. */
   port: number | null;
 }
 
 /**
- * The local platform's settings with every upstream but `unreachable` checked healthy (a test
- * fails naming the one it cannot reach), a test database holding the seeded tenants, and the
- * watch caches filled (so a slow first LIST on a busy machine is not taken for an outage).
+ * The local platform's settings with every upstream but the `unreachable` ones checked healthy (a
+ * test fails naming the one it cannot reach) and those pointed at one port where nothing listens,
+ * a test database holding the seeded tenants, and the watch caches filled (so a slow first LIST on
+ * a busy machine is not taken for an outage).
  */
-export async function setUpDashboardTest(unreachable: Upstream | null = null): Promise<DashboardTest> {
+export async function setUpDashboardTest(...unreachable: Upstream[]): Promise<DashboardTest> {
   loadStackEnv();
-  if (unreachable !== 'kubernetes') requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
-  if (unreachable !== 'mlflow') await requireMlflow();
-  if (unreachable !== 'prometheus') await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
-  const port = unreachable ? await closedPort() : null;
-  if (unreachable === 'prometheus') process.env.PROMETHEUS_URL = `http://127.0.0.1:${port}`;
-  if (unreachable === 'mlflow') process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${port}`;
-  if (unreachable === 'kubernetes') {
+  const down = (upstream: Upstream) => unreachable.includes(upstream);
+  if (!down('kubernetes')) requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
+  if (!down('mlflow')) await requireMlflow();
+  if (!down('prometheus')) await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
+  const port = unreachable.length ? await closedPort() : null;
+  if (down('prometheus')) process.env.PROMETHEUS_URL = `http://127.0.0.1:${port}`;
+  if (down('mlflow')) process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${port}`;
+  if (down('kubernetes')) {
     process.env.KUBERNETES_PORTAL_KUBECONFIG = kubeconfigAt(port!);
     process.env.KUBERNETES_TIMEOUT_MS = '1000';
   }
   const database = await createSeededDatabase();
   await getDb().tenant.createMany({ data: SEEDED_TENANTS.map((name) => ({ name, displayName: name, status: 'active' as const })) });
-  if (unreachable !== 'kubernetes') {
+  if (!down('kubernetes')) {
     const { watchedInferenceServices, watchedPods, watchedWorkflows } = await import('../lib/integrations/kubernetes');
     await Promise.all([watchedWorkflows().read(undefined, 30_000), watchedInferenceServices().read(undefined, 30_000), watchedPods().read(undefined, 30_000)]);
   }

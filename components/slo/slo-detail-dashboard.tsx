@@ -111,6 +111,13 @@ export function SloDetailDashboard({ initial }: { initial: SloDetailView }) {
   return (
     <div className="space-y-8">
       <RefreshFailed error={error} at={data.at} />
+      {data.unverified ? (
+        <div role="status" data-testid="slo-unverified">
+          <PanelMessage>
+            <strong>{asSentence(data.unverified)}</strong> The objectives below are the portal’s own; the numbers need Prometheus.
+          </PanelMessage>
+        </div>
+      ) : null}
       <p className="text-sm text-slate-600 dark:text-slate-300">
         Updated <UtcTime iso={data.at} />, refreshed every 30 seconds.
       </p>

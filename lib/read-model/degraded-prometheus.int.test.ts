@@ -51,6 +51,7 @@ describe('with Prometheus stopped', () => {
 
   it('an SLO page shows the objectives and says the numbers and history are missing', async () => {
     const view = await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d');
+    expect(view.unverified, 'one of the two still vouches for the endpoint').toBeNull();
     expect(view.objectives.availabilityObjective).toBe(0.999);
     expect(view.history).toBeNull();
     expect(view.historyProblem).toContain(missing());

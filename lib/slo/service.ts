@@ -117,10 +117,10 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
       }),
     ),
   ]);
-  if (!endpoints.ok && !(counts.ok && counts.data.some((c) => c.service === endpoint))) {
-    // Neither Kubernetes nor Prometheus knows it: say why rather than "not found".
-    throw new UserFacingError(`${endpoint} cannot be looked up: ${endpoints.message}`);
-  }
+  // Neither Kubernetes nor Prometheus can vouch for it: the objectives (the portal's own) are still
+  // shown, with why its existence and numbers cannot be checked, rather than "not found".
+  const unverified =
+    !endpoints.ok && !(counts.ok && counts.data.some((c) => c.service === endpoint)) ? `Whether ${endpoint} still exists cannot be checked: ${endpoints.message}` : null;
   const windows = counts.ok ? (counts.data.find((c) => c.service === endpoint)?.windows ?? {}) : {};
   const pair = sloSummaries(tenant, endpoint, windows, objectives, counts.ok ? null : counts.message);
 
@@ -139,6 +139,7 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
     historyProblem: history.ok ? null : history.message,
     canEdit: can(user, 'slo.edit', { kind: 'tenant', tenant }),
     latencyBuckets: latencyBucketsMs(),
+    unverified,
   };
 }
 

@@ -94,4 +94,6 @@ export interface SloDetailView {
   canEdit: boolean;
   /** The latency thresholds the form may offer (the histogram's buckets). */
   latencyBuckets: number[];
+  /** Why the endpoint's existence cannot be checked (neither Kubernetes nor Prometheus could say), or null. */
+  unverified: string | null;
 }
