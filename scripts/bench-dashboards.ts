@@ -77,6 +77,8 @@ const say = (line: string) => console.log(`[bench ${((Date.now() - started) / 10
 
 interface Sample {
   ms: number;
+  /** When it started, ms after the load began (set by the load). */
+  at?: number;
   status: number;
   bytes: number;
   /** Why it failed, if it did. */
@@ -219,7 +221,8 @@ async function load(sessions: HttpSession[]): Promise<LoadResult> {
       await new Promise((resolve) => setTimeout(resolve, (THINK_MS * viewer) / sessions.length));
       for (let n = 0; performance.now() < deadline; n++) {
         const page = PAGES[(viewer + n) % PAGES.length]!;
-        views[page].push(await timedGet(session, page));
+        const at = performance.now() - begun;
+        views[page].push({ ...(await timedGet(session, page)), at });
         if ((n + 1) % LIVE_EVERY === 0) live[page].push(await timedGet(session, `${page}/live`));
         await think();
       }
@@ -294,6 +297,9 @@ async function main(): Promise<number> {
         );
         for (const [error, n] of s.errors) console.log(`      ${n} × ${error}`);
       }
+      // When the slowest views started tells a stall (several at once) from a slow page (spread out).
+      const slowest = [...result.views[page]].sort((a, b) => b.ms - a.ms).slice(0, 8);
+      console.log(`      slowest views of ${page}: ${slowest.map((v) => `${round(v.ms)} ms at ${((v.at ?? 0) / 1000).toFixed(1)} s`).join(', ')}`);
     }
     const perHundred = views > 0 ? Math.round((queries / views) * 1000) / 10 : Number.NaN;
     const oneView = (cold['/ops'].queries + cold['/slo'].queries) / 2;

@@ -50,6 +50,23 @@ describe('answerCache', () => {
     expect((await ask('k', source.read)).value).toBe(2);
   });
 
+  it('with jitter, keeps answers read together fresh for different spans, so they are refreshed apart', async () => {
+    const spread = [0.8, 0.2];
+    const ask = answerCache(1_000, 10, now, 4, 0.5, () => spread.shift() ?? 0);
+    const first = upstream();
+    const second = upstream();
+    await Promise.all([ask('a', first.read), ask('b', second.read)]);
+    // a is fresh for 1,400 ms, b for 1,100 ms.
+    clock += 1_200;
+    await Promise.all([ask('a', first.read), ask('b', second.read)]);
+    await settle();
+    expect([first.calls, second.calls]).toEqual([1, 2]);
+    clock += 300;
+    await ask('a', first.read);
+    await settle();
+    expect(first.calls).toBe(2);
+  });
+
   it('waits for fresh data once the answer is four TTLs old', async () => {
     const ask = answerCache(1_000, 10, now);
     const source = upstream();

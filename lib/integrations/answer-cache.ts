@@ -9,6 +9,9 @@
  *   previous answer in place until it is 4 × TTL old.
  * - Each answer carries the time its read was started (`at`), so pages can say how old it is.
  * - At most `maxEntries` answers are kept (expired ones dropped first, then the oldest).
+ * - With `jitter` (a fraction), each answer stays fresh for TTL × (1 + jitter × a random number in
+ *   [0, 1)): answers read together (one per tenant) then expire apart, so their refreshes do not
+ *   all land on the same moment.
  *
  * Answers are shared objects: treat them as read-only.
  */
@@ -20,12 +23,14 @@ interface Entry {
   /** When the query behind `value` was sent; undefined until the first answer. */
   at?: number;
   value?: unknown;
+  /** How long `value` is fresh (the TTL, spread by the jitter). */
+  freshMs?: number;
   flight?: Promise<{ value: unknown; at: Date }>;
 }
 
 export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<{ value: T; at: Date }>;
 
-export function answerCache(ttlMs: number, maxEntries: number, now: () => number = Date.now, staleTtls = STALE_TTLS): AnswerCache {
+export function answerCache(ttlMs: number, maxEntries: number, now: () => number = Date.now, staleTtls = STALE_TTLS, jitter = 0, random: () => number = Math.random): AnswerCache {
   const entries = new Map<string, Entry>();
 
   /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */
@@ -46,6 +51,7 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
         entry.flight = undefined;
         entry.value = value;
         entry.at = sentAt;
+        entry.freshMs = ttlMs * (1 + jitter * random());
         return { value, at: new Date(sentAt) };
       },
       (error: unknown) => {
@@ -69,7 +75,7 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
     const age = entry.at === undefined ? Infinity : time - entry.at;
     if (age < staleTtls * ttlMs) {
       // The old answer stays if the refresh fails; the next ask tries again.
-      if (age >= ttlMs && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
+      if (age >= (entry.freshMs ?? ttlMs) && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
       return Promise.resolve({ value: entry.value as T, at: new Date(entry.at!) });
     }
     return (entry.flight ?? fly(key, entry, fetch)) as Promise<{ value: T; at: Date }>;
