@@ -1,14 +1,16 @@
 /**
  * A canary of the tests' own with a fault injected through the simulator: an InferenceService in
- * the forecast tenant's namespace that no rollout follows, so the worker leaves it alone (faulting
- * a seeded canary would make the worker roll it back while the dashboards are being watched).
+ * the fraud tenant's namespace that no rollout follows, so the worker leaves it alone (faulting a
+ * seeded canary would make the worker roll it back while the dashboards are being watched). Fraud
+ * runs no canary of its own (the golden path's is rolled back before these specs), so before the
+ * fault nothing there alerts — unlike forecast, whose seeded failing canary waits for the worker.
  * Removed again after the spec.
  */
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { expect } from '@playwright/test';
 
 /** A new name per run: its revisions have no history, so nothing a previous run injected is still in the windows judged. */
-export const FAULTY = { tenant: 'forecast', service: `e2e-scorer-${Date.now().toString(36)}` } as const;
+export const FAULTY = { tenant: 'fraud', service: `e2e-scorer-${Date.now().toString(36)}` } as const;
 
 const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace: FAULTY.tenant } as const;
 

@@ -22,7 +22,7 @@ test.afterAll(async () => {
 });
 
 test('the SLO list puts the endpoint with the failing canary first, and every SLO of the seeded endpoints is there', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await signIn(page, 'dave');
   await page.getByRole('link', { name: 'SLOs' }).click();
   await expect(page).toHaveURL(/\/slo$/);
@@ -30,8 +30,9 @@ test('the SLO list puts the endpoint with the failing canary first, and every SL
   for (const endpoint of ['fraud-detector', 'price-elasticity', 'demand-forecast']) {
     for (const kind of ['availability', 'latency']) await expect(page.locator(`[data-testid="slo-row"][data-endpoint="${endpoint}"][data-kind="${kind}"]`)).toHaveCount(1);
   }
-  // The list refreshes itself; the faulty canary's errors overspend its budget at once.
-  await expect(rows.first(), 'worst first: the endpoint whose canary fails').toHaveAttribute('data-endpoint', FAULTY.service, { timeout: 90_000 });
+  // The list refreshes itself (every 15 s); the faulty canary's errors overspend its budget at once,
+  // but the counts behind the list are shared for 80 s, so a brand-new endpoint can take two of those.
+  await expect(rows.first(), 'worst first: the endpoint whose canary fails').toHaveAttribute('data-endpoint', FAULTY.service, { timeout: 180_000 });
   await expect(rows.first()).toHaveAttribute('data-kind', 'availability');
   await expect(rows.first()).toHaveAttribute('data-alerting', 'true');
   await expectAccessible(page);

@@ -7,6 +7,7 @@ import { syncUserFromClaims } from '../../lib/auth/users';
 import { getDb, type Tx } from '../../lib/db/client';
 import { PORTAL_ACTOR, inferenceServices } from '../../lib/integrations/kubernetes';
 import { DEFAULT_POLICY } from '../../lib/promotion/policy';
+import { getPolicy, savePolicy } from '../../lib/promotion/policy-store';
 import { startRollout } from '../../lib/rollout/records';
 import { loadConfig } from '../../lib/config';
 import { createTenant, findTenant } from '../../lib/tenancy/service';
@@ -25,6 +26,8 @@ const SEEDER = { name: 'demo-seeder' };
 export async function seedDemo(): Promise<void> {
   for (const tenant of DEMO_TENANTS) {
     if (!(await findTenant(tenant.name))) await createTenant(SEEDER, tenant);
+    const policy = ENDPOINTS[tenant.name]?.policy;
+    if (policy && (await getPolicy(tenant.name)).version === 0) await savePolicy(SEEDER, tenant.name, policy, 0);
   }
   const { oidc, groupMapping } = loadConfig({
     ...process.env,
