@@ -10,7 +10,7 @@ import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
 import { OPS_AREA_LABELS, OPS_AREAS } from '@/lib/ops/thresholds';
-import { ageText, countStates, groupByTenant, missingSources, needingAttention, STATE_LABELS, STATE_TONES, withTenantFilter, worstFirst, type TenantGroup } from './format';
+import { ageText, asSentence, countStates, groupByTenant, missingSources, needingAttention, SOURCE_LABELS, STATE_LABELS, STATE_TONES, withTenantFilter, worstFirst, type TenantGroup } from './format';
 import { TenantFilter } from './tenant-filter';
 import { ThresholdsList } from './thresholds-list';
 
@@ -205,6 +205,25 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
           {missing.map((m) => (
             <PanelMessage key={m.source}>
               <strong>{m.label} could not be read</strong> — {m.affects} (rows that need it say “No data”; the others are judged as usual). {m.message}
+            </PanelMessage>
+          ))}
+        </div>
+      ) : null}
+
+      {data.outdated.length > 0 ? (
+        <div role="status" className="space-y-2" data-testid="ops-outdated-sources">
+          {data.outdated.map((o) => (
+            <PanelMessage key={o.source}>
+              <strong>
+                {SOURCE_LABELS[o.source]} data is out of date
+                {o.since ? (
+                  <>
+                    {' '}
+                    — from <UtcTime iso={o.since} /> ({ageText(o.since, data.at)} old)
+                  </>
+                ) : null}
+              </strong>
+              : the rows that need it show the last known numbers, marked as such. {asSentence(o.message)}
             </PanelMessage>
           ))}
         </div>

@@ -11,7 +11,7 @@ import { useLiveData } from '@/components/ui/use-live-data';
 import { SLO_RANGES, type SloDetailView, type SloRange, type SloSummary } from '@/lib/slo/view';
 import { budgetText, burnRateText, countText, firingWindows, objectiveText, RANGE_LABELS, sliLabel, sliText, sloDetailPath } from './format';
 import { HistoryCharts } from './history-charts';
-import { BudgetSummary, BurnBadge } from './parts';
+import { BudgetSummary, BurnBadge, OutdatedNumbers } from './parts';
 
 /** Burn rates move by the minute; the history behind the charts is heavier to read. */
 const REFRESH_MS = 30_000;
@@ -116,6 +116,11 @@ export function SloDetailDashboard({ initial }: { initial: SloDetailView }) {
           <PanelMessage>
             <strong>{asSentence(data.unverified)}</strong> The objectives below are the portal’s own; the numbers need Prometheus.
           </PanelMessage>
+        </div>
+      ) : null}
+      {data.outdated ? (
+        <div role="status">
+          <OutdatedNumbers outdated={data.outdated} at={data.at} />
         </div>
       ) : null}
       <p className="text-sm text-slate-600 dark:text-slate-300">

@@ -11,7 +11,7 @@ import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/com
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { SloListView, SloSummary } from '@/lib/slo/view';
 import { countText, firingWindows, sliLabel, sliText, sloDetailPath, sloTitle } from './format';
-import { BudgetSummary } from './parts';
+import { BudgetSummary, OutdatedNumbers } from './parts';
 
 const REFRESH_MS = 15_000;
 
@@ -120,8 +120,9 @@ export function SloList({ initial }: { initial: SloListView }) {
       <RefreshFailed error={error} at={data.at} />
       <TenantFilter path="/slo" tenants={data.tenants} tenant={data.tenant} label="Filter SLOs by tenant" />
 
-      {problems.prometheus || problems.kubernetes ? (
+      {problems.prometheus || problems.prometheusOutdated || problems.kubernetes ? (
         <div role="status" className="space-y-2" data-testid="slo-problems">
+          {problems.prometheusOutdated ? <OutdatedNumbers outdated={problems.prometheusOutdated} at={data.at} /> : null}
           {problems.prometheus ? (
             <PanelMessage>
               <strong>Prometheus could not be read</strong> — the endpoints are listed, but their availability, latency, budgets and burn rates are

@@ -92,6 +92,28 @@ describe('answerCache', () => {
     expect((await ask('k', source.read)).value).toBe(4);
   });
 
+  it('serves an answer whose refresh failed with that failure, until a refresh succeeds', async () => {
+    const ask = answerCache(1_000, 10, now);
+    const source = upstream();
+    const first = await ask('k', source.read);
+    expect(first.refreshError).toBeUndefined();
+    clock += 1_500;
+    source.fail(true);
+    // The refresh starts now; until it has failed nothing is known to be wrong.
+    expect((await ask('k', source.read)).refreshError).toBeUndefined();
+    await settle();
+    const stale = await ask('k', source.read);
+    expect(stale).toMatchObject({ value: 1, at: first.at });
+    expect(String(stale.refreshError)).toContain('upstream down');
+    await settle();
+    source.fail(false);
+    await ask('k', source.read);
+    await settle();
+    const fresh = await ask('k', source.read);
+    expect(fresh.value).toBe(4);
+    expect(fresh.refreshError).toBeUndefined();
+  });
+
   it('keeps keys apart and at most maxEntries answers', async () => {
     const ask = answerCache(1_000, 2, now);
     const source = upstream();

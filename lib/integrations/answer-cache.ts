@@ -6,7 +6,8 @@
  *   and refreshed once in the background (a page never waits while an answer exists); older, the
  *   ask waits. With `staleTtls` 1 nothing older than the TTL is served.
  * - Failures are never kept: the next ask tries again. A failed background refresh leaves the
- *   previous answer in place until it is 4 × TTL old.
+ *   previous answer in place until it is 4 × TTL old, served with the refresh's error
+ *   (`refreshError`) so that a page can say its data is out of date and why.
  * - Each answer carries the time its read was started (`at`), so pages can say how old it is.
  * - At most `maxEntries` answers are kept (expired ones dropped first, then the oldest).
  * - With `jitter` (a fraction), each answer stays fresh for TTL × (1 + jitter × a random number in
@@ -26,9 +27,18 @@ interface Entry {
   /** How long `value` is fresh (the TTL, spread by the jitter). */
   freshMs?: number;
   flight?: Promise<{ value: unknown; at: Date }>;
+  /** Why the latest background refresh failed; cleared by the next answer. */
+  refreshError?: unknown;
 }
 
-export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<{ value: T; at: Date }>;
+/** A shared answer: when its read was sent and, when it is served past its freshness because a refresh failed, that failure. */
+export interface SharedAnswer<T> {
+  value: T;
+  at: Date;
+  refreshError?: unknown;
+}
+
+export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<SharedAnswer<T>>;
 
 export function answerCache(ttlMs: number, maxEntries: number, now: () => number = Date.now, staleTtls = STALE_TTLS, jitter = 0, random: () => number = Math.random): AnswerCache {
   const entries = new Map<string, Entry>();
@@ -51,12 +61,14 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
         entry.flight = undefined;
         entry.value = value;
         entry.at = sentAt;
+        entry.refreshError = undefined;
         entry.freshMs = ttlMs * (1 + jitter * random());
         return { value, at: new Date(sentAt) };
       },
       (error: unknown) => {
         entry.flight = undefined;
         if (entry.at === undefined && entries.get(key) === entry) entries.delete(key);
+        else entry.refreshError = error;
         throw error;
       },
     );
@@ -64,7 +76,7 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
     return flight;
   }
 
-  return function ask<T>(key: string, fetch: () => Promise<T>): Promise<{ value: T; at: Date }> {
+  return function ask<T>(key: string, fetch: () => Promise<T>): Promise<SharedAnswer<T>> {
     const time = now();
     let entry = entries.get(key);
     if (!entry) {
@@ -75,8 +87,11 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
     const age = entry.at === undefined ? Infinity : time - entry.at;
     if (age < staleTtls * ttlMs) {
       // The old answer stays if the refresh fails; the next ask tries again.
-      if (age >= (entry.freshMs ?? ttlMs) && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
-      return Promise.resolve({ value: entry.value as T, at: new Date(entry.at!) });
+      const stale = age >= (entry.freshMs ?? ttlMs);
+      if (stale && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
+      const answer: SharedAnswer<T> = { value: entry.value as T, at: new Date(entry.at!) };
+      if (stale && entry.refreshError !== undefined) answer.refreshError = entry.refreshError;
+      return Promise.resolve(answer);
     }
     return (entry.flight ?? fly(key, entry, fetch)) as Promise<{ value: T; at: Date }>;
   };

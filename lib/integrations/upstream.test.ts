@@ -31,3 +31,23 @@ describe('retries of idempotent reads', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('errors made by another copy of the module (another Next.js route, shared caches)', () => {
+  it('are still upstream and user-facing errors, and other errors are not', async () => {
+    const { UserFacingError } = await import('../errors');
+    vi.resetModules();
+    const copy = { ...(await import('./upstream')), ...(await import('../errors')) };
+    expect(copy.UpstreamError).not.toBe(UpstreamError);
+    expect(copy.UserFacingError).not.toBe(UserFacingError);
+
+    expect(new copy.UpstreamError('Prometheus', 'unreachable', 'Prometheus cannot be reached')).toBeInstanceOf(UpstreamError);
+    expect(new copy.UserFacingError('Nope')).toBeInstanceOf(UserFacingError);
+    expect(new Error('plain')).not.toBeInstanceOf(UpstreamError);
+    expect(new Error('plain')).not.toBeInstanceOf(UserFacingError);
+    expect(new copy.UserFacingError('Nope')).not.toBeInstanceOf(UpstreamError);
+    // A subclass is still checked along the prototype chain.
+    class NotFound extends UserFacingError {}
+    expect(new NotFound('gone')).toBeInstanceOf(UserFacingError);
+    expect(new UserFacingError('other')).not.toBeInstanceOf(NotFound);
+  });
+});

@@ -10,7 +10,20 @@ export type UpstreamSystem = 'Kubernetes' | 'MLflow' | 'Object storage' | 'Prome
 
 export type UpstreamErrorKind = 'timeout' | 'unreachable' | 'not-found' | 'forbidden' | 'conflict' | 'invalid-response' | 'rejected';
 
+/** Marks upstream errors for instanceof across copies of this module (see UpstreamError). */
+const UPSTREAM_ERROR = Symbol.for('mlp.UpstreamError');
+
 export class UpstreamError extends Error {
+  readonly [UPSTREAM_ERROR] = true;
+
+  /**
+   * Next.js bundles each route with its own copy of this module, and answers shared across
+   * viewers (globalThis caches) keep errors made by another route's copy: recognised by the mark.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && UPSTREAM_ERROR in value;
+  }
+
   constructor(
     readonly system: UpstreamSystem,
     readonly kind: UpstreamErrorKind,

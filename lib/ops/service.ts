@@ -14,7 +14,7 @@ import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } fr
 import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
 import { mapWithConcurrency } from '../models/concurrency';
 import { oomKills } from '../quota/workloads';
-import { kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
+import { answerPanel, kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
 import { answerCache, type AnswerCache } from '../integrations/answer-cache';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { can } from '../auth/authorize';
@@ -120,11 +120,19 @@ function missing(...panels: Panel<unknown>[]): string | null {
   return messages.size ? [...messages].join(' · ') : null;
 }
 
+/** What a row says about inputs that may be out of date: every stale input's words, and the oldest time. */
+function staleOf(...panels: Panel<unknown>[]): { problem: string; staleSince: string | null } | undefined {
+  const stale = panels.flatMap((p) => (p.ok && p.stale ? [p.stale] : []));
+  if (stale.length === 0) return undefined;
+  const since = stale.flatMap((s) => (s.since ? [s.since] : [])).sort()[0] ?? null;
+  return { problem: [...new Set(stale.map((s) => s.message))].join(' · '), staleSince: since };
+}
+
 /** One tenant's six rows. Pure over the inputs; exported for tests. */
 export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   const { thresholds, kubernetes, serving, gpus, registry, now } = inputs;
   const training = inputs.training.get(tenant) ?? { ok: false as const, message: 'The model registry was not read.' };
-  const kubeStale = kubernetes.ok && kubernetes.stale ? { problem: kubernetes.stale.message, staleSince: kubernetes.stale.since } : undefined;
+  const kubeStale = staleOf(kubernetes);
   const k8s = kubernetes.ok ? kubernetes.data : null;
   const services = k8s?.services.get(tenantNamespace(tenant)) ?? [];
   const traffic = serving.ok ? serving.data.filter((e) => e.tenant === tenant) : [];
@@ -135,16 +143,20 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
     return problem ? unknownRow(tenant, area, problem, thresholds) : opsRow(tenant, area, judgment(), stale);
   };
 
+  const servingStale = staleOf(kubernetes, serving);
   // OOM kills are judged even without Prometheus; the row then says utilisation is missing.
-  const infrastructureStale = gpus.ok ? kubeStale : { problem: gpus.message, staleSince: kubeStale?.staleSince ?? null };
+  const infrastructureStale = gpus.ok ? staleOf(kubernetes, gpus) : { problem: gpus.message, staleSince: kubeStale?.staleSince ?? null };
 
   return [
     row('pipelines', [kubernetes], () => judgePipelines(summarisePipelines(k8s!.workflows.get(tenantNamespace(tenant)) ?? [], now), thresholds)),
     row('training', [training], () => judgeTraining(training.ok ? training.data.trends : [], training.ok ? training.data.metric : '', thresholds), undefined),
     row('registry', [registry], () => judgeRegistry(registry.ok ? (registry.data.get(tenant) ?? []) : [], now, thresholds), undefined),
-    row('serving', [serving, kubernetes], () => judgeServing(services.map((s) => s.metadata.name), traffic, thresholds)),
-    row('canary', [serving, kubernetes], () =>
-      judgeCanary(canaryEndpoints(services.map((s) => ({ name: s.metadata.name, state: servingState(s) })), traffic, SERVING_WINDOW_SECONDS), thresholds),
+    row('serving', [serving, kubernetes], () => judgeServing(services.map((s) => s.metadata.name), traffic, thresholds), servingStale),
+    row(
+      'canary',
+      [serving, kubernetes],
+      () => judgeCanary(canaryEndpoints(services.map((s) => ({ name: s.metadata.name, state: servingState(s) })), traffic, SERVING_WINDOW_SECONDS), thresholds),
+      servingStale,
     ),
     row(
       'infrastructure',
@@ -156,12 +168,18 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
 }
 
 /** The judged rows of `tenants`, from every upstream once. */
-async function judgedRows(tenants: readonly string[], stored: StoredOpsThresholds): Promise<Pick<OpsView, 'at' | 'rows' | 'sources'>> {
+async function judgedRows(tenants: readonly string[], stored: StoredOpsThresholds): Promise<Pick<OpsView, 'at' | 'rows' | 'sources' | 'outdated'>> {
   const fleet = fleetMetrics(tenants);
   const [kubernetes, serving, gpus, training, registry] = await Promise.all([
     kubernetesInputs(),
-    readPanel('the serving metrics', async () => (await fleet.serving(SERVING_WINDOW_SECONDS)).endpoints),
-    readPanel('the GPU utilisation', async () => (await fleet.gpuUtilisation(GPU_WINDOW_SECONDS)).tenants),
+    answerPanel('the serving metrics', async () => {
+      const { endpoints, ...age } = await fleet.serving(SERVING_WINDOW_SECONDS);
+      return { data: endpoints, ...age };
+    }),
+    answerPanel('the GPU utilisation', async () => {
+      const { tenants: utilisation, ...age } = await fleet.gpuUtilisation(GPU_WINDOW_SECONDS);
+      return { data: utilisation, ...age };
+    }),
     trainingInputs(tenants),
     readPanel('the promotion requests', () => pendingPromotions(tenants)),
   ]);
@@ -177,6 +195,12 @@ async function judgedRows(tenants: readonly string[], stored: StoredOpsThreshold
       mlflow: failedTraining ? failedTraining.message : null,
       database: registry.ok ? null : registry.message,
     },
+    outdated: (
+      [
+        ['kubernetes', staleOf(kubernetes)],
+        ['prometheus', staleOf(serving, gpus)],
+      ] as const
+    ).flatMap(([source, stale]) => (stale ? [{ source, message: stale.problem, since: stale.staleSince }] : [])),
   };
 }
 

@@ -49,6 +49,8 @@ export interface OpsView {
   rows: OpsRow[];
   /** Per upstream: null when it answered, else what is missing in words. */
   sources: Record<OpsSource, string | null>;
+  /** Upstreams whose last known data is shown because they did not answer since: why, and from when. */
+  outdated: { source: OpsSource; message: string; since: string | null }[];
   thresholds: { values: OpsThresholds; version: number; updatedBy: string | null; updatedAt: string | null };
   /** Each area's threshold in words, as every tenant's row of it is judged (training adds its metric per tenant). */
   areaThresholds: Record<OpsArea, string>;

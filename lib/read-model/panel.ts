@@ -25,8 +25,10 @@ export function failureMessage(what: string, error: unknown): string {
   if (error instanceof UpstreamError || error instanceof UserFacingError) return error.message;
   if (error instanceof Error && PEOPLE_FACING.test(error.message)) return error.message;
   log.error(`dashboard could not read ${what}`, { error });
-  return `${what[0]!.toUpperCase()}${what.slice(1)} could not be read; the portal's log has the details.`;
+  return `${capitalised(what)} could not be read; the portal's log has the details.`;
 }
+
+const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 
 /** The oldest staleness of several watch-cache reads, or null when all are live. */
 export function stalenessOf(snapshots: readonly CacheSnapshot<unknown>[]): Staleness | null {
@@ -45,6 +47,20 @@ export async function kubernetesPanel<T>(what: string, read: () => Promise<{ dat
   try {
     const { data, snapshots } = await read();
     return { ok: true, data, stale: stalenessOf(snapshots) };
+  } catch (error) {
+    return { ok: false, message: failureMessage(what, error) };
+  }
+}
+
+/**
+ * A panel from a shared answer (lib/integrations/answer-cache.ts): an answer kept because its
+ * refresh failed is shown with its time and the failure, like data a watch could not keep current.
+ */
+export async function answerPanel<T>(what: string, read: () => Promise<{ data: T; at: Date; refreshError?: unknown }>): Promise<Panel<T>> {
+  try {
+    const { data, at, refreshError } = await read();
+    const stale = refreshError === undefined ? null : { since: at.toISOString(), message: `${capitalised(what)} may be out of date: ${failureMessage(what, refreshError)}` };
+    return { ok: true, data, stale };
   } catch (error) {
     return { ok: false, message: failureMessage(what, error) };
   }

@@ -12,7 +12,7 @@
  */
 import { tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi } from './client';
-import { instantAnswer, sharedPrometheus, slowlySharedPrometheus } from './shared-query';
+import { instantAnswer, sharedPrometheus, slowlySharedPrometheus, type AnswerAge } from './shared-query';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplates } from './templates';
 
 export interface RevisionServingStats {
@@ -46,9 +46,9 @@ export interface TenantGpuUtilisation {
 
 export interface FleetMetricsApi {
   /** Every endpoint of the tenants with traffic in the window (seconds), by tenant and service. */
-  serving(windowSeconds: number): Promise<{ at: Date; endpoints: EndpointServingStats[] }>;
+  serving(windowSeconds: number): Promise<{ endpoints: EndpointServingStats[] } & AnswerAge>;
   /** Every one of the tenants, by name, with its GPUs' mean utilisation over the window. */
-  gpuUtilisation(windowSeconds: number): Promise<{ at: Date; tenants: TenantGpuUtilisation[] }>;
+  gpuUtilisation(windowSeconds: number): Promise<{ tenants: TenantGpuUtilisation[] } & AnswerAge>;
 }
 
 const STAT_LABEL = 'portal_stat';
@@ -173,12 +173,12 @@ export function fleetMetrics(tenants: readonly string[], api?: PrometheusApi, te
   const client = api ?? sharedPrometheus();
   return {
     async serving(windowSeconds) {
-      const { samples, at } = await instantAnswer(client, fleetServingQuery(templates, checkWindowSeconds(windowSeconds)));
-      return { at, endpoints: endpointServingStatsFrom(samples, visible) };
+      const { samples, ...age } = await instantAnswer(client, fleetServingQuery(templates, checkWindowSeconds(windowSeconds)));
+      return { ...age, endpoints: endpointServingStatsFrom(samples, visible) };
     },
     async gpuUtilisation(windowSeconds) {
-      const { samples, at } = await instantAnswer(api ?? slowlySharedPrometheus(), fleetGpuQuery(templates, checkWindowSeconds(windowSeconds)));
-      return { at, tenants: tenantGpuUtilisationFrom(samples, visible) };
+      const { samples, ...age } = await instantAnswer(api ?? slowlySharedPrometheus(), fleetGpuQuery(templates, checkWindowSeconds(windowSeconds)));
+      return { ...age, tenants: tenantGpuUtilisationFrom(samples, visible) };
     },
   };
 }

@@ -17,11 +17,17 @@ import { metrics } from '../../observability/metrics';
 import { answerCache } from '../answer-cache';
 import { defaultPrometheusConnection, prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries, type TimeRange } from './client';
 
+/** When an answer's query was sent and, for an answer kept because its refresh failed, that failure. */
+export interface AnswerAge {
+  at: Date;
+  refreshError?: unknown;
+}
+
 export interface SharedPrometheusApi extends PrometheusApi {
   /** An instant query at "now" and when it was sent (up to 4 × TTL ago). */
-  queryAnswer(promql: string): Promise<{ samples: InstantSample[]; at: Date }>;
+  queryAnswer(promql: string): Promise<{ samples: InstantSample[] } & AnswerAge>;
   /** A range query over `range` aligned to its step, and when it was sent. */
-  queryRangeAnswer(promql: string, range: TimeRange): Promise<{ series: RangeSeries[]; at: Date }>;
+  queryRangeAnswer(promql: string, range: TimeRange): Promise<{ series: RangeSeries[] } & AnswerAge>;
 }
 
 export interface ShareOptions {
@@ -85,15 +91,15 @@ function createShared(upstream: PrometheusApi, { ttlMs = shareTtlMs(), maxEntrie
   };
 
   async function queryAnswer(promql: string) {
-    const { value, at } = await ask(`instant\u0000${promql}`, counted('instant', () => upstream.query(promql)));
-    return { samples: value, at };
+    const { value, ...age } = await ask(`instant\u0000${promql}`, counted('instant', () => upstream.query(promql)));
+    return { samples: value, ...age };
   }
 
   async function queryRangeAnswer(promql: string, range: TimeRange) {
     const aligned = alignRange(range);
     const key = `range\u0000${aligned.start.getTime()}\u0000${aligned.end.getTime()}\u0000${aligned.stepSeconds}\u0000${promql}`;
-    const { value, at } = await ask(key, counted('range', () => upstream.queryRange(promql, aligned)));
-    return { series: value, at };
+    const { value, ...age } = await ask(key, counted('range', () => upstream.queryRange(promql, aligned)));
+    return { series: value, ...age };
   }
 
   return {
@@ -114,14 +120,14 @@ function isShared(api: PrometheusApi): api is SharedPrometheusApi {
 }
 
 /** An instant query at "now" with the time of its answer: the shared answer's, or now for a plain client. */
-export async function instantAnswer(api: PrometheusApi, promql: string): Promise<{ samples: InstantSample[]; at: Date }> {
+export async function instantAnswer(api: PrometheusApi, promql: string): Promise<{ samples: InstantSample[] } & AnswerAge> {
   if (isShared(api)) return api.queryAnswer(promql);
   const at = new Date();
   return { samples: await api.query(promql), at };
 }
 
 /** A range query over `range` aligned to its step, with the time of its answer. */
-export async function rangeAnswer(api: PrometheusApi, promql: string, range: TimeRange): Promise<{ series: RangeSeries[]; at: Date }> {
+export async function rangeAnswer(api: PrometheusApi, promql: string, range: TimeRange): Promise<{ series: RangeSeries[] } & AnswerAge> {
   if (isShared(api)) return api.queryRangeAnswer(promql, range);
   const at = new Date();
   return { series: await api.queryRange(promql, alignRange(range)), at };

@@ -21,8 +21,13 @@ beforeAll(async () => {
 
 describe('SLO counts', () => {
   it('counts requests, 5xx and requests within 200 ms of every seeded endpoint over 5 minutes and 28 days', async () => {
-    const { endpoints } = await sloMetrics(TENANTS, prometheusApi()).counts([FIVE_MINUTES, DAYS_28], [200, 1000]);
-    expect(endpoints.map((e) => `${e.tenant}/${e.service}`)).toEqual(SEEDED.map((s) => `${s.tenant}/${s.service}`));
+    const all = (await sloMetrics(TENANTS, prometheusApi()).counts([FIVE_MINUTES, DAYS_28], [200, 1000])).endpoints;
+    // Endpoints the browser tests created and removed earlier this month are counted too (their
+    // traffic is in the window); the seeded ones are judged here.
+    const seeded = SEEDED.map((s) => `${s.tenant}/${s.service}`);
+    expect(all.every((e) => (TENANTS as readonly string[]).includes(e.tenant))).toBe(true);
+    const endpoints = all.filter((e) => seeded.includes(`${e.tenant}/${e.service}`));
+    expect(endpoints.map((e) => `${e.tenant}/${e.service}`)).toEqual(seeded);
     for (const { tenant, service, windows } of endpoints) {
       const recent = windows[FIVE_MINUTES]!;
       const month = windows[DAYS_28]!;

@@ -12,7 +12,7 @@
  */
 import { checkObjectName, tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi, RangeSeries } from './client';
-import { alignRange, instantAnswer, rangeAnswer, slowlySharedPrometheus } from './shared-query';
+import { alignRange, instantAnswer, rangeAnswer, slowlySharedPrometheus, type AnswerAge } from './shared-query';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplates } from './templates';
 
 export interface SloCounts {
@@ -55,7 +55,7 @@ export interface SloHistoryMetricsPoint {
   trailing: SloCounts;
 }
 
-export interface SloHistorySeries {
+export interface SloHistorySeries extends AnswerAge {
   /** When the query was sent (shared answers may be a few seconds old). */
   at: Date;
   /** The range as queried: aligned to the step. */
@@ -68,7 +68,7 @@ export interface SloHistorySeries {
 
 export interface SloMetricsApi {
   /** Every endpoint of the tenants with requests in any of the windows (seconds), by tenant and service. */
-  counts(windowsSeconds: readonly number[], thresholdsMs: readonly number[]): Promise<{ at: Date; endpoints: EndpointSloCounts[] }>;
+  counts(windowsSeconds: readonly number[], thresholdsMs: readonly number[]): Promise<{ endpoints: EndpointSloCounts[] } & AnswerAge>;
   /** One endpoint's history for charts, the range aligned to the step. */
   history(tenant: string, service: string, options: SloHistoryOptions): Promise<SloHistorySeries>;
 }
@@ -194,8 +194,8 @@ export function sloMetrics(tenants: readonly string[], api?: PrometheusApi, temp
       const windows = [...new Set(windowsSeconds.map(checkWindowSeconds))].sort((a, b) => a - b);
       const thresholds = [...new Set(thresholdsMs.map(checkThresholdMs))].sort((a, b) => a - b);
       if (windows.length === 0) throw new Error('SLO counts need at least one window');
-      const { samples, at } = await instantAnswer(client, sloCountsQuery(templates, windows, thresholds));
-      return { at, endpoints: endpointSloCountsFrom(samples, visible, windows, thresholds) };
+      const { samples, ...age } = await instantAnswer(client, sloCountsQuery(templates, windows, thresholds));
+      return { ...age, endpoints: endpointSloCountsFrom(samples, visible, windows, thresholds) };
     },
 
     async history(tenant, service, { start, end, stepSeconds, thresholdMs, objectiveWindowSeconds, rateWindowSeconds }) {
@@ -207,8 +207,8 @@ export function sloMetrics(tenants: readonly string[], api?: PrometheusApi, temp
       };
       const promql = sloHistoryQuery(templates, tenantNamespace(tenant), checkObjectName('InferenceService', service), windows);
       const range = alignRange({ start, end, stepSeconds });
-      const { series, at } = await rangeAnswer(client, promql, range);
-      return { at, ...range, rateWindowSeconds: windows.rateWindowSeconds, points: sloHistoryFrom(series, windows) };
+      const { series, ...age } = await rangeAnswer(client, promql, range);
+      return { ...age, ...range, rateWindowSeconds: windows.rateWindowSeconds, points: sloHistoryFrom(series, windows) };
     },
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * Prometheus going away while the portal runs, with answers already shared across viewers: the
+ * dashboards keep its last answer for a while, say it is out of date and from when, and once the
+ * answer is too old say the numbers are missing. Prometheus is reached through a relay the test
+ * cuts (test/relay.ts); answers are shared for 2 s here, so kept at most 8 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAVE, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
+import { relayTo, type Relay } from '../../test/relay';
+import { opsView } from '../ops/service';
+import { sloDetail, sloList } from '../slo/service';
+
+let setup: DashboardTest;
+let relay: Relay;
+
+beforeAll(async () => {
+  setup = await setUpDashboardTest();
+  relay = await relayTo(new URL(process.env.PROMETHEUS_URL!));
+  process.env.PROMETHEUS_URL = relay.url;
+  process.env.PROMETHEUS_SHARE_TTL_SECONDS = '2';
+});
+
+afterAll(async () => {
+  await relay?.cut();
+  await tearDownDashboardTest(setup);
+});
+
+const serving = (view: Awaited<ReturnType<typeof opsView>>) => view.rows.find((r) => r.tenant === 'fraud' && r.area === 'serving')!;
+
+describe('with Prometheus gone after its answers were shared', () => {
+  it('the dashboards first show the last answer as out of date, with its time, then say the numbers are missing', async () => {
+    // Answered and shared: nothing out of date.
+    const before = await opsView(DAVE, null);
+    expect(before.outdated).toEqual([]);
+    expect(serving(before)).toMatchObject({ staleSince: null });
+    expect(serving(before).state).not.toBe('unknown');
+    const list = await sloList(DAVE, null);
+    expect(list.problems).toMatchObject({ prometheus: null, prometheusOutdated: null });
+    expect((await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d')).outdated).toBeNull();
+
+    await relay.cut();
+
+    // Past the TTL a refresh fails: the last answer is shown, marked with its time and why.
+    await expect
+      .poll(async () => (await opsView(DAVE, null)).outdated.map((o) => o.source), { timeout: 10_000, interval: 200 })
+      .toEqual(['prometheus']);
+    const outdated = await opsView(DAVE, null);
+    expect(outdated.outdated[0]!.message).toMatch(/serving metrics may be out of date: Prometheus cannot be reached/);
+    expect(Date.parse(outdated.outdated[0]!.since!)).toBeLessThan(Date.parse(outdated.at));
+    expect(serving(outdated)).toMatchObject({ staleSince: outdated.outdated[0]!.since, problem: expect.stringContaining('Prometheus cannot be reached') });
+    expect(serving(outdated).state).toBe(serving(before).state);
+    // Rows that do not need Prometheus are not marked.
+    expect(outdated.rows.find((r) => r.tenant === 'fraud' && r.area === 'pipelines')).toMatchObject({ staleSince: null, problem: null });
+
+    // SLO counts are shared four times as long (8 s here), and the sorted list for 5 s more.
+    await expect.poll(async () => (await sloList(DAVE, null)).problems.prometheusOutdated?.message ?? '', { timeout: 30_000, interval: 250 }).toMatch(/SLO metrics may be out of date/);
+    const detail = await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d');
+    expect(detail.outdated?.message).toMatch(/may be out of date: Prometheus cannot be reached/);
+    expect(detail.availability.sli).not.toBeNull();
+
+    // Older than four TTLs the answer is dropped: the rows that need Prometheus say it is missing.
+    await expect.poll(async () => serving(await opsView(DAVE, null)).state, { timeout: 15_000, interval: 250 }).toBe('unknown');
+    const gone = await opsView(DAVE, null);
+    expect(gone.sources.prometheus).toContain('Prometheus cannot be reached');
+    expect(gone.outdated).toEqual([]);
+  });
+});
