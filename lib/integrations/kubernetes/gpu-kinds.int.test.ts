@@ -188,8 +188,10 @@ describe('ResourceQuotas', () => {
       q.spec.hard['requests.nvidia.com/gpu'] = '5';
       return q;
     });
-    expect(seen).toHaveLength(2);
-    expect(seen[1]).not.toBe(seen[0]);
+    // Read again after the conflict — and once more if the quota controller wrote the quota's status
+    // in between (it recounts usage after a spec change): each attempt starts from a fresh read.
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen).size).toBe(seen.length);
     expect(updated.spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '5', 'requests.memory': '64Gi', 'requests.cpu': '16' });
     expect((await resourceQuotas(scratch, PORTAL_ACTOR).get('gpu-quota'))?.spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '5', 'requests.memory': '64Gi' });
   });
