@@ -1,7 +1,8 @@
 import { PanelMessage, UtcTime } from '@/components/deployments/labels';
 import { ageText, asSentence } from '@/components/ops/format';
 import { Badge } from '@/components/ui/badge';
-import type { BurnRateView, Outdated } from '@/lib/slo/view';
+import type { Staleness } from '@/lib/read-model/panel';
+import type { BurnRateView } from '@/lib/slo/view';
 import { BUDGET_LEVELS, budgetLevel, budgetText, BURN_VERDICTS, burnVerdict } from './format';
 
 // Spans only: these sit inside paragraphs (a Stat's detail) as well as table cells — all but OutdatedNumbers, a block message.
@@ -39,7 +40,7 @@ export function BurnBadge({ burn }: { burn: Pick<BurnRateView, 'firing' | 'longR
 }
 
 /** Numbers shown from Prometheus's last answer because it has not answered since. */
-export function OutdatedNumbers({ outdated, at }: { outdated: Outdated; at: string }) {
+export function OutdatedNumbers({ outdated, at }: { outdated: Staleness; at: string }) {
   return (
     <div data-testid="slo-outdated">
       <PanelMessage>

@@ -31,12 +31,13 @@ interface Entry {
   refreshError?: unknown;
 }
 
-/** A shared answer: when its read was sent and, when it is served past its freshness because a refresh failed, that failure. */
-export interface SharedAnswer<T> {
-  value: T;
+/** When an answer's read was sent and, for an answer served past its freshness because a refresh failed, that failure. */
+export interface AnswerAge {
   at: Date;
   refreshError?: unknown;
 }
+
+export type SharedAnswer<T> = { value: T } & AnswerAge;
 
 export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<SharedAnswer<T>>;
 

@@ -14,7 +14,7 @@ import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } fr
 import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
 import { mapWithConcurrency } from '../models/concurrency';
 import { oomKills } from '../quota/workloads';
-import { answerPanel, kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
+import { answerPanel, combinedStaleness, kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
 import { answerCache, type AnswerCache } from '../integrations/answer-cache';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { can } from '../auth/authorize';
@@ -120,12 +120,10 @@ function missing(...panels: Panel<unknown>[]): string | null {
   return messages.size ? [...messages].join(' · ') : null;
 }
 
-/** What a row says about inputs that may be out of date: every stale input's words, and the oldest time. */
+/** What a row says about inputs that may be out of date, in the row's fields. */
 function staleOf(...panels: Panel<unknown>[]): { problem: string; staleSince: string | null } | undefined {
-  const stale = panels.flatMap((p) => (p.ok && p.stale ? [p.stale] : []));
-  if (stale.length === 0) return undefined;
-  const since = stale.flatMap((s) => (s.since ? [s.since] : [])).sort()[0] ?? null;
-  return { problem: [...new Set(stale.map((s) => s.message))].join(' · '), staleSince: since };
+  const stale = combinedStaleness(...panels);
+  return stale ? { problem: stale.message, staleSince: stale.since } : undefined;
 }
 
 /** One tenant's six rows. Pure over the inputs; exported for tests. */
@@ -172,14 +170,8 @@ async function judgedRows(tenants: readonly string[], stored: StoredOpsThreshold
   const fleet = fleetMetrics(tenants);
   const [kubernetes, serving, gpus, training, registry] = await Promise.all([
     kubernetesInputs(),
-    answerPanel('the serving metrics', async () => {
-      const { endpoints, ...age } = await fleet.serving(SERVING_WINDOW_SECONDS);
-      return { data: endpoints, ...age };
-    }),
-    answerPanel('the GPU utilisation', async () => {
-      const { tenants: utilisation, ...age } = await fleet.gpuUtilisation(GPU_WINDOW_SECONDS);
-      return { data: utilisation, ...age };
-    }),
+    answerPanel('the serving metrics', () => fleet.serving(SERVING_WINDOW_SECONDS), (a) => a.endpoints),
+    answerPanel('the GPU utilisation', () => fleet.gpuUtilisation(GPU_WINDOW_SECONDS), (a) => a.tenants),
     trainingInputs(tenants),
     readPanel('the promotion requests', () => pendingPromotions(tenants)),
   ]);
@@ -197,10 +189,10 @@ async function judgedRows(tenants: readonly string[], stored: StoredOpsThreshold
     },
     outdated: (
       [
-        ['kubernetes', staleOf(kubernetes)],
-        ['prometheus', staleOf(serving, gpus)],
+        ['kubernetes', combinedStaleness(kubernetes)],
+        ['prometheus', combinedStaleness(serving, gpus)],
       ] as const
-    ).flatMap(([source, stale]) => (stale ? [{ source, message: stale.problem, since: stale.staleSince }] : [])),
+    ).flatMap(([source, stale]) => (stale ? [{ source, ...stale }] : [])),
   };
 }
 

@@ -2,6 +2,7 @@
  * What the operations dashboard shows: one row per tenant and area, each judged against the
  * platform's thresholds. Plain JSON, so the page and its live route send the same shape.
  */
+import type { Staleness } from '../read-model/panel';
 import type { OpsArea, OpsThresholds } from './thresholds';
 
 /**
@@ -50,7 +51,7 @@ export interface OpsView {
   /** Per upstream: null when it answered, else what is missing in words. */
   sources: Record<OpsSource, string | null>;
   /** Upstreams whose last known data is shown because they did not answer since: why, and from when. */
-  outdated: { source: OpsSource; message: string; since: string | null }[];
+  outdated: ({ source: OpsSource } & Staleness)[];
   thresholds: { values: OpsThresholds; version: number; updatedBy: string | null; updatedAt: string | null };
   /** Each area's threshold in words, as every tenant's row of it is judged (training adds its metric per tenant). */
   areaThresholds: Record<OpsArea, string>;

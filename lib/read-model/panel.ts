@@ -3,6 +3,7 @@
  * panels that needed it, so a page always shows what it can. Data a watch could not keep current
  * carries the time it was last known current.
  */
+import type { AnswerAge } from '../integrations/answer-cache';
 import type { CacheSnapshot } from '../integrations/kubernetes';
 import { UpstreamError } from '../integrations/upstream';
 import { UserFacingError } from '../errors';
@@ -42,6 +43,14 @@ export function stalenessOf(snapshots: readonly CacheSnapshot<unknown>[]): Stale
   return { since: since?.toISOString() ?? null, message: `Kubernetes data may be out of date: ${problem}` };
 }
 
+/** The staleness of several panels together: every stale one's words, from the oldest time; null when all are current. */
+export function combinedStaleness(...panels: Panel<unknown>[]): Staleness | null {
+  const stale = panels.flatMap((p) => (p.ok && p.stale ? [p.stale] : []));
+  if (stale.length === 0) return null;
+  const since = stale.flatMap((s) => (s.since ? [s.since] : [])).sort()[0] ?? null;
+  return { since, message: [...new Set(stale.map((s) => s.message))].join(' · ') };
+}
+
 /** A panel from watch-cache reads: its data with the staleness of the snapshots it came from. */
 export async function kubernetesPanel<T>(what: string, read: () => Promise<{ data: T; snapshots: CacheSnapshot<unknown>[] }>): Promise<Panel<T>> {
   try {
@@ -56,11 +65,12 @@ export async function kubernetesPanel<T>(what: string, read: () => Promise<{ dat
  * A panel from a shared answer (lib/integrations/answer-cache.ts): an answer kept because its
  * refresh failed is shown with its time and the failure, like data a watch could not keep current.
  */
-export async function answerPanel<T>(what: string, read: () => Promise<{ data: T; at: Date; refreshError?: unknown }>): Promise<Panel<T>> {
+export async function answerPanel<A extends AnswerAge, T>(what: string, read: () => Promise<A>, pick: (answer: A) => T): Promise<Panel<T>> {
   try {
-    const { data, at, refreshError } = await read();
+    const answer = await read();
+    const { at, refreshError } = answer;
     const stale = refreshError === undefined ? null : { since: at.toISOString(), message: `${capitalised(what)} may be out of date: ${failureMessage(what, refreshError)}` };
-    return { ok: true, data, stale };
+    return { ok: true, data: pick(answer), stale };
   } catch (error) {
     return { ok: false, message: failureMessage(what, error) };
   }

@@ -13,13 +13,13 @@ import type { Actor } from '../audit/log';
 import { UserFacingError } from '../errors';
 import { tenantNamespace, watchedInferenceServices, type InferenceService } from '../integrations/kubernetes';
 import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
-import { answerPanel, kubernetesPanel, type Panel } from '../read-model/panel';
+import { answerPanel, kubernetesPanel, type Panel, type Staleness } from '../read-model/panel';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { answerCache, type AnswerCache } from '../integrations/answer-cache';
 import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
 import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
 import { getSloObjectives, listSloObjectives, saveSloObjectives, type StoredSloObjectives } from './store';
-import { SLO_PAGE_SIZE, type Outdated, type SloDetailView, type SloListView, type SloRange, type SloSummary } from './view';
+import { SLO_PAGE_SIZE, type SloDetailView, type SloListView, type SloRange, type SloSummary } from './view';
 
 const RANGE_SECONDS: Record<SloRange, number> = { '1h': 3_600, '6h': 21_600, '1d': 86_400, '7d': 604_800, '28d': 2_419_200 };
 /** About 120 points per chart, whatever the range (never finer than a minute). */
@@ -27,8 +27,8 @@ const stepFor = (rangeSeconds: number) => Math.max(60, Math.round(rangeSeconds /
 
 const key = (tenant: string, endpoint: string) => `${tenant}/${endpoint}`;
 
-/** A panel's data kept from an answer whose refresh failed, in the views' words. */
-const outdated = (panel: Panel<unknown>): Outdated | null => (panel.ok && panel.stale ? { message: panel.stale.message, since: panel.stale.since } : null);
+/** Why a panel's data is the last answer kept, and from when; null when it is current. */
+const outdated = (panel: Panel<unknown>): Staleness | null => (panel.ok ? panel.stale : null);
 
 async function endpointsOf(tenants: readonly string[]) {
   const namespaces = new Set(tenants.map(tenantNamespace));
@@ -44,10 +44,7 @@ async function allSlos(tenants: readonly string[], stored: Map<string, StoredSlo
   const endpoints = await endpointsOf(tenants);
   const objectivesOf = (tenant: string, endpoint: string) => stored.get(key(tenant, endpoint))?.objectives ?? DEFAULT_SLO_OBJECTIVES;
   const all = [...stored.values()].map((s) => s.objectives).concat(DEFAULT_SLO_OBJECTIVES);
-  const counts = await answerPanel('the SLO metrics', async () => {
-    const { endpoints, ...age } = await sloMetrics(tenants).counts(sloWindowsSeconds(all), sloThresholdsMs(all));
-    return { data: endpoints, ...age };
-  });
+  const counts = await answerPanel('the SLO metrics', () => sloMetrics(tenants).counts(sloWindowsSeconds(all), sloThresholdsMs(all)), (a) => a.endpoints);
 
   // Without Kubernetes, the endpoints Prometheus knows stand in for the list.
   const listed = endpoints.ok ? endpoints.data : counts.ok ? counts.data.map((c) => ({ tenant: c.tenant, endpoint: c.service })) : [];
@@ -113,20 +110,19 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
   const rangeSeconds = RANGE_SECONDS[range];
   const end = new Date();
   const [counts, history] = await Promise.all([
-    answerPanel('the SLO metrics', async () => {
-      const { endpoints, ...age } = await metrics.counts(sloWindowsSeconds([objectives]), sloThresholdsMs([objectives]));
-      return { data: endpoints, ...age };
-    }),
-    answerPanel('the SLO history', async () => {
-      const series = await metrics.history(tenant, endpoint, {
-        start: new Date(end.getTime() - rangeSeconds * 1000),
-        end,
-        stepSeconds: stepFor(rangeSeconds),
-        thresholdMs: objectives.latencyThresholdMs,
-        objectiveWindowSeconds: objectiveWindowSeconds(objectives),
-      });
-      return { data: series, at: series.at, refreshError: series.refreshError };
-    }),
+    answerPanel('the SLO metrics', () => metrics.counts(sloWindowsSeconds([objectives]), sloThresholdsMs([objectives])), (a) => a.endpoints),
+    answerPanel(
+      'the SLO history',
+      () =>
+        metrics.history(tenant, endpoint, {
+          start: new Date(end.getTime() - rangeSeconds * 1000),
+          end,
+          stepSeconds: stepFor(rangeSeconds),
+          thresholdMs: objectives.latencyThresholdMs,
+          objectiveWindowSeconds: objectiveWindowSeconds(objectives),
+        }),
+      (series) => series,
+    ),
   ]);
   // Neither Kubernetes nor Prometheus can vouch for it: the objectives (the portal's own) are still
   // shown, with why its existence and numbers cannot be checked, rather than "not found".

@@ -1,6 +1,7 @@
 /**
  * What the SLO pages show. Plain JSON, so pages and live routes send the same shape.
  */
+import type { Staleness } from '../read-model/panel';
 import type { SloKind, SloObjectives } from './definition';
 
 export interface BurnRateView {
@@ -57,7 +58,7 @@ export interface SloListView {
   alerting: number;
   spent: number;
   /** Why the numbers are missing (Prometheus) or the endpoint list may be out of date (Kubernetes); null when all answered. */
-  problems: { prometheus: string | null; prometheusOutdated: Outdated | null; kubernetes: string | null; kubernetesStaleSince: string | null };
+  problems: { prometheus: string | null; prometheusOutdated: Staleness | null; kubernetes: string | null; kubernetesStaleSince: string | null };
 }
 
 export interface SloHistoryPoint {
@@ -97,12 +98,5 @@ export interface SloDetailView {
   /** Why the endpoint's existence cannot be checked (neither Kubernetes nor Prometheus could say), or null. */
   unverified: string | null;
   /** The numbers are Prometheus's last answer, kept because it did not answer since: why, and from when. */
-  outdated: Outdated | null;
-}
-
-/** Data shown although its source did not answer the latest refresh. */
-export interface Outdated {
-  message: string;
-  /** ISO time of the answer shown. */
-  since: string | null;
+  outdated: Staleness | null;
 }

@@ -14,14 +14,10 @@
  */
 import { z } from 'zod';
 import { metrics } from '../../observability/metrics';
-import { answerCache } from '../answer-cache';
+import { answerCache, type AnswerAge } from '../answer-cache';
 import { defaultPrometheusConnection, prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries, type TimeRange } from './client';
 
-/** When an answer's query was sent and, for an answer kept because its refresh failed, that failure. */
-export interface AnswerAge {
-  at: Date;
-  refreshError?: unknown;
-}
+export type { AnswerAge };
 
 export interface SharedPrometheusApi extends PrometheusApi {
   /** An instant query at "now" and when it was sent (up to 4 × TTL ago). */
