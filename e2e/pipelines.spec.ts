@@ -1,9 +1,11 @@
 /**
  * A tenant's pipeline runs in the browser, against the real local platform and the Argo Workflows
  * its seeder made (stack/seed/kubernetes.ts): alice (member of fraud) opens them from the
- * navigation and from the operations dashboard, and filters them; carol (pricing) may not.
+ * navigation and from the operations dashboard, and filters them, and watches a run start and fail
+ * without reloading; carol (pricing) may not.
  * Only the seeded tenants are looked at: the cluster may hold others.
  */
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { expect, test, type Page } from '@playwright/test';
 import { workflowPlan } from '../stack/seed/kubernetes';
 import { expectAccessible, signIn } from './support';
@@ -76,4 +78,60 @@ test('the pipelines row of the operations dashboard links to the runs: the faile
   await expect(page).toHaveURL(alerting ? /\/t\/fraud\/pipelines\?phase=Failed$/ : /\/t\/fraud\/pipelines$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pipelines');
   await expect(run(page, failed[0]!.name)).toBeVisible();
+});
+
+const WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', namespace: 'fraud' } as const;
+
+function customObjects(): CustomObjectsApi {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(process.env.KUBECONFIG!);
+  return kubeConfig.makeApiClient(CustomObjectsApi);
+}
+
+test('the page stays live: a run submitted while alice watches appears, and its failure shows, without a reload', async ({ page }) => {
+  const custom = customObjects();
+  const name = `e2e-live-${Date.now().toString(36)}`;
+  const startedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // The local cluster has no Argo controller: the test writes the status Argo would (the CRD has no status subresource).
+  const workflow = (status: Record<string, unknown>) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name, labels: { 'workflows.argoproj.io/workflow-template': 'fraud-train' } },
+    spec: { entrypoint: 'main', workflowTemplateRef: { name: 'fraud-train' } },
+    status,
+  });
+  await signIn(page, 'alice');
+  await page.goto('/t/fraud/pipelines');
+  await expect(page.getByTestId('pipeline-runs')).toBeVisible();
+  await expect(run(page, name)).toHaveCount(0);
+  try {
+    await custom.createNamespacedCustomObject({ ...WORKFLOWS, body: workflow({ phase: 'Running', startedAt }) });
+    // Polled every 10 s.
+    await expect(run(page, name)).toHaveAttribute('data-phase', 'Running', { timeout: 30_000 });
+    await expect(run(page, name)).toContainText('so far');
+
+    const current = (await custom.getNamespacedCustomObject({ ...WORKFLOWS, name })) as { metadata: { resourceVersion: string } };
+    const failedRun = workflow({ phase: 'Failed', startedAt, finishedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), message: 'child "evaluate" failed: AUC 0.61 below 0.80' });
+    await custom.replaceNamespacedCustomObject({ ...WORKFLOWS, name, body: { ...failedRun, metadata: { ...failedRun.metadata, resourceVersion: current.metadata.resourceVersion } } });
+    await expect(run(page, name)).toHaveAttribute('data-phase', 'Failed', { timeout: 30_000 });
+    await expect(run(page, name)).toContainText('AUC 0.61 below 0.80');
+    await expect(page.getByRole('status').filter({ hasText: 'could not be refreshed' })).toHaveCount(0);
+  } finally {
+    await custom.deleteNamespacedCustomObject({ ...WORKFLOWS, name }).catch(() => undefined);
+  }
+});
+
+test('the live data is refused to carol as the page is, and a phase it does not know is refused in words', async ({ page }) => {
+  await signIn(page, 'carol');
+  const refused = await page.request.get('/t/fraud/pipelines/live');
+  expect(refused.status()).toBe(403);
+  expect(await refused.json()).toEqual({ error: 'You are not allowed to see the pipeline runs of this tenant.' });
+  // A tenant that does not exist is refused in the same words.
+  expect(await (await page.request.get('/t/no-such-tenant/pipelines/live')).json()).toEqual({ error: 'You are not allowed to see the pipeline runs of this tenant.' });
+  const own = await page.request.get('/t/pricing/pipelines/live?phase=Failed');
+  expect(own.status()).toBe(200);
+  expect(await own.json()).toMatchObject({ tenant: 'pricing', phase: 'Failed', pipelines: { ok: true } });
+  const bad = await page.request.get('/t/pricing/pipelines/live?phase=Exploded');
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error).toContain('“Exploded” is not a phase to filter by');
 });

@@ -1,10 +1,10 @@
 /**
  * Prometheus stopped for real while dave watches both dashboards (PRODUCT.md: an upstream that is
  * down degrades only the panels that need it, with a clear message and the age of stale data). The
- * portal first shows Prometheus's last answers marked as out of date, then says the numbers are
- * missing; every area that does not need Prometheus is judged throughout. Prometheus is started
- * again at the end, and the dashboards recover by themselves. Runs last: nothing after it has to
- * wait for Prometheus.
+ * portal first shows Prometheus's last answers marked as out of date (the GPU page too), then
+ * says the numbers are missing; every area that does not need Prometheus is judged throughout.
+ * Prometheus is started again at the end, and the dashboards recover by themselves. Runs last:
+ * nothing after it has to wait for Prometheus.
  */
 import { expect, test } from '@playwright/test';
 import { prometheus } from '../stack/components/prometheus';
@@ -30,6 +30,9 @@ test('with Prometheus stopped, both dashboards keep every other area, show the l
   await slo.goto('/slo');
   await expect(slo.getByTestId('slo-row').first()).toBeVisible();
   await expect(slo.getByTestId('slo-problems')).toHaveCount(0);
+  const gpu = await context.newPage();
+  await gpu.goto('/gpu');
+  await expect(gpu.getByTestId('idle-gpus')).not.toContainText('—');
 
   await prometheus.stop(ctx);
 
@@ -39,6 +42,8 @@ test('with Prometheus stopped, both dashboards keep every other area, show the l
   await expect(row('serving')).toContainText('Data from');
   for (const area of ['pipelines', 'training', 'registry']) await expect(row(area)).not.toHaveAttribute('data-state', 'unknown');
   await expectAccessible(page);
+  // The cluster GPU page, polling on its own, marks its utilisation the same way.
+  await expect(gpu.getByRole('status').filter({ hasText: 'The GPU metrics may be out of date: Prometheus cannot be reached' })).toContainText(/Showing what was known at .* ago\)/, { timeout: 30_000 });
 
   // Too old to show: the serving and canary rows say what is missing; the rest stay judged.
   await expect(row('serving')).toHaveAttribute('data-state', 'unknown', { timeout: 120_000 });

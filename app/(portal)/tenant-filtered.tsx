@@ -2,9 +2,10 @@ import Link from 'next/link';
 import { tenantFilterParam } from '@/components/ops/format';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonClass } from '@/components/ui/styles';
-import { getCurrentUser, requireUser } from '@/lib/auth/session';
+import { requireUser } from '@/lib/auth/session';
 import type { SessionUser } from '@/lib/auth/users';
 import { UserFacingError } from '@/lib/errors';
+import { liveAnswer, liveRoute } from './live-route';
 
 /**
  * The cross-tenant dashboards (operations, SLOs) take a tenant filter from the URL (`?tenant=`).
@@ -46,19 +47,14 @@ export function FilterRefused({ path, message }: { path: string; message: string
   );
 }
 
-const answer = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
-
 /** The GET handler of a dashboard's live route (polled by its page). */
 export function filteredLiveRoute<V>(read: ReadView<V>) {
-  return async function GET(request: Request): Promise<Response> {
-    const user = await getCurrentUser();
-    if (!user) return answer({ error: 'Your session has ended: sign in again.' }, 401);
+  return liveRoute(async ({ user, search }) => {
     try {
-      const params = new URL(request.url).searchParams;
-      return answer(await read(user, tenantFilterParam(params.get('tenant')), pageParam(params.get('page'))));
+      return await read(user, tenantFilterParam(search.get('tenant')), pageParam(search.get('page')));
     } catch (error) {
-      if (error instanceof UserFacingError) return answer({ error: error.message }, 404);
+      if (error instanceof UserFacingError) return liveAnswer({ error: error.message }, 404);
       throw error;
     }
-  };
+  });
 }

@@ -1,5 +1,7 @@
 import { Fragment, type ReactNode } from 'react';
+import { ageText } from '@/components/ops/format';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
+import type { Panel } from '@/lib/read-model/panel';
 import type { JudgmentView, ServingStatus, TrafficSide, ValueLine } from '@/lib/rollout/dashboard';
 
 /** "v5", or the revision when no version is known. */
@@ -41,6 +43,24 @@ export function ValueList({ lines }: { lines: readonly ValueLine[] }) {
 /** A panel whose source could not be read: what is missing and why, in place of its content. */
 export function PanelMessage({ children }: { children: ReactNode }) {
   return <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">{children}</p>;
+}
+
+/** Said above a panel whose data is older than its view (`at`): why, and from when. */
+export function StaleNote({ panel, at }: { panel: Panel<unknown>; at: string }) {
+  if (!panel.ok || !panel.stale) return null;
+  const { message, since } = panel.stale;
+  return (
+    <div role="status">
+      <PanelMessage>
+        {message}.{' '}
+        {since ? (
+          <>
+            Showing what was known at <UtcTime iso={since} /> ({ageText(since, at)} ago).
+          </>
+        ) : null}
+      </PanelMessage>
+    </div>
+  );
 }
 
 /** Said above a live view whose last poll failed: it keeps showing the data it has, from `at`. */

@@ -37,8 +37,8 @@ export function ClusterGpuDashboard({ initial, mayEditQuotas }: { initial: Clust
   return (
     <div className="space-y-6">
       <RefreshFailed error={error} at={data.at} />
-      {!kubernetes.ok ? <PanelMessage>Quotas, nodes and GPU pods cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} />}
-      {!metrics.ok ? <PanelMessage>GPU utilisation and idle GPUs cannot be shown: {metrics.message}</PanelMessage> : null}
+      {!kubernetes.ok ? <PanelMessage>Quotas, nodes and GPU pods cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} at={data.at} />}
+      {!metrics.ok ? <PanelMessage>GPU utilisation and idle GPUs cannot be shown: {metrics.message}</PanelMessage> : <StaleNote panel={metrics} at={data.at} />}
 
       <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat

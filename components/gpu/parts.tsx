@@ -1,10 +1,9 @@
 import type { ReactNode } from 'react';
-import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
+import { PanelMessage, RefreshFailed, StaleNote, UtcTime } from '@/components/deployments/labels';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import type { Panel } from '@/lib/read-model/panel';
 import type { PendingKind } from '@/lib/quota/workloads';
 
-export { PanelMessage, RefreshFailed, UtcTime };
+export { PanelMessage, RefreshFailed, StaleNote, UtcTime };
 
 export const gpuCount = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
 
@@ -40,23 +39,6 @@ export function Stat({ label, value, detail, testId }: { label: string; value: R
       <p className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</p>
       <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
       {detail ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{detail}</p> : null}
-    </div>
-  );
-}
-
-/** Says when data shown is older than now, and why. */
-export function StaleNote({ panel }: { panel: Panel<unknown> }) {
-  if (!panel.ok || !panel.stale) return null;
-  return (
-    <div role="status">
-      <PanelMessage>
-        {panel.stale.message}.{' '}
-        {panel.stale.since ? (
-          <>
-            Showing what was known at <UtcTime iso={panel.stale.since} />.
-          </>
-        ) : null}
-      </PanelMessage>
     </div>
   );
 }

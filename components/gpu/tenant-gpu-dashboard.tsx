@@ -84,8 +84,8 @@ export function TenantGpuDashboard({ tenant, initial, quotaAction }: { tenant: s
   return (
     <div className="space-y-6">
       <RefreshFailed error={error} at={data.at} />
-      {!kubernetes.ok ? <PanelMessage>GPU pods and the quota cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} />}
-      {!metrics.ok ? <PanelMessage>GPU utilisation cannot be shown: {metrics.message}</PanelMessage> : null}
+      {!kubernetes.ok ? <PanelMessage>GPU pods and the quota cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} at={data.at} />}
+      {!metrics.ok ? <PanelMessage>GPU utilisation cannot be shown: {metrics.message}</PanelMessage> : <StaleNote panel={metrics} at={data.at} />}
 
       <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat
@@ -237,10 +237,15 @@ export function TenantGpuDashboard({ tenant, initial, quotaAction }: { tenant: s
         <Card title="Utilisation history">
           {!history.ok ? (
             <PanelMessage>The utilisation history cannot be shown: {history.message}</PanelMessage>
-          ) : history.data.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-300">No GPU of {tenant} reported utilisation in the last hours.</p>
           ) : (
-            <UtilisationChart series={history.data} hours={GPU_HISTORY_HOURS} />
+            <>
+              <StaleNote panel={history} at={initial.at} />
+              {history.data.length === 0 ? (
+                <p className="text-sm text-slate-600 dark:text-slate-300">No GPU of {tenant} reported utilisation in the last hours.</p>
+              ) : (
+                <UtilisationChart series={history.data} hours={GPU_HISTORY_HOURS} />
+              )}
+            </>
           )}
         </Card>
       ) : null}

@@ -1,14 +1,17 @@
+'use client';
+
 import Link from 'next/link';
-import { PanelMessage, UtcTime } from '@/components/deployments/labels';
+import { PanelMessage, RefreshFailed, StaleNote, UtcTime } from '@/components/deployments/labels';
 import { Stat } from '@/components/gpu/parts';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/components/ui/table';
+import { useLiveData } from '@/components/ui/use-live-data';
 import { duration, percent } from '@/lib/ops/evaluate';
 import type { PipelineSummary } from '@/lib/ops/pipelines';
-import { PHASE_FILTERS, type PhaseFilter, type PipelineRun, type PipelineRunList } from '@/lib/pipelines/runs';
+import { PHASE_FILTERS, type PhaseFilter } from '@/lib/pipelines/phases';
+import type { PipelineRun, PipelineRunList } from '@/lib/pipelines/runs';
 import type { PipelinesView } from '@/lib/pipelines/service';
-import type { Staleness } from '@/lib/read-model/panel';
 import { PhaseBadge } from './phase-badge';
 
 const FILTER_LABELS: Record<PhaseFilter, string> = { Running: 'Running', Pending: 'Pending', Succeeded: 'Succeeded', Failed: 'Failed or Error' };
@@ -16,22 +19,6 @@ const NONE_MATCH: Record<PhaseFilter, string> = { Running: 'No run is running', 
 
 const pipelinesHref = (tenant: string, phase: PhaseFilter | null) => `/t/${encodeURIComponent(tenant)}/pipelines${phase ? `?phase=${phase}` : ''}`;
 const runs = (count: number) => `${count} run${count === 1 ? '' : 's'}`;
-
-function StaleNote({ stale, at }: { stale: Staleness | null; at: string }) {
-  if (!stale) return null;
-  return (
-    <div role="status">
-      <PanelMessage>
-        {stale.message}.{' '}
-        {stale.since ? (
-          <>
-            Showing what was known at <UtcTime iso={stale.since} /> ({duration(Date.parse(at) - Date.parse(stale.since))} ago).
-          </>
-        ) : null}
-      </PanelMessage>
-    </div>
-  );
-}
 
 function Summary({ summary }: { summary: PipelineSummary }) {
   const window = `the last ${Math.round(summary.windowMs / 86_400_000)} days`;
@@ -140,13 +127,24 @@ function RunList({ tenant, phase, list }: { tenant: string; phase: PhaseFilter |
   );
 }
 
+const REFRESH_MS = 10_000;
+
 /**
  * A tenant's pipeline runs: how the last days went (as the operations dashboard judges them), the
- * phase filter, and the newest runs; or why they cannot be read. `filterProblem` says why the
- * filter of the address was ignored.
+ * phase filter, and the newest runs; or why they cannot be read. Rendered on the server with
+ * `initial`, then kept live by polling the page's live route. `filterProblem` says why the filter
+ * of the address was ignored.
  */
-export function TenantPipelines({ view, filterProblem }: { view: PipelinesView; filterProblem: string | null }) {
-  const { tenant, phase, pipelines } = view;
+export function TenantPipelines({ initial, filterProblem }: { initial: PipelinesView; filterProblem: string | null }) {
+  const { tenant, phase } = initial;
+  const { data, error } = useLiveData({
+    queryKey: ['pipelines', tenant, phase],
+    url: `/t/${encodeURIComponent(tenant)}/pipelines/live${phase ? `?phase=${phase}` : ''}`,
+    initial,
+    refreshMs: REFRESH_MS,
+    isData: (body) => 'pipelines' in body,
+  });
+  const { pipelines } = data;
   return (
     <div className="space-y-6">
       {filterProblem ? (
@@ -154,13 +152,14 @@ export function TenantPipelines({ view, filterProblem }: { view: PipelinesView; 
           {filterProblem} Showing every run.
         </p>
       ) : null}
+      <RefreshFailed error={error} at={data.at} />
       {!pipelines.ok ? (
         <div role="status">
           <PanelMessage>The pipeline runs cannot be shown: {pipelines.message}</PanelMessage>
         </div>
       ) : (
         <>
-          <StaleNote stale={pipelines.stale} at={view.at} />
+          <StaleNote panel={pipelines} at={data.at} />
           <Summary summary={pipelines.data.summary} />
           <PhaseFilterNav tenant={tenant} phase={phase} list={pipelines.data.list} />
           <RunList tenant={tenant} phase={phase} list={pipelines.data.list} />

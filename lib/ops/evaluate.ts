@@ -6,7 +6,7 @@
  */
 import type { ServingState } from '../integrations/kubernetes';
 import { formatMetric } from '../models/versions';
-import type { PhaseFilter } from '../pipelines/runs';
+import type { PhaseFilter } from '../pipelines/phases';
 import type { PipelineSummary } from './pipelines';
 import type { OpsArea, OpsThresholds } from './thresholds';
 import type { ModelMetricTrend } from './training';

@@ -9,7 +9,8 @@ import { tenantNamespace, watchedWorkflows } from '../integrations/kubernetes';
 import { summarisePipelines, type PipelineSummary } from '../ops/pipelines';
 import { kubernetesPanel, type Panel } from '../read-model/panel';
 import { findTenant } from '../tenancy/service';
-import { listPipelineRuns, type PhaseFilter, type PipelineRunList } from './runs';
+import type { PhaseFilter } from './phases';
+import { listPipelineRuns, type PipelineRunList } from './runs';
 
 /**
  * The page holds the runs behind the operations dashboard's pipelines row, which links to it:

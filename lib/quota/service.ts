@@ -6,7 +6,8 @@
  * Kubernetes is read from the process's shared watch caches (pods, nodes, ResourceQuotas, Warning
  * events), never with a LIST per view; Prometheus once per view, shared across viewers for a few
  * seconds. Each upstream is read on its own and a failure becomes a message on the panels that
- * need it; data a watch could not keep current carries the time it was last known current.
+ * need it; data a watch could not keep current, or a Prometheus answer kept because its refresh
+ * failed, carries the time it was last known current and why.
  * Callers authorize first (`gpu.read` on the tenant, `cluster.gpu.read` on the platform).
  * Everything returned is plain JSON, so the pages and their live routes send the same shapes.
  */
@@ -43,7 +44,7 @@ import {
   type ProductCapacity,
   type QuotaLine,
 } from './gpu';
-import { kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
+import { answerPanel, kubernetesPanel, type Panel } from '../read-model/panel';
 import { gpuPodRows, oomKills, pendingWorkloads, type GpuPodRow, type OomKill, type PendingWorkload } from './workloads';
 
 // ---------------------------------------------------------------------------------------------
@@ -267,8 +268,8 @@ export async function tenantGpuView(tenant: string, options: TenantGpuOptions = 
     };
   });
 
-  const metrics = readPanel('the GPU metrics', async () => {
-    const devices = withIdle(await gpuMetrics(tenant).devices(GPU_METRICS_WINDOW_SECONDS));
+  const metrics = answerPanel('the GPU metrics', () => gpuMetrics(tenant).devices(GPU_METRICS_WINDOW_SECONDS), (answer): TenantGpuMetrics => {
+    const devices = withIdle(answer.devices);
     return {
       windowSeconds: GPU_METRICS_WINDOW_SECONDS,
       devices,
@@ -280,8 +281,10 @@ export async function tenantGpuView(tenant: string, options: TenantGpuOptions = 
   });
 
   const history = options.history
-    ? readPanel('the GPU utilisation history', () =>
-        gpuMetrics(tenant).utilisationHistory({ start: new Date(now.getTime() - GPU_HISTORY_HOURS * 3600_000), end: now, stepSeconds: HISTORY_STEP_SECONDS }),
+    ? answerPanel(
+        'the GPU utilisation history',
+        () => gpuMetrics(tenant).utilisationHistory({ start: new Date(now.getTime() - GPU_HISTORY_HOURS * 3600_000), end: now, stepSeconds: HISTORY_STEP_SECONDS }),
+        (answer) => answer.series,
       )
     : undefined;
 
@@ -356,8 +359,8 @@ export async function clusterGpuView(tenants: readonly TenantRef[], options: { n
     };
   });
 
-  const metrics = readPanel('the GPU metrics', async () => {
-    const devices = withIdle(await clusterGpuMetrics().devices(GPU_METRICS_WINDOW_SECONDS));
+  const metrics = answerPanel('the GPU metrics', () => clusterGpuMetrics().devices(GPU_METRICS_WINDOW_SECONDS), (answer): ClusterGpuMetrics => {
+    const devices = withIdle(answer.devices);
     const byNamespace = new Map<string, GpuDeviceView[]>();
     for (const d of devices) byNamespace.set(d.namespace, [...(byNamespace.get(d.namespace) ?? []), d]);
     return {

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAVE, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { relayTo, type Relay } from '../../test/relay';
 import { opsView } from '../ops/service';
+import { clusterGpuView, tenantGpuView } from '../quota/service';
 import { sloDetail, sloList } from '../slo/service';
+import type { Panel } from './panel';
 
 let setup: DashboardTest;
 let relay: Relay;
@@ -25,10 +27,12 @@ afterAll(async () => {
   await tearDownDashboardTest(setup);
 });
 
+const CLUSTER_TENANTS = [{ name: 'fraud', displayName: 'Fraud' }];
+const staleMessage = (panel: Panel<unknown>) => (panel.ok ? (panel.stale?.message ?? '') : `missing: ${panel.message}`);
 const serving = (view: Awaited<ReturnType<typeof opsView>>) => view.rows.find((r) => r.tenant === 'fraud' && r.area === 'serving')!;
 
 describe('with Prometheus gone after its answers were shared', () => {
-  it('the dashboards first show the last answer as out of date, with its time, then say the numbers are missing', async () => {
+  it('the dashboards and GPU pages first show the last answer as out of date, with its time, then say the numbers are missing', async () => {
     // Answered and shared: nothing out of date.
     const before = await opsView(DAVE, null);
     expect(before.outdated).toEqual([]);
@@ -37,6 +41,10 @@ describe('with Prometheus gone after its answers were shared', () => {
     const list = await sloList(DAVE, null);
     expect(list.problems).toMatchObject({ prometheus: null, prometheusOutdated: null });
     expect((await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d')).outdated).toBeNull();
+    const gpuBefore = await tenantGpuView('fraud', { history: true });
+    expect(gpuBefore.metrics).toMatchObject({ ok: true, stale: null });
+    expect(gpuBefore.history).toMatchObject({ ok: true, stale: null });
+    expect((await clusterGpuView(CLUSTER_TENANTS)).metrics).toMatchObject({ ok: true, stale: null });
 
     await relay.cut();
 
@@ -52,6 +60,14 @@ describe('with Prometheus gone after its answers were shared', () => {
     // Rows that do not need Prometheus are not marked.
     expect(outdated.rows.find((r) => r.tenant === 'fraud' && r.area === 'pipelines')).toMatchObject({ staleSince: null, problem: null });
 
+    // The GPU pages mark their Prometheus panels the same way; their Kubernetes panels stay current.
+    await expect.poll(async () => staleMessage((await tenantGpuView('fraud', { history: true })).metrics), { timeout: 5_000, interval: 200 }).toMatch(/^The GPU metrics may be out of date: Prometheus cannot be reached/);
+    const gpu = await tenantGpuView('fraud', { history: true });
+    expect(staleMessage(gpu.history!)).toMatch(/^The GPU utilisation history may be out of date: Prometheus cannot be reached/);
+    expect(gpu.kubernetes).toMatchObject({ ok: true, stale: null });
+    expect(Date.parse((gpu.metrics as { stale: { since: string } }).stale.since)).toBeLessThan(Date.parse(gpu.at));
+    await expect.poll(async () => staleMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics), { timeout: 5_000, interval: 200 }).toMatch(/^The GPU metrics may be out of date/);
+
     // SLO counts are shared four times as long (8 s here), and the sorted list for 5 s more.
     await expect.poll(async () => (await sloList(DAVE, null)).problems.prometheusOutdated?.message ?? '', { timeout: 30_000, interval: 250 }).toMatch(/SLO metrics may be out of date/);
     const detail = await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d');
@@ -63,5 +79,8 @@ describe('with Prometheus gone after its answers were shared', () => {
     const gone = await opsView(DAVE, null);
     expect(gone.sources.prometheus).toContain('Prometheus cannot be reached');
     expect(gone.outdated).toEqual([]);
+    const gpuGone = await tenantGpuView('fraud');
+    expect(gpuGone.metrics).toMatchObject({ ok: false, message: expect.stringContaining('Prometheus cannot be reached') });
+    expect(gpuGone.kubernetes.ok).toBe(true);
   });
 });

@@ -83,7 +83,7 @@ describe('fleet GPUs', () => {
   it("gives each tenant's allocated GPUs and their mean utilisation, as the tenant's GPU view counts them", async () => {
     await eventually('the fleet and tenant GPU views to agree', 60_000, async () => {
       const { tenants } = await fleetMetrics(TENANTS, prometheusApi()).gpuUtilisation(WINDOW_SECONDS);
-      const devices = await Promise.all(TENANTS.map((tenant) => gpuMetrics(tenant, prometheusApi()).devices(WINDOW_SECONDS)));
+      const devices = await Promise.all(TENANTS.map(async (tenant) => (await gpuMetrics(tenant, prometheusApi()).devices(WINDOW_SECONDS)).devices));
       const value = tenants.map((t, i) => ({ ...t, devices: devices[i]!.map((d) => d.utilPercent) }));
       const done = value.every((t) => {
         const utils = t.devices.filter((u): u is number => u !== null);

@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('GPU metrics', () => {
   it("reports utilisation and memory per GPU of a tenant's pods, and tells idle GPUs", async () => {
     const devices = await eventually<GpuDeviceMetrics[]>('both pods’ GPUs in Prometheus', 90_000, async () => {
-      const value = await gpuMetrics(scratch).devices(600);
+      const { devices: value } = await gpuMetrics(scratch).devices(600);
       return { done: value.length === 2 && value.every((d) => d.utilPercent !== null && d.memoryTotalMiB !== null), value };
     });
     const idle = devices.find((d) => d.pod === 'idle-gpu')!;
@@ -49,20 +49,20 @@ describe('GPU metrics', () => {
     expect(idle.peakUtilPercent!).toBeLessThan(5);
     expect(busy.utilPercent!).toBeGreaterThan(30);
 
-    const cluster = await clusterGpuMetrics().devices(600);
+    const { devices: cluster } = await clusterGpuMetrics().devices(600);
     expect(cluster.filter((d) => d.namespace === scratch).map((d) => d.pod).sort()).toEqual(['busy-gpu', 'idle-gpu']);
     expect(cluster.some((d) => d.namespace === 'mlp-shared')).toBe(true);
   }, 120_000);
 
   it("keeps a tenant to its own namespace's GPUs", async () => {
-    const pricing = await gpuMetrics('pricing').devices(600);
+    const { devices: pricing } = await gpuMetrics('pricing').devices(600);
     expect(pricing.length).toBeGreaterThan(0);
     expect(pricing.every((d) => d.namespace === 'pricing')).toBe(true);
   });
 
   it('charts utilisation per pod over time', async () => {
     const end = new Date();
-    const series = await gpuMetrics('fraud').utilisationHistory({ start: new Date(end.getTime() - 3600_000), end, stepSeconds: 60 });
+    const { series } = await gpuMetrics('fraud').utilisationHistory({ start: new Date(end.getTime() - 3600_000), end, stepSeconds: 60 });
     expect(series.length).toBeGreaterThan(0);
     for (const s of series) {
       expect(s.points.length).toBeGreaterThan(30);

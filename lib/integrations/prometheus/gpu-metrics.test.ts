@@ -38,7 +38,7 @@ describe('GPU device metrics', () => {
 
   it("keeps a tenant's query to its namespace, in one round trip", async () => {
     const { api, queries } = recordingApi([sample('util', 50)]);
-    const devices = await gpuMetrics('fraud', api).devices(600);
+    const { devices } = await gpuMetrics('fraud', api).devices(600);
     expect(devices).toHaveLength(1);
     expect(queries).toHaveLength(1);
     expect(queries[0]).toContain('avg_over_time(DCGM_FI_DEV_GPU_UTIL{namespace="fraud", pod!=""}[600s])');

@@ -10,7 +10,7 @@
  */
 import { tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi, RangeSeries } from './client';
-import { sharedPrometheus } from './shared-query';
+import { instantAnswer, rangeAnswer, sharedPrometheus, type AnswerAge } from './shared-query';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplateName, type QueryTemplates } from './templates';
 
 export interface GpuDeviceMetrics {
@@ -37,16 +37,25 @@ export interface UtilisationSeries {
   points: { t: number; value: number }[];
 }
 
+/** GPUs' figures with when Prometheus answered (a shared answer may be older than now). */
+export type GpuDevicesAnswer = { devices: GpuDeviceMetrics[] } & AnswerAge;
+export type UtilisationHistoryAnswer = { series: UtilisationSeries[] } & AnswerAge;
+
 export interface GpuMetricsApi {
   /** Every GPU of the tenant's pods that reported within the window (seconds). */
-  devices(windowSeconds: number): Promise<GpuDeviceMetrics[]>;
+  devices(windowSeconds: number): Promise<GpuDevicesAnswer>;
   /** Mean utilisation per pod over a time range, for charts. */
-  utilisationHistory(range: { start: Date; end: Date; stepSeconds: number }): Promise<UtilisationSeries[]>;
+  utilisationHistory(range: { start: Date; end: Date; stepSeconds: number }): Promise<UtilisationHistoryAnswer>;
 }
 
 export interface ClusterGpuMetricsApi {
   /** Every GPU attributed to a pod, in any namespace. */
-  devices(windowSeconds: number): Promise<GpuDeviceMetrics[]>;
+  devices(windowSeconds: number): Promise<GpuDevicesAnswer>;
+}
+
+async function devicesAnswer(client: PrometheusApi, promql: string): Promise<GpuDevicesAnswer> {
+  const { samples, ...age } = await instantAnswer(client, promql);
+  return { devices: gpuDevicesFrom(samples), ...age };
 }
 
 const STAT_LABEL = 'portal_stat';
@@ -115,10 +124,11 @@ export function gpuMetrics(tenant: string, api?: PrometheusApi, templates: Query
   const client = api ?? sharedPrometheus();
   return {
     async devices(windowSeconds) {
-      return gpuDevicesFrom(await client.query(gpuDevicesQuery(templates, TENANT_TEMPLATES, { namespace, windowSeconds: checkWindowSeconds(windowSeconds) })));
+      return devicesAnswer(client, gpuDevicesQuery(templates, TENANT_TEMPLATES, { namespace, windowSeconds: checkWindowSeconds(windowSeconds) }));
     },
     async utilisationHistory({ start, end, stepSeconds }) {
-      return utilisationSeriesFrom(await client.queryRange(renderQuery(templates.gpuUtilisationByPod, { namespace }), { start, end, stepSeconds }));
+      const { series, ...age } = await rangeAnswer(client, renderQuery(templates.gpuUtilisationByPod, { namespace }), { start, end, stepSeconds });
+      return { series: utilisationSeriesFrom(series), ...age };
     },
   };
 }
@@ -128,7 +138,7 @@ export function clusterGpuMetrics(api?: PrometheusApi, templates: QueryTemplates
   const client = api ?? sharedPrometheus();
   return {
     async devices(windowSeconds) {
-      return gpuDevicesFrom(await client.query(gpuDevicesQuery(templates, CLUSTER_TEMPLATES, { windowSeconds: checkWindowSeconds(windowSeconds) })));
+      return devicesAnswer(client, gpuDevicesQuery(templates, CLUSTER_TEMPLATES, { windowSeconds: checkWindowSeconds(windowSeconds) }));
     },
   };
 }

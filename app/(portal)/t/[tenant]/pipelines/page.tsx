@@ -1,7 +1,7 @@
 import { TenantPipelines } from '@/components/pipelines/pipeline-runs';
 import { PageHeader } from '@/components/ui/page-header';
 import { PIPELINE_WINDOW_MS } from '@/lib/ops/pipelines';
-import { parsePhaseFilter } from '@/lib/pipelines/runs';
+import { parsePhaseFilter } from '@/lib/pipelines/phases';
 import { PIPELINES_READ, tenantPipelines } from '@/lib/pipelines/service';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
 
@@ -16,9 +16,9 @@ export default async function PipelinesPage({ params, searchParams }: TenantPage
     <>
       <PageHeader
         title="Pipelines"
-        description={`${tenant.displayName}: its pipeline runs (Argo Workflows in the namespace ${tenant.name}), newest first, and how the runs of the last ${PIPELINE_WINDOW_MS / 86_400_000} days went — as the operations dashboard judges them.`}
+        description={`${tenant.displayName}: its pipeline runs (Argo Workflows in the namespace ${tenant.name}), newest first, and how the runs of the last ${PIPELINE_WINDOW_MS / 86_400_000} days went — as the operations dashboard judges them. Live: refreshed every 10 seconds.`}
       />
-      <TenantPipelines view={view} filterProblem={filter.ok ? null : filter.message} />
+      <TenantPipelines initial={view} filterProblem={filter.ok ? null : filter.message} />
     </>
   );
 }
