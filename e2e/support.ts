@@ -28,6 +28,8 @@ export async function signIn(page: Page, username: string): Promise<void> {
 
 /** No serious or critical accessibility violation on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
+  // After a server action Next.js re-renders the page's metadata, and the <title> is briefly absent.
+  await expect(page, `the page at ${page.url()} has a title`).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
