@@ -6,19 +6,16 @@
  * fault nothing there alerts — unlike forecast, whose seeded failing canary waits for the worker.
  * Removed again after the spec.
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { expect } from '@playwright/test';
+import { adminApi } from './cluster';
 
 /** A new name per run: its revisions have no history, so nothing a previous run injected is still in the windows judged. */
 export const FAULTY = { tenant: 'fraud', service: `e2e-scorer-${Date.now().toString(36)}` } as const;
 
 const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace: FAULTY.tenant } as const;
 
-function customObjects(): CustomObjectsApi {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(process.env.KUBECONFIG!);
-  return kubeConfig.makeApiClient(CustomObjectsApi);
-}
+const customObjects = () => adminApi(CustomObjectsApi);
 
 const predictor = (storageUri: string, canaryTrafficPercent?: number) => ({
   minReplicas: 1,

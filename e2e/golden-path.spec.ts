@@ -6,8 +6,9 @@
  * 3 s; the tests run in order because each builds on the last.
  */
 import { readFileSync } from 'node:fs';
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { adminApi } from './cluster';
 import { callServerAction, expectAccessible, portalCount, signIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
@@ -18,9 +19,7 @@ const seeded = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8'))
 const fraud = seeded.find((t) => t.tenant === 'fraud')!;
 const pricing = seeded.find((t) => t.tenant === 'pricing')!;
 
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromFile(process.env.KUBECONFIG!);
-const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+const customObjects = adminApi(CustomObjectsApi);
 
 interface Isvc {
   metadata: { annotations?: Record<string, string>; generation: number };

@@ -7,8 +7,9 @@
  *
  * Seeded state changed here is restored: fraud's quota goes back to 8 and the Job is deleted.
  */
-import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { expect, test, type Page } from '@playwright/test';
+import { adminApi } from './cluster';
 import { callServerAction, expectAccessible, portalCount, signIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
@@ -17,10 +18,8 @@ const GPU = 'requests.nvidia.com/gpu';
 const SEEDED_FRAUD_GPUS = '8';
 const OVER_QUOTA_JOB = `e2e-over-quota-${Date.now().toString(36)}`;
 
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromFile(process.env.KUBECONFIG!);
-const core = kubeConfig.makeApiClient(CoreV1Api);
-const batch = kubeConfig.makeApiClient(BatchV1Api);
+const core = adminApi(CoreV1Api);
+const batch = adminApi(BatchV1Api);
 
 async function quota(namespace: string) {
   return core.readNamespacedResourceQuota({ namespace, name: 'gpu-quota' });

@@ -5,9 +5,10 @@
  * without reloading; carol (pricing) may not.
  * Only the seeded tenants are looked at: the cluster may hold others.
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { expect, test, type Page } from '@playwright/test';
 import { workflowPlan } from '../stack/seed/kubernetes';
+import { adminApi } from './cluster';
 import { expectAccessible, signIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
@@ -82,14 +83,8 @@ test('the pipelines row of the operations dashboard links to the runs: the faile
 
 const WORKFLOWS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', namespace: 'fraud' } as const;
 
-function customObjects(): CustomObjectsApi {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(process.env.KUBECONFIG!);
-  return kubeConfig.makeApiClient(CustomObjectsApi);
-}
-
 test('the page stays live: a run submitted while alice watches appears, and its failure shows, without a reload', async ({ page }) => {
-  const custom = customObjects();
+  const custom = adminApi(CustomObjectsApi);
   const name = `e2e-live-${Date.now().toString(36)}`;
   const startedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   // The local cluster has no Argo controller: the test writes the status Argo would (the CRD has no status subresource).

@@ -12,16 +12,15 @@
  * are bound again. So every run checks the same thing, and the second and later runs check the
  * way back from an archive too.
  */
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { expect, test, type Page } from '@playwright/test';
+import { adminApi } from './cluster';
 import { callServerAction, expectAccessible, removeTenantFromPlatform, signIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
 
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromFile(process.env.KUBECONFIG!);
-const core = kubeConfig.makeApiClient(CoreV1Api);
-const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+const core = adminApi(CoreV1Api);
+const rbac = adminApi(RbacAuthorizationV1Api);
 
 const TENANT = 'vision';
 /** A tenant whose provisioning fails on the first try; unique per run, and removed afterwards. */

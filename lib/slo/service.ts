@@ -13,7 +13,7 @@ import type { Actor } from '../audit/log';
 import { UserFacingError } from '../errors';
 import { tenantNamespace, watchedInferenceServices, type InferenceService } from '../integrations/kubernetes';
 import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
-import { answerPanel, kubernetesPanel, type Panel, type Staleness } from '../read-model/panel';
+import { answerPanel, combinedStaleness, kubernetesPanel } from '../read-model/panel';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { answerCache, type AnswerCache } from '../integrations/answer-cache';
 import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
@@ -26,9 +26,6 @@ const RANGE_SECONDS: Record<SloRange, number> = { '1h': 3_600, '6h': 21_600, '1d
 const stepFor = (rangeSeconds: number) => Math.max(60, Math.round(rangeSeconds / 120 / 60) * 60);
 
 const key = (tenant: string, endpoint: string) => `${tenant}/${endpoint}`;
-
-/** Why a panel's data is the last answer kept, and from when; null when it is current. */
-const outdated = (panel: Panel<unknown>): Staleness | null => (panel.ok ? panel.stale : null);
 
 async function endpointsOf(tenants: readonly string[]) {
   const namespaces = new Set(tenants.map(tenantNamespace));
@@ -57,7 +54,7 @@ async function allSlos(tenants: readonly string[], stored: Map<string, StoredSlo
     slos: sortWorstFirst(slos),
     problems: {
       prometheus: counts.ok ? null : counts.message,
-      prometheusOutdated: outdated(counts),
+      prometheusOutdated: combinedStaleness(counts),
       kubernetes: endpoints.ok ? (endpoints.stale?.message ?? null) : endpoints.message,
       kubernetesStaleSince: endpoints.ok ? (endpoints.stale?.since ?? null) : null,
     },
@@ -121,7 +118,7 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
           thresholdMs: objectives.latencyThresholdMs,
           objectiveWindowSeconds: objectiveWindowSeconds(objectives),
         }),
-      (series) => series,
+      (series) => series.points,
     ),
   ]);
   // Neither Kubernetes nor Prometheus can vouch for it: the objectives (the portal's own) are still
@@ -142,12 +139,12 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
     availability: pair.availability,
     latency: pair.latency,
     range,
-    history: history.ok ? sloHistoryPoints(history.data.points, objectives) : null,
+    history: history.ok ? sloHistoryPoints(history.data, objectives) : null,
     historyProblem: history.ok ? null : history.message,
     canEdit: can(user, 'slo.edit', { kind: 'tenant', tenant }),
     latencyBuckets: latencyBucketsMs(),
     unverified,
-    outdated: outdated(counts) ?? outdated(history),
+    outdated: combinedStaleness(counts, history),
   };
 }
 

@@ -55,9 +55,8 @@ export interface SloHistoryMetricsPoint {
   trailing: SloCounts;
 }
 
+/** `at`: when the query was sent (shared answers may be a few seconds old). */
 export interface SloHistorySeries extends AnswerAge {
-  /** When the query was sent (shared answers may be a few seconds old). */
-  at: Date;
   /** The range as queried: aligned to the step. */
   start: Date;
   end: Date;
