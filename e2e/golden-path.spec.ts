@@ -124,6 +124,10 @@ test.describe.serial('golden path', () => {
     await expect(bob.getByRole('list', { name: 'Deployment steps' })).toContainText('Done: Canary rollout started');
     await expect(bob.getByRole('region', { name: 'Status' })).toContainText('deployed');
     await expect(bob.getByRole('region', { name: 'Status' })).toContainText('bob approved');
+    // Why the approval counts, and which policy the request was judged against.
+    await expect(bob.getByTestId('decision').first()).toHaveAttribute('data-counts', 'true');
+    await expect(bob.getByRole('region', { name: 'Status' })).toContainText(/Counts: bob has been approver in fraud since .*, before the request was filed/);
+    await expect(bob.getByRole('region', { name: 'Status' })).toContainText(/Judged against version \d+ of the tenant's promotion policy/);
 
     const isvc = await inferenceService('fraud', 'fraud-detector');
     expect(isvc.spec.predictor.model.storageUri).toBe(fraud.challenger.storageUri);

@@ -62,21 +62,23 @@ export async function callServerAction(page: Page, path: string, actionName: str
   });
 }
 
-/**
- * Counts rows in the e2e portal's own database (the audit log is append-only evidence): `sql`
- * selects the count as `n`. Needs DATABASE_URL, as the specs load it from the stack's env file.
- */
-export async function portalCount(sql: string, params: unknown[]): Promise<number> {
+/** Rows of a query on the e2e portal's own database. Needs DATABASE_URL, as the specs load it from the stack's env file. */
+export async function portalRows<Row extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<Row[]> {
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = '/portal_e2e';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(sql, params);
-    return Number(rows[0]!.n);
+    return (await client.query<Row>(sql, params)).rows;
   } finally {
     await client.end();
   }
+}
+
+/** Counts rows in the e2e portal's own database (the audit log is append-only evidence): `sql` selects the count as `n`. */
+export async function portalCount(sql: string, params: unknown[]): Promise<number> {
+  const [row] = await portalRows<{ n: string }>(sql, params);
+  return Number(row!.n);
 }
 
 /**

@@ -25,7 +25,7 @@ const rbac = adminApi(RbacAuthorizationV1Api);
 const TENANT = 'vision';
 /** A tenant whose provisioning fails on the first try; unique per run, and removed afterwards. */
 const RETRIED = `retry-${Date.now().toString(36)}`;
-const STEPS = ['namespace', 'quota', 'role-bindings', 'mlflow-workspace', 'storage-prefix'];
+const STEPS = ['namespace', 'quota', 'role-bindings', 'mlflow-workspace', 'storage-prefix', 'admission-guard'];
 
 async function mlflowWorkspace(name: string): Promise<number> {
   const response = await fetch(`${process.env.MLFLOW_TRACKING_URI}/api/3.0/mlflow/workspaces/${name}`);

@@ -14,6 +14,7 @@ import { inferenceServices, PORTAL_ACTOR } from '../lib/integrations/kubernetes'
 import { stackContext } from '../stack/lib/context';
 import { postgresUrl } from '../stack/components/postgres';
 import { readSeededModels } from '../stack/seed/mlflow';
+import { seededCanaryAnnotations } from '../stack/seed/inference-services';
 import { followSeededCanary } from '../stack/seed/portal';
 import { signedInPage, startPortal } from './bench-support';
 
@@ -62,6 +63,8 @@ async function main() {
       await getDb().rollout.updateMany({ where: { tenantId: tenant.id, endpoint: ENDPOINT, state: 'progressing' }, data: { state: 'superseded' } });
       await inferenceServices(TENANT, PORTAL_ACTOR).update(ENDPOINT, (current) => ({
         ...current,
+        // The challenger's evidence (the champion's as the previous), as the cluster's admission guard requires.
+        metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, ...seededCanaryAnnotations(TENANT, seeded) } },
         spec: { ...current.spec, predictor: { ...current.spec.predictor, canaryTrafficPercent: 20, model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri } } },
       }));
       await getDb().$transaction((tx) => followSeededCanary(tx, { id: tenant.id, name: TENANT }, seeded, { endpoint: ENDPOINT, percent: 20, actor: 'bench' }));

@@ -2,6 +2,7 @@ import { redirect } from 'next/navigation';
 import { SignInButton } from '@/components/auth/sign-in-button';
 import { getCurrentUser } from '@/lib/auth/session';
 import { config } from '@/lib/config';
+import { safeCallbackPath } from '@/lib/security/callback-url';
 
 export const metadata = { title: 'Sign in' };
 
@@ -13,15 +14,13 @@ const ERRORS: Record<string, string> = {
   SessionRequired: 'Please sign in to see that page.',
 };
 
-function safeCallback(value: string | undefined): string {
-  // Only same-site paths: never send people elsewhere after signing in.
-  return value && value.startsWith('/') && !value.startsWith('//') ? value : '/';
-}
-
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  if (await getCurrentUser()) redirect(safeCallback(params.callbackUrl));
-  const error = params.error ? (ERRORS[params.error] ?? 'Signing in failed. Try again.') : null;
+  // Only same-origin paths: never send people elsewhere after signing in.
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
+  if (await getCurrentUser()) redirect(callbackUrl);
+  const known = typeof params.error === 'string' && Object.hasOwn(ERRORS, params.error) ? ERRORS[params.error] : undefined;
+  const error = params.error ? (known ?? 'Signing in failed. Try again.') : null;
   return (
     <main id="main" className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-700 dark:bg-slate-900">
@@ -38,7 +37,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </p>
         ) : null}
         <div className="mt-6">
-          <SignInButton providerName={config().oidc.displayName} callbackUrl={safeCallback(params.callbackUrl)} />
+          <SignInButton providerName={config().oidc.displayName} callbackUrl={callbackUrl} />
         </div>
       </div>
     </main>

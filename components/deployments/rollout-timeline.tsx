@@ -3,14 +3,14 @@ import { Card } from '@/components/ui/card';
 import type { TimelineEntry } from '@/lib/rollout/dashboard';
 import { UtcTime, ValueList } from './labels';
 
-const KIND_TONES: Record<string, BadgeTone> = { rollback: 'bad', promote: 'good', step: 'good', pause: 'warn', start: 'info', supersede: 'neutral' };
+const KIND_TONES: Record<string, BadgeTone> = { rollback: 'bad', promote: 'good', step: 'good', pause: 'warn', start: 'info', supersede: 'neutral', 'break-glass': 'bad' };
 const CHECK_TONES: Record<string, BadgeTone> = { pass: 'good', fail: 'bad', breach: 'bad' };
 
 function toneOf(entry: TimelineEntry): BadgeTone {
   return entry.kind === 'check' ? (CHECK_TONES[entry.decision] ?? 'neutral') : (KIND_TONES[entry.kind] ?? 'neutral');
 }
 
-/** Every recorded decision on the endpoint's rollouts, newest first, each with the values that drove it. */
+/** Every recorded decision on the endpoint's rollouts and every break-glass change made outside the portal, newest first, each with the values that drove it. */
 export function RolloutTimeline({ entries }: { entries: readonly TimelineEntry[] }) {
   return (
     <Card title="Timeline">
@@ -24,7 +24,8 @@ export function RolloutTimeline({ entries }: { entries: readonly TimelineEntry[]
                 <UtcTime iso={entry.at} />
                 <Badge tone={toneOf(entry)}>{entry.decision}</Badge>
                 <span className="text-slate-700 dark:text-slate-300">
-                  {entry.kind} · v{entry.version} · by {entry.actor === 'worker' ? 'automatic judgment' : <strong>{entry.actor}</strong>}
+                  {entry.kind}
+                  {entry.version !== null ? ` · v${entry.version}` : ''} · by {entry.actor === 'worker' ? 'automatic judgment' : <strong>{entry.actor}</strong>}
                 </span>
               </p>
               <p className="mt-1">{entry.reason}</p>

@@ -3,10 +3,13 @@ import { can, type Action, type Resource } from '../auth/authorize';
 import { getCurrentUser } from '../auth/session';
 import type { SessionUser } from '../auth/users';
 import { recordAuditAlone } from '../audit/log';
+import { flushAnonymousRefusalsSoon, noteAnonymousRefusal } from '../audit/refusals';
+import { INPUT_JSON_LIMITS, storableJson } from '../audit/sanitize';
 import { UserFacingError } from '../errors';
 import { log } from '../observability/logger';
 import { metrics } from '../observability/metrics';
-import { currentRequestId } from '../observability/request-context';
+import { currentRequest, currentRequestId } from '../observability/request-context';
+import { consumeUserAction } from '../security/rate-limit';
 
 export type ActionResult =
   | { ok: true; message?: string; /** Where the form should go next, e.g. the record it created. */ href?: string }
@@ -22,47 +25,113 @@ export interface ActionSpec<S extends z.ZodType> {
   run: (user: SessionUser, input: z.output<S>) => Promise<ActionResult>;
 }
 
+/** The longest text any form field may carry; schemas bound each field more tightly still. */
+export const MAX_FIELD_CHARACTERS = 20_000;
+const MAX_FIELDS = 200;
+
 function toObject(data: FormData | Record<string, unknown>): Record<string, unknown> {
-  if (!(data instanceof FormData)) return data;
-  const object: Record<string, unknown> = {};
-  for (const [key, value] of data.entries()) if (!key.startsWith('$ACTION')) object[key] = value;
-  return object;
+  if (data instanceof FormData) {
+    const object: Record<string, unknown> = {};
+    for (const [key, value] of data.entries()) if (!key.startsWith('$ACTION')) object[key] = value;
+    return object;
+  }
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
+}
+
+/** The first field (at any depth) longer than any form of the portal sends, or a form with absurdly many fields. */
+function oversized(value: unknown, path: string, budget = { fields: MAX_FIELDS }): string | null {
+  if (typeof value === 'string') return value.length > MAX_FIELD_CHARACTERS ? path : null;
+  if (value instanceof Blob) return value.size > MAX_FIELD_CHARACTERS ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (--budget.fields < 0) return 'form';
+    const found = oversized(item, path === 'form' ? key : path, budget);
+    if (found) return found;
+  }
+  return null;
 }
 
 function tenantOf(resource: Resource): string | null {
   return 'tenant' in resource ? resource.tenant : null;
 }
 
+/** Gives the HTTP response of this server action another status (applied by server.ts). */
+function answerWith(status: number, headers?: Record<string, string>): void {
+  const context = currentRequest();
+  if (context) context.response = { status, headers };
+}
+
 /**
  * Every server action is a public HTTP endpoint, so each one goes through the same steps:
- * parse the input (zod) → authorize (the one authorization module) → act → audit. Denied and
- * failed attempts are audited too. The result suits `useActionState`.
+ * session → rate limit → parse the input (zod) → authorize (the one authorization module) →
+ * act → audit. A call without a session is refused before its input is looked at and leaves
+ * only a count per source address and minute (lib/audit/refusals.ts); denied and failed
+ * attempts of signed-in people are audited with a bounded copy of their input. The result suits
+ * `useActionState`; refusals also answer 401, 403 or 429 (with Retry-After).
  */
 export function defineAction<S extends z.ZodType>(spec: ActionSpec<S>) {
   return async function serverAction(_previous: unknown, data: FormData | Record<string, unknown>): Promise<ActionResult> {
     const count = (outcome: string) => metrics().serverActions.inc({ action: spec.name, outcome });
-    const parsed = spec.input.safeParse(toObject(data));
+    const context = currentRequest();
+    if (context) context.actionStarted = true;
+
+    const user = await getCurrentUser();
+    if (!user) {
+      count('unauthenticated');
+      const address = context?.clientAddress ?? 'unknown';
+      await noteAnonymousRefusal({ address, action: spec.name, bytes: context?.bodyBytes ?? 0 }).catch((error: unknown) =>
+        log.error('could not count an anonymous server-action call', { error }),
+      );
+      void flushAnonymousRefusalsSoon();
+      log.warn('server action refused: not signed in', { action: spec.name, address });
+      answerWith(401);
+      return { ok: false, error: 'Your session has ended: sign in again.' };
+    }
+
+    const rate = await consumeUserAction(user.id);
+    if (!rate.allowed) {
+      count('rate-limited');
+      log.warn('server action refused: rate limit', { action: spec.name, user: user.username, retryAfterSeconds: rate.retryAfterSeconds });
+      answerWith(429, { 'Retry-After': String(rate.retryAfterSeconds) });
+      return { ok: false, error: `Too many changes in a short time: nothing was done. Try again in ${rate.retryAfterSeconds} s.` };
+    }
+
+    const raw = toObject(data);
+    const tooLong = oversized(raw, 'form');
+    if (tooLong) {
+      count('invalid');
+      return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: { [tooLong]: 'Far too long for this form.' } };
+    }
+    const parsed = spec.input.safeParse(raw);
     if (!parsed.success) {
       count('invalid');
       const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
+      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? 'form').slice(0, 100)] ??= issue.message;
       return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors };
     }
 
-    const user = await getCurrentUser();
-    const { action, resource } = await spec.permission(parsed.data);
-    if (!user || !can(user, action, resource)) {
+    let permission: Awaited<ReturnType<ActionSpec<S>['permission']>>;
+    try {
+      permission = await spec.permission(parsed.data);
+    } catch (error) {
+      count('failed');
+      log.error('server action could not be authorized', { action: spec.name, error });
+      return { ok: false, error: `Something went wrong on our side. Nothing was changed. (request ${currentRequestId() ?? 'unknown'})` };
+    }
+    const { action, resource } = permission;
+    if (!can(user, action, resource)) {
       count('denied');
       await recordAuditAlone({
-        actor: user ? { id: user.id, name: user.username } : { name: 'anonymous' },
+        actor: { id: user.id, name: user.username },
         action: spec.name,
         tenant: tenantOf(resource),
         outcome: 'denied',
-        reason: user ? `not allowed to ${action}` : 'not signed in',
-        after: { input: parsed.data },
+        reason: `not allowed to ${action}`,
+        after: { input: storableJson(parsed.data, INPUT_JSON_LIMITS) },
       });
-      log.warn('server action denied', { action: spec.name, user: user?.username ?? null, tenant: tenantOf(resource) });
-      return { ok: false, error: user ? 'You are not allowed to do this.' : 'Your session has ended: sign in again.' };
+      log.warn('server action denied', { action: spec.name, user: user.username, tenant: tenantOf(resource) });
+      answerWith(403);
+      return { ok: false, error: 'You are not allowed to do this.' };
     }
 
     try {
@@ -78,7 +147,7 @@ export function defineAction<S extends z.ZodType>(spec: ActionSpec<S>) {
         tenant: tenantOf(resource),
         outcome: 'failed',
         reason: known ? error.message : 'internal error',
-        after: { input: parsed.data },
+        after: { input: storableJson(parsed.data, INPUT_JSON_LIMITS) },
       }).catch((auditError: unknown) => log.error('could not audit a failed action', { error: auditError }));
       if (known) {
         return { ok: false, error: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined };

@@ -1,7 +1,8 @@
 import type { Prisma } from '../db/generated/client';
 import { getDb, type Tx } from '../db/client';
 import { currentRequestId } from '../observability/request-context';
-import { GENESIS_HASH, hashEvent, toJsonValue, verifyChain, type ChainVerdict, type ChainedEvent } from './chain';
+import { GENESIS_HASH, hashEvent, verifyChain, type ChainVerdict, type ChainedEvent } from './chain';
+import { storableJson, storableOptionalText, storableText } from './sanitize';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 
@@ -28,7 +29,8 @@ const CHAIN_LOCK_KEY = 4_242_001;
 
 /**
  * Appends one event inside the caller's transaction: the event exists exactly when the change
- * it describes does.
+ * it describes does. Every value is made storable first (no NUL, no lone surrogate, bounded
+ * lengths), so what a client sent can never make this write — and so the change — fail.
  */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<bigint> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`;
@@ -39,16 +41,16 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<bigint> {
     id: next!.id,
     occurredAt: new Date(),
     actorId: input.actor.id ?? null,
-    actor: input.actor.name,
-    action: input.action,
-    tenant: input.tenant ?? null,
-    targetType: input.target?.type ?? null,
-    targetId: input.target?.id ?? null,
-    before: toJsonValue(input.before),
-    after: toJsonValue(input.after),
+    actor: storableText(input.actor.name, 200),
+    action: storableText(input.action, 100),
+    tenant: storableOptionalText(input.tenant, 100),
+    targetType: storableOptionalText(input.target?.type, 100),
+    targetId: storableOptionalText(input.target?.id, 1000),
+    before: storableJson(input.before),
+    after: storableJson(input.after),
     outcome: input.outcome,
-    reason: input.reason ?? null,
-    requestId: currentRequestId() ?? null,
+    reason: storableOptionalText(input.reason, 2000),
+    requestId: storableOptionalText(currentRequestId(), 100),
   };
   const hash = hashEvent(prevHash, content);
   await tx.auditEvent.create({

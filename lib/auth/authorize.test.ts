@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  approverSinceAfter,
   can,
   authorize,
   ForbiddenError,
@@ -160,5 +161,21 @@ describe('can(): denials that no role overrides', () => {
     expect(() => authorize(PRINCIPALS.member, 'member.manage', ACTIVE_FRAUD)).toThrow(ForbiddenError);
     expect(() => authorize(PRINCIPALS.member, 'member.manage', ACTIVE_FRAUD)).toThrow(/member\.manage in tenant fraud/);
     expect(() => authorize(PRINCIPALS.admin, 'member.manage', ACTIVE_FRAUD)).not.toThrow();
+  });
+});
+
+describe('approverSinceAfter(): since when a member holds the approver role', () => {
+  const then = new Date('2026-11-01T00:00:00Z');
+  const now = new Date('2026-12-07T00:00:00Z');
+  it('starts when the role reaches approver and keeps its start while it stays at approver or above', () => {
+    expect(approverSinceAfter(null, 'approver', now)).toEqual(now);
+    expect(approverSinceAfter({ role: 'member', approverSince: null }, 'admin', now)).toEqual(now);
+    expect(approverSinceAfter({ role: 'approver', approverSince: then }, 'admin', now)).toEqual(then);
+    expect(approverSinceAfter({ role: 'admin', approverSince: then }, 'approver', now)).toEqual(then);
+  });
+
+  it('ends below approver, so a later raise starts afresh', () => {
+    expect(approverSinceAfter({ role: 'approver', approverSince: then }, 'member', now)).toBeNull();
+    expect(approverSinceAfter(null, 'viewer', now)).toBeNull();
   });
 });

@@ -132,6 +132,17 @@ export function roleAtLeast(role: TenantRole, minimum: TenantRole): boolean {
   return TENANT_ROLES.indexOf(role) >= TENANT_ROLES.indexOf(minimum);
 }
 
+/**
+ * Since when a member holds the approver role (or above) after a role change: kept while the
+ * role stays at approver or above, started now when it rises to it, gone when it falls below.
+ * An approval counts only from someone who held the role before the request was filed.
+ */
+export function approverSinceAfter(previous: { role: TenantRole; approverSince: Date | null } | null, role: TenantRole, now: Date): Date | null {
+  if (!roleAtLeast(role, 'approver')) return null;
+  if (previous && roleAtLeast(previous.role, 'approver') && previous.approverSince) return previous.approverSince;
+  return now;
+}
+
 export function can(principal: Principal | null | undefined, action: Action, resource: Resource): boolean {
   if (!principal) return false;
 

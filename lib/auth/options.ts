@@ -1,6 +1,7 @@
 import type { NextAuthOptions } from 'next-auth';
 import { config } from '../config';
 import { log } from '../observability/logger';
+import { sameOriginRedirect } from '../security/callback-url';
 import { syncUserFromClaims } from './users';
 
 declare module 'next-auth' {
@@ -46,6 +47,10 @@ export function authOptions(): NextAuthOptions {
       },
     ],
     callbacks: {
+      // After sign-in and sign-out: the portal's own origin only, never another site.
+      async redirect({ url, baseUrl }) {
+        return sameOriginRedirect(url, baseUrl);
+      },
       async jwt({ token, account, profile }) {
         if (account && profile) {
           const user = await syncUserFromClaims(profile as Record<string, unknown>, {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/log';
 import { getDb } from '../db/client';
 import type { PlatformRole as DbPlatformRole } from '../db/generated/enums';
-import type { PlatformRole, Principal, TenantRole } from './authorize';
+import { approverSinceAfter, type PlatformRole, type Principal, type TenantRole } from './authorize';
 import { mapGroupsToRoles, type GroupMappingConfig } from './group-mapping';
 
 /** The ID-token claims the portal relies on, checked at the boundary. */
@@ -67,12 +67,15 @@ export async function syncUserFromClaims(
     });
 
     const tenants = await tx.tenant.findMany({ where: { name: { in: [...roles.tenantRoles.keys()] } } });
+    const now = new Date();
     for (const tenant of tenants) {
       const role = roles.tenantRoles.get(tenant.name)!;
+      const previous = before?.memberships.find((m) => m.tenantId === tenant.id) ?? null;
+      const approverSince = approverSinceAfter(previous, role, now);
       await tx.membership.upsert({
         where: { userId_tenantId: { userId: user.id, tenantId: tenant.id } },
-        create: { userId: user.id, tenantId: tenant.id, role, source: 'idp' },
-        update: { role, source: 'idp' },
+        create: { userId: user.id, tenantId: tenant.id, role, source: 'idp', approverSince },
+        update: { role, source: 'idp', approverSince },
       });
     }
     await tx.membership.deleteMany({

@@ -57,6 +57,7 @@ describe('schema drift', () => {
       `enum "AuditOutcome": missing — schema.prisma expects values 'success', 'denied', 'failed', database has no such type`,
       `enum "ProvisioningOperation": missing — schema.prisma expects values 'provision', 'archive', database has no such type`,
       `enum "ProvisioningStepState": missing — schema.prisma expects values 'pending', 'running', 'done', 'failed', database has no such type`,
+      `enum "PolicyChangeStatus": missing — schema.prisma expects values 'applied', 'pending', 'accepted', 'rejected', 'superseded', database has no such type`,
       `enum "PromotionStatus": missing — schema.prisma expects values 'pending', 'rejected', 'expired', 'cancelled', 'deploying', 'deployed', 'failed', database has no such type`,
       `enum "ApprovalDecision": missing — schema.prisma expects values 'approve', 'reject', database has no such type`,
       `enum "RolloutState": missing — schema.prisma expects values 'progressing', 'promoted', 'rolled-back', 'superseded', database has no such type`,
@@ -66,12 +67,16 @@ describe('schema drift', () => {
       'memberships: table missing — schema.prisma has model Membership, database has no such table',
       'audit_events: table missing — schema.prisma has model AuditEvent, database has no such table',
       'promotion_policies: table missing — schema.prisma has model PromotionPolicy, database has no such table',
+      'policy_changes: table missing — schema.prisma has model PolicyChange, database has no such table',
       'promotion_requests: table missing — schema.prisma has model PromotionRequest, database has no such table',
       'approvals: table missing — schema.prisma has model Approval, database has no such table',
       'rollouts: table missing — schema.prisma has model Rollout, database has no such table',
       'rollout_events: table missing — schema.prisma has model RolloutEvent, database has no such table',
+      'break_glass_changes: table missing — schema.prisma has model BreakGlassChange, database has no such table',
       'ops_thresholds: table missing — schema.prisma has model OpsThresholds, database has no such table',
       'slo_definitions: table missing — schema.prisma has model SloDefinition, database has no such table',
+      'rate_limits: table missing — schema.prisma has model RateLimit, database has no such table',
+      'anonymous_refusals: table missing — schema.prisma has model AnonymousRefusal, database has no such table',
     ]);
   });
 

@@ -11,6 +11,8 @@ const schemas = {
     /** The portal's own kubeconfig; unset means in-cluster configuration (service account). */
     KUBERNETES_PORTAL_KUBECONFIG: z.string().optional(),
     KUBERNETES_TIMEOUT_MS: positiveMs(5000),
+    /** Send the admission guard's marker (`mlp.example.com/via: portal`) when acting as a user; needs RBAC (deploy/admission/rbac.yaml). */
+    KUBERNETES_PORTAL_MARKER: z.enum(['true', 'false']).default('true'),
   }),
   mlflow: z.object({
     MLFLOW_TRACKING_URI: z.url({ message: 'MLFLOW_TRACKING_URI must be the MLflow server URL' }),

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { routeTemplate } from './routes';
 
 interface PortalMetrics {
   registry: Registry;
@@ -41,17 +42,13 @@ export function metrics(): PortalMetrics {
   return holder.__mlpMetrics;
 }
 
-/** Collapses concrete paths into patterns so label values stay few: /t/fraud/models → /t/:tenant/models. */
+/**
+ * The route label of a request: the template of the app route serving it, written with `:name`
+ * for dynamic segments (/t/fraud/models → /t/:tenant/models), `/_next/*` for Next.js' files and
+ * `other` for any path the portal has no route for — a bounded set, whatever URLs are requested.
+ */
 export function routePattern(pathname: string): string {
-  if (pathname.startsWith('/_next/')) return '/_next/*';
-  if (pathname.startsWith('/api/auth/')) return '/api/auth/*';
-  const segments = pathname.split('/').filter(Boolean);
-  if (segments[0] === 't' && segments.length > 1) segments[1] = ':tenant';
-  return (
-    '/' +
-    segments
-      .map((s) => (/^[0-9a-f-]{16,}$/i.test(s) || /^\d+$/.test(s) ? ':id' : s))
-      .slice(0, 4)
-      .join('/')
-  );
+  return routeTemplate(pathname)
+    .replace(/\[\.\.\.[^\]]+\]/g, '*')
+    .replace(/\[([^\]]+)\]/g, ':$1');
 }

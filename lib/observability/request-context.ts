@@ -2,6 +2,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface RequestContext {
   requestId: string;
+  /** Who is calling, as far as the portal can tell (the socket, or a trusted proxy's word): see server.ts. */
+  clientAddress?: string;
+  /** The request body's size in bytes, as the server read it (mutations only). */
+  bodyBytes?: number;
+  /**
+   * Set by code answering the request (a server action refusing a caller over its rate limit)
+   * when the response should carry another status than Next.js gives it; server.ts applies it.
+   */
+  response?: { status: number; headers?: Record<string, string> };
+  /** Set once a server action's own code runs (defineAction): a 5xx before that is Next.js failing to read the request. */
+  actionStarted?: boolean;
 }
 
 // Shared through globalThis: the custom server and Next's bundled code load separate copies of
@@ -11,6 +22,10 @@ export const requestContext = (holder.__mlpRequestContext ??= new AsyncLocalStor
 
 export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.requestId;
+}
+
+export function currentRequest(): RequestContext | undefined {
+  return requestContext.getStore();
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';

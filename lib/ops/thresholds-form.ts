@@ -118,6 +118,7 @@ type FormName = (typeof THRESHOLD_FIELDS)[number]['name'];
 export function typedNumber(label: string) {
   return z
     .string({ message: `${label} is missing` })
+    .max(40, `${label} must be a number`)
     .trim()
     .min(1, `Enter ${label.toLowerCase()}`)
     .transform(Number)

@@ -2,11 +2,13 @@ import { recordAudit, recordAuditAlone, type Actor } from '../audit/log';
 import { getDb } from '../db/client';
 import { inferenceServices, type InferenceService } from '../integrations/kubernetes';
 import { mlflowFor } from '../integrations/mlflow';
+import { syncAdmissionParams } from '../admission/service';
 import { log } from '../observability/logger';
 import { startRollout } from '../rollout/records';
 import type { GateResult } from './gates';
 import { MODEL_LABEL } from './endpoint';
-import { requestGates, requestPolicy } from './requests';
+import { ANNOTATIONS, deploymentAnnotations } from './evidence';
+import { countingApprovals, requestGates, requestPolicy } from './requests';
 
 /**
  * What happens after the final approval, in three idempotent steps recorded on the request
@@ -16,18 +18,7 @@ import { requestGates, requestPolicy } from './requests';
  * step notices what is already done.
  */
 
-export const ANNOTATIONS = {
-  request: 'mlp.example.com/promotion-request',
-  modelName: 'mlp.example.com/model-name',
-  modelVersion: 'mlp.example.com/model-version',
-  runId: 'mlp.example.com/run-id',
-  holdoutMetric: 'mlp.example.com/holdout-metric',
-  modelCard: 'mlp.example.com/model-card-url',
-  approvers: 'mlp.example.com/approved-by',
-  requester: 'mlp.example.com/requested-by',
-  previousStorageUri: 'mlp.example.com/previous-storage-uri',
-  previousVersion: 'mlp.example.com/previous-model-version',
-} as const;
+export { ANNOTATIONS } from './evidence';
 
 const STEPS = ['alias', 'canary', 'rollout'] as const;
 type Step = (typeof STEPS)[number];
@@ -56,7 +47,7 @@ async function loadRequest(requestId: string) {
 async function setAliasAndTags(request: Request): Promise<void> {
   const policy = requestPolicy(request);
   const mlflow = mlflowFor(request.tenant.name);
-  const approvers = request.approvals.filter((a) => a.decision === 'approve').map((a) => a.approverName);
+  const approvers = countingApprovals(request.approvals).map((a) => a.approverName);
   await mlflow.setRegisteredModelAlias(request.modelName, policy.alias, request.version);
   await mlflow.setModelVersionTag(request.modelName, request.version, 'mlp.promotion_request', request.id);
   await mlflow.setModelVersionTag(request.modelName, request.version, 'mlp.approved_by', approvers.join(','));
@@ -69,26 +60,28 @@ async function deployCanary(request: Request): Promise<void> {
   const gates = requestGates(request);
   const api = inferenceServices(request.tenant.name, { kind: 'portal' });
   const firstStep = policy.canarySteps[0]!;
-  const evidence = (current: Record<string, string>, previousStorageUri: string | undefined): Record<string, string> => ({
-    ...current,
+  const evidence: Record<string, string> = {
     [ANNOTATIONS.request]: request.id,
     [ANNOTATIONS.modelName]: request.modelName,
     [ANNOTATIONS.modelVersion]: request.version,
     [ANNOTATIONS.runId]: request.runId,
     [ANNOTATIONS.holdoutMetric]: primaryMetricEvidence(gates, policy.primaryMetric),
     [ANNOTATIONS.modelCard]: request.modelCardUrl,
-    [ANNOTATIONS.approvers]: request.approvals.filter((a) => a.decision === 'approve').map((a) => a.approverName).join(','),
+    [ANNOTATIONS.approvers]: countingApprovals(request.approvals).map((a) => a.approverName).join(','),
     [ANNOTATIONS.requester]: request.requesterName,
-    ...(previousStorageUri ? { [ANNOTATIONS.previousStorageUri]: previousStorageUri } : {}),
-    ...(previousVersionOf(gates) ? { [ANNOTATIONS.previousVersion]: previousVersionOf(gates)! } : {}),
-  });
+  };
+  // The cluster's admission guard judges the evidence against the tenant's current threshold: its
+  // parameters are brought up to date first (if that fails, the cluster has the last word).
+  await syncAdmissionParams(request.tenant.name).catch((error: unknown) =>
+    log.warn('could not bring the admission guard parameters up to date before a deployment', { tenant: request.tenant.name, error }),
+  );
 
   const existing = await api.get(request.endpoint);
   if (!existing) {
     await api.create({
       name: request.endpoint,
       labels: { [MODEL_LABEL]: request.modelName },
-      annotations: evidence({}, undefined),
+      annotations: deploymentAnnotations({}, evidence, { liveCanary: false, storageUri: undefined, version: previousVersionOf(gates) }),
       predictor: { minReplicas: 1, model: { modelFormat: { name: 'mlflow' }, protocolVersion: 'v2', storageUri: request.storageUri } },
     });
     return;
@@ -99,9 +92,10 @@ async function deployCanary(request: Request): Promise<void> {
     // While a canary is live, what serves the rest of the traffic is the stable version it started from.
     const live = predictor.canaryTrafficPercent !== undefined && predictor.canaryTrafficPercent > 0 && predictor.canaryTrafficPercent < 100;
     const previousStorageUri = (live ? current.metadata.annotations[ANNOTATIONS.previousStorageUri] : undefined) ?? predictor.model?.storageUri;
+    const annotations = deploymentAnnotations(current.metadata.annotations, evidence, { liveCanary: live, storageUri: previousStorageUri, version: previousVersionOf(gates) });
     return {
       ...current,
-      metadata: { ...current.metadata, annotations: evidence(current.metadata.annotations, previousStorageUri) },
+      metadata: { ...current.metadata, annotations },
       spec: {
         ...current.spec,
         predictor: {

@@ -31,7 +31,7 @@ describe('tenant promotion policy', () => {
 
   it('saves a valid change with an audit event holding before and after', async () => {
     const saved = await savePolicy(admin, 'fraud', { ...DEFAULT_POLICY, requiredApprovals: 2 }, 0);
-    expect(saved).toMatchObject({ version: 1, updatedBy: 'frank', policy: { requiredApprovals: 2 } });
+    expect(saved).toMatchObject({ kind: 'applied', stored: { version: 1, updatedBy: 'frank', policy: { requiredApprovals: 2 } } });
     const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: 'policy.update' } });
     expect(event).toMatchObject({ actor: 'frank', tenant: 'fraud', outcome: 'success' });
     expect((event.before as { requiredApprovals: number }).requiredApprovals).toBe(1);

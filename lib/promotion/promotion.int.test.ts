@@ -36,7 +36,8 @@ beforeAll(async () => {
   for (const user of [alice, bob]) {
     const row = await getDb().user.create({ data: { subject: user.name, username: user.name } });
     user.id = row.id;
-    await getDb().membership.create({ data: { userId: row.id, tenantId: tenant.id, role: user === bob ? 'approver' : 'member', source: 'idp' } });
+    // bob has been approver since before any request of this file (an approval counts only then).
+    await getDb().membership.create({ data: { userId: row.id, tenantId: tenant.id, role: user === bob ? 'approver' : 'member', source: 'idp', approverSince: user === bob ? new Date(Date.now() - 3_600_000) : null } });
   }
   // Start from the seeded champion, whatever an earlier run left.
   await mlflowFor(TENANT).setRegisteredModelAlias(fraud.model, 'champion', fraud.champion.version);
@@ -92,7 +93,7 @@ describe('a request from filing to rollback', () => {
 
   it("deploys on bob's approval: alias, then the canary with its evidence, then the rollout", async () => {
     const decision = await decidePromotion(bob, TENANT, requestId, { decision: 'approve', comment: 'Looks good' });
-    expect(decision).toEqual({ finallyApproved: true, status: 'deploying' });
+    expect(decision).toMatchObject({ finallyApproved: true, status: 'deploying', counts: true });
     await expect(decidePromotion(bob, TENANT, requestId, { decision: 'approve', comment: '' })).rejects.toThrow('already deploying');
 
     expect(await deployPromotion(requestId, bob)).toEqual({ ok: true });

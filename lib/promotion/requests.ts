@@ -5,7 +5,8 @@ import type { Prisma } from '../db/generated/client';
 import { UserFacingError } from '../errors';
 import { blockingFailures, type GateResult } from './gates';
 import { gatesFor, gatherEvidence } from './evaluation';
-import { getPolicy } from './policy-store';
+import { approvalStanding } from './approval-standing';
+import { getPolicy, policyChangesBy } from './policy-store';
 import { readPolicy, type Policy } from './policy';
 import { resolveEndpoint } from './endpoint';
 
@@ -27,13 +28,18 @@ export function requestPolicy(request: { policy: unknown }): Policy {
   return readPolicy(request.policy);
 }
 
+/** The approvals that count towards the required number (see approval-standing.ts). */
+export function countingApprovals<A extends { decision: string; counts: boolean }>(approvals: readonly A[]): A[] {
+  return approvals.filter((a) => a.decision === 'approve' && a.counts);
+}
+
 export function isStale(request: { status: string; createdAt: Date }, policy: Policy, now = new Date()): boolean {
   return request.status === 'pending' && now.getTime() - request.createdAt.getTime() > policy.staleAfterHours * 3_600_000;
 }
 
 /** Files a promotion request after evaluating every gate on the server; a blocking failure refuses it. */
 export async function createPromotionRequest(actor: Actor & { id: string }, tenant: string, input: RequestInput) {
-  const { policy } = await getPolicy(tenant);
+  const { policy, version: policyVersion } = await getPolicy(tenant);
   const evidence = await gatherEvidence(tenant, input.modelName, input.version, policy);
   const gates = gatesFor(evidence, policy, input);
   const failing = blockingFailures(gates);
@@ -64,6 +70,7 @@ export async function createPromotionRequest(actor: Actor & { id: string }, tena
         modelCardUrl: input.modelCardUrl.trim(),
         gates: gates as unknown as Prisma.InputJsonValue,
         policy: policy as unknown as Prisma.InputJsonValue,
+        policyVersion,
         requiredApprovals: policy.requiredApprovals,
         expiresAt: new Date(Date.now() + policy.expireAfterHours * 3_600_000),
       },
@@ -73,7 +80,7 @@ export async function createPromotionRequest(actor: Actor & { id: string }, tena
       action: 'promotion.request',
       tenant,
       target: { type: 'promotion-request', id: request.id },
-      after: { model: input.modelName, version: input.version, endpoint, gates: gates.map((g) => ({ id: g.id, passed: g.passed })) },
+      after: { model: input.modelName, version: input.version, endpoint, policyVersion, gates: gates.map((g) => ({ id: g.id, passed: g.passed })) },
       outcome: 'success',
     });
     return request;
@@ -132,7 +139,7 @@ export interface Decision {
  * which case the caller starts the deployment (outside this transaction: it talks to MLflow and
  * Kubernetes, and a crash there must leave the approval recorded and the request resumable).
  */
-export async function decidePromotion(actor: Actor & { id: string }, tenant: string, requestId: string, input: Decision): Promise<{ finallyApproved: boolean; status: string }> {
+export async function decidePromotion(actor: Actor & { id: string }, tenant: string, requestId: string, input: Decision): Promise<{ finallyApproved: boolean; status: string; counts: boolean; standing: string }> {
   if (input.decision === 'reject' && input.comment.trim().length < 3) throw new UserFacingError('Say why you reject the request.', 'comment');
   return getDb().$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM promotion_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
@@ -143,8 +150,22 @@ export async function decidePromotion(actor: Actor & { id: string }, tenant: str
     if (request.expiresAt <= new Date()) throw new UserFacingError('This request has expired; the requester can file it again.');
     if (request.approvals.some((a) => a.approverId === actor.id)) throw new UserFacingError('You have already decided on this request.');
 
-    await tx.approval.create({ data: { requestId, approverId: actor.id, approverName: actor.name, decision: input.decision, comment: input.comment.trim() } });
-    const approvals = request.approvals.filter((a) => a.decision === 'approve').length + (input.decision === 'approve' ? 1 : 0);
+    const membership = await tx.membership.findUnique({ where: { userId_tenantId: { userId: actor.id, tenantId: request.tenantId } }, select: { approverSince: true } });
+    const standing = approvalStanding({
+      approverName: actor.name,
+      approverId: actor.id,
+      requesterId: request.requesterId,
+      tenant,
+      requestFiledAt: request.createdAt,
+      approverSince: membership?.approverSince ?? null,
+      policyChangesSinceFiling: await policyChangesBy(tx, request.tenantId, actor.id, request.createdAt),
+    });
+    await tx.approval.create({
+      data: { requestId, approverId: actor.id, approverName: actor.name, decision: input.decision, comment: input.comment.trim(), counts: standing.counts, standing: standing.reason },
+    });
+    const before = countingApprovals(request.approvals).length;
+    const approvals = before + countingApprovals([{ decision: input.decision, counts: standing.counts }]).length;
+    // A rejection stands whoever gives it (it only holds a model back); approvals count only when they may.
     const status = input.decision === 'reject' ? 'rejected' : approvals >= request.requiredApprovals ? 'deploying' : 'pending';
     if (status !== 'pending') await tx.promotionRequest.update({ where: { id: requestId }, data: { status, decidedAt: new Date() } });
     await recordAudit(tx, {
@@ -152,11 +173,11 @@ export async function decidePromotion(actor: Actor & { id: string }, tenant: str
       action: input.decision === 'approve' ? 'promotion.approve' : 'promotion.reject',
       tenant,
       target: { type: 'promotion-request', id: requestId },
-      before: { status: request.status, approvals: approvals - (input.decision === 'approve' ? 1 : 0) },
-      after: { status, approvals, required: request.requiredApprovals, comment: input.comment.trim() || null },
+      before: { status: request.status, approvals: before },
+      after: { status, approvals, required: request.requiredApprovals, counts: standing.counts, standing: standing.reason, comment: input.comment.trim() || null },
       outcome: 'success',
     });
-    return { finallyApproved: status === 'deploying', status };
+    return { finallyApproved: status === 'deploying', status, counts: standing.counts, standing: standing.reason };
   });
 }
 

@@ -20,6 +20,7 @@ export const gpuCountSchema = z.unknown().transform((value, ctx): number => {
     return z.NEVER;
   };
   if (text === '') return fail('Enter the number of GPUs.');
+  if (text.length > 24) return fail('Enter the number of GPUs as a whole number, such as 8.');
   if (!DECIMAL.test(text)) return fail(`Enter the number of GPUs as a whole number, such as 8 ("${text.slice(0, 20)}" is not a number).`);
   const count = Number(text);
   if (count < 0) return fail(`A GPU quota cannot be negative (${text}): enter 0 or more.`);

@@ -8,6 +8,7 @@
  * JSON (dates as ISO strings): the page renders it and the live route sends the same shapes.
  */
 import { z } from 'zod';
+import { breakGlassChangesOf } from '../admission/service';
 import { getDb } from '../db/client';
 import { readPanel, type Panel } from '../read-model/panel';
 import { inferenceServices, OBJECT_NAME, PORTAL_ACTOR, servingState, type InferenceService, type ServingState } from '../integrations/kubernetes';
@@ -114,8 +115,8 @@ export interface TimelineEntry {
   actor: string;
   decision: string;
   reason: string;
-  /** The version of the rollout the event belongs to. */
-  version: string;
+  /** The version of the rollout the event belongs to; for a break-glass change the version its annotations named, if any. */
+  version: string | null;
   details: ValueLine[];
 }
 
@@ -464,6 +465,34 @@ export async function listDeployments(tenant: string): Promise<Panel<DeploymentR
   return { ok: true, data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)), stale: null };
 }
 
+/** A change made outside the portal under the admission guard's break-glass, as the worker recorded it. */
+export function breakGlassEntry(change: {
+  id: bigint;
+  observedAt: Date;
+  actor: string;
+  reason: string;
+  declaredAt: string;
+  generation: number | null;
+  storageUri: string | null;
+  canaryTrafficPercent: number | null;
+  modelVersion: string | null;
+}): TimelineEntry {
+  const details: ValueLine[] = [{ label: 'Declared at', value: change.declaredAt }];
+  if (change.storageUri !== null) details.push({ label: 'Model served', value: change.storageUri });
+  details.push({ label: 'Canary traffic', value: change.canaryTrafficPercent === null ? 'none (all traffic to the latest revision)' : `${change.canaryTrafficPercent} %` });
+  if (change.generation !== null) details.push({ label: 'Generation', value: String(change.generation) });
+  return {
+    id: `break-glass-${change.id.toString()}`,
+    at: change.observedAt.toISOString(),
+    kind: 'break-glass',
+    actor: change.actor,
+    decision: 'break-glass',
+    reason: `Changed outside the portal with kubectl under break-glass: ${change.reason}`,
+    version: change.modelVersion,
+    details,
+  };
+}
+
 /** One endpoint: what it serves, its live (else latest) rollout, the last decisions and the thresholds. null when there is no such endpoint and never was. */
 async function deploymentDetail(tenant: string, endpoint: string): Promise<DeploymentDetail | null> {
   if (!endpointNameSchema.safeParse(endpoint).success) return null;
@@ -476,12 +505,9 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
   const rollout = rollouts.find((r) => r.state === 'progressing') ?? rollouts[0] ?? null;
   const thresholds = thresholdsOf(policy);
   const versions = new Map(rollouts.map((r) => [r.id, r.version]));
-  const events = rollouts.length > 0 ? await eventsOf([...versions.keys()], TIMELINE_LIMIT) : [];
-  return {
-    name: endpoint,
-    serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), stale: null } : isvc,
-    rollout: rollout && rolloutView(rollout),
-    timeline: events.map((e) => ({
+  const [events, breakGlass] = await Promise.all([rollouts.length > 0 ? eventsOf([...versions.keys()], TIMELINE_LIMIT) : [], breakGlassChangesOf(tenant, endpoint, TIMELINE_LIMIT)]);
+  const timeline: TimelineEntry[] = [
+    ...events.map((e) => ({
       id: e.id.toString(),
       at: e.occurredAt.toISOString(),
       kind: e.kind,
@@ -491,6 +517,13 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
       version: versions.get(e.rolloutId) ?? '?',
       details: describeValues(e.values),
     })),
+    ...breakGlass.map(breakGlassEntry),
+  ];
+  return {
+    name: endpoint,
+    serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), stale: null } : isvc,
+    rollout: rollout && rolloutView(rollout),
+    timeline: timeline.sort((a, b) => b.at.localeCompare(a.at)).slice(0, TIMELINE_LIMIT),
     thresholds,
     policySummary: describeThresholds({ ...thresholds, windowSeconds: thresholds.analysisWindowSeconds }),
   };

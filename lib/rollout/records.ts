@@ -12,10 +12,22 @@ export interface EventInput {
   reason: string;
   values: Record<string, unknown>;
   idempotencyKey?: string;
+  /** What the key is used for; by default the action the transaction was started for (see useIdempotencyAction). */
+  idempotencyAction?: string;
+}
+
+// The action each transaction acting on a rollout was started for (rollout events are append-only,
+// so an event carries its key's action from the start).
+const keyActions = new WeakMap<object, string>();
+
+/** While `tx` runs, an event written with an idempotency key records that the key was used for `action`. */
+export function useIdempotencyAction(tx: Tx, action: string): void {
+  keyActions.set(tx, action);
 }
 
 export async function appendEvent(tx: Tx, event: EventInput) {
-  return tx.rolloutEvent.create({ data: { ...event, values: event.values as Prisma.InputJsonValue } });
+  const idempotencyAction = event.idempotencyKey ? (event.idempotencyAction ?? keyActions.get(tx) ?? null) : null;
+  return tx.rolloutEvent.create({ data: { ...event, idempotencyAction, values: event.values as Prisma.InputJsonValue } });
 }
 
 /** Serialises everything that moves one endpoint, across processes, until the transaction ends. */

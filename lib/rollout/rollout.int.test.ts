@@ -10,6 +10,7 @@ import { useTestDatabase, type TestDatabase } from '../../test/db';
 import { getDb } from '../db/client';
 import { inferenceServices, PORTAL_ACTOR, servingState } from '../integrations/kubernetes';
 import { closedPort, eventually, loadStackEnv, requireSetting, seededTenant } from '../../test/stack';
+import { seededCanaryAnnotations } from '../../stack/seed/inference-services';
 import { followSeededCanary } from '../../stack/seed/portal';
 import { appendEvent } from './records';
 import { checkRollout, promoteRollout, WORKER } from './service';
@@ -36,10 +37,18 @@ afterAll(async () => {
 async function arrangeSeededCanary() {
   const seeded = seededTenant(TENANT);
   const api = inferenceServices(TENANT, PORTAL_ACTOR);
+  // With the challenger's evidence (and the champion's as the previous), as the cluster's admission guard requires.
+  const evidence = seededCanaryAnnotations(TENANT, seeded);
   await api.update(ENDPOINT, (current) =>
-    current.spec.predictor.canaryTrafficPercent === 20 && current.spec.predictor.model?.storageUri === seeded.challenger.storageUri
+    current.spec.predictor.canaryTrafficPercent === 20 &&
+    current.spec.predictor.model?.storageUri === seeded.challenger.storageUri &&
+    Object.entries(evidence).every(([key, value]) => current.metadata.annotations[key] === value)
       ? null
-      : { ...current, spec: { ...current.spec, predictor: { ...current.spec.predictor, canaryTrafficPercent: 20, model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri } } } },
+      : {
+          ...current,
+          metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, ...evidence } },
+          spec: { ...current.spec, predictor: { ...current.spec.predictor, canaryTrafficPercent: 20, model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri } } },
+        },
   );
   await eventually('the simulator to report the canary', 60_000, async () => {
     const isvc = await api.get(ENDPOINT);

@@ -8,8 +8,9 @@ import { servingMetrics } from '../integrations/prometheus';
 import { log } from '../observability/logger';
 import { getPolicy } from '../promotion/policy-store';
 import { nextStep } from '../promotion/policy';
+import { rollbackAnnotations } from '../promotion/evidence';
 import { judge, type CheckOutcome, type Decision, type RevisionSample } from './judgment';
-import { appendEvent, lockEndpoint } from './records';
+import { appendEvent, lockEndpoint, useIdempotencyAction } from './records';
 
 /** Who acts: the name kept in the audit log and rollout history, and the identity used at the Kubernetes API. */
 export interface Operator {
@@ -39,24 +40,42 @@ async function lockRollout(tx: Tx, tenant: string, rolloutId: string) {
   return rollout;
 }
 
-/** Runs `act` on a live rollout under its lock; a repeated idempotency key or a finished rollout is answered, not acted on. */
+/** What an idempotency key was used for: the same key for another action is refused, not answered. */
+export type IdempotentAction = 'rollback' | 'promote-next' | 'promote-full';
+
+const ACTION_WORDS: Record<IdempotentAction, string> = { rollback: 'a rollback', 'promote-next': 'a promotion to the next step', 'promote-full': 'a promotion to 100 %' };
+
+/**
+ * Runs `act` on a live rollout under its lock; a repeated idempotency key or a finished rollout
+ * is answered, not acted on. Keys belong to one rollout (so to one tenant) and one action: a key
+ * is looked up only among this rollout's events, and one used for another action is refused.
+ */
 async function onLiveRollout(
   tenant: string,
   rolloutId: string,
-  idempotencyKey: string | undefined,
+  idempotency: { key: string | undefined; action: IdempotentAction },
   act: (tx: Tx, rollout: Rollout) => Promise<ActionOutcome>,
 ): Promise<ActionOutcome> {
+  const { key, action } = idempotency;
   return getDb().$transaction(
     async (tx) => {
       const rollout = await lockRollout(tx, tenant, rolloutId);
       if (!rollout) throw new UserFacingError('There is no such rollout in this tenant.');
-      if (idempotencyKey) {
-        const earlier = await tx.rolloutEvent.findUnique({ where: { idempotencyKey } });
-        if (earlier) return { changed: false, message: `Already done: ${earlier.reason}` };
+      if (key) {
+        const earlier = await tx.rolloutEvent.findUnique({ where: { rolloutId_idempotencyKey: { rolloutId: rollout.id, idempotencyKey: key } } });
+        if (earlier) {
+          const used = earlier.idempotencyAction as IdempotentAction | null;
+          if (used && used !== action) {
+            throw new UserFacingError(`This request's key was already used for ${ACTION_WORDS[used] ?? 'another action'} of this rollout, so ${ACTION_WORDS[action]} was not done. Reload the page and try again.`);
+          }
+          return { changed: false, message: `Already done: ${earlier.reason}` };
+        }
       }
       if (rollout.state !== 'progressing') {
         return { changed: false, message: `Nothing to do: this rollout is already ${rollout.state.replace('_', ' ')}.` };
       }
+      // The event the action writes with the key records what the key was used for.
+      useIdempotencyAction(tx, action);
       return act(tx, rollout);
     },
     { timeout: 20_000, maxWait: 10_000 },
@@ -117,7 +136,7 @@ export async function rollbackRollout(
   rolloutId: string,
   options: { idempotencyKey?: string; reason: string; values?: Record<string, unknown> },
 ): Promise<ActionOutcome> {
-  const outcome = await onLiveRollout(tenant, rolloutId, options.idempotencyKey, async (tx, rollout) => {
+  const outcome = await onLiveRollout(tenant, rolloutId, { key: options.idempotencyKey, action: 'rollback' }, async (tx, rollout) => {
     if (!rollout.previousStorageUri) throw new UserFacingError('This rollout does not know the previous stable version, so it cannot be rolled back automatically.');
     let before: IsvcTraffic | null = null;
     const updated = await inferenceServices(tenant, operator.kube).update(rollout.endpoint, (current) => {
@@ -125,7 +144,8 @@ export async function rollbackRollout(
       const predictor = current.spec.predictor;
       return {
         ...current,
-        metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, [ROLLED_BACK_ANNOTATION]: rollout.version } },
+        // The previous model's evidence comes back with it, so the cluster's admission guard sees what serves.
+        metadata: { ...current.metadata, annotations: rollbackAnnotations(current.metadata.annotations, { key: ROLLED_BACK_ANNOTATION, version: rollout.version }) },
         spec: { ...current.spec, predictor: { ...predictor, canaryTrafficPercent: 0, model: { ...predictor.model, storageUri: rollout.previousStorageUri } } },
       };
     });
@@ -172,7 +192,7 @@ export async function promoteRollout(
   rolloutId: string,
   options: { idempotencyKey?: string; to: 'next' | 'full'; reason: string; values?: Record<string, unknown> },
 ): Promise<ActionOutcome> {
-  return onLiveRollout(tenant, rolloutId, options.idempotencyKey, async (tx, rollout) => {
+  return onLiveRollout(tenant, rolloutId, { key: options.idempotencyKey, action: options.to === 'full' ? 'promote-full' : 'promote-next' }, async (tx, rollout) => {
     const step = options.to === 'full' ? 100 : (nextStep(rollout.steps, rollout.currentPercent) ?? 100);
     let before: IsvcTraffic | null = null;
     const updated = await inferenceServices(tenant, operator.kube).update(rollout.endpoint, (current) => {

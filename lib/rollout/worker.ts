@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { recordBreakGlassChanges, syncAllAdmissionParams } from '../admission/service';
 import { deployPromotion, findInterruptedDeployments } from '../promotion/deploy';
 import { expireRequests } from '../promotion/requests';
 import { log } from '../observability/logger';
@@ -6,7 +7,8 @@ import { liveRollouts } from './records';
 import { checkRollout } from './service';
 
 /**
- * The background worker: canary judgment, request expiry and finishing interrupted deployments.
+ * The background worker: canary judgment, request expiry, finishing interrupted deployments, and
+ * keeping the cluster's admission guard (its parameters; break-glass changes on the timelines).
  * Any number may run; only the one holding a PostgreSQL advisory lock acts. The lock lives on a
  * dedicated connection, so a worker that dies (or loses its connection) releases it at once and
  * another takes over at its next attempt.
@@ -34,6 +36,7 @@ async function tick(options: WorkerOptions): Promise<void> {
     log.warn('finishing an interrupted promotion deployment', { request: id });
     await deployPromotion(id, { name: 'worker' });
   }
+  await keepAdmissionGuard();
   const rollouts = await liveRollouts();
   // One endpoint's trouble (an unreachable API, a bad spec) must not stop the judgment of the others.
   await Promise.all(
@@ -46,6 +49,28 @@ async function tick(options: WorkerOptions): Promise<void> {
       }
     }),
   );
+}
+
+/**
+ * The cluster's admission guard (lib/admission): each tenant's parameters follow its promotion
+ * policy, and break-glass changes seen in the InferenceService watch cache are recorded once for
+ * the endpoints' timelines. Neither may stop canary judgment.
+ */
+async function keepAdmissionGuard(): Promise<void> {
+  try {
+    const { changed, failed } = await syncAllAdmissionParams();
+    if (changed.length) log.info('admission guard parameters brought up to date', { tenants: changed });
+    for (const failure of failed) log.warn('admission guard parameters could not be written', failure);
+  } catch (error) {
+    log.error('admission guard parameters could not be checked', { error });
+  }
+  try {
+    for (const use of await recordBreakGlassChanges()) {
+      log.warn('break-glass change recorded', { tenant: use.namespace, endpoint: use.endpoint, by: use.by, at: use.at, reason: use.reason });
+    }
+  } catch (error) {
+    log.error('break-glass changes could not be read', { error });
+  }
 }
 
 export function startWorker(options: WorkerOptions): WorkerHandle {

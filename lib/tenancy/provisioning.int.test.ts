@@ -126,9 +126,13 @@ describe('provisioning a tenant on the real platform', () => {
       ['role-bindings', 'done'],
       ['mlflow-workspace', 'done'],
       ['storage-prefix', 'done'],
+      ['admission-guard', 'done'],
     ]);
     expect(progress.steps.find((s) => s.key === 'mlflow-workspace')?.detail).toMatch(/MLflow workspace .* is in place/);
     expect(progress.steps.find((s) => s.key === 'storage-prefix')?.detail).toMatch(/MinIO policy mlp-tenant-.* created/);
+    // The admission guard's parameters, from the tenant's (default) promotion policy, written as the portal.
+    expect(progress.steps.find((s) => s.key === 'admission-guard')?.detail).toBe('Admission guard parameters (ConfigMap mlp-admission) created');
+    expect((await core.readNamespacedConfigMap({ namespace: names.main, name: 'mlp-admission' })).data).toEqual({ primaryMetric: 'holdout_auc', minimum: '0.85', requireModelCard: 'true' });
   });
 
   it('is idempotent: provisioning again writes nothing, and the portal’s own read-only identity can confirm it', async () => {
@@ -176,7 +180,7 @@ describe('provisioning a tenant on the real platform', () => {
     expect(tenant.provisioningError).toBe(
       `Role bindings for the IdP groups: RoleBinding ${names.conflict}/mlp-admin already exists and binds ClusterRole view, not ClusterRole admin. A RoleBinding cannot change its role; a cluster admin must remove or rename it, then retry.`,
     );
-    expect((await tenantProgress(names.conflict))!.steps.map((s) => s.state)).toEqual(['done', 'done', 'failed', 'pending', 'pending']);
+    expect((await tenantProgress(names.conflict))!.steps.map((s) => s.state)).toEqual(['done', 'done', 'failed', 'pending', 'pending', 'pending']);
     // The namespace alone makes the workspace (once MLflow's namespace watch has seen it); the step has simply not run.
     await eventually(`MLflow to list workspace ${names.conflict}`, 30_000, async () => ({ done: (await mlflowWorkspaces().get(names.conflict)) !== null, value: null }), 500);
 
@@ -194,7 +198,7 @@ describe('provisioning a tenant on the real platform', () => {
     expect(archived, archived.provisioningError ?? '').toMatchObject({ status: 'archived' });
     const progress = (await tenantProgress(names.main))!;
     expect(progress.operation).toBe('archive');
-    expect(progress.steps.map((s) => s.key)).toEqual(['storage-prefix', 'mlflow-workspace', 'role-bindings', 'quota', 'namespace']);
+    expect(progress.steps.map((s) => s.key)).toEqual(['admission-guard', 'storage-prefix', 'mlflow-workspace', 'role-bindings', 'quota', 'namespace']);
 
     const ns = (await namespaces(frank).get(names.main))!;
     expect(ns.metadata.labels).toMatchObject({ [ARCHIVED_LABEL]: 'true', 'mlp.example.com/tenant': names.main });

@@ -1,12 +1,13 @@
 /**
  * Creating a tenant provisions it on the platform in ordered, idempotent steps (namespace,
- * quota, role bindings, MLflow workspace, storage prefix). Each step is a plug-in: the tenant
+ * quota, role bindings, MLflow workspace, storage prefix, admission guard parameters). Each step is a plug-in: the tenant
  * service runs whatever steps are registered, records each one's progress, stops at the first
  * failure (the tenant is then `incomplete`) and can be run again to finish the rest. Archiving
  * runs the same steps' `archive`, in reverse order, keeping data.
  */
 import type { KubeActor } from '../integrations/kubernetes';
 import type { QuotaRequest } from './quota';
+import { admissionGuardStep } from './steps/admission-guard';
 import { mlflowWorkspaceStep } from './steps/mlflow-workspace';
 import { namespaceStep } from './steps/namespace';
 import { quotaStep } from './steps/quota';
@@ -56,5 +57,5 @@ export interface StepSettings {
 
 /** The platform steps, in order. The database record itself is made by the tenant service. */
 export function provisioningSteps(settings: StepSettings = {}): ProvisioningStep[] {
-  return [namespaceStep(), quotaStep(), roleBindingsStep(settings), mlflowWorkspaceStep(settings), storagePrefixStep()];
+  return [namespaceStep(), quotaStep(), roleBindingsStep(settings), mlflowWorkspaceStep(settings), storagePrefixStep(), admissionGuardStep()];
 }

@@ -22,7 +22,7 @@ export interface QuotaRequest {
   memory: string | null;
 }
 
-const text = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
+const text = z.union([z.string().max(64, 'At most 64 characters'), z.number()]).transform((v) => String(v).trim());
 
 /** A whole, non-negative number of GPUs, with a message that says what was wrong. */
 export const gpuCountSchema = text.transform((value, ctx) => {

@@ -1,5 +1,5 @@
 import { cache } from 'react';
-import { can, type Principal, type TenantRole } from '../auth/authorize';
+import { approverSinceAfter, can, type Principal, type TenantRole } from '../auth/authorize';
 import { recordAudit, type Actor } from '../audit/log';
 import { getDb } from '../db/client';
 import type { Prisma } from '../db/generated/client';
@@ -318,15 +318,21 @@ async function findUserByNameOrEmail(usernameOrEmail: string) {
   return user;
 }
 
+/** Separation of duties: nobody grants, raises, lowers or removes their own role; another admin must. */
+function refuseOwnMembership(actor: Actor, userId: string): void {
+  if (actor.id === userId) throw new UserFacingError('You cannot change your own membership: another admin of the tenant or a platform admin must do it.', 'user');
+}
+
 export async function addMembership(actor: Actor, tenantName: string, usernameOrEmail: string, role: TenantRole) {
   const tenant = await activeTenant(tenantName);
   const user = await findUserByNameOrEmail(usernameOrEmail);
+  refuseOwnMembership(actor, user.id);
   await getDb().$transaction(async (tx) => {
     const existing = await tx.membership.findUnique({ where: { userId_tenantId: { userId: user.id, tenantId: tenant.id } } });
     if (existing) {
       throw new UserFacingError(`${user.username} is already ${existing.role} of ${tenantName}; change the role in the list below`, 'user');
     }
-    await tx.membership.create({ data: { userId: user.id, tenantId: tenant.id, role, source: 'portal' } });
+    await tx.membership.create({ data: { userId: user.id, tenantId: tenant.id, role, source: 'portal', approverSince: approverSinceAfter(null, role, new Date()) } });
     await recordAudit(tx, {
       actor,
       action: 'membership.add',
@@ -353,9 +359,10 @@ async function portalMembership(tenantName: string, username: string) {
 
 export async function changeMembershipRole(actor: Actor, tenantName: string, username: string, role: TenantRole) {
   const membership = await portalMembership(tenantName, username);
+  refuseOwnMembership(actor, membership.userId);
   if (membership.role === role) return;
   await getDb().$transaction(async (tx) => {
-    await tx.membership.update({ where: { id: membership.id }, data: { role } });
+    await tx.membership.update({ where: { id: membership.id }, data: { role, approverSince: approverSinceAfter(membership, role, new Date()) } });
     await recordAudit(tx, {
       actor,
       action: 'membership.change-role',
@@ -370,6 +377,7 @@ export async function changeMembershipRole(actor: Actor, tenantName: string, use
 
 export async function removeMembership(actor: Actor, tenantName: string, username: string) {
   const membership = await portalMembership(tenantName, username);
+  refuseOwnMembership(actor, membership.userId);
   await getDb().$transaction(async (tx) => {
     await tx.membership.delete({ where: { id: membership.id } });
     await recordAudit(tx, {

@@ -3,7 +3,8 @@
  * kube-apiserver (RBAC, NamespaceLifecycle/ServiceAccount/ResourceQuota admission, client
  * certificates and a static token file), kube-controller-manager, kube-scheduler, and kwok
  * playing six fake nodes (four with 8 `nvidia.com/gpu` each). On start it also applies the KServe
- * InferenceService and Argo Workflow CRDs, the platform's cluster RBAC and the nodes.
+ * InferenceService and Argo Workflow CRDs, the platform's cluster RBAC, the admission guard's
+ * ValidatingAdmissionPolicies (deploy/admission/) and the nodes.
  *
  * Files (under `<stateDir>/kubernetes/`): `pki/` (certificates), `tokens.csv`, `users.json`
  * (every identity's username, groups, token and kubeconfig — see stack/kubernetes/identities.ts),
@@ -17,6 +18,7 @@ import { HOST, type StackContext } from '../lib/context';
 import { httpOk, processRunning, startProcess, stopProcess, waitFor } from '../lib/processes';
 import { progress } from '../lib/progress';
 import { adminKubeConfig, applyObjects, loadManifests } from '../kubernetes/apply';
+import { admissionObjects } from '../kubernetes/admission';
 import { kubernetesBinaries } from '../kubernetes/binaries';
 import { ADMIN, apiServerReady, httpsRequest, kubeRequest } from '../kubernetes/http';
 import { apiServerUrl, ensureIdentities, kubeconfigPath, kubernetesStateDir, portalKubeconfig, tokenFile, usersFile } from '../kubernetes/identities';
@@ -176,6 +178,8 @@ async function start(ctx: StackContext): Promise<void> {
   for (const file of CRD_FILES) await applyObjects(kc, await loadManifests(sourceDir(ctx, 'crds', file)));
   await applyObjects(kc, await loadManifests(sourceDir(ctx, 'manifests', 'platform-rbac.yaml')));
   await applyObjects(kc, await loadManifests(sourceDir(ctx, 'manifests', 'kwok-rbac.yaml')));
+  // The admission guard (deploy/admission/): needs the KServe CRD above, and is in force before anything is seeded.
+  await applyObjects(kc, await admissionObjects(ctx));
 
   const serving = (name: string, port: number) => [
     `--kubeconfig=${kubeconfigPath(ctx, name)}`,

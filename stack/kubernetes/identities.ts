@@ -6,7 +6,8 @@
  * - `<stateDir>/kubernetes/users.json`: what tests and scripts read (see `UsersFile`): the server,
  *   the CA file and, per identity, its Kubernetes username, groups, bearer token and kubeconfig.
  * - `<stateDir>/kubernetes/kubeconfigs/<name>.kubeconfig`: one kubeconfig per identity (token
- *   auth for the demo users; client certificates for admin, portal and the control plane).
+ *   auth for the demo users; client certificates for admin, portal, the control plane and
+ *   `erin-break-glass` — erin in the admission guard's break-glass group `mlp:break-glass`).
  * - `ctx.kubeconfig`: the admin's kubeconfig (client certificate, `system:masters`).
  *
  * Tokens are made once and kept, so a restarted API server accepts the same ones.
@@ -32,7 +33,7 @@ export interface UserEntry {
 export interface UsersFile {
   server: string;
   caFile: string;
-  /** Keyed by short name: alice … frank, `portal`, `admin`. */
+  /** Keyed by short name: alice … frank, `portal`, `admin`, `erin-break-glass`. */
   users: Record<string, UserEntry>;
 }
 
@@ -40,6 +41,8 @@ export interface UsersFile {
 export const PORTAL_USER = 'ml-platform-portal';
 export const PORTAL_GROUPS = ['mlp:portal'];
 export const ADMIN_USER = 'stack-admin';
+/** erin's emergency credential (a client certificate): on call, and in the admission guard's break-glass group. */
+export const BREAK_GLASS = { name: 'erin-break-glass', username: 'erin', groups: ['mlp:oncall', 'mlp:break-glass'] };
 
 export function kubernetesStateDir(ctx: StackContext): string {
   return path.join(ctx.stateDir, 'kubernetes');
@@ -102,6 +105,7 @@ export async function ensureIdentities(ctx: StackContext): Promise<UsersFile> {
   const services = [
     { name: 'portal', username: PORTAL_USER, groups: PORTAL_GROUPS },
     { name: 'admin', username: ADMIN_USER, groups: ['system:masters'] },
+    BREAK_GLASS,
   ];
   const users: Record<string, UserEntry> = {};
   for (const identity of [...people, ...services]) {
@@ -117,6 +121,7 @@ export async function ensureIdentities(ctx: StackContext): Promise<UsersFile> {
   }
   await writePrivate(kubeconfigPath(ctx, 'portal'), await kubeconfigText(ctx, PORTAL_USER, { certName: 'portal' }));
   await writePrivate(kubeconfigPath(ctx, 'admin'), await kubeconfigText(ctx, ADMIN_USER, { certName: 'admin' }));
+  await writePrivate(kubeconfigPath(ctx, BREAK_GLASS.name), await kubeconfigText(ctx, BREAK_GLASS.username, { certName: BREAK_GLASS.name }));
   await writePrivate(ctx.kubeconfig, await kubeconfigText(ctx, ADMIN_USER, { certName: 'admin' }));
   for (const component of COMPONENT_KUBECONFIGS) {
     await writePrivate(kubeconfigPath(ctx, component), await kubeconfigText(ctx, component, { certName: component }));

@@ -35,6 +35,8 @@ export const CLIENT_CERTS: readonly ClientIdentity[] = [
   { name: 'apiserver-etcd-client', user: 'kube-apiserver-etcd-client', groups: [] },
   { name: 'apiserver-kubelet-client', user: 'kube-apiserver-kubelet-client', groups: [] },
   { name: 'portal', user: 'ml-platform-portal', groups: ['mlp:portal'] },
+  // erin's second credential, for emergencies: the admission guard's break-glass group (deploy/admission/).
+  { name: 'erin-break-glass', user: 'erin', groups: ['mlp:oncall', 'mlp:break-glass'] },
 ];
 
 export function pkiDir(ctx: StackContext): string {

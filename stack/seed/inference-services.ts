@@ -2,17 +2,34 @@
  * The demo's model endpoints, from the seeded registry: fraud serves its champion (stable),
  * pricing has its challenger mid-canary at 20 %, forecast has a canary at 10 % whose errors the
  * simulator is told to raise — a failing canary for the on-call views to catch.
+ *
+ * The cluster's admission guard (deploy/admission/) is in force in the tenants' namespaces, so the
+ * endpoints are written as the portal's own identity, with the evidence a promotion would have
+ * written (a seeded request id, run, primary metric, model card, requester and approver), and the
+ * guard's parameters are put in place first (from the default policy, unless the portal has
+ * written them already).
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { admissionParams, PARAMS_CONFIGMAP } from '../../lib/admission/guard';
+import { ANNOTATIONS } from '../../lib/promotion/evidence';
+import { DEFAULT_POLICY } from '../../lib/promotion/policy';
+import { portalKubeconfig } from '../kubernetes/identities';
 import type { StackContext } from '../lib/context';
 import { progress } from '../lib/progress';
 import { waitFor } from '../lib/processes';
 
+export interface SeededEndpointVersion {
+  version: string;
+  runId: string;
+  storageUri: string;
+  metrics: { holdout_auc: number };
+}
+
 export interface EndpointModel {
   tenant: string;
   model: string;
-  champion: { version: string; runId: string; storageUri: string };
-  challenger: { version: string; runId: string; storageUri: string };
+  champion: SeededEndpointVersion;
+  challenger: SeededEndpointVersion;
 }
 
 export interface Endpoint {
@@ -54,18 +71,59 @@ function predictor(model: EndpointModel['champion'], endpoint: Endpoint, modelNa
   };
 }
 
-function evidence(model: EndpointModel['champion'], modelName: string) {
+/**
+ * The evidence a promotion of `model` would have written (lib/promotion/deploy.ts), so that the
+ * admission guard accepts the seeded endpoints and a rollback to the seeded champion: exported for
+ * tests that put a seeded version back on an endpoint.
+ */
+export function seededEvidence(tenant: string, modelName: string, model: SeededEndpointVersion): Record<string, string> {
   return {
-    'mlp.example.com/model-name': modelName,
-    'mlp.example.com/model-version': model.version,
-    'mlp.example.com/run-id': model.runId,
+    [ANNOTATIONS.request]: `seed-${tenant}-v${model.version}`,
+    [ANNOTATIONS.modelName]: modelName,
+    [ANNOTATIONS.modelVersion]: model.version,
+    [ANNOTATIONS.runId]: model.runId,
+    [ANNOTATIONS.holdoutMetric]: `holdout_auc=${model.metrics.holdout_auc.toFixed(4)}`,
+    [ANNOTATIONS.modelCard]: `https://models.example.com/${tenant}/${modelName}/v${model.version}`,
+    [ANNOTATIONS.approvers]: 'demo-approver',
+    [ANNOTATIONS.requester]: 'demo-seeder',
   };
 }
 
-function isSeeded(isvc: { spec: { predictor: Record<string, unknown> } }, model: EndpointModel, endpoint: Endpoint): boolean {
+/** The annotations of the seeded challenger's canary over the champion, as a promotion writes them. */
+export function seededCanaryAnnotations(tenant: string, model: EndpointModel): Record<string, string> {
+  return {
+    ...seededEvidence(tenant, model.model, model.challenger),
+    [ANNOTATIONS.previousStorageUri]: model.champion.storageUri,
+    [ANNOTATIONS.previousVersion]: model.champion.version,
+    [ANNOTATIONS.previousEvidence]: JSON.stringify(seededEvidence(tenant, model.model, model.champion)),
+  };
+}
+
+function seededAnnotations(model: EndpointModel, endpoint: Endpoint): Record<string, string> {
+  return endpoint.canaryPercent === undefined ? seededEvidence(model.tenant, model.model, model.champion) : seededCanaryAnnotations(model.tenant, model);
+}
+
+function isSeeded(isvc: { spec: { predictor: Record<string, unknown> }; metadata: { annotations?: Record<string, string> } }, model: EndpointModel, endpoint: Endpoint): boolean {
   const predictor = isvc.spec.predictor as { canaryTrafficPercent?: number; model?: { storageUri?: string } };
   const wanted = endpoint.canaryPercent === undefined ? model.champion : model.challenger;
-  return predictor.model?.storageUri === wanted.storageUri && predictor.canaryTrafficPercent === endpoint.canaryPercent;
+  const annotations = isvc.metadata.annotations ?? {};
+  const evidenceInPlace = Object.entries(seededAnnotations(model, endpoint)).every(([key, value]) => annotations[key] === value);
+  return predictor.model?.storageUri === wanted.storageUri && predictor.canaryTrafficPercent === endpoint.canaryPercent && evidenceInPlace;
+}
+
+/** The admission guard's parameters in `namespace`, from the default policy, unless they are there already (the portal keeps them current). */
+async function ensureGuardParams(core: CoreV1Api, namespace: string): Promise<void> {
+  try {
+    await core.readNamespacedConfigMap({ namespace, name: PARAMS_CONFIGMAP });
+    return;
+  } catch (error) {
+    if ((error as { code?: number }).code !== 404) throw error;
+  }
+  const data = { ...admissionParams(DEFAULT_POLICY) } as Record<string, string>;
+  await core.createNamespacedConfigMap({
+    namespace,
+    body: { metadata: { name: PARAMS_CONFIGMAP, labels: { 'app.kubernetes.io/managed-by': 'ml-platform-portal', 'app.kubernetes.io/component': 'admission-guard' } }, data },
+  });
 }
 
 /**
@@ -74,9 +132,11 @@ function isSeeded(isvc: { spec: { predictor: Record<string, unknown> } }, model:
  * (rollbacks, promotions). Runs at the first seed and whenever the demo starts fresh.
  */
 export async function seedInferenceServices(ctx: StackContext, models: EndpointModel[], simulatorUrl: string): Promise<void> {
+  // As the portal's own identity: the admission guard accepts model changes only from the portal.
   const kubeconfig = new KubeConfig();
-  kubeconfig.loadFromFile(ctx.kubeconfig);
+  kubeconfig.loadFromFile(portalKubeconfig(ctx));
   const api = kubeconfig.makeApiClient(CustomObjectsApi);
+  const core = kubeconfig.makeApiClient(CoreV1Api);
   const read = async (namespace: string, name: string) => {
     try {
       return (await api.getNamespacedCustomObject({ ...API, namespace, name })) as {
@@ -98,6 +158,7 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
     const endpoint = ENDPOINTS[model.tenant];
     if (!endpoint) continue;
     const namespace = model.tenant;
+    await ensureGuardParams(core, namespace);
     let isvc = await read(namespace, endpoint.name);
     if (!isvc) {
       progress('seed', `InferenceService ${namespace}/${endpoint.name} serving ${model.model} v${model.champion.version}`);
@@ -107,7 +168,7 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
         body: {
           apiVersion: `${API.group}/${API.version}`,
           kind: 'InferenceService',
-          metadata: { name: endpoint.name, namespace, labels: { 'mlp.example.com/model': model.model }, annotations: evidence(model.champion, model.model) },
+          metadata: { name: endpoint.name, namespace, labels: { 'mlp.example.com/model': model.model }, annotations: seededEvidence(model.tenant, model.model, model.champion) },
           spec: { predictor: predictor(model.champion, endpoint, model.model) },
         },
       });
@@ -119,7 +180,7 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
         name: endpoint.name,
         body: [
           { op: 'replace', path: '/spec/predictor', value: predictor(model.champion, endpoint, model.model) },
-          { op: 'replace', path: '/metadata/annotations', value: evidence(model.champion, model.model) },
+          { op: 'replace', path: '/metadata/annotations', value: seededEvidence(model.tenant, model.model, model.champion) },
         ],
       });
     }
@@ -134,12 +195,8 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
         name: endpoint.name,
         body: [
           { op: 'replace', path: '/spec/predictor', value: { ...predictor(model.challenger, endpoint, model.model), canaryTrafficPercent: endpoint.canaryPercent } },
-          // The previous stable version is recorded as the portal records it for its own canaries, so a rollback can restore it.
-          {
-            op: 'replace',
-            path: '/metadata/annotations',
-            value: { ...evidence(model.challenger, model.model), 'mlp.example.com/previous-storage-uri': model.champion.storageUri, 'mlp.example.com/previous-model-version': model.champion.version },
-          },
+          // The previous stable version (and its evidence) is recorded as the portal records it for its own canaries, so a rollback can restore it.
+          { op: 'replace', path: '/metadata/annotations', value: seededCanaryAnnotations(model.tenant, model) },
         ],
       });
       await waitFor(

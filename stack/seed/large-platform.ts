@@ -26,8 +26,12 @@
  */
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { admissionParams, PARAMS_CONFIGMAP } from '../../lib/admission/guard';
 import { createPrismaClient } from '../../lib/db/client';
+import { ANNOTATIONS } from '../../lib/promotion/evidence';
+import { DEFAULT_POLICY } from '../../lib/promotion/policy';
 import { adminKubeConfig } from '../kubernetes/apply';
+import { PORTAL_USER } from '../kubernetes/identities';
 import { nodeObject } from '../kubernetes/nodes';
 import type { StackContext } from '../lib/context';
 import { LABELS, OOM_KILLED_LABEL, QUOTA_NAME } from './kubernetes';
@@ -155,6 +159,7 @@ function benchNode(index: number): Obj {
 }
 
 function predictor(tenant: string, service: string, version: number): Record<string, unknown> {
+  const run = runId(`${tenant}/${service}/${version}`);
   return {
     minReplicas: 1,
     maxReplicas: 3,
@@ -164,10 +169,20 @@ function predictor(tenant: string, service: string, version: number): Record<str
     model: {
       modelFormat: { name: 'mlflow' },
       protocolVersion: 'v2',
-      storageUri: `s3://mlflow-artifacts/workspaces/${tenant}/models/${service}/v${version}/model`,
+      // A run's model folder, as the admission guard requires of the run named in the evidence.
+      storageUri: `s3://mlflow-artifacts/workspaces/${tenant}/bench/${run}/artifacts/model`,
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     },
   };
+}
+
+function guardParams(tenant: string): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: PARAMS_CONFIGMAP, namespace: tenant, labels: { [BENCH_LABEL]: BENCH_LABEL_VALUE } },
+    data: { ...admissionParams(DEFAULT_POLICY) },
+  } as Obj;
 }
 
 function runId(seed: string): string {
@@ -178,10 +193,16 @@ function runId(seed: string): string {
 function services(tenant: string, tenantIndex: number, count: number): PlannedService[] {
   return Array.from({ length: count }, (_, i) => {
     const name = SERVICE_NAMES[i % SERVICE_NAMES.length]! + (i >= SERVICE_NAMES.length ? `-${Math.floor(i / SERVICE_NAMES.length) + 1}` : '');
+    // The evidence a promotion writes: the cluster's admission guard refuses model changes without it.
     const evidence = (version: number) => ({
-      'mlp.example.com/model-name': name,
-      'mlp.example.com/model-version': String(version),
-      'mlp.example.com/run-id': runId(`${tenant}/${name}/${version}`),
+      [ANNOTATIONS.request]: `bench-${tenant}-${name}-v${version}`,
+      [ANNOTATIONS.modelName]: name,
+      [ANNOTATIONS.modelVersion]: String(version),
+      [ANNOTATIONS.runId]: runId(`${tenant}/${name}/${version}`),
+      [ANNOTATIONS.holdoutMetric]: `holdout_auc=${(0.9 + version / 100).toFixed(4)}`,
+      [ANNOTATIONS.modelCard]: `https://models.example.com/${tenant}/${name}/v${version}`,
+      [ANNOTATIONS.approvers]: 'bench-approver',
+      [ANNOTATIONS.requester]: 'bench-requester',
     });
     const stable: Obj = {
       apiVersion: `${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}`,
@@ -196,7 +217,12 @@ function services(tenant: string, tenantIndex: number, count: number): PlannedSe
       name,
       stable,
       canaryPredictor: { ...predictor(tenant, name, 2), canaryTrafficPercent: CANARY_PERCENT },
-      canaryAnnotations: { ...evidence(2), 'mlp.example.com/previous-storage-uri': (predictor(tenant, name, 1).model as { storageUri: string }).storageUri, 'mlp.example.com/previous-model-version': '1' },
+      canaryAnnotations: {
+        ...evidence(2),
+        [ANNOTATIONS.previousStorageUri]: (predictor(tenant, name, 1).model as { storageUri: string }).storageUri,
+        [ANNOTATIONS.previousVersion]: '1',
+        [ANNOTATIONS.previousEvidence]: JSON.stringify(evidence(1)),
+      },
       ...(canaryOrdinal % 25 === 0 ? { canaryErrorRate: 0.08 } : {}),
     };
   });
@@ -316,7 +342,7 @@ interface KubeAnswer {
   body: unknown;
 }
 
-type Kube = (method: string, path: string, body?: unknown, contentType?: string, accept?: string) => Promise<KubeAnswer>;
+type Kube = (method: string, path: string, body?: unknown, contentType?: string, accept?: string, as?: string) => Promise<KubeAnswer>;
 
 async function adminClient(ctx: StackContext, concurrency: number): Promise<{ kube: Kube; close: () => void }> {
   const kubeConfig = adminKubeConfig(ctx);
@@ -324,12 +350,13 @@ async function adminClient(ctx: StackContext, concurrency: number): Promise<{ ku
   const tls: RequestOptions = {};
   await kubeConfig.applyToHTTPSOptions(tls);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca: tls.ca, cert: tls.cert, key: tls.key });
-  const kube: Kube = (method, path, body, contentType = 'application/json', accept = 'application/json') =>
+  // `as`: impersonated (the admin may), e.g. the portal's identity for what the admission guard lets only the portal write.
+  const kube: Kube = (method, path, body, contentType = 'application/json', accept = 'application/json', as) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = httpsRequest(
         `${server}${path}`,
-        { method, agent, timeout: 60_000, headers: { Accept: accept, ...(payload ? { 'Content-Type': contentType } : {}) } },
+        { method, agent, timeout: 60_000, headers: { Accept: accept, ...(payload ? { 'Content-Type': contentType } : {}), ...(as ? { 'Impersonate-User': as } : {}) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -359,9 +386,9 @@ function failure(what: string, answer: KubeAnswer): Error {
   return new Error(`${what}: HTTP ${answer.status} ${message}`);
 }
 
-/** Creates `body` at `path`; an existing object (409) is fine. True when it was created. */
-async function create(kube: Kube, path: string, body: Obj): Promise<boolean> {
-  const answer = await kube('POST', path, body);
+/** Creates `body` at `path` (as `as`, impersonated, when given); an existing object (409) is fine. True when it was created. */
+async function create(kube: Kube, path: string, body: Obj, as?: string): Promise<boolean> {
+  const answer = await kube('POST', path, body, undefined, undefined, as);
   if (answer.status === 201 || answer.status === 200) return true;
   if (answer.status === 409) return false;
   throw failure(`creating ${body.kind} ${body.metadata?.namespace ?? ''}/${body.metadata?.name}`, answer);
@@ -494,6 +521,8 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
       await inParallel(plan.tenants, concurrency, async (tenant) => {
         if (await create(kube, '/api/v1/namespaces', tenant.namespace)) created++;
         await create(kube, `/api/v1/namespaces/${tenant.name}/resourcequotas`, tenant.quota);
+        // The admission guard's parameters (the default policy's), which only the portal may write.
+        await create(kube, `/api/v1/namespaces/${tenant.name}/configmaps`, guardParams(tenant.name), PORTAL_USER);
       });
       // Pods are admitted only once the ServiceAccount controller has made each namespace's `default`.
       await until(
@@ -510,7 +539,7 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
       const all = plan.tenants.flatMap((t) => t.services.map((s) => ({ tenant: t.name, service: s })));
       const existing = new Set((await list(kube, `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`, { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map(key));
       const missing = interleave(plan.tenants.map((t) => t.services.filter((s) => !existing.has(`${t.name}/${s.name}`)).map((s) => ({ tenant: t.name, service: s }))));
-      await inParallel(missing, concurrency, async ({ tenant, service }) => void (await create(kube, path(tenant), service.stable)), progressEvery(log, 'created', missing.length));
+      await inParallel(missing, concurrency, async ({ tenant, service }) => void (await create(kube, path(tenant), service.stable, PORTAL_USER)), progressEvery(log, 'created', missing.length));
 
       const read = async () => new Map((await list(kube, `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`)).map((o) => [key(o), o]));
       const canaries = all.filter(({ service }) => service.canaryPredictor);
@@ -539,6 +568,8 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
             { op: 'replace', path: '/metadata/annotations', value: service.canaryAnnotations },
           ],
           'application/json-patch+json',
+          undefined,
+          PORTAL_USER,
         );
         if (patched.status !== 200) throw failure(`starting the canary of ${tenant}/${service.name}`, patched);
       });

@@ -3,7 +3,7 @@ import { log } from '@/lib/observability/logger';
 
 export const dynamic = 'force-dynamic';
 
-/** Readiness: the database answers. */
+/** Readiness: the database answers. Why it does not is the log's business, never the caller's. */
 export async function GET() {
   const started = performance.now();
   try {
@@ -15,8 +15,8 @@ export async function GET() {
   } catch (error) {
     log.warn('not ready: database unreachable', { error });
     return Response.json(
-      { status: 'not ready', checks: { database: { ok: false, error: error instanceof Error ? error.message : String(error) } } },
-      { status: 503 },
+      { status: 'not ready', checks: { database: { ok: false, error: 'The database cannot be reached; the portal log says why.' } } },
+      { status: 503, headers: { 'Cache-Control': 'no-store' } },
     );
   }
 }

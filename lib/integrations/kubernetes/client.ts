@@ -21,6 +21,19 @@ export type KubeActor = { kind: 'user'; username: string; groups: string[] } | {
 export const PORTAL_ACTOR: KubeActor = { kind: 'portal' };
 
 /**
+ * The marker every request the portal makes as a user carries: an impersonated extra
+ * (`Impersonate-Extra-mlp.example.com%2fvia: portal`) that only the portal's identity may set
+ * (RBAC: impersonate on `userextras/mlp.example.com/via`). The admission guard
+ * (deploy/admission/) accepts model changes from users only with it, so the same user with their
+ * own kubeconfig cannot make them. The API server allows extras only with an impersonated user:
+ * the portal's own requests carry none and are recognised by identity. KUBERNETES_PORTAL_MARKER=false
+ * leaves it out (a cluster without the guard, whose RBAC does not grant it).
+ */
+export const PORTAL_MARKER = { key: 'mlp.example.com/via', value: 'portal' } as const;
+
+const MARKER_HEADER = `impersonate-extra-${encodeURIComponent(PORTAL_MARKER.key).toLowerCase()}`;
+
+/**
  * The actor for a signed-in user. Kubernetes' own `system:` identities are refused: the portal may
  * impersonate anyone, so an IdP name or group that looked like one would borrow its powers.
  */
@@ -39,6 +52,8 @@ function actorName(actor: KubeActor): string {
 export interface KubeConnection {
   readonly kubeConfig: KubeConfig;
   readonly timeoutMs: number;
+  /** Whether requests made as a user carry PORTAL_MARKER (default: they do). */
+  readonly marker?: boolean;
 }
 
 let portalConnection: KubeConnection | undefined;
@@ -59,7 +74,7 @@ export function defaultKubeConnection(): KubeConnection {
   } else {
     throw new Error('The kubernetes connection is not configured: set KUBERNETES_PORTAL_KUBECONFIG, or run the portal in a cluster. See the configuration table in README.md.');
   }
-  portalConnection = { kubeConfig, timeoutMs: config.KUBERNETES_TIMEOUT_MS };
+  portalConnection = { kubeConfig, timeoutMs: config.KUBERNETES_TIMEOUT_MS, marker: config.KUBERNETES_PORTAL_MARKER === 'true' };
   return portalConnection;
 }
 
@@ -192,6 +207,7 @@ export async function kubeRequest<S extends z.ZodType>(connection: KubeConnectio
     if (actor.kind === 'user') {
       headers['impersonate-user'] = actor.username;
       if (actor.groups.length) headers['impersonate-group'] = actor.groups;
+      if (connection.marker !== false) headers[MARKER_HEADER] = PORTAL_MARKER.value;
     }
     const signal = AbortSignal.timeout(connection.timeoutMs);
     let response: RawResponse;

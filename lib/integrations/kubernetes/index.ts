@@ -1,4 +1,5 @@
-export { PORTAL_ACTOR, defaultKubeConnection, userActor, type KubeActor, type KubeConnection } from './client';
+export { PORTAL_ACTOR, PORTAL_MARKER, defaultKubeConnection, userActor, type KubeActor, type KubeConnection } from './client';
+export { configMaps, type ConfigMap, type ConfigMapApi, type NewConfigMap } from './config-maps';
 export { eventCount, eventLastSeen, watchedWarningEvents, type KubeEvent } from './events';
 export {
   inferenceServices,
@@ -18,5 +19,12 @@ export { MAX_UPDATE_ATTEMPTS } from './resource';
 export { resourceQuotas, watchedResourceQuotas, type ResourceQuota, type ResourceQuotaApi } from './resource-quotas';
 export { roleBindings, type NewRoleBinding, type RoleBinding, type RoleBindingApi, type RoleBindingSubject } from './role-bindings';
 export { servingState, type ServingState } from './serving-state';
+export { validatingAdmissionPolicies, type ValidatingAdmissionPolicy, type ValidatingAdmissionPolicyApi } from './validating-admission-policies';
+export {
+  validatingAdmissionPolicyBindings,
+  type LabelSelector,
+  type ValidatingAdmissionPolicyBinding,
+  type ValidatingAdmissionPolicyBindingApi,
+} from './validating-admission-policy-bindings';
 export { watchCacheHealth, type CacheHealth, type CacheSnapshot, type WatchCache } from './watch-cache';
 export { watchedWorkflows, workflowTemplate, type Workflow } from './workflows';

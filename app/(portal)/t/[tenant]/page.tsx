@@ -4,13 +4,15 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
+import { AdmissionGuardCard } from '@/components/admission/guard-status';
+import { admissionGuardStatus } from '@/lib/admission/service';
 import { tenantRoleOf } from '@/lib/auth/authorize';
 import { listMembers } from '@/lib/tenancy/service';
 import { openTenantPage, type TenantPageProps } from './tenant-page';
 
 export default async function TenantOverviewPage({ params }: TenantPageProps) {
   const { user, tenant, may } = await openTenantPage(params);
-  const members = await listMembers(tenant.name);
+  const [members, guard] = await Promise.all([listMembers(tenant.name), admissionGuardStatus(tenant.name)]);
   const role = tenantRoleOf(user, tenant.name);
   return (
     <>
@@ -59,6 +61,7 @@ export default async function TenantOverviewPage({ params }: TenantPageProps) {
             </p>
           )}
         </Card>
+        <AdmissionGuardCard status={guard} />
       </div>
     </>
   );

@@ -18,6 +18,7 @@ const quotaFormSchema = z.object({
   gpus: gpuCountSchema,
   expected: z
     .string()
+    .max(12, 'The form is out of date: reload the page')
     .regex(/^\d*$/, 'The form is out of date: reload the page')
     .transform((v) => (v === '' ? null : Number(v))),
   confirmBelowUsage: checkbox,

@@ -12,7 +12,7 @@ import { addMemberAction, changeRoleAction, removeMemberAction } from './actions
 export const metadata = { title: 'Members' };
 
 export default async function MembersPage({ params }: TenantPageProps) {
-  const { tenant, may } = await openTenantPage(params, 'member.read');
+  const { user, tenant, may } = await openTenantPage(params, 'member.read');
   const members = await listMembers(tenant.name);
   const canManage = may('member.manage');
   return (
@@ -23,7 +23,8 @@ export default async function MembersPage({ params }: TenantPageProps) {
           <>
             Roles: viewer (read), member (request promotions, download artifacts), approver (approve others’ requests), admin (manage
             members and policies). Roles from identity-provider groups (<code>mlp:{tenant.name}:&lt;role&gt;</code>) are re-read at every
-            sign-in and changed in the IdP.
+            sign-in and changed in the IdP. Nobody changes their own membership, and an approval counts only from someone who was approver
+            before the request was filed.
           </>
         }
       />
@@ -50,7 +51,9 @@ export default async function MembersPage({ params }: TenantPageProps) {
               </td>
               {canManage ? (
                 <td className={cellClass}>
-                  {m.source === 'portal' ? (
+                  {m.userId === user.id ? (
+                    <span className="text-xs text-slate-600 dark:text-slate-400">Your own role: another admin changes it</span>
+                  ) : m.source === 'portal' ? (
                     <MemberRowControls tenant={tenant.name} username={m.username} role={m.role} changeRole={changeRoleAction} remove={removeMemberAction} />
                   ) : (
                     <span className="text-xs text-slate-600 dark:text-slate-400">Change in the IdP</span>

@@ -2,21 +2,48 @@ import { PolicyForm } from '@/components/promotions/policy-form';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { formatThresholdLines } from '@/lib/promotion/policy';
-import { getPolicy } from '@/lib/promotion/policy-store';
+import { PolicyProposals } from '@/components/promotions/policy-proposals';
+import { getPolicy, listPolicyProposals } from '@/lib/promotion/policy-store';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
-import { savePolicyAction } from './actions';
+import { acceptPolicyProposalAction, rejectPolicyProposalAction, savePolicyAction } from './actions';
 
 export const metadata = { title: 'Promotion policy' };
 
 export default async function PolicyPage({ params }: TenantPageProps) {
-  const { tenant, may } = await openTenantPage(params, 'promotion.read');
-  const stored = await getPolicy(tenant.name);
+  const { user, tenant, may } = await openTenantPage(params, 'promotion.read');
+  const [stored, proposals] = await Promise.all([getPolicy(tenant.name), listPolicyProposals(tenant.name)]);
   const { policy } = stored;
   const mayEdit = may('policy.edit');
-  const changed = stored.updatedAt ? `Last changed by ${stored.updatedBy} on ${stored.updatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : 'The platform defaults apply.';
+  const changed = stored.updatedAt
+    ? `Version ${stored.version}, last changed by ${stored.updatedBy} on ${stored.updatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`
+    : 'The platform defaults apply (version 0).';
   return (
     <>
       <PageHeader title="Promotion policy" description={`What a version of ${tenant.displayName} must show before serving traffic, and how its canary is judged. ${changed}`} />
+      {proposals.length > 0 ? (
+        <Card title="Proposed changes waiting for a second admin">
+          <PolicyProposals
+            tenant={tenant.name}
+            mayDecide={mayEdit}
+            accept={acceptPolicyProposalAction}
+            reject={rejectPolicyProposalAction}
+            proposals={proposals.map((p) => ({
+              id: p.id,
+              proposerName: p.proposerName,
+              ownProposal: p.proposerId === user.id,
+              createdAt: p.createdAt.toISOString(),
+              baseVersion: p.baseVersion,
+              weakenings: p.weakenings,
+            }))}
+          />
+        </Card>
+      ) : null}
+      {mayEdit ? (
+        <p className="text-sm text-slate-700 dark:text-slate-300">
+          Changes that only strengthen the gates apply at once. A change that weakens any gate (fewer approvals, a threshold removed or lowered, a larger tolerance, evidence no longer
+          required, a shorter bake, a larger first canary step, looser canary thresholds) is a proposal until another admin of the tenant or a platform admin accepts it.
+        </p>
+      ) : null}
       <Card>
         {mayEdit ? (
           <PolicyForm key={stored.version} tenant={tenant.name} policy={policy} version={stored.version} action={savePolicyAction} />

@@ -53,6 +53,7 @@ export const decidePromotionAction = defineAction({
     const outcome = await decidePromotion(actor, input.tenant, input.requestId, { decision: input.decision, comment: input.comment });
     revalidatePath(`/t/${input.tenant}/promotions`);
     if (input.decision === 'reject') return { ok: true, message: 'Rejected. The requester sees your comment.' };
+    if (!outcome.counts) return { ok: false, error: `Your approval is recorded, but it does not count. ${outcome.standing.replace(/^Does not count: /, '')}` };
     if (!outcome.finallyApproved) return { ok: true, message: 'Approved. More approvals are needed before it is deployed.' };
     const deployed = await deployPromotion(input.requestId, actor);
     revalidatePath(`/t/${input.tenant}/promotions/${input.requestId}`);

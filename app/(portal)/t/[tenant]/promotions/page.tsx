@@ -4,7 +4,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, rowClass } from '@/components/ui/table';
-import { isStale, listPromotionRequests, requestPolicy } from '@/lib/promotion/requests';
+import { countingApprovals, isStale, listPromotionRequests, requestPolicy } from '@/lib/promotion/requests';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
 
 export const metadata = { title: 'Promotions' };
@@ -57,7 +57,7 @@ export default async function PromotionsPage({ params, searchParams }: TenantPag
                 <PromotionStatusBadge status={r.status} stale={isStale(r, requestPolicy(r), now)} />
               </td>
               <td className={cellClass}>
-                {r.approvals.filter((a) => a.decision === 'approve').length} of {r.requiredApprovals}
+                {countingApprovals(r.approvals).length} of {r.requiredApprovals}
               </td>
               <td className={cellClass}>
                 {r.requesterName}, <time dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>

@@ -8,7 +8,7 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { can } from '@/lib/auth/authorize';
-import { getPromotionRequest, isStale, requestGates, requestPolicy } from '@/lib/promotion/requests';
+import { countingApprovals, getPromotionRequest, isStale, requestGates, requestPolicy } from '@/lib/promotion/requests';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 import { decidePromotionAction, retryDeploymentAction } from '../actions';
 
@@ -27,7 +27,7 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
   if (!request) notFound();
 
   const policy = requestPolicy(request);
-  const approvals = request.approvals.filter((a) => a.decision === 'approve').length;
+  const approvals = countingApprovals(request.approvals).length;
   const mayApprove = can(user, 'promotion.approve', { kind: 'promotion', tenant: tenant.name, status: tenant.status, requesterId: request.requesterId });
   const decided = request.approvals.some((a) => a.approverId === user.id);
   const mayOperate = may('deployment.operate');
@@ -78,16 +78,20 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
           <Card title="Status">
             <div className="space-y-2 text-sm">
               <PromotionStatusBadge status={request.status} stale={isStale(request, policy)} />
+              <p>Judged against version {request.policyVersion} of the tenant&apos;s promotion policy{request.policyVersion === 0 ? ' (the defaults)' : ''}.</p>
               <p>
-                {approvals} of {request.requiredApprovals} approval{request.requiredApprovals === 1 ? '' : 's'}
+                {approvals} of {request.requiredApprovals} counting approval{request.requiredApprovals === 1 ? '' : 's'}
                 {request.status === 'pending' ? <> · expires {when(request.expiresAt)}</> : null}
               </p>
               {request.approvals.length > 0 ? (
                 <ul className="space-y-1" aria-label="Decisions">
                   {request.approvals.map((a) => (
-                    <li key={a.id}>
+                    <li key={a.id} data-testid="decision" data-counts={a.decision === 'approve' ? a.counts : undefined}>
                       <strong>{a.approverName}</strong> {a.decision === 'approve' ? 'approved' : 'rejected'} on {when(a.createdAt)}
                       {a.comment ? <>: “{a.comment}”</> : null}
+                      {a.decision === 'approve' && a.standing ? (
+                        <p className={a.counts ? 'text-slate-700 dark:text-slate-300' : 'font-medium text-red-800 dark:text-red-200'}>{a.standing}</p>
+                      ) : null}
                     </li>
                   ))}
                 </ul>

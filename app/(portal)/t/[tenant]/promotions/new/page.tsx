@@ -26,51 +26,75 @@ function Problem({ children }: { children: React.ReactNode }) {
   );
 }
 
-async function Chooser({ tenant, model }: { tenant: string; model?: string }) {
+/** The tenant's models, and the chosen one's versions; what MLflow could not answer, in words instead. */
+async function loadChoices(tenant: string, model: string | undefined) {
   const mlflow = mlflowFor(tenant);
-  const models = (await mlflow.searchRegisteredModels({ maxResults: 200 })).models;
-  const versions = model ? await mlflow.searchModelVersions(model) : [];
+  let models: Awaited<ReturnType<typeof mlflow.searchRegisteredModels>>['models'];
+  try {
+    models = (await mlflow.searchRegisteredModels({ maxResults: 200 })).models;
+  } catch (error) {
+    if (error instanceof UpstreamError) return { models: [], chosen: undefined, versions: [], problem: error.message };
+    throw error;
+  }
+  if (!model) return { models, chosen: undefined, versions: [], problem: null };
+  try {
+    return { models, chosen: model, versions: await mlflow.searchModelVersions(model), problem: null };
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    // Another tenant's model, or a typo: this tenant's registry has no such model.
+    const problem = error.kind === 'not-found' ? `This tenant has no registered model named “${model.slice(0, 200)}”. Choose one of its models.` : error.message;
+    return { models, chosen: undefined, versions: [], problem };
+  }
+}
+
+/** `showProblem`: false where the page already says what is wrong with the choice. */
+async function Chooser({ tenant, model, showProblem = true }: { tenant: string; model?: string; showProblem?: boolean }) {
+  const { models, chosen, versions, problem } = await loadChoices(tenant, model);
+  model = chosen;
   return (
-    <form method="get" className="flex flex-wrap items-end gap-4">
-      <div className="space-y-1">
-        <label htmlFor="choose-model" className="block text-sm font-medium">
-          Model
-        </label>
-        <select id="choose-model" name="model" defaultValue={model ?? ''} className={inputClass}>
-          <option value="" disabled>
-            Choose a registered model
-          </option>
-          {models.map((m) => (
-            <option key={m.name} value={m.name}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      {model ? (
+    <>
+      {problem && showProblem ? <Problem>{problem}</Problem> : null}
+      <form method="get" className="flex flex-wrap items-end gap-4">
         <div className="space-y-1">
-          <label htmlFor="choose-version" className="block text-sm font-medium">
-            Version
+          <label htmlFor="choose-model" className="block text-sm font-medium">
+            Model
           </label>
-          <select id="choose-version" name="version" defaultValue="" className={inputClass}>
+          <select id="choose-model" name="model" defaultValue={model ?? ''} className={inputClass}>
             <option value="" disabled>
-              Choose a version
+              Choose a registered model
             </option>
-            {versions
-              .toSorted((a, b) => Number(b.version) - Number(a.version))
-              .map((v) => (
-                <option key={v.version} value={v.version}>
-                  v{v.version}
-                  {v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}
-                </option>
-              ))}
+            {models.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
           </select>
         </div>
-      ) : null}
-      <button type="submit" className={buttonClass.secondary}>
-        {model ? 'Check this version' : 'Show versions'}
-      </button>
-    </form>
+        {model ? (
+          <div className="space-y-1">
+            <label htmlFor="choose-version" className="block text-sm font-medium">
+              Version
+            </label>
+            <select id="choose-version" name="version" defaultValue="" className={inputClass}>
+              <option value="" disabled>
+                Choose a version
+              </option>
+              {versions
+                .toSorted((a, b) => Number(b.version) - Number(a.version))
+                .map((v) => (
+                  <option key={v.version} value={v.version}>
+                    v{v.version}
+                    {v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}
+                  </option>
+                ))}
+            </select>
+          </div>
+        ) : null}
+        <button type="submit" className={buttonClass.secondary}>
+          {model ? 'Check this version' : 'Show versions'}
+        </button>
+      </form>
+    </>
   );
 }
 
@@ -100,7 +124,7 @@ export default async function NewPromotionPage({ params, searchParams }: TenantP
     body = (
       <div className="space-y-4">
         <Problem>{loaded.problem}</Problem>
-        {loaded.chooseAgain ? <Chooser tenant={tenant.name} model={model} /> : null}
+        {loaded.chooseAgain ? <Chooser tenant={tenant.name} model={model} showProblem={false} /> : null}
       </div>
     );
   } else {
