@@ -38,6 +38,10 @@ export default defineConfig({
       DEMO_FRESH: '1',
       // Short enough that a canary fault is judged within a test's patience.
       ROLLOUT_CHECK_INTERVAL_SECONDS: '3',
+      // Every spec calls from 127.0.0.1, and the adversarial matrix sends hundreds of mutations a
+      // minute: the limits (tested in lib/security/rate-limit.int.test.ts) must not answer for the code behind them.
+      RATE_LIMIT_ADDRESS_MUTATIONS_PER_MINUTE: '100000',
+      RATE_LIMIT_USER_ACTIONS_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
     },
   },
