@@ -22,6 +22,7 @@ import { consumeAddressMutation } from './lib/security/rate-limit';
 import {
   checkDeclaredLength,
   checkOrigin,
+  checkPath,
   checkServerActionBody,
   clientAddress,
   isMutation,
@@ -179,6 +180,8 @@ async function main(): Promise<void> {
 
   /** Mutations are checked, counted and read here first; everything reaches Next.js only if it passes. */
   async function serve(req: IncomingMessage, res: ServerResponse, context: RequestContext, path: string): Promise<void> {
+    const malformedPath = checkPath(path);
+    if (malformedPath) return refuse(res, malformedPath, context, isMutation(req.method));
     if (!isMutation(req.method)) return handle(req, res);
     const early = checkOrigin(req.headers, process.env.PORTAL_URL) ?? checkDeclaredLength(req.headers);
     if (early) return refuse(res, early, context, true);

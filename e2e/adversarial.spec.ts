@@ -4,7 +4,7 @@
  *
  * - every server action in this build (Next.js's server-reference manifest) × every caller
  *   (anonymous, each demo role, and carol — a member of another tenant) × every kind of input
- *   (valid, two malformed, oversized, hostile characters);
+ *   (valid, two malformed, an oversized body, over-long fields, hostile characters);
  * - every route handler and page under app/ × {anonymous, carol, alice} × hostile path segments.
  *
  * It asserts no 5xx, no change of state (the portal database's and the cluster's fingerprints
@@ -29,7 +29,10 @@ type Caller = (typeof CALLERS)[number];
 const SEES_FRAUD: readonly Caller[] = ['alice', 'bob', 'dave', 'erin', 'frank', 'grace'];
 
 const HOSTILE = "\u0000\uD800<script>alert(1)</script>'; DROP TABLE audit_events;--\u202E../../etc/passwd%00{{7*7}}\r\nX-Injected: 1";
+/** A few megabytes: over any body the portal reads. */
 const OVERSIZED = 'x'.repeat(3 * 1024 * 1024);
+/** Within the body limit, far over any field's. */
+const LONG_FIELD = 'y'.repeat(30_000);
 const randomUuid = () => crypto.randomUUID();
 
 // ---------------------------------------------------------------------------------------------
@@ -149,8 +152,8 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
   },
 };
 
-type InputKind = 'valid' | 'not JSON' | 'wrong types' | 'oversized' | 'hostile characters';
-const INPUT_KINDS: readonly InputKind[] = ['valid', 'not JSON', 'wrong types', 'oversized', 'hostile characters'];
+type InputKind = 'valid' | 'not JSON' | 'wrong types' | 'oversized body' | 'long fields' | 'hostile characters';
+const INPUT_KINDS: readonly InputKind[] = ['valid', 'not JSON', 'wrong types', 'oversized body', 'long fields', 'hostile characters'];
 
 function body(probe: Record<string, unknown>, kind: InputKind): string {
   const replaceStrings = (value: string) => Object.fromEntries(Object.entries(probe).map(([k, v]) => [k, typeof v === 'string' && k !== 'tenant' ? value : v]));
@@ -161,8 +164,10 @@ function body(probe: Record<string, unknown>, kind: InputKind): string {
       return '[null, {"tenant": "fraud", ';
     case 'wrong types':
       return JSON.stringify([null, Object.fromEntries(Object.keys(probe).map((k) => [k, { $gt: '' }]))]);
-    case 'oversized':
+    case 'oversized body':
       return JSON.stringify([null, replaceStrings(OVERSIZED)]);
+    case 'long fields':
+      return JSON.stringify([null, replaceStrings(LONG_FIELD)]);
     case 'hostile characters':
       return JSON.stringify([null, { ...replaceStrings(HOSTILE), tenant: TENANT }]);
   }
@@ -269,6 +274,7 @@ test('every server action × every caller × every kind of input: no 5xx, no cha
   const findings: Finding[] = [];
   let sent = 0;
   let fiveHundreds = 0;
+  let closedEarly = 0;
 
   for (const action of actions) {
     const probe = PROBES[action.name];
@@ -276,13 +282,24 @@ test('every server action × every caller × every kind of input: no 5xx, no cha
       if (probe === null && caller !== 'anonymous') continue; // signing out is what it does for anyone signed in
       for (const kind of INPUT_KINDS) {
         const call = `${action.name} as ${caller} with ${kind} input`;
-        const response = await callers.get(caller)!.post(action.path, {
-          headers: { 'Next-Action': action.id, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', Origin: baseURL! },
-          data: body(probe ?? {}, kind),
-          maxRedirects: 0,
-          failOnStatusCode: false,
-        });
         sent += 1;
+        let response: APIResponse;
+        try {
+          response = await callers.get(caller)!.post(action.path, {
+            headers: { 'Next-Action': action.id, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', Origin: baseURL! },
+            data: body(probe ?? {}, kind),
+            maxRedirects: 0,
+            failOnStatusCode: false,
+          });
+        } catch (error) {
+          // The portal answers 413 from the declared length and closes the connection without
+          // reading a body that large: the client may see the closed socket before the answer.
+          if (kind === 'oversized body' && /EPIPE|ECONNRESET|socket hang up/.test(String(error))) {
+            closedEarly += 1;
+            continue;
+          }
+          throw error;
+        }
         if (response.status() >= 500) fiveHundreds += 1;
         judge(findings, call, response, await response.text(), caller, secrets);
       }
@@ -300,7 +317,7 @@ test('every server action × every caller × every kind of input: no 5xx, no cha
   const anonymousRows = added.filter((r) => r.actor === 'anonymous' || r.action === 'anonymous.refused');
   console.log(
     `adversarial: ${actions.length} actions × ${CALLERS.length} callers × ${INPUT_KINDS.length} inputs → ${sent} requests in ${Math.round((Date.now() - started) / 1000)} s; ` +
-      `${fiveHundreds} answered 5xx; ${added.length} audit rows added, ${anonymousRows.length} by anonymous traffic; largest ${Math.max(0, ...added.map((r) => r.size))} characters`,
+      `${fiveHundreds} answered 5xx, ${closedEarly} oversized bodies refused unread; ${added.length} audit rows added, ${anonymousRows.length} by anonymous traffic; largest ${Math.max(0, ...added.map((r) => r.size))} characters`,
   );
 
   expect(findings, 'answers to hostile calls').toEqual([]);

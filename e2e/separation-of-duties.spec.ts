@@ -79,14 +79,15 @@ test.describe.serial('separation of duties', () => {
     await grace.goto('/t/fraud/policy');
     await grace.getByTestId('policy-proposal').getByRole('button', { name: 'Accept' }).click();
     await grace.getByRole('button', { name: 'Accept and apply' }).click();
-    await expect(grace.getByText(`Accepted: the policy is now version ${versionBefore + 1}.`)).toBeVisible();
-    await grace.reload();
+    // The page is rendered again with the accepted version (the proposal and its message go with it).
+    await expect(grace.getByText(`Version ${versionBefore + 1}, last changed by grace (proposed by frank)`)).toBeVisible();
+    await expect(grace.getByTestId('policy-proposal')).toHaveCount(0);
     await expect(grace.getByLabel('Quality thresholds (one per line)')).toHaveValue(/holdout_auc >= 0\.5/);
 
     // Raising the threshold back only strengthens a gate: it applies at once, without a second admin.
     await grace.getByLabel('Quality thresholds (one per line)').fill(original);
     await grace.getByRole('button', { name: 'Save policy' }).click();
-    await expect(grace.getByText(`Policy saved (version ${versionBefore + 2}).`)).toBeVisible();
+    await expect(grace.getByText(`Version ${versionBefore + 2}, last changed by grace on`)).toBeVisible();
     const audited = (action: string, actor: string) =>
       portalCount(`SELECT count(*) AS n FROM audit_events WHERE tenant = 'fraud' AND action = $1 AND actor = $2 AND target_id = $3 AND outcome = 'success'`, [action, actor, id]);
     expect(await audited('policy.propose', 'frank')).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDeclaredLength, checkOrigin, checkServerActionBody, clientAddress, isMutation, isServerActionRequest, MAX_BODY_BYTES, trustedProxyHops } from './request-guard';
+import { checkDeclaredLength, checkOrigin, checkPath, checkServerActionBody, clientAddress, isMutation, isServerActionRequest, MAX_BODY_BYTES, trustedProxyHops } from './request-guard';
 
 const multipart = async (fields: Record<string, string>) => {
   const form = new FormData();
@@ -19,6 +19,16 @@ describe('checkOrigin', () => {
 
   it.each(['https://evil.example', 'http://127.0.0.1:3001', 'null', 'file://', 'http://127.0.0.1:3000.evil.example', 'not a url'])('refuses Origin %j with 403', (origin) => {
     expect(checkOrigin({ origin, host: '127.0.0.1:3000' }, 'http://127.0.0.1:3000')).toMatchObject({ status: 403, message: expect.stringContaining('another site') });
+  });
+});
+
+describe('checkPath', () => {
+  it('passes addresses whose escapes decode, and refuses a malformed escape with 400 in words', () => {
+    expect(checkPath('/t/fraud/models/fraud%20detector')).toBeNull();
+    expect(checkPath('/t/fraud/models/%E2%9C%93')).toBeNull();
+    for (const path of ['/t/fraud/models/%E0%A4%A', '/t/fraud/runs/%', '/slo/fraud/%ZZ/live', '/api/auth/%C0']) {
+      expect(checkPath(path), path).toMatchObject({ status: 400, message: expect.stringContaining('malformed percent-escape') });
+    }
   });
 });
 

@@ -64,6 +64,19 @@ export function checkOrigin(headers: Record<string, string | string[] | undefine
   return { status: 403, message: "Refused: this request comes from another site. Changes can only be made from the portal's own pages." };
 }
 
+/**
+ * Refuses an address whose percent-escapes do not decode to text (e.g. `/t/fraud/models/%E0%A4%A`):
+ * Next.js would fail decoding the route's segments and answer 500.
+ */
+export function checkPath(path: string): Refusal | null {
+  try {
+    for (const segment of path.split('/')) decodeURIComponent(segment);
+    return null;
+  } catch {
+    return { status: 400, message: 'Refused: this address has a malformed percent-escape (e.g. %E0%A4%A); nothing here answers to it.' };
+  }
+}
+
 /** Refuses a body announced larger than the portal reads. */
 export function checkDeclaredLength(headers: Record<string, string | string[] | undefined>): Refusal | null {
   const declared = first(headers['content-length']);
