@@ -252,6 +252,8 @@ async function sessions(browser: Browser): Promise<Map<Caller, APIRequestContext
 
 function judge(findings: Finding[], call: string, response: APIResponse, text: string, caller: Caller, secrets: readonly string[]): void {
   if (response.status() >= 500) findings.push({ call, problem: `answered ${response.status()}: ${text.slice(0, 200)}` });
+  // A client's input deserves a refusal in words, not the answer to a failure on our side.
+  if (text.includes('Something went wrong on our side')) findings.push({ call, problem: 'answered with an internal error instead of a refusal' });
   if (!SEES_FRAUD.includes(caller)) {
     const leaked = secrets.find((s) => text.includes(s));
     if (leaked) findings.push({ call, problem: `answered with fraud's data (${leaked})` });

@@ -31,6 +31,8 @@ test.describe('tenant isolation', () => {
     await expect(page).toHaveURL(/\/t\/fraud$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Fraud detection' })).toBeVisible();
     await expect(page.getByText(/You are member of fraud/)).toBeVisible();
+    // The cluster's admission guard protects fraud's endpoints, and the page says so.
+    await expect(page.getByTestId('admission-guard-state')).toHaveAttribute('data-state', 'in-force');
     await expectAccessible(page);
 
     await page.getByRole('link', { name: 'Members', exact: true }).click();

@@ -92,7 +92,7 @@ test.describe('tenant lifecycle', () => {
     const row = page.getByTestId(`tenant-${TENANT}`);
     await expect(row).toContainText('active');
     await expect(row).toContainText('2 GPUs, 8 CPU, 32Gi memory');
-    await row.getByText(/Provisioning: 5 of 5 steps done/).click();
+    await row.getByText(/Provisioning: 6 of 6 steps done/).click();
     for (const step of STEPS) await expect(row.getByTestId(`step-${TENANT}-${step}`)).toHaveAttribute('data-state', 'done');
     await expect(row.getByTestId(`step-${TENANT}-storage-prefix`)).toContainText('s3://mlflow-artifacts/workspaces/vision/');
     // What the page polls while a run is under way.

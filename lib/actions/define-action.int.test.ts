@@ -97,17 +97,28 @@ describe('defineAction against hostile callers', () => {
   it('audits a signed-in caller who is refused with a bounded, storable copy of the input', async () => {
     session.user = alice;
     const { action, seen } = probe();
-    const { result, store } = await call(action, { name: `a\u0000b\uD800${'n'.repeat(15_000)}`, notes: 'tried' });
+    const { result, store } = await call(action, { name: `a<b>'${'n'.repeat(15_000)}`, notes: 'tried' });
     expect(result).toEqual({ ok: false, error: 'You are not allowed to do this.' });
     expect(store.response?.status).toBe(403);
     expect(seen.ran).toBe(0);
     const [event] = await getDb().auditEvent.findMany({ where: { actor: 'alice' }, orderBy: { id: 'desc' }, take: 1 });
     expect(event).toMatchObject({ action: 'tenant.create', outcome: 'denied', reason: 'not allowed to tenant.create' });
     const input = (event!.after as { input: { name: string; notes: string } }).input;
-    expect(input.name.startsWith('a\uFFFDb\uFFFD')).toBe(true);
+    expect(input.name.startsWith("a<b>'n")).toBe(true);
     expect(input.name.length).toBeLessThanOrEqual(500);
     expect(input.notes).toBe('tried');
     expect(await verifyAuditLog()).toMatchObject({ ok: true });
+  });
+
+  it('refuses NUL and broken Unicode in any field with a clear message, before the schema sees them', async () => {
+    session.user = frank;
+    const { action, seen } = probe();
+    for (const name of ['a\u0000b', 'lone \uD800 high', 'lone \uDC00 low']) {
+      const { result } = await call(action, { name, notes: 'n' });
+      expect(result).toMatchObject({ ok: false, fieldErrors: { name: 'Contains characters that are not text (NUL or a broken Unicode sequence).' } });
+    }
+    expect((await call(action, { name: 'emoji \uD83D\uDE00 is fine' })).result).toEqual({ ok: true, message: 'done' });
+    expect(seen).toEqual({ parsed: 1, ran: 1 });
   });
 
   it('refuses fields longer than any form sends before the schema sees them', async () => {

@@ -38,14 +38,23 @@ function toObject(data: FormData | Record<string, unknown>): Record<string, unkn
   return typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
 }
 
-/** The first field (at any depth) longer than any form of the portal sends, or a form with absurdly many fields. */
-function oversized(value: unknown, path: string, budget = { fields: MAX_FIELDS }): string | null {
-  if (typeof value === 'string') return value.length > MAX_FIELD_CHARACTERS ? path : null;
-  if (value instanceof Blob) return value.size > MAX_FIELD_CHARACTERS ? path : null;
+/** NUL and halves of a surrogate pair: a browser can send them, PostgreSQL cannot store or compare them. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first field (at any depth) that no form of the portal sends — longer than any, or with
+ * characters no text can hold — or a form with absurdly many fields; with what to tell the caller.
+ */
+function unacceptable(value: unknown, path: string, budget = { fields: MAX_FIELDS }): { field: string; message: string } | null {
+  if (typeof value === 'string') {
+    if (value.length > MAX_FIELD_CHARACTERS) return { field: path, message: 'Far too long for this form.' };
+    return UNSTORABLE.test(value) ? { field: path, message: 'Contains characters that are not text (NUL or a broken Unicode sequence).' } : null;
+  }
+  if (value instanceof Blob) return value.size > MAX_FIELD_CHARACTERS ? { field: path, message: 'Far too long for this form.' } : null;
   if (typeof value !== 'object' || value === null) return null;
   for (const [key, item] of Object.entries(value)) {
-    if (--budget.fields < 0) return 'form';
-    const found = oversized(item, path === 'form' ? key : path, budget);
+    if (--budget.fields < 0) return { field: 'form', message: 'Far too many fields for this form.' };
+    const found = unacceptable(item, path === 'form' ? key.slice(0, 100) : path, budget);
     if (found) return found;
   }
   return null;
@@ -97,10 +106,10 @@ export function defineAction<S extends z.ZodType>(spec: ActionSpec<S>) {
     }
 
     const raw = toObject(data);
-    const tooLong = oversized(raw, 'form');
-    if (tooLong) {
+    const refused = unacceptable(raw, 'form');
+    if (refused) {
       count('invalid');
-      return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: { [tooLong]: 'Far too long for this form.' } };
+      return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: { [refused.field]: refused.message } };
     }
     const parsed = spec.input.safeParse(raw);
     if (!parsed.success) {
