@@ -82,11 +82,17 @@ test.describe('server actions called by anyone', () => {
   test('a refused signed-in caller gets 403, and the audit keeps a bounded copy of what was sent', async ({ page }) => {
     await signIn(page, 'alice');
     await page.goto('/t/fraud');
-    const user = `${MARKER}-denied-\u0000-\ud800-${'z'.repeat(200)}`;
+    const user = `${MARKER}-denied-<script>'${'z'.repeat(200)}`;
     const response = await callServerAction(page, '/t/pricing/members', 'addMemberAction', [null, { tenant: 'pricing', user, role: 'admin' }]);
     expect(response.status()).toBe(403);
     expect(await response.text()).toContain('You are not allowed to do this.');
     expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE actor = 'alice' AND outcome = 'denied' AND after::text LIKE $1 AND length(after::text) < 9000`, [`%${MARKER}-denied-%`])).toBe(1);
+
+    // Characters no text can hold are refused as input, in words, before anything is looked up or kept.
+    const unstorable = await callServerAction(page, '/t/pricing/members', 'addMemberAction', [null, { tenant: 'pricing', user: `${MARKER}-nul-\u0000-\ud800`, role: 'admin' }]);
+    expect(unstorable.status()).toBeLessThan(500);
+    expect(await unstorable.text()).toContain('Contains characters that are not text (NUL or a broken Unicode sequence).');
+    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE after::text LIKE $1`, [`%${MARKER}-nul-%`])).toBe(0);
   });
 });
 
