@@ -27,6 +27,7 @@ import type { Component } from '../lib/component';
 import { HOST, type StackContext } from '../lib/context';
 import { httpOk, startProcess, stopProcess } from '../lib/processes';
 import { progress } from '../lib/progress';
+import { withMachineLock } from '../lib/machine-lock';
 import { runCommand } from '../lib/run-command';
 import { VERSIONS } from '../versions';
 import { MLFLOW_BUCKET, S3_REGION, minioCredentials, minioUrl } from './minio';
@@ -105,11 +106,22 @@ function installKey(ctx: StackContext, pythonMinor: string): string {
 
 const markerFile = (ctx: StackContext) => path.join(venvDir(ctx), '.stack-install-key');
 
-/** Creates the virtualenv and installs the pinned requirements unless they are installed already. */
+/**
+ * Creates the virtualenv and installs the pinned requirements unless they are installed already.
+ * The virtualenv is shared by every checkout on the machine: one install at a time, and whoever
+ * waited finds it done.
+ */
 export async function ensureVenv(ctx: StackContext): Promise<void> {
   const python = await findPython();
   const key = installKey(ctx, python.version);
-  if (existsSync(markerFile(ctx)) && readFileSync(markerFile(ctx), 'utf8').trim() === key) return;
+  const installed = () => existsSync(markerFile(ctx)) && readFileSync(markerFile(ctx), 'utf8').trim() === key;
+  if (installed()) return;
+  await withMachineLock(`${venvDir(ctx)}.lock`, async () => {
+    if (!installed()) await installVenv(ctx, python, key);
+  }, (holder) => progress('mlflow', `waiting for another install of MLflow's virtualenv on this machine (process ${holder})`));
+}
+
+async function installVenv(ctx: StackContext, python: Python, key: string): Promise<void> {
 
   const dir = venvDir(ctx);
   const started = Date.now();

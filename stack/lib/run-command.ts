@@ -5,7 +5,11 @@ export interface CommandResult {
   output: string;
 }
 
-/** Runs a command to completion, collecting its output and passing each non-empty line on. */
+/**
+ * Runs a command to completion, collecting its output and passing each non-empty line on.
+ * Resolves on `close`, not `exit`: a child can exit before its output has been read, and a
+ * caller that reads the output (an interpreter probe) would then see none.
+ */
 export function runCommand(
   command: string,
   args: string[],
@@ -26,6 +30,9 @@ export function runCommand(
     child.stdout.on('data', feed);
     child.stderr.on('data', feed);
     child.on('error', (error) => resolve({ code: -1, output: `${output}${error.message}` }));
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
+    child.on('close', (code) => {
+      if (onLine && buffer.trim()) onLine(buffer);
+      resolve({ code: code ?? -1, output });
+    });
   });
 }
