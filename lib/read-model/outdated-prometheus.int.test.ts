@@ -61,9 +61,20 @@ describe('with Prometheus gone after its answers were shared', () => {
     expect(outdated.rows.find((r) => r.tenant === 'fraud' && r.area === 'pipelines')).toMatchObject({ staleSince: null, problem: null });
 
     // The GPU pages mark their Prometheus panels the same way; their Kubernetes panels stay current.
-    await expect.poll(async () => staleMessage((await tenantGpuView('fraud', { history: true })).metrics), { timeout: 5_000, interval: 200 }).toMatch(/^The GPU metrics may be out of date: Prometheus cannot be reached/);
+    // The means and the history are shared apart, each from its own first read: wait for both.
+    await expect
+      .poll(
+        async () => {
+          const view = await tenantGpuView('fraud', { history: true });
+          return [staleMessage(view.metrics), staleMessage(view.history!)];
+        },
+        { timeout: 8_000, interval: 200 },
+      )
+      .toEqual([
+        expect.stringMatching(/^The GPU metrics may be out of date: Prometheus cannot be reached/),
+        expect.stringMatching(/^The GPU utilisation history may be out of date: Prometheus cannot be reached/),
+      ]);
     const gpu = await tenantGpuView('fraud', { history: true });
-    expect(staleMessage(gpu.history!)).toMatch(/^The GPU utilisation history may be out of date: Prometheus cannot be reached/);
     expect(gpu.kubernetes).toMatchObject({ ok: true, stale: null });
     expect(Date.parse((gpu.metrics as { stale: { since: string } }).stale.since)).toBeLessThan(Date.parse(gpu.at));
     await expect.poll(async () => staleMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics), { timeout: 5_000, interval: 200 }).toMatch(/^The GPU metrics may be out of date/);
