@@ -227,10 +227,13 @@ interface SeededTenant {
   versions: { runId: string; storageUri: string }[];
 }
 
+const SEEDED = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] }).tenants;
+const seededTenant = (name: string) => SEEDED.find((t) => t.tenant === name)!;
+
 /** Strings only fraud's data contains: its model name, run ids and artifact locations. */
 function fraudSecrets(): string[] {
-  const seeded = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] }).tenants.find((t) => t.tenant === TENANT)!;
-  return [seeded.model, ...seeded.versions.flatMap((v) => [v.runId, v.storageUri])];
+  const fraud = seededTenant(TENANT);
+  return [fraud.model, ...fraud.versions.flatMap((v) => [v.runId, v.storageUri])];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,12 +265,16 @@ function judge(findings: Finding[], call: string, response: APIResponse, text: s
 
 test.describe.configure({ mode: 'serial', timeout: 900_000 });
 
-test('every server action × every caller × every kind of input: no 5xx, no change, no other tenant’s data, bounded audit', async ({ browser, baseURL }) => {
+let callers: Map<Caller, APIRequestContext>;
+test.beforeAll(async ({ browser }) => {
+  callers = await sessions(browser);
+});
+
+test('every server action × every caller × every kind of input: no 5xx, no change, no other tenant’s data, bounded audit', async ({ baseURL }) => {
   const actions = serverActions();
   const missing = actions.filter((a) => !(a.name in PROBES)).map((a) => `${a.name} (${a.file})`);
   expect(missing, 'server actions without a probe input in e2e/adversarial.spec.ts: add one').toEqual([]);
 
-  const callers = await sessions(browser);
   const secrets = fraudSecrets();
   const [databaseBefore, clusterBefore] = await Promise.all([databaseFingerprint(), clusterFingerprint()]);
   const [lastAudit] = await portalRows<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM audit_events', []);
@@ -335,10 +342,9 @@ test('every server action × every caller × every kind of input: no 5xx, no cha
   expect(added.filter((r) => r.actor === 'anonymous' && r.hostile), 'anonymous input stored in the audit log').toEqual([]);
 });
 
-test('every route and page × {anonymous, carol, alice} × hostile segments: no 5xx, no other tenant’s data', async ({ browser }) => {
-  const callers = await sessions(browser);
+test('every route and page × {anonymous, carol, alice} × hostile segments: no 5xx, no other tenant’s data', async () => {
   const secrets = fraudSecrets();
-  const pricingModel = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] }).tenants.find((t) => t.tenant === 'pricing')!.model;
+  const pricingModel = seededTenant('pricing').model;
   const values = [
     '%00',
     '..%2F..%2Fetc%2Fpasswd',

@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { adminApi } from './cluster';
-import { callServerAction, expectAccessible, portalCount, signIn } from './support';
+import { callServerAction, expectAccessible, portalCount, signedIn, signIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
 
@@ -35,12 +35,6 @@ async function championVersion(tenant: SeededTenant): Promise<string> {
   const response = await fetch(url, { headers: { 'X-MLFLOW-WORKSPACE': tenant.tenant } });
   expect(response.ok, `MLflow answered ${response.status}`).toBe(true);
   return ((await response.json()) as { model_version: { version: string } }).model_version.version;
-}
-
-async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, username);
-  return page;
 }
 
 const MODEL_CARD = 'https://wiki.example.com/fraud/fraud-detector/model-card';

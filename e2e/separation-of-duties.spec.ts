@@ -4,16 +4,10 @@
  * fraud) cannot change her own; a weakening policy change by frank is only a proposal that he
  * cannot accept himself and grace accepts; a strengthening change applies at once.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { callServerAction, expectAccessible, portalCount, portalRows, signIn } from './support';
+import { expect, test } from '@playwright/test';
+import { callServerAction, expectAccessible, portalCount, portalRows, signedIn } from './support';
 
 process.loadEnvFile('.data/stack/stack.env');
-
-async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, username);
-  return page;
-}
 
 const membershipsOf = (username: string, tenant: string) =>
   portalCount('SELECT count(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id JOIN tenants t ON t.id = m.tenant_id WHERE u.username = $1 AND t.name = $2', [username, tenant]);

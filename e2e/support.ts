@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import pg from 'pg';
 import { DEMO_USERS } from '../stack/oidc/users';
 
@@ -24,6 +24,13 @@ export async function signIn(page: Page, username: string): Promise<void> {
   const user = demoUser(username);
   await submitSignIn(page, user);
   await expect(page.getByTestId('signed-in-user')).toContainText(user.name);
+}
+
+/** A page of a new browser context (its own cookies), signed in as `username`. */
+export async function signedIn(browser: Browser, username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, username);
+  return page;
 }
 
 /** No serious or critical accessibility violation on the page as it is now. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { getDb } from '../lib/db/client';
 import { migrate } from '../lib/db/migrator';
 
 export interface TestDatabase {
@@ -36,4 +37,20 @@ export async function useTestDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase();
   process.env.DATABASE_URL = database.url;
   return database;
+}
+
+/**
+ * Users with a membership each in `tenantId`, as sign-in sync would make them; an approver (or
+ * admin) has held the role for an hour, so their approvals of requests filed in the test count.
+ */
+export async function createMembers<Name extends string>(tenantId: string, roles: Record<Name, 'member' | 'approver'>): Promise<Record<Name, { id: string; name: string }>> {
+  const users = {} as Record<Name, { id: string; name: string }>;
+  for (const [name, role] of Object.entries(roles) as [Name, 'member' | 'approver'][]) {
+    const row = await getDb().user.create({ data: { subject: name, username: name } });
+    await getDb().membership.create({
+      data: { userId: row.id, tenantId, role, source: 'idp', approverSince: role === 'approver' ? new Date(Date.now() - 3_600_000) : null },
+    });
+    users[name] = { id: row.id, name };
+  }
+  return users;
 }

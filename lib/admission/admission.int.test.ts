@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
+import { createMembers, useTestDatabase, type TestDatabase } from '../../test/db';
 import { eventually, loadStackEnv, requireSetting, seededTenant } from '../../test/stack';
 import { seededEvidence } from '../../stack/seed/inference-services';
 import { getDb } from '../db/client';
@@ -120,13 +120,9 @@ beforeAll(async () => {
 
   database = await useTestDatabase();
   const tenant = await getDb().tenant.create({ data: { name: TENANT, displayName: 'Fraud', status: 'active' } });
-  for (const user of [alice, bob]) {
-    const row = await getDb().user.create({ data: { subject: user.name, username: user.name } });
-    user.id = row.id;
-    await getDb().membership.create({
-      data: { userId: row.id, tenantId: tenant.id, role: user === bob ? 'approver' : 'member', source: 'idp', approverSince: user === bob ? new Date(Date.now() - 3_600_000) : null },
-    });
-  }
+  const members = await createMembers(tenant.id, { alice: 'member', bob: 'approver' });
+  alice.id = members.alice.id;
+  bob.id = members.bob.id;
   // The guard judges against the tenant's policy (the defaults here): its parameters as the portal keeps them.
   await syncAdmissionParams(TENANT);
   await mlflowFor(TENANT).setRegisteredModelAlias(fraud.model, 'champion', fraud.champion.version);

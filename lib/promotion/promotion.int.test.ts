@@ -6,7 +6,7 @@
  * tests reset the seeded state when they start). Fails, never skips, when a component is down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
+import { createMembers, useTestDatabase, type TestDatabase } from '../../test/db';
 import { getDb } from '../db/client';
 import { inferenceServices, PORTAL_ACTOR, servingState } from '../integrations/kubernetes';
 import { loadStackEnv, requireSetting, seededTenant } from '../../test/stack';
@@ -33,12 +33,9 @@ beforeAll(async () => {
   fraud = seededTenant(TENANT);
   database = await useTestDatabase();
   const tenant = await getDb().tenant.create({ data: { name: TENANT, displayName: 'Fraud', status: 'active' } });
-  for (const user of [alice, bob]) {
-    const row = await getDb().user.create({ data: { subject: user.name, username: user.name } });
-    user.id = row.id;
-    // bob has been approver since before any request of this file (an approval counts only then).
-    await getDb().membership.create({ data: { userId: row.id, tenantId: tenant.id, role: user === bob ? 'approver' : 'member', source: 'idp', approverSince: user === bob ? new Date(Date.now() - 3_600_000) : null } });
-  }
+  const members = await createMembers(tenant.id, { alice: 'member', bob: 'approver' });
+  alice.id = members.alice.id;
+  bob.id = members.bob.id;
   // Start from the seeded champion, whatever an earlier run left.
   await mlflowFor(TENANT).setRegisteredModelAlias(fraud.model, 'champion', fraud.champion.version);
 });
