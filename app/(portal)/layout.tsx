@@ -4,13 +4,12 @@ import { buildNavigation } from '@/components/shell/navigation';
 import { requireUser } from '@/lib/auth/session';
 import { countApprovable } from '@/lib/promotion/requests';
 import { listVisibleTenants } from '@/lib/tenancy/service';
-import { signOutAction } from './actions';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const [tenants, approvalsWaiting] = await Promise.all([listVisibleTenants(user), countApprovable(user)]);
   return (
-    <AppShell user={user} navigation={buildNavigation(user, tenants, approvalsWaiting)} signOut={signOutAction}>
+    <AppShell user={user} navigation={buildNavigation(user, tenants, approvalsWaiting)}>
       {children}
     </AppShell>
   );

@@ -6,8 +6,8 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import type { ServerAction } from '@/lib/actions/define-action';
 import type { TenantProgress } from '@/lib/tenancy/progress';
+import { createTenantAction } from './actions';
 import { StepList } from './provisioning-steps';
 
 const POLL_MS = 400;
@@ -24,8 +24,8 @@ async function fetchProgress(name: string, signal: AbortSignal): Promise<TenantP
  * Creates a tenant: name, display name, description and its quota. While the server provisions
  * it, each step's progress is shown as it happens.
  */
-export function CreateTenantForm({ action, gpuHint }: { action: ServerAction; gpuHint?: string }) {
-  const { state, pending, form, onSubmit } = useFormAction(action);
+export function CreateTenantForm({ gpuHint }: { gpuHint?: string }) {
+  const { state, pending, form, onSubmit } = useFormAction(createTenantAction);
   const [submitted, setSubmitted] = useState<string | null>(null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const { data: progress } = useQuery({

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass } from '@/components/ui/styles';
-import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import type { ActionResult } from '@/lib/actions/define-action';
+import { archiveTenantAction, retryProvisioningAction } from './actions';
 
 export function TenantRowActions({
   name,
@@ -12,8 +13,6 @@ export function TenantRowActions({
   operation,
   running,
   retryable,
-  archive,
-  retry,
 }: {
   name: string;
   status: string;
@@ -23,8 +22,6 @@ export function TenantRowActions({
   running: boolean;
   /** Incomplete, or a run that was interrupted: Retry finishes it. */
   retryable: boolean;
-  archive: ServerAction;
-  retry: ServerAction;
 }) {
   const [result, setResult] = useState<ActionResult | null>(null);
   const [retrying, setRetrying] = useState(false);
@@ -42,7 +39,7 @@ export function TenantRowActions({
           onClick={async () => {
             setRetrying(true);
             try {
-              setResult(await retry(null, { name }));
+              setResult(await retryProvisioningAction(null, { name }));
             } finally {
               setRetrying(false);
             }
@@ -55,7 +52,7 @@ export function TenantRowActions({
         label="Archive"
         title={`Archive tenant ${name}?`}
         confirmLabel={`Archive ${name}`}
-        onConfirm={async () => setResult(await archive(null, { name }))}
+        onConfirm={async () => setResult(await archiveTenantAction(null, { name }))}
       >
         <p>Its members lose access and nothing can change in it any more. Its data is kept: nothing is deleted.</p>
         <ul className="mt-2 list-disc space-y-1 pl-5">

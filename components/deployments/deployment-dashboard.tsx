@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { FormStatus } from '@/components/ui/form-status';
 import { useLiveData } from '@/components/ui/use-live-data';
-import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import type { ActionResult } from '@/lib/actions/define-action';
 import type { DeploymentDashboard as Dashboard } from '@/lib/rollout/dashboard';
 import { JudgmentPanel } from './judgment-panel';
 import { RefreshFailed } from './labels';
@@ -17,17 +17,17 @@ const REFRESH_MS = 5_000;
 
 /**
  * The canary dashboard: rendered on the server with `initial`, then kept live by polling the
- * endpoint's live route with React Query. Operating buttons appear only when `actions` is given
- * (the page passes them to people allowed to operate; the actions check again).
+ * endpoint's live route with React Query. Operating buttons appear only for people allowed to
+ * operate (`mayOperate`; the actions check again).
  */
 export function DeploymentDashboard({
   tenant,
   initial,
-  actions,
+  mayOperate,
 }: {
   tenant: string;
   initial: Dashboard;
-  actions: { rollback: ServerAction; promote: ServerAction } | null;
+  mayOperate: boolean;
 }) {
   const endpoint = initial.detail.name;
   const { data, error, refresh } = useLiveData({
@@ -48,13 +48,12 @@ export function DeploymentDashboard({
         <TrafficPanel serving={detail.serving} rollout={rollout} />
         <JudgmentPanel rollout={rollout} policySummary={detail.policySummary} />
       </div>
-      {actions && rollout?.state === 'progressing' ? (
+      {mayOperate && rollout?.state === 'progressing' ? (
         <RolloutActions
           tenant={tenant}
           endpoint={endpoint}
           rollout={rollout}
           thresholds={detail.thresholds}
-          actions={actions}
           onOutcome={async (result) => {
             setOutcome(result);
             if (result.ok) await refresh();

@@ -3,8 +3,9 @@
 import { useRef } from 'react';
 import { Card } from '@/components/ui/card';
 import { ConfirmButton } from '@/components/ui/confirm-button';
-import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import type { ActionResult } from '@/lib/actions/define-action';
 import type { RolloutView, Thresholds } from '@/lib/rollout/dashboard';
+import { promoteDeploymentAction, rollbackDeploymentAction } from './actions';
 
 type Move = 'rollback' | 'next' | 'full';
 
@@ -18,14 +19,12 @@ export function RolloutActions({
   endpoint,
   rollout,
   thresholds,
-  actions,
   onOutcome,
 }: {
   tenant: string;
   endpoint: string;
   rollout: RolloutView;
   thresholds: Thresholds;
-  actions: { rollback: ServerAction; promote: ServerAction };
   /** Told how each move ended; it outlives this card, which goes when the rollout ends. */
   onOutcome: (result: ActionResult) => Promise<void>;
 }) {
@@ -40,7 +39,7 @@ export function RolloutActions({
     keys.current.set(slot, idempotencyKey);
     const input = { tenant, endpoint, rolloutId: rollout.id, idempotencyKey };
     try {
-      const result = move === 'rollback' ? await actions.rollback(null, input) : await actions.promote(null, { ...input, to: move });
+      const result = move === 'rollback' ? await rollbackDeploymentAction(null, input) : await promoteDeploymentAction(null, { ...input, to: move });
       if (result.ok) keys.current.delete(slot);
       await onOutcome(result);
     } catch {

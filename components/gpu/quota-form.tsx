@@ -5,9 +5,9 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useFormAction } from '@/components/ui/use-form-action';
-import type { ServerAction } from '@/lib/actions/define-action';
 import type { QuotaEditFacts } from '@/lib/quota/service';
 import { gpuCountSchema, reviewQuotaChange, type QuotaConfirmationKind } from '@/lib/quota/validation';
+import { changeGpuQuotaAction } from './actions';
 import { gpuCount } from './parts';
 
 const CONFIRM_FIELDS: Record<QuotaConfirmationKind, { name: string; label: string }> = {
@@ -21,8 +21,8 @@ const CONFIRM_FIELDS: Record<QuotaConfirmationKind, { name: string; label: strin
  * and the server runs them again on a fresh read. The limit you saw when you began is sent along:
  * if someone changes the quota meanwhile, nothing is written and the form says so.
  */
-export function QuotaForm({ tenant, facts, action, onChanged }: { tenant: string; facts: QuotaEditFacts; action: ServerAction; onChanged?: () => void }) {
-  const { state, pending, form, onSubmit } = useFormAction(action, { resetOnSuccess: false });
+export function QuotaForm({ tenant, facts, onChanged }: { tenant: string; facts: QuotaEditFacts; onChanged?: () => void }) {
+  const { state, pending, form, onSubmit } = useFormAction(changeGpuQuotaAction, { resetOnSuccess: false });
   const [value, setValue] = useState(facts.current === null ? '' : String(facts.current));
   // The limit the admin saw when they began to edit: the server refuses the change if it moved.
   const [baseline, setBaseline] = useState<number | null | undefined>(undefined);

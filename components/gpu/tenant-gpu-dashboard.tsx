@@ -5,7 +5,6 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
-import type { ServerAction } from '@/lib/actions/define-action';
 import { GPU_HISTORY_HOURS, GPU_METRICS_WINDOW_SECONDS, IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
 import type { PodGpuMetrics, TenantGpuMetrics, TenantGpuView } from '@/lib/quota/service';
 import type { GpuPodState } from '@/lib/quota/workloads';
@@ -68,9 +67,9 @@ function MetricsSummary({ metrics }: { metrics: TenantGpuMetrics }) {
  * A tenant's GPUs: quota used against its limit, GPU pods and where they run with their
  * utilisation (DCGM), what waits and why, OOM kills of the last day. Rendered on the server with
  * `initial`, then kept live by polling the page's live route. The quota form appears only when
- * `quotaAction` is given (platform admins; the action checks again).
+ * `mayEditQuota` (platform admins; the action checks again).
  */
-export function TenantGpuDashboard({ tenant, initial, quotaAction }: { tenant: string; initial: TenantGpuView; quotaAction: ServerAction | null }) {
+export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: string; initial: TenantGpuView; mayEditQuota: boolean }) {
   const { data, error, refresh } = useLiveData({
     queryKey: ['tenant-gpu', tenant],
     url: `/t/${tenant}/gpu/live`,
@@ -128,9 +127,9 @@ export function TenantGpuDashboard({ tenant, initial, quotaAction }: { tenant: s
               </>
             )}
           </div>
-          {quotaAction && quotaEdit ? (
+          {mayEditQuota && quotaEdit ? (
             <div id="quota" className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-700">
-              <QuotaForm tenant={tenant} facts={quotaEdit} action={quotaAction} onChanged={refresh} />
+              <QuotaForm tenant={tenant} facts={quotaEdit} onChanged={refresh} />
             </div>
           ) : null}
         </Card>

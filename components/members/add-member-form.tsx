@@ -4,11 +4,11 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import type { ServerAction } from '@/lib/actions/define-action';
 import { TENANT_ROLES } from '@/lib/auth/authorize';
+import { addMemberAction } from './actions';
 
-export function AddMemberForm({ tenant, action }: { tenant: string; action: ServerAction }) {
-  const { state, pending, form, onSubmit } = useFormAction(action);
+export function AddMemberForm({ tenant }: { tenant: string }) {
+  const { state, pending, form, onSubmit } = useFormAction(addMemberAction);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form ref={form} onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">

@@ -5,23 +5,20 @@ import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass } from '@/components/ui/styles';
-import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import type { ActionResult } from '@/lib/actions/define-action';
 import { TENANT_ROLES, type TenantRole } from '@/lib/auth/authorize';
+import { changeRoleAction, removeMemberAction } from './actions';
 
 export function MemberRowControls({
   tenant,
   username,
   role,
-  changeRole,
-  remove,
 }: {
   tenant: string;
   username: string;
   role: TenantRole;
-  changeRole: ServerAction;
-  remove: ServerAction;
 }) {
-  const { state, pending, form, onSubmit } = useFormAction(changeRole, { resetOnSuccess: false });
+  const { state, pending, form, onSubmit } = useFormAction(changeRoleAction, { resetOnSuccess: false });
   const [removeState, setRemoveState] = useState<ActionResult | null>(null);
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -46,7 +43,7 @@ export function MemberRowControls({
         label="Remove"
         title={`Remove ${username} from ${tenant}?`}
         confirmLabel={`Remove ${username}`}
-        onConfirm={async () => setRemoveState(await remove(null, { tenant, user: username }))}
+        onConfirm={async () => setRemoveState(await removeMemberAction(null, { tenant, user: username }))}
       >
         {username} loses access to {tenant} right away. You can add them again later.
       </ConfirmButton>

@@ -6,9 +6,9 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useFormAction } from '@/components/ui/use-form-action';
-import type { ServerAction } from '@/lib/actions/define-action';
 import { THRESHOLD_FIELDS } from '@/lib/ops/thresholds-form';
 import type { OpsView } from '@/lib/ops/view';
+import { updateOpsThresholdsAction } from './actions';
 
 /**
  * The inputs, keyed by the version they were opened at: after a save the page renders the new
@@ -33,8 +33,8 @@ function ThresholdInputs({ thresholds, errors }: { thresholds: OpsView['threshol
 }
 
 /** The platform admins' editor of the dashboard's thresholds (versioned and audited by the action). */
-export function ThresholdsForm({ thresholds, action }: { thresholds: OpsView['thresholds']; action: ServerAction }) {
-  const { state, pending, form, onSubmit } = useFormAction(action, { resetOnSuccess: false });
+export function ThresholdsForm({ thresholds }: { thresholds: OpsView['thresholds'] }) {
+  const { state, pending, form, onSubmit } = useFormAction(updateOpsThresholdsAction, { resetOnSuccess: false });
   const queryClient = useQueryClient();
   const errors = state && !state.ok ? state.fieldErrors : undefined;
 

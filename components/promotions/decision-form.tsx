@@ -4,11 +4,11 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import type { ServerAction } from '@/lib/actions/define-action';
+import { decidePromotionAction } from './actions';
 
 /** Approve or reject, with a comment (required to reject). */
-export function DecisionForm({ tenant, requestId, action }: { tenant: string; requestId: string; action: ServerAction }) {
-  const { state, pending, form, onSubmit } = useFormAction(action, { resetOnSuccess: false });
+export function DecisionForm({ tenant, requestId }: { tenant: string; requestId: string }) {
+  const { state, pending, form, onSubmit } = useFormAction(decidePromotionAction, { resetOnSuccess: false });
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form ref={form} onSubmit={onSubmit} className="space-y-3">

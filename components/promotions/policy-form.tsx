@@ -4,14 +4,14 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import type { ServerAction } from '@/lib/actions/define-action';
 import { formatThresholdLines, type Policy } from '@/lib/promotion/policy';
+import { savePolicyAction } from './policy-actions';
 
 type NumberField = { name: string; label: string; value: number; hint?: string; step?: string; errorKey?: string };
 
 /** The policy editor; `version` makes a stale or repeated submit a clear refusal instead of an overwrite. */
-export function PolicyForm({ tenant, policy, version, action }: { tenant: string; policy: Policy; version: number; action: ServerAction }) {
-  const { state, pending, form, onSubmit } = useFormAction(action, { resetOnSuccess: false });
+export function PolicyForm({ tenant, policy, version }: { tenant: string; policy: Policy; version: number }) {
+  const { state, pending, form, onSubmit } = useFormAction(savePolicyAction, { resetOnSuccess: false });
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const numbers: NumberField[] = [
     { name: 'regressionTolerance', label: 'Regression tolerance', value: policy.regressionTolerance, step: 'any', hint: 'How far below the champion the main metric may be.' },

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FormStatus } from '@/components/ui/form-status';
-import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import type { ActionResult } from '@/lib/actions/define-action';
+import { acceptPolicyProposalAction, rejectPolicyProposalAction } from './policy-actions';
 
 export interface ProposalView {
   id: string;
@@ -20,25 +21,21 @@ export function PolicyProposals({
   tenant,
   proposals,
   mayDecide,
-  accept,
-  reject,
 }: {
   tenant: string;
   proposals: readonly ProposalView[];
   mayDecide: boolean;
-  accept: ServerAction;
-  reject: ServerAction;
 }) {
   return (
     <ul className="space-y-4" aria-label="Proposed policy changes">
       {proposals.map((p) => (
-        <ProposalItem key={p.id} tenant={tenant} proposal={p} mayDecide={mayDecide} accept={accept} reject={reject} />
+        <ProposalItem key={p.id} tenant={tenant} proposal={p} mayDecide={mayDecide} />
       ))}
     </ul>
   );
 }
 
-function ProposalItem({ tenant, proposal, mayDecide, accept, reject }: { tenant: string; proposal: ProposalView; mayDecide: boolean; accept: ServerAction; reject: ServerAction }) {
+function ProposalItem({ tenant, proposal, mayDecide }: { tenant: string; proposal: ProposalView; mayDecide: boolean }) {
   const [state, setState] = useState<ActionResult | null>(null);
   return (
     <li className="rounded-md border border-amber-300 p-4 text-sm dark:border-amber-700" data-testid="policy-proposal">
@@ -61,7 +58,7 @@ function ProposalItem({ tenant, proposal, mayDecide, accept, reject }: { tenant:
               tone="primary"
               title="Accept this weaker policy?"
               confirmLabel="Accept and apply"
-              onConfirm={async () => setState(await accept(null, { tenant, proposalId: proposal.id }))}
+              onConfirm={async () => setState(await acceptPolicyProposalAction(null, { tenant, proposalId: proposal.id }))}
             >
               The policy changes at once for every request filed from now on: {proposal.weakenings.join('; ')}.
             </ConfirmButton>
@@ -70,7 +67,7 @@ function ProposalItem({ tenant, proposal, mayDecide, accept, reject }: { tenant:
             label={proposal.ownProposal ? 'Withdraw' : 'Reject'}
             title={proposal.ownProposal ? 'Withdraw your proposal?' : 'Reject this proposal?'}
             confirmLabel={proposal.ownProposal ? 'Withdraw' : 'Reject'}
-            onConfirm={async () => setState(await reject(null, { tenant, proposalId: proposal.id, comment: '' }))}
+            onConfirm={async () => setState(await rejectPolicyProposalAction(null, { tenant, proposalId: proposal.id, comment: '' }))}
           >
             The policy stays as it is.
           </ConfirmButton>

@@ -6,8 +6,8 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import type { ServerAction } from '@/lib/actions/define-action';
 import { blockingFailures, evaluateGates, type GateInput } from '@/lib/promotion/gates';
+import { requestPromotionAction } from './actions';
 import { GateList } from './gate-list';
 
 /**
@@ -15,9 +15,9 @@ import { GateList } from './gate-list';
  * function the server runs again on submit), so the submit button stays disabled, and says why,
  * while a blocking gate fails.
  */
-export function RequestForm({ tenant, evidence, action }: { tenant: string; evidence: Omit<GateInput, 'evidence'>; action: ServerAction }) {
+export function RequestForm({ tenant, evidence }: { tenant: string; evidence: Omit<GateInput, 'evidence'> }) {
   const router = useRouter();
-  const { state, pending, form, onSubmit } = useFormAction(action, { resetOnSuccess: false });
+  const { state, pending, form, onSubmit } = useFormAction(requestPromotionAction, { resetOnSuccess: false });
   const [modelCardUrl, setModelCardUrl] = useState('');
   const [notes, setNotes] = useState('');
   const gates = useMemo(() => evaluateGates({ ...evidence, evidence: { modelCardUrl, notes } }), [evidence, modelCardUrl, notes]);

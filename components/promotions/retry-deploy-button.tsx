@@ -3,9 +3,10 @@
 import { useState } from 'react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FormStatus } from '@/components/ui/form-status';
-import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import type { ActionResult } from '@/lib/actions/define-action';
+import { retryDeploymentAction } from './actions';
 
-export function RetryDeployButton({ tenant, requestId, action }: { tenant: string; requestId: string; action: ServerAction }) {
+export function RetryDeployButton({ tenant, requestId }: { tenant: string; requestId: string }) {
   const [state, setState] = useState<ActionResult | null>(null);
   return (
     <div className="flex items-center gap-3">
@@ -14,7 +15,7 @@ export function RetryDeployButton({ tenant, requestId, action }: { tenant: strin
         title="Finish this deployment?"
         confirmLabel="Finish now"
         tone="primary"
-        onConfirm={async () => setState(await action(null, { tenant, requestId }))}
+        onConfirm={async () => setState(await retryDeploymentAction(null, { tenant, requestId }))}
       >
         The remaining steps run again from where they stopped; steps already done are recognised and not repeated.
       </ConfirmButton>

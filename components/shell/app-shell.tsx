@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { SessionUser } from '@/lib/auth/users';
 import { buttonClass } from '../ui/styles';
+import { signOutAction } from './actions';
 import type { Navigation } from './navigation';
 import { NavLinks } from './nav-links';
 import { TenantSwitcher } from './tenant-switcher';
@@ -10,12 +11,10 @@ import { ThemeToggle } from './theme-toggle';
 export function AppShell({
   user,
   navigation,
-  signOut,
   children,
 }: {
   user: SessionUser;
   navigation: Navigation;
-  signOut: () => Promise<void>;
   children: ReactNode;
 }) {
   return (
@@ -33,7 +32,7 @@ export function AppShell({
             {user.name ?? user.username}
             {user.platformRoles.length > 0 ? <span className="text-slate-600 dark:text-slate-400"> · {user.platformRoles.join(', ')}</span> : null}
           </span>
-          <form action={signOut}>
+          <form action={signOutAction}>
             <button type="submit" className={buttonClass.secondary}>
               Sign out
             </button>

@@ -6,9 +6,9 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useFormAction } from '@/components/ui/use-form-action';
-import type { ServerAction } from '@/lib/actions/define-action';
 import type { SloObjectives } from '@/lib/slo/definition';
 import { objectivesFormValues } from '@/lib/slo/objectives-form';
+import { updateSloObjectivesAction } from './actions';
 
 interface Props {
   tenant: string;
@@ -17,7 +17,6 @@ interface Props {
   /** The version the form was opened at: a save over someone else's change is refused. */
   version: number;
   latencyBuckets: readonly number[];
-  action: ServerAction;
 }
 
 /** Keyed by version: after a save the page renders the new version and the inputs start over from it. */
@@ -55,8 +54,8 @@ function ObjectiveInputs({ objectives, version, latencyBuckets, errors }: Pick<P
 }
 
 /** The objectives editor for tenant admins and platform admins (versioned and audited by the action). */
-export function ObjectivesForm({ tenant, endpoint, objectives, version, latencyBuckets, action }: Props) {
-  const { state, pending, form, onSubmit } = useFormAction(action, { resetOnSuccess: false });
+export function ObjectivesForm({ tenant, endpoint, objectives, version, latencyBuckets }: Props) {
+  const { state, pending, form, onSubmit } = useFormAction(updateSloObjectivesAction, { resetOnSuccess: false });
   const queryClient = useQueryClient();
   const errors = state && !state.ok ? state.fieldErrors : undefined;
 

@@ -1,14 +1,14 @@
 'use client';
 
 import { startTransition, useActionState, useEffect, useRef, type FormEvent } from 'react';
-import type { ActionResult, ServerAction } from '@/lib/actions/define-action';
+import type { ActionResult, FormAction } from '@/lib/actions/define-action';
 
 /**
  * A server action bound to a form that keeps what the person typed when the action refuses it
  * (React resets a form after a `<form action>` submission, which would wipe the fields they must
  * correct) and clears the form once the action succeeds.
  */
-export function useFormAction(action: ServerAction, { resetOnSuccess = true } = {}) {
+export function useFormAction(action: FormAction, { resetOnSuccess = true } = {}) {
   const [state, dispatch, pending] = useActionState<ActionResult | null, FormData>(action, null);
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {

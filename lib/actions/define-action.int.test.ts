@@ -52,9 +52,10 @@ function probe() {
   return { action, seen };
 }
 
+/** Calls the action as anyone can over HTTP: with any input at all, whatever its type says. */
 function call(action: ReturnType<typeof probe>['action'], input: Record<string, unknown>, context: Partial<RequestContext> = {}) {
   const store: RequestContext = { requestId: randomUUID(), clientAddress: '203.0.113.7', bodyBytes: 1234, ...context };
-  return requestContext.run(store, async () => ({ result: await action(null, input), store }));
+  return requestContext.run(store, async () => ({ result: await action(null, input as Parameters<typeof action>[1]), store }));
 }
 
 const auditCount = () => getDb().auditEvent.count();

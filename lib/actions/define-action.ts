@@ -11,31 +11,46 @@ import { metrics } from '../observability/metrics';
 import { currentRequest, currentRequestId } from '../observability/request-context';
 import { consumeUserAction } from '../security/rate-limit';
 
+/** What every refusal answers (and an action may, for a change it did not make). */
+export type ActionFailure = { ok: false; error: string; fieldErrors?: Record<string, string> };
+
 export type ActionResult =
   | { ok: true; message?: string; /** Where the form should go next, e.g. the record it created. */ href?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+  | ActionFailure;
 
-export interface ActionSpec<S extends z.ZodType> {
+/**
+ * A server action as its callers see it, in `useActionState`'s shape: it takes what its zod schema
+ * accepts (`Input`), or a form's FormData (parsed by the same schema), and answers what its `run`
+ * returns (`Result`) or a refusal. Over HTTP anyone can send anything, so the schema still parses
+ * every call; the type is for the portal's own callers.
+ */
+export type ServerAction<Input, Result extends ActionResult = ActionResult> = (previous: unknown, data: Input | FormData) => Promise<Result | ActionFailure>;
+
+/** Any server action a form can submit its FormData to (every `ServerAction` is one). */
+export type FormAction = (previous: unknown, data: FormData) => Promise<ActionResult>;
+
+export interface ActionSpec<S extends z.ZodType, R extends ActionResult> {
   /** Audit and metrics name, e.g. `membership.add`. */
   name: string;
   input: S;
   /** What the caller must be allowed to do, judged on the parsed input. */
   permission: (input: z.output<S>) => { action: Action; resource: Resource } | Promise<{ action: Action; resource: Resource }>;
   /** Does the work, auditing its change in the same transaction. */
-  run: (user: SessionUser, input: z.output<S>) => Promise<ActionResult>;
+  run: (user: SessionUser, input: z.output<S>) => Promise<R>;
 }
 
 /** The longest text any form field may carry; schemas bound each field more tightly still. */
 export const MAX_FIELD_CHARACTERS = 20_000;
 const MAX_FIELDS = 200;
 
-function toObject(data: FormData | Record<string, unknown>): Record<string, unknown> {
+/** The call's data as sent: whatever its type says, over HTTP it can be anything. */
+function toObject(data: unknown): Record<string, unknown> {
   if (data instanceof FormData) {
     const object: Record<string, unknown> = {};
     for (const [key, value] of data.entries()) if (!key.startsWith('$ACTION')) object[key] = value;
     return object;
   }
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
 }
 
 /** NUL and halves of a surrogate pair: a browser can send them, PostgreSQL cannot store or compare them. */
@@ -78,8 +93,8 @@ function answerWith(status: number, headers?: Record<string, string>): void {
  * attempts of signed-in people are audited with a bounded copy of their input. The result suits
  * `useActionState`; refusals also answer 401, 403 or 429 (with Retry-After).
  */
-export function defineAction<S extends z.ZodType>(spec: ActionSpec<S>) {
-  return async function serverAction(_previous: unknown, data: FormData | Record<string, unknown>): Promise<ActionResult> {
+export function defineAction<S extends z.ZodType, R extends ActionResult>(spec: ActionSpec<S, R>): ServerAction<z.input<S>, R> {
+  return async function serverAction(_previous: unknown, data: z.input<S> | FormData): Promise<R | ActionFailure> {
     const count = (outcome: string) => metrics().serverActions.inc({ action: spec.name, outcome });
     const context = currentRequest();
     if (context) context.actionStarted = true;
@@ -119,7 +134,7 @@ export function defineAction<S extends z.ZodType>(spec: ActionSpec<S>) {
       return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors };
     }
 
-    let permission: Awaited<ReturnType<ActionSpec<S>['permission']>>;
+    let permission: Awaited<ReturnType<ActionSpec<S, R>['permission']>>;
     try {
       permission = await spec.permission(parsed.data);
     } catch (error) {
@@ -166,5 +181,3 @@ export function defineAction<S extends z.ZodType>(spec: ActionSpec<S>) {
     }
   };
 }
-
-export type ServerAction = (previous: unknown, data: FormData | Record<string, unknown>) => Promise<ActionResult>;

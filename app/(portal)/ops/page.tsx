@@ -3,7 +3,6 @@ import { ThresholdsForm } from '@/components/ops/thresholds-form';
 import { PageHeader } from '@/components/ui/page-header';
 import { opsView } from '@/lib/ops/service';
 import { FilterRefused, openFilteredDashboard } from '../tenant-filtered';
-import { updateOpsThresholdsAction } from './actions';
 
 export const metadata = { title: 'Operations' };
 
@@ -18,7 +17,7 @@ export default async function OpsPage({ searchParams }: { searchParams: Promise<
       {'refused' in opened ? (
         <FilterRefused path="/ops" message={opened.refused} />
       ) : (
-        <OpsDashboard initial={opened.view} editor={opened.view.canEditThresholds ? <ThresholdsForm thresholds={opened.view.thresholds} action={updateOpsThresholdsAction} /> : null} />
+        <OpsDashboard initial={opened.view} editor={opened.view.canEditThresholds ? <ThresholdsForm thresholds={opened.view.thresholds} /> : null} />
       )}
     </>
   );

@@ -11,7 +11,7 @@ import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { requirePermission } from '@/lib/auth/session';
 import { describeHard, hardFor } from '@/lib/tenancy/quota';
 import { listTenantsWithProgress } from '@/lib/tenancy/service';
-import { archiveTenantAction, createTenantAction, retryProvisioningAction } from './actions';
+import { Time } from '@/components/ui/time';
 
 export const metadata = { title: 'Tenants' };
 
@@ -25,7 +25,7 @@ export default async function TenantsAdminPage() {
         description="Each tenant is a team on the platform. Creating one provisions, in order: its Kubernetes namespace, its GPU quota, role bindings for its IdP groups, its MLflow workspace and its object-storage prefix."
       />
       <Card title="Create a tenant" className="mb-6">
-        <CreateTenantForm action={createTenantAction} />
+        <CreateTenantForm />
       </Card>
       {tenants.length === 0 ? (
         <EmptyState title="No tenants yet">Create the first one above; then add its members.</EmptyState>
@@ -55,7 +55,7 @@ export default async function TenantsAdminPage() {
                   </Link>
                 )}
               </td>
-              <td className={`${cellClass} whitespace-nowrap`}>{t.createdAt.toISOString().slice(0, 10)}</td>
+              <td className={`${cellClass} whitespace-nowrap`}><Time at={t.createdAt} /></td>
               <td className={cellClass}>
                 <TenantRowActions
                   name={t.name}
@@ -63,8 +63,6 @@ export default async function TenantsAdminPage() {
                   operation={t.progress.operation}
                   running={t.progress.running}
                   retryable={t.status === 'incomplete' || t.progress.interrupted || (t.status === 'provisioning' && !t.progress.running)}
-                  archive={archiveTenantAction}
-                  retry={retryProvisioningAction}
                 />
               </td>
             </tr>

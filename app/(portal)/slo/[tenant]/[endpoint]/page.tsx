@@ -13,7 +13,6 @@ import { requireTenant } from '@/lib/auth/session';
 import { OBJECT_NAME } from '@/lib/integrations/kubernetes/namespace';
 import { UserFacingError } from '@/lib/errors';
 import { sloDetail, SloNotFoundError } from '@/lib/slo/service';
-import { updateSloObjectivesAction } from '../../actions';
 
 interface Props {
   params: Promise<{ tenant: string; endpoint: string }>;
@@ -69,7 +68,7 @@ export default async function SloDetailPage({ params, searchParams }: Props) {
         <SloDetailDashboard initial={view} />
         <Card title="Objectives">
           {view.canEdit ? (
-            <ObjectivesForm tenant={tenant.name} endpoint={endpoint} objectives={view.objectives} version={view.version} latencyBuckets={view.latencyBuckets} action={updateSloObjectivesAction} />
+            <ObjectivesForm tenant={tenant.name} endpoint={endpoint} objectives={view.objectives} version={view.version} latencyBuckets={view.latencyBuckets} />
           ) : (
             <ObjectivesList objectives={view.objectives} version={view.version} updatedBy={view.updatedBy} updatedAt={view.updatedAt} />
           )}

@@ -3,7 +3,6 @@ import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/authorize';
 import { tenantGpuView } from '@/lib/quota/service';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
-import { changeGpuQuotaAction } from './actions';
 
 export const metadata = { title: 'GPUs' };
 
@@ -18,7 +17,7 @@ export default async function TenantGpuPage({ params }: TenantPageProps) {
         title="GPUs"
         description={`${tenant.displayName}: GPU quota used against its limit, GPU pods and the nodes they run on, what waits for GPUs and why, utilisation from DCGM, and OOM kills. Live: refreshed every few seconds.`}
       />
-      <TenantGpuDashboard tenant={tenant.name} initial={view} quotaAction={mayEditQuota ? changeGpuQuotaAction : null} />
+      <TenantGpuDashboard tenant={tenant.name} initial={view} mayEditQuota={mayEditQuota} />
     </>
   );
 }

@@ -7,7 +7,6 @@ import { PageHeader } from '@/components/ui/page-header';
 import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { listMembers } from '@/lib/tenancy/service';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
-import { addMemberAction, changeRoleAction, removeMemberAction } from './actions';
 
 export const metadata = { title: 'Members' };
 
@@ -30,7 +29,7 @@ export default async function MembersPage({ params }: TenantPageProps) {
       />
       {canManage ? (
         <Card title="Add a member" className="mb-6">
-          <AddMemberForm tenant={tenant.name} action={addMemberAction} />
+          <AddMemberForm tenant={tenant.name} />
         </Card>
       ) : null}
       {members.length === 0 ? (
@@ -54,7 +53,7 @@ export default async function MembersPage({ params }: TenantPageProps) {
                   {m.userId === user.id ? (
                     <span className="text-xs text-slate-600 dark:text-slate-400">Your own role: another admin changes it</span>
                   ) : m.source === 'portal' ? (
-                    <MemberRowControls tenant={tenant.name} username={m.username} role={m.role} changeRole={changeRoleAction} remove={removeMemberAction} />
+                    <MemberRowControls tenant={tenant.name} username={m.username} role={m.role} />
                   ) : (
                     <span className="text-xs text-slate-600 dark:text-slate-400">Change in the IdP</span>
                   )}

@@ -5,7 +5,6 @@ import { formatThresholdLines } from '@/lib/promotion/policy';
 import { PolicyProposals } from '@/components/promotions/policy-proposals';
 import { getPolicy, listPolicyProposals } from '@/lib/promotion/policy-store';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
-import { acceptPolicyProposalAction, rejectPolicyProposalAction, savePolicyAction } from './actions';
 
 export const metadata = { title: 'Promotion policy' };
 
@@ -25,8 +24,6 @@ export default async function PolicyPage({ params }: TenantPageProps) {
           <PolicyProposals
             tenant={tenant.name}
             mayDecide={mayEdit}
-            accept={acceptPolicyProposalAction}
-            reject={rejectPolicyProposalAction}
             proposals={proposals.map((p) => ({
               id: p.id,
               proposerName: p.proposerName,
@@ -46,7 +43,7 @@ export default async function PolicyPage({ params }: TenantPageProps) {
       ) : null}
       <Card>
         {mayEdit ? (
-          <PolicyForm key={stored.version} tenant={tenant.name} policy={policy} version={stored.version} action={savePolicyAction} />
+          <PolicyForm key={stored.version} tenant={tenant.name} policy={policy} version={stored.version} />
         ) : (
           <dl className="grid gap-2 text-sm sm:grid-cols-[16rem_1fr]">
             <dt className="font-medium">Quality thresholds</dt>

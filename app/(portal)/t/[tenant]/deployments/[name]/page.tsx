@@ -5,7 +5,6 @@ import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { deploymentDashboard } from '@/lib/rollout/dashboard';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
-import { promoteDeploymentAction, rollbackDeploymentAction } from './actions';
 
 type Props = TenantPageProps<{ name: string }>;
 
@@ -19,7 +18,6 @@ export default async function DeploymentPage({ params }: Props) {
   if (!dashboard) notFound();
   const { serving, rollout } = dashboard.detail;
   const modelName = (serving.ok ? serving.data?.modelName : null) ?? rollout?.modelName;
-  const mayOperate = may('deployment.operate');
 
   return (
     <>
@@ -32,11 +30,7 @@ export default async function DeploymentPage({ params }: Props) {
           </Link>
         }
       />
-      <DeploymentDashboard
-        tenant={tenant.name}
-        initial={dashboard}
-        actions={mayOperate ? { rollback: rollbackDeploymentAction, promote: promoteDeploymentAction } : null}
-      />
+      <DeploymentDashboard tenant={tenant.name} initial={dashboard} mayOperate={may('deployment.operate')} />
     </>
   );
 }

@@ -10,7 +10,6 @@ import { buttonClass } from '@/components/ui/styles';
 import { can } from '@/lib/auth/authorize';
 import { countingApprovals, getPromotionRequest, isStale, requestGates, requestPolicy } from '@/lib/promotion/requests';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
-import { decidePromotionAction, retryDeploymentAction } from '../actions';
 
 export const metadata = { title: 'Promotion request' };
 
@@ -105,7 +104,7 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
               ) : decided ? (
                 <p className="text-sm">You have decided on this request.</p>
               ) : mayApprove ? (
-                <DecisionForm tenant={tenant.name} requestId={request.id} action={decidePromotionAction} />
+                <DecisionForm tenant={tenant.name} requestId={request.id} />
               ) : (
                 <p className="text-sm">Only approvers of {tenant.displayName} can decide.</p>
               )}
@@ -131,7 +130,7 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
               ) : null}
               {request.status !== 'deployed' && mayOperate ? (
                 <div className="mt-3">
-                  <RetryDeployButton tenant={tenant.name} requestId={request.id} action={retryDeploymentAction} />
+                  <RetryDeployButton tenant={tenant.name} requestId={request.id} />
                 </div>
               ) : null}
               {request.rollout ? (

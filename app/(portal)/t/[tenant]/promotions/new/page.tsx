@@ -10,7 +10,6 @@ import { gateInputOf, gatherEvidence } from '@/lib/promotion/evaluation';
 import type { GateInput } from '@/lib/promotion/gates';
 import { getPolicy } from '@/lib/promotion/policy-store';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
-import { requestPromotionAction } from '../actions';
 
 export const metadata = { title: 'Request a promotion' };
 
@@ -128,7 +127,7 @@ export default async function NewPromotionPage({ params, searchParams }: TenantP
       </div>
     );
   } else {
-    body = <RequestForm tenant={tenant.name} action={requestPromotionAction} evidence={loaded.evidence} />;
+    body = <RequestForm tenant={tenant.name} evidence={loaded.evidence} />;
   }
 
   return (

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { sloDetailPath } from '@/components/slo/format';
+import { sloDetailPath } from './format';
 import { defineAction } from '@/lib/actions/define-action';
 import { sloObjectivesFormSchema } from '@/lib/slo/objectives-form';
 import { saveEndpointObjectives } from '@/lib/slo/service';
