@@ -1,5 +1,6 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import type { StepProgress, StepState, TenantProgress } from '@/lib/tenancy/progress';
+import { formatDuration } from '@/lib/format';
 
 const stateLabel: Record<StepState, { text: string; tone: BadgeTone }> = {
   done: { text: 'done', tone: 'good' },
@@ -7,10 +8,6 @@ const stateLabel: Record<StepState, { text: string; tone: BadgeTone }> = {
   failed: { text: 'failed', tone: 'bad' },
   pending: { text: 'pending', tone: 'neutral' },
 };
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 /** One tenant's provisioning (or archiving) steps, each with its state and what it did or why it failed. */
 export function StepList({ tenant, steps, operation }: { tenant: string; steps: readonly StepProgress[]; operation: TenantProgress['operation'] }) {
@@ -22,7 +19,7 @@ export function StepList({ tenant, steps, operation }: { tenant: string; steps: 
             <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{index + 1}.</span>
             <span className="font-medium">{step.title}</span>
             <Badge tone={stateLabel[step.state].tone}>{stateLabel[step.state].text}</Badge>
-            {step.durationMs !== null && step.state === 'done' ? <span className="text-xs text-slate-600 dark:text-slate-400">{seconds(step.durationMs)}</span> : null}
+            {step.durationMs !== null && step.state === 'done' ? <span className="text-xs text-slate-600 dark:text-slate-400">{formatDuration(step.durationMs)}</span> : null}
           </span>
           {step.detail ? <p className="ml-5 text-xs text-slate-700 dark:text-slate-300">{step.detail}</p> : null}
           {step.error ? <p className="ml-5 text-xs text-red-700 dark:text-red-300">{step.error}</p> : null}

@@ -2,7 +2,7 @@
 
 import { useId } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
-import { formatNumber } from './format';
+import { formatNumber } from '@/lib/format';
 
 export interface ChartPoint {
   step: number;

@@ -6,11 +6,11 @@ import { useLiveData } from '@/components/ui/use-live-data';
 import type { ActionResult } from '@/lib/actions/define-action';
 import type { DeploymentDashboard as Dashboard } from '@/lib/rollout/dashboard';
 import { JudgmentPanel } from './judgment-panel';
-import { RefreshFailed } from './labels';
 import { MetricsPanel } from './metrics-panel';
 import { RolloutActions } from './rollout-actions';
 import { RolloutTimeline } from './rollout-timeline';
 import { TrafficPanel } from './traffic-panel';
+import { AsOf, pollFreshness } from '@/components/ui/as-of';
 
 /** How often the dashboard asks for fresh data: a rollback by the worker shows within this. */
 const REFRESH_MS = 5_000;
@@ -43,7 +43,7 @@ export function DeploymentDashboard({
 
   return (
     <div className="space-y-6">
-      <RefreshFailed error={error} at={metrics.at} />
+      <AsOf freshness={pollFreshness(error, metrics.at)} />
       <div className="grid gap-6 lg:grid-cols-2">
         <TrafficPanel serving={detail.serving} rollout={rollout} />
         <JudgmentPanel rollout={rollout} policySummary={detail.policySummary} />

@@ -1,6 +1,7 @@
 import { Card } from '@/components/ui/card';
 import type { RolloutView } from '@/lib/rollout/dashboard';
-import { JudgmentBadge, UtcTime, ValueList } from './labels';
+import { JudgmentBadge, ValueList } from './labels';
+import { Time } from '@/components/ui/time';
 
 /** What automatic judgment decided last and why, with the numbers and thresholds behind it. */
 export function JudgmentPanel({ rollout, policySummary }: { rollout: RolloutView | null; policySummary: string }) {
@@ -20,7 +21,7 @@ export function JudgmentPanel({ rollout, policySummary }: { rollout: RolloutView
               {rollout.judgment.at ? (
                 <>
                   {' '}
-                  · <UtcTime iso={rollout.judgment.at} />
+                  · <Time at={rollout.judgment.at} />
                 </>
               ) : null}
             </span>

@@ -1,17 +1,10 @@
-import { Fragment, type ReactNode } from 'react';
-import { ageText } from '@/components/ops/format';
+import { Fragment } from 'react';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import type { Panel } from '@/lib/read-model/panel';
 import type { JudgmentView, ServingStatus, TrafficSide, ValueLine } from '@/lib/rollout/dashboard';
 
 /** "v5", or the revision when no version is known. */
 export function versionLabel(side: Pick<TrafficSide, 'version' | 'revision'>): string {
   return side.version ? `v${side.version}` : (side.revision ?? 'unknown version');
-}
-
-/** UTC, so the server's and the browser's render agree. */
-export function UtcTime({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{iso.slice(0, 19).replace('T', ' ')} UTC</time>;
 }
 
 const STATUS_TONES: Record<ServingStatus['kind'], BadgeTone> = { stable: 'good', canary: 'info', 'not-ready': 'bad' };
@@ -37,40 +30,5 @@ export function ValueList({ lines }: { lines: readonly ValueLine[] }) {
         </Fragment>
       ))}
     </dl>
-  );
-}
-
-/** A panel whose source could not be read: what is missing and why, in place of its content. */
-export function PanelMessage({ children }: { children: ReactNode }) {
-  return <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">{children}</p>;
-}
-
-/** Said above a panel whose data is older than its view (`at`): why, and from when. */
-export function StaleNote({ panel, at }: { panel: Panel<unknown>; at: string }) {
-  if (!panel.ok || !panel.stale) return null;
-  const { message, since } = panel.stale;
-  return (
-    <div role="status">
-      <PanelMessage>
-        {message}.{' '}
-        {since ? (
-          <>
-            Showing what was known at <UtcTime iso={since} /> ({ageText(since, at)} ago).
-          </>
-        ) : null}
-      </PanelMessage>
-    </div>
-  );
-}
-
-/** Said above a live view whose last poll failed: it keeps showing the data it has, from `at`. */
-export function RefreshFailed({ error, at }: { error: Error | null; at: string }) {
-  if (!error) return null;
-  return (
-    <div role="status">
-      <PanelMessage>
-        Live data could not be refreshed ({error.message}); showing data from <UtcTime iso={at} />.
-      </PanelMessage>
-    </div>
   );
 }

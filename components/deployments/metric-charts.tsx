@@ -2,6 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartPoint, ChartStat, Thresholds } from '@/lib/rollout/dashboard';
+import { formatAxisTime } from '@/lib/format';
 
 interface ChartSpec {
   stat: ChartStat;
@@ -11,7 +12,6 @@ interface ChartSpec {
   threshold?: number;
 }
 
-const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 /**
  * Colours for light and dark mode as CSS variables, so the SVG follows the theme class; the canary
@@ -39,10 +39,10 @@ function MetricChart({ spec, points, hasCanary }: { spec: ChartSpec; points: Cha
         desc={spec.threshold === undefined ? undefined : `Threshold ${format(spec.threshold)}`}
       >
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={tick} stroke="currentColor" minTickGap={24} />
+        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatAxisTime(t)} tick={tick} stroke="currentColor" minTickGap={24} />
         <YAxis tick={tick} stroke="currentColor" width={52} tickFormatter={(v: number) => v.toFixed(spec.digits)} />
         <Tooltip
-          labelFormatter={(t) => `${clock(Number(t))} UTC`}
+          labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`}
           formatter={format}
           contentStyle={{ backgroundColor: 'var(--chart-tooltip)', borderColor: 'var(--chart-tooltip-border)', fontSize: 12 }}
           isAnimationActive={false}

@@ -1,8 +1,9 @@
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import type { LiveMetrics, Thresholds } from '@/lib/rollout/dashboard';
-import { PanelMessage, UtcTime } from './labels';
 import { MetricCharts } from './metric-charts';
+import { PanelMessage } from '@/components/ui/panel-message';
+import { Time } from '@/components/ui/time';
 
 /** Stable vs canary now (the judgment's window) as numbers with thresholds, then the last half hour as charts. */
 export function MetricsPanel({ metrics, thresholds }: { metrics: LiveMetrics; thresholds: Thresholds }) {
@@ -10,7 +11,7 @@ export function MetricsPanel({ metrics, thresholds }: { metrics: LiveMetrics; th
   return (
     <Card title="Live metrics">
       <p className="mb-3 text-xs text-slate-600 dark:text-slate-400">
-        Over the last {metrics.windowSeconds} s, the window automatic judgment reads · as of <UtcTime iso={metrics.at} />
+        Over the last {metrics.windowSeconds} s, the window automatic judgment reads · as of <Time at={metrics.at} />
       </p>
       {!metrics.current.ok ? (
         <PanelMessage>{metrics.current.message}</PanelMessage>

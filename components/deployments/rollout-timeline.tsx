@@ -1,7 +1,8 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import type { TimelineEntry } from '@/lib/rollout/dashboard';
-import { UtcTime, ValueList } from './labels';
+import { ValueList } from './labels';
+import { Time } from '@/components/ui/time';
 
 const KIND_TONES: Record<string, BadgeTone> = { rollback: 'bad', promote: 'good', step: 'good', pause: 'warn', start: 'info', supersede: 'neutral', 'break-glass': 'bad' };
 const CHECK_TONES: Record<string, BadgeTone> = { pass: 'good', fail: 'bad', breach: 'bad' };
@@ -21,7 +22,7 @@ export function RolloutTimeline({ entries }: { entries: readonly TimelineEntry[]
           {entries.map((entry) => (
             <li key={entry.id} className="py-2 text-sm" data-testid="timeline-entry">
               <p className="flex flex-wrap items-center gap-x-2 gap-y-1">
-                <UtcTime iso={entry.at} />
+                <Time at={entry.at} />
                 <Badge tone={toneOf(entry)}>{entry.decision}</Badge>
                 <span className="text-slate-700 dark:text-slate-300">
                   {entry.kind}

@@ -1,6 +1,8 @@
 import { Card } from '@/components/ui/card';
 import type { EndpointView, Panel, RolloutView, TrafficSide } from '@/lib/rollout/dashboard';
-import { PanelMessage, ServingStatusBadge, UtcTime, versionLabel } from './labels';
+import { ServingStatusBadge, versionLabel } from './labels';
+import { PanelMessage } from '@/components/ui/panel-message';
+import { Time } from '@/components/ui/time';
 
 function Side({ title, side }: { title: string; side: TrafficSide }) {
   return (
@@ -51,7 +53,7 @@ export function TrafficPanel({ serving, rollout }: { serving: Panel<EndpointView
       )}
       {rollout?.state === 'progressing' ? (
         <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">
-          Rollout of v{rollout.version}: steps {rollout.steps.join(' → ')} %, at {rollout.currentPercent} % since <UtcTime iso={rollout.stepStartedAt} />.
+          Rollout of v{rollout.version}: steps {rollout.steps.join(' → ')} %, at {rollout.currentPercent} % since <Time at={rollout.stepStartedAt} />.
         </p>
       ) : null}
     </Card>

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { cellClass, DataTable, numericCellClass, rowClass, type Column } from '@/components/ui/table';
 import type { ArtifactListing } from '@/lib/experiments/artifacts';
-import { formatBytes, formatTime } from './format';
+import { formatBytes, formatTime } from '@/lib/format';
 
 const ARTIFACT_COLUMNS: Column[] = ['Name', { label: 'Size', numeric: true }, 'Modified', { key: 'download', label: <span className="sr-only">Download</span> }];
 

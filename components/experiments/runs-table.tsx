@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { cellClass, DataTable, numericCellClass, rowClass, type Column } from '@/components/ui/table';
 import type { MlflowRun } from '@/lib/integrations/mlflow';
 import { runsQueryString, sortedBy, type ColumnRef, type RunsQuery } from '@/lib/experiments/runs-query';
-import { formatDuration, formatMetric, formatTime } from './format';
+import { formatDurationBetween, formatNumber, formatTime } from '@/lib/format';
 import { RunStatus } from './run-status';
 
 /** A column header that sorts the runs by its column; a metric's or param's key keeps its case, a metric's sits over its numbers. */
@@ -70,10 +70,10 @@ export function RunsTable({
               <RunStatus status={run.status} />
             </td>
             <td className={`${cellClass} whitespace-nowrap`}>{formatTime(run.startTime)}</td>
-            <td className={`${cellClass} whitespace-nowrap`}>{formatDuration(run.startTime, run.endTime)}</td>
+            <td className={`${cellClass} whitespace-nowrap`}>{formatDurationBetween(run.startTime, run.endTime)}</td>
             {metricColumns.map((key) => (
               <td key={`m-${key}`} className={numericCellClass} title={run.metrics[key] === undefined ? undefined : String(run.metrics[key])}>
-                {formatMetric(run.metrics[key])}
+                {run.metrics[key] === undefined ? '—' : formatNumber(run.metrics[key])}
               </td>
             ))}
             {paramColumns.map((key) => (

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { cellClass, DataTable, numericCellClass, rowClass } from '@/components/ui/table';
 import type { SideBySideRow } from '@/lib/experiments/compare';
-import { formatMetric } from './format';
+import { formatNumber } from '@/lib/format';
 
 /**
  * Params or metrics of the compared runs, one column per run. Rows whose values differ can carry
@@ -50,7 +50,7 @@ export function SideBySideTable<T extends string | number>({
             </th>
             {row.values.map((value, i) => (
               <td key={runs[i]!.runId} className={numeric ? numericCellClass : `${cellClass} font-mono text-xs`}>
-                {value === undefined ? <span title="not logged">—</span> : typeof value === 'number' ? formatMetric(value) : value}
+                {value === undefined ? <span title="not logged">—</span> : typeof value === 'number' ? formatNumber(value) : value}
               </td>
             ))}
           </tr>

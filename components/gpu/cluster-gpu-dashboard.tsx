@@ -9,7 +9,10 @@ import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/com
 import { useLiveData } from '@/components/ui/use-live-data';
 import { GPU_METRICS_WINDOW_SECONDS, IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
 import type { ClusterGpuView } from '@/lib/quota/service';
-import { gpuCount, PanelMessage, percent, RefreshFailed, Stat, StaleNote, UsageBar, utilText } from './parts';
+import { gpuCount, percent, UsageBar, utilText } from './parts';
+import { PanelMessage } from '@/components/ui/panel-message';
+import { Stat } from '@/components/ui/stat';
+import { AsOf, pollFreshness } from '@/components/ui/as-of';
 
 const REFRESH_MS = 10_000;
 const WINDOW_MINUTES = GPU_METRICS_WINDOW_SECONDS / 60;
@@ -36,9 +39,9 @@ export function ClusterGpuDashboard({ initial, mayEditQuotas }: { initial: Clust
 
   return (
     <div className="space-y-6">
-      <RefreshFailed error={error} at={data.at} />
-      {!kubernetes.ok ? <PanelMessage>Quotas, nodes and GPU pods cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} at={data.at} />}
-      {!metrics.ok ? <PanelMessage>GPU utilisation and idle GPUs cannot be shown: {metrics.message}</PanelMessage> : <StaleNote panel={metrics} at={data.at} />}
+      <AsOf freshness={pollFreshness(error, data.at)} />
+      {!kubernetes.ok ? <PanelMessage>Quotas, nodes and GPU pods cannot be shown: {kubernetes.message}</PanelMessage> : <AsOf freshness={kubernetes.freshness} now={data.at} />}
+      {!metrics.ok ? <PanelMessage>GPU utilisation and idle GPUs cannot be shown: {metrics.message}</PanelMessage> : <AsOf freshness={metrics.freshness} now={data.at} />}
 
       <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat

@@ -1,9 +1,5 @@
-import type { ReactNode } from 'react';
-import { PanelMessage, RefreshFailed, StaleNote, UtcTime } from '@/components/deployments/labels';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import type { PendingKind } from '@/lib/quota/workloads';
-
-export { PanelMessage, RefreshFailed, StaleNote, UtcTime };
 
 export const gpuCount = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
 
@@ -33,16 +29,6 @@ export function UsageBar({ share, label }: { share: number | null; label: string
 }
 
 /** A figure with its label, for the summary row at the top of a page. */
-export function Stat({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId?: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900" data-testid={testId}>
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
-      {detail ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{detail}</p> : null}
-    </div>
-  );
-}
-
 const PENDING: Record<PendingKind, { label: string; tone: BadgeTone }> = {
   quota: { label: 'Quota', tone: 'bad' },
   capacity: { label: 'Capacity', tone: 'warn' },

@@ -8,9 +8,13 @@ import { useLiveData } from '@/components/ui/use-live-data';
 import { GPU_HISTORY_HOURS, GPU_METRICS_WINDOW_SECONDS, IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
 import type { PodGpuMetrics, TenantGpuMetrics, TenantGpuView } from '@/lib/quota/service';
 import type { GpuPodState } from '@/lib/quota/workloads';
-import { gpuCount, mibText, PanelMessage, PendingBadge, percent, RefreshFailed, Stat, StaleNote, UsageBar, utilText, UtcTime } from './parts';
+import { gpuCount, mibText, PendingBadge, percent, UsageBar, utilText } from './parts';
 import { QuotaForm } from './quota-form';
 import { UtilisationChart } from './utilisation-chart';
+import { PanelMessage } from '@/components/ui/panel-message';
+import { Stat } from '@/components/ui/stat';
+import { Time } from '@/components/ui/time';
+import { AsOf, pollFreshness } from '@/components/ui/as-of';
 
 /** How often the page asks for fresh data (it is read from the portal's watch caches: cheap). */
 const REFRESH_MS = 10_000;
@@ -82,9 +86,9 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
 
   return (
     <div className="space-y-6">
-      <RefreshFailed error={error} at={data.at} />
-      {!kubernetes.ok ? <PanelMessage>GPU pods and the quota cannot be shown: {kubernetes.message}</PanelMessage> : <StaleNote panel={kubernetes} at={data.at} />}
-      {!metrics.ok ? <PanelMessage>GPU utilisation cannot be shown: {metrics.message}</PanelMessage> : <StaleNote panel={metrics} at={data.at} />}
+      <AsOf freshness={pollFreshness(error, data.at)} />
+      {!kubernetes.ok ? <PanelMessage>GPU pods and the quota cannot be shown: {kubernetes.message}</PanelMessage> : <AsOf freshness={kubernetes.freshness} now={data.at} />}
+      {!metrics.ok ? <PanelMessage>GPU utilisation cannot be shown: {metrics.message}</PanelMessage> : <AsOf freshness={metrics.freshness} now={data.at} />}
 
       <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat
@@ -194,7 +198,7 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
                       {p.reason}
                     </td>
                     <td className={`${cellClass} whitespace-nowrap`}>
-                      {p.lastSeen ? <UtcTime iso={p.lastSeen} /> : <NoValue reason="not reported" />}
+                      {p.lastSeen ? <Time at={p.lastSeen} /> : <NoValue reason="not reported" />}
                       {p.count > 1 ? <span className="block text-xs text-slate-600 dark:text-slate-400">{p.count} times</span> : null}
                     </td>
                   </tr>
@@ -222,7 +226,7 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
                     </td>
                     <td className={numericCellClass}>{k.gpus}</td>
                     <td className={`${cellClass} font-mono`}>{k.node ?? <NoValue reason="not scheduled" />}</td>
-                    <td className={`${cellClass} whitespace-nowrap`}>{k.finishedAt ? <UtcTime iso={k.finishedAt} /> : <NoValue reason="not reported" />}</td>
+                    <td className={`${cellClass} whitespace-nowrap`}>{k.finishedAt ? <Time at={k.finishedAt} /> : <NoValue reason="not reported" />}</td>
                     <td className={numericCellClass}>{k.exitCode ?? <NoValue reason="not reported" />}</td>
                   </tr>
                 ))}
@@ -238,7 +242,7 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
             <PanelMessage>The utilisation history cannot be shown: {history.message}</PanelMessage>
           ) : (
             <>
-              <StaleNote panel={history} at={initial.at} />
+              <AsOf freshness={history.freshness} now={initial.at} />
               {history.data.length === 0 ? (
                 <p className="text-sm text-slate-600 dark:text-slate-300">No GPU of {tenant} reported utilisation in the last hours.</p>
               ) : (

@@ -3,8 +3,8 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { UtilisationSeries } from '@/lib/integrations/prometheus';
 import { IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
+import { formatAxisTime } from '@/lib/format';
 
-const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 const tick = { fill: 'currentColor', fontSize: 12 };
 // Distinct by colour and by dash, readable in light and dark mode.
 const COLOURS = ['#2563eb', '#c2410c', '#15803d', '#9333ea', '#0e7490', '#be185d', '#4d7c0f', '#64748b'];
@@ -34,9 +34,9 @@ export function UtilisationChart({ series, hours }: { series: UtilisationSeries[
         desc={`Mean over the period: ${summary}`}
       >
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={tick} stroke="currentColor" minTickGap={24} />
+        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatAxisTime(t)} tick={tick} stroke="currentColor" minTickGap={24} />
         <YAxis domain={[0, 100]} tick={tick} stroke="currentColor" width={40} />
-        <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} formatter={(v) => (typeof v === 'number' ? `${Math.round(v)} %` : 'no data')} contentStyle={{ fontSize: 12 }} isAnimationActive={false} />
+        <Tooltip labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`} formatter={(v) => (typeof v === 'number' ? `${Math.round(v)} %` : 'no data')} contentStyle={{ fontSize: 12 }} isAnimationActive={false} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <ReferenceLine y={IDLE_UTIL_PERCENT} stroke="currentColor" strokeDasharray="2 4" label={{ value: 'idle below', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }} />
         {series.map((s, i) => (

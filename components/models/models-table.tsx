@@ -4,7 +4,7 @@ import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { modelHref } from '@/lib/models/links';
 import type { ModelSummary } from '@/lib/models/service';
 import { AliasBadges } from './alias-badges';
-import { Timestamp } from './timestamp';
+import { Time } from '@/components/ui/time';
 
 export function ModelsTable({ tenant, models }: { tenant: string; models: readonly ModelSummary[] }) {
   return (
@@ -23,7 +23,7 @@ export function ModelsTable({ tenant, models }: { tenant: string; models: readon
           <td className={cellClass}>{model.latestVersion ? `v${model.latestVersion}` : <NoValue reason="no versions" />}</td>
           <td className={cellClass}>{model.versionCount}</td>
           <td className={`${cellClass} whitespace-nowrap`}>
-            <Timestamp ms={model.lastUpdatedAt} />
+            <Time at={model.lastUpdatedAt} />
           </td>
         </tr>
       ))}

@@ -4,9 +4,10 @@ import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, rowClass, type Column } from '@/components/ui/table';
 import { promotionRequestHref, runHref } from '@/lib/models/links';
 import type { ModelDetail, ModelVersionDetail } from '@/lib/models/service';
-import { formatMetric, type ArtifactCheck, type SignatureState } from '@/lib/models/versions';
+import { formatNumber } from '@/lib/format';
+import { type ArtifactCheck, type SignatureState } from '@/lib/models/versions';
 import { AliasBadges } from './alias-badges';
-import { Timestamp } from './timestamp';
+import { Time } from '@/components/ui/time';
 
 function SourceRunCell({ tenant, version }: { tenant: string; version: ModelVersionDetail }) {
   if (version.run) {
@@ -34,7 +35,7 @@ function SourceRunCell({ tenant, version }: { tenant: string; version: ModelVers
 function MetricCell({ version, metric }: { version: ModelVersionDetail; metric: string }) {
   const value = version.run?.metrics[metric];
   if (value === undefined) return <NoValue reason={version.run ? 'not logged' : 'run not found'} />;
-  return <span title={String(value)}>{formatMetric(value)}</span>;
+  return <span title={String(value)}>{formatNumber(value)}</span>;
 }
 
 const SIGNATURE_BADGE: Record<SignatureState, [BadgeTone, string]> = { logged: ['good', 'logged'], missing: ['bad', 'missing'], unknown: ['neutral', 'unknown'] };
@@ -89,7 +90,7 @@ export function VersionsTable({ tenant, model, canRequestPromotion }: { tenant: 
             <AliasBadges aliases={version.aliases.map((alias) => ({ alias }))} />
           </td>
           <td className={`${cellClass} whitespace-nowrap`}>
-            <Timestamp ms={version.createdAt} />
+            <Time at={version.createdAt} />
           </td>
           <td className={cellClass}>
             <SourceRunCell tenant={tenant} version={version} />

@@ -1,4 +1,5 @@
 import type { BadgeTone } from '@/components/ui/badge';
+import { asSentence } from '@/components/ui/panel-message';
 import type { AlertState, OpsRow, OpsSource, OpsView } from '@/lib/ops/view';
 
 /** The state in words, so it never rests on colour alone. */
@@ -14,12 +15,6 @@ export const SOURCE_AFFECTS: Record<OpsSource, string> = {
   mlflow: 'training trends are unknown',
   database: 'pending promotions are unknown',
 };
-
-/** A message as a sentence: ends with a full stop unless it already ends a sentence. */
-export function asSentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
 
 export interface TenantGroup {
   name: string;
@@ -71,18 +66,6 @@ export function missingSources(sources: OpsView['sources']): { source: OpsSource
     const message = sources[source];
     return message ? [{ source, label: SOURCE_LABELS[source], affects: SOURCE_AFFECTS[source], message: asSentence(message) }] : [];
   });
-}
-
-/** "40 s", "12 min", "3 h 5 min", "2 d 4 h" between two ISO times (never negative). */
-export function ageText(fromIso: string, toIso: string): string {
-  const seconds = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
 
 /** A page or live route's address with the tenant filter (none: every tenant). */

@@ -1,8 +1,10 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
-import { Stat } from '@/components/gpu/parts';
+import { AsOf, pollFreshness } from '@/components/ui/as-of';
+import { PanelMessage } from '@/components/ui/panel-message';
+import { Stat } from '@/components/ui/stat';
+import { Time } from '@/components/ui/time';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonClass } from '@/components/ui/styles';
@@ -10,8 +12,8 @@ import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
 import { OPS_AREA_LABELS, OPS_AREAS } from '@/lib/ops/thresholds';
-import { ageText, asSentence, countStates, groupByTenant, missingSources, needingAttention, SOURCE_LABELS, STATE_LABELS, STATE_TONES, withTenantFilter, worstFirst, type TenantGroup } from './format';
-import { TenantFilter } from './tenant-filter';
+import { countStates, groupByTenant, missingSources, needingAttention, SOURCE_LABELS, STATE_LABELS, STATE_TONES, withTenantFilter, worstFirst, type TenantGroup } from './format';
+import { TenantFilter } from '@/components/ui/tenant-filter';
 import { ThresholdsList } from './thresholds-list';
 
 // The dashboard's links are plain anchors: with hundreds on a page, next/link would prefetch every
@@ -49,12 +51,8 @@ function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
       <td className={cellClass}>
         {row.detail ? <p className={alert ? 'font-medium text-red-900 dark:text-red-100' : undefined}>{row.detail}</p> : null}
         {row.problem ? <p className="text-amber-900 dark:text-amber-200">{row.problem}</p> : null}
-        {row.staleSince ? (
-          <p className="text-xs text-amber-900 dark:text-amber-200">
-            Data from <UtcTime iso={row.staleSince} /> ({ageText(row.staleSince, at)} old).
-          </p>
-        ) : null}
-        {!row.detail && !row.problem && !row.staleSince ? <NoValue reason="nothing to add" /> : null}
+        <AsOf freshness={row.outdated} now={at} inline />
+        {!row.detail && !row.problem && !row.outdated ? <NoValue reason="nothing to add" /> : null}
       </td>
       <td className={`${cellClass} w-48`}>
         {row.link ? (
@@ -197,7 +195,7 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
 
   return (
     <div className="space-y-6">
-      <RefreshFailed error={error} at={data.at} />
+      <AsOf freshness={pollFreshness(error, data.at)} />
       <TenantFilter path="/ops" tenants={data.tenants} tenant={data.tenant} label="Filter by tenant" />
 
       {missing.length > 0 ? (
@@ -213,18 +211,9 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
       {data.outdated.length > 0 ? (
         <div role="status" className="space-y-2" data-testid="ops-outdated-sources">
           {data.outdated.map((o) => (
-            <PanelMessage key={o.source}>
-              <strong>
-                {SOURCE_LABELS[o.source]} data is out of date
-                {o.since ? (
-                  <>
-                    {' '}
-                    — from <UtcTime iso={o.since} /> ({ageText(o.since, data.at)} old)
-                  </>
-                ) : null}
-              </strong>
-              : the rows that need it show the last known numbers, marked as such. {asSentence(o.message)}
-            </PanelMessage>
+            <AsOf key={o.source} freshness={o} now={data.at}>
+              The rows that need {SOURCE_LABELS[o.source]} show its last known numbers, marked as such.
+            </AsOf>
           ))}
         </div>
       ) : null}
@@ -247,12 +236,8 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
             <Stat label="OK" value={counts.ok} detail={`of ${data.rows.length} rows; ${counts.idle} with nothing to judge`} />
             <Stat
               label="Updated"
-              value={<time dateTime={data.at}>{data.at.slice(11, 19)}</time>}
-              detail={
-                <>
-                  UTC, on <time dateTime={data.at}>{data.at.slice(0, 10)}</time>; refreshed every 10 seconds.
-                </>
-              }
+              value={<Time at={data.at} />}
+              detail="Refreshed every 10 seconds."
             />
           </section>
           {data.tenant === null ? (

@@ -1,8 +1,8 @@
 import { Fragment } from 'react';
-import { UtcTime } from '@/components/deployments/labels';
 import { THRESHOLD_FIELDS, thresholdValueText } from '@/lib/ops/thresholds-form';
 import type { OpsView } from '@/lib/ops/view';
 import { OPS_AREA_LABELS } from '@/lib/ops/thresholds';
+import { Time } from '@/components/ui/time';
 
 /** What turns a row red, for everyone who reads the dashboard. */
 export function ThresholdsList({ thresholds }: { thresholds: OpsView['thresholds'] }) {
@@ -24,7 +24,7 @@ export function ThresholdsList({ thresholds }: { thresholds: OpsView['thresholds
       <p className="mt-2 text-xs text-slate-600 dark:text-slate-400" data-testid="ops-thresholds-version">
         {thresholds.updatedAt ? (
           <>
-            Version {thresholds.version}, last changed by {thresholds.updatedBy ?? 'someone'} at <UtcTime iso={thresholds.updatedAt} />.
+            Version {thresholds.version}, last changed by {thresholds.updatedBy ?? 'someone'} at <Time at={thresholds.updatedAt} />.
           </>
         ) : (
           'The platform defaults: nobody has changed them yet.'

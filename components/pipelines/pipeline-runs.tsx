@@ -1,18 +1,20 @@
 'use client';
 
 import Link from 'next/link';
-import { PanelMessage, RefreshFailed, StaleNote, UtcTime } from '@/components/deployments/labels';
-import { Stat } from '@/components/gpu/parts';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
-import { duration, percent } from '@/lib/ops/evaluate';
 import type { PipelineSummary } from '@/lib/ops/pipelines';
 import { PHASE_FILTERS, type PhaseFilter } from '@/lib/pipelines/phases';
 import type { PipelineRun, PipelineRunList } from '@/lib/pipelines/runs';
 import type { PipelinesView } from '@/lib/pipelines/service';
 import { PhaseBadge } from './phase-badge';
+import { PanelMessage } from '@/components/ui/panel-message';
+import { Stat } from '@/components/ui/stat';
+import { Time } from '@/components/ui/time';
+import { AsOf, pollFreshness } from '@/components/ui/as-of';
+import { formatDuration, formatPercent } from '@/lib/format';
 
 const FILTER_LABELS: Record<PhaseFilter, string> = { Running: 'Running', Pending: 'Pending', Succeeded: 'Succeeded', Failed: 'Failed or Error' };
 const NONE_MATCH: Record<PhaseFilter, string> = { Running: 'No run is running', Pending: 'No run is waiting to start', Succeeded: 'No run has succeeded', Failed: 'No run has failed' };
@@ -27,12 +29,12 @@ function Summary({ summary }: { summary: PipelineSummary }) {
       <Stat label="Finished" value={summary.finished} detail={`in ${window}: ${summary.succeeded} succeeded, ${summary.failed} failed or ended in Error`} />
       <Stat
         label="Success rate"
-        value={summary.successRate === null ? '—' : percent(summary.successRate)}
+        value={summary.successRate === null ? '—' : formatPercent(summary.successRate)}
         detail={summary.successRate === null ? `no run finished in ${window}` : `of the ${runs(summary.finished)} finished in ${window}`}
       />
       <Stat
         label="Mean duration"
-        value={summary.meanDurationMs === null ? '—' : duration(summary.meanDurationMs)}
+        value={summary.meanDurationMs === null ? '—' : formatDuration(summary.meanDurationMs)}
         detail={summary.meanDurationMs === null ? `no run finished in ${window}` : `start to finish, runs finished in ${window}`}
       />
       <Stat label="Running now" testId="pipelines-running" value={summary.running} detail="whenever they started" />
@@ -73,10 +75,10 @@ function RunRow({ run }: { run: PipelineRun }) {
       <td className={cellClass}>
         <PhaseBadge phase={run.phase} />
       </td>
-      <td className={cellClass}>{run.startedAt ? <UtcTime iso={run.startedAt} /> : <NoValue reason="not started" />}</td>
-      <td className={cellClass}>{run.finishedAt ? <UtcTime iso={run.finishedAt} /> : <NoValue reason="not finished" />}</td>
+      <td className={cellClass}>{run.startedAt ? <Time at={run.startedAt} /> : <NoValue reason="not started" />}</td>
+      <td className={cellClass}>{run.finishedAt ? <Time at={run.finishedAt} /> : <NoValue reason="not finished" />}</td>
       <td className={numericCellClass}>
-        {run.durationMs === null ? <NoValue reason="not started" /> : `${duration(run.durationMs)}${run.finishedAt ? '' : ' so far'}`}
+        {run.durationMs === null ? <NoValue reason="not started" /> : `${formatDuration(run.durationMs)}${run.finishedAt ? '' : ' so far'}`}
       </td>
       <td className={`${cellClass} break-words`}>{run.message}</td>
     </tr>
@@ -152,14 +154,14 @@ export function TenantPipelines({ initial, filterProblem }: { initial: Pipelines
           {filterProblem} Showing every run.
         </p>
       ) : null}
-      <RefreshFailed error={error} at={data.at} />
+      <AsOf freshness={pollFreshness(error, data.at)} />
       {!pipelines.ok ? (
         <div role="status">
           <PanelMessage>The pipeline runs cannot be shown: {pipelines.message}</PanelMessage>
         </div>
       ) : (
         <>
-          <StaleNote panel={pipelines} at={data.at} />
+          <AsOf freshness={pipelines.freshness} now={data.at} />
           <Summary summary={pipelines.data.summary} />
           <PhaseFilterNav tenant={tenant} phase={phase} list={pipelines.data.list} />
           <RunList tenant={tenant} phase={phase} list={pipelines.data.list} />

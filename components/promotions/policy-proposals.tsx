@@ -5,6 +5,7 @@ import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FormStatus } from '@/components/ui/form-status';
 import type { ActionResult } from '@/lib/actions/define-action';
 import { acceptPolicyProposalAction, rejectPolicyProposalAction } from './policy-actions';
+import { Time } from '@/components/ui/time';
 
 export interface ProposalView {
   id: string;
@@ -40,7 +41,7 @@ function ProposalItem({ tenant, proposal, mayDecide }: { tenant: string; proposa
   return (
     <li className="rounded-md border border-amber-300 p-4 text-sm dark:border-amber-700" data-testid="policy-proposal">
       <p>
-        <strong>{proposal.proposerName}</strong> proposed on <time dateTime={proposal.createdAt}>{proposal.createdAt.slice(0, 16).replace('T', ' ')} UTC</time> (from
+        <strong>{proposal.proposerName}</strong> proposed on <Time at={proposal.createdAt} /> (from
         version {proposal.baseVersion}) a change that weakens:
       </p>
       <ul className="ml-5 mt-1 list-disc">

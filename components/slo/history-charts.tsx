@@ -1,7 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber } from '@/components/charts/format';
+import { formatAxisTime, formatNumber, formatTime } from '@/lib/format';
 import type { SloObjectives } from '@/lib/slo/definition';
 import type { SloHistoryPoint, SloRange } from '@/lib/slo/view';
 import { RANGE_LABELS } from './format';
@@ -34,10 +34,7 @@ const percentOf = (v: number | null) => (v === null ? null : v * 100);
 /** Axis labels in UTC: the clock for ranges within a day or two, the date beyond. */
 function timeLabel(range: SloRange) {
   const long = range === '7d' || range === '28d';
-  return (t: number) => {
-    const iso = new Date(t).toISOString();
-    return long ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
-  };
+  return (t: number) => formatAxisTime(t, long);
 }
 
 function chartSpecs(objectives: SloObjectives): ChartSpec[] {
@@ -99,7 +96,7 @@ function HistoryChart({ spec, points, range }: { spec: ChartSpec; points: SloHis
         <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={label} tick={tick} stroke="currentColor" minTickGap={32} />
         <YAxis tick={tick} stroke="currentColor" width={56} tickFormatter={(v: number) => formatNumber(v)} />
         <Tooltip
-          labelFormatter={(t) => `${new Date(Number(t)).toISOString().slice(0, 16).replace('T', ' ')} UTC`}
+          labelFormatter={(t) => formatTime(Number(t))}
           formatter={format}
           contentStyle={{ backgroundColor: 'var(--slo-tooltip)', borderColor: 'var(--slo-tooltip-border)', fontSize: 12 }}
           isAnimationActive={false}
@@ -149,7 +146,7 @@ export function HistoryCharts({ points, range, objectives }: { points: SloHistor
               {points.map((p) => (
                 <tr key={p.t}>
                   <th scope="row" className="px-2 py-0.5 font-normal">
-                    {new Date(p.t).toISOString().slice(0, 16).replace('T', ' ')}
+                    {formatTime(p.t)}
                   </th>
                   <td className="px-2 py-0.5">{cell(p.requestRate, 2)}</td>
                   <td className="px-2 py-0.5">{cell(percentOf(p.errorRate), 3)}</td>

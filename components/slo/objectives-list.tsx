@@ -1,6 +1,6 @@
-import { UtcTime } from '@/components/deployments/labels';
 import type { SloObjectives } from '@/lib/slo/definition';
 import { objectiveText } from './format';
+import { Time } from '@/components/ui/time';
 
 /** The objectives for those who may read but not change them. */
 export function ObjectivesList({ objectives, version, updatedBy, updatedAt }: { objectives: SloObjectives; version: number; updatedBy: string | null; updatedAt: string | null }) {
@@ -19,7 +19,7 @@ export function ObjectivesList({ objectives, version, updatedBy, updatedAt }: { 
       <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
         {updatedAt ? (
           <>
-            Version {version}, last changed by {updatedBy ?? 'someone'} at <UtcTime iso={updatedAt} />.
+            Version {version}, last changed by {updatedBy ?? 'someone'} at <Time at={updatedAt} />.
           </>
         ) : (
           'The platform defaults: nobody has set objectives for this endpoint yet.'

@@ -1,11 +1,8 @@
-import { PanelMessage, UtcTime } from '@/components/deployments/labels';
-import { ageText, asSentence } from '@/components/ops/format';
 import { Badge } from '@/components/ui/badge';
-import type { Staleness } from '@/lib/read-model/panel';
 import type { BurnRateView } from '@/lib/slo/view';
 import { BUDGET_LEVELS, budgetLevel, budgetText, BURN_VERDICTS, burnVerdict } from './format';
 
-// Spans only: these sit inside paragraphs (a Stat's detail) as well as table cells — all but OutdatedNumbers, a block message.
+// Spans only: these sit inside paragraphs (a Stat's detail) as well as table cells.
 
 /** Error budget left as a bar; the words beside it carry the same number and level. */
 export function BudgetBar({ budget }: { budget: number | null }) {
@@ -37,25 +34,4 @@ export function BudgetSummary({ budget, showNumber = true }: { budget: number | 
 export function BurnBadge({ burn }: { burn: Pick<BurnRateView, 'firing' | 'longRate' | 'shortRate'> }) {
   const verdict = BURN_VERDICTS[burnVerdict(burn)];
   return <Badge tone={verdict.tone}>{verdict.label}</Badge>;
-}
-
-/** Numbers shown from Prometheus's last answer because it has not answered since. */
-export function OutdatedNumbers({ outdated, at }: { outdated: Staleness; at: string }) {
-  return (
-    <div data-testid="slo-outdated">
-      <PanelMessage>
-        <strong>
-          The numbers are out of date
-          {outdated.since ? (
-            <>
-              {' '}
-              — Prometheus&rsquo;s last answer, from <UtcTime iso={outdated.since} /> ({ageText(outdated.since, at)} old)
-            </>
-          ) : null}
-          .
-        </strong>{' '}
-        {asSentence(outdated.message)}
-      </PanelMessage>
-    </div>
-  );
 }

@@ -1,9 +1,6 @@
 'use client';
 
 import Link from 'next/link';
-import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
-import { asSentence } from '@/components/ops/format';
-import { Stat } from '@/components/gpu/parts';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { cellClass, DataTable, numericCellClass, rowClass } from '@/components/ui/table';
@@ -11,7 +8,11 @@ import { useLiveData } from '@/components/ui/use-live-data';
 import { SLO_RANGES, type SloDetailView, type SloRange, type SloSummary } from '@/lib/slo/view';
 import { budgetText, burnRateText, countText, firingWindows, objectiveText, RANGE_LABELS, sliLabel, sliText, sloDetailPath } from './format';
 import { HistoryCharts } from './history-charts';
-import { BudgetSummary, BurnBadge, OutdatedNumbers } from './parts';
+import { BudgetSummary, BurnBadge } from './parts';
+import { PanelMessage, asSentence } from '@/components/ui/panel-message';
+import { Stat } from '@/components/ui/stat';
+import { Time } from '@/components/ui/time';
+import { AsOf, pollFreshness } from '@/components/ui/as-of';
 
 /** Burn rates move by the minute; the history behind the charts is heavier to read. */
 const REFRESH_MS = 30_000;
@@ -110,7 +111,7 @@ export function SloDetailDashboard({ initial }: { initial: SloDetailView }) {
 
   return (
     <div className="space-y-8">
-      <RefreshFailed error={error} at={data.at} />
+      <AsOf freshness={pollFreshness(error, data.at)} />
       {data.unverified ? (
         <div role="status" data-testid="slo-unverified">
           <PanelMessage>
@@ -118,13 +119,11 @@ export function SloDetailDashboard({ initial }: { initial: SloDetailView }) {
           </PanelMessage>
         </div>
       ) : null}
-      {data.outdated ? (
-        <div role="status">
-          <OutdatedNumbers outdated={data.outdated} at={data.at} />
-        </div>
-      ) : null}
+      <AsOf freshness={data.outdated} now={data.at}>
+        The numbers are Prometheus’s last answer.
+      </AsOf>
       <p className="text-sm text-slate-600 dark:text-slate-300">
-        Updated <UtcTime iso={data.at} />, refreshed every 30 seconds.
+        Updated <Time at={data.at} />, refreshed every 30 seconds.
       </p>
       <SloSection slo={data.availability} />
       <SloSection slo={data.latency} />

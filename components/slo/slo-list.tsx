@@ -1,9 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { PanelMessage, RefreshFailed, UtcTime } from '@/components/deployments/labels';
-import { ageText, asSentence } from '@/components/ops/format';
-import { TenantFilter } from '@/components/ops/tenant-filter';
+import { TenantFilter } from '@/components/ui/tenant-filter';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonClass } from '@/components/ui/styles';
@@ -11,7 +9,10 @@ import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/com
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { SloListView, SloSummary } from '@/lib/slo/view';
 import { countText, firingWindows, sliLabel, sliText, sloDetailPath, sloTitle } from './format';
-import { BudgetSummary, OutdatedNumbers } from './parts';
+import { BudgetSummary } from './parts';
+import { PanelMessage, asSentence } from '@/components/ui/panel-message';
+import { Time } from '@/components/ui/time';
+import { AsOf, pollFreshness } from '@/components/ui/as-of';
 
 const REFRESH_MS = 15_000;
 
@@ -117,12 +118,16 @@ export function SloList({ initial }: { initial: SloListView }) {
 
   return (
     <div className="space-y-6">
-      <RefreshFailed error={error} at={data.at} />
+      <AsOf freshness={pollFreshness(error, data.at)} />
       <TenantFilter path="/slo" tenants={data.tenants} tenant={data.tenant} label="Filter SLOs by tenant" />
 
-      {problems.prometheus || problems.prometheusOutdated || problems.kubernetes ? (
+      {problems.prometheus || problems.kubernetes || problems.outdated.length > 0 ? (
         <div role="status" className="space-y-2" data-testid="slo-problems">
-          {problems.prometheusOutdated ? <OutdatedNumbers outdated={problems.prometheusOutdated} at={data.at} /> : null}
+          {problems.outdated.map((o) => (
+            <AsOf key={o.source} freshness={o} now={data.at}>
+              {o.source === 'prometheus' ? 'The SLOs show its last numbers.' : 'The list shows the endpoints known then.'}
+            </AsOf>
+          ))}
           {problems.prometheus ? (
             <PanelMessage>
               <strong>Prometheus could not be read</strong> — the endpoints are listed, but their availability, latency, budgets and burn rates are
@@ -131,13 +136,7 @@ export function SloList({ initial }: { initial: SloListView }) {
           ) : null}
           {problems.kubernetes ? (
             <PanelMessage>
-              <strong>The list of endpoints may be out of date.</strong> {asSentence(problems.kubernetes)}
-              {problems.kubernetesStaleSince ? (
-                <>
-                  {' '}
-                  Showing the endpoints known at <UtcTime iso={problems.kubernetesStaleSince} /> ({ageText(problems.kubernetesStaleSince, data.at)} old).
-                </>
-              ) : null}
+              <strong>Kubernetes could not be read</strong> — the endpoints Prometheus knows are listed instead. {asSentence(problems.kubernetes)}
             </PanelMessage>
           ) : null}
         </div>
@@ -152,7 +151,7 @@ export function SloList({ initial }: { initial: SloListView }) {
         <>
           <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="slo-summary">
             {data.total} SLOs, worst error budget first{data.pageCount > 1 ? ` (page ${data.page} of ${data.pageCount})` : ''}. {alerting ? <strong>{alerting} burning too fast.</strong> : 'None burning too fast.'}{' '}
-            {spent ? <strong>{spent} with the budget spent.</strong> : null} Updated <UtcTime iso={data.at} />, refreshed every 15 seconds.
+            {spent ? <strong>{spent} with the budget spent.</strong> : null} Updated <Time at={data.at} />, refreshed every 15 seconds.
           </p>
           <DataTable caption="SLOs, worst error budget first" testId="slo-list" columns={['Endpoint', 'SLO', 'SLI', 'Budget remaining', 'Burn-rate alerts', { label: 'Requests', numeric: true }]}>
             {data.slos.map((slo) => (

@@ -3,6 +3,7 @@ import { log } from '../observability/logger';
 import { requestContext } from '../observability/request-context';
 import { recordAudit } from './log';
 import { storableText } from './sanitize';
+import { processSingleton } from '../process-singleton';
 
 /**
  * Server-action calls without a session are refused before their input is read, and leave at
@@ -77,11 +78,10 @@ export async function flushAnonymousRefusals(now = new Date()): Promise<number> 
   );
 }
 
-const holder = globalThis as unknown as { __mlpRefusalFlush?: { lastAt: number; running: Promise<unknown> | null } };
 
 /** `flushAnonymousRefusals` at most every few seconds per process, never throwing (for request paths and timers). */
 export function flushAnonymousRefusalsSoon(now = new Date()): Promise<void> {
-  const state = (holder.__mlpRefusalFlush ??= { lastAt: 0, running: null });
+  const state = processSingleton('audit.refusal-flush', (): { lastAt: number; running: Promise<unknown> | null } => ({ lastAt: 0, running: null }));
   if (state.running || now.getTime() - state.lastAt < FLUSH_EVERY_MS) return Promise.resolve();
   state.lastAt = now.getTime();
   const running = flushAnonymousRefusals(now)

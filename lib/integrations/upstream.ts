@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { UserFacingError } from '../errors';
+import { log } from '../observability/logger';
+import { formatDuration } from '../format';
 
 /**
  * What every adapter shares: one error type whose message a person can act on, a timeout on
@@ -74,9 +77,6 @@ export async function withRetry<T>(retry: RetryOptions, attempt: () => Promise<T
   }
 }
 
-export function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 export interface HttpRequest<S extends z.ZodType> {
   system: UpstreamSystem;
@@ -118,7 +118,7 @@ export async function httpJson<S extends z.ZodType>(request: HttpRequest<S>): Pr
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw timedOut
-        ? new UpstreamError(request.system, 'timeout', `${request.system} did not answer within ${seconds(request.timeoutMs)}`, undefined, { cause: error })
+        ? new UpstreamError(request.system, 'timeout', `${request.system} did not answer within ${formatDuration(request.timeoutMs)}`, undefined, { cause: error })
         : new UpstreamError(request.system, 'unreachable', `${request.system} cannot be reached at ${where.host}`, undefined, { cause: error });
     }
     const text = await response.text();
@@ -149,4 +149,18 @@ export async function httpJson<S extends z.ZodType>(request: HttpRequest<S>): Pr
     }
     return parsed.data;
   });
+}
+
+// Configuration errors are written for people too.
+const PEOPLE_FACING = /^The (kubernetes|prometheus|mlflow) connection is not configured|^The Prometheus query templates/i;
+
+/**
+ * A failure to read `what`, in words for people: an upstream's own message is written for them;
+ * anything else is logged and summarised.
+ */
+export function failureMessage(what: string, error: unknown): string {
+  if (error instanceof UpstreamError || error instanceof UserFacingError) return error.message;
+  if (error instanceof Error && PEOPLE_FACING.test(error.message)) return error.message;
+  log.error(`could not read ${what}`, { error });
+  return `${what[0]!.toUpperCase()}${what.slice(1)} could not be read; the portal's log has the details.`;
 }

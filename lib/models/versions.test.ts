@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMetric, metricColumns, modelUriFor, orderAliases, signatureStateOf } from './versions';
+import { metricColumns, modelUriFor, orderAliases, signatureStateOf } from './versions';
 
 describe('signatureStateOf', () => {
   it('reads the signature only from an MLmodel file that was found', () => {
@@ -51,21 +51,5 @@ describe('metricColumns', () => {
   it('has no columns when no source run was found', () => {
     expect(metricColumns([null, null])).toEqual([]);
     expect(metricColumns([])).toEqual([]);
-  });
-});
-
-describe('formatMetric', () => {
-  it('keeps four significant digits', () => {
-    expect(formatMetric(0.9664570230607965)).toBe('0.9665');
-    expect(formatMetric(12.34567)).toBe('12.35');
-    expect(formatMetric(0.000123456)).toBe('0.0001235');
-    expect(formatMetric(0)).toBe('0');
-    expect(formatMetric(-0.5)).toBe('-0.5');
-  });
-
-  it('shows large values as whole numbers and says when a value is not a number', () => {
-    expect(formatMetric(123456.7)).toBe('123457');
-    expect(formatMetric(Number.NaN)).toBe('NaN');
-    expect(formatMetric(Number.POSITIVE_INFINITY)).toBe('Infinity');
   });
 });

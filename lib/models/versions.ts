@@ -70,8 +70,3 @@ export function metricColumns(runMetrics: readonly (Readonly<Record<string, numb
     .slice(0, max);
 }
 
-/** Four significant digits, enough to tell versions apart; whole numbers from 1000 up. */
-export function formatMetric(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Math.abs(value) >= 1000 ? Math.round(value).toString() : String(Number(value.toPrecision(4)));
-}

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { routeTemplate } from './routes';
+import { processSingleton } from '../process-singleton';
 
 interface PortalMetrics {
   registry: Registry;
@@ -35,11 +36,9 @@ function create(): PortalMetrics {
   };
 }
 
-// One registry per process, shared by the custom server and Next's bundled route handlers.
-const holder = globalThis as unknown as { __mlpMetrics?: PortalMetrics };
+/** The process's one registry. */
 export function metrics(): PortalMetrics {
-  holder.__mlpMetrics ??= create();
-  return holder.__mlpMetrics;
+  return processSingleton('observability.metrics', create);
 }
 
 /**

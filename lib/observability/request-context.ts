@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { processSingleton } from '../process-singleton';
 
 export interface RequestContext {
   requestId: string;
@@ -15,10 +16,8 @@ export interface RequestContext {
   actionStarted?: boolean;
 }
 
-// Shared through globalThis: the custom server and Next's bundled code load separate copies of
-// this module, and both must see the same store.
-const holder = globalThis as unknown as { __mlpRequestContext?: AsyncLocalStorage<RequestContext> };
-export const requestContext = (holder.__mlpRequestContext ??= new AsyncLocalStorage<RequestContext>());
+// One store per process: the custom server and Next's bundled code load separate copies of this module.
+export const requestContext = processSingleton('observability.request-context', () => new AsyncLocalStorage<RequestContext>());
 
 export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.requestId;

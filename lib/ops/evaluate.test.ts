@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   CANARY_MIN_REQUESTS,
   canaryEndpoints,
-  duration,
   judgeCanary,
   judgeInfrastructure,
   judgePipelines,
@@ -12,7 +11,6 @@ import {
   OPS_AREA_SOURCES,
   opsLink,
   opsRow,
-  percent,
   thresholdText,
   unknownRow,
   type CanaryEndpoint,
@@ -25,24 +23,7 @@ import type { ModelMetricTrend } from './training';
 const NOW = new Date('2026-03-01T12:00:00Z');
 const HOUR = 3_600_000;
 
-describe('words and numbers', () => {
-  it('writes ratios as percentages without trailing zeros, small ones with two decimals', () => {
-    expect([0.95, 0.857, 1, 0, 0.0035, 0.001, 0.121, 0.01].map(percent)).toEqual(['95 %', '85.7 %', '100 %', '0 %', '0.35 %', '0.1 %', '12.1 %', '1 %']);
-  });
-
-  it('writes durations in the largest sensible units', () => {
-    expect([45_000, 38 * 60_000, 2 * HOUR, 2 * HOUR + 5 * 60_000, 26 * HOUR, 3 * 24 * HOUR, 3 * 24 * HOUR + 4 * HOUR, -5].map(duration)).toEqual([
-      '45 s',
-      '38 min',
-      '2 h',
-      '2 h 5 min',
-      '1 d 2 h',
-      '3 d',
-      '3 d 4 h',
-      '0 s',
-    ]);
-  });
-
+describe('words', () => {
   it('labels every area for people and names its upstreams', () => {
     expect(OPS_AREAS.map((a) => OPS_AREA_LABELS[a])).toEqual(['Pipelines', 'Training', 'Registry', 'Serving', 'Canary', 'Infrastructure']);
     expect(OPS_AREA_SOURCES).toEqual({
@@ -97,14 +78,11 @@ describe('links and rows', () => {
       detail: null,
       link: { href: '/t/fraud/gpu', label: 'Open the GPUs of fraud' },
       problem: null,
-      staleSince: null,
+      outdated: null,
     });
-    const stale = opsRow('fraud', 'pipelines', judgePipelines(summary({}), T), { problem: 'The Workflows watch went silent', staleSince: '2026-03-01T11:58:00.000Z' });
-    expect(stale).toMatchObject({
-      link: { href: '/t/fraud/pipelines', label: 'Open the pipeline runs of fraud' },
-      problem: 'The Workflows watch went silent',
-      staleSince: '2026-03-01T11:58:00.000Z',
-    });
+    const outdated = { asOf: '2026-03-01T11:58:00.000Z', error: 'Kubernetes data may be out of date: the Workflows watch went silent' };
+    const stale = opsRow('fraud', 'pipelines', judgePipelines(summary({}), T), { outdated });
+    expect(stale).toMatchObject({ link: { href: '/t/fraud/pipelines', label: 'Open the pipeline runs of fraud' }, problem: null, outdated });
   });
 
   it('marks a row unknown with the problem and keeps its threshold', () => {
@@ -117,7 +95,7 @@ describe('links and rows', () => {
       detail: null,
       link: null,
       problem: 'MLflow cannot be reached at 127.0.0.1:5000',
-      staleSince: null,
+      outdated: null,
     });
   });
 });
@@ -144,7 +122,7 @@ describe('judgePipelines', () => {
     const atThreshold = judgePipelines(summary({ finished: 20, succeeded: 19, failed: 1, successRate: 0.95, meanDurationMs: 90_000, recentFailures: [{ ...failure, phase: 'Error', message: null, template: null }] }), T);
     expect(atThreshold).toMatchObject({
       state: 'ok',
-      signal: '95 % of 20 runs succeeded · mean 2 min',
+      signal: '95 % of 20 runs succeeded · mean 1 min 30 s',
       detail: '1 of 20 runs failed in the last 7 days; latest fraud-train-x7k2p ended in Error',
       target: { kind: 'pipelines', failed: false },
     });

@@ -5,7 +5,8 @@
  * missing one into an `unknownRow`.
  */
 import type { ServingState } from '../integrations/kubernetes';
-import { formatMetric } from '../models/versions';
+import type { Freshness } from '../freshness';
+import { formatDuration, formatNumber, formatPercent } from '../format';
 import type { PhaseFilter } from '../pipelines/phases';
 import type { PipelineSummary } from './pipelines';
 import type { OpsArea, OpsThresholds } from './thresholds';
@@ -70,39 +71,22 @@ export function opsLink(tenant: string, target: OpsTarget): OpsLink {
   }
 }
 
-/** A judged row; `problem` and `staleSince` say when the inputs may be out of date. */
-export function opsRow(tenant: string, area: OpsArea, judgment: OpsJudgment, stale: { problem: string | null; staleSince: string | null } = { problem: null, staleSince: null }): OpsRow {
+/** A judged row; `outdated` says when its inputs may be out of date, `problem` which part is missing. */
+export function opsRow(tenant: string, area: OpsArea, judgment: OpsJudgment, inputs: { outdated?: Freshness | null; problem?: string | null } = {}): OpsRow {
   const { target, ...judged } = judgment;
-  return { tenant, area, ...judged, link: target ? opsLink(tenant, target) : null, ...stale };
+  return { tenant, area, ...judged, link: target ? opsLink(tenant, target) : null, problem: inputs.problem ?? null, outdated: inputs.outdated ?? null };
 }
 
 /** A row whose inputs could not be read: `problem` says which and why. */
 export function unknownRow(tenant: string, area: OpsArea, problem: string, thresholds: OpsThresholds): OpsRow {
-  return { tenant, area, state: 'unknown', signal: 'no data', threshold: thresholdText(area, thresholds), detail: null, link: null, problem, staleSince: null };
+  return { tenant, area, state: 'unknown', signal: 'no data', threshold: thresholdText(area, thresholds), detail: null, link: null, problem, outdated: null };
 }
 
 // ---- words and numbers -------------------------------------------------------------------------
 
-/** 0.95 → "95 %", 0.857 → "85.7 %", 0.0035 → "0.35 %". */
-export function percent(ratio: number): string {
-  const value = ratio * 100;
-  return `${Number(value.toFixed(Math.abs(value) < 10 ? 2 : 1))} %`;
-}
-
-/** 45 s, 38 min, 2 h 5 min, 3 d 4 h. */
-export function duration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
-}
-
 const rate = (perSecond: number) => `${Number(perSecond.toFixed(perSecond < 10 ? 2 : 1))} req/s`;
 const ms = (value: number) => `${Math.round(value)} ms`;
-const signed = (delta: number) => `${delta >= 0 ? '+' : '−'}${formatMetric(Math.abs(delta))}`;
+const signed = (delta: number) => `${delta >= 0 ? '+' : '−'}${formatNumber(Math.abs(delta))}`;
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /** "a, b, c and 2 more". */
@@ -111,21 +95,21 @@ function listed(names: readonly string[], max = 3): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-const PIPELINE_WINDOW_WORDS = (windowMs: number) => (windowMs % 86_400_000 === 0 ? `the last ${plural(windowMs / 86_400_000, 'day')}` : `the last ${duration(windowMs)}`);
+const PIPELINE_WINDOW_WORDS = (windowMs: number) => (windowMs % 86_400_000 === 0 ? `the last ${plural(windowMs / 86_400_000, 'day')}` : `the last ${formatDuration(windowMs)}`);
 
 /** What each area is judged against, in words. */
 export function thresholdText(area: OpsArea, t: OpsThresholds): string {
   switch (area) {
     case 'pipelines':
-      return `alert when success < ${percent(t.pipelineSuccessMin)}`;
+      return `alert when success < ${formatPercent(t.pipelineSuccessMin)}`;
     case 'training':
       return `alert when a model's newest version is more than ${t.trainingRegressionTolerance} below the previous one`;
     case 'registry':
       return `alert when a request waits > ${t.registryWaitHoursMax} h`;
     case 'serving':
-      return `alert when an endpoint's errors > ${percent(t.servingErrorRateMax)} or p99 > ${t.servingP99MsMax} ms`;
+      return `alert when an endpoint's errors > ${formatPercent(t.servingErrorRateMax)} or p99 > ${t.servingP99MsMax} ms`;
     case 'canary':
-      return `alert when canary errors > ${t.canaryErrorRatioMax}× stable (stable counted as at least ${percent(CANARY_STABLE_ERROR_FLOOR)}), judged from ${CANARY_MIN_REQUESTS} canary requests`;
+      return `alert when canary errors > ${t.canaryErrorRatioMax}× stable (stable counted as at least ${formatPercent(CANARY_STABLE_ERROR_FLOOR)}), judged from ${CANARY_MIN_REQUESTS} canary requests`;
     case 'infrastructure':
       return t.oomKillsPerDayMax === 0 ? 'alert on any OOM kill in 24 h' : `alert when OOM kills in 24 h > ${t.oomKillsPerDayMax}`;
   }
@@ -140,7 +124,7 @@ export function judgePipelines(summary: PipelineSummary, thresholds: OpsThreshol
   if (summary.successRate === null) {
     return { state: 'idle', signal: `no runs finished in ${window}${running}`, threshold, detail: `nothing to judge: no pipeline run finished in ${window}`, target: { kind: 'pipelines', failed: false } };
   }
-  const mean = summary.meanDurationMs === null ? '' : ` · mean ${duration(summary.meanDurationMs)}`;
+  const mean = summary.meanDurationMs === null ? '' : ` · mean ${formatDuration(summary.meanDurationMs)}`;
   const latest = summary.recentFailures[0];
   const detail = latest
     ? `${summary.failed} of ${plural(summary.finished, 'run')} failed in ${window}; latest ${latest.name}${latest.template ? ` (${latest.template})` : ''}${latest.phase === 'Error' ? ' ended in Error' : ' failed'}${latest.message ? `: ${latest.message}` : ''}`
@@ -148,7 +132,7 @@ export function judgePipelines(summary: PipelineSummary, thresholds: OpsThreshol
   const alert = summary.successRate < thresholds.pipelineSuccessMin;
   return {
     state: alert ? 'alert' : 'ok',
-    signal: `${percent(summary.successRate)} of ${plural(summary.finished, 'run')} succeeded${mean}${running}`,
+    signal: `${formatPercent(summary.successRate)} of ${plural(summary.finished, 'run')} succeeded${mean}${running}`,
     threshold,
     detail,
     target: { kind: 'pipelines', failed: alert },
@@ -195,7 +179,7 @@ export function judgeTraining(trends: readonly ModelMetricTrend[], metric: strin
     return { state: 'idle', signal: `${plural(trends.length, 'model')}, none with two versions logging ${metric}`, threshold, detail: `nothing to judge: ${listed(skipped)}`, target: { kind: 'models' } };
   }
   const describe = (c: ModelComparison) =>
-    `${c.model} v${c.newest.version}: ${metric} ${formatMetric(c.newest.value)} vs ${formatMetric(c.previous.value)} for v${c.previous.version} (${signed(c.delta)})`;
+    `${c.model} v${c.newest.version}: ${metric} ${formatNumber(c.newest.value)} vs ${formatNumber(c.previous.value)} for v${c.previous.version} (${signed(c.delta)})`;
   const regressions = compared.filter((c) => c.delta < -thresholds.trainingRegressionTolerance - METRIC_EPSILON);
   const signal = `${plural(compared.length, 'model')} compared on ${metric} · worst change ${signed(worst.delta)} (${worst.model})`;
   if (regressions.length > 0) {
@@ -224,9 +208,9 @@ export function judgeRegistry(pending: readonly PendingPromotion[], now: Date, t
   const more = overdue > 1 ? `; ${overdue} requests over ${thresholds.registryWaitHoursMax} h` : '';
   return {
     state: overdue > 0 ? 'alert' : 'ok',
-    signal: `${plural(pending.length, 'request')} waiting · longest ${duration(waited(oldest))}`,
+    signal: `${plural(pending.length, 'request')} waiting · longest ${formatDuration(waited(oldest))}`,
     threshold,
-    detail: `${oldest.model} v${oldest.version} has waited ${duration(waited(oldest))}${more}`,
+    detail: `${oldest.model} v${oldest.version} has waited ${formatDuration(waited(oldest))}${more}`,
     target: { kind: 'promotion', id: oldest.id },
   };
 }
@@ -281,7 +265,7 @@ export function judgeServing(endpoints: readonly string[], traffic: readonly End
       continue;
     }
     const problems: string[] = [];
-    if (stats.errorRate > thresholds.servingErrorRateMax) problems.push(`${percent(stats.errorRate)} errors`);
+    if (stats.errorRate > thresholds.servingErrorRateMax) problems.push(`${formatPercent(stats.errorRate)} errors`);
     if (stats.p99Ms !== null && stats.p99Ms > thresholds.servingP99MsMax) problems.push(`p99 ${ms(stats.p99Ms)}`);
     const severity = Math.max(stats.errorRate / thresholds.servingErrorRateMax, (stats.p99Ms ?? 0) / thresholds.servingP99MsMax);
     checks.push({ service, requestRate: stats.requestRate, errorRate: stats.errorRate, p99Ms: stats.p99Ms, problems, severity });
@@ -297,7 +281,7 @@ export function judgeServing(endpoints: readonly string[], traffic: readonly End
   const signal = [
     count,
     rate(total),
-    `worst errors ${percent(worstErrors.errorRate)} (${worstErrors.service})`,
+    `worst errors ${formatPercent(worstErrors.errorRate)} (${worstErrors.service})`,
     worstLatency ? `worst p99 ${ms(worstLatency.p99Ms!)} (${worstLatency.service})` : 'no latency data',
   ].join(' · ');
 
@@ -373,7 +357,7 @@ export function judgeCanary(canaries: readonly CanaryEndpoint[], thresholds: Ops
 
   const worst = judged[0];
   if (!worst) return { state: 'idle', signal: `${count} live · too little canary traffic`, threshold, detail: tooLittleWords, target: { kind: 'canary', service: canaries[0]!.service } };
-  const signal = `${count} live · worst: canary ${percent(worst.canaryRate)} vs stable ${percent(worst.stableRate)} errors`;
+  const signal = `${count} live · worst: canary ${formatPercent(worst.canaryRate)} vs stable ${formatPercent(worst.stableRate)} errors`;
   const over = judged.filter((j) => j.over);
   if (over.length === 0) return { state: 'ok', signal, threshold, detail: tooLittleWords, target: { kind: 'canary', service: worst.service } };
   const more = over.length > 1 ? `; ${over.length} of ${count} over` : '';
@@ -381,7 +365,7 @@ export function judgeCanary(canaries: readonly CanaryEndpoint[], thresholds: Ops
     state: 'alert',
     signal,
     threshold,
-    detail: `${worst.service}: canary ${percent(worst.canaryRate)} errors vs stable ${percent(worst.stableRate)} at ${worst.canaryPercent} % of traffic, limit ${percent(worst.limit)}${more}`,
+    detail: `${worst.service}: canary ${formatPercent(worst.canaryRate)} errors vs stable ${formatPercent(worst.stableRate)} at ${worst.canaryPercent} % of traffic, limit ${formatPercent(worst.limit)}${more}`,
     target: { kind: 'canary', service: worst.service },
   };
 }

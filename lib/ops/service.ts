@@ -14,8 +14,9 @@ import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } fr
 import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
 import { mapWithConcurrency } from '../models/concurrency';
 import { oomKills } from '../quota/workloads';
-import { answerPanel, combinedStaleness, kubernetesPanel, readPanel, type Panel } from '../read-model/panel';
-import { answerCache, type AnswerCache } from '../integrations/answer-cache';
+import { answerPanel, kubernetesPanel, outdatedOf, readPanel, type Panel } from '../read-model/panel';
+import { answerCache } from '../cache/answer-cache';
+import { processSingleton } from '../process-singleton';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { can } from '../auth/authorize';
 import {
@@ -43,10 +44,9 @@ export const SERVING_WINDOW_SECONDS = 300;
 export const GPU_WINDOW_SECONDS = 600;
 /** MLflow's registry changes when people register versions: a minute old is current enough. */
 const TRAINING_SHARE_MS = 60_000;
-const holder = globalThis as unknown as { __mlpTrainingTrends?: AnswerCache };
 // Read together for every tenant, the trends are kept fresh for spans spread by half a TTL, so that
 // 50 tenants' refreshes do not all fall on the same few seconds (measured: a 0.5 s stall a minute).
-const sharedTrends = () => (holder.__mlpTrainingTrends ??= answerCache(TRAINING_SHARE_MS, 1_000, Date.now, undefined, 0.5));
+const sharedTrends = () => processSingleton('ops.training-trends', () => answerCache({ ttlMs: TRAINING_SHARE_MS, maxEntries: 1_000, jitter: 0.5 }));
 const MLFLOW_CONCURRENCY = 8;
 
 /** Each kind's objects by namespace, grouped once per read rather than filtered per tenant. */
@@ -120,47 +120,41 @@ function missing(...panels: Panel<unknown>[]): string | null {
   return messages.size ? [...messages].join(' · ') : null;
 }
 
-/** What a row says about inputs that may be out of date, in the row's fields. */
-function staleOf(...panels: Panel<unknown>[]): { problem: string; staleSince: string | null } | undefined {
-  const stale = combinedStaleness(...panels);
-  return stale ? { problem: stale.message, staleSince: stale.since } : undefined;
-}
-
 /** One tenant's six rows. Pure over the inputs; exported for tests. */
 export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   const { thresholds, kubernetes, serving, gpus, registry, now } = inputs;
   const training = inputs.training.get(tenant) ?? { ok: false as const, message: 'The model registry was not read.' };
-  const kubeStale = staleOf(kubernetes);
+  const kubeOutdated = { outdated: outdatedOf(kubernetes) };
   const k8s = kubernetes.ok ? kubernetes.data : null;
   const services = k8s?.services.get(tenantNamespace(tenant)) ?? [];
   const traffic = serving.ok ? serving.data.filter((e) => e.tenant === tenant) : [];
 
   /** The row, or an unknown one naming every input that could not be read. */
-  const row = (area: OpsArea, needs: Panel<unknown>[], judgment: () => OpsJudgment, stale = kubeStale): OpsRow => {
+  const row = (area: OpsArea, needs: Panel<unknown>[], judgment: () => OpsJudgment, inputs: Parameters<typeof opsRow>[3] = kubeOutdated): OpsRow => {
     const problem = missing(...needs);
-    return problem ? unknownRow(tenant, area, problem, thresholds) : opsRow(tenant, area, judgment(), stale);
+    return problem ? unknownRow(tenant, area, problem, thresholds) : opsRow(tenant, area, judgment(), inputs);
   };
 
-  const servingStale = staleOf(kubernetes, serving);
+  const servingInputs = { outdated: outdatedOf(kubernetes, serving) };
   // OOM kills are judged even without Prometheus; the row then says utilisation is missing.
-  const infrastructureStale = gpus.ok ? staleOf(kubernetes, gpus) : { problem: gpus.message, staleSince: kubeStale?.staleSince ?? null };
+  const infrastructureInputs = gpus.ok ? { outdated: outdatedOf(kubernetes, gpus) } : { problem: gpus.message, outdated: outdatedOf(kubernetes) };
 
   return [
     row('pipelines', [kubernetes], () => judgePipelines(summarisePipelines(k8s!.workflows.get(tenantNamespace(tenant)) ?? [], now), thresholds)),
-    row('training', [training], () => judgeTraining(training.ok ? training.data.trends : [], training.ok ? training.data.metric : '', thresholds), undefined),
-    row('registry', [registry], () => judgeRegistry(registry.ok ? (registry.data.get(tenant) ?? []) : [], now, thresholds), undefined),
-    row('serving', [serving, kubernetes], () => judgeServing(services.map((s) => s.metadata.name), traffic, thresholds), servingStale),
+    row('training', [training], () => judgeTraining(training.ok ? training.data.trends : [], training.ok ? training.data.metric : '', thresholds), {}),
+    row('registry', [registry], () => judgeRegistry(registry.ok ? (registry.data.get(tenant) ?? []) : [], now, thresholds), {}),
+    row('serving', [serving, kubernetes], () => judgeServing(services.map((s) => s.metadata.name), traffic, thresholds), servingInputs),
     row(
       'canary',
       [serving, kubernetes],
       () => judgeCanary(canaryEndpoints(services.map((s) => ({ name: s.metadata.name, state: servingState(s) })), traffic, SERVING_WINDOW_SECONDS), thresholds),
-      servingStale,
+      servingInputs,
     ),
     row(
       'infrastructure',
       [kubernetes],
       () => judgeInfrastructure({ gpus: gpus.ok ? (gpus.data.find((g) => g.tenant === tenant) ?? { gpus: 0, utilPercent: null }) : null, oomKills: oomKills(k8s!.pods.get(tenantNamespace(tenant)) ?? [], now) }, thresholds),
-      infrastructureStale,
+      infrastructureInputs,
     ),
   ];
 }
@@ -189,10 +183,10 @@ async function judgedRows(tenants: readonly string[], stored: StoredOpsThreshold
     },
     outdated: (
       [
-        ['kubernetes', combinedStaleness(kubernetes)],
-        ['prometheus', combinedStaleness(serving, gpus)],
+        ['kubernetes', outdatedOf(kubernetes)],
+        ['prometheus', outdatedOf(serving, gpus)],
       ] as const
-    ).flatMap(([source, stale]) => (stale ? [{ source, ...stale }] : [])),
+    ).flatMap(([source, outdated]) => (outdated ? [{ source, ...outdated }] : [])),
   };
 }
 
@@ -202,8 +196,7 @@ async function judgedRows(tenants: readonly string[], stored: StoredOpsThreshold
  * redone). A threshold change takes effect at once, as the thresholds' version is part of the key.
  */
 const SHARED_VIEW_MS = 3_000;
-const viewHolder = globalThis as unknown as { __mlpOpsRows?: AnswerCache };
-const sharedRows = () => (viewHolder.__mlpOpsRows ??= answerCache(SHARED_VIEW_MS, 200));
+const sharedRows = () => processSingleton('ops.rows', () => answerCache({ ttlMs: SHARED_VIEW_MS, maxEntries: 200 }));
 
 export async function opsView(user: SessionUser, tenantFilter: string | null): Promise<OpsView> {
   const scope = await dashboardTenants(user, 'ops.read', tenantFilter);

@@ -2,7 +2,7 @@
  * What the operations dashboard shows: one row per tenant and area, each judged against the
  * platform's thresholds. Plain JSON, so the page and its live route send the same shape.
  */
-import type { Staleness } from '../read-model/panel';
+import type { Freshness } from '../freshness';
 import type { OpsArea, OpsThresholds } from './thresholds';
 
 /**
@@ -31,10 +31,10 @@ export interface OpsRow {
   detail: string | null;
   /** Where to act: the worst item's page, or the area's page of the tenant. */
   link: OpsLink | null;
-  /** Which data is missing and why (state unknown), or why it may be out of date. */
+  /** Which data is missing and why (state unknown, or a part of the row left out). */
   problem: string | null;
-  /** ISO time the data was last known current, when it is stale. */
-  staleSince: string | null;
+  /** Set when the row was judged on data that may be out of date: as of when, and why. */
+  outdated: Freshness | null;
 }
 
 export type OpsSource = 'kubernetes' | 'prometheus' | 'mlflow' | 'database';
@@ -51,7 +51,7 @@ export interface OpsView {
   /** Per upstream: null when it answered, else what is missing in words. */
   sources: Record<OpsSource, string | null>;
   /** Upstreams whose last known data is shown because they did not answer since: why, and from when. */
-  outdated: ({ source: OpsSource } & Staleness)[];
+  outdated: ({ source: OpsSource } & Freshness)[];
   thresholds: { values: OpsThresholds; version: number; updatedBy: string | null; updatedAt: string | null };
   /** Each area's threshold in words, as every tenant's row of it is judged (training adds its metric per tenant). */
   areaThresholds: Record<OpsArea, string>;

@@ -4,6 +4,7 @@
  * held the approver role in the tenant before the request was filed, is not the requester, and
  * has not changed the tenant's policy since the request was filed.
  */
+import { formatTime } from '../format';
 
 export interface ApprovalFacts {
   approverName: string;
@@ -23,7 +24,6 @@ export interface ApprovalStanding {
   reason: string;
 }
 
-const minute = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export function approvalStanding(facts: ApprovalFacts): ApprovalStanding {
   if (facts.approverId === facts.requesterId) {
@@ -35,18 +35,18 @@ export function approvalStanding(facts: ApprovalFacts): ApprovalStanding {
   if (facts.approverSince.getTime() > facts.requestFiledAt.getTime()) {
     return {
       counts: false,
-      reason: `Does not count: ${facts.approverName} became approver in ${facts.tenant} on ${minute(facts.approverSince)}, after the request was filed (${minute(facts.requestFiledAt)}).`,
+      reason: `Does not count: ${facts.approverName} became approver in ${facts.tenant} on ${formatTime(facts.approverSince)}, after the request was filed (${formatTime(facts.requestFiledAt)}).`,
     };
   }
   if (facts.policyChangesSinceFiling.length > 0) {
     const first = facts.policyChangesSinceFiling.reduce((a, b) => (a.getTime() <= b.getTime() ? a : b));
     return {
       counts: false,
-      reason: `Does not count: ${facts.approverName} changed the promotion policy of ${facts.tenant} on ${minute(first)}, after the request was filed.`,
+      reason: `Does not count: ${facts.approverName} changed the promotion policy of ${facts.tenant} on ${formatTime(first)}, after the request was filed.`,
     };
   }
   return {
     counts: true,
-    reason: `Counts: ${facts.approverName} has been approver in ${facts.tenant} since ${minute(facts.approverSince)}, before the request was filed, is not the requester and has not changed the policy since.`,
+    reason: `Counts: ${facts.approverName} has been approver in ${facts.tenant} since ${formatTime(facts.approverSince)}, before the request was filed, is not the requester and has not changed the policy since.`,
   };
 }

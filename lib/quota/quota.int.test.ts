@@ -95,7 +95,7 @@ describe('the tenant GPU view', () => {
     const view = await tenantGpuView('fraud', { history: true });
     if (!view.kubernetes.ok) throw new Error(view.kubernetes.message);
     const { quota, pods, pending, oomKills } = view.kubernetes.data;
-    expect(view.kubernetes.stale).toBeNull();
+    expect(view.kubernetes.freshness.error).toBeUndefined();
     expect(quota).toMatchObject({ name: 'gpu-quota', hard: 8, used: 6 });
 
     const running = pods.find((p) => p.state === 'running' && p.gpus === 2);

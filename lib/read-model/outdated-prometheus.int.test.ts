@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const CLUSTER_TENANTS = [{ name: 'fraud', displayName: 'Fraud' }];
-const staleMessage = (panel: Panel<unknown>) => (panel.ok ? (panel.stale?.message ?? '') : `missing: ${panel.message}`);
+const outdatedMessage = (panel: Panel<unknown>) => (panel.ok ? (panel.freshness.error ?? '') : `missing: ${panel.message}`);
 const serving = (view: Awaited<ReturnType<typeof opsView>>) => view.rows.find((r) => r.tenant === 'fraud' && r.area === 'serving')!;
 
 describe('with Prometheus gone after its answers were shared', () => {
@@ -36,15 +36,15 @@ describe('with Prometheus gone after its answers were shared', () => {
     // Answered and shared: nothing out of date.
     const before = await opsView(DAVE, null);
     expect(before.outdated).toEqual([]);
-    expect(serving(before)).toMatchObject({ staleSince: null });
+    expect(serving(before)).toMatchObject({ outdated: null });
     expect(serving(before).state).not.toBe('unknown');
     const list = await sloList(DAVE, null);
-    expect(list.problems).toMatchObject({ prometheus: null, prometheusOutdated: null });
+    expect(list.problems).toMatchObject({ prometheus: null, outdated: [] });
     expect((await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d')).outdated).toBeNull();
     const gpuBefore = await tenantGpuView('fraud', { history: true });
-    expect(gpuBefore.metrics).toMatchObject({ ok: true, stale: null });
-    expect(gpuBefore.history).toMatchObject({ ok: true, stale: null });
-    expect((await clusterGpuView(CLUSTER_TENANTS)).metrics).toMatchObject({ ok: true, stale: null });
+    expect(gpuBefore.metrics).toMatchObject({ ok: true, freshness: { error: undefined } });
+    expect(gpuBefore.history).toMatchObject({ ok: true, freshness: { error: undefined } });
+    expect((await clusterGpuView(CLUSTER_TENANTS)).metrics).toMatchObject({ ok: true, freshness: { error: undefined } });
 
     await relay.cut();
 
@@ -53,12 +53,13 @@ describe('with Prometheus gone after its answers were shared', () => {
       .poll(async () => (await opsView(DAVE, null)).outdated.map((o) => o.source), { timeout: 10_000, interval: 200 })
       .toEqual(['prometheus']);
     const outdated = await opsView(DAVE, null);
-    expect(outdated.outdated[0]!.message).toMatch(/serving metrics may be out of date: Prometheus cannot be reached/);
-    expect(Date.parse(outdated.outdated[0]!.since!)).toBeLessThan(Date.parse(outdated.at));
-    expect(serving(outdated)).toMatchObject({ staleSince: outdated.outdated[0]!.since, problem: expect.stringContaining('Prometheus cannot be reached') });
+    expect(outdated.outdated[0]!.error).toMatch(/serving metrics may be out of date: Prometheus cannot be reached/);
+    expect(Date.parse(outdated.outdated[0]!.asOf)).toBeLessThan(Date.parse(outdated.at));
+    expect(serving(outdated)).toMatchObject({ problem: null, outdated: { asOf: expect.any(String), error: expect.stringContaining('Prometheus cannot be reached') } });
+    expect(Date.parse(serving(outdated).outdated!.asOf)).toBeLessThan(Date.parse(outdated.at));
     expect(serving(outdated).state).toBe(serving(before).state);
     // Rows that do not need Prometheus are not marked.
-    expect(outdated.rows.find((r) => r.tenant === 'fraud' && r.area === 'pipelines')).toMatchObject({ staleSince: null, problem: null });
+    expect(outdated.rows.find((r) => r.tenant === 'fraud' && r.area === 'pipelines')).toMatchObject({ outdated: null, problem: null });
 
     // The GPU pages mark their Prometheus panels the same way; their Kubernetes panels stay current.
     // The means and the history are shared apart, each from its own first read: wait for both.
@@ -66,7 +67,7 @@ describe('with Prometheus gone after its answers were shared', () => {
       .poll(
         async () => {
           const view = await tenantGpuView('fraud', { history: true });
-          return [staleMessage(view.metrics), staleMessage(view.history!)];
+          return [outdatedMessage(view.metrics), outdatedMessage(view.history!)];
         },
         { timeout: 8_000, interval: 200 },
       )
@@ -75,14 +76,14 @@ describe('with Prometheus gone after its answers were shared', () => {
         expect.stringMatching(/^The GPU utilisation history may be out of date: Prometheus cannot be reached/),
       ]);
     const gpu = await tenantGpuView('fraud', { history: true });
-    expect(gpu.kubernetes).toMatchObject({ ok: true, stale: null });
-    expect(Date.parse((gpu.metrics as { stale: { since: string } }).stale.since)).toBeLessThan(Date.parse(gpu.at));
-    await expect.poll(async () => staleMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics), { timeout: 5_000, interval: 200 }).toMatch(/^The GPU metrics may be out of date/);
+    expect(gpu.kubernetes).toMatchObject({ ok: true, freshness: { error: undefined } });
+    expect(Date.parse((gpu.metrics as { freshness: { asOf: string } }).freshness.asOf)).toBeLessThan(Date.parse(gpu.at));
+    await expect.poll(async () => outdatedMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics), { timeout: 5_000, interval: 200 }).toMatch(/^The GPU metrics may be out of date/);
 
     // SLO counts are shared four times as long (8 s here), and the sorted list for 5 s more.
-    await expect.poll(async () => (await sloList(DAVE, null)).problems.prometheusOutdated?.message ?? '', { timeout: 30_000, interval: 250 }).toMatch(/SLO metrics may be out of date/);
+    await expect.poll(async () => (await sloList(DAVE, null)).problems.outdated.find((o) => o.source === 'prometheus')?.error ?? '', { timeout: 30_000, interval: 250 }).toMatch(/SLO metrics may be out of date/);
     const detail = await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d');
-    expect(detail.outdated?.message).toMatch(/may be out of date: Prometheus cannot be reached/);
+    expect(detail.outdated?.error).toMatch(/may be out of date: Prometheus cannot be reached/);
     expect(detail.availability.sli).not.toBeNull();
 
     // Older than four TTLs the answer is dropped: the rows that need Prometheus say it is missing.

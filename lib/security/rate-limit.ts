@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { log } from '../observability/logger';
+import { processSingleton } from '../process-singleton';
 
 /**
  * Rate limits on mutations, counted in the portal's PostgreSQL (table `rate_limits`, made by a
@@ -68,19 +69,19 @@ export function createRateLimiter(pool: pg.Pool, spec: RateLimitSpec): RateLimit
   };
 }
 
-// One pool and one limiter per limit per process (on globalThis: the custom server and Next's
-// bundles share them), for the current DATABASE_URL.
-const holder = globalThis as unknown as { __mlpRateLimits?: { url: string; pool: pg.Pool; limiters: Map<string, RateLimiter> } };
+// One pool and one limiter per limit per process, for the current DATABASE_URL.
+type SharedLimits = { url?: string; pool?: pg.Pool; limiters: Map<string, RateLimiter> };
 
 function shared(spec: RateLimitSpec): RateLimiter {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set');
-  if (!holder.__mlpRateLimits || holder.__mlpRateLimits.url !== url) {
+  const held = processSingleton('security.rate-limits', (): SharedLimits => ({ limiters: new Map() }));
+  if (!held.pool || held.url !== url) {
     const pool = new pg.Pool({ connectionString: url, max: 3, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2_000 });
     pool.on('error', (error) => log.warn('rate-limit database connection lost', { error }));
-    holder.__mlpRateLimits = { url, pool, limiters: new Map() };
+    Object.assign(held, { url, pool, limiters: new Map() });
   }
-  const { pool, limiters } = holder.__mlpRateLimits;
+  const { pool, limiters } = held as Required<SharedLimits>;
   const id = `${spec.name}:${spec.points}/${spec.windowSeconds}`;
   let limiter = limiters.get(id);
   if (!limiter) {
@@ -102,7 +103,8 @@ export function consumeAddressMutation(address: string): Promise<RateLimitDecisi
 
 /** Closes the shared pool (tests, shutdown). */
 export async function closeRateLimits(): Promise<void> {
-  const current = holder.__mlpRateLimits;
-  holder.__mlpRateLimits = undefined;
-  await current?.pool.end();
+  const held = processSingleton('security.rate-limits', (): SharedLimits => ({ limiters: new Map() }));
+  const pool = held.pool;
+  Object.assign(held, { url: undefined, pool: undefined, limiters: new Map() });
+  await pool?.end();
 }

@@ -13,9 +13,10 @@ import type { Actor } from '../audit/log';
 import { UserFacingError } from '../errors';
 import { tenantNamespace, watchedInferenceServices, type InferenceService } from '../integrations/kubernetes';
 import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
-import { answerPanel, combinedStaleness, kubernetesPanel } from '../read-model/panel';
+import { answerPanel, outdatedOf, kubernetesPanel } from '../read-model/panel';
 import { dashboardTenants } from '../read-model/tenant-scope';
-import { answerCache, type AnswerCache } from '../integrations/answer-cache';
+import { answerCache } from '../cache/answer-cache';
+import { processSingleton } from '../process-singleton';
 import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
 import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
 import { getSloObjectives, listSloObjectives, saveSloObjectives, type StoredSloObjectives } from './store';
@@ -54,9 +55,13 @@ async function allSlos(tenants: readonly string[], stored: Map<string, StoredSlo
     slos: sortWorstFirst(slos),
     problems: {
       prometheus: counts.ok ? null : counts.message,
-      prometheusOutdated: combinedStaleness(counts),
-      kubernetes: endpoints.ok ? (endpoints.stale?.message ?? null) : endpoints.message,
-      kubernetesStaleSince: endpoints.ok ? (endpoints.stale?.since ?? null) : null,
+      kubernetes: endpoints.ok ? null : endpoints.message,
+      outdated: (
+        [
+          ['kubernetes', outdatedOf(endpoints)],
+          ['prometheus', outdatedOf(counts)],
+        ] as const
+      ).flatMap(([source, outdated]) => (outdated ? [{ source, ...outdated }] : [])),
     },
   };
 }
@@ -67,8 +72,7 @@ async function allSlos(tenants: readonly string[], stored: Map<string, StoredSlo
  * edited objective takes effect at once, as every stored definition's version is part of the key.
  */
 const SHARED_LIST_MS = 5_000;
-const listHolder = globalThis as unknown as { __mlpSloLists?: AnswerCache };
-const sharedLists = () => (listHolder.__mlpSloLists ??= answerCache(SHARED_LIST_MS, 200));
+const sharedLists = () => processSingleton('slo.lists', () => answerCache({ ttlMs: SHARED_LIST_MS, maxEntries: 200 }));
 
 export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
   const scope = await dashboardTenants(user, 'slo.read', tenantFilter);
@@ -144,7 +148,7 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
     canEdit: can(user, 'slo.edit', { kind: 'tenant', tenant }),
     latencyBuckets: latencyBucketsMs(),
     unverified,
-    outdated: combinedStaleness(counts, history),
+    outdated: outdatedOf(counts, history),
   };
 }
 

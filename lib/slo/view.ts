@@ -1,7 +1,7 @@
 /**
  * What the SLO pages show. Plain JSON, so pages and live routes send the same shape.
  */
-import type { Staleness } from '../read-model/panel';
+import type { Freshness } from '../freshness';
 import type { SloKind, SloObjectives } from './definition';
 
 export interface BurnRateView {
@@ -57,8 +57,11 @@ export interface SloListView {
   total: number;
   alerting: number;
   spent: number;
-  /** Why the numbers are missing (Prometheus) or the endpoint list may be out of date (Kubernetes); null when all answered. */
-  problems: { prometheus: string | null; prometheusOutdated: Staleness | null; kubernetes: string | null; kubernetesStaleSince: string | null };
+  /**
+   * Why the numbers (Prometheus) or the endpoint list (Kubernetes) are missing, null when each
+   * answered; and the sources whose last known data is shown because they did not answer since.
+   */
+  problems: { prometheus: string | null; kubernetes: string | null; outdated: ({ source: 'kubernetes' | 'prometheus' } & Freshness)[] };
 }
 
 export interface SloHistoryPoint {
@@ -98,5 +101,5 @@ export interface SloDetailView {
   /** Why the endpoint's existence cannot be checked (neither Kubernetes nor Prometheus could say), or null. */
   unverified: string | null;
   /** The numbers are Prometheus's last answer, kept because it did not answer since: why, and from when. */
-  outdated: Staleness | null;
+  outdated: Freshness | null;
 }

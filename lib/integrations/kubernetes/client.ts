@@ -13,7 +13,8 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { integrationConfig } from '../config';
-import { NO_RETRY, READ_RETRY, UpstreamError, seconds, withRetry, type UpstreamErrorKind } from '../upstream';
+import { NO_RETRY, READ_RETRY, UpstreamError, withRetry, type UpstreamErrorKind } from '../upstream';
+import { formatDuration } from '../../format';
 
 /** Who a call is made as: a signed-in user (the cluster applies their RBAC) or the portal itself. */
 export type KubeActor = { kind: 'user'; username: string; groups: string[] } | { kind: 'portal' };
@@ -215,7 +216,7 @@ export async function kubeRequest<S extends z.ZodType>(connection: KubeConnectio
       response = await send(url, { ...options, signal }, body);
     } catch (error) {
       if (signal.aborted) {
-        throw new UpstreamError('Kubernetes', 'timeout', `Kubernetes did not answer within ${seconds(connection.timeoutMs)}`, undefined, { cause: error });
+        throw new UpstreamError('Kubernetes', 'timeout', `Kubernetes did not answer within ${formatDuration(connection.timeoutMs)}`, undefined, { cause: error });
       }
       const code = (error as NodeJS.ErrnoException).code;
       throw new UpstreamError('Kubernetes', 'unreachable', `Kubernetes cannot be reached at ${server.host}${code ? ` (${code})` : ''}`, undefined, { cause: error });

@@ -216,7 +216,7 @@ describe('watch caches', () => {
     const cache = createWatchCache(RESOURCE_QUOTAS_WATCHED, portalConnection());
     caches.push(cache as WatchCache<unknown>);
     const first = await cache.read();
-    expect(first.staleSince).toBeNull();
+    expect(first.freshness.error).toBeUndefined();
     expect(first.items.some((q) => q.metadata.namespace === 'fraud' && q.metadata.name === 'gpu-quota')).toBe(true);
     expect((await cache.read(scratch)).items.map((q) => q.metadata.name)).toEqual(['gpu-quota']);
 
@@ -256,12 +256,12 @@ describe('watch caches', () => {
       await eventually('the cache to notice', () => cache.health().state === 'reconnecting');
       const stale = await cache.read();
       expect(stale.items.length).toBe(6);
-      expect(stale.staleSince).toBeInstanceOf(Date);
-      expect(stale.problem).toMatch(/^Kubernetes cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
+      expect(Date.parse(stale.freshness.asOf)).toBeLessThan(Date.now());
+      expect(stale.freshness.error).toMatch(/^Kubernetes data may be out of date: Kubernetes cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
 
       await proxy.restore();
       await eventually('the cache to reconnect', () => cache.health().state === 'live', 40_000);
-      expect((await cache.read()).staleSince).toBeNull();
+      expect((await cache.read()).freshness.error).toBeUndefined();
       // Resumed from its resourceVersion: no second LIST.
       expect(cache.health().lists).toBe(1);
     } finally {

@@ -236,11 +236,11 @@ describe('when the API server misbehaves', () => {
     try {
       const api = inferenceServices('fraud', PORTAL_ACTOR, connectionTo(`https://127.0.0.1:${server.port}`, 300));
       const started = Date.now();
-      await expect(api.list()).rejects.toMatchObject({ kind: 'timeout', message: 'Kubernetes did not answer within 0.3 s' });
+      await expect(api.list()).rejects.toMatchObject({ kind: 'timeout', message: 'Kubernetes did not answer within 300 ms' });
       expect(server.connections()).toBe(1);
       expect(Date.now() - started).toBeLessThan(1000);
 
-      await expect(api.create({ name: 'never', predictor: {} })).rejects.toThrow('Kubernetes did not answer within 0.3 s');
+      await expect(api.create({ name: 'never', predictor: {} })).rejects.toThrow('Kubernetes did not answer within 300 ms');
       expect(server.connections()).toBe(2);
     } finally {
       await server.close();

@@ -48,8 +48,8 @@ describe('the Workflows watch cache', () => {
   it("lists the seeded pipeline runs of each tenant with their phase, times and template, without the per-step nodes", async () => {
     const plan = workflowPlan();
     expect(plan).toHaveLength(47);
-    const { items, staleSince } = await watchedWorkflows().read();
-    expect(staleSince).toBeNull();
+    const { items, freshness } = await watchedWorkflows().read();
+    expect(freshness.error).toBeUndefined();
     for (const tenant of TENANTS) {
       const seeded = items.filter((w) => w.metadata.namespace === tenant && w.metadata.labels[SEEDED_LABEL] === 'true');
       const planned = plan.filter((r) => r.tenant === tenant);
@@ -118,8 +118,8 @@ describe('the InferenceServices watch cache', () => {
   });
 
   it("lists the three seeded endpoints, each in its tenant's namespace, with KServe's status and without managedFields", async () => {
-    const { items, staleSince } = await watchedInferenceServices().read();
-    expect(staleSince).toBeNull();
+    const { items, freshness } = await watchedInferenceServices().read();
+    expect(freshness.error).toBeUndefined();
     for (const tenant of TENANTS) {
       const endpoint = ENDPOINTS[tenant]!;
       const isvc = items.find((i) => i.metadata.namespace === tenant && i.metadata.name === endpoint.name);

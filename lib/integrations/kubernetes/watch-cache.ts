@@ -2,7 +2,7 @@
  * Shared watch caches ("informers"): one LIST, then a WATCH that keeps an in-memory copy of a
  * kind current, so pages read Kubernetes from memory instead of sending a LIST per request.
  *
- * - One cache per watched kind and process, kept on `globalThis` (Next.js may load this module
+ * - One cache per watched kind and process, kept by `processSingleton` (Next.js may load this module
  *   more than once — per bundle, and again on every reload in development — and each copy must
  *   find the same caches instead of opening more watches).
  * - Started lazily by the first read, as the portal's own identity (KUBERNETES_PORTAL_KUBECONFIG
@@ -15,7 +15,7 @@
  *   resourceVersion (no new LIST), and a watch that goes silent is dropped and resumed. Only an
  *   expired resourceVersion (410 Gone) costs a new LIST.
  * - When the API server cannot be reached, the watch is retried with backoff; reads meanwhile get
- *   the last known objects with the time they were last known current (`staleSince`), or — before
+ *   the last known objects with the time they were last known current (`freshness`), or — before
  *   the first successful LIST — an `UpstreamError` that says why Kubernetes cannot be read.
  */
 import { request as httpRequest } from 'node:http';
@@ -23,18 +23,19 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { createInterface } from 'node:readline';
 import { ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { UpstreamError, isUpstreamError, seconds, type UpstreamErrorKind } from '../upstream';
+import { UpstreamError, isUpstreamError, type UpstreamErrorKind } from '../upstream';
+import { formatDuration } from '../../format';
 import { defaultKubeConnection, describeKubeFailure, kubeRequest, PORTAL_ACTOR, type KubeConnection } from './client';
+import { collectionPath, type ResourceKind } from './resource';
+import type { Freshness } from '../../freshness';
+import { processSingleton } from '../../process-singleton';
 
-/** A kind watched across all namespaces (or a cluster-scoped kind). */
-export interface WatchedKind<T> {
-  /** The cluster-wide collection, e.g. `/api/v1/pods`. */
-  path: string;
-  kind: string;
-  /** For people: "Pods". */
-  kindPlural: string;
-  /** One object; objects that do not pass are left out of reads (and counted in `health`). */
-  schema: z.ZodType<T>;
+/**
+ * A kind watched across all namespaces (or a cluster-scoped kind): the kind's one description
+ * (`ResourceKind`: its collection is `collectionPath(kind)`, e.g. `/api/v1/pods`; objects that do
+ * not pass its schema are left out of reads and counted in `health`), and what to watch of it.
+ */
+export interface WatchedKind<T> extends ResourceKind<T> {
   labelSelector?: string;
   fieldSelector?: string;
   /** Removes, in place, parts of each object the portal never reads, before it is kept (memory: e.g. a Workflow's node tree). */
@@ -60,10 +61,8 @@ export interface CacheHealth {
 
 export interface CacheSnapshot<T> {
   items: T[];
-  /** null while the watch is live; otherwise when these objects were last known current. */
-  staleSince: Date | null;
-  /** Why the data may be stale; null while live. */
-  problem: string | null;
+  /** Now while the watch is live; otherwise when these objects were last known current, and why not since. */
+  freshness: Freshness;
 }
 
 export interface WatchCache<T> {
@@ -149,7 +148,7 @@ class PortalWatch extends Watch {
     const heard = (ms = WATCH_SILENCE_MS) => {
       clearTimeout(silence);
       silence = setTimeout(
-        () => finish(new UpstreamError('Kubernetes', 'timeout', ms === WATCH_SILENCE_MS ? `The ${this.watched.kindPlural} watch went silent` : `Kubernetes did not answer within ${seconds(ms)}`)),
+        () => finish(new UpstreamError('Kubernetes', 'timeout', ms === WATCH_SILENCE_MS ? `The ${this.watched.kindPlural} watch went silent` : `Kubernetes did not answer within ${formatDuration(ms)}`)),
         ms,
       );
       silence.unref();
@@ -257,7 +256,7 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
     lists++;
     const answer = await kubeRequest(listConnection, PORTAL_ACTOR, {
       method: 'GET',
-      path: watched.path,
+      path: collectionPath(watched),
       query: { labelSelector: watched.labelSelector, fieldSelector: watched.fieldSelector },
       schema: listSchema,
       operation: { verb: 'list', kind: watched.kind, kindPlural: watched.kindPlural, namespace: 'all namespaces' },
@@ -290,7 +289,7 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
   };
 
   const informer = new ListWatch<KubernetesObject>(
-    watched.path,
+    collectionPath(watched),
     new PortalWatch(connection, watched as WatchedKind<unknown>, hooks),
     async () => {
       const answer = await list();
@@ -346,7 +345,7 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
     if (synced) return;
     if (isUpstreamError(lastError)) throw new UpstreamError('Kubernetes', lastError.kind, lastError.message, lastError.status, { cause: lastError });
     if (lastError) throw new UpstreamError('Kubernetes', 'unreachable', `Kubernetes cannot be read: ${describe(lastError)}`, undefined, { cause: lastError });
-    throw new UpstreamError('Kubernetes', 'timeout', `Kubernetes has not sent the ${watched.kindPlural} within ${seconds(waitMs)}`);
+    throw new UpstreamError('Kubernetes', 'timeout', `Kubernetes has not sent the ${watched.kindPlural} within ${formatDuration(waitMs)}`);
   };
 
   const valid = (raw: KubernetesObject): T | null => {
@@ -359,7 +358,10 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
     return value;
   };
 
-  const staleSince = () => (state === 'live' ? null : (lostAt ?? currentAt));
+  const freshness = (): Freshness =>
+    state === 'live'
+      ? { asOf: new Date().toISOString() }
+      : { asOf: (lostAt ?? currentAt ?? new Date()).toISOString(), error: `Kubernetes data may be out of date: ${problem ?? 'the watch is reconnecting'}` };
 
   return {
     kind: watched.kind,
@@ -370,7 +372,7 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
         .list(namespace)
         .map(valid)
         .filter((item): item is NonNullable<typeof item> => item !== null) as T[];
-      return { items, staleSince: staleSince(), problem: state === 'live' ? null : problem };
+      return { items, freshness: freshness() };
     },
 
     async get(namespace, name, waitMs = DEFAULT_SYNC_WAIT_MS) {
@@ -431,15 +433,12 @@ interface Registry {
   caches: Map<string, WatchCache<unknown>>;
 }
 
-const REGISTRY = Symbol.for('ml-platform-portal.kubernetes.watch-caches');
-
 function registry(): Registry {
-  const holder = globalThis as typeof globalThis & { [REGISTRY]?: Registry };
-  return (holder[REGISTRY] ??= { caches: new Map() });
+  return processSingleton('kubernetes.watch-caches', (): Registry => ({ caches: new Map() }));
 }
 
 function keyOf(watched: WatchedKind<unknown>): string {
-  return `${watched.path}?labelSelector=${watched.labelSelector ?? ''}&fieldSelector=${watched.fieldSelector ?? ''}`;
+  return `${collectionPath(watched)}?labelSelector=${watched.labelSelector ?? ''}&fieldSelector=${watched.fieldSelector ?? ''}`;
 }
 
 /**

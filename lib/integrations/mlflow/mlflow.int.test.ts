@@ -245,7 +245,7 @@ describe('failures', () => {
     const config = { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${hung.port}`, MLFLOW_TIMEOUT_MS: 200 };
     const error = await upstreamRejection(mlflowFor('fraud', config).searchExperiments());
     expect(error.kind).toBe('timeout');
-    expect(error.message).toBe('MLflow did not answer within 0.2 s');
+    expect(error.message).toBe('MLflow did not answer within 200 ms');
   });
 
   it('says MLflow cannot be reached', async () => {

@@ -58,9 +58,9 @@ describe('fleet serving', () => {
   });
 
   it("agrees with the tenant-scoped serving metrics of each endpoint's revisions", async () => {
-    const { endpoints, at } = await fleetMetrics(['fraud'], prometheusApi()).serving(WINDOW_SECONDS);
+    const { endpoints, freshness } = await fleetMetrics(['fraud'], prometheusApi()).serving(WINDOW_SECONDS);
     // At the time the fleet query was sent (Prometheus evaluated it a few milliseconds later).
-    const own = await servingMetrics('fraud').revisionMetrics('fraud-detector', WINDOW_SECONDS, at);
+    const own = await servingMetrics('fraud').revisionMetrics('fraud-detector', WINDOW_SECONDS, new Date(freshness.asOf));
     const fleet = endpoints.find((e) => e.service === 'fraud-detector')!;
     expect(fleet.revisions.map((r) => r.revision)).toEqual(own.map((r) => r.revision));
     for (const revision of own) {

@@ -12,7 +12,8 @@
  */
 import { tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi } from './client';
-import { instantAnswer, sharedPrometheus, slowlySharedPrometheus, type AnswerAge } from './shared-query';
+import { instantAnswer, sharedPrometheus, slowlySharedPrometheus } from './shared-query';
+import type { Freshness } from '../../freshness';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplates } from './templates';
 
 export interface RevisionServingStats {
@@ -46,9 +47,9 @@ export interface TenantGpuUtilisation {
 
 export interface FleetMetricsApi {
   /** Every endpoint of the tenants with traffic in the window (seconds), by tenant and service. */
-  serving(windowSeconds: number): Promise<{ endpoints: EndpointServingStats[] } & AnswerAge>;
+  serving(windowSeconds: number): Promise<{ endpoints: EndpointServingStats[] } & { freshness: Freshness }>;
   /** Every one of the tenants, by name, with its GPUs' mean utilisation over the window. */
-  gpuUtilisation(windowSeconds: number): Promise<{ tenants: TenantGpuUtilisation[] } & AnswerAge>;
+  gpuUtilisation(windowSeconds: number): Promise<{ tenants: TenantGpuUtilisation[] } & { freshness: Freshness }>;
 }
 
 const STAT_LABEL = 'portal_stat';

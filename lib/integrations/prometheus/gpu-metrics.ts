@@ -10,7 +10,8 @@
  */
 import { tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi, RangeSeries } from './client';
-import { instantAnswer, rangeAnswer, sharedPrometheus, type AnswerAge } from './shared-query';
+import { instantAnswer, rangeAnswer, sharedPrometheus } from './shared-query';
+import type { Freshness } from '../../freshness';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplateName, type QueryTemplates } from './templates';
 
 export interface GpuDeviceMetrics {
@@ -38,8 +39,8 @@ export interface UtilisationSeries {
 }
 
 /** GPUs' figures with when Prometheus answered (a shared answer may be older than now). */
-export type GpuDevicesAnswer = { devices: GpuDeviceMetrics[] } & AnswerAge;
-export type UtilisationHistoryAnswer = { series: UtilisationSeries[] } & AnswerAge;
+export type GpuDevicesAnswer = { devices: GpuDeviceMetrics[] } & { freshness: Freshness };
+export type UtilisationHistoryAnswer = { series: UtilisationSeries[] } & { freshness: Freshness };
 
 export interface GpuMetricsApi {
   /** Every GPU of the tenant's pods that reported within the window (seconds). */

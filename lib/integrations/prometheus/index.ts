@@ -1,5 +1,5 @@
 export { defaultPrometheusConnection, prometheusApi, query, queryRange, type InstantSample, type PrometheusApi, type PrometheusConnection, type RangeSeries, type TimeRange } from './client';
-export { alignRange, instantAnswer, rangeAnswer, sharedPrometheus, type AnswerAge, type SharedPrometheusApi } from './shared-query';
+export { alignRange, instantAnswer, rangeAnswer, sharedPrometheus, type SharedPrometheusApi } from './shared-query';
 export { servingMetrics, type RevisionHistory, type RevisionHistoryPoint, type RevisionMetrics, type ServingMetricsApi } from './serving-metrics';
 export { DEFAULT_QUERY_TEMPLATES, queryTemplates, type QueryTemplateName, type QueryTemplates } from './templates';
 export { clusterGpuMetrics, gpuMetrics, type ClusterGpuMetricsApi, type GpuDeviceMetrics, type GpuMetricsApi, type UtilisationSeries } from './gpu-metrics';

@@ -140,7 +140,7 @@ describe('queries', () => {
     try {
       await expect(prometheusApi({ url: `http://127.0.0.1:${server.port}`, timeoutMs: 300 }).query('up')).rejects.toMatchObject({
         kind: 'timeout',
-        message: 'Prometheus did not answer within 0.3 s',
+        message: 'Prometheus did not answer within 300 ms',
       });
       // Not retried: the budget is spent.
       expect(server.connections()).toBe(1);

@@ -29,7 +29,7 @@ describe('shared answers', () => {
     const first = await fleetMetrics(['fraud']).serving(300);
     const second = await fleetMetrics(['pricing', 'forecast']).serving(300);
     expect(await queriesSent('instant')).toBe(before + 1);
-    expect(second.at).toEqual(first.at);
+    expect(second.freshness.asOf).toEqual(first.freshness.asOf);
     expect(first.endpoints.map((e) => e.tenant)).toEqual(['fraud']);
     expect(second.endpoints.map((e) => e.tenant)).toEqual(['forecast', 'pricing']);
 
@@ -50,7 +50,7 @@ describe('shared answers', () => {
     const first = await sloMetrics(['fraud'], shared).history('fraud', 'fraud-detector', options(end));
     const second = await sloMetrics(['fraud'], shared).history('fraud', 'fraud-detector', options(new Date(end.getTime() + 60_000)));
     expect(await queriesSent('range')).toBe(before + 1);
-    expect(second.at).toEqual(first.at);
+    expect(second.freshness.asOf).toEqual(first.freshness.asOf);
     expect(second.points).toEqual(first.points);
     expect(first.points.length).toBeGreaterThan(0);
   });

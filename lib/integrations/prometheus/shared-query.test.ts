@@ -50,7 +50,7 @@ describe('sharedPrometheus', () => {
     expect(fake.asked).toHaveLength(1);
     await fake.resolveNext(1);
     expect((await first).samples).toEqual([{ metric: {}, time: 0, value: 1 }]);
-    expect((await first).at).toEqual(new Date(1_000_000));
+    expect((await first).freshness.asOf).toEqual(new Date(1_000_000).toISOString());
     expect(valueOf(await second)).toBe(1);
 
     fake.clock.advance(TTL - 1);
@@ -71,14 +71,14 @@ describe('sharedPrometheus', () => {
     fake.clock.advance(TTL);
     const stale = await shared.queryAnswer('up');
     expect(valueOf(stale.samples)).toBe(1);
-    expect(stale.at).toEqual(new Date(1_000_000));
+    expect(stale.freshness.asOf).toEqual(new Date(1_000_000).toISOString());
     expect(valueOf(await shared.query('up'))).toBe(1);
     expect(fake.asked).toHaveLength(2);
 
     await fake.resolveNext(2);
     const fresh = await shared.queryAnswer('up');
     expect(valueOf(fresh.samples)).toBe(2);
-    expect(fresh.at).toEqual(new Date(1_000_000 + TTL));
+    expect(fresh.freshness.asOf).toEqual(new Date(1_000_000 + TTL).toISOString());
     expect(fake.asked).toHaveLength(2);
   });
 
@@ -207,8 +207,8 @@ describe('answers with their time', () => {
       },
     };
     const before = Date.now();
-    const { at } = await instantAnswer(plain, 'up');
-    expect(at.getTime()).toBeGreaterThanOrEqual(before);
+    const { freshness } = await instantAnswer(plain, 'up');
+    expect(Date.parse(freshness.asOf)).toBeGreaterThanOrEqual(before);
     await rangeAnswer(plain, 'up', { start: new Date(90_000), end: new Date(190_000), stepSeconds: 60 });
     expect(ranges).toEqual([{ start: new Date(60_000), end: new Date(180_000), stepSeconds: 60 }]);
   });

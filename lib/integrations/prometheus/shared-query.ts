@@ -5,7 +5,7 @@
  * - Instant queries at "now" are keyed by their PromQL; range queries by PromQL and range, the
  *   range aligned to its step (start and end rounded down to a multiple of it) and queried so, so
  *   that viewers opening the same range a few seconds apart share one answer.
- * - Shared as lib/integrations/answer-cache.ts shares answers: single flight, fresh for the TTL
+ * - Shared as lib/cache/answer-cache.ts shares answers: single flight, fresh for the TTL
  *   (PROMETHEUS_SHARE_TTL_SECONDS, 20 s by default), then served while one refresh runs up to
  *   4 × TTL; failures never kept; each answer with the time its query was sent.
  *
@@ -14,16 +14,17 @@
  */
 import { z } from 'zod';
 import { metrics } from '../../observability/metrics';
-import { answerCache, type AnswerAge } from '../answer-cache';
+import { answerCache } from '../../cache/answer-cache';
+import type { Freshness } from '../../freshness';
+import { processSingleton } from '../../process-singleton';
+import { failureMessage } from '../upstream';
 import { defaultPrometheusConnection, prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries, type TimeRange } from './client';
-
-export type { AnswerAge };
 
 export interface SharedPrometheusApi extends PrometheusApi {
   /** An instant query at "now" and when it was sent (up to 4 × TTL ago). */
-  queryAnswer(promql: string): Promise<{ samples: InstantSample[] } & AnswerAge>;
+  queryAnswer(promql: string): Promise<{ samples: InstantSample[]; freshness: Freshness }>;
   /** A range query over `range` aligned to its step, and when it was sent. */
-  queryRangeAnswer(promql: string, range: TimeRange): Promise<{ series: RangeSeries[] } & AnswerAge>;
+  queryRangeAnswer(promql: string, range: TimeRange): Promise<{ series: RangeSeries[]; freshness: Freshness }>;
 }
 
 export interface ShareOptions {
@@ -53,20 +54,19 @@ export function alignRange({ start, end, stepSeconds }: TimeRange): TimeRange {
 
 /**
  * Answers shared across everyone using the result. Without `upstream`: the process-wide one for
- * the configured Prometheus (kept on globalThis, as Next may load this module more than once).
+ * the configured Prometheus.
  * With `upstream`: a cache of its own over that client, with `options`.
  */
 export function sharedPrometheus(upstream?: PrometheusApi, options: ShareOptions = {}): SharedPrometheusApi {
   if (upstream) return createShared(upstream, options);
   const connection = defaultPrometheusConnection();
-  const holder = globalThis as unknown as { __mlpSharedPrometheus?: Map<string, SharedPrometheusApi> };
-  holder.__mlpSharedPrometheus ??= new Map();
+  const caches = processSingleton('prometheus.shared-answers', () => new Map<string, SharedPrometheusApi>());
   const ttlMs = options.ttlMs ?? shareTtlMs();
   const key = `${connection.url} ${connection.timeoutMs} ${ttlMs}`;
-  let shared = holder.__mlpSharedPrometheus.get(key);
+  let shared = caches.get(key);
   if (!shared) {
     shared = createShared(prometheusApi(connection), { ...options, ttlMs });
-    holder.__mlpSharedPrometheus.set(key, shared);
+    caches.set(key, shared);
   }
   return shared;
 }
@@ -80,22 +80,22 @@ export function slowlySharedPrometheus(): SharedPrometheusApi {
 }
 
 function createShared(upstream: PrometheusApi, { ttlMs = shareTtlMs(), maxEntries = DEFAULT_MAX_ENTRIES, now = Date.now }: ShareOptions): SharedPrometheusApi {
-  const ask = answerCache(ttlMs, maxEntries, now);
+  const ask = answerCache({ ttlMs, maxEntries, now, describeError: (error) => failureMessage('Prometheus', error) });
   const counted = <T>(type: 'instant' | 'range', send: () => Promise<T>) => () => {
     metrics().prometheusQueries.inc({ type });
     return send();
   };
 
   async function queryAnswer(promql: string) {
-    const { value, ...age } = await ask(`instant\u0000${promql}`, counted('instant', () => upstream.query(promql)));
-    return { samples: value, ...age };
+    const { value, freshness } = await ask(`instant\u0000${promql}`, counted('instant', () => upstream.query(promql)));
+    return { samples: value, freshness };
   }
 
   async function queryRangeAnswer(promql: string, range: TimeRange) {
     const aligned = alignRange(range);
     const key = `range\u0000${aligned.start.getTime()}\u0000${aligned.end.getTime()}\u0000${aligned.stepSeconds}\u0000${promql}`;
-    const { value, ...age } = await ask(key, counted('range', () => upstream.queryRange(promql, aligned)));
-    return { series: value, ...age };
+    const { value, freshness } = await ask(key, counted('range', () => upstream.queryRange(promql, aligned)));
+    return { series: value, freshness };
   }
 
   return {
@@ -116,15 +116,15 @@ function isShared(api: PrometheusApi): api is SharedPrometheusApi {
 }
 
 /** An instant query at "now" with the time of its answer: the shared answer's, or now for a plain client. */
-export async function instantAnswer(api: PrometheusApi, promql: string): Promise<{ samples: InstantSample[] } & AnswerAge> {
+export async function instantAnswer(api: PrometheusApi, promql: string): Promise<{ samples: InstantSample[]; freshness: Freshness }> {
   if (isShared(api)) return api.queryAnswer(promql);
-  const at = new Date();
-  return { samples: await api.query(promql), at };
+  const asOf = new Date().toISOString();
+  return { samples: await api.query(promql), freshness: { asOf } };
 }
 
 /** A range query over `range` aligned to its step, with the time of its answer. */
-export async function rangeAnswer(api: PrometheusApi, promql: string, range: TimeRange): Promise<{ series: RangeSeries[] } & AnswerAge> {
+export async function rangeAnswer(api: PrometheusApi, promql: string, range: TimeRange): Promise<{ series: RangeSeries[]; freshness: Freshness }> {
   if (isShared(api)) return api.queryRangeAnswer(promql, range);
-  const at = new Date();
-  return { series: await api.queryRange(promql, alignRange(range)), at };
+  const asOf = new Date().toISOString();
+  return { series: await api.queryRange(promql, alignRange(range)), freshness: { asOf } };
 }

@@ -12,7 +12,8 @@
  */
 import { checkObjectName, tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi, RangeSeries } from './client';
-import { alignRange, instantAnswer, rangeAnswer, slowlySharedPrometheus, type AnswerAge } from './shared-query';
+import { alignRange, instantAnswer, rangeAnswer, slowlySharedPrometheus } from './shared-query';
+import type { Freshness } from '../../freshness';
 import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplates } from './templates';
 
 export interface SloCounts {
@@ -55,8 +56,9 @@ export interface SloHistoryMetricsPoint {
   trailing: SloCounts;
 }
 
-/** `at`: when the query was sent (shared answers may be a few seconds old). */
-export interface SloHistorySeries extends AnswerAge {
+/** `freshness`: when the query was sent (shared answers may be a few seconds old). */
+export interface SloHistorySeries {
+  freshness: Freshness;
   /** The range as queried: aligned to the step. */
   start: Date;
   end: Date;
@@ -67,7 +69,7 @@ export interface SloHistorySeries extends AnswerAge {
 
 export interface SloMetricsApi {
   /** Every endpoint of the tenants with requests in any of the windows (seconds), by tenant and service. */
-  counts(windowsSeconds: readonly number[], thresholdsMs: readonly number[]): Promise<{ endpoints: EndpointSloCounts[] } & AnswerAge>;
+  counts(windowsSeconds: readonly number[], thresholdsMs: readonly number[]): Promise<{ endpoints: EndpointSloCounts[] } & { freshness: Freshness }>;
   /** One endpoint's history for charts, the range aligned to the step. */
   history(tenant: string, service: string, options: SloHistoryOptions): Promise<SloHistorySeries>;
 }

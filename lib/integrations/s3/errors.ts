@@ -1,4 +1,5 @@
-import { seconds, UpstreamError } from '../upstream';
+import { UpstreamError } from '../upstream';
+import { formatDuration } from '../../format';
 
 const SYSTEM = 'Object storage';
 
@@ -24,7 +25,7 @@ export function toStorageError(error: unknown, context: { timeoutMs: number; end
   const code = e.code ?? e.cause?.code;
   const options = { cause: error };
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || code === 'ETIMEDOUT') {
-    return new UpstreamError(SYSTEM, 'timeout', `${SYSTEM} did not answer within ${seconds(context.timeoutMs)}`, undefined, options);
+    return new UpstreamError(SYSTEM, 'timeout', `${SYSTEM} did not answer within ${formatDuration(context.timeoutMs)}`, undefined, options);
   }
   if (status === undefined && (code === undefined || NETWORK_CODES.has(code))) {
     return new UpstreamError(SYSTEM, 'unreachable', `${SYSTEM} cannot be reached at ${new URL(context.endpoint).host}`, undefined, options);

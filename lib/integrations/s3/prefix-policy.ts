@@ -12,7 +12,8 @@
  *   prefix is reachable only through the portal, whose presigned links are scoped to it.
  */
 import { z } from 'zod';
-import { seconds, UpstreamError } from '../upstream';
+import { UpstreamError } from '../upstream';
+import { formatDuration } from '../../format';
 import { sha256Hex, signV4 } from './sigv4';
 import { loadS3Config, type S3Config } from './storage';
 
@@ -93,7 +94,7 @@ export function prefixPolicies(config: S3Config = loadS3Config()): PrefixPolicie
       const response = await fetch(url, { method, headers, body: body || undefined, signal, cache: 'no-store' });
       return { status: response.status, text: await response.text() };
     } catch (error) {
-      if (signal.aborted) throw new UpstreamError('Object storage', 'timeout', `Object storage did not answer within ${seconds(config.S3_TIMEOUT_MS)}`, undefined, { cause: error });
+      if (signal.aborted) throw new UpstreamError('Object storage', 'timeout', `Object storage did not answer within ${formatDuration(config.S3_TIMEOUT_MS)}`, undefined, { cause: error });
       throw new UpstreamError('Object storage', 'unreachable', `Object storage cannot be reached at ${endpoint.host}`, undefined, { cause: error });
     }
   }

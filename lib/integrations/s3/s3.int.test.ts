@@ -142,7 +142,7 @@ describe('failures', () => {
     const config = { ...integrationConfig('s3'), S3_ENDPOINT: `http://127.0.0.1:${hung.port}`, S3_TIMEOUT_MS: 300 };
     const error = await upstreamRejection(storageFor('fraud', config).list(fraudArtifacts));
     expect(error.kind).toBe('timeout');
-    expect(error.message).toBe('Object storage did not answer within 0.3 s');
+    expect(error.message).toBe('Object storage did not answer within 300 ms');
   });
 
   it('says object storage refused the credentials', async () => {

@@ -7,6 +7,7 @@ import { buttonClass, inputClass } from '@/components/ui/styles';
 import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { listAuditEvents } from '@/lib/audit/log';
 import { requirePermission } from '@/lib/auth/session';
+import { Time } from '@/components/ui/time';
 
 export const metadata = { title: 'Audit log' };
 
@@ -93,7 +94,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <DataTable caption="Audit events" columns={['Time (UTC)', 'Actor', 'Action', 'Tenant', 'Target', 'Outcome', 'Change']}>
           {events.map((e) => (
             <tr key={e.id.toString()} className={`${rowClass} align-top`} data-testid="audit-row">
-              <td className={`${cellClass} whitespace-nowrap font-mono text-xs`}>{e.occurredAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
+              <td className={`${cellClass} whitespace-nowrap font-mono text-xs`}>
+                <Time at={e.occurredAt} />
+              </td>
               <td className={cellClass}>{e.actor}</td>
               <td className={`${cellClass} font-mono text-xs`}>{e.action}</td>
               <td className={cellClass}>{e.tenant ?? '—'}</td>

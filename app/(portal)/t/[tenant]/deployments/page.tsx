@@ -1,11 +1,12 @@
 import Link from 'next/link';
-import { JudgmentBadge, PanelMessage, ServingStatusBadge, versionLabel } from '@/components/deployments/labels';
+import { JudgmentBadge, ServingStatusBadge, versionLabel } from '@/components/deployments/labels';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { listDeployments } from '@/lib/rollout/dashboard';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
+import { PanelMessage } from '@/components/ui/panel-message';
 
 export const metadata = { title: 'Deployments' };
 

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { ProblemPanel } from '@/components/experiments/problem-panel';
-import { formatTime } from '@/components/experiments/format';
+import { formatTime } from '@/lib/format';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { PageLinks } from '@/components/ui/page-links';

@@ -5,6 +5,7 @@ import { formatThresholdLines } from '@/lib/promotion/policy';
 import { PolicyProposals } from '@/components/promotions/policy-proposals';
 import { getPolicy, listPolicyProposals } from '@/lib/promotion/policy-store';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
+import { formatTime } from '@/lib/format';
 
 export const metadata = { title: 'Promotion policy' };
 
@@ -14,7 +15,7 @@ export default async function PolicyPage({ params }: TenantPageProps) {
   const { policy } = stored;
   const mayEdit = may('policy.edit');
   const changed = stored.updatedAt
-    ? `Version ${stored.version}, last changed by ${stored.updatedBy} on ${stored.updatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`
+    ? `Version ${stored.version}, last changed by ${stored.updatedBy} on ${formatTime(stored.updatedAt)}.`
     : 'The platform defaults apply (version 0).';
   return (
     <>

@@ -6,6 +6,7 @@ import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { countingApprovals, isStale, listPromotionRequests, requestPolicy } from '@/lib/promotion/requests';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
+import { Time } from '@/components/ui/time';
 
 export const metadata = { title: 'Promotions' };
 
@@ -60,7 +61,7 @@ export default async function PromotionsPage({ params, searchParams }: TenantPag
                 {countingApprovals(r.approvals).length} of {r.requiredApprovals}
               </td>
               <td className={cellClass}>
-                {r.requesterName}, <time dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+                {r.requesterName}, <Time at={r.createdAt} />
               </td>
               <td className={cellClass}>{r.endpoint}</td>
             </tr>

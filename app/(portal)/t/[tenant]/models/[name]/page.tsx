@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AliasBadges } from '@/components/models/alias-badges';
 import { RegistryProblem } from '@/components/models/registry-problem';
-import { Timestamp } from '@/components/models/timestamp';
 import { VersionsTable } from '@/components/models/versions-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -11,6 +10,7 @@ import { explainedFailure } from '@/lib/models/failures';
 import { modelNameFromParam, modelsHref } from '@/lib/models/links';
 import { getModelDetail, ModelNotFoundError, type ModelDetail } from '@/lib/models/service';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
+import { Time } from '@/components/ui/time';
 
 type Props = TenantPageProps<{ name: string }>;
 
@@ -71,7 +71,7 @@ export default async function ModelPage({ params }: Props) {
         <div>
           <dt className="text-xs uppercase text-slate-600 dark:text-slate-400">Last updated</dt>
           <dd className="mt-1">
-            <Timestamp ms={model.lastUpdatedAt} />
+            <Time at={model.lastUpdatedAt} />
           </dd>
         </div>
       </dl>

@@ -10,15 +10,12 @@ import { buttonClass } from '@/components/ui/styles';
 import { can } from '@/lib/auth/authorize';
 import { countingApprovals, getPromotionRequest, isStale, requestGates, requestPolicy } from '@/lib/promotion/requests';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
+import { Time } from '@/components/ui/time';
 
 export const metadata = { title: 'Promotion request' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STEP_LABELS: Record<string, string> = { alias: 'MLflow alias and tags set', canary: 'InferenceService updated', rollout: 'Canary rollout started' };
-
-function when(date: Date) {
-  return <time dateTime={date.toISOString()}>{date.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>;
-}
 
 export default async function PromotionRequestPage({ params }: TenantPageProps<{ id: string }>) {
   const { user, tenant, id, may } = await openTenantPage(params, 'promotion.read');
@@ -38,7 +35,7 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
         title={`${request.modelName} v${request.version}`}
         description={
           <>
-            Requested by {request.requesterName} on {when(request.createdAt)} for the endpoint <strong>{request.endpoint}</strong>.
+            Requested by {request.requesterName} on <Time at={request.createdAt} /> for the endpoint <strong>{request.endpoint}</strong>.
           </>
         }
         actions={
@@ -80,13 +77,13 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
               <p>Judged against version {request.policyVersion} of the tenant&apos;s promotion policy{request.policyVersion === 0 ? ' (the defaults)' : ''}.</p>
               <p>
                 {approvals} of {request.requiredApprovals} counting approval{request.requiredApprovals === 1 ? '' : 's'}
-                {request.status === 'pending' ? <> · expires {when(request.expiresAt)}</> : null}
+                {request.status === 'pending' ? <> · expires <Time at={request.expiresAt} /></> : null}
               </p>
               {request.approvals.length > 0 ? (
                 <ul className="space-y-1" aria-label="Decisions">
                   {request.approvals.map((a) => (
                     <li key={a.id} data-testid="decision" data-counts={a.decision === 'approve' ? a.counts : undefined}>
-                      <strong>{a.approverName}</strong> {a.decision === 'approve' ? 'approved' : 'rejected'} on {when(a.createdAt)}
+                      <strong>{a.approverName}</strong> {a.decision === 'approve' ? 'approved' : 'rejected'} on <Time at={a.createdAt} />
                       {a.comment ? <>: “{a.comment}”</> : null}
                       {a.decision === 'approve' && a.standing ? (
                         <p className={a.counts ? 'text-slate-700 dark:text-slate-300' : 'font-medium text-red-800 dark:text-red-200'}>{a.standing}</p>

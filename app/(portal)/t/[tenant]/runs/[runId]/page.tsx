@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { MetricChart } from '@/components/charts/metric-chart';
 import { ArtifactBrowser } from '@/components/experiments/artifact-browser';
-import { formatDuration, formatMetric, formatTime } from '@/components/experiments/format';
+import { formatDurationBetween, formatNumber, formatTime } from '@/lib/format';
 import { KeyValueTable } from '@/components/experiments/key-value-table';
 import { isMissing, ProblemPage, ProblemPanel } from '@/components/experiments/problem-panel';
 import { RunStatus } from '@/components/experiments/run-status';
@@ -62,7 +62,7 @@ export default async function RunPage({ params, searchParams }: TenantPageProps<
     ['Status', <RunStatus key="status" status={r.status} />],
     ['Started', formatTime(r.startTime)],
     ['Ended', formatTime(r.endTime)],
-    ['Duration', formatDuration(r.startTime, r.endTime)],
+    ['Duration', formatDurationBetween(r.startTime, r.endTime)],
     ['User', r.userId ?? '—'],
     ['Artifact location', <code key="uri" className="break-all text-xs">{r.artifactUri}</code>],
   ];
@@ -103,7 +103,7 @@ export default async function RunPage({ params, searchParams }: TenantPageProps<
         </Card>
         <Card title="Metrics" className="xl:col-span-2">
           <div className="space-y-4">
-            <KeyValueTable caption="Latest metric values" rows={sortedEntries(r.metrics).map(([key, value]) => [key, formatMetric(value)])} valueHeader="Latest value" numeric />
+            <KeyValueTable caption="Latest metric values" rows={sortedEntries(r.metrics).map(([key, value]) => [key, formatNumber(value)])} valueHeader="Latest value" numeric />
             {!histories.ok ? (
               <ProblemPanel title="The metric histories could not be loaded" message={histories.message} />
             ) : curves.length > 0 ? (

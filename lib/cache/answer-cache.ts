@@ -7,8 +7,9 @@
  *   ask waits. With `staleTtls` 1 nothing older than the TTL is served.
  * - Failures are never kept: the next ask tries again. A failed background refresh leaves the
  *   previous answer in place until it is 4 × TTL old, served with the refresh's error
- *   (`refreshError`) so that a page can say its data is out of date and why.
- * - Each answer carries the time its read was started (`at`), so pages can say how old it is.
+ *   (`freshness.error`, in the words `describeError` gives it) so that a page can say its data is
+ *   out of date and why.
+ * - Each answer carries the time its read was started (`freshness.asOf`), so pages can say how old it is.
  * - At most `maxEntries` answers are kept (expired ones dropped first, then the oldest).
  * - With `jitter` (a fraction), each answer stays fresh for TTL × (1 + jitter × a random number in
  *   [0, 1)): answers read together (one per tenant) then expire apart, so their refreshes do not
@@ -17,8 +18,22 @@
  * Answers are shared objects: treat them as read-only.
  */
 
-/** By default answers are served while refreshing until this many TTLs old. */
-const STALE_TTLS = 4;
+import type { Freshness } from '../freshness';
+
+export interface AnswerCacheOptions {
+  /** How long an answer is fresh. */
+  ttlMs: number;
+  /** At most this many answers are kept. */
+  maxEntries: number;
+  /** Answers are served while refreshing until this many TTLs old (4); 1 serves nothing past the TTL. */
+  staleTtls?: number;
+  /** Spreads each answer's freshness by up to this fraction of the TTL (0). */
+  jitter?: number;
+  /** A failed refresh in words for people (default: the error's message). */
+  describeError?: (error: unknown) => string;
+  now?: () => number;
+  random?: () => number;
+}
 
 interface Entry {
   /** When the query behind `value` was sent; undefined until the first answer. */
@@ -26,22 +41,23 @@ interface Entry {
   value?: unknown;
   /** How long `value` is fresh (the TTL, spread by the jitter). */
   freshMs?: number;
-  flight?: Promise<{ value: unknown; at: Date }>;
-  /** Why the latest background refresh failed; cleared by the next answer. */
-  refreshError?: unknown;
+  flight?: Promise<SharedAnswer<unknown>>;
+  /** Why the latest background refresh failed, in words; cleared by the next answer. */
+  refreshError?: string;
 }
 
-/** When an answer's read was sent and, for an answer served past its freshness because a refresh failed, that failure. */
-export interface AnswerAge {
-  at: Date;
-  refreshError?: unknown;
+/** An answer and how current it is. */
+export interface SharedAnswer<T> {
+  value: T;
+  freshness: Freshness;
 }
-
-export type SharedAnswer<T> = { value: T } & AnswerAge;
 
 export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<SharedAnswer<T>>;
 
-export function answerCache(ttlMs: number, maxEntries: number, now: () => number = Date.now, staleTtls = STALE_TTLS, jitter = 0, random: () => number = Math.random): AnswerCache {
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function answerCache(options: AnswerCacheOptions): AnswerCache {
+  const { ttlMs, maxEntries, staleTtls = 4, jitter = 0, describeError = messageOf, now = Date.now, random = Math.random } = options;
   const entries = new Map<string, Entry>();
 
   /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */
@@ -64,12 +80,12 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
         entry.at = sentAt;
         entry.refreshError = undefined;
         entry.freshMs = ttlMs * (1 + jitter * random());
-        return { value, at: new Date(sentAt) };
+        return { value, freshness: { asOf: new Date(sentAt).toISOString() } };
       },
       (error: unknown) => {
         entry.flight = undefined;
         if (entry.at === undefined && entries.get(key) === entry) entries.delete(key);
-        else entry.refreshError = error;
+        else entry.refreshError = describeError(error);
         throw error;
       },
     );
@@ -90,10 +106,10 @@ export function answerCache(ttlMs: number, maxEntries: number, now: () => number
       // The old answer stays if the refresh fails; the next ask tries again.
       const stale = age >= (entry.freshMs ?? ttlMs);
       if (stale && !entry.flight) fly(key, entry, fetch).catch(() => undefined);
-      const answer: SharedAnswer<T> = { value: entry.value as T, at: new Date(entry.at!) };
-      if (stale && entry.refreshError !== undefined) answer.refreshError = entry.refreshError;
-      return Promise.resolve(answer);
+      const freshness: Freshness = { asOf: new Date(entry.at!).toISOString() };
+      if (stale && entry.refreshError !== undefined) freshness.error = entry.refreshError;
+      return Promise.resolve({ value: entry.value as T, freshness });
     }
-    return (entry.flight ?? fly(key, entry, fetch)) as Promise<{ value: T; at: Date }>;
+    return (entry.flight ?? fly(key, entry, fetch)) as Promise<SharedAnswer<T>>;
   };
 }

@@ -27,19 +27,19 @@ describe('answerCache', () => {
   const now = () => clock;
 
   it('answers from one read while fresh, and shares a read in flight', async () => {
-    const ask = answerCache(1_000, 10, now);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now });
     const source = upstream();
     const [a, b] = await Promise.all([ask('k', source.read), ask('k', source.read)]);
     expect(source.calls).toBe(1);
     expect([a.value, b.value]).toEqual([1, 1]);
-    expect(a.at.getTime()).toBe(clock);
+    expect(Date.parse(a.freshness.asOf)).toBe(clock);
     clock += 999;
     expect((await ask('k', source.read)).value).toBe(1);
     expect(source.calls).toBe(1);
   });
 
   it('after the TTL answers at once with the old value and refreshes once in the background', async () => {
-    const ask = answerCache(1_000, 10, now);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now });
     const source = upstream();
     await ask('k', source.read);
     clock += 1_500;
@@ -52,7 +52,7 @@ describe('answerCache', () => {
 
   it('with jitter, keeps answers read together fresh for different spans, so they are refreshed apart', async () => {
     const spread = [0.8, 0.2];
-    const ask = answerCache(1_000, 10, now, 4, 0.5, () => spread.shift() ?? 0);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now, jitter: 0.5, random: () => spread.shift() ?? 0 });
     const first = upstream();
     const second = upstream();
     await Promise.all([ask('a', first.read), ask('b', second.read)]);
@@ -68,7 +68,7 @@ describe('answerCache', () => {
   });
 
   it('waits for fresh data once the answer is four TTLs old', async () => {
-    const ask = answerCache(1_000, 10, now);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now });
     const source = upstream();
     await ask('k', source.read);
     clock += 4_000;
@@ -76,7 +76,7 @@ describe('answerCache', () => {
   });
 
   it('keeps no failure, and a failed refresh keeps the old answer', async () => {
-    const ask = answerCache(1_000, 10, now);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now });
     const source = upstream();
     source.fail(true);
     await expect(ask('k', source.read)).rejects.toThrow('upstream down');
@@ -93,29 +93,29 @@ describe('answerCache', () => {
   });
 
   it('serves an answer whose refresh failed with that failure, until a refresh succeeds', async () => {
-    const ask = answerCache(1_000, 10, now);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now, describeError: (error) => `in words: ${String(error)}` });
     const source = upstream();
     const first = await ask('k', source.read);
-    expect(first.refreshError).toBeUndefined();
+    expect(first.freshness.error).toBeUndefined();
     clock += 1_500;
     source.fail(true);
     // The refresh starts now; until it has failed nothing is known to be wrong.
-    expect((await ask('k', source.read)).refreshError).toBeUndefined();
+    expect((await ask('k', source.read)).freshness.error).toBeUndefined();
     await settle();
     const stale = await ask('k', source.read);
-    expect(stale).toMatchObject({ value: 1, at: first.at });
-    expect(String(stale.refreshError)).toContain('upstream down');
+    expect(stale).toMatchObject({ value: 1, freshness: { asOf: first.freshness.asOf } });
+    expect(stale.freshness.error).toBe('in words: Error: upstream down');
     await settle();
     source.fail(false);
     await ask('k', source.read);
     await settle();
     const fresh = await ask('k', source.read);
     expect(fresh.value).toBe(4);
-    expect(fresh.refreshError).toBeUndefined();
+    expect(fresh.freshness.error).toBeUndefined();
   });
 
   it('keeps keys apart and at most maxEntries answers', async () => {
-    const ask = answerCache(1_000, 2, now);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 2, now });
     const source = upstream();
     await ask('a', source.read);
     await ask('b', source.read);
@@ -131,7 +131,7 @@ describe('answerCache without serving stale answers', () => {
   it('waits for a fresh answer once the TTL has passed', async () => {
     let clock = 0;
     let calls = 0;
-    const ask = answerCache(1_000, 10, () => clock, 1);
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now: () => clock, staleTtls: 1 });
     const read = async () => ++calls;
     await ask('k', read);
     clock += 1_000;

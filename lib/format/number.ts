@@ -1,0 +1,26 @@
+/** How the portal writes numbers: short enough for a table or an axis, precise enough to tell values apart. */
+
+/** Four significant digits; whole numbers as they are, and from 1000 up rounded to whole. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1000 ? String(Math.round(value)) : String(Number(value.toPrecision(4)));
+}
+
+/** A ratio as a percentage without trailing zeros, small ones with two decimals: 0.857 → "85.7 %", 0.0035 → "0.35 %". */
+export function formatPercent(ratio: number): string {
+  const value = ratio * 100;
+  return `${Number(value.toFixed(Math.abs(value) < 10 ? 2 : 1))} %`;
+}
+
+/** Bytes in binary units: "512 B", "1.5 KiB", "230 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
