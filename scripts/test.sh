@@ -11,6 +11,11 @@ start=$(date +%s)
 
 bash scripts/setup.sh --build
 bash scripts/ensure-chromium.sh
+# npm scripts find the project's Node.js (the `node` devDependency) first on PATH; so does this
+# script when started by hand, and so does every process it starts (Vitest's workers, the stack's
+# processes, Playwright's web server, the portal and the worker).
+export PATH="$PWD/node_modules/.bin:$PATH"
+step "Node.js $(node --version) ($(command -v node)), npm $(npm --version)"
 
 step "Type check (tsc)"
 npx tsc --noEmit

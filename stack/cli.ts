@@ -3,6 +3,7 @@
  * Kubernetes with KServe, MLflow, MinIO, Prometheus, PostgreSQL, the IdP and the simulator —
  * as processes on 127.0.0.1. Idempotent: `up` builds or starts only what is missing.
  */
+import './lib/project-node';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPONENTS, inDependencyOrder } from './components/index';

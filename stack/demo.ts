@@ -4,6 +4,7 @@
  * Also the web server of the browser tests, on another port and with its own database
  * (PORTAL_PORT, PORTAL_DATABASE). Ctrl-C stops the portal; `npm run stack -- down` the platform.
  */
+import './lib/project-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -54,7 +55,7 @@ async function waitForReady(url: string, child: ChildProcess, timeoutMs = 120_00
 }
 
 async function main() {
-  progress('bringing the local platform up (npm run stack -- up)');
+  progress(`Node.js ${process.version} (the portal and the worker run on it too); bringing the local platform up (npm run stack -- up)`);
   await up(ctx);
   await seedStack(ctx);
   process.loadEnvFile(ctx.envFile);
