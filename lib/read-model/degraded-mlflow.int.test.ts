@@ -31,7 +31,7 @@ describe('with MLflow stopped', () => {
 
   it('the SLO list is complete', async () => {
     const view = await sloList(DAVE, null);
-    expect(view.problems).toEqual({ prometheus: null, prometheusOutdated: null, kubernetes: null, kubernetesStaleSince: null });
+    expect(view.problems).toEqual({ prometheus: null, kubernetes: null, outdated: [] });
     expect(view.slos).toHaveLength(SEEDED_TENANTS.length * 2);
     for (const slo of view.slos) expect(slo.budgetRemaining, `${slo.endpoint} ${slo.kind}`).not.toBeNull();
   });
