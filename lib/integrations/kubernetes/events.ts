@@ -5,6 +5,7 @@
  * most of the traffic and say nothing the GPU views need.
  */
 import { z } from 'zod';
+import type { ResourceKind } from './resource';
 import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 export const kubeEventSchema = z.looseObject({
@@ -36,13 +37,9 @@ export const kubeEventSchema = z.looseObject({
 
 export type KubeEvent = z.output<typeof kubeEventSchema>;
 
-export const WARNING_EVENTS_WATCHED: WatchedKind<KubeEvent> = {
-  path: '/api/v1/events',
-  kind: 'Event',
-  kindPlural: 'Events',
-  schema: kubeEventSchema,
-  fieldSelector: 'type=Warning',
-};
+const EVENT: ResourceKind<KubeEvent> = { group: '', version: 'v1', plural: 'events', kind: 'Event', kindPlural: 'Events', schema: kubeEventSchema };
+
+export const WARNING_EVENTS_WATCHED: WatchedKind<KubeEvent> = { ...EVENT, fieldSelector: 'type=Warning' };
 
 /** Every namespace's Warning events, from the process's shared watch cache. */
 export function watchedWarningEvents(): WatchCache<KubeEvent> {

@@ -105,12 +105,7 @@ export function inferenceServices(tenant: string, actor: KubeActor, connection: 
   };
 }
 
-export const INFERENCE_SERVICES_WATCHED: WatchedKind<InferenceService> = {
-  path: '/apis/serving.kserve.io/v1beta1/inferenceservices',
-  kind: INFERENCE_SERVICE.kind,
-  kindPlural: INFERENCE_SERVICE.kindPlural,
-  schema: inferenceServiceSchema,
-};
+export const INFERENCE_SERVICES_WATCHED: WatchedKind<InferenceService> = INFERENCE_SERVICE;
 
 /** Every namespace's InferenceServices, from the process's shared watch cache (read as the portal). */
 export function watchedInferenceServices(): WatchCache<InferenceService> {

@@ -4,7 +4,7 @@
  * has not finished), so a refusal of a deleted or finished Job is not shown as waiting.
  */
 import { z } from 'zod';
-import { conditionSchema, objectMetaSchema } from './resource';
+import { conditionSchema, objectMetaSchema, type ResourceKind } from './resource';
 import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 export const jobSchema = z.looseObject({
@@ -28,7 +28,9 @@ export function jobFinished(job: Job): boolean {
   return job.status.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
-export const JOBS_WATCHED: WatchedKind<Job> = { path: '/apis/batch/v1/jobs', kind: 'Job', kindPlural: 'Jobs', schema: jobSchema };
+const JOB: ResourceKind<Job> = { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', kindPlural: 'Jobs', schema: jobSchema };
+
+export const JOBS_WATCHED: WatchedKind<Job> = JOB;
 
 /** Every namespace's Jobs, from the process's shared watch cache. */
 export function watchedJobs(): WatchCache<Job> {

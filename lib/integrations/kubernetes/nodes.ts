@@ -4,7 +4,7 @@
  * take new pods. Read as the portal; tenants never see nodes except where their own pods run.
  */
 import { z } from 'zod';
-import { conditionSchema } from './resource';
+import { conditionSchema, type ResourceKind } from './resource';
 import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 const quantities = z.record(z.string(), z.union([z.string(), z.number()]).transform(String));
@@ -30,7 +30,9 @@ export const nodeSchema = z.looseObject({
 
 export type Node = z.output<typeof nodeSchema>;
 
-export const NODES_WATCHED: WatchedKind<Node> = { path: '/api/v1/nodes', kind: 'Node', kindPlural: 'Nodes', schema: nodeSchema };
+const NODE: ResourceKind<Node> = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', kindPlural: 'Nodes', schema: nodeSchema };
+
+export const NODES_WATCHED: WatchedKind<Node> = NODE;
 
 /** The cluster's nodes, from the process's shared watch cache. */
 export function watchedNodes(): WatchCache<Node> {

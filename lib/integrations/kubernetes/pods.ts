@@ -77,7 +77,7 @@ export function pods(tenant: string, actor: KubeActor, connection: KubeConnectio
   };
 }
 
-export const PODS_WATCHED: WatchedKind<Pod> = { path: '/api/v1/pods', kind: 'Pod', kindPlural: 'Pods', schema: podSchema };
+export const PODS_WATCHED: WatchedKind<Pod> = POD;
 
 /** Every namespace's pods, from the process's shared watch cache (read as the portal). */
 export function watchedPods(): WatchCache<Pod> {

@@ -102,12 +102,7 @@ export function resourceQuotas(tenant: string, actor: KubeActor, connection: Kub
   };
 }
 
-export const RESOURCE_QUOTAS_WATCHED: WatchedKind<ResourceQuota> = {
-  path: '/api/v1/resourcequotas',
-  kind: 'ResourceQuota',
-  kindPlural: 'ResourceQuotas',
-  schema: resourceQuotaSchema,
-};
+export const RESOURCE_QUOTAS_WATCHED: WatchedKind<ResourceQuota> = RESOURCE_QUOTA;
 
 /** Every namespace's ResourceQuotas, from the process's shared watch cache (read as the portal). */
 export function watchedResourceQuotas(): WatchCache<ResourceQuota> {

@@ -51,8 +51,12 @@ interface VersionedObject {
   metadata: { resourceVersion: string };
 }
 
-/** How a kind describes itself; cluster-scoped kinds use the same description (`ClusterResourceKind`). */
-export interface ResourceKind<T extends VersionedObject> {
+/**
+ * How a kind describes itself, once: its calls (`namespacedResource`, `clusterResource`) and its
+ * shared watch cache (a `WatchedKind` is this description and what to watch of it) both use it.
+ * Cluster-scoped kinds use the same description (`ClusterResourceKind`).
+ */
+export interface ResourceKind<T> {
   /** '' for the core API group. */
   group: string;
   version: string;
@@ -63,6 +67,20 @@ export interface ResourceKind<T extends VersionedObject> {
   kindPlural: string;
   /** One object; must pass unknown fields through, so that an update never drops them. */
   schema: z.ZodType<T>;
+}
+
+/** `serving.kserve.io/v1beta1`, or `v1` for the core group. */
+export function apiVersionOf(kind: Pick<ResourceKind<unknown>, 'group' | 'version'>): string {
+  return kind.group ? `${kind.group}/${kind.version}` : kind.version;
+}
+
+/**
+ * The URL path of the kind's objects in `namespace`; without one, of every namespace's (a watch
+ * cache's) or of a cluster-scoped kind's: `/api/v1/pods`, `/apis/batch/v1/namespaces/fraud/jobs`.
+ */
+export function collectionPath(kind: Pick<ResourceKind<unknown>, 'group' | 'version' | 'plural'>, namespace: string | null = null): string {
+  const scopePath = namespace === null ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `${kind.group ? `/apis/${apiVersionOf(kind)}` : `/api/${kind.version}`}${scopePath}/${kind.plural}`;
 }
 
 /** What a new object is made of: its name, labels, annotations and the kind's own fields (spec). */
@@ -106,9 +124,8 @@ export function namespacedResource<T extends KubeObject>(kind: ResourceKind<T>, 
  * not this.
  */
 export function scopedResource<T extends VersionedObject>(kind: ResourceKind<T>, namespace: string | null, actor: KubeActor, connection: KubeConnection): ResourceOperations<T> {
-  const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
-  const scopePath = namespace === null ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
-  const collection = `${kind.group ? `/apis/${apiVersion}` : `/api/${kind.version}`}${scopePath}/${kind.plural}`;
+  const apiVersion = apiVersionOf(kind);
+  const collection = collectionPath(kind, namespace);
   const listSchema = z.object({ items: z.array(kind.schema) });
   /** The metadata the scope fixes: a namespaced object's namespace; nothing for a cluster-scoped one. */
   const scope = namespace === null ? {} : { namespace };

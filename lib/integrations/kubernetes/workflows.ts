@@ -6,7 +6,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { objectMetaSchema } from './resource';
+import { objectMetaSchema, type ResourceKind } from './resource';
 import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 /** The label Argo puts on a Workflow submitted from a WorkflowTemplate. */
@@ -41,13 +41,9 @@ function trimWorkflow(object: KubernetesObject): void {
   if (workflow.status) delete workflow.status.nodes;
 }
 
-export const WORKFLOWS_WATCHED: WatchedKind<Workflow> = {
-  path: '/apis/argoproj.io/v1alpha1/workflows',
-  kind: 'Workflow',
-  kindPlural: 'Workflows',
-  schema: workflowSchema,
-  trim: trimWorkflow,
-};
+const WORKFLOW: ResourceKind<Workflow> = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', kind: 'Workflow', kindPlural: 'Workflows', schema: workflowSchema };
+
+export const WORKFLOWS_WATCHED: WatchedKind<Workflow> = { ...WORKFLOW, trim: trimWorkflow };
 
 /** Every namespace's Workflows, from the process's shared watch cache (read as the portal). */
 export function watchedWorkflows(): WatchCache<Workflow> {
