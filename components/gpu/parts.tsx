@@ -1,10 +1,12 @@
+import { formatPercent } from '@/lib/format';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import type { PendingKind } from '@/lib/quota/workloads';
 
 export const gpuCount = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
 
-export function percent(value: number | null, digits = 0): string {
-  return value === null ? '—' : `${(value * 100).toFixed(digits)} %`;
+/** A share as a percentage, or a dash when there is none. */
+export function percent(value: number | null): string {
+  return value === null ? '—' : formatPercent(value);
 }
 
 export function utilText(value: number | null): string {
