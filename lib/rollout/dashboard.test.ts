@@ -4,7 +4,8 @@ import { UpstreamError } from '../integrations/upstream';
 import { inferenceServiceSchema, type InferenceService } from '../integrations/kubernetes/inference-services';
 import { DEFAULT_POLICY } from '../promotion/policy';
 import { failureMessage } from '../read-model/panel';
-import { chartPoints, describeValues, endpointView, judgmentView, metricRows, rolloutView, servingStatus, type Thresholds } from './dashboard';
+import { chartPoints, describeValues, endpointView, judgmentView, metricRows, rolloutView, servingStatus, timelineEntry, type Thresholds } from './dashboard';
+import type { PendingIntent } from './records';
 
 const V4 = 's3://mlflow-artifacts/workspaces/pricing/4/aaa/artifacts/model';
 const V5 = 's3://mlflow-artifacts/workspaces/pricing/4/bbb/artifacts/model';
@@ -185,12 +186,37 @@ describe('judgment view', () => {
   });
 
   it('says judgment is paused, and why, when metrics could not be read', () => {
+    // As the worker records a pause: no check outcome, the metrics' failure, the thresholds, where the canary was.
+    const { check: _none, metrics: _read, ...pausedValues } = checkValues;
     const view = judgmentView(
-      judged('pause', 'judgment paused: Prometheus did not answer within 5 s; nothing is promoted while metrics cannot be read', { metrics: { unavailable: 'Prometheus did not answer within 5 s' } }),
+      judged('pause', 'judgment paused: Prometheus did not answer within 5 s; nothing is promoted while metrics cannot be read', {
+        ...pausedValues,
+        metrics: { unavailable: 'Prometheus did not answer within 5 s' },
+      }),
     );
     expect(view).toMatchObject({ state: 'paused', headline: 'Judgment paused', at: '2026-11-23T10:05:00.000Z' });
     expect(view.reason).toMatch(/^Judgment paused: Prometheus did not answer within 5 s/);
-    expect(view.details).toEqual([{ label: 'Metrics', value: 'unavailable: Prometheus did not answer within 5 s' }]);
+    expect(view.details).toEqual([
+      { label: 'Canary traffic', value: '10 %' },
+      { label: 'Checks at this step', value: '4' },
+      { label: 'Metrics', value: 'unavailable: Prometheus did not answer within 5 s' },
+      {
+        label: 'Thresholds',
+        value: 'error rate ≤ 2.00 % (rollback at once above 6.00 %) · p99 ≤ 500 ms · at least 100 requests · 90.0 % of checks passing over 10 min · 120 s window',
+      },
+    ]);
+  });
+
+  it('still gives the decision when its recorded values do not read, and says so', () => {
+    const view = judgmentView(judged('pause', 'judgment paused: Prometheus did not answer within 5 s', { metrics: { unavailable: 'Prometheus did not answer within 5 s' } }));
+    expect(view).toMatchObject({ state: 'paused', headline: 'Judgment paused', reason: 'Judgment paused: Prometheus did not answer within 5 s' });
+    expect(view.details).toEqual([
+      {
+        label: 'Unreadable record',
+        value: "the values recorded with this judgment do not read as a judgment's (thresholds: Invalid input: expected object, received undefined); as stored they follow",
+      },
+      { label: 'Metrics', value: 'unavailable: Prometheus did not answer within 5 s' },
+    ]);
   });
 
   it('gives the decision with its reason and the numbers behind it', () => {
@@ -207,6 +233,88 @@ describe('judgment view', () => {
       at: '2026-11-23T10:09:00.000Z',
     });
     expect(judgmentView(rollout({ state: 'promoted' })).headline).toBe('Promoted');
+  });
+});
+
+describe('an action under way', () => {
+  const intentValues = {
+    action: 'rollback',
+    target: { storageUri: V4, canaryTrafficPercent: 0 },
+    from: { storageUri: V5, percent: 25 },
+    version: '5',
+    previousVersion: '4',
+    kube: { kind: 'user', username: 'erin', groups: ['mlp:oncall'] },
+  };
+  const pending: PendingIntent = {
+    id: 41n,
+    rolloutId: rollout().id,
+    occurredAt: new Date('2026-11-23T10:07:03Z'),
+    actor: 'erin',
+    reason: 'Rolled back by erin from the canary dashboard',
+    action: 'rollback',
+    target: { storageUri: V4, canaryTrafficPercent: 0 },
+  };
+  const intentRow = { id: 41n, occurredAt: pending.occurredAt, kind: 'intent', actor: 'erin', decision: 'pending', reason: pending.reason, values: intentValues };
+
+  it('takes the judgment panel, in words, with who asked and when, while its outcome is not recorded', () => {
+    const view = rolloutView(rollout({ lastJudgment: { action: 'wait', reason: 'healthy', at: '2026-11-23T10:05:00.000Z', values: checkValues } }), pending);
+    expect(view.pendingAction).toEqual({ action: 'rollback', label: 'Rollback', by: 'erin', at: '2026-11-23T10:07:03.000Z', reason: 'Rolled back by erin from the canary dashboard' });
+    expect(view.judgment).toMatchObject({ state: 'acting', action: 'rollback', headline: 'Rollback under way', at: '2026-11-23T10:07:03.000Z' });
+    expect(view.judgment.reason).toBe(
+      'erin asked for it at 2026-11-23 10:07:03 UTC (Rolled back by erin from the canary dashboard), and its outcome is not recorded yet. Automatic judgment waits for it. ' +
+        'If the portal stopped before recording the outcome, the worker reads the InferenceService and records it: done, applied again, or failed with the reason.',
+    );
+    expect(rolloutView(rollout({ currentPercent: 10 }), { ...pending, action: 'promote-next', target: { storageUri: V5, canaryTrafficPercent: 25 } }).judgment.headline).toBe('Promotion to 25 % under way');
+  });
+
+  it('is shown on the timeline as pending with what it asks for, and as requested once settled', () => {
+    const entry = timelineEntry(intentRow, '5', true);
+    expect(entry).toMatchObject({ kind: 'intent', decision: 'pending', actor: 'erin', version: '5' });
+    expect(entry.reason).toBe(
+      'Rolled back by erin from the canary dashboard. Its outcome is not recorded yet: if the portal stopped before recording it, the worker reads the InferenceService and records what happened.',
+    );
+    expect(entry.details).toEqual([
+      { label: 'Asked for', value: `Rollback: ${V4}, canary 0 %` },
+      { label: 'Started from', value: `${V5}, canary 25 %` },
+      { label: 'Canary version', value: 'v5' },
+      { label: 'Previous version', value: 'v4' },
+      { label: 'Acts at Kubernetes as', value: 'erin (impersonated)' },
+    ]);
+    expect(timelineEntry(intentRow, '5', false)).toMatchObject({ decision: 'requested', reason: 'Rolled back by erin from the canary dashboard' });
+  });
+
+  it('says why a failed action was not done and what the cluster served', () => {
+    const entry = timelineEntry(
+      {
+        ...intentRow,
+        id: 42n,
+        kind: 'failed',
+        decision: 'failed',
+        reason: 'Not done: the endpoint serves something else',
+        values: { action: 'promote-next', error: 'the endpoint serves something else', observed: { storageUri: V5, canaryTrafficPercent: 30 }, recordedBy: 'worker' },
+      },
+      '5',
+      false,
+    );
+    expect(entry.details).toEqual([
+      { label: 'Action', value: 'Promotion to the next step' },
+      { label: 'The cluster served', value: `${V5}, canary 30 %` },
+      { label: 'Recorded by', value: 'the worker, after the process that acted stopped before recording the outcome' },
+      { label: 'Error', value: 'the endpoint serves something else' },
+    ]);
+  });
+
+  it('shows a stored row that does not match its kind as unreadable, with what it holds, instead of failing the page', () => {
+    const entry = timelineEntry({ ...intentRow, id: 43n, kind: 'rollback', decision: 'rolled-back', values: { before: 'garbled', after: { storageUri: V4, canaryTrafficPercent: 0 } } }, '5', false);
+    expect(entry.decision).toBe('rolled-back');
+    expect(entry.details[0]).toEqual({
+      label: 'Unreadable record',
+      value: 'this rollback event does not match what a rollback event holds (values.before: Invalid input: expected object, received string); its values as stored follow',
+    });
+    expect(entry.details.slice(1)).toEqual([
+      { label: 'before', value: '"garbled"' },
+      { label: 'after', value: `{"storageUri":"${V4}","canaryTrafficPercent":0}` },
+    ]);
   });
 });
 

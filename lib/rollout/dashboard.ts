@@ -18,8 +18,21 @@ import { ANNOTATIONS } from '../promotion/deploy';
 import { MODEL_LABEL } from '../promotion/endpoint';
 import { nextStep, type Policy } from '../promotion/policy';
 import { getPolicy } from '../promotion/policy-store';
-import { eventsOf, rolloutsOf } from './records';
-import { ROLLED_BACK_ANNOTATION } from './service';
+import { ROLLED_BACK_ANNOTATION } from './actions';
+import {
+  checkMetricsSchema,
+  judgedThresholdsSchema,
+  judgmentValuesSchema,
+  kubeActorSchema,
+  parseRolloutEvent,
+  storedJudgmentSchema,
+  trafficSchema,
+  type IdempotentAction,
+  type IntentValues,
+  type revisionSampleSchema,
+  type RolloutEventBody,
+} from './events';
+import { eventsOf, pendingIntentsOf, rolloutsOf, type PendingIntent } from './records';
 
 /** What the charts cover, and their resolution. */
 const HISTORY_MINUTES = 30;
@@ -73,8 +86,9 @@ export interface ValueLine {
 }
 
 export interface JudgmentView {
-  state: 'waiting' | 'paused' | 'judged' | 'finished';
-  /** The worker's action (wait, step, promote, rollback, pause); null before the first check and after the end. */
+  /** `acting`: a rollback or promote was asked for and its outcome is not recorded yet; judgment waits for it. */
+  state: 'waiting' | 'paused' | 'judged' | 'finished' | 'acting';
+  /** The worker's action (wait, step, promote, rollback, pause) or the one under way; null before the first check and after the end. */
   action: string | null;
   /** The decision in a few words, e.g. "Keep baking", "Roll back". */
   headline: string;
@@ -100,6 +114,17 @@ export interface RolloutView {
   stepStartedAt: string;
   finishedAt: string | null;
   judgment: JudgmentView;
+  /** A rollback or promote asked for whose outcome is not recorded yet (see lib/rollout/actions.ts). */
+  pendingAction: PendingActionView | null;
+}
+
+export interface PendingActionView {
+  action: IdempotentAction | null;
+  /** The action in words, e.g. "Rollback", "Promotion to 25 %". */
+  label: string;
+  by: string;
+  at: string;
+  reason: string;
 }
 
 export interface DeploymentRow {
@@ -227,29 +252,9 @@ export function endpointView(isvc: InferenceService, rollout: RolloutRow | null)
   };
 }
 
-const sampleSchema = z.object({
-  requests: z.number(),
-  requestRate: z.number(),
-  errorRate: z.number(),
-  p50Ms: z.number().nullable(),
-  p99Ms: z.number().nullable(),
-});
-const checkMetricsSchema = z.union([z.object({ unavailable: z.string() }), z.object({ canary: sampleSchema.nullable(), stable: sampleSchema.nullable() })]);
-const judgedThresholdsSchema = z.object({
-  maxErrorRate: z.number(),
-  maxP99Ms: z.number(),
-  minRequests: z.number(),
-  immediateRollbackFactor: z.number().optional(),
-  minPassRatio: z.number().optional(),
-  bakeMinutes: z.number().optional(),
-  windowSeconds: z.number().optional(),
-});
-/** describeIsvc in service.ts: what the InferenceService served before and after an action. */
-const trafficSchema = z.object({ storageUri: z.string().nullable(), canaryTrafficPercent: z.number().nullable() });
-
 const CHECK_WORDS: Record<string, string> = { pass: 'passed', fail: 'failed', insufficient: 'too little traffic to judge' };
 
-function describeSample(sample: z.output<typeof sampleSchema> | null): string {
+function describeSample(sample: z.output<typeof revisionSampleSchema> | null): string {
   if (!sample) return 'no requests in the window';
   return `error rate ${formatRatio(sample.errorRate)} · p99 ${formatMs(sample.p99Ms)} · p50 ${formatMs(sample.p50Ms)} · ${formatCount(sample.requests)} requests`;
 }
@@ -300,6 +305,10 @@ const SCALARS: Record<string, ScalarValue> = {
   previousVersion: scalar('Previous version', z.string(), versionText),
   by: scalar('Superseded by', z.string(), versionText),
   steps: scalar('Steps', z.array(z.number()), (steps) => `${steps.join(' → ')} %`),
+  recordedBy: scalar('Recorded by', z.literal('worker'), () => 'the worker, after the process that acted stopped before recording the outcome'),
+  reapplied: scalar('Applied again', z.boolean(), (again) => (again ? 'yes: it had not reached the cluster, so the worker applied it' : 'no')),
+  alias: scalar('Alias', z.string(), (alias) => alias),
+  error: scalar('Error', z.string(), (error) => error),
 };
 
 /**
@@ -347,7 +356,53 @@ export function describeValues(values: unknown): ValueLine[] {
   return lines;
 }
 
-const storedJudgmentSchema = z.object({ action: z.string(), reason: z.string(), at: z.string(), values: z.unknown().optional() });
+const ACTION_LABELS: Record<IdempotentAction, string> = { rollback: 'Rollback', 'promote-next': 'Promotion to the next step', 'promote-full': 'Promotion to 100 %' };
+
+/** An action in words, with where it goes when the intent says so. */
+function actionLabel(action: IdempotentAction | null, target: IntentValues['target'] | null): string {
+  if (action === 'promote-next' && target?.canaryTrafficPercent != null) return `Promotion to ${target.canaryTrafficPercent} %`;
+  return action ? ACTION_LABELS[action] : 'An action';
+}
+
+const describeTarget = (target: IntentValues['target']) => `${target.storageUri}, ${describeTraffic(target)}`;
+
+/** An intent's values: what it asks the cluster to serve, what it started from, who it acts as, and the judgment behind it. */
+function describeIntent(values: IntentValues): ValueLine[] {
+  const kube = kubeActorSchema.parse(values.kube);
+  return [
+    { label: 'Asked for', value: `${actionLabel(values.action, values.target)}: ${describeTarget(values.target)}` },
+    { label: 'Started from', value: `${values.from.storageUri}, canary ${values.from.percent} %` },
+    { label: 'Canary version', value: versionText(values.version) },
+    ...(values.previousVersion ? [{ label: 'Previous version', value: versionText(values.previousVersion) }] : []),
+    { label: 'Acts at Kubernetes as', value: kube.kind === 'user' ? `${kube.username} (impersonated)` : "the portal's own identity" },
+    ...(values.judgment ? describeValues(values.judgment) : []),
+  ];
+}
+
+/** The values of one event in words, by its kind. */
+export function describeEvent(event: RolloutEventBody): ValueLine[] {
+  switch (event.kind) {
+    case 'intent':
+      return describeIntent(event.values);
+    case 'failed': {
+      const { action, observed, ...rest } = event.values;
+      return [
+        { label: 'Action', value: action ? ACTION_LABELS[action] : 'unknown (its record could not be read)' },
+        ...(observed ? [{ label: 'The cluster served', value: `${observed.storageUri ?? 'no model'}, ${describeTraffic(observed)}` }] : []),
+        ...describeValues(rest),
+      ];
+    }
+    default:
+      return describeValues(event.values);
+  }
+}
+
+/** A stored event's lines: by its kind's schema, or — when the row does not match it — what is wrong and what it holds. */
+export function storedEventDetails(row: { kind: string; decision: string; reason: string; values: unknown }): ValueLine[] {
+  const parsed = parseRolloutEvent({ kind: row.kind, decision: row.decision, reason: row.reason, values: row.values as RolloutEventBody['values'] });
+  if (parsed.ok) return describeEvent(parsed.event);
+  return [{ label: 'Unreadable record', value: `this ${row.kind} event does not match what a ${row.kind} event holds (${parsed.problem}); its values as stored follow` }, ...describeValues(row.values)];
+}
 
 const ACTION_HEADLINES: Record<string, string> = { wait: 'Keep baking', step: 'Step up', promote: 'Promote to 100 %', rollback: 'Roll back', pause: 'Judgment paused' };
 
@@ -362,20 +417,57 @@ const FINISHED: Record<Exclude<RolloutView['state'], 'progressing'>, (r: JudgedR
   superseded: () => ({ headline: 'Superseded', reason: 'A newer version took over this endpoint; this rollout is no longer judged.' }),
 };
 
-/** The automatic judgment as the dashboard states it: waiting for the worker, paused, the last decision, or finished. */
-export function judgmentView(rollout: JudgedRollout): JudgmentView {
+/** The tone an action under way takes on the judgment badge: its own action's. */
+const PENDING_BADGE_ACTIONS: Record<IdempotentAction, string> = { rollback: 'rollback', 'promote-next': 'step', 'promote-full': 'promote' };
+
+/** A rollback or promote asked for whose outcome is not recorded yet, in words. */
+export function pendingActionView(pending: PendingIntent): PendingActionView {
+  return { action: pending.action, label: actionLabel(pending.action, pending.target), by: pending.actor, at: pending.occurredAt.toISOString(), reason: pending.reason };
+}
+
+const utcSeconds = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+
+/** The judgment's envelope alone, for a stored judgment whose values do not read. */
+const judgmentEnvelopeSchema = storedJudgmentSchema.pick({ action: true, reason: true, at: true });
+
+/**
+ * The automatic judgment as the dashboard states it: an action under way (judgment waits for
+ * it), waiting for the worker, paused, the last decision, or finished.
+ */
+export function judgmentView(rollout: JudgedRollout, pending: PendingActionView | null = null): JudgmentView {
   if (rollout.state !== 'progressing') {
     return { state: 'finished', action: null, ...FINISHED[rollout.state](rollout), at: rollout.finishedAt?.toISOString() ?? null, details: [] };
   }
+  if (pending) {
+    return {
+      state: 'acting',
+      action: pending.action ? PENDING_BADGE_ACTIONS[pending.action] : null,
+      headline: `${pending.label} under way`,
+      reason:
+        `${pending.by === 'worker' ? 'Automatic judgment' : pending.by} asked for it at ${utcSeconds(pending.at)} (${pending.reason}), and its outcome is not recorded yet. ` +
+        'Automatic judgment waits for it. If the portal stopped before recording the outcome, the worker reads the InferenceService and records it: done, applied again, or failed with the reason.',
+      at: pending.at,
+      details: [],
+    };
+  }
   const judgment = storedJudgmentSchema.safeParse(rollout.lastJudgment);
   if (!judgment.success) {
-    return { state: 'waiting', action: null, headline: 'Waiting for the worker', reason: 'No automatic check has run yet; the first runs within one check interval.', at: null, details: [] };
+    const envelope = judgmentEnvelopeSchema.safeParse(rollout.lastJudgment);
+    if (!envelope.success) {
+      return { state: 'waiting', action: null, headline: 'Waiting for the worker', reason: 'No automatic check has run yet; the first runs within one check interval.', at: null, details: [] };
+    }
+    const { action, reason, at } = envelope.data;
+    const values = (rollout.lastJudgment as { values?: unknown }).values;
+    const problem = judgmentValuesSchema.safeParse(values).error?.issues[0];
+    const unreadable = { label: 'Unreadable record', value: `the values recorded with this judgment do not read as a judgment's${problem ? ` (${problem.path.join('.')}: ${problem.message})` : ''}; as stored they follow` };
+    return { state: action === 'pause' ? 'paused' : 'judged', action, headline: ACTION_HEADLINES[action] ?? capitalize(action), reason: capitalize(reason), at, details: [unreadable, ...describeValues(values)] };
   }
   const { action, reason, at, values } = judgment.data;
   return { state: action === 'pause' ? 'paused' : 'judged', action, headline: ACTION_HEADLINES[action] ?? capitalize(action), reason: capitalize(reason), at, details: describeValues(values) };
 }
 
-export function rolloutView(rollout: RolloutRow): RolloutView {
+export function rolloutView(rollout: RolloutRow, pending: PendingIntent | null = null): RolloutView {
+  const pendingAction = pending && rollout.state === 'progressing' ? pendingActionView(pending) : null;
   const next = nextStep(rollout.steps, rollout.currentPercent);
   return {
     id: rollout.id,
@@ -390,7 +482,8 @@ export function rolloutView(rollout: RolloutRow): RolloutView {
     state: rollout.state,
     stepStartedAt: rollout.stepStartedAt.toISOString(),
     finishedAt: rollout.finishedAt?.toISOString() ?? null,
-    judgment: judgmentView(rollout),
+    judgment: judgmentView(rollout, pendingAction),
+    pendingAction,
   };
 }
 
@@ -458,11 +551,31 @@ export async function listDeployments(tenant: string): Promise<Panel<DeploymentR
   ]);
   if (!services.ok) return services;
   const latestByEndpoint = new Map(latest.map((r) => [r.endpoint, r]));
+  const pending = new Map((await pendingIntentsOf(latest.filter((r) => r.state === 'progressing').map((r) => r.id))).map((p) => [p.rolloutId, p]));
   const rows = services.data.map((isvc) => {
     const rollout = latestByEndpoint.get(isvc.metadata.name) ?? null;
-    return { endpoint: endpointView(isvc, rollout), rollout: rollout?.state === 'progressing' ? rolloutView(rollout) : null };
+    return { endpoint: endpointView(isvc, rollout), rollout: rollout?.state === 'progressing' ? rolloutView(rollout, pending.get(rollout.id) ?? null) : null };
   });
   return { ok: true, data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)), stale: null };
+}
+
+/**
+ * One recorded event on the timeline. An intent reads "pending" while its outcome is not recorded
+ * and "requested" once it is (its outcome is the entry after it).
+ */
+export function timelineEntry(
+  event: { id: bigint; occurredAt: Date; kind: string; actor: string; decision: string; reason: string; values: unknown },
+  version: string,
+  pending: boolean,
+): TimelineEntry {
+  const base = { id: event.id.toString(), at: event.occurredAt.toISOString(), kind: event.kind, actor: event.actor, version, details: storedEventDetails(event) };
+  if (event.kind !== 'intent') return { ...base, decision: event.decision, reason: event.reason };
+  if (!pending) return { ...base, decision: 'requested', reason: event.reason };
+  return {
+    ...base,
+    decision: 'pending',
+    reason: `${event.reason}. Its outcome is not recorded yet: if the portal stopped before recording it, the worker reads the InferenceService and records what happened.`,
+  };
 }
 
 /** A change made outside the portal under the admission guard's break-glass, as the worker recorded it. */
@@ -505,24 +618,17 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
   const rollout = rollouts.find((r) => r.state === 'progressing') ?? rollouts[0] ?? null;
   const thresholds = thresholdsOf(policy);
   const versions = new Map(rollouts.map((r) => [r.id, r.version]));
-  const [events, breakGlass] = await Promise.all([rollouts.length > 0 ? eventsOf([...versions.keys()], TIMELINE_LIMIT) : [], breakGlassChangesOf(tenant, endpoint, TIMELINE_LIMIT)]);
-  const timeline: TimelineEntry[] = [
-    ...events.map((e) => ({
-      id: e.id.toString(),
-      at: e.occurredAt.toISOString(),
-      kind: e.kind,
-      actor: e.actor,
-      decision: e.decision,
-      reason: e.reason,
-      version: versions.get(e.rolloutId) ?? '?',
-      details: describeValues(e.values),
-    })),
-    ...breakGlass.map(breakGlassEntry),
-  ];
+  const [events, breakGlass, pending] = await Promise.all([
+    rollouts.length > 0 ? eventsOf([...versions.keys()], TIMELINE_LIMIT) : [],
+    breakGlassChangesOf(tenant, endpoint, TIMELINE_LIMIT),
+    pendingIntentsOf([...versions.keys()]),
+  ]);
+  const pendingIds = new Set(pending.map((p) => p.id));
+  const timeline: TimelineEntry[] = [...events.map((e) => timelineEntry(e, versions.get(e.rolloutId) ?? '?', pendingIds.has(e.id))), ...breakGlass.map(breakGlassEntry)];
   return {
     name: endpoint,
     serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), stale: null } : isvc,
-    rollout: rollout && rolloutView(rollout),
+    rollout: rollout && rolloutView(rollout, pending.find((p) => p.rolloutId === rollout.id) ?? null),
     timeline: timeline.sort((a, b) => b.at.localeCompare(a.at)).slice(0, TIMELINE_LIMIT),
     thresholds,
     policySummary: describeThresholds({ ...thresholds, windowSeconds: thresholds.analysisWindowSeconds }),

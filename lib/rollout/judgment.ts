@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { Policy } from '../promotion/policy';
 import { nextStep } from '../promotion/policy';
+import type { checkMetricsSchema, checkOutcomeSchema, revisionSampleSchema } from './events';
 
 /**
  * Canary judgment: given one check's metrics and the checks before it at the current step, what
@@ -7,21 +9,15 @@ import { nextStep } from '../promotion/policy';
  * recorded with exactly the values that drove it.
  */
 
-export interface RevisionSample {
-  revision: string;
-  requests: number;
-  requestRate: number;
-  errorRate: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-}
+/** One revision's numbers over the analysis window (recorded with every check: lib/rollout/events.ts). */
+export type RevisionSample = z.output<typeof revisionSampleSchema>;
 
 export type JudgmentPolicy = Pick<
   Policy,
   'canarySteps' | 'bakeMinutes' | 'maxErrorRate' | 'maxP99Ms' | 'minRequests' | 'immediateRollbackFactor' | 'minPassRatio' | 'analysisWindowSeconds'
 >;
 
-export type CheckOutcome = 'pass' | 'fail' | 'insufficient';
+export type CheckOutcome = z.output<typeof checkOutcomeSchema>;
 
 export interface JudgmentInput {
   policy: JudgmentPolicy;
@@ -29,7 +25,7 @@ export interface JudgmentInput {
   currentPercent: number;
   stepStartedAt: Date;
   /** The metrics of this check, or why they could not be read. */
-  metrics: { canary: RevisionSample | null; stable: RevisionSample | null } | { unavailable: string };
+  metrics: z.output<typeof checkMetricsSchema>;
   /** Outcomes of earlier checks at this step, oldest first. */
   earlierChecks: readonly CheckOutcome[];
 }

@@ -1,34 +1,8 @@
 import type { Tx } from '../db/client';
-import type { Prisma } from '../db/generated/client';
 import { getDb } from '../db/client';
+import { idempotentActionSchema, parseRolloutEvent, recordRolloutEvent, type IdempotentAction, type IntentValues } from './events';
 
-/** The rollout history the portal keeps: one row per canary, every decision as an event. */
-
-export interface EventInput {
-  rolloutId: string;
-  kind: 'start' | 'check' | 'step' | 'promote' | 'rollback' | 'pause' | 'supersede';
-  actor: string;
-  decision: string;
-  reason: string;
-  values: Record<string, unknown>;
-  idempotencyKey?: string;
-  /** What the key is used for; by default the action the transaction was started for (see useIdempotencyAction). */
-  idempotencyAction?: string;
-}
-
-// The action each transaction acting on a rollout was started for (rollout events are append-only,
-// so an event carries its key's action from the start).
-const keyActions = new WeakMap<object, string>();
-
-/** While `tx` runs, an event written with an idempotency key records that the key was used for `action`. */
-export function useIdempotencyAction(tx: Tx, action: string): void {
-  keyActions.set(tx, action);
-}
-
-export async function appendEvent(tx: Tx, event: EventInput) {
-  const idempotencyAction = event.idempotencyKey ? (event.idempotencyAction ?? keyActions.get(tx) ?? null) : null;
-  return tx.rolloutEvent.create({ data: { ...event, idempotencyAction, values: event.values as Prisma.InputJsonValue } });
-}
+/** The rollout history the portal keeps: one row per canary, every decision as an event (lib/rollout/events.ts). */
 
 /** Serialises everything that moves one endpoint, across processes, until the transaction ends. */
 export async function lockEndpoint(tx: Tx, tenant: string, endpoint: string): Promise<void> {
@@ -61,7 +35,22 @@ export async function startRollout(tx: Tx, input: StartInput) {
   const live = await tx.rollout.findMany({ where: { tenantId: input.tenantId, endpoint: input.endpoint, state: 'progressing' } });
   for (const old of live) {
     await tx.rollout.update({ where: { id: old.id }, data: { state: 'superseded', finishedAt: new Date() } });
-    await appendEvent(tx, { rolloutId: old.id, kind: 'supersede', actor: input.actor, decision: 'superseded', reason: `v${input.version} of ${input.modelName} took over the endpoint`, values: { by: input.version } });
+    // An action still pending on it can no longer be finished: the new version owns the endpoint.
+    for (const intent of await pendingIntentsOf([old.id], tx)) {
+      await recordRolloutEvent(
+        tx,
+        old.id,
+        intent.actor,
+        {
+          kind: 'failed',
+          decision: 'failed',
+          reason: `Not confirmed: v${input.version} of ${input.modelName} took over the endpoint before the outcome of this action was recorded; the endpoint now serves the new version`,
+          values: { action: intent.action, error: 'superseded before its outcome was recorded' },
+        },
+        { intentId: intent.id },
+      );
+    }
+    await recordRolloutEvent(tx, old.id, input.actor, { kind: 'supersede', decision: 'superseded', reason: `v${input.version} of ${input.modelName} took over the endpoint`, values: { by: input.version } });
   }
   const percent = input.currentPercent ?? input.steps[0]!;
   const rollout = await tx.rollout.create({
@@ -80,10 +69,8 @@ export async function startRollout(tx: Tx, input: StartInput) {
       finishedAt: percent >= 100 ? new Date() : null,
     },
   });
-  await appendEvent(tx, {
-    rolloutId: rollout.id,
+  await recordRolloutEvent(tx, rollout.id, input.actor, {
     kind: 'start',
-    actor: input.actor,
     decision: percent >= 100 ? 'deployed' : 'canary started',
     reason: percent >= 100 ? `v${input.version} deployed (no earlier version to compare with)` : `v${input.version} receives ${percent} % of traffic`,
     values: { canaryTrafficPercent: percent, storageUri: input.storageUri, previousStorageUri: input.previousStorageUri, steps: input.steps },
@@ -91,8 +78,49 @@ export async function startRollout(tx: Tx, input: StartInput) {
   return rollout;
 }
 
+/** An intent without an outcome: an action asked for whose result is not recorded yet. */
+const PENDING_INTENT = { kind: 'intent', outcome: { is: null } } as const;
+
+/**
+ * The live rollouts automatic judgment checks: those with an action still pending are left to the
+ * worker's pass over unfinished actions (lib/rollout/actions.ts) until it is settled.
+ */
 export async function liveRollouts() {
-  return getDb().rollout.findMany({ where: { state: 'progressing', tenant: { status: 'active' } }, include: { tenant: { select: { name: true } } } });
+  return getDb().rollout.findMany({
+    where: { state: 'progressing', tenant: { status: 'active' }, events: { none: PENDING_INTENT } },
+    include: { tenant: { select: { name: true } } },
+  });
+}
+
+export interface PendingIntent {
+  id: bigint;
+  rolloutId: string;
+  occurredAt: Date;
+  actor: string;
+  reason: string;
+  /** null when the stored row does not say (it was not written by recordRolloutEvent). */
+  action: IdempotentAction | null;
+  /** What it asks the cluster to serve; null when its values do not read. */
+  target: IntentValues['target'] | null;
+}
+
+/** The actions pending on these rollouts (at most one each), oldest first. */
+export async function pendingIntentsOf(rolloutIds: string[], db: Tx = getDb()): Promise<PendingIntent[]> {
+  if (rolloutIds.length === 0) return [];
+  const rows = await db.rolloutEvent.findMany({ where: { rolloutId: { in: rolloutIds }, ...PENDING_INTENT }, orderBy: { id: 'asc' } });
+  return rows.map((row) => {
+    const parsed = parseRolloutEvent(row);
+    const values = parsed.ok && parsed.event.kind === 'intent' ? parsed.event.values : null;
+    return {
+      id: row.id,
+      rolloutId: row.rolloutId,
+      occurredAt: row.occurredAt,
+      actor: row.actor,
+      reason: row.reason,
+      action: values?.action ?? idempotentActionSchema.safeParse(row.idempotencyAction).data ?? null,
+      target: values?.target ?? null,
+    };
+  });
 }
 
 export async function rolloutsOf(tenant: string, endpoint: string) {

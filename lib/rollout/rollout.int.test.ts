@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../test/db';
 import { getDb } from '../db/client';
-import { inferenceServices, PORTAL_ACTOR, servingState } from '../integrations/kubernetes';
-import { closedPort, eventually, loadStackEnv, requireSetting, seededTenant } from '../../test/stack';
-import { seededCanaryAnnotations } from '../../stack/seed/inference-services';
+import { inferenceServices, PORTAL_ACTOR } from '../integrations/kubernetes';
+import { restoreSeededCanary } from '../../test/seeded-canary';
+import { closedPort, loadStackEnv, requireSetting, seededTenant } from '../../test/stack';
 import { followSeededCanary } from '../../stack/seed/portal';
-import { appendEvent } from './records';
+import { recordRolloutEvent } from './events';
 import { checkRollout, promoteRollout, WORKER } from './service';
 
 loadStackEnv();
@@ -29,32 +29,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Left as seeded: the challenger's canary, which other tests and the demo expect.
+  await restoreSeededCanary(seededTenant(TENANT), ENDPOINT);
   await getDb().$disconnect();
   await database?.drop();
 });
 
-/** Pricing's endpoint serving the seeded challenger as a 20 % canary, as the simulator reports it. */
+/** Pricing's endpoint serving the seeded challenger as a 20 % canary, as the simulator reports it (from whatever the last run left). */
 async function arrangeSeededCanary() {
   const seeded = seededTenant(TENANT);
-  const api = inferenceServices(TENANT, PORTAL_ACTOR);
-  // With the challenger's evidence (and the champion's as the previous), as the cluster's admission guard requires.
-  const evidence = seededCanaryAnnotations(TENANT, seeded);
-  await api.update(ENDPOINT, (current) =>
-    current.spec.predictor.canaryTrafficPercent === 20 &&
-    current.spec.predictor.model?.storageUri === seeded.challenger.storageUri &&
-    Object.entries(evidence).every(([key, value]) => current.metadata.annotations[key] === value)
-      ? null
-      : {
-          ...current,
-          metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, ...evidence } },
-          spec: { ...current.spec, predictor: { ...current.spec.predictor, canaryTrafficPercent: 20, model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri } } },
-        },
-  );
-  await eventually('the simulator to report the canary', 60_000, async () => {
-    const isvc = await api.get(ENDPOINT);
-    return { done: Boolean(isvc && servingState(isvc).canaryRevision), value: isvc?.status };
-  }, 250);
-  return { seeded, api };
+  await restoreSeededCanary(seeded, ENDPOINT);
+  return { seeded, api: inferenceServices(TENANT, PORTAL_ACTOR) };
 }
 
 let tenantId = '';
@@ -67,7 +52,15 @@ it('pauses instead of promoting when Prometheus cannot be read, and changes noth
     const started = await followSeededCanary(tx, { id: tenantId, name: TENANT }, seeded, { endpoint: ENDPOINT, percent: 50, actor: 'test' });
     // Baked for an hour at the last step below 100 %, every check passed: healthy metrics would promote now.
     await tx.rollout.update({ where: { id: started.id }, data: { stepStartedAt: new Date(Date.now() - 3_600_000) } });
-    for (let i = 0; i < 20; i++) await appendEvent(tx, { rolloutId: started.id, kind: 'check', actor: 'worker', decision: 'pass', reason: 'healthy', values: { check: 'pass' } });
+    const sample = (revision: string) => ({ revision, requests: 900, requestRate: 7.5, errorRate: 0.001, p50Ms: 30, p99Ms: 120 });
+    const values = {
+      check: 'pass' as const,
+      metrics: { canary: sample('price-elasticity-predictor-00002'), stable: sample('price-elasticity-predictor-00001') },
+      thresholds: { maxErrorRate: 0.02, maxP99Ms: 500, minRequests: 100 },
+      percent: 50,
+      checksAtStep: 1,
+    };
+    for (let i = 0; i < 20; i++) await recordRolloutEvent(tx, started.id, 'worker', { kind: 'check', decision: 'pass', reason: 'healthy', values: { ...values, checksAtStep: i + 1 } });
     return started;
   });
 
@@ -104,8 +97,16 @@ describe('promote', () => {
     expect(promoted.spec.predictor.canaryTrafficPercent).toBeUndefined();
     expect(promoted.spec.predictor.model?.storageUri).toBe(seeded.challenger.storageUri);
     expect(await getDb().rollout.findUniqueOrThrow({ where: { id: rollout.id } })).toMatchObject({ state: 'promoted', currentPercent: 100 });
-    const events = await getDb().rolloutEvent.findMany({ where: { rolloutId: rollout.id, kind: { in: ['step', 'promote'] } }, orderBy: { id: 'asc' } });
+    const events = await getDb().rolloutEvent.findMany({ where: { rolloutId: rollout.id, kind: { in: ['step', 'promote'] } }, orderBy: { id: 'asc' }, include: { intent: true } });
     expect(events.map((e) => e.decision)).toEqual(['stepped to 25 %', 'promoted']);
+    // Each outcome names the intent committed before the cluster was written, which holds the click's key.
+    expect(events.map((e) => [e.intent?.kind, e.intent?.decision, e.intent?.idempotencyAction])).toEqual([
+      ['intent', 'pending', 'promote-next'],
+      ['intent', 'pending', 'promote-full'],
+    ]);
+    expect(events[0]!.intent?.idempotencyKey).toBe(key);
+    expect(events[0]!.values).toMatchObject({ before: { storageUri: seeded.challenger.storageUri, canaryTrafficPercent: 20 }, after: { storageUri: seeded.challenger.storageUri, canaryTrafficPercent: 25 } });
+    expect(await getDb().rolloutEvent.count({ where: { rolloutId: rollout.id, kind: 'intent', outcome: { is: null } } })).toBe(0);
     expect(await getDb().auditEvent.count({ where: { action: { in: ['deployment.step', 'deployment.promote'] }, tenant: TENANT } })).toBe(2);
 
     // A finished rollout is answered, not acted on.

@@ -3,12 +3,14 @@ import { recordBreakGlassChanges, syncAllAdmissionParams } from '../admission/se
 import { deployPromotion, findInterruptedDeployments } from '../promotion/deploy';
 import { expireRequests } from '../promotion/requests';
 import { log } from '../observability/logger';
+import { finishUnfinishedActions } from './actions';
 import { liveRollouts } from './records';
 import { checkRollout } from './service';
 
 /**
- * The background worker: canary judgment, request expiry, finishing interrupted deployments, and
- * keeping the cluster's admission guard (its parameters; break-glass changes on the timelines).
+ * The background worker: canary judgment, request expiry, finishing interrupted deployments and
+ * rollout actions (rollback, promote) whose outcome was never recorded, and keeping the cluster's
+ * admission guard (its parameters; break-glass changes on the timelines).
  * Any number may run; only the one holding a PostgreSQL advisory lock acts. The lock lives on a
  * dedicated connection, so a worker that dies (or loses its connection) releases it at once and
  * another takes over at its next attempt.
@@ -16,11 +18,18 @@ import { checkRollout } from './service';
 
 const LEADER_LOCK_KEY = 4_242_002;
 
+export const DEFAULT_RESUME_ACTIONS_AFTER_MS = 15_000;
+
 export interface WorkerOptions {
   databaseUrl: string;
   intervalMs: number;
   /** How long a deployment may sit in `deploying` before the worker assumes a crash and finishes it. */
   resumeDeploymentsAfterMs: number;
+  /**
+   * How long a rollback or promote may stay without a recorded outcome before the worker settles
+   * it from the live InferenceService (lib/rollout/actions.ts); longer than an action takes.
+   */
+  resumeActionsAfterMs?: number;
   name: string;
 }
 
@@ -36,6 +45,8 @@ async function tick(options: WorkerOptions): Promise<void> {
     log.warn('finishing an interrupted promotion deployment', { request: id });
     await deployPromotion(id, { name: 'worker' });
   }
+  // Before judgment: a rollout with an action pending is not judged until the action is settled.
+  await finishUnfinishedActions(options.resumeActionsAfterMs ?? DEFAULT_RESUME_ACTIONS_AFTER_MS);
   await keepAdmissionGuard();
   const rollouts = await liveRollouts();
   // One endpoint's trouble (an unreachable API, a bad spec) must not stop the judgment of the others.
