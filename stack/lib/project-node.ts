@@ -6,7 +6,7 @@
  * load on Node.js 20). Imported first by the entry points, so it runs before their other imports.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -14,7 +14,8 @@ const projectNode = path.join(root, 'node_modules/.bin/node');
 const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node ?? '';
 const wanted = Number(/\d+/.exec(engines)?.[0] ?? 0);
 
-if (Number(process.versions.node.split('.')[0]) < wanted && existsSync(projectNode)) {
+// Not when this already is the project's Node.js, so it never loops (an outdated one is setup.sh's to report).
+if (Number(process.versions.node.split('.')[0]) < wanted && existsSync(projectNode) && realpathSync(projectNode) !== realpathSync(process.execPath)) {
   process.stderr.write(`(Node.js ${process.version} is older than package.json's engines ask for: running under ${path.relative(process.cwd(), projectNode)})\n`);
   const run = spawnSync(projectNode, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
