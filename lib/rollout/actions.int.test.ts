@@ -4,8 +4,9 @@
  * - the database fails between the API server's write and the outcome's commit (the outcome's
  *   transaction loses its connection: pg_terminate_backend on its own backend) → the cluster has
  *   the change, the intent is pending and shown so on the dashboard, the worker's pass records it;
- * - a portal process is SIGKILLed right after the API server's write, or right after the intent's
- *   commit → the worker's pass records what the cluster shows, or applies it again as erin;
+ * - a portal process is SIGKILLed right after the API server's write (then a running worker, the
+ *   leader, finishes it), or right after the intent's commit → the worker records what the
+ *   cluster shows, or applies it again as erin;
  * - an action the cluster no longer matches is reported failed with the reason, never guessed;
  * - a failed attempt can be tried again with the same key; two people at once act once.
  * It leaves the endpoint on its seeded canary.
@@ -21,9 +22,12 @@ import { followSeededCanary } from '../../stack/seed/portal';
 import { getDb } from '../db/client';
 import type { Rollout } from '../db/generated/client';
 import { inferenceServices, PORTAL_ACTOR, userActor, type InferenceService } from '../integrations/kubernetes';
+import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
+import { eventually } from '../../test/stack';
 import { deploymentDashboard } from './dashboard';
 import { liveRollouts } from './records';
 import { finishUnfinishedActions, promoteRollout, rollbackRollout, type Operator } from './service';
+import { startWorker } from './worker';
 
 loadStackEnv();
 
@@ -47,6 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await stopSharedWatchCaches();
   if (seeded) await restoreSeededCanary(seeded, ENDPOINT);
   await getDb().$disconnect();
   await database?.drop();
@@ -170,7 +175,7 @@ describe('a rollback whose outcome cannot be committed', () => {
 });
 
 describe('a portal process killed in the middle of a rollback', () => {
-  it('right after the API server took the change: the worker records the rollback with its values', async () => {
+  it('right after the API server took the change: the running worker records the rollback with its values', async () => {
     const key = crypto.randomUUID();
     await killChildAt('after-write', key);
 
@@ -179,7 +184,13 @@ describe('a portal process killed in the middle of a rollback', () => {
     expect(intent).toMatchObject({ actor: 'erin', idempotencyKey: key, reason: REASON });
     expect(await currentRollout()).toMatchObject({ state: 'progressing', currentPercent: 20 });
 
-    expect(await finishUnfinishedActions(0)).toEqual([{ intent: intent!.id, outcome: 'done' }]);
+    // The worker as `npm run worker` runs it: it takes the lead and, in its tick, settles the intent.
+    const worker = startWorker({ databaseUrl: database.url, intervalMs: 250, resumeDeploymentsAfterMs: 60_000, resumeActionsAfterMs: 1_000, name: 'crash-test' });
+    try {
+      await eventually('the worker to record the outcome', 30_000, async () => ({ done: (await pendingIntents()).length === 0, value: await history() }), 100);
+    } finally {
+      await worker.stop();
+    }
     const events = await history();
     expect(events.map((e) => [e.kind, e.decision, e.outcome?.kind ?? null])).toEqual([
       ['start', 'canary started', null],
@@ -234,8 +245,8 @@ describe('an unfinished action the cluster no longer matches', () => {
     const failed = (await history()).at(-1)!;
     expect(failed).toMatchObject({ kind: 'failed', decision: 'failed', actor: 'erin', intentId: intent!.id });
     expect(failed.reason).toBe(
-      `Not done: the endpoint serves ${seeded.challenger.storageUri} at canary 30 %: neither what a promotion to the next step started from (${seeded.challenger.storageUri} at canary 20 %) ` +
-        `nor what it asked for (${seeded.challenger.storageUri} at canary 25 %), so it was changed by something else meanwhile`,
+      `Not done: the endpoint serves ${seeded.challenger.storageUri}, canary 30 %: neither what a promotion to the next step started from (${seeded.challenger.storageUri}, canary 20 %) ` +
+        `nor what it asked for (${seeded.challenger.storageUri}, canary 25 %), so it was changed by something else meanwhile`,
     );
     expect(failed.values).toMatchObject({ action: 'promote-next', observed: { storageUri: seeded.challenger.storageUri, canaryTrafficPercent: 30 }, recordedBy: 'worker' });
     expect((await served()).canaryTrafficPercent).toBe(30);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { REAPPLY_WITHIN_MS, settleAction } from './actions';
+import { UserFacingError } from '../errors';
+import { UpstreamError } from '../integrations/upstream';
+import { REAPPLY_WITHIN_MS, refusedForSure, settleAction } from './actions';
 import type { IntentValues } from './events';
 
 const V4 = 's3://mlflow-artifacts/workspaces/pricing/4/aaa/artifacts/model';
@@ -30,9 +32,9 @@ describe('settling an action whose outcome was never recorded', () => {
   it('reports it failed when something else changed the endpoint meanwhile', () => {
     expect(settle(stepUp, { storageUri: V5, canaryTrafficPercent: 30 })).toEqual({
       kind: 'failed',
-      reason: `the endpoint serves ${V5} at canary 30 %: neither what a promotion to the next step started from (${V5} at canary 20 %) nor what it asked for (${V5} at canary 25 %), so it was changed by something else meanwhile`,
+      reason: `the endpoint serves ${V5}, canary 30 %: neither what a promotion to the next step started from (${V5}, canary 20 %) nor what it asked for (${V5}, canary 25 %), so it was changed by something else meanwhile`,
     });
-    expect(settle(rollback, { storageUri: 's3://elsewhere/model', canaryTrafficPercent: null })).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the endpoint serves s3:\/\/elsewhere\/model with all traffic: neither/) });
+    expect(settle(rollback, { storageUri: 's3://elsewhere/model', canaryTrafficPercent: null })).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the endpoint serves s3:\/\/elsewhere\/model, all traffic to the latest revision: neither/) });
     expect(settle(rollback, null)).toEqual({ kind: 'failed', reason: 'the InferenceService no longer exists' });
   });
 
@@ -48,5 +50,21 @@ describe('settling an action whose outcome was never recorded', () => {
 
   it('does not act on a rollout that has ended', () => {
     expect(settle(rollback, { storageUri: V4, canaryTrafficPercent: 0 }, soon, 'superseded')).toEqual({ kind: 'failed', reason: 'the rollout is superseded, so a rollback no longer applies' });
+  });
+});
+
+describe('a failed cluster write', () => {
+  it('is recorded failed only when the cluster certainly did not take it', () => {
+    // Refused before writing (the portal's own check), or refused by the API server (RBAC, admission, conflicts to the end).
+    expect(refusedForSure(new UserFacingError('price-elasticity no longer serves v5: it was changed outside this rollout.'))).toBe(true);
+    expect(refusedForSure(new UpstreamError('Kubernetes', 'forbidden', 'The cluster does not allow erin to update InferenceService pricing/price-elasticity', 403))).toBe(true);
+    expect(refusedForSure(new UpstreamError('Kubernetes', 'rejected', 'The cluster rejected InferenceService pricing/price-elasticity: invalid', 422))).toBe(true);
+    expect(refusedForSure(new UpstreamError('Kubernetes', 'conflict', 'InferenceService pricing/price-elasticity kept changing', 409))).toBe(true);
+    // The answer was lost or the server failed: the change may have been stored, so it is read back instead.
+    expect(refusedForSure(new UpstreamError('Kubernetes', 'timeout', 'Kubernetes did not answer within 10 s'))).toBe(false);
+    expect(refusedForSure(new UpstreamError('Kubernetes', 'unreachable', 'Kubernetes cannot be reached at 127.0.0.1:16443 (ECONNRESET)'))).toBe(false);
+    expect(refusedForSure(new UpstreamError('Kubernetes', 'rejected', 'Kubernetes could not update InferenceService pricing/price-elasticity (504: Timeout)', 504))).toBe(false);
+    expect(refusedForSure(new UpstreamError('Kubernetes', 'invalid-response', 'Kubernetes sent an answer that is not JSON', 200))).toBe(false);
+    expect(refusedForSure(new TypeError('x is undefined'))).toBe(false);
   });
 });

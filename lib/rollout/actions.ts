@@ -26,7 +26,7 @@ import { UpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
 import { rollbackAnnotations } from '../promotion/evidence';
 import { nextStep } from '../promotion/policy';
-import { parseRolloutEvent, recordRolloutEvent, type IdempotentAction, type IntentValues, type JudgmentValues, type RolloutEventInput, type Traffic } from './events';
+import { parseRolloutEvent, recordRolloutEvent, servedWords, type IdempotentAction, type IntentValues, type JudgmentValues, type RolloutEventInput, type Traffic } from './events';
 import { lockEndpoint, pendingIntentsOf } from './records';
 
 /** Who acts: the name kept in the audit log and rollout history, and the identity used at the Kubernetes API. */
@@ -84,8 +84,16 @@ export function describeIsvc(isvc: InferenceService): Traffic {
 
 const showsTarget = (traffic: Traffic, target: IntentValues['target']) => traffic.storageUri === target.storageUri && traffic.canaryTrafficPercent === target.canaryTrafficPercent;
 
-const describeTraffic = (t: Traffic | IntentValues['target']) =>
-  `${t.storageUri ?? 'no model'} ${t.canaryTrafficPercent === null ? 'with all traffic' : `at canary ${t.canaryTrafficPercent} %`}`;
+
+/**
+ * Whether a failed write certainly left the cluster unchanged: the portal's own check refused it
+ * before writing, or the API server answered with a refusal (4xx). A timeout, a lost connection or
+ * a server error may come after the change was stored, so those leave the outcome to be read back.
+ */
+export function refusedForSure(error: unknown): boolean {
+  if (error instanceof UserFacingError) return true;
+  return error instanceof UpstreamError && error.status !== undefined && error.status >= 400 && error.status < 500;
+}
 
 /** An error in words safe for the rollout history, which every viewer of the tenant reads. */
 function errorWords(error: unknown): string {
@@ -213,6 +221,10 @@ async function writeCluster(intent: Intent, kube: KubeActor): Promise<{ before: 
     seen.before = describeIsvc(current);
     if (showsTarget(seen.before, values.target)) return null;
     const predictor = current.spec.predictor;
+    // Only this rollout's canary is moved: a model put there since (a newer deployment, a break-glass change) is not overwritten.
+    if (predictor.model?.storageUri !== values.from.storageUri) {
+      throw new UserFacingError(`${intent.endpoint} no longer serves v${values.version}: it was changed outside this rollout.`);
+    }
     if (values.action === 'rollback') {
       // All traffic back to the previous stable version — canaryTrafficPercent 0 *and* its
       // storageUri, since a percentage alone does not bring back a scaled-to-zero revision — with
@@ -222,9 +234,6 @@ async function writeCluster(intent: Intent, kube: KubeActor): Promise<{ before: 
         metadata: { ...current.metadata, annotations: rollbackAnnotations(current.metadata.annotations, { key: ROLLED_BACK_ANNOTATION, version: values.version }) },
         spec: { ...current.spec, predictor: { ...predictor, canaryTrafficPercent: 0, model: { ...predictor.model, storageUri: values.target.storageUri } } },
       };
-    }
-    if (predictor.model?.storageUri !== values.from.storageUri) {
-      throw new UserFacingError(`${intent.endpoint} no longer serves v${values.version}: it was changed outside this rollout.`);
     }
     const { canaryTrafficPercent: _dropped, ...rest } = predictor;
     const percent = values.target.canaryTrafficPercent;
@@ -358,6 +367,11 @@ async function act(operator: Operator, tenant: string, rolloutId: string, reques
   try {
     change = await writeCluster(intent, operator.kube);
   } catch (error) {
+    if (!refusedForSure(error)) {
+      // Whether the API server stored the change is unknown: the intent stays pending and the worker reads the cluster to settle it.
+      log.error('a rollout action may or may not have reached the cluster; the worker settles it', { tenant, rollout: rolloutId, intent: intent.id.toString(), error });
+      throw new UserFacingError(`${errorWords(error)}. Whether the change reached the cluster is not known yet: the worker reads the InferenceService and records the outcome on the timeline.`);
+    }
     await recordFailure(intent, errorWords(error), undefined, {}).catch((recordError: unknown) =>
       log.error('a rollout action failed and the failure could not be recorded; the worker settles it', { tenant, rollout: rolloutId, intent: intent.id.toString(), error: recordError }),
     );
@@ -419,7 +433,7 @@ export function settleAction(input: { values: IntentValues; askedAt: Date; now: 
   if (!stillFrom) {
     return {
       kind: 'failed',
-      reason: `the endpoint serves ${describeTraffic(observed)}: neither what ${what} started from (${values.from.storageUri} at canary ${values.from.percent} %) nor what it asked for (${describeTraffic(values.target)}), so it was changed by something else meanwhile`,
+      reason: `the endpoint serves ${servedWords(observed)}: neither what ${what} started from (${servedWords({ storageUri: values.from.storageUri, canaryTrafficPercent: values.from.percent })}) nor what it asked for (${servedWords(values.target)}), so it was changed by something else meanwhile`,
     };
   }
   const ageMs = input.now.getTime() - input.askedAt.getTime();
@@ -482,6 +496,8 @@ export async function finishAction(intentId: bigint, now = new Date()): Promise<
       recorded = await recordOutcome(intent, change, { recordedBy: 'worker', reapplied: true });
       outcome = 'done';
     } catch (error) {
+      // An answer that leaves the outcome unknown: pending still, read back at the next pass.
+      if (!refusedForSure(error)) throw error;
       recorded = await recordFailure(intent, `applied again by the worker, it failed: ${errorWords(error)}`, observed, { recordedBy: 'worker' });
       outcome = 'failed';
     }

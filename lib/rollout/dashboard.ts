@@ -25,8 +25,10 @@ import {
   judgmentValuesSchema,
   kubeActorSchema,
   parseRolloutEvent,
+  servedWords,
   storedJudgmentSchema,
   trafficSchema,
+  trafficShareWords,
   type IdempotentAction,
   type IntentValues,
   type revisionSampleSchema,
@@ -270,7 +272,6 @@ function describeThresholds(t: z.output<typeof judgedThresholdsSchema>): string 
   return parts.join(' · ');
 }
 
-const describeTraffic = (t: z.output<typeof trafficSchema>) => (t.canaryTrafficPercent === null ? 'all traffic to the latest revision' : `canary ${t.canaryTrafficPercent} %`);
 const change = (before: string, after: string) => (before === after ? `${after} (unchanged)` : `${before} → ${after}`);
 
 interface ScalarValue {
@@ -341,7 +342,7 @@ export function describeValues(values: unknown): ValueLine[] {
   const before = parse('before', trafficSchema);
   const after = parse('after', trafficSchema);
   if (before && after) {
-    lines.push({ label: 'Traffic', value: change(describeTraffic(before), describeTraffic(after)) });
+    lines.push({ label: 'Traffic', value: change(trafficShareWords(before), trafficShareWords(after)) });
     lines.push({ label: 'Model served', value: change(before.storageUri ?? 'none', after.storageUri ?? 'none') });
   } else {
     // One side alone says nothing about a change: shown as recorded below.
@@ -364,14 +365,12 @@ function actionLabel(action: IdempotentAction | null, target: IntentValues['targ
   return action ? ACTION_LABELS[action] : 'An action';
 }
 
-const describeTarget = (target: IntentValues['target']) => `${target.storageUri}, ${describeTraffic(target)}`;
-
 /** An intent's values: what it asks the cluster to serve, what it started from, who it acts as, and the judgment behind it. */
 function describeIntent(values: IntentValues): ValueLine[] {
   const kube = kubeActorSchema.parse(values.kube);
   return [
-    { label: 'Asked for', value: `${actionLabel(values.action, values.target)}: ${describeTarget(values.target)}` },
-    { label: 'Started from', value: `${values.from.storageUri}, canary ${values.from.percent} %` },
+    { label: 'Asked for', value: `${actionLabel(values.action, values.target)}: ${servedWords(values.target)}` },
+    { label: 'Started from', value: servedWords({ storageUri: values.from.storageUri, canaryTrafficPercent: values.from.percent }) },
     { label: 'Canary version', value: versionText(values.version) },
     ...(values.previousVersion ? [{ label: 'Previous version', value: versionText(values.previousVersion) }] : []),
     { label: 'Acts at Kubernetes as', value: kube.kind === 'user' ? `${kube.username} (impersonated)` : "the portal's own identity" },
@@ -388,7 +387,7 @@ export function describeEvent(event: RolloutEventBody): ValueLine[] {
       const { action, observed, ...rest } = event.values;
       return [
         { label: 'Action', value: action ? ACTION_LABELS[action] : 'unknown (its record could not be read)' },
-        ...(observed ? [{ label: 'The cluster served', value: `${observed.storageUri ?? 'no model'}, ${describeTraffic(observed)}` }] : []),
+        ...(observed ? [{ label: 'The cluster served', value: servedWords(observed) }] : []),
         ...describeValues(rest),
       ];
     }

@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import type { Tx } from '../db/client';
 import type { Prisma, RolloutEvent as RolloutEventRow } from '../db/generated/client';
+import type { KubeActor } from '../integrations/kubernetes';
 
 // ---------------------------------------------------------------------------------------------
 // Values shared by several kinds
@@ -65,6 +66,12 @@ export type StoredJudgment = z.output<typeof storedJudgmentSchema>;
 export const trafficSchema = z.object({ storageUri: z.string().nullable(), canaryTrafficPercent: z.number().nullable() });
 export type Traffic = z.output<typeof trafficSchema>;
 
+/** A share of traffic in words: "canary 20 %", or "all traffic to the latest revision". */
+export const trafficShareWords = (t: { canaryTrafficPercent: number | null }) => (t.canaryTrafficPercent === null ? 'all traffic to the latest revision' : `canary ${t.canaryTrafficPercent} %`);
+
+/** What an endpoint serves in words: "<storageUri>, canary 20 %". */
+export const servedWords = (t: { storageUri: string | null; canaryTrafficPercent: number | null }) => `${t.storageUri ?? 'no model'}, ${trafficShareWords(t)}`;
+
 /** What an idempotency key was used for: the same key for another action is refused, not answered. */
 export const idempotentActionSchema = z.enum(['rollback', 'promote-next', 'promote-full']);
 export type IdempotentAction = z.output<typeof idempotentActionSchema>;
@@ -73,7 +80,7 @@ export type IdempotentAction = z.output<typeof idempotentActionSchema>;
 export const kubeActorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), username: z.string().min(1), groups: z.array(z.string()) }),
   z.object({ kind: z.literal('portal') }),
-]);
+]) satisfies z.ZodType<KubeActor>;
 
 // ---------------------------------------------------------------------------------------------
 // One schema per kind
