@@ -1,3 +1,8 @@
+/**
+ * Automatic judgment of live canaries: one check of one rollout, recorded with the values that
+ * drove it, then the action it decided — through the same rollback and promote people use
+ * (./actions: intent, cluster write, outcome; never a cluster write inside a transaction).
+ */
 import { getDb } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { inferenceServices, servingState, type InferenceService } from '../integrations/kubernetes';
@@ -7,10 +12,6 @@ import { promoteRollout, rollbackRollout, WORKER } from './actions';
 import { checkOutcomeOf, recordRolloutEvent, storedJudgmentSchema, type JudgmentValues } from './events';
 import { judge, type CheckOutcome, type Decision, type RevisionSample } from './judgment';
 
-/**
- * Automatic judgment of live canaries; rollback and promote themselves (by people and by this
- * judgment alike) are in ./actions.
- */
 export {
   finishUnfinishedActions,
   promoteRollout,
