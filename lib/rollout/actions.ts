@@ -26,7 +26,7 @@ import { UpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
 import { rollbackAnnotations } from '../promotion/evidence';
 import { nextStep } from '../promotion/policy';
-import { parseRolloutEvent, recordRolloutEvent, servedWords, type IdempotentAction, type IntentValues, type JudgmentValues, type RolloutEventInput, type Traffic } from './events';
+import { idempotentActionSchema, parseRolloutEvent, recordRolloutEvent, servedWords, type IdempotentAction, type IntentValues, type JudgmentValues, type RolloutEventInput, type Traffic } from './events';
 import { lockEndpoint, pendingIntentsOf } from './records';
 
 /** Who acts: the name kept in the audit log and rollout history, and the identity used at the Kubernetes API. */
@@ -137,7 +137,7 @@ async function keyHistory(tx: Tx, rolloutId: string, key: string) {
   if (!latest) return null;
   // Before intents, the action's own event carried the key: it was done.
   const state = latest.kind !== 'intent' ? 'done' : !latest.outcome ? 'pending' : latest.outcome.kind === 'failed' ? 'failed' : 'done';
-  return { state, reason: latest.reason, action: latest.idempotencyAction as IdempotentAction | null, attempts: rows.length };
+  return { state, reason: latest.reason, action: idempotentActionSchema.safeParse(latest.idempotencyAction).data ?? null, attempts: rows.length };
 }
 
 function plan(rollout: Rollout, action: IdempotentAction): IntentValues['target'] {
