@@ -4,7 +4,7 @@ import type { TimelineEntry } from '@/lib/rollout/dashboard';
 import { ValueList } from './labels';
 import { Time } from '@/components/ui/time';
 
-const KIND_TONES: Record<string, BadgeTone> = { rollback: 'bad', promote: 'good', step: 'good', pause: 'warn', start: 'info', supersede: 'neutral', 'break-glass': 'bad' };
+const KIND_TONES: Record<string, BadgeTone> = { rollback: 'bad', promote: 'good', step: 'good', pause: 'warn', start: 'info', supersede: 'neutral', 'break-glass': 'bad', intent: 'info', failed: 'bad' };
 const CHECK_TONES: Record<string, BadgeTone> = { pass: 'good', fail: 'bad', breach: 'bad' };
 
 function toneOf(entry: TimelineEntry): BadgeTone {

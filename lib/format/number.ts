@@ -12,6 +12,11 @@ export function formatPercent(ratio: number): string {
   return `${Number(value.toFixed(Math.abs(value) < 10 ? 2 : 1))} %`;
 }
 
+/** A ratio as a percentage with its decimals kept, so figures line up in a column: 0.004 → "0.40 %", 0.9 → "90.0 %". */
+export function formatFixedPercent(ratio: number): string {
+  return `${(ratio * 100).toFixed(ratio < 0.1 ? 2 : 1)} %`;
+}
+
 /** Bytes in binary units: "512 B", "1.5 KiB", "230 MiB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { breakGlassChangesOf } from '../admission/service';
 import { getDb } from '../db/client';
+import { formatFixedPercent } from '../format';
 import { readPanel, type Panel } from '../read-model/panel';
 import { inferenceServices, OBJECT_NAME, PORTAL_ACTOR, servingState, type InferenceService, type ServingState } from '../integrations/kubernetes';
 import { prometheusApi, servingMetrics, type PrometheusApi, type RevisionHistory, type RevisionMetrics } from '../integrations/prometheus';
@@ -196,7 +197,6 @@ export interface DeploymentDashboard {
 // ---------------------------------------------------------------------------------------------
 // Formatting (shared by the metrics table, the judgment and the timeline)
 
-const formatRatio = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 2 : 1)} %`;
 const formatMs = (ms: number | null) => (ms === null ? 'no data' : `${Math.round(ms)} ms`);
 const formatRate = (perSecond: number) => `${perSecond.toFixed(perSecond < 10 ? 2 : 1)} req/s`;
 const formatCount = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -258,16 +258,16 @@ const CHECK_WORDS: Record<string, string> = { pass: 'passed', fail: 'failed', in
 
 function describeSample(sample: z.output<typeof revisionSampleSchema> | null): string {
   if (!sample) return 'no requests in the window';
-  return `error rate ${formatRatio(sample.errorRate)} · p99 ${formatMs(sample.p99Ms)} · p50 ${formatMs(sample.p50Ms)} · ${formatCount(sample.requests)} requests`;
+  return `error rate ${formatFixedPercent(sample.errorRate)} · p99 ${formatMs(sample.p99Ms)} · p50 ${formatMs(sample.p50Ms)} · ${formatCount(sample.requests)} requests`;
 }
 
 function describeThresholds(t: z.output<typeof judgedThresholdsSchema>): string {
   const parts = [
-    `error rate ≤ ${formatRatio(t.maxErrorRate)}${t.immediateRollbackFactor ? ` (rollback at once above ${formatRatio(t.maxErrorRate * t.immediateRollbackFactor)})` : ''}`,
+    `error rate ≤ ${formatFixedPercent(t.maxErrorRate)}${t.immediateRollbackFactor ? ` (rollback at once above ${formatFixedPercent(t.maxErrorRate * t.immediateRollbackFactor)})` : ''}`,
     `p99 ≤ ${t.maxP99Ms} ms`,
     `at least ${formatCount(t.minRequests)} requests`,
   ];
-  if (t.minPassRatio !== undefined && t.bakeMinutes !== undefined) parts.push(`${formatRatio(t.minPassRatio)} of checks passing over ${t.bakeMinutes} min`);
+  if (t.minPassRatio !== undefined && t.bakeMinutes !== undefined) parts.push(`${formatFixedPercent(t.minPassRatio)} of checks passing over ${t.bakeMinutes} min`);
   if (t.windowSeconds !== undefined) parts.push(`${t.windowSeconds} s window`);
   return parts.join(' · ');
 }
@@ -510,7 +510,7 @@ export function metricRows(stable: RevisionStats | null, canary: RevisionStats |
     row(`Requests in ${thresholds.analysisWindowSeconds} s`, (s) => formatCount(s.requests), `at least ${formatCount(thresholds.minRequests)} to judge`, (s) =>
       (s?.requests ?? 0) < thresholds.minRequests ? { text: 'too few to judge', tone: 'warn' } : good('enough to judge'),
     ),
-    row('Error rate', (s) => formatRatio(s.errorRate), `≤ ${formatRatio(thresholds.maxErrorRate)}; rollback at once above ${formatRatio(rollbackLimit)}`, (s) =>
+    row('Error rate', (s) => formatFixedPercent(s.errorRate), `≤ ${formatFixedPercent(thresholds.maxErrorRate)}; rollback at once above ${formatFixedPercent(rollbackLimit)}`, (s) =>
       !s ? null : s.errorRate > rollbackLimit ? bad('above the rollback limit') : s.errorRate > thresholds.maxErrorRate ? bad('above threshold') : good('within threshold'),
     ),
     row('Latency p50', (s) => formatMs(s.p50Ms), null),
@@ -555,7 +555,7 @@ export async function listDeployments(tenant: string): Promise<Panel<DeploymentR
     const rollout = latestByEndpoint.get(isvc.metadata.name) ?? null;
     return { endpoint: endpointView(isvc, rollout), rollout: rollout?.state === 'progressing' ? rolloutView(rollout, pending.get(rollout.id) ?? null) : null };
   });
-  return { ok: true, data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)), stale: null };
+  return { ok: true, data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)), freshness: services.freshness };
 }
 
 /**
@@ -626,7 +626,7 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
   const timeline: TimelineEntry[] = [...events.map((e) => timelineEntry(e, versions.get(e.rolloutId) ?? '?', pendingIds.has(e.id))), ...breakGlass.map(breakGlassEntry)];
   return {
     name: endpoint,
-    serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), stale: null } : isvc,
+    serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), freshness: isvc.freshness } : isvc,
     rollout: rollout && rolloutView(rollout, pending.find((p) => p.rolloutId === rollout.id) ?? null),
     timeline: timeline.sort((a, b) => b.at.localeCompare(a.at)).slice(0, TIMELINE_LIMIT),
     thresholds,
@@ -665,8 +665,8 @@ async function liveMetrics(tenant: string, endpoint: string, serving: Panel<Endp
   return {
     ...base,
     hasCanary,
-    current: current.ok ? { ok: true, data: metricRows(of(current.data, stableRevision), of(current.data, canaryRevision), hasCanary, thresholds), stale: null } : current,
-    history: history.ok ? { ok: true, data: chartPoints(history.data, { stableRevision, canaryRevision }), stale: null } : history,
+    current: current.ok ? { ok: true, data: metricRows(of(current.data, stableRevision), of(current.data, canaryRevision), hasCanary, thresholds), freshness: current.freshness } : current,
+    history: history.ok ? { ok: true, data: chartPoints(history.data, { stableRevision, canaryRevision }), freshness: history.freshness } : history,
   };
 }
 

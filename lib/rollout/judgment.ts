@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Policy } from '../promotion/policy';
+import { formatFixedPercent } from '../format';
 import { nextStep } from '../promotion/policy';
 import type { checkMetricsSchema, checkOutcomeSchema, revisionSampleSchema } from './events';
 
@@ -40,7 +41,6 @@ export type Decision =
 /** Failed checks in a row that roll a canary back before its baking period ends. */
 const CONSECUTIVE_FAILURES_TO_ROLL_BACK = 3;
 
-const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 2 : 1)} %`;
 
 /** One check against the thresholds, with the reason in words. */
 export function assessCheck(policy: JudgmentPolicy, canary: RevisionSample | null): { outcome: CheckOutcome; reason: string } {
@@ -49,11 +49,11 @@ export function assessCheck(policy: JudgmentPolicy, canary: RevisionSample | nul
     return { outcome: 'insufficient', reason: `only ${requests} canary requests in the window, ${policy.minRequests} needed to judge` };
   }
   const problems: string[] = [];
-  if (canary.errorRate > policy.maxErrorRate) problems.push(`error rate ${percent(canary.errorRate)} above ${percent(policy.maxErrorRate)}`);
+  if (canary.errorRate > policy.maxErrorRate) problems.push(`error rate ${formatFixedPercent(canary.errorRate)} above ${formatFixedPercent(policy.maxErrorRate)}`);
   if (canary.p99Ms !== null && canary.p99Ms > policy.maxP99Ms) problems.push(`p99 ${Math.round(canary.p99Ms)} ms above ${policy.maxP99Ms} ms`);
   if (problems.length > 0) return { outcome: 'fail', reason: problems.join(' and ') };
   const p99 = canary.p99Ms === null ? 'no latency data' : `p99 ${Math.round(canary.p99Ms)} ms`;
-  return { outcome: 'pass', reason: `error rate ${percent(canary.errorRate)}, ${p99} over ${requests} requests` };
+  return { outcome: 'pass', reason: `error rate ${formatFixedPercent(canary.errorRate)}, ${p99} over ${requests} requests` };
 }
 
 export function judge(input: JudgmentInput): Decision {
@@ -66,7 +66,7 @@ export function judge(input: JudgmentInput): Decision {
 
   const immediateLimit = policy.maxErrorRate * policy.immediateRollbackFactor;
   if (check.outcome === 'fail' && canary && canary.errorRate > immediateLimit) {
-    return { action: 'rollback', check: 'fail', reason: `canary error rate ${percent(canary.errorRate)} is above ${percent(immediateLimit)} (${policy.immediateRollbackFactor}× the threshold): rolled back at once` };
+    return { action: 'rollback', check: 'fail', reason: `canary error rate ${formatFixedPercent(canary.errorRate)} is above ${formatFixedPercent(immediateLimit)} (${policy.immediateRollbackFactor}× the threshold): rolled back at once` };
   }
 
   const checks = [...input.earlierChecks, check.outcome];
@@ -88,10 +88,10 @@ export function judge(input: JudgmentInput): Decision {
   }
   const passRatio = judged.filter((c) => c === 'pass').length / judged.length;
   if (passRatio < policy.minPassRatio) {
-    return { action: 'rollback', check: check.outcome, reason: `${percent(passRatio)} of ${judged.length} checks passed during baking, ${percent(policy.minPassRatio)} required` };
+    return { action: 'rollback', check: check.outcome, reason: `${formatFixedPercent(passRatio)} of ${judged.length} checks passed during baking, ${formatFixedPercent(policy.minPassRatio)} required` };
   }
   const to = nextStep(policy.canarySteps, input.currentPercent);
-  const summary = `${percent(passRatio)} of ${judged.length} checks passed over ${policy.bakeMinutes} min`;
+  const summary = `${formatFixedPercent(passRatio)} of ${judged.length} checks passed over ${policy.bakeMinutes} min`;
   if (to === null || to >= 100) return { action: 'promote', check: check.outcome, reason: `${summary}: promoted to 100 %` };
   return { action: 'step', to, check: check.outcome, reason: `${summary}: stepped up from ${input.currentPercent} % to ${to} %` };
 }
