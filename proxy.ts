@@ -8,7 +8,11 @@ import { contentSecurityPolicy, isHttps, makeNonce, NONCE_HEADER } from '@/lib/s
  */
 export function proxy(request: NextRequest) {
   const nonce = makeNonce();
-  const policy = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === 'development', https: isHttps(process.env.PORTAL_URL) });
+  const policy = contentSecurityPolicy({
+    nonce,
+    dev: process.env.NODE_ENV === 'development',
+    https: isHttps(process.env.PORTAL_URL),
+  });
   const headers = new Headers(request.headers);
   headers.set(NONCE_HEADER, nonce);
   headers.set('Content-Security-Policy', policy);

@@ -129,7 +129,9 @@ function shapeActionResponse(res: ServerResponse, context: RequestContext): void
     if (res.statusCode >= 500 && !context.actionStarted) {
       log.warn('server action request Next.js could not read', { status: res.statusCode });
       replaced = true;
-      for (const name of res.getHeaderNames()) if (/^(content-(type|length|encoding|disposition)$|x-action|vary$|transfer-encoding$)/i.test(name)) res.removeHeader(name);
+      for (const name of res.getHeaderNames())
+        if (/^(content-(type|length|encoding|disposition)$|x-action|vary$|transfer-encoding$)/i.test(name))
+          res.removeHeader(name);
       res.statusCode = 400;
       res.setHeader('Content-Type', 'text/plain');
       res.setHeader('Cache-Control', 'no-store');
@@ -144,7 +146,11 @@ function shapeActionResponse(res: ServerResponse, context: RequestContext): void
       res.statusCode = statusCode;
       decide();
       // The status (and headers) decided above win over what was asked for.
-      return writeHead.call(this, res.statusCode, ...((replaced ? [] : rest.filter((r) => typeof r !== 'string')) as []));
+      return writeHead.call(
+        this,
+        res.statusCode,
+        ...((replaced ? [] : rest.filter((r) => typeof r !== 'string')) as []),
+      );
     }
     return writeHead.call(this, statusCode, ...(rest as []));
   } as typeof res.writeHead;
@@ -163,7 +169,12 @@ function shapeActionResponse(res: ServerResponse, context: RequestContext): void
     decide();
     if (replaced) {
       const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
-      return end.call(this, `Refused: this server action request could not be read. Use the portal's forms, or send what they send. (request ${context.requestId})`, 'utf8', callback);
+      return end.call(
+        this,
+        `Refused: this server action request could not be read. Use the portal's forms, or send what they send. (request ${context.requestId})`,
+        'utf8',
+        callback,
+      );
     }
     return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as typeof res.end;
@@ -179,7 +190,12 @@ async function main(): Promise<void> {
   const proxyHops = trustedProxyHops();
 
   /** Mutations are checked, counted and read here first; everything reaches Next.js only if it passes. */
-  async function serve(req: IncomingMessage, res: ServerResponse, context: RequestContext, path: string): Promise<void> {
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: RequestContext,
+    path: string,
+  ): Promise<void> {
     const malformedPath = checkPath(path);
     if (malformedPath) return refuse(res, malformedPath, context, isMutation(req.method));
     if (!isMutation(req.method)) return handle(req, res);
@@ -215,7 +231,10 @@ async function main(): Promise<void> {
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     for (const [name, value] of Object.entries(everyResponse)) res.setHeader(name, value);
-    const context: RequestContext = { requestId, clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], proxyHops) };
+    const context: RequestContext = {
+      requestId,
+      clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], proxyHops),
+    };
     const started = process.hrtime.bigint();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     res.on('finish', () => {
@@ -231,7 +250,10 @@ async function main(): Promise<void> {
     requestContext.run(context, () => {
       serve(req, res, context, path).catch((error: unknown) => {
         log.error('unhandled request error', { error });
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`Something went wrong on our side. (request ${requestId})`);
+        if (!res.headersSent)
+          res
+            .writeHead(500, { 'Content-Type': 'text/plain' })
+            .end(`Something went wrong on our side. (request ${requestId})`);
       });
     });
   });

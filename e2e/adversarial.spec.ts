@@ -28,7 +28,8 @@ type Caller = (typeof CALLERS)[number];
 /** Who may read fraud's data: its members and the platform roles. Anyone else must never see it. */
 const SEES_FRAUD: readonly Caller[] = ['alice', 'bob', 'dave', 'erin', 'frank', 'grace'];
 
-const HOSTILE = "\u0000\uD800<script>alert(1)</script>'; DROP TABLE audit_events;--\u202E../../etc/passwd%00{{7*7}}\r\nX-Injected: 1";
+const HOSTILE =
+  "\u0000\uD800<script>alert(1)</script>'; DROP TABLE audit_events;--\u202E../../etc/passwd%00{{7*7}}\r\nX-Injected: 1";
 /** A few megabytes: over any body the portal reads. */
 const OVERSIZED = 'x'.repeat(3 * 1024 * 1024);
 /** Within the body limit, far over any field's. */
@@ -47,7 +48,10 @@ interface ServerAction {
 }
 
 function fillSegments(route: string, values: Record<string, string>): string {
-  return route.replace(/\[\.\.\.(\w+)\]|\[(\w+)\]/g, (_m, rest: string | undefined, name: string | undefined) => values[(rest ?? name)!] ?? 'x');
+  return route.replace(
+    /\[\.\.\.(\w+)\]|\[(\w+)\]/g,
+    (_m, rest: string | undefined, name: string | undefined) => values[(rest ?? name)!] ?? 'x',
+  );
 }
 
 /** app/(group)/t/[tenant]/x/page → /t/[tenant]/x */
@@ -85,8 +89,12 @@ function serverActions(): ServerAction[] {
 function appFiles(base: string): string[] {
   return readdirSync(base, { recursive: true, encoding: 'utf8' }).map((f) => path.join(base, f));
 }
-const ROUTE_TEMPLATES = appFiles('app').filter((f) => f.endsWith('route.ts')).map((f) => urlTemplate(f.replace(/\.ts$/, '')));
-const PAGE_TEMPLATES = appFiles('app').filter((f) => f.endsWith('page.tsx')).map((f) => urlTemplate(f.replace(/\.tsx$/, '')));
+const ROUTE_TEMPLATES = appFiles('app')
+  .filter((f) => f.endsWith('route.ts'))
+  .map((f) => urlTemplate(f.replace(/\.ts$/, '')));
+const PAGE_TEMPLATES = appFiles('app')
+  .filter((f) => f.endsWith('page.tsx'))
+  .map((f) => urlTemplate(f.replace(/\.tsx$/, '')));
 
 /**
  * For each action, a valid input that the portal refuses without acting whoever sends it: an id
@@ -125,12 +133,35 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
   },
   acceptPolicyProposalAction: { tenant: TENANT, proposalId: SEGMENTS.id },
   rejectPolicyProposalAction: { tenant: TENANT, proposalId: SEGMENTS.id, comment: 'no' },
-  requestPromotionAction: { tenant: TENANT, model: 'no-such-model', version: '1', modelCardUrl: 'https://wiki.example.com/card', notes: 'probe' },
+  requestPromotionAction: {
+    tenant: TENANT,
+    model: 'no-such-model',
+    version: '1',
+    modelCardUrl: 'https://wiki.example.com/card',
+    notes: 'probe',
+  },
   decidePromotionAction: { tenant: TENANT, requestId: SEGMENTS.id, decision: 'approve', comment: '' },
   retryDeploymentAction: { tenant: TENANT, requestId: SEGMENTS.id },
-  rollbackDeploymentAction: { tenant: TENANT, endpoint: 'fraud-detector', rolloutId: SEGMENTS.id, idempotencyKey: randomUuid() },
-  promoteDeploymentAction: { tenant: TENANT, endpoint: 'fraud-detector', rolloutId: SEGMENTS.id, idempotencyKey: randomUuid(), to: 'full' },
-  changeGpuQuotaAction: { tenant: TENANT, gpus: '0', expected: '99999', confirmBelowUsage: 'on', confirmOvercommit: 'on' },
+  rollbackDeploymentAction: {
+    tenant: TENANT,
+    endpoint: 'fraud-detector',
+    rolloutId: SEGMENTS.id,
+    idempotencyKey: randomUuid(),
+  },
+  promoteDeploymentAction: {
+    tenant: TENANT,
+    endpoint: 'fraud-detector',
+    rolloutId: SEGMENTS.id,
+    idempotencyKey: randomUuid(),
+    to: 'full',
+  },
+  changeGpuQuotaAction: {
+    tenant: TENANT,
+    gpus: '0',
+    expected: '99999',
+    confirmBelowUsage: 'on',
+    confirmOvercommit: 'on',
+  },
   updateOpsThresholdsAction: {
     version: '99999',
     pipelineSuccessMinPercent: '1',
@@ -153,10 +184,18 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
 };
 
 type InputKind = 'valid' | 'not JSON' | 'wrong types' | 'oversized body' | 'long fields' | 'hostile characters';
-const INPUT_KINDS: readonly InputKind[] = ['valid', 'not JSON', 'wrong types', 'oversized body', 'long fields', 'hostile characters'];
+const INPUT_KINDS: readonly InputKind[] = [
+  'valid',
+  'not JSON',
+  'wrong types',
+  'oversized body',
+  'long fields',
+  'hostile characters',
+];
 
 function body(probe: Record<string, unknown>, kind: InputKind): string {
-  const replaceStrings = (value: string) => Object.fromEntries(Object.entries(probe).map(([k, v]) => [k, typeof v === 'string' && k !== 'tenant' ? value : v]));
+  const replaceStrings = (value: string) =>
+    Object.fromEntries(Object.entries(probe).map(([k, v]) => [k, typeof v === 'string' && k !== 'tenant' ? value : v]));
   switch (kind) {
     case 'valid':
       return JSON.stringify([null, probe]);
@@ -207,15 +246,27 @@ async function clusterFingerprint(): Promise<string[]> {
   for (const tenant of ['fraud', 'pricing', 'forecast']) {
     const namespace = await core.readNamespace({ name: tenant });
     rows.push(`namespace ${tenant} ${JSON.stringify(namespace.metadata?.labels ?? {})}`);
-    for (const quota of (await core.listNamespacedResourceQuota({ namespace: tenant })).items) rows.push(`quota ${tenant}/${quota.metadata?.name} ${JSON.stringify(quota.spec?.hard ?? {})}`);
-    for (const binding of (await rbac.listNamespacedRoleBinding({ namespace: tenant })).items) rows.push(`binding ${tenant}/${binding.metadata?.name} ${JSON.stringify(binding.subjects ?? [])}`);
-    for (const map of (await core.listNamespacedConfigMap({ namespace: tenant })).items) rows.push(`configmap ${tenant}/${map.metadata?.name} ${JSON.stringify(map.data ?? {})}`);
-    const isvcs = (await customObjects.listNamespacedCustomObject({ group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace: tenant })) as {
+    for (const quota of (await core.listNamespacedResourceQuota({ namespace: tenant })).items)
+      rows.push(`quota ${tenant}/${quota.metadata?.name} ${JSON.stringify(quota.spec?.hard ?? {})}`);
+    for (const binding of (await rbac.listNamespacedRoleBinding({ namespace: tenant })).items)
+      rows.push(`binding ${tenant}/${binding.metadata?.name} ${JSON.stringify(binding.subjects ?? [])}`);
+    for (const map of (await core.listNamespacedConfigMap({ namespace: tenant })).items)
+      rows.push(`configmap ${tenant}/${map.metadata?.name} ${JSON.stringify(map.data ?? {})}`);
+    const isvcs = (await customObjects.listNamespacedCustomObject({
+      group: 'serving.kserve.io',
+      version: 'v1beta1',
+      plural: 'inferenceservices',
+      namespace: tenant,
+    })) as {
       items: { metadata: { name: string; annotations?: Record<string, string> }; spec: unknown }[];
     };
     for (const isvc of isvcs.items) {
       // The canaries of pricing and forecast are the worker's to move; fraud's stable endpoint is nobody's during this test.
-      rows.push(tenant === 'fraud' ? `isvc ${tenant}/${isvc.metadata.name} ${JSON.stringify(isvc.spec)} ${JSON.stringify(isvc.metadata.annotations ?? {})}` : `isvc ${tenant}/${isvc.metadata.name}`);
+      rows.push(
+        tenant === 'fraud'
+          ? `isvc ${tenant}/${isvc.metadata.name} ${JSON.stringify(isvc.spec)} ${JSON.stringify(isvc.metadata.annotations ?? {})}`
+          : `isvc ${tenant}/${isvc.metadata.name}`,
+      );
     }
   }
   return rows.sort();
@@ -227,7 +278,8 @@ interface SeededTenant {
   versions: { runId: string; storageUri: string }[];
 }
 
-const SEEDED = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] }).tenants;
+const SEEDED = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] })
+  .tenants;
 const seededTenant = (name: string) => SEEDED.find((t) => t.tenant === name)!;
 
 /** Strings only fraud's data contains: its model name, run ids and artifact locations. */
@@ -253,10 +305,19 @@ async function sessions(browser: Browser): Promise<Map<Caller, APIRequestContext
   return map;
 }
 
-function judge(findings: Finding[], call: string, response: APIResponse, text: string, caller: Caller, secrets: readonly string[]): void {
-  if (response.status() >= 500) findings.push({ call, problem: `answered ${response.status()}: ${text.slice(0, 200)}` });
+function judge(
+  findings: Finding[],
+  call: string,
+  response: APIResponse,
+  text: string,
+  caller: Caller,
+  secrets: readonly string[],
+): void {
+  if (response.status() >= 500)
+    findings.push({ call, problem: `answered ${response.status()}: ${text.slice(0, 200)}` });
   // A client's input deserves a refusal in words, not the answer to a failure on our side.
-  if (text.includes('Something went wrong on our side')) findings.push({ call, problem: 'answered with an internal error instead of a refusal' });
+  if (text.includes('Something went wrong on our side'))
+    findings.push({ call, problem: 'answered with an internal error instead of a refusal' });
   if (!SEES_FRAUD.includes(caller)) {
     const leaked = secrets.find((s) => text.includes(s));
     if (leaked) findings.push({ call, problem: `answered with fraud's data (${leaked})` });
@@ -270,7 +331,9 @@ test.beforeAll(async ({ browser }) => {
   callers = await sessions(browser);
 });
 
-test('every server action × every caller × every kind of input: no 5xx, no change, no other tenant’s data, bounded audit', async ({ baseURL }) => {
+test('every server action × every caller × every kind of input: no 5xx, no change, no other tenant’s data, bounded audit', async ({
+  baseURL,
+}) => {
   const actions = serverActions();
   const missing = actions.filter((a) => !(a.name in PROBES)).map((a) => `${a.name} (${a.file})`);
   expect(missing, 'server actions without a probe input in e2e/adversarial.spec.ts: add one').toEqual([]);
@@ -295,7 +358,12 @@ test('every server action × every caller × every kind of input: no 5xx, no cha
         let response: APIResponse;
         try {
           response = await callers.get(caller)!.post(action.path, {
-            headers: { 'Next-Action': action.id, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', Origin: baseURL! },
+            headers: {
+              'Next-Action': action.id,
+              'Content-Type': 'text/plain;charset=UTF-8',
+              Accept: 'text/x-component',
+              Origin: baseURL!,
+            },
             data: body(probe ?? {}, kind),
             maxRedirects: 0,
             failOnStatusCode: false,
@@ -324,7 +392,10 @@ test('every server action × every caller × every kind of input: no 5xx, no cha
   );
   const minutes = Math.ceil((Date.now() - started) / 60_000) + 1;
   // Anonymous calls of the minutes not yet over are still counted, not yet audited.
-  const [pending] = await portalRows<{ rows: string; calls: string }>('SELECT count(*)::text AS rows, coalesce(sum(calls), 0)::text AS calls FROM anonymous_refusals', []);
+  const [pending] = await portalRows<{ rows: string; calls: string }>(
+    'SELECT count(*)::text AS rows, coalesce(sum(calls), 0)::text AS calls FROM anonymous_refusals',
+    [],
+  );
   const anonymousRows = added.filter((r) => r.actor === 'anonymous' || r.action === 'anonymous.refused');
   console.log(
     `adversarial: ${actions.length} actions × ${CALLERS.length} callers × ${INPUT_KINDS.length} inputs → ${sent} requests in ${Math.round((Date.now() - started) / 1000)} s; ` +
@@ -335,11 +406,20 @@ test('every server action × every caller × every kind of input: no 5xx, no cha
   expect(databaseAfter, "the portal's database (what people can change)").toEqual(databaseBefore);
   expect(clusterAfter, 'the cluster (tenant namespaces)').toEqual(clusterBefore);
   // Anonymous calls leave at most one aggregated event per source address and minute, never their input.
-  expect(anonymousRows.every((r) => r.action === 'anonymous.refused'), 'anonymous calls audited only as aggregates').toBe(true);
+  expect(
+    anonymousRows.every((r) => r.action === 'anonymous.refused'),
+    'anonymous calls audited only as aggregates',
+  ).toBe(true);
   expect(anonymousRows.length).toBeLessThanOrEqual(minutes);
   expect(Number(pending!.rows)).toBeLessThanOrEqual(minutes);
-  expect(added.filter((r) => r.size > 20_000), 'audit rows larger than 20,000 characters').toEqual([]);
-  expect(added.filter((r) => r.actor === 'anonymous' && r.hostile), 'anonymous input stored in the audit log').toEqual([]);
+  expect(
+    added.filter((r) => r.size > 20_000),
+    'audit rows larger than 20,000 characters',
+  ).toEqual([]);
+  expect(
+    added.filter((r) => r.actor === 'anonymous' && r.hostile),
+    'anonymous input stored in the audit log',
+  ).toEqual([]);
 });
 
 test('every route and page × {anonymous, carol, alice} × hostile segments: no 5xx, no other tenant’s data', async () => {
@@ -359,18 +439,33 @@ test('every route and page × {anonymous, carol, alice} × hostile segments: no 
   for (const template of [...ROUTE_TEMPLATES, ...PAGE_TEMPLATES]) {
     // Without a dynamic segment only the query string varies: two values say as much as seven.
     for (const value of template.includes('[') ? values : values.slice(0, 2)) {
-      const target = fillSegments(template, { ...Object.fromEntries(Object.keys(SEGMENTS).map((k) => [k, value])), tenant: TENANT });
+      const target = fillSegments(template, {
+        ...Object.fromEntries(Object.keys(SEGMENTS).map((k) => [k, value])),
+        tenant: TENANT,
+      });
       for (const caller of ['anonymous', OTHER_TENANT_MEMBER, 'alice'] as const) {
         for (const method of ['GET', 'POST'] as const) {
           const request = callers.get(caller)!;
           const url = `${target}?callbackUrl=${encodeURIComponent('//evil.example')}&filter=${value}&phase=${value}&range=${value}`;
-          const response = method === 'GET' ? await request.get(url, { maxRedirects: 0, failOnStatusCode: false }) : await request.post(url, { data: 'not json', maxRedirects: 0, failOnStatusCode: false });
+          const response =
+            method === 'GET'
+              ? await request.get(url, { maxRedirects: 0, failOnStatusCode: false })
+              : await request.post(url, { data: 'not json', maxRedirects: 0, failOnStatusCode: false });
           sent += 1;
-          judge(findings, `${method} ${target.slice(0, 120)} as ${caller}`, response, await response.text(), caller, secrets);
+          judge(
+            findings,
+            `${method} ${target.slice(0, 120)} as ${caller}`,
+            response,
+            await response.text(),
+            caller,
+            secrets,
+          );
         }
       }
     }
   }
-  console.log(`adversarial: ${ROUTE_TEMPLATES.length} routes + ${PAGE_TEMPLATES.length} pages × ${values.length} values × 3 callers × 2 methods → ${sent} requests`);
+  console.log(
+    `adversarial: ${ROUTE_TEMPLATES.length} routes + ${PAGE_TEMPLATES.length} pages × ${values.length} values × 3 callers × 2 methods → ${sent} requests`,
+  );
   expect(findings).toEqual([]);
 });

@@ -13,7 +13,12 @@ import { adminApi } from './cluster';
 /** A new name per run: its revisions have no history, so nothing a previous run injected is still in the windows judged. */
 export const FAULTY = { tenant: 'fraud', service: `e2e-scorer-${Date.now().toString(36)}` } as const;
 
-const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace: FAULTY.tenant } as const;
+const API = {
+  group: 'serving.kserve.io',
+  version: 'v1beta1',
+  plural: 'inferenceservices',
+  namespace: FAULTY.tenant,
+} as const;
 
 const customObjects = () => adminApi(CustomObjectsApi);
 
@@ -41,11 +46,17 @@ const evidence = (run: keyof typeof RUNS) => ({
 const predictor = (run: keyof typeof RUNS, canaryTrafficPercent?: number) => ({
   minReplicas: 1,
   ...(canaryTrafficPercent === undefined ? {} : { canaryTrafficPercent }),
-  model: { modelFormat: { name: 'mlflow' }, storageUri: storageUri(run), resources: { requests: { cpu: '100m', memory: '256Mi' } } },
+  model: {
+    modelFormat: { name: 'mlflow' },
+    storageUri: storageUri(run),
+    resources: { requests: { cpu: '100m', memory: '256Mi' } },
+  },
 });
 
 async function traffic(custom: CustomObjectsApi): Promise<{ revisionName: string; percent?: number }[]> {
-  const isvc = (await custom.getNamespacedCustomObject({ ...API, name: FAULTY.service })) as { status?: { components?: { predictor?: { traffic?: { revisionName: string; percent?: number }[] } } } };
+  const isvc = (await custom.getNamespacedCustomObject({ ...API, name: FAULTY.service })) as {
+    status?: { components?: { predictor?: { traffic?: { revisionName: string; percent?: number }[] } } };
+  };
   return isvc.status?.components?.predictor?.traffic ?? [];
 }
 
@@ -54,9 +65,19 @@ export async function startScratchCanary(): Promise<void> {
   const custom = portalCustomObjects();
   await custom.createNamespacedCustomObject({
     ...API,
-    body: { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: FAULTY.service, annotations: evidence('stable') }, spec: { predictor: predictor('stable') } },
+    body: {
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: FAULTY.service, annotations: evidence('stable') },
+      spec: { predictor: predictor('stable') },
+    },
   });
-  await expect.poll(async () => (await traffic(custom)).length, { message: 'the simulator serves the scratch endpoint', timeout: 60_000 }).toBe(1);
+  await expect
+    .poll(async () => (await traffic(custom)).length, {
+      message: 'the simulator serves the scratch endpoint',
+      timeout: 60_000,
+    })
+    .toBe(1);
   await custom.patchNamespacedCustomObject({
     ...API,
     name: FAULTY.service,
@@ -65,7 +86,9 @@ export async function startScratchCanary(): Promise<void> {
       { op: 'replace', path: '/metadata/annotations', value: evidence('canary') },
     ],
   });
-  await expect.poll(async () => (await traffic(custom)).length, { message: 'the scratch canary takes traffic', timeout: 60_000 }).toBe(2);
+  await expect
+    .poll(async () => (await traffic(custom)).length, { message: 'the scratch canary takes traffic', timeout: 60_000 })
+    .toBe(2);
 }
 
 /** Every canary request of the scratch endpoint fails from now on. */

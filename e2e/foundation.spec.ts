@@ -78,7 +78,10 @@ test.describe('tenant isolation', () => {
 });
 
 test.describe('platform administration', () => {
-  test('frank creates a tenant and adds carol; bad input is refused; the audit page shows both events', async ({ page, browser }) => {
+  test('frank creates a tenant and adds carol; bad input is refused; the audit page shows both events', async ({
+    page,
+    browser,
+  }) => {
     await signIn(page, 'frank');
     await page.getByRole('link', { name: 'Tenants' }).click();
     await expect(page.getByRole('heading', { name: 'Tenants', level: 1 })).toBeVisible();
@@ -241,7 +244,9 @@ test.describe('session and shell', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true } } });
 
     const metrics = await (await request.get('/api/metrics')).text();
-    expect(metrics).toMatch(/portal_http_request_duration_seconds_count\{method="GET",route="\/api\/health",status="200"\} \d+/);
+    expect(metrics).toMatch(
+      /portal_http_request_duration_seconds_count\{method="GET",route="\/api\/health",status="200"\} \d+/,
+    );
     expect(metrics).toMatch(/portal_server_actions_total\{action="tenant.create",outcome="success"\} \d+/);
     expect(metrics).toMatch(/portal_server_actions_total\{action="membership.add",outcome="denied"\} \d+/);
   });

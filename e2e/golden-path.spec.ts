@@ -13,9 +13,24 @@ import { callServerAction, expectAccessible, portalCount, signedIn, signIn } fro
 
 process.loadEnvFile('.data/stack/stack.env');
 
-interface SeededVersion { version: string; runId: string; runName: string; experimentId: string; storageUri: string; metrics: { holdout_auc: number } }
-interface SeededTenant { tenant: string; model: string; versions: SeededVersion[]; champion: SeededVersion; challenger: SeededVersion; experiments: { name: string; experimentId: string }[] }
-const seeded = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] }).tenants;
+interface SeededVersion {
+  version: string;
+  runId: string;
+  runName: string;
+  experimentId: string;
+  storageUri: string;
+  metrics: { holdout_auc: number };
+}
+interface SeededTenant {
+  tenant: string;
+  model: string;
+  versions: SeededVersion[];
+  champion: SeededVersion;
+  challenger: SeededVersion;
+  experiments: { name: string; experimentId: string }[];
+}
+const seeded = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] })
+  .tenants;
 const fraud = seeded.find((t) => t.tenant === 'fraud')!;
 const pricing = seeded.find((t) => t.tenant === 'pricing')!;
 
@@ -27,7 +42,13 @@ interface Isvc {
 }
 
 async function inferenceService(namespace: string, name: string): Promise<Isvc> {
-  return (await customObjects.getNamespacedCustomObject({ group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace, name })) as Isvc;
+  return (await customObjects.getNamespacedCustomObject({
+    group: 'serving.kserve.io',
+    version: 'v1beta1',
+    plural: 'inferenceservices',
+    namespace,
+    name,
+  })) as Isvc;
 }
 
 async function championVersion(tenant: SeededTenant): Promise<string> {
@@ -55,7 +76,9 @@ test.describe.serial('golden path', () => {
     const boxes = page.getByRole('checkbox', { name: /^Select run / });
     await expect(boxes.first()).toBeVisible();
     for (let i = 0; i < 3; i++) await boxes.nth(i).check();
-    await expect(page.getByRole('status').filter({ hasText: 'runs selected' })).toHaveText('3 of at most 10 runs selected');
+    await expect(page.getByRole('status').filter({ hasText: 'runs selected' })).toHaveText(
+      '3 of at most 10 runs selected',
+    );
     await page.getByRole('button', { name: 'Compare' }).click();
     await expect(page.getByRole('heading', { name: 'Compare 3 runs' })).toBeVisible();
     await expect(page.locator('[data-differs="true"]').first()).toContainText('differs');
@@ -64,14 +87,24 @@ test.describe.serial('golden path', () => {
     await page.goto(`/t/fraud/runs/${fraud.champion.runId}`);
     await page.getByRole('navigation', { name: 'Artifact folder' }).waitFor();
     await page.getByRole('link', { name: 'model/', exact: true }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download MLmodel' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download MLmodel' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('MLmodel');
     const bytes = readFileSync(await download.path());
     expect(bytes.toString('utf8')).toContain('flavors:');
-    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'artifact.download' AND actor = 'alice' AND outcome = 'success'`, [])).toBeGreaterThanOrEqual(1);
+    expect(
+      await portalCount(
+        `SELECT count(*) AS n FROM audit_events WHERE action = 'artifact.download' AND actor = 'alice' AND outcome = 'success'`,
+        [],
+      ),
+    ).toBeGreaterThanOrEqual(1);
   });
 
-  test('alice requests the promotion of a version whose gates pass; a version with a failing gate cannot be submitted', async ({ page }) => {
+  test('alice requests the promotion of a version whose gates pass; a version with a failing gate cannot be submitted', async ({
+    page,
+  }) => {
     await signIn(page, 'alice');
 
     await page.goto(`/t/fraud/promotions/new?model=${fraud.model}&version=2`);
@@ -84,13 +117,19 @@ test.describe.serial('golden path', () => {
     await expect(submit).toBeDisabled();
 
     await page.goto(`/t/fraud/promotions/new?model=${fraud.model}&version=${fraud.challenger.version}`);
-    await expect(page.getByRole('heading', { name: `Promote ${fraud.model} v${fraud.challenger.version}` })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: `Promote ${fraud.model} v${fraud.challenger.version}` }),
+    ).toBeVisible();
     // Evidence is a gate too: until it is given, the request cannot be sent.
     await expect(page.getByTestId('gate-evidence')).toHaveAttribute('data-passed', 'false');
     await expect(page.getByRole('button', { name: 'Request promotion' })).toBeDisabled();
     await page.getByLabel('Model card URL').fill(MODEL_CARD);
-    await page.getByLabel('Notes for the approvers').fill('Retrained on October transactions: holdout AUC up, F1 stable.');
-    await expect(page.getByTestId('gate-threshold:holdout_auc')).toContainText(`holdout_auc is ${fraud.challenger.metrics.holdout_auc.toFixed(4)}, at least the required 0.85`);
+    await page
+      .getByLabel('Notes for the approvers')
+      .fill('Retrained on October transactions: holdout AUC up, F1 stable.');
+    await expect(page.getByTestId('gate-threshold:holdout_auc')).toContainText(
+      `holdout_auc is ${fraud.challenger.metrics.holdout_auc.toFixed(4)}, at least the required 0.85`,
+    );
     await expect(page.getByTestId('gate-regression')).toHaveAttribute('data-passed', 'true');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Request promotion' }).click();
@@ -100,11 +139,17 @@ test.describe.serial('golden path', () => {
     await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
   });
 
-  test('alice cannot approve her own request even by calling the action; bob approves and the canary is deployed', async ({ page, browser }) => {
+  test('alice cannot approve her own request even by calling the action; bob approves and the canary is deployed', async ({
+    page,
+    browser,
+  }) => {
     await signIn(page, 'alice');
     await page.goto(requestUrl);
     const requestId = requestUrl.split('/').at(-1)!;
-    const refused = await callServerAction(page, requestUrl, 'decidePromotionAction', [null, { tenant: 'fraud', requestId, decision: 'approve', comment: '' }]);
+    const refused = await callServerAction(page, requestUrl, 'decidePromotionAction', [
+      null,
+      { tenant: 'fraud', requestId, decision: 'approve', comment: '' },
+    ]);
     expect(await refused.text()).toContain('You are not allowed to do this.');
 
     const bob = await signedIn(browser, 'bob');
@@ -120,8 +165,12 @@ test.describe.serial('golden path', () => {
     await expect(bob.getByRole('region', { name: 'Status' })).toContainText('bob approved');
     // Why the approval counts, and which policy the request was judged against.
     await expect(bob.getByTestId('decision').first()).toHaveAttribute('data-counts', 'true');
-    await expect(bob.getByRole('region', { name: 'Status' })).toContainText(/Counts: bob has been approver in fraud since .*, before the request was filed/);
-    await expect(bob.getByRole('region', { name: 'Status' })).toContainText(/Judged against version \d+ of the tenant's promotion policy/);
+    await expect(bob.getByRole('region', { name: 'Status' })).toContainText(
+      /Counts: bob has been approver in fraud since .*, before the request was filed/,
+    );
+    await expect(bob.getByRole('region', { name: 'Status' })).toContainText(
+      /Judged against version \d+ of the tenant's promotion policy/,
+    );
 
     const isvc = await inferenceService('fraud', 'fraud-detector');
     expect(isvc.spec.predictor.model.storageUri).toBe(fraud.challenger.storageUri);
@@ -144,12 +193,16 @@ test.describe.serial('golden path', () => {
     await page.goto('/t/fraud/deployments/fraud-detector');
     await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('canary started');
 
-    const fault = await request.post(`${process.env.SIMULATOR_URL}/faults`, { data: { namespace: 'fraud', service: 'fraud-detector', target: 'canary', errorRate: 1, latencyMs: 0 } });
+    const fault = await request.post(`${process.env.SIMULATOR_URL}/faults`, {
+      data: { namespace: 'fraud', service: 'fraud-detector', target: 'canary', errorRate: 1, latencyMs: 0 },
+    });
     expect(fault.ok()).toBe(true);
     try {
       // The dashboard refreshes by itself: no reload.
       await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('rolled-back', { timeout: 150_000 });
-      await expect(page.getByRole('region', { name: 'Timeline' })).toContainText(/canary error rate .* rolled back at once/);
+      await expect(page.getByRole('region', { name: 'Timeline' })).toContainText(
+        /canary error rate .* rolled back at once/,
+      );
     } finally {
       await request.delete(`${process.env.SIMULATOR_URL}/faults?namespace=fraud&service=fraud-detector`);
     }
@@ -160,7 +213,9 @@ test.describe.serial('golden path', () => {
     await expectAccessible(page);
   });
 
-  test('erin double-clicks Rollback on another canary: one rollback in Kubernetes and one in the audit log', async ({ page }) => {
+  test('erin double-clicks Rollback on another canary: one rollback in Kubernetes and one in the audit log', async ({
+    page,
+  }) => {
     await signIn(page, 'erin');
     await page.goto('/t/pricing/deployments/price-elasticity');
     const before = await inferenceService('pricing', 'price-elasticity');
@@ -174,24 +229,61 @@ test.describe.serial('golden path', () => {
     expect(after.spec.predictor.canaryTrafficPercent).toBe(0);
     expect(after.spec.predictor.model.storageUri).toBe(pricing.champion.storageUri);
     expect(after.metadata.generation).toBe(before.metadata.generation + 1);
-    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'deployment.rollback' AND tenant = $1`, ['pricing'])).toBe(1);
+    expect(
+      await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'deployment.rollback' AND tenant = $1`, [
+        'pricing',
+      ]),
+    ).toBe(1);
   });
 
-  test('carol sees none of fraud: not its experiments, models, promotions or canaries, by URL or by calling actions', async ({ page }) => {
+  test('carol sees none of fraud: not its experiments, models, promotions or canaries, by URL or by calling actions', async ({
+    page,
+  }) => {
     await signIn(page, 'carol');
-    for (const path of ['/t/fraud/experiments', `/t/fraud/experiments/${fraud.experiments[0]!.experimentId}`, '/t/fraud/models', `/t/fraud/models/${fraud.model}`, '/t/fraud/promotions', requestUrl, '/t/fraud/deployments', '/t/fraud/deployments/fraud-detector', `/t/fraud/runs/${fraud.champion.runId}`]) {
+    for (const path of [
+      '/t/fraud/experiments',
+      `/t/fraud/experiments/${fraud.experiments[0]!.experimentId}`,
+      '/t/fraud/models',
+      `/t/fraud/models/${fraud.model}`,
+      '/t/fraud/promotions',
+      requestUrl,
+      '/t/fraud/deployments',
+      '/t/fraud/deployments/fraud-detector',
+      `/t/fraud/runs/${fraud.champion.runId}`,
+    ]) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(403);
     }
     await page.goto('/t/pricing/promotions');
     const requestId = requestUrl.split('/').at(-1)!;
     const attempts: [string, unknown][] = [
-      ['requestPromotionAction', { tenant: 'fraud', model: fraud.model, version: fraud.challenger.version, modelCardUrl: MODEL_CARD, notes: 'I should not be able to do this.' }],
+      [
+        'requestPromotionAction',
+        {
+          tenant: 'fraud',
+          model: fraud.model,
+          version: fraud.challenger.version,
+          modelCardUrl: MODEL_CARD,
+          notes: 'I should not be able to do this.',
+        },
+      ],
       ['decidePromotionAction', { tenant: 'fraud', requestId, decision: 'approve', comment: '' }],
-      ['rollbackDeploymentAction', { tenant: 'fraud', endpoint: 'fraud-detector', rolloutId: crypto.randomUUID(), idempotencyKey: crypto.randomUUID() }],
+      [
+        'rollbackDeploymentAction',
+        {
+          tenant: 'fraud',
+          endpoint: 'fraud-detector',
+          rolloutId: crypto.randomUUID(),
+          idempotencyKey: crypto.randomUUID(),
+        },
+      ],
     ];
     // Other specs (the adversarial matrix) may have audited carol's attempts before: count from here.
-    const deniedSoFar = () => portalCount(`SELECT count(*) AS n FROM audit_events WHERE tenant = 'fraud' AND outcome = 'denied' AND actor = 'carol'`, []);
+    const deniedSoFar = () =>
+      portalCount(
+        `SELECT count(*) AS n FROM audit_events WHERE tenant = 'fraud' AND outcome = 'denied' AND actor = 'carol'`,
+        [],
+      );
     const before = await deniedSoFar();
     for (const [action, input] of attempts) {
       const response = await callServerAction(page, '/t/pricing/promotions', action, [null, input]);

@@ -32,7 +32,11 @@ async function fraudHard(): Promise<string | undefined> {
 async function restoreFraudQuota(): Promise<void> {
   if ((await fraudHard()) === SEEDED_FRAUD_GPUS) return;
   const current = await quota('fraud');
-  await core.replaceNamespacedResourceQuota({ namespace: 'fraud', name: 'gpu-quota', body: { ...current, spec: { ...current.spec, hard: { ...current.spec?.hard, [GPU]: SEEDED_FRAUD_GPUS } } } });
+  await core.replaceNamespacedResourceQuota({
+    namespace: 'fraud',
+    name: 'gpu-quota',
+    body: { ...current, spec: { ...current.spec, hard: { ...current.spec?.hard, [GPU]: SEEDED_FRAUD_GPUS } } },
+  });
 }
 
 async function submitQuota(page: Page, value: string): Promise<void> {
@@ -49,7 +53,9 @@ test.describe.serial('GPU quota views', () => {
 
   test.afterAll(async () => {
     await restoreFraudQuota();
-    await batch.deleteNamespacedJob({ namespace: 'pricing', name: OVER_QUOTA_JOB, propagationPolicy: 'Background' }).catch(() => undefined);
+    await batch
+      .deleteNamespacedJob({ namespace: 'pricing', name: OVER_QUOTA_JOB, propagationPolicy: 'Background' })
+      .catch(() => undefined);
   });
 
   test("carol sees pricing's GPU page and not fraud's", async ({ page }) => {
@@ -59,7 +65,9 @@ test.describe.serial('GPU quota views', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'GPUs', exact: true }).click();
     await expect(page).toHaveURL(/\/t\/pricing\/gpu$/);
     await expect(page.getByRole('heading', { name: 'GPUs', level: 1 })).toBeVisible();
-    await expect(page.getByTestId('quota-used')).toContainText(`${pricing.status?.used?.[GPU]} of ${pricing.spec?.hard?.[GPU]}`);
+    await expect(page.getByTestId('quota-used')).toContainText(
+      `${pricing.status?.used?.[GPU]} of ${pricing.spec?.hard?.[GPU]}`,
+    );
 
     // pricing's predictors hold its GPUs: each with its node, GPU product and DCGM utilisation.
     const rows = page.getByTestId('gpu-pods').locator('tbody tr');
@@ -92,7 +100,19 @@ test.describe.serial('GPU quota views', () => {
         metadata: { name: OVER_QUOTA_JOB },
         spec: {
           backoffLimit: 0,
-          template: { spec: { restartPolicy: 'Never', automountServiceAccountToken: false, containers: [{ name: 'train', image: 'registry.example.com/pricing/trainer:e2e', resources: { requests: resources, limits: resources } }] } },
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              automountServiceAccountToken: false,
+              containers: [
+                {
+                  name: 'train',
+                  image: 'registry.example.com/pricing/trainer:e2e',
+                  resources: { requests: resources, limits: resources },
+                },
+              ],
+            },
+          },
         },
       },
     });
@@ -134,7 +154,9 @@ test.describe.serial('GPU quota views', () => {
 
     // Below what fraud's pods request: explained, and only with a confirmation.
     await form.getByLabel('GPUs (requests.nvidia.com/gpu)').fill('4');
-    await expect(form.getByText("fraud's pods already request 6 GPUs, more than the 4 GPUs you ask for.", { exact: false })).toBeVisible();
+    await expect(
+      form.getByText("fraud's pods already request 6 GPUs, more than the 4 GPUs you ask for.", { exact: false }),
+    ).toBeVisible();
     await form.getByRole('button', { name: 'Change quota' }).click();
     await expect(form.getByRole('status')).toHaveText('Nothing was changed yet: confirm below, then submit again.');
     expect(await fraudHard()).toBe('8');
@@ -149,11 +171,18 @@ test.describe.serial('GPU quota views', () => {
     await expect(form.getByRole('status')).toHaveText("fraud's GPU quota is now 7 GPUs (was 8 GPUs).");
     expect(await fraudHard()).toBe('7');
     await expect(page.getByTestId('quota-used')).toContainText('6 of 7');
-    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'quota.change' AND tenant = 'fraud' AND outcome = 'success' AND actor = 'frank' AND after->>'gpus' = '7'`, [])).toBe(1);
+    expect(
+      await portalCount(
+        `SELECT count(*) AS n FROM audit_events WHERE action = 'quota.change' AND tenant = 'fraud' AND outcome = 'success' AND actor = 'frank' AND after->>'gpus' = '7'`,
+        [],
+      ),
+    ).toBe(1);
 
     // And back, as seeded (a raise: confirmed if other tenants' quotas now over-commit the cluster).
     await form.getByLabel('GPUs (requests.nvidia.com/gpu)').fill(SEEDED_FRAUD_GPUS);
-    const others = (await core.listResourceQuotaForAllNamespaces()).items.filter((q) => q.metadata?.namespace !== 'fraud').reduce((sum, q) => sum + Number(q.spec?.hard?.[GPU] ?? 0), 0);
+    const others = (await core.listResourceQuotaForAllNamespaces()).items
+      .filter((q) => q.metadata?.namespace !== 'fraud')
+      .reduce((sum, q) => sum + Number(q.spec?.hard?.[GPU] ?? 0), 0);
     if (others + Number(SEEDED_FRAUD_GPUS) > 32) await form.getByLabel('Over-commit the cluster anyway').check();
     await form.getByRole('button', { name: 'Change quota' }).click();
     await expect(form.getByRole('status')).toHaveText("fraud's GPU quota is now 8 GPUs (was 7 GPUs).");
@@ -167,13 +196,20 @@ test.describe.serial('GPU quota views', () => {
     await expect(page.getByRole('heading', { name: 'Cluster GPUs', level: 1 })).toBeVisible();
 
     const tenants = page.getByTestId('tenant-quotas');
-    for (const [tenant, hard] of [['fraud', '8'], ['pricing', '4'], ['forecast', '2']] as const) {
+    for (const [tenant, hard] of [
+      ['fraud', '8'],
+      ['pricing', '4'],
+      ['forecast', '2'],
+    ] as const) {
       await expect(tenants.getByTestId(`tenant-${tenant}`).locator('td').nth(1)).toHaveText(hard);
     }
     await expect(page.getByTestId('product-NVIDIA-A100-SXM4-80GB')).toContainText('16');
     await expect(page.getByTestId('product-NVIDIA-H100-80GB-HBM3')).toContainText('16');
     await expect(page.getByTestId('other-namespaces')).toContainText('mlp-shared');
-    const quotas = (await core.listResourceQuotaForAllNamespaces()).items.reduce((sum, q) => sum + Number(q.spec?.hard?.[GPU] ?? 0), 0);
+    const quotas = (await core.listResourceQuotaForAllNamespaces()).items.reduce(
+      (sum, q) => sum + Number(q.spec?.hard?.[GPU] ?? 0),
+      0,
+    );
     await expect(page.getByTestId('overcommitment')).toContainText(`${quotas} / 32`);
     await expect(page.getByRole('link', { name: /Change quota/ })).toHaveCount(0);
     await expectAccessible(page);
@@ -183,10 +219,21 @@ test.describe.serial('GPU quota views', () => {
     await expect(page.getByTestId('gpu-pods')).toBeVisible();
     await expect(page.getByTestId('quota-form')).toHaveCount(0);
 
-    const denied = await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'quota.change' AND outcome = 'denied' AND actor = 'dave'`, []);
-    const response = await callServerAction(page, '/t/fraud/gpu', 'changeGpuQuotaAction', [null, { tenant: 'fraud', gpus: '1', expected: '8' }]);
+    const denied = await portalCount(
+      `SELECT count(*) AS n FROM audit_events WHERE action = 'quota.change' AND outcome = 'denied' AND actor = 'dave'`,
+      [],
+    );
+    const response = await callServerAction(page, '/t/fraud/gpu', 'changeGpuQuotaAction', [
+      null,
+      { tenant: 'fraud', gpus: '1', expected: '8' },
+    ]);
     expect(await response.text()).toContain('You are not allowed to do this.');
     expect(await fraudHard()).toBe(SEEDED_FRAUD_GPUS);
-    expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'quota.change' AND outcome = 'denied' AND actor = 'dave'`, [])).toBe(denied + 1);
+    expect(
+      await portalCount(
+        `SELECT count(*) AS n FROM audit_events WHERE action = 'quota.change' AND outcome = 'denied' AND actor = 'dave'`,
+        [],
+      ),
+    ).toBe(denied + 1);
   });
 });

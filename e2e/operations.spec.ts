@@ -26,7 +26,9 @@ test.afterAll(async () => {
   await removeScratchCanary();
 });
 
-test('dave sees every tenant’s six areas with their states and thresholds, worst first, and nothing to edit', async ({ page }) => {
+test('dave sees every tenant’s six areas with their states and thresholds, worst first, and nothing to edit', async ({
+  page,
+}) => {
   await signIn(page, 'dave');
   await page.getByRole('link', { name: 'Operations' }).click();
   await expect(page).toHaveURL(/\/ops$/);
@@ -45,14 +47,20 @@ test('dave sees every tenant’s six areas with their states and thresholds, wor
   // Worst first: no tenant with more alerts below one with fewer; every alert is also listed in full above the board.
   const boardRows = page.locator('[data-testid^="ops-tenant-row-"]');
   await expect(boardRows.first()).toBeVisible();
-  const alertsPerTenant = await boardRows.evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[data-state="alert"]').length));
+  const alertsPerTenant = await boardRows.evaluateAll((rows) =>
+    rows.map((r) => r.querySelectorAll('[data-state="alert"]').length),
+  );
   expect(alertsPerTenant).toEqual([...alertsPerTenant].sort((a, b) => b - a));
-  const alerting = await page.locator('[data-testid^="ops-cell-"][data-state="alert"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-testid')!.slice('ops-cell-'.length)));
-  for (const id of alerting) await expect(page.getByTestId('ops-attention').getByTestId(`ops-row-${id}`)).toHaveAttribute('data-state', 'alert');
+  const alerting = await page
+    .locator('[data-testid^="ops-cell-"][data-state="alert"]')
+    .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-testid')!.slice('ops-cell-'.length)));
+  for (const id of alerting)
+    await expect(page.getByTestId('ops-attention').getByTestId(`ops-row-${id}`)).toHaveAttribute('data-state', 'alert');
   // A tenant's name opens its six rows in full, each with its threshold and where to act.
   await page.getByTestId('ops-tenant-row-fraud').getByRole('link', { name: /Fraud/ }).click();
   await expect(page).toHaveURL(/\/ops\?tenant=fraud$/);
-  for (const area of AREAS) await expect(row(page, 'fraud', area)).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
+  for (const area of AREAS)
+    await expect(row(page, 'fraud', area)).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
   await expect(row(page, 'fraud', 'pipelines')).toContainText('alert when success < 95 %');
   await expect(row(page, 'fraud', 'pipelines').getByRole('link', { name: /pipeline runs of fraud/ })).toBeVisible();
   await page.goto('/ops');
@@ -65,8 +73,13 @@ test('dave sees every tenant’s six areas with their states and thresholds, wor
 
   // Even a hand-made call of the action is refused and changes nothing.
   const before = await portalCount(`SELECT count(*) AS n FROM ops_thresholds`, []);
-  const valid = Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, String(f.toForm(DEFAULT_OPS_THRESHOLDS[f.key]))]));
-  const response = await callServerAction(page, '/ops', 'updateOpsThresholdsAction', [null, { ...valid, version: '0', servingP99MsMax: '1' }]);
+  const valid = Object.fromEntries(
+    THRESHOLD_FIELDS.map((f) => [f.name, String(f.toForm(DEFAULT_OPS_THRESHOLDS[f.key]))]),
+  );
+  const response = await callServerAction(page, '/ops', 'updateOpsThresholdsAction', [
+    null,
+    { ...valid, version: '0', servingP99MsMax: '1' },
+  ]);
   expect(await response.text()).toContain('You are not allowed to do this.');
   expect(await portalCount(`SELECT count(*) AS n FROM ops_thresholds`, [])).toBe(before);
 });
@@ -86,20 +99,27 @@ test('the tenant filter lives in the URL', async ({ page }) => {
   await expect(row(page, 'pricing', 'canary')).toHaveCount(0);
 });
 
-test('a canary fault turns the canary row red within a minute, and erin follows its link to the canary page', async ({ page }) => {
+test('a canary fault turns the canary row red within a minute, and erin follows its link to the canary page', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await signIn(page, 'erin');
   await page.goto(`/ops?tenant=${FAULTY.tenant}`);
   const canary = row(page, FAULTY.tenant, 'canary');
   await expect(canary).toBeVisible();
   // Before the fault no canary of the tenant alerts: the scratch canary is healthy and fraud runs no other.
-  await expect(canary, `before the fault no canary of ${FAULTY.tenant} alerts`).not.toHaveAttribute('data-state', 'alert');
+  await expect(canary, `before the fault no canary of ${FAULTY.tenant} alerts`).not.toHaveAttribute(
+    'data-state',
+    'alert',
+  );
 
   await injectFault();
   const injected = Date.now();
   // The page refreshes itself: no reload.
   await expect(canary).toHaveAttribute('data-state', 'alert', { timeout: 60_000 });
-  test.info().annotations.push({ type: 'fault to red', description: `${Math.round((Date.now() - injected) / 1000)} s` });
+  test
+    .info()
+    .annotations.push({ type: 'fault to red', description: `${Math.round((Date.now() - injected) / 1000)} s` });
   await expect(canary.getByTestId(`ops-state-${FAULTY.tenant}-canary`)).toHaveText(/Alert/);
   await expect(canary).toContainText(FAULTY.service);
 
@@ -135,6 +155,11 @@ test('frank changes a threshold and the state follows; the change is audited', a
   // Back to PRODUCT.md's defaults for the tests after this one.
   await save({ 'Serving error rate above (%)': '1', 'Serving p99 latency above (ms)': '500' });
   await expect(serving).toContainText('p99 > 500 ms');
-  expect(await portalCount(`SELECT count(*) AS n FROM audit_events WHERE action = 'ops.thresholds.update' AND actor = 'frank' AND outcome = 'success'`, [])).toBe(3);
+  expect(
+    await portalCount(
+      `SELECT count(*) AS n FROM audit_events WHERE action = 'ops.thresholds.update' AND actor = 'frank' AND outcome = 'success'`,
+      [],
+    ),
+  ).toBe(3);
   await expectAccessible(page);
 });

@@ -10,8 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './support';
 
-interface SeededTenant { tenant: string; model: string; experiments: { experimentId: string }[]; challenger: { version: string } }
-const seeded = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] }).tenants;
+interface SeededTenant {
+  tenant: string;
+  model: string;
+  experiments: { experimentId: string }[];
+  challenger: { version: string };
+}
+const seeded = (JSON.parse(readFileSync('.data/stack/seed/mlflow.json', 'utf8')) as { tenants: SeededTenant[] })
+  .tenants;
 const fraud = seeded.find((t) => t.tenant === 'fraud')!;
 
 const EVERY_RESPONSE = {
@@ -25,12 +31,15 @@ const EVERY_RESPONSE = {
 async function watchViolations(page: Page): Promise<string[]> {
   const console: string[] = [];
   page.on('console', (message) => {
-    if (/Content Security Policy|Refused to (execute|load|apply|frame|connect)/i.test(message.text())) console.push(message.text());
+    if (/Content Security Policy|Refused to (execute|load|apply|frame|connect)/i.test(message.text()))
+      console.push(message.text());
   });
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+    );
   });
   return console;
 }
@@ -46,7 +55,9 @@ async function expectCleanAndHydrated(page: Page, path: string, consoleViolation
   expect(headers['strict-transport-security'], 'no HSTS over plain http').toBeUndefined();
   // Hydrated: React listens on the document, and next-themes' inline script set the theme.
   await expect
-    .poll(() => page.evaluate(() => Object.keys(document).some((k) => k.startsWith('_reactListening'))), { message: `${path} hydrates` })
+    .poll(() => page.evaluate(() => Object.keys(document).some((k) => k.startsWith('_reactListening'))), {
+      message: `${path} hydrates`,
+    })
     .toBe(true);
   await expect(page.locator('html')).toHaveClass(/\b(light|dark)\b/);
   await page.waitForLoadState('networkidle').catch(() => {});
@@ -55,11 +66,17 @@ async function expectCleanAndHydrated(page: Page, path: string, consoleViolation
   expect(consoleViolations, `CSP errors in the console on ${path}`).toEqual([]);
 }
 
-test('the sign-in page loads and hydrates under its policy, with a fresh nonce per response', async ({ page, request }) => {
+test('the sign-in page loads and hydrates under its policy, with a fresh nonce per response', async ({
+  page,
+  request,
+}) => {
   const consoleViolations = await watchViolations(page);
   await expectCleanAndHydrated(page, '/signin', consoleViolations);
   const nonces = await Promise.all(
-    [1, 2, 3].map(async () => /'nonce-([^']+)'/.exec((await request.get('/signin')).headers()['content-security-policy'] ?? '')?.[1]),
+    [1, 2, 3].map(
+      async () =>
+        /'nonce-([^']+)'/.exec((await request.get('/signin')).headers()['content-security-policy'] ?? '')?.[1],
+    ),
   );
   expect(new Set(nonces).size).toBe(3);
   // The nonce is on the scripts Next.js and next-themes render, and nowhere a script lacks it.
@@ -101,7 +118,10 @@ test('every page of the portal runs with no CSP violation', async ({ page, brows
   const alice = await browser.newPage();
   const aliceConsole = await watchViolations(alice);
   await signIn(alice, 'alice');
-  for (const path of ['/t/fraud/promotions/new', `/t/fraud/promotions/new?model=${fraud.model}&version=${fraud.challenger.version}`]) {
+  for (const path of [
+    '/t/fraud/promotions/new',
+    `/t/fraud/promotions/new?model=${fraud.model}&version=${fraud.challenger.version}`,
+  ]) {
     await expectCleanAndHydrated(alice, path, aliceConsole);
   }
   await alice.close();
@@ -129,8 +149,13 @@ test.describe('framing', () => {
     server = createServer((req, res) => {
       res.setHeader('content-type', 'text/html');
       if (req.url === '/own') return res.end('<!doctype html><title>own</title><p>framed content of another site</p>');
-      const target = req.url === '/frame-own' ? `${otherOrigin}/own` : `${baseURL}${decodeURIComponent((req.url ?? '/').replace(/^\/frame\?path=/, ''))}`;
-      res.end(`<!doctype html><title>framer</title><iframe id="target" src="${target}" width="800" height="600"></iframe>`);
+      const target =
+        req.url === '/frame-own'
+          ? `${otherOrigin}/own`
+          : `${baseURL}${decodeURIComponent((req.url ?? '/').replace(/^\/frame\?path=/, ''))}`;
+      res.end(
+        `<!doctype html><title>framer</title><iframe id="target" src="${target}" width="800" height="600"></iframe>`,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     otherOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -148,7 +173,8 @@ test.describe('framing', () => {
     test(`a page of another origin cannot show ${path} in a frame`, async ({ page }) => {
       const refused: string[] = [];
       page.on('console', (message) => {
-        if (/frame-ancestors|X-Frame-Options|Refused to (display|frame)/i.test(message.text())) refused.push(message.text());
+        if (/frame-ancestors|X-Frame-Options|Refused to (display|frame)/i.test(message.text()))
+          refused.push(message.text());
       });
       await page.goto(`${otherOrigin}/frame?path=${encodeURIComponent(path)}`);
       await page.waitForLoadState('load');

@@ -100,13 +100,30 @@ export async function removeTenantFromPlatform(name: string): Promise<void> {
   const { sha256Hex, signV4 } = await import('../lib/integrations/s3/sigv4');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(process.env.KUBECONFIG!);
-  await kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
-  const credentials = { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! };
-  const s3 = new S3Client({ endpoint: process.env.S3_ENDPOINT, region: process.env.S3_REGION, forcePathStyle: true, credentials });
-  await s3.send(new DeleteObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `workspaces/${name}/.keep` })).catch(() => undefined);
+  await kubeConfig
+    .makeApiClient(CoreV1Api)
+    .deleteNamespace({ name })
+    .catch(() => undefined);
+  const credentials = {
+    accessKeyId: process.env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: process.env.S3_SECRET_ACCESS_KEY!,
+  };
+  const s3 = new S3Client({
+    endpoint: process.env.S3_ENDPOINT,
+    region: process.env.S3_REGION,
+    forcePathStyle: true,
+    credentials,
+  });
+  await s3
+    .send(new DeleteObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `workspaces/${name}/.keep` }))
+    .catch(() => undefined);
   const url = new URL(`/minio/admin/v3/remove-canned-policy?name=mlp-tenant-${name}`, process.env.S3_ENDPOINT);
   const payloadHash = sha256Hex('');
-  const headers = signV4({ method: 'DELETE', url, headers: { 'x-amz-content-sha256': payloadHash }, payloadHash }, { ...credentials, region: process.env.S3_REGION ?? 'us-east-1', service: 's3' }, new Date());
+  const headers = signV4(
+    { method: 'DELETE', url, headers: { 'x-amz-content-sha256': payloadHash }, payloadHash },
+    { ...credentials, region: process.env.S3_REGION ?? 'us-east-1', service: 's3' },
+    new Date(),
+  );
   delete headers.host;
   await fetch(url, { method: 'DELETE', headers }).catch(() => undefined);
 }

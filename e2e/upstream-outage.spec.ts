@@ -19,7 +19,10 @@ test.afterAll(async () => {
   await prometheus.start(ctx);
 });
 
-test('with Prometheus stopped, both dashboards keep every other area, show the last numbers as out of date, then say they are missing', async ({ page, context }) => {
+test('with Prometheus stopped, both dashboards keep every other area, show the last numbers as out of date, then say they are missing', async ({
+  page,
+  context,
+}) => {
   // Shared answers last 20 s (the SLO counts 80 s) and are kept up to four times as long while refreshes fail.
   test.setTimeout(360_000);
   await signIn(page, 'dave');
@@ -37,28 +40,45 @@ test('with Prometheus stopped, both dashboards keep every other area, show the l
   await prometheus.stop(ctx);
 
   // The last answer, marked with its time and why; the areas that need no Prometheus are judged as before.
-  await expect(page.getByTestId('ops-outdated-sources')).toContainText(/may be out of date: Prometheus cannot be reached.* Showing data as of .* UTC \(.* ago\)/, { timeout: 90_000 });
-  await expect(page.getByTestId('ops-outdated-sources')).toContainText('The rows that need Prometheus show its last known numbers');
+  await expect(page.getByTestId('ops-outdated-sources')).toContainText(
+    /may be out of date: Prometheus cannot be reached.* Showing data as of .* UTC \(.* ago\)/,
+    { timeout: 90_000 },
+  );
+  await expect(page.getByTestId('ops-outdated-sources')).toContainText(
+    'The rows that need Prometheus show its last known numbers',
+  );
   // The banner speaks for whichever shared answer went out of date first (the GPU means or the
   // serving numbers); the serving row is marked once its own answer is past its 20 s.
-  await expect(row('serving')).toContainText(/serving metrics may be out of date: Prometheus cannot be reached.* Showing data as of .* ago\)/, { timeout: 60_000 });
-  for (const area of ['pipelines', 'training', 'registry']) await expect(row(area)).not.toHaveAttribute('data-state', 'unknown');
+  await expect(row('serving')).toContainText(
+    /serving metrics may be out of date: Prometheus cannot be reached.* Showing data as of .* ago\)/,
+    { timeout: 60_000 },
+  );
+  for (const area of ['pipelines', 'training', 'registry'])
+    await expect(row(area)).not.toHaveAttribute('data-state', 'unknown');
   await expectAccessible(page);
   // The cluster GPU page, polling on its own, marks its utilisation the same way.
-  await expect(gpu.getByRole('status').filter({ hasText: 'The GPU metrics may be out of date: Prometheus cannot be reached' })).toContainText(/Showing data as of .* UTC \(.* ago\)/, { timeout: 30_000 });
+  await expect(
+    gpu.getByRole('status').filter({ hasText: 'The GPU metrics may be out of date: Prometheus cannot be reached' }),
+  ).toContainText(/Showing data as of .* UTC \(.* ago\)/, { timeout: 30_000 });
 
   // Too old to show: the serving and canary rows say what is missing; the rest stay judged.
   await expect(row('serving')).toHaveAttribute('data-state', 'unknown', { timeout: 120_000 });
   await expect(row('canary')).toHaveAttribute('data-state', 'unknown');
   await expect(row('serving')).toContainText('Prometheus cannot be reached');
   await expect(page.getByTestId('ops-missing-sources')).toContainText('Prometheus could not be read');
-  for (const area of ['pipelines', 'training', 'registry', 'infrastructure']) await expect(row(area)).not.toHaveAttribute('data-state', 'unknown');
+  for (const area of ['pipelines', 'training', 'registry', 'infrastructure'])
+    await expect(row(area)).not.toHaveAttribute('data-state', 'unknown');
 
   // The SLO list, open all along, keeps every SLO with its last numbers and says they are out of date.
-  await expect(slo.getByTestId('slo-problems')).toContainText(/SLO metrics may be out of date: Prometheus cannot be reached.* Showing data as of .* UTC \(.* ago\)/, { timeout: 150_000 });
+  await expect(slo.getByTestId('slo-problems')).toContainText(
+    /SLO metrics may be out of date: Prometheus cannot be reached.* Showing data as of .* UTC \(.* ago\)/,
+    { timeout: 150_000 },
+  );
   await expect(slo.getByTestId('slo-problems')).toContainText('The SLOs show its last numbers.');
   for (const endpoint of ['fraud-detector', 'price-elasticity', 'demand-forecast']) {
-    await expect(slo.locator(`[data-testid="slo-row"][data-endpoint="${endpoint}"][data-kind="availability"]`)).toContainText('99.9 %');
+    await expect(
+      slo.locator(`[data-testid="slo-row"][data-endpoint="${endpoint}"][data-kind="availability"]`),
+    ).toContainText('99.9 %');
   }
   await expectAccessible(slo);
 

@@ -12,7 +12,8 @@ export interface Freshness {
 }
 
 /** Whether data may be out of date. */
-export const isOutdated = (freshness: Freshness | null | undefined): freshness is Freshness & { error: string } => Boolean(freshness?.error);
+export const isOutdated = (freshness: Freshness | null | undefined): freshness is Freshness & { error: string } =>
+  Boolean(freshness?.error);
 
 /**
  * The freshness of data built from several sources: as of the oldest out-of-date source, with

@@ -35,7 +35,14 @@ import { ensureDatabase } from '../stack/components/postgres';
 import { stackContext } from '../stack/lib/context';
 import { readPid } from '../stack/lib/processes';
 import { prometheusUrl } from '../stack/prometheus/config';
-import { describeCensus, LARGE_PLATFORM, largePlatformCensus, removeLargePlatform, seedLargePlatform, type PhaseResult } from '../stack/seed/large-platform';
+import {
+  describeCensus,
+  LARGE_PLATFORM,
+  largePlatformCensus,
+  removeLargePlatform,
+  seedLargePlatform,
+  type PhaseResult,
+} from '../stack/seed/large-platform';
 import { readSeededModels } from '../stack/seed/mlflow';
 import { assertBenchPortFree, BENCH_BASE, signInOverHttp, startPortal, type HttpSession } from './bench-support';
 
@@ -53,7 +60,8 @@ const { values: flags } = parseArgs({
 
 function positive(name: string, text: string, { zero = false } = {}): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < (zero ? 0 : 1)) throw new Error(`--${name} must be a whole number${zero ? '' : ' above 0'}, not "${text}"`);
+  if (!Number.isInteger(value) || value < (zero ? 0 : 1))
+    throw new Error(`--${name} must be a whole number${zero ? '' : ' above 0'}, not "${text}"`);
   return value;
 }
 
@@ -88,12 +96,30 @@ interface Sample {
 async function timedGet(session: HttpSession, path: string): Promise<Sample> {
   const begun = performance.now();
   try {
-    const response = await fetch(`${BENCH_BASE}${path}`, { headers: { cookie: session.cookie }, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${BENCH_BASE}${path}`, {
+      headers: { cookie: session.cookie },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const body = await response.arrayBuffer();
     const ms = performance.now() - begun;
-    return { ms, status: response.status, bytes: body.byteLength, ...(response.status === 200 ? {} : { error: `HTTP ${response.status}${response.headers.get('location') ? ` → ${response.headers.get('location')}` : ''}` }) };
+    return {
+      ms,
+      status: response.status,
+      bytes: body.byteLength,
+      ...(response.status === 200
+        ? {}
+        : {
+            error: `HTTP ${response.status}${response.headers.get('location') ? ` → ${response.headers.get('location')}` : ''}`,
+          }),
+    };
   } catch (error) {
-    return { ms: performance.now() - begun, status: 0, bytes: 0, error: error instanceof Error ? error.message : String(error) };
+    return {
+      ms: performance.now() - begun,
+      status: 0,
+      bytes: 0,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -109,7 +135,15 @@ function summary(samples: Sample[]) {
   const errors = new Map<string, number>();
   for (const s of samples) if (s.error) errors.set(s.error, (errors.get(s.error) ?? 0) + 1);
   const bytes = ok.map((s) => s.bytes).sort((a, b) => a - b);
-  return { count: samples.length, failed: samples.length - ok.length, p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), max: ms.at(-1) ?? Number.NaN, medianBytes: percentile(bytes, 0.5), errors };
+  return {
+    count: samples.length,
+    failed: samples.length - ok.length,
+    p50: percentile(ms, 0.5),
+    p95: percentile(ms, 0.95),
+    max: ms.at(-1) ?? Number.NaN,
+    medianBytes: percentile(bytes, 0.5),
+    errors,
+  };
 }
 
 const round = (n: number) => (Number.isFinite(n) ? Math.round(n) : 'n/a');
@@ -121,7 +155,9 @@ async function prometheusQueries(): Promise<number> {
   const text = await response.text();
   const lines = text.split('\n').filter((line) => /^portal_prometheus_queries_total[{ ]/.test(line));
   if (lines.length === 0 && !text.includes('# TYPE portal_prometheus_queries_total')) {
-    throw new Error("the portal's /api/metrics has no portal_prometheus_queries_total: the Prometheus queries cannot be counted");
+    throw new Error(
+      "the portal's /api/metrics has no portal_prometheus_queries_total: the Prometheus queries cannot be counted",
+    );
   }
   return lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
@@ -143,7 +179,9 @@ function cpuSeconds(pid: number | null | undefined): number | null {
 function portalServerPid(demoPid: number | undefined): number | null {
   if (!demoPid) return null;
   try {
-    const children = readdirSync(`/proc/${demoPid}/task`).flatMap((task) => readFileSync(`/proc/${demoPid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean));
+    const children = readdirSync(`/proc/${demoPid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${demoPid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
+    );
     return Number(children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server.ts'))) || null;
   } catch {
     return null;
@@ -162,7 +200,9 @@ function describeCpu(before: Map<string, number | null>, after: Map<string, numb
   return [...after]
     .map(([name, value]) => {
       const was = before.get(name);
-      return value === null || was === null || was === undefined ? `${name} n/a` : `${name} ${Math.round(((value - was) / seconds) * 100)} %`;
+      return value === null || was === null || was === undefined
+        ? `${name} n/a`
+        : `${name} ${Math.round(((value - was) / seconds) * 100)} %`;
     })
     .join(', ');
 }
@@ -189,14 +229,23 @@ function printPhases(title: string, phases: PhaseResult[]) {
 /** How many of the bench tenants and endpoints the live routes show (the pages render the same data). */
 async function visibleScale(session: HttpSession): Promise<string> {
   const read = async (path: string) => {
-    const response = await fetch(`${BENCH_BASE}${path}`, { headers: { cookie: session.cookie }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${BENCH_BASE}${path}`, {
+      headers: { cookie: session.cookie },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-    return response.json() as Promise<{ tenants?: { name: string }[]; rows?: { tenant: string }[]; slos?: { tenant: string; endpoint: string }[] }>;
+    return response.json() as Promise<{
+      tenants?: { name: string }[];
+      rows?: { tenant: string }[];
+      slos?: { tenant: string; endpoint: string }[];
+    }>;
   };
   const ops = await read('/ops/live');
   const slo = await read('/slo/live');
   const benchTenants = new Set((ops.rows ?? []).map((r) => r.tenant).filter((t) => t.startsWith('bench-')));
-  const benchEndpoints = new Set((slo.slos ?? []).filter((s) => s.tenant.startsWith('bench-')).map((s) => `${s.tenant}/${s.endpoint}`));
+  const benchEndpoints = new Set(
+    (slo.slos ?? []).filter((s) => s.tenant.startsWith('bench-')).map((s) => `${s.tenant}/${s.endpoint}`),
+  );
   return (
     `/ops/live: rows for ${benchTenants.size} of ${SIZE.tenants} bench tenants (${ops.rows?.length ?? 0} rows in all); ` +
     `/slo/live: ${benchEndpoints.size} of ${SIZE.tenants * SIZE.servicesPerTenant} bench endpoints (${slo.slos?.length ?? 0} SLOs in all)`
@@ -212,7 +261,10 @@ interface LoadResult {
 async function load(sessions: HttpSession[]): Promise<LoadResult> {
   const views: LoadResult['views'] = { '/ops': [], '/slo': [] };
   const live: LoadResult['live'] = { '/ops': [], '/slo': [] };
-  const think = () => (THINK_MS === 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random()))));
+  const think = () =>
+    THINK_MS === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
   const begun = performance.now();
   const deadline = begun + DURATION_MS;
   await Promise.all(
@@ -232,7 +284,8 @@ async function load(sessions: HttpSession[]): Promise<LoadResult> {
 }
 
 async function main(): Promise<number> {
-  if (!(await readSeededModels(ctx))) throw new Error('the local platform is not seeded: run `npm run stack -- up` and `npm run stack -- seed`');
+  if (!(await readSeededModels(ctx)))
+    throw new Error('the local platform is not seeded: run `npm run stack -- up` and `npm run stack -- seed`');
   process.loadEnvFile(ctx.envFile);
   const databaseUrl = await ensureDatabase(ctx, DATABASE);
   await migrate(databaseUrl);
@@ -242,7 +295,11 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  say(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  say(
+    `machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   if (!flags['seed-only']) await assertBenchPortFree();
   let exitCode = 0;
   let portal: ReturnType<typeof startPortal>['portal'] | undefined;
@@ -261,8 +318,11 @@ async function main(): Promise<number> {
     await bench.ready;
     const users = Array.from({ length: VIEWERS }, (_, i) => (i % 4 === 3 ? 'erin' : 'dave'));
     const sessions: HttpSession[] = [];
-    for (let i = 0; i < users.length; i += 5) sessions.push(...(await Promise.all(users.slice(i, i + 5).map((user) => signInOverHttp(user)))));
-    say(`signed in ${sessions.length} viewers over HTTP: ${users.filter((u) => u === 'dave').length} as dave (manager), ${users.filter((u) => u === 'erin').length} as erin (on-call)`);
+    for (let i = 0; i < users.length; i += 5)
+      sessions.push(...(await Promise.all(users.slice(i, i + 5).map((user) => signInOverHttp(user)))));
+    say(
+      `signed in ${sessions.length} viewers over HTTP: ${users.filter((u) => u === 'dave').length} as dave (manager), ${users.filter((u) => u === 'erin').length} as erin (on-call)`,
+    );
 
     const cold: Record<PagePath, { queries: number; sample: Sample }> = {} as never;
     for (const page of PAGES) {
@@ -270,27 +330,46 @@ async function main(): Promise<number> {
       const sample = await timedGet(sessions[0]!, page);
       cold[page] = { queries: (await prometheusQueries()) - before, sample };
       if (sample.error) throw new Error(`the first view of ${page} failed: ${sample.error}`);
-      say(`first (cold) view of ${page}: ${Math.round(sample.ms)} ms, ${(sample.bytes / 1024).toFixed(0)} KiB, ${cold[page].queries} Prometheus queries`);
+      say(
+        `first (cold) view of ${page}: ${Math.round(sample.ms)} ms, ${(sample.bytes / 1024).toFixed(0)} KiB, ${cold[page].queries} Prometheus queries`,
+      );
     }
     say(await visibleScale(sessions[0]!));
 
     const portalPid = portalServerPid(portal.pid);
     const cpuBefore = cpuSnapshot(portalPid);
     const queriesBefore = await prometheusQueries();
-    say(`load: ${VIEWERS} viewers for ${DURATION_MS / 1000} s, alternating /ops and /slo, think time ${THINK_MS} ms ±50 % between views, each page's live route after every ${LIVE_EVERY}th view`);
+    say(
+      `load: ${VIEWERS} viewers for ${DURATION_MS / 1000} s, alternating /ops and /slo, think time ${THINK_MS} ms ±50 % between views, each page's live route after every ${LIVE_EVERY}th view`,
+    );
     const result = await load(sessions);
     const queries = (await prometheusQueries()) - queriesBefore;
-    say(`CPU during the load (100 % = one core of ${cpus().length}): ${describeCpu(cpuBefore, cpuSnapshot(portalPid), result.seconds)}`);
-    say(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    say(
+      `CPU during the load (100 % = one core of ${cpus().length}): ${describeCpu(cpuBefore, cpuSnapshot(portalPid), result.seconds)}`,
+    );
+    say(
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
 
-    const stats = Object.fromEntries(PAGES.map((page) => [page, summary(result.views[page])])) as Record<PagePath, ReturnType<typeof summary>>;
-    const liveStats = Object.fromEntries(PAGES.map((page) => [page, summary(result.live[page])])) as Record<PagePath, ReturnType<typeof summary>>;
+    const stats = Object.fromEntries(PAGES.map((page) => [page, summary(result.views[page])])) as Record<
+      PagePath,
+      ReturnType<typeof summary>
+    >;
+    const liveStats = Object.fromEntries(PAGES.map((page) => [page, summary(result.live[page])])) as Record<
+      PagePath,
+      ReturnType<typeof summary>
+    >;
     const views = PAGES.reduce((n, page) => n + stats[page].count, 0);
     const requests = views + PAGES.reduce((n, page) => n + liveStats[page].count, 0);
     const failed = PAGES.reduce((n, page) => n + stats[page].failed + liveStats[page].failed, 0);
     console.log('');
     for (const page of PAGES) {
-      for (const [label, s] of [[page, stats[page]], [`${page}/live`, liveStats[page]]] as const) {
+      for (const [label, s] of [
+        [page, stats[page]],
+        [`${page}/live`, liveStats[page]],
+      ] as const) {
         console.log(
           `  ${label.padEnd(10)} ${String(s.count).padStart(5)} requests (${(s.count / result.seconds).toFixed(1)}/s), ${s.failed} failed; ` +
             `p50 ${round(s.p50)} ms, p95 ${round(s.p95)} ms, max ${round(s.max)} ms; ${(s.medianBytes / 1024).toFixed(0)} KiB`,
@@ -299,21 +378,35 @@ async function main(): Promise<number> {
       }
       // When the slowest views started tells a stall (several at once) from a slow page (spread out).
       const slowest = [...result.views[page]].sort((a, b) => b.ms - a.ms).slice(0, 8);
-      console.log(`      slowest views of ${page}: ${slowest.map((v) => `${round(v.ms)} ms at ${((v.at ?? 0) / 1000).toFixed(1)} s`).join(', ')}`);
+      console.log(
+        `      slowest views of ${page}: ${slowest.map((v) => `${round(v.ms)} ms at ${((v.at ?? 0) / 1000).toFixed(1)} s`).join(', ')}`,
+      );
     }
     const perHundred = views > 0 ? Math.round((queries / views) * 1000) / 10 : Number.NaN;
     const oneView = (cold['/ops'].queries + cold['/slo'].queries) / 2;
     console.log('');
-    console.log(`  page views: ${views} in ${result.seconds.toFixed(1)} s (${(views / result.seconds).toFixed(1)}/s); requests ${requests}, failed ${failed} (${((failed / Math.max(1, requests)) * 100).toFixed(2)} %)`);
-    console.log(`  Prometheus queries during the load: ${queries} (live polls included) = ${perHundred} per 100 page views`);
-    console.log(`  one cold view needs: /ops ${cold['/ops'].queries}, /slo ${cold['/slo'].queries} (after /ops: shared cache entries are not counted twice); mean ${oneView}`);
-    console.log(`  goal p95 < 500 ms: /ops ${round(stats['/ops'].p95)} ms, /slo ${round(stats['/slo'].p95)} ms — ${stats['/ops'].p95 < 500 && stats['/slo'].p95 < 500 ? 'met' : 'NOT met'}`);
-    console.log(`  goal queries per 100 views ≤ one view's: ${perHundred} ≤ ${oneView} — ${perHundred <= oneView ? 'met' : 'NOT met'}`);
+    console.log(
+      `  page views: ${views} in ${result.seconds.toFixed(1)} s (${(views / result.seconds).toFixed(1)}/s); requests ${requests}, failed ${failed} (${((failed / Math.max(1, requests)) * 100).toFixed(2)} %)`,
+    );
+    console.log(
+      `  Prometheus queries during the load: ${queries} (live polls included) = ${perHundred} per 100 page views`,
+    );
+    console.log(
+      `  one cold view needs: /ops ${cold['/ops'].queries}, /slo ${cold['/slo'].queries} (after /ops: shared cache entries are not counted twice); mean ${oneView}`,
+    );
+    console.log(
+      `  goal p95 < 500 ms: /ops ${round(stats['/ops'].p95)} ms, /slo ${round(stats['/slo'].p95)} ms — ${stats['/ops'].p95 < 500 && stats['/slo'].p95 < 500 ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `  goal queries per 100 views ≤ one view's: ${perHundred} ≤ ${oneView} — ${perHundred <= oneView ? 'met' : 'NOT met'}`,
+    );
     if (failed > requests * MAX_ERROR_SHARE) {
       console.error(`more than ${MAX_ERROR_SHARE * 100} % of the requests failed (${failed} of ${requests})`);
       exitCode = 1;
     }
-    console.log(`ops_p95_ms=${round(stats['/ops'].p95)} slo_p95_ms=${round(stats['/slo'].p95)} prom_queries_per_100_views=${perHundred}`);
+    console.log(
+      `ops_p95_ms=${round(stats['/ops'].p95)} slo_p95_ms=${round(stats['/slo'].p95)} prom_queries_per_100_views=${perHundred}`,
+    );
     return exitCode;
   } finally {
     if (portal && portal.exitCode === null) {
@@ -321,12 +414,17 @@ async function main(): Promise<number> {
       portal.kill('SIGTERM');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
     }
-    if (flags.keep) say('--keep: the large platform stays (remove it with `node --import tsx scripts/bench-dashboards.ts --cleanup-only`)');
+    if (flags.keep)
+      say(
+        '--keep: the large platform stays (remove it with `node --import tsx scripts/bench-dashboards.ts --cleanup-only`)',
+      );
     else {
       try {
         printPhases('removed the large platform', await removeLargePlatform(ctx, platform));
       } catch (error) {
-        console.error(`removing the large platform failed (run again with --cleanup-only): ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `removing the large platform failed (run again with --cleanup-only): ${error instanceof Error ? error.message : String(error)}`,
+        );
         cleanupFailed = true;
       }
     }

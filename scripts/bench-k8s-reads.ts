@@ -31,7 +31,11 @@ async function listCalls(kubeConfig: KubeConfig): Promise<Map<string, number>> {
     const req = httpsRequest(`${kubeConfig.getCurrentCluster()!.server}/metrics`, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`the API server answered ${res.statusCode} for /metrics`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(Buffer.concat(chunks).toString('utf8'))
+          : reject(new Error(`the API server answered ${res.statusCode} for /metrics`)),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -67,7 +71,8 @@ const describe = (counts: Map<string, number>) =>
         .join(', ');
 
 async function main() {
-  if (!(await readSeededModels(ctx))) throw new Error('the local platform is not seeded: run `npm run stack -- up` and `npm run stack -- seed`');
+  if (!(await readSeededModels(ctx)))
+    throw new Error('the local platform is not seeded: run `npm run stack -- up` and `npm run stack -- seed`');
   process.loadEnvFile(ctx.envFile);
   const adminConfig = new KubeConfig();
   adminConfig.loadFromFile(ctx.kubeconfig);
@@ -100,7 +105,9 @@ async function main() {
         // Every ~5 s: the kept-alive connection may be closed by the server just then (Node's
         // 5 s keep-alive timeout); a reset before any answer is tried once more.
         const poll = () => page.request.get(`/t/${TENANT}/gpu/live`);
-        const live = await poll().catch((error: unknown) => (String(error).includes('ECONNRESET') ? poll() : Promise.reject(error)));
+        const live = await poll().catch((error: unknown) =>
+          String(error).includes('ECONNRESET') ? poll() : Promise.reject(error),
+        );
         if (!live.ok()) throw new Error(`the live route answered ${live.status()}`);
       }
       if (i % 25 === 0) console.log(`views: ${i}`);
@@ -114,7 +121,9 @@ async function main() {
   const sorted = durations.toSorted((a, b) => a - b);
   const median = Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0);
   console.log(`first view (starts the watch caches): ${total(warmup)} LISTs (${describe(warmup)})`);
-  console.log(`${VIEWS} views: ${total(measured)} LISTs (${describe(measured)}); page load median ${median} ms, max ${Math.round(sorted.at(-1) ?? 0)} ms`);
+  console.log(
+    `${VIEWS} views: ${total(measured)} LISTs (${describe(measured)}); page load median ${median} ms, max ${Math.round(sorted.at(-1) ?? 0)} ms`,
+  );
   console.log(`list_calls_per_100_views=${Math.round((total(measured) * 100) / VIEWS)}`);
 }
 

@@ -45,7 +45,8 @@ function watchForRollback(kubeConfig: KubeConfig): { changed: Promise<number>; s
 
 async function main() {
   const seeded = (await readSeededModels(ctx))?.tenants.find((t) => t.tenant === TENANT);
-  if (!seeded) throw new Error('the local platform is not seeded: run `npm run stack -- up` and `npm run stack -- seed`');
+  if (!seeded)
+    throw new Error('the local platform is not seeded: run `npm run stack -- up` and `npm run stack -- seed`');
   process.loadEnvFile(ctx.envFile);
 
   const { portal, ready } = startPortal(DATABASE, { fresh: true });
@@ -60,14 +61,33 @@ async function main() {
 
     for (let round = 1; round <= ROUNDS; round++) {
       // A live canary the portal follows: the challenger at 20 % over the champion.
-      await getDb().rollout.updateMany({ where: { tenantId: tenant.id, endpoint: ENDPOINT, state: 'progressing' }, data: { state: 'superseded' } });
+      await getDb().rollout.updateMany({
+        where: { tenantId: tenant.id, endpoint: ENDPOINT, state: 'progressing' },
+        data: { state: 'superseded' },
+      });
       await inferenceServices(TENANT, PORTAL_ACTOR).update(ENDPOINT, (current) => ({
         ...current,
         // The challenger's evidence (the champion's as the previous), as the cluster's admission guard requires.
-        metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, ...seededCanaryAnnotations(TENANT, seeded) } },
-        spec: { ...current.spec, predictor: { ...current.spec.predictor, canaryTrafficPercent: 20, model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri } } },
+        metadata: {
+          ...current.metadata,
+          annotations: { ...current.metadata.annotations, ...seededCanaryAnnotations(TENANT, seeded) },
+        },
+        spec: {
+          ...current.spec,
+          predictor: {
+            ...current.spec.predictor,
+            canaryTrafficPercent: 20,
+            model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri },
+          },
+        },
       }));
-      await getDb().$transaction((tx) => followSeededCanary(tx, { id: tenant.id, name: TENANT }, seeded, { endpoint: ENDPOINT, percent: 20, actor: 'bench' }));
+      await getDb().$transaction((tx) =>
+        followSeededCanary(tx, { id: tenant.id, name: TENANT }, seeded, {
+          endpoint: ENDPOINT,
+          percent: 20,
+          actor: 'bench',
+        }),
+      );
 
       await page.goto(`/t/${TENANT}/deployments/${ENDPOINT}`);
       await page.getByRole('button', { name: 'Rollback' }).click();
@@ -77,7 +97,10 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 200)); // the watch is established
       const clicked = performance.now();
       await confirm.click();
-      const changedAt = await Promise.race([watch.changed, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no spec change within 10 s')), 10_000))]);
+      const changedAt = await Promise.race([
+        watch.changed,
+        new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no spec change within 10 s')), 10_000)),
+      ]);
       watch.stop();
       const ms = Math.round(changedAt - clicked);
       samples.push(ms);
@@ -86,13 +109,20 @@ async function main() {
     await browser.close();
   } finally {
     portal.kill('SIGTERM');
-    await getDb().$disconnect().catch(() => {});
+    await getDb()
+      .$disconnect()
+      .catch(() => {});
   }
 
   const sorted = samples.toSorted((a, b) => a - b);
   const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : Math.round((sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2);
-  console.log(`rollbacks=${samples.length} min=${sorted[0]} p95=${quantile(0.95)} max=${sorted.at(-1)} (goal: median under 1000 ms)`);
+  const median =
+    sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]!
+      : Math.round((sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2);
+  console.log(
+    `rollbacks=${samples.length} min=${sorted[0]} p95=${quantile(0.95)} max=${sorted.at(-1)} (goal: median under 1000 ms)`,
+  );
   console.log(`rollback_ms_median=${median}`);
 }
 

@@ -14,7 +14,8 @@ export const BENCH_BASE = `http://127.0.0.1:${PORT}`;
 async function waitForPortal(portal: ChildProcess, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (portal.exitCode !== null) throw new Error(`the portal (stack/demo.ts) exited with code ${portal.exitCode} before it was ready`);
+    if (portal.exitCode !== null)
+      throw new Error(`the portal (stack/demo.ts) exited with code ${portal.exitCode} before it was ready`);
     const ready = await fetch(`${BENCH_BASE}/api/ready`, { signal: AbortSignal.timeout(2000) }).then(
       (r) => r.ok,
       () => false,
@@ -57,14 +58,23 @@ export async function assertBenchPortFree(): Promise<void> {
     });
     socket.once('error', () => resolve(false));
   });
-  if (inUse) throw new Error(`port ${PORT} is in use (the browser tests' portal?): the bench starts its own portal there; run it under \`flock /tmp/e2e.lock\``);
+  if (inUse)
+    throw new Error(
+      `port ${PORT} is in use (the browser tests' portal?): the bench starts its own portal there; run it under \`flock /tmp/e2e.lock\``,
+    );
 }
 
 /** Chromium with a page on the bench portal, signed in as `username` through the identity provider. */
 export async function signedInPage(username: string): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = await browser.newPage({ baseURL: BENCH_BASE });
   await submitSignIn(page, demoUser(username));
@@ -106,7 +116,10 @@ export async function signInOverHttp(username: string): Promise<HttpSession> {
   });
 
   const { csrfToken } = (await (await send(`${BENCH_BASE}/api/auth/csrf`)).json()) as { csrfToken: string };
-  const started = await send(`${BENCH_BASE}/api/auth/signin/oidc`, form({ csrfToken, callbackUrl: BENCH_BASE, json: 'true' }));
+  const started = await send(
+    `${BENCH_BASE}/api/auth/signin/oidc`,
+    form({ csrfToken, callbackUrl: BENCH_BASE, json: 'true' }),
+  );
   let url = started.headers.get('location') ?? ((await started.json()) as { url?: string }).url;
   // Through the identity provider (authorization, login form, consent) until it sends us back.
   for (let hops = 0; url && !url.startsWith(`${BENCH_BASE}/`); hops++) {
@@ -118,12 +131,15 @@ export async function signInOverHttp(username: string): Promise<HttpSession> {
       response = await send(new URL(action, url).href, form({ username: user.username, password: user.password }));
     }
     const location = response.headers.get('location');
-    if (!location) throw new Error(`signing ${username} in: the identity provider answered ${response.status} at ${url}`);
+    if (!location)
+      throw new Error(`signing ${username} in: the identity provider answered ${response.status} at ${url}`);
     url = new URL(location, url).href;
   }
-  if (!url) throw new Error(`signing ${username} in: next-auth did not send us to the identity provider (${started.status})`);
+  if (!url)
+    throw new Error(`signing ${username} in: next-auth did not send us to the identity provider (${started.status})`);
   const callback = await send(url);
-  if (callback.status >= 400) throw new Error(`signing ${username} in: the portal's callback answered ${callback.status}`);
+  if (callback.status >= 400)
+    throw new Error(`signing ${username} in: the portal's callback answered ${callback.status}`);
   const session = (await (await send(`${BENCH_BASE}/api/auth/session`)).json()) as { userId?: string };
   if (!session.userId) throw new Error(`signing ${username} in: no session after the callback`);
   return { username, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };

@@ -20,8 +20,8 @@ step "Node.js $(node --version) ($(command -v node)), npm $(npm --version)"
 step "Type check (tsc)"
 npx tsc --noEmit
 
-step "Lint (eslint)"
-npx eslint --max-warnings=0 .
+step "Lint (eslint, prettier)"
+npm run --silent lint
 
 step "Local platform (npm run stack -- up, seed, restore): built and seeded the first time"
 # CI leaves nothing running behind it; on a workstation the platform stays up for the next run.

@@ -21,7 +21,9 @@ const settings = z
   })
   .safeParse(process.env);
 if (!settings.success) {
-  console.error(`The worker's configuration is incomplete: ${settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  console.error(
+    `The worker's configuration is incomplete: ${settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  );
   process.exit(1);
 }
 

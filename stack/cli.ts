@@ -36,10 +36,16 @@ export async function up(ctx: StackContext): Promise<void> {
     await component.start(ctx).catch((error: unknown) => {
       throw new Error(`${component.name} did not come up: ${error instanceof Error ? error.message : String(error)}`);
     });
-    progress(component.name, `up in ${((Date.now() - t) / 1000).toFixed(1)} s (${component.url(ctx)}, log ${ctx.logFile(component.name)})`);
+    progress(
+      component.name,
+      `up in ${((Date.now() - t) / 1000).toFixed(1)} s (${component.url(ctx)}, log ${ctx.logFile(component.name)})`,
+    );
   }
   await writeEnvFile(ctx, ordered);
-  progress('stack', `up in ${((Date.now() - started) / 1000).toFixed(1)} s; env file ${ctx.envFile}, kubeconfig ${ctx.kubeconfig}`);
+  progress(
+    'stack',
+    `up in ${((Date.now() - started) / 1000).toFixed(1)} s; env file ${ctx.envFile}, kubeconfig ${ctx.kubeconfig}`,
+  );
 }
 
 export async function down(ctx: StackContext): Promise<void> {
@@ -71,7 +77,8 @@ async function main(argv: string[]) {
       if (flags.includes('--json')) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {
-        for (const [name, c] of Object.entries(report.components)) console.log(`${name.padEnd(11)} ${c.state.padEnd(5)} ${c.url}`);
+        for (const [name, c] of Object.entries(report.components))
+          console.log(`${name.padEnd(11)} ${c.state.padEnd(5)} ${c.url}`);
         console.log(`kubeconfig  ${report.kubeconfig}`);
       }
       break;

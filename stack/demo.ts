@@ -55,7 +55,9 @@ async function waitForReady(url: string, child: ChildProcess, timeoutMs = 120_00
 }
 
 async function main() {
-  progress(`Node.js ${process.version} (the portal and the worker run on it too); bringing the local platform up (npm run stack -- up)`);
+  progress(
+    `Node.js ${process.version} (the portal and the worker run on it too); bringing the local platform up (npm run stack -- up)`,
+  );
   await up(ctx);
   await seedStack(ctx);
   process.loadEnvFile(ctx.envFile);
@@ -114,7 +116,10 @@ async function main() {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  for (const [name, child] of [['portal', portal], ['worker', worker]] as const) {
+  for (const [name, child] of [
+    ['portal', portal],
+    ['worker', worker],
+  ] as const) {
     child.on('exit', (code) => {
       if (!stopping) {
         console.error(`the ${name} exited (code ${code})`);

@@ -6,11 +6,26 @@ import type { SessionUser } from '../lib/auth/users';
 import { getDb } from '../lib/db/client';
 import { stopSharedWatchCaches } from '../lib/integrations/kubernetes/watch-cache';
 import { useTestDatabase as createSeededDatabase, type TestDatabase } from './db';
-import { closedPort, kubeconfigAt, loadStackEnv, requireHealthy, requireMlflow, requireSetting, SEEDED_ENDPOINTS } from './stack';
+import {
+  closedPort,
+  kubeconfigAt,
+  loadStackEnv,
+  requireHealthy,
+  requireMlflow,
+  requireSetting,
+  SEEDED_ENDPOINTS,
+} from './stack';
 
 export const SEEDED_TENANTS = SEEDED_ENDPOINTS.map((e) => e.tenant);
 
-export const DAVE: SessionUser = { id: 'dave-id', username: 'dave', name: 'Dave', email: null, platformRoles: ['manager'], memberships: [] };
+export const DAVE: SessionUser = {
+  id: 'dave-id',
+  username: 'dave',
+  name: 'Dave',
+  email: null,
+  platformRoles: ['manager'],
+  memberships: [],
+};
 
 export type Upstream = 'kubernetes' | 'mlflow' | 'prometheus';
 
@@ -31,7 +46,8 @@ export async function setUpDashboardTest(...unreachable: Upstream[]): Promise<Da
   const down = (upstream: Upstream) => unreachable.includes(upstream);
   if (!down('kubernetes')) requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'Kubernetes');
   if (!down('mlflow')) await requireMlflow();
-  if (!down('prometheus')) await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
+  if (!down('prometheus'))
+    await requireHealthy('Prometheus', `${requireSetting('PROMETHEUS_URL', 'Prometheus')}/-/ready`);
   const port = unreachable.length ? await closedPort() : null;
   if (down('prometheus')) process.env.PROMETHEUS_URL = `http://127.0.0.1:${port}`;
   if (down('mlflow')) process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${port}`;
@@ -40,10 +56,16 @@ export async function setUpDashboardTest(...unreachable: Upstream[]): Promise<Da
     process.env.KUBERNETES_TIMEOUT_MS = '1000';
   }
   const database = await createSeededDatabase();
-  await getDb().tenant.createMany({ data: SEEDED_TENANTS.map((name) => ({ name, displayName: name, status: 'active' as const })) });
+  await getDb().tenant.createMany({
+    data: SEEDED_TENANTS.map((name) => ({ name, displayName: name, status: 'active' as const })),
+  });
   if (!down('kubernetes')) {
     const { watchedInferenceServices, watchedPods, watchedWorkflows } = await import('../lib/integrations/kubernetes');
-    await Promise.all([watchedWorkflows().read(undefined, 30_000), watchedInferenceServices().read(undefined, 30_000), watchedPods().read(undefined, 30_000)]);
+    await Promise.all([
+      watchedWorkflows().read(undefined, 30_000),
+      watchedInferenceServices().read(undefined, 30_000),
+      watchedPods().read(undefined, 30_000),
+    ]);
   }
   return { database, port };
 }

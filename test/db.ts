@@ -43,12 +43,21 @@ export async function useTestDatabase(): Promise<TestDatabase> {
  * Users with a membership each in `tenantId`, as sign-in sync would make them; an approver (or
  * admin) has held the role for an hour, so their approvals of requests filed in the test count.
  */
-export async function createMembers<Name extends string>(tenantId: string, roles: Record<Name, 'member' | 'approver'>): Promise<Record<Name, { id: string; name: string }>> {
+export async function createMembers<Name extends string>(
+  tenantId: string,
+  roles: Record<Name, 'member' | 'approver'>,
+): Promise<Record<Name, { id: string; name: string }>> {
   const users = {} as Record<Name, { id: string; name: string }>;
   for (const [name, role] of Object.entries(roles) as [Name, 'member' | 'approver'][]) {
     const row = await getDb().user.create({ data: { subject: name, username: name } });
     await getDb().membership.create({
-      data: { userId: row.id, tenantId, role, source: 'idp', approverSince: role === 'approver' ? new Date(Date.now() - 3_600_000) : null },
+      data: {
+        userId: row.id,
+        tenantId,
+        role,
+        source: 'idp',
+        approverSince: role === 'approver' ? new Date(Date.now() - 3_600_000) : null,
+      },
     });
     users[name] = { id: row.id, name };
   }

@@ -7,7 +7,11 @@ export default async function setup(project: TestProject) {
   const port = Number(process.env.TEST_PG_PORT ?? 54331);
   let db;
   try {
-    db = await startEmbeddedDatabase({ dataDir: process.env.TEST_PG_DIR ?? '.data/test-postgres', port, database: 'postgres' });
+    db = await startEmbeddedDatabase({
+      dataDir: process.env.TEST_PG_DIR ?? '.data/test-postgres',
+      port,
+      database: 'postgres',
+    });
   } catch (error) {
     throw new Error(`PostgreSQL (embedded, port ${port}) could not start for the integration tests: ${String(error)}`);
   }

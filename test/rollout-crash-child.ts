@@ -17,7 +17,8 @@ type StopPoint = 'after-intent' | 'after-write';
 async function main(): Promise<void> {
   loadStackEnv();
   const [tenant, rolloutId, stopAt, key] = process.argv.slice(2);
-  if (!tenant || !rolloutId || (stopAt !== 'after-intent' && stopAt !== 'after-write') || !key) throw new Error('usage: rollout-crash-child.ts <tenant> <rolloutId> <after-intent|after-write> <key>');
+  if (!tenant || !rolloutId || (stopAt !== 'after-intent' && stopAt !== 'after-write') || !key)
+    throw new Error('usage: rollout-crash-child.ts <tenant> <rolloutId> <after-intent|after-write> <key>');
   const stop = async (point: StopPoint) => {
     if (point !== stopAt) return;
     process.stdout.write(`${STOPPED_AT}${point}\n`);

@@ -27,10 +27,15 @@ function servesCanary(isvc: InferenceService, seeded: SeededTenant, percent: num
 }
 
 /** The endpoint serving `seeded`'s challenger as a `percent` % canary over its champion, as the simulator reports it. */
-export async function restoreSeededCanary(seeded: SeededTenant, endpoint: string, percent = 20): Promise<InferenceService> {
+export async function restoreSeededCanary(
+  seeded: SeededTenant,
+  endpoint: string,
+  percent = 20,
+): Promise<InferenceService> {
   const api = inferenceServices(seeded.tenant, PORTAL_ACTOR);
   const current = await api.get(endpoint);
-  if (!current) throw new Error(`${seeded.tenant}/${endpoint} does not exist: seed the local platform (npm run stack -- seed)`);
+  if (!current)
+    throw new Error(`${seeded.tenant}/${endpoint} does not exist: seed the local platform (npm run stack -- seed)`);
   if (servesCanary(current, seeded, percent)) return current;
 
   // The champion alone first: a canary starts from a rolled-out stable revision.
@@ -40,27 +45,47 @@ export async function restoreSeededCanary(seeded: SeededTenant, endpoint: string
     return {
       ...isvc,
       metadata: { ...isvc.metadata, annotations: withEvidence(isvc, championEvidence) },
-      spec: { ...isvc.spec, predictor: { ...predictor, model: { ...predictor.model, storageUri: seeded.champion.storageUri } } },
+      spec: {
+        ...isvc.spec,
+        predictor: { ...predictor, model: { ...predictor.model, storageUri: seeded.champion.storageUri } },
+      },
     };
   });
-  await eventually(`${seeded.tenant}/${endpoint} to serve its champion alone`, 90_000, async () => {
-    const isvc = await api.get(endpoint);
-    const status = isvc?.status?.components?.predictor;
-    const done =
-      isvc?.status?.observedGeneration === champion.metadata.generation &&
-      status?.latestRolledoutRevision !== undefined &&
-      status.latestRolledoutRevision === status.latestCreatedRevision &&
-      status.traffic.length === 1;
-    return { done, value: isvc?.status };
-  }, 250);
+  await eventually(
+    `${seeded.tenant}/${endpoint} to serve its champion alone`,
+    90_000,
+    async () => {
+      const isvc = await api.get(endpoint);
+      const status = isvc?.status?.components?.predictor;
+      const done =
+        isvc?.status?.observedGeneration === champion.metadata.generation &&
+        status?.latestRolledoutRevision !== undefined &&
+        status.latestRolledoutRevision === status.latestCreatedRevision &&
+        status.traffic.length === 1;
+      return { done, value: isvc?.status };
+    },
+    250,
+  );
 
   await api.update(endpoint, (isvc) => ({
     ...isvc,
     metadata: { ...isvc.metadata, annotations: withEvidence(isvc, seededCanaryAnnotations(seeded.tenant, seeded)) },
-    spec: { ...isvc.spec, predictor: { ...isvc.spec.predictor, canaryTrafficPercent: percent, model: { ...isvc.spec.predictor.model, storageUri: seeded.challenger.storageUri } } },
+    spec: {
+      ...isvc.spec,
+      predictor: {
+        ...isvc.spec.predictor,
+        canaryTrafficPercent: percent,
+        model: { ...isvc.spec.predictor.model, storageUri: seeded.challenger.storageUri },
+      },
+    },
   }));
-  return eventually(`${seeded.tenant}/${endpoint} to serve the challenger as a ${percent} % canary`, 90_000, async () => {
-    const isvc = await api.get(endpoint);
-    return { done: Boolean(isvc && servesCanary(isvc, seeded, percent)), value: isvc! };
-  }, 250);
+  return eventually(
+    `${seeded.tenant}/${endpoint} to serve the challenger as a ${percent} % canary`,
+    90_000,
+    async () => {
+      const isvc = await api.get(endpoint);
+      return { done: Boolean(isvc && servesCanary(isvc, seeded, percent)), value: isvc! };
+    },
+    250,
+  );
 }

@@ -27,7 +27,10 @@ export function loadStackEnv(): void {
 /** A setting the test cannot run without; missing, the test fails naming the component. */
 export function requireSetting(name: string, component: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${component}: ${name} is not set — start the local platform (npm run stack -- up) or set it to a real ${component}`);
+  if (!value)
+    throw new Error(
+      `${component}: ${name} is not set — start the local platform (npm run stack -- up) or set it to a real ${component}`,
+    );
   return value;
 }
 
@@ -37,7 +40,8 @@ export async function requireHealthy(component: string, url: string): Promise<vo
     (response) => response.ok,
     () => false,
   );
-  if (!healthy) throw new Error(`${component} is not reachable at ${url} — start the local platform (npm run stack -- up)`);
+  if (!healthy)
+    throw new Error(`${component} is not reachable at ${url} — start the local platform (npm run stack -- up)`);
 }
 
 /** MLflow's tracking URI, once MLflow answers its health check. */
@@ -96,23 +100,33 @@ export async function closedPort(): Promise<number> {
 /** What the local platform's seeder registered in MLflow (`.data/stack/seed/mlflow.json`). */
 export function seededModels(): SeededModels {
   const file = path.resolve(import.meta.dirname, '../.data/stack/seed/mlflow.json');
-  if (!existsSync(file)) throw new Error(`MLflow: the seed summary ${file} is missing — seed the local platform (npm run stack -- seed)`);
+  if (!existsSync(file))
+    throw new Error(`MLflow: the seed summary ${file} is missing — seed the local platform (npm run stack -- seed)`);
   return JSON.parse(readFileSync(file, 'utf8')) as SeededModels;
 }
 
 export function seededTenant(tenant: string): SeededTenant {
   const found = seededModels().tenants.find((t) => t.tenant === tenant);
-  if (!found) throw new Error(`MLflow: tenant ${tenant} is not in the seed summary — reseed the local platform (npm run stack -- reset)`);
+  if (!found)
+    throw new Error(
+      `MLflow: tenant ${tenant} is not in the seed summary — reseed the local platform (npm run stack -- reset)`,
+    );
   return found;
 }
 
 /** Polls `check` until it is done, or fails saying what did not happen and what was last seen. */
-export async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<{ done: boolean; value: T }>, pollMs = 2000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<{ done: boolean; value: T }>,
+  pollMs = 2000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { done, value } = await check();
     if (done) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

@@ -7,7 +7,8 @@ import { findTenant } from '@/lib/tenancy/service';
  * Live routes: the JSON a page polls to stay current (components/ui/use-live-data.ts). Never
  * cached; a refusal or failure is `{ error }` in words the page shows as they are.
  */
-export const liveAnswer = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
+export const liveAnswer = (body: unknown, status = 200) =>
+  Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 
 export interface LiveRequest<Params> {
   user: SessionUser;
@@ -32,10 +33,15 @@ type Tenant = NonNullable<Awaited<ReturnType<typeof findTenant>>>;
  * A tenant the user may not see is refused in the same words whether or not it exists, so names
  * cannot be probed.
  */
-export function tenantLiveRoute<Params extends { tenant: string }>(action: TenantAction, refusal: string, read: (request: LiveRequest<Params> & { tenant: Tenant }) => Promise<unknown>) {
+export function tenantLiveRoute<Params extends { tenant: string }>(
+  action: TenantAction,
+  refusal: string,
+  read: (request: LiveRequest<Params> & { tenant: Tenant }) => Promise<unknown>,
+) {
   return liveRoute<Params>(async (request) => {
     const tenant = await findTenant(request.params.tenant);
-    if (!tenant || !can(request.user, action, { kind: 'tenant', tenant: tenant.name, status: tenant.status })) return liveAnswer({ error: refusal }, 403);
+    if (!tenant || !can(request.user, action, { kind: 'tenant', tenant: tenant.name, status: tenant.status }))
+      return liveAnswer({ error: refusal }, 403);
     return read({ ...request, tenant });
   });
 }

@@ -15,7 +15,10 @@ export default async function HomePage() {
   const isAdmin = can(user, 'tenant.create', { kind: 'platform' });
   return (
     <>
-      <PageHeader title={`Welcome, ${user.name ?? user.username}`} description="Your tenants on the machine-learning platform." />
+      <PageHeader
+        title={`Welcome, ${user.name ?? user.username}`}
+        description="Your tenants on the machine-learning platform."
+      />
       {tenants.length === 0 ? (
         <EmptyState
           title="You are not in any tenant yet"
@@ -47,7 +50,8 @@ export default async function HomePage() {
                   </span>
                   <span className="mt-1 block font-mono text-xs text-slate-600 dark:text-slate-400">{t.name}</span>
                   <span className="mt-2 block text-sm text-slate-700 dark:text-slate-300">
-                    {role ? `You are ${role}` : `Through your platform role`} · {t.memberCount} {t.memberCount === 1 ? 'member' : 'members'}
+                    {role ? `You are ${role}` : `Through your platform role`} · {t.memberCount}{' '}
+                    {t.memberCount === 1 ? 'member' : 'members'}
                   </span>
                 </Link>
               </li>

@@ -21,7 +21,10 @@ function pageParam(value: string | string[] | null | undefined): number {
   return Number.isInteger(page) && page >= 1 ? page : 1;
 }
 
-export async function openFilteredDashboard<V>(searchParams: Promise<Record<string, string | string[] | undefined>>, read: ReadView<V>): Promise<{ view: V } | { refused: string }> {
+export async function openFilteredDashboard<V>(
+  searchParams: Promise<Record<string, string | string[] | undefined>>,
+  read: ReadView<V>,
+): Promise<{ view: V } | { refused: string }> {
   const user = await requireUser();
   const params = await searchParams;
   try {

@@ -30,8 +30,14 @@ export const createTenantAction = defineAction({
     const tenant = await createTenant(actor, { ...input, quota: { gpus, cpu, memory } }, { kube });
     revalidatePath('/admin/tenants');
     return tenant.status === 'active'
-      ? { ok: true, message: `Created tenant ${tenant.name}. Its namespace, quota, role bindings, MLflow workspace and storage prefix are in place.` }
-      : { ok: false, error: `Tenant ${tenant.name} was created, but provisioning stopped at ${sentence(tenant.provisioningError)} Use Retry to finish it.` };
+      ? {
+          ok: true,
+          message: `Created tenant ${tenant.name}. Its namespace, quota, role bindings, MLflow workspace and storage prefix are in place.`,
+        }
+      : {
+          ok: false,
+          error: `Tenant ${tenant.name} was created, but provisioning stopped at ${sentence(tenant.provisioningError)} Use Retry to finish it.`,
+        };
   },
 });
 
@@ -44,7 +50,9 @@ export const retryProvisioningAction = defineAction({
     const result = await provisionTenant(actor, input.name, { kube });
     revalidatePath('/admin/tenants');
     if (result.status === 'archived') return { ok: true, message: `Archived ${input.name}. Its data is kept.` };
-    return result.status === 'active' ? { ok: true, message: `${input.name} is fully provisioned.` } : { ok: false, error: `Still incomplete: ${sentence(result.provisioningError)}` };
+    return result.status === 'active'
+      ? { ok: true, message: `${input.name} is fully provisioned.` }
+      : { ok: false, error: `Still incomplete: ${sentence(result.provisioningError)}` };
   },
 });
 

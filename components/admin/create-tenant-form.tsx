@@ -48,7 +48,16 @@ export function CreateTenantForm({ gpuHint }: { gpuHint?: string }) {
         error={errors?.name}
         hint="Lower-case letters, digits and '-'. Also the Kubernetes namespace, MLflow workspace and storage prefix."
       >
-        {(props) => <input {...props} name="name" className={`${inputClass} font-mono`} autoComplete="off" required maxLength={63} />}
+        {(props) => (
+          <input
+            {...props}
+            name="name"
+            className={`${inputClass} font-mono`}
+            autoComplete="off"
+            required
+            maxLength={63}
+          />
+        )}
       </Field>
       <Field id="tenant-display-name" label="Display name" error={errors?.displayName}>
         {(props) => <input {...props} name="displayName" className={inputClass} required maxLength={100} />}
@@ -60,14 +69,48 @@ export function CreateTenantForm({ gpuHint }: { gpuHint?: string }) {
       </div>
       <fieldset className="grid gap-4 md:col-span-2 md:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold">Quota (the namespace&apos;s ResourceQuota)</legend>
-        <Field id="tenant-gpus" label="GPUs" error={errors?.gpus} hint={gpuHint ?? 'Whole GPUs the tenant may request (0 for none).'}>
-          {(props) => <input {...props} name="gpus" className={`${inputClass} font-mono`} inputMode="numeric" defaultValue="0" required />}
+        <Field
+          id="tenant-gpus"
+          label="GPUs"
+          error={errors?.gpus}
+          hint={gpuHint ?? 'Whole GPUs the tenant may request (0 for none).'}
+        >
+          {(props) => (
+            <input
+              {...props}
+              name="gpus"
+              className={`${inputClass} font-mono`}
+              inputMode="numeric"
+              defaultValue="0"
+              required
+            />
+          )}
         </Field>
-        <Field id="tenant-cpu" label="CPU (optional)" error={errors?.cpu} hint="Cores, e.g. 16 or 500m. Empty: no CPU limit.">
-          {(props) => <input {...props} name="cpu" className={`${inputClass} font-mono`} placeholder="16" autoComplete="off" />}
+        <Field
+          id="tenant-cpu"
+          label="CPU (optional)"
+          error={errors?.cpu}
+          hint="Cores, e.g. 16 or 500m. Empty: no CPU limit."
+        >
+          {(props) => (
+            <input {...props} name="cpu" className={`${inputClass} font-mono`} placeholder="16" autoComplete="off" />
+          )}
         </Field>
-        <Field id="tenant-memory" label="Memory (optional)" error={errors?.memory} hint="e.g. 64Gi. Empty: no memory limit.">
-          {(props) => <input {...props} name="memory" className={`${inputClass} font-mono`} placeholder="64Gi" autoComplete="off" />}
+        <Field
+          id="tenant-memory"
+          label="Memory (optional)"
+          error={errors?.memory}
+          hint="e.g. 64Gi. Empty: no memory limit."
+        >
+          {(props) => (
+            <input
+              {...props}
+              name="memory"
+              className={`${inputClass} font-mono`}
+              placeholder="64Gi"
+              autoComplete="off"
+            />
+          )}
         </Field>
       </fieldset>
       <div className="flex items-center gap-4 md:col-span-2">
@@ -78,7 +121,9 @@ export function CreateTenantForm({ gpuHint }: { gpuHint?: string }) {
       </div>
       {pending && submitted ? (
         <div className="md:col-span-2" aria-live="polite" data-testid="create-progress">
-          <p className="mb-2 text-sm font-medium">{progress ? `Provisioning ${submitted}…` : `Checking the name ${submitted}…`}</p>
+          <p className="mb-2 text-sm font-medium">
+            {progress ? `Provisioning ${submitted}…` : `Checking the name ${submitted}…`}
+          </p>
           {progress ? <StepList tenant={submitted} steps={progress.steps} operation={progress.operation} /> : null}
         </div>
       ) : null}

@@ -17,7 +17,10 @@ export function LiveTenantSteps({ tenant, initial }: { tenant: string; initial: 
   const { data } = useQuery({
     queryKey: ['tenant-steps', tenant],
     queryFn: async ({ signal }) => {
-      const response = await fetch(`/admin/tenants/${encodeURIComponent(tenant)}/progress`, { signal, cache: 'no-store' });
+      const response = await fetch(`/admin/tenants/${encodeURIComponent(tenant)}/progress`, {
+        signal,
+        cache: 'no-store',
+      });
       if (!response.ok) throw new Error(`progress could not be read (${response.status})`);
       return (await response.json()) as TenantProgress;
     },

@@ -25,8 +25,14 @@ export function TenantRowActions({
 }) {
   const [result, setResult] = useState<ActionResult | null>(null);
   const [retrying, setRetrying] = useState(false);
-  if (status === 'archived') return <span className="text-xs text-slate-600 dark:text-slate-400">Archived, data kept</span>;
-  if (running) return <span className="text-xs text-slate-600 dark:text-slate-400">{operation === 'archive' ? 'Archiving…' : 'Provisioning…'}</span>;
+  if (status === 'archived')
+    return <span className="text-xs text-slate-600 dark:text-slate-400">Archived, data kept</span>;
+  if (running)
+    return (
+      <span className="text-xs text-slate-600 dark:text-slate-400">
+        {operation === 'archive' ? 'Archiving…' : 'Provisioning…'}
+      </span>
+    );
   const retryLabel = operation === 'archive' ? 'Retry archiving' : 'Retry provisioning';
   return (
     <div className="flex flex-wrap items-center gap-2">

@@ -13,7 +13,11 @@ export function AdmissionGuardCard({ status }: { status: GuardStatus }) {
   const state = STATE[status.state];
   return (
     <Card title="Admission guard">
-      <p className="flex flex-wrap items-center gap-2 text-sm" data-testid="admission-guard-state" data-state={status.state}>
+      <p
+        className="flex flex-wrap items-center gap-2 text-sm"
+        data-testid="admission-guard-state"
+        data-state={status.state}
+      >
         <Badge tone={state.tone}>{state.label}</Badge>
         <span>{status.headline}</span>
       </p>

@@ -1,7 +1,17 @@
 'use client';
 
 import { useId } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from 'recharts';
 import { formatNumber } from '@/lib/format';
 
 export interface ChartPoint {
@@ -18,7 +28,18 @@ export interface ChartSeries {
 
 // Ten series at most (ten compared runs); each differs by colour and by dash pattern, so they
 // can be told apart without colour too. The colours read on light and dark backgrounds.
-const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#64748b', '#ea580c'];
+const COLOURS = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#d97706',
+  '#9333ea',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#64748b',
+  '#ea580c',
+];
 const DASHES = ['', '6 3', '2 3', '10 3 2 3', '4 4', '1 2', '12 4', '6 2 2 2', '3 6', '8 2'];
 
 /** Rows keyed by step, one column per series: the shape a LineChart draws. */
@@ -42,7 +63,8 @@ function TooltipBox({ active, payload, label }: TooltipContentProps) {
       <ul>
         {payload.map((entry) => (
           <li key={String(entry.dataKey)} style={{ color: entry.color }}>
-            {entry.name}: <span className="font-mono">{typeof entry.value === 'number' ? formatNumber(entry.value) : '—'}</span>
+            {entry.name}:{' '}
+            <span className="font-mono">{typeof entry.value === 'number' ? formatNumber(entry.value) : '—'}</span>
           </li>
         ))}
       </ul>
@@ -54,12 +76,24 @@ function TooltipBox({ active, payload, label }: TooltipContentProps) {
  * A metric's history per step, one line per series (e.g. per run). The numbers behind it are
  * also in a table that screen readers and keyboard users can open.
  */
-export function MetricChart({ title, series, height = 260 }: { title: string; series: readonly ChartSeries[]; height?: number }) {
+export function MetricChart({
+  title,
+  series,
+  height = 260,
+}: {
+  title: string;
+  series: readonly ChartSeries[];
+  height?: number;
+}) {
   const captionId = useId();
   const rows = rowsByStep(series);
   const drawn = series.filter((s) => s.points.length > 0);
   return (
-    <figure aria-labelledby={captionId} className="text-slate-600 dark:text-slate-300" data-testid={`metric-chart-${title}`}>
+    <figure
+      aria-labelledby={captionId}
+      className="text-slate-600 dark:text-slate-300"
+      data-testid={`metric-chart-${title}`}
+    >
       <figcaption id={captionId} className="mb-2 text-sm font-medium text-slate-900 dark:text-slate-100">
         {title}
       </figcaption>
@@ -75,8 +109,21 @@ export function MetricChart({ title, series, height = 260 }: { title: string; se
             desc={`${title} of ${drawn.map((s) => s.label).join(', ')} over ${rows.length} steps. Use the arrow keys to read the values step by step.`}
           >
             <CartesianGrid stroke="currentColor" strokeOpacity={0.15} />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} stroke="currentColor" tick={{ fill: 'currentColor', fontSize: 12 }} allowDecimals={false} />
-            <YAxis stroke="currentColor" tick={{ fill: 'currentColor', fontSize: 12 }} tickFormatter={formatNumber} width={56} domain={['auto', 'auto']} />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={['dataMin', 'dataMax']}
+              stroke="currentColor"
+              tick={{ fill: 'currentColor', fontSize: 12 }}
+              allowDecimals={false}
+            />
+            <YAxis
+              stroke="currentColor"
+              tick={{ fill: 'currentColor', fontSize: 12 }}
+              tickFormatter={formatNumber}
+              width={56}
+              domain={['auto', 'auto']}
+            />
             <Tooltip content={TooltipBox} />
             {drawn.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
             {drawn.map((s) => {

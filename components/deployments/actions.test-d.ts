@@ -10,7 +10,12 @@ expectTypeOf(rollbackDeploymentAction).not.toBeAny();
 expectTypeOf(promoteDeploymentAction).not.toBeAny();
 expectTypeOf<Awaited<ReturnType<typeof rollbackDeploymentAction>>>().toExtend<ActionResult>();
 
-const ref = { tenant: 'fraud', endpoint: 'fraud-detector', rolloutId: crypto.randomUUID(), idempotencyKey: crypto.randomUUID() };
+const ref = {
+  tenant: 'fraud',
+  endpoint: 'fraud-detector',
+  rolloutId: crypto.randomUUID(),
+  idempotencyKey: crypto.randomUUID(),
+};
 
 export async function calls() {
   await rollbackDeploymentAction(null, ref);

@@ -21,13 +21,17 @@ const rolloutRef = {
 
 async function operateDeployments(input: { tenant: string }) {
   const tenant = await findTenant(input.tenant);
-  return { action: 'deployment.operate' as const, resource: { kind: 'tenant' as const, tenant: input.tenant, status: tenant?.status } };
+  return {
+    action: 'deployment.operate' as const,
+    resource: { kind: 'tenant' as const, tenant: input.tenant, status: tenant?.status },
+  };
 }
 
 /** The confirmation named this endpoint: a rollout of another one (or of another tenant) is refused, not acted on. */
 async function requireRolloutOf(input: { tenant: string; endpoint: string; rolloutId: string }): Promise<void> {
   const rollouts = await rolloutsOf(input.tenant, input.endpoint);
-  if (!rollouts.some((r) => r.id === input.rolloutId)) throw new UserFacingError(`There is no such rollout on ${input.endpoint} in ${input.tenant}.`);
+  if (!rollouts.some((r) => r.id === input.rolloutId))
+    throw new UserFacingError(`There is no such rollout on ${input.endpoint} in ${input.tenant}.`);
 }
 
 export const rollbackDeploymentAction = defineAction({

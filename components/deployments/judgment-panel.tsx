@@ -9,8 +9,8 @@ export function JudgmentPanel({ rollout, policySummary }: { rollout: RolloutView
     <Card title="Judgment">
       {!rollout ? (
         <p className="text-sm">
-          No rollout is recorded for this endpoint, so nothing is judged. A canary starts, and is judged every check interval, when a promotion
-          request for a new version is approved.
+          No rollout is recorded for this endpoint, so nothing is judged. A canary starts, and is judged every check
+          interval, when a promotion request for a new version is approved.
         </p>
       ) : (
         <div className="space-y-2 text-sm">

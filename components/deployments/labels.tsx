@@ -13,10 +13,18 @@ export function ServingStatusBadge({ status }: { status: ServingStatus }) {
   return <Badge tone={STATUS_TONES[status.kind]}>{status.label}</Badge>;
 }
 
-const ACTION_TONES: Record<string, BadgeTone> = { wait: 'info', step: 'good', promote: 'good', rollback: 'bad', pause: 'warn' };
+const ACTION_TONES: Record<string, BadgeTone> = {
+  wait: 'info',
+  step: 'good',
+  promote: 'good',
+  rollback: 'bad',
+  pause: 'warn',
+};
 
 export function JudgmentBadge({ judgment }: { judgment: Pick<JudgmentView, 'action' | 'headline'> }) {
-  return <Badge tone={judgment.action ? (ACTION_TONES[judgment.action] ?? 'neutral') : 'neutral'}>{judgment.headline}</Badge>;
+  return (
+    <Badge tone={judgment.action ? (ACTION_TONES[judgment.action] ?? 'neutral') : 'neutral'}>{judgment.headline}</Badge>
+  );
 }
 
 /** Recorded values (metrics, thresholds, before → after) as a definition list. */

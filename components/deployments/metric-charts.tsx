@@ -12,7 +12,6 @@ interface ChartSpec {
   threshold?: number;
 }
 
-
 /**
  * Colours for light and dark mode as CSS variables, so the SVG follows the theme class; the canary
  * is also dashed, so the lines differ without colour.
@@ -24,7 +23,8 @@ const PALETTE =
 const tick = { fill: 'currentColor', fontSize: 12 };
 
 function MetricChart({ spec, points, hasCanary }: { spec: ChartSpec; points: ChartPoint[]; hasCanary: boolean }) {
-  const format = (value: unknown) => (typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data');
+  const format = (value: unknown) =>
+    typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data';
   return (
     <figure className="min-w-0">
       <figcaption className="mb-1 text-sm font-medium">
@@ -39,21 +39,55 @@ function MetricChart({ spec, points, hasCanary }: { spec: ChartSpec; points: Cha
         desc={spec.threshold === undefined ? undefined : `Threshold ${format(spec.threshold)}`}
       >
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatAxisTime(t)} tick={tick} stroke="currentColor" minTickGap={24} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={['dataMin', 'dataMax']}
+          tickFormatter={(t: number) => formatAxisTime(t)}
+          tick={tick}
+          stroke="currentColor"
+          minTickGap={24}
+        />
         <YAxis tick={tick} stroke="currentColor" width={52} tickFormatter={(v: number) => v.toFixed(spec.digits)} />
         <Tooltip
           labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`}
           formatter={format}
-          contentStyle={{ backgroundColor: 'var(--chart-tooltip)', borderColor: 'var(--chart-tooltip-border)', fontSize: 12 }}
+          contentStyle={{
+            backgroundColor: 'var(--chart-tooltip)',
+            borderColor: 'var(--chart-tooltip-border)',
+            fontSize: 12,
+          }}
           isAnimationActive={false}
         />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Line name="Stable" dataKey={(p: ChartPoint) => p.stable[spec.stat]} stroke="var(--chart-stable)" strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line
+          name="Stable"
+          dataKey={(p: ChartPoint) => p.stable[spec.stat]}
+          stroke="var(--chart-stable)"
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
         {hasCanary ? (
-          <Line name="Canary" dataKey={(p: ChartPoint) => p.canary[spec.stat]} stroke="var(--chart-canary)" strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
+          <Line
+            name="Canary"
+            dataKey={(p: ChartPoint) => p.canary[spec.stat]}
+            stroke="var(--chart-canary)"
+            strokeWidth={2}
+            strokeDasharray="6 3"
+            dot={false}
+            isAnimationActive={false}
+          />
         ) : null}
         {spec.threshold !== undefined ? (
-          <ReferenceLine y={spec.threshold} stroke="var(--chart-threshold)" strokeDasharray="2 4" ifOverflow="extendDomain" label={{ value: 'threshold', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }} />
+          <ReferenceLine
+            y={spec.threshold}
+            stroke="var(--chart-threshold)"
+            strokeDasharray="2 4"
+            ifOverflow="extendDomain"
+            label={{ value: 'threshold', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }}
+          />
         ) : null}
       </LineChart>
     </figure>
@@ -61,7 +95,15 @@ function MetricChart({ spec, points, hasCanary }: { spec: ChartSpec; points: Cha
 }
 
 /** Request rate, error rate, p50 and p99 of stable and canary over time, with the thresholds drawn in. */
-export function MetricCharts({ points, hasCanary, thresholds }: { points: ChartPoint[]; hasCanary: boolean; thresholds: Thresholds }) {
+export function MetricCharts({
+  points,
+  hasCanary,
+  thresholds,
+}: {
+  points: ChartPoint[];
+  hasCanary: boolean;
+  thresholds: Thresholds;
+}) {
   const specs: ChartSpec[] = [
     { stat: 'requestRate', title: 'Request rate', unit: 'req/s', digits: 1 },
     { stat: 'errorPercent', title: 'Error rate', unit: '%', digits: 2, threshold: thresholds.maxErrorRate * 100 },

@@ -19,25 +19,46 @@ export function MetricsPanel({ metrics, thresholds }: { metrics: LiveMetrics; th
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">
-              {hasCanary ? 'Stable and canary' : 'The serving revision'} over the last {metrics.windowSeconds} seconds, with thresholds
+              {hasCanary ? 'Stable and canary' : 'The serving revision'} over the last {metrics.windowSeconds} seconds,
+              with thresholds
             </caption>
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-700 dark:text-slate-300">
               <tr>
-                <th scope="col" className="py-2 pr-3">Metric</th>
-                <th scope="col" className="py-2 pr-3">{hasCanary ? 'Stable' : 'Serving'}</th>
-                {hasCanary ? <th scope="col" className="py-2 pr-3">Canary</th> : null}
-                <th scope="col" className="py-2 pr-3">Threshold</th>
-                {hasCanary ? <th scope="col" className="py-2">Canary against it</th> : null}
+                <th scope="col" className="py-2 pr-3">
+                  Metric
+                </th>
+                <th scope="col" className="py-2 pr-3">
+                  {hasCanary ? 'Stable' : 'Serving'}
+                </th>
+                {hasCanary ? (
+                  <th scope="col" className="py-2 pr-3">
+                    Canary
+                  </th>
+                ) : null}
+                <th scope="col" className="py-2 pr-3">
+                  Threshold
+                </th>
+                {hasCanary ? (
+                  <th scope="col" className="py-2">
+                    Canary against it
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
               {metrics.current.data.map((row) => (
                 <tr key={row.label} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-                  <th scope="row" className="py-2 pr-3 font-medium">{row.label}</th>
+                  <th scope="row" className="py-2 pr-3 font-medium">
+                    {row.label}
+                  </th>
                   <td className="py-2 pr-3 tabular-nums">{row.stable}</td>
                   {hasCanary ? <td className="py-2 pr-3 tabular-nums">{row.canary}</td> : null}
                   <td className="py-2 pr-3">{row.threshold ?? '—'}</td>
-                  {hasCanary ? <td className="py-2">{row.verdict ? <Badge tone={row.verdict.tone}>{row.verdict.text}</Badge> : '—'}</td> : null}
+                  {hasCanary ? (
+                    <td className="py-2">
+                      {row.verdict ? <Badge tone={row.verdict.tone}>{row.verdict.text}</Badge> : '—'}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

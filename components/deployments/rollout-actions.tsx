@@ -39,11 +39,17 @@ export function RolloutActions({
     keys.current.set(slot, idempotencyKey);
     const input = { tenant, endpoint, rolloutId: rollout.id, idempotencyKey };
     try {
-      const result = move === 'rollback' ? await rollbackDeploymentAction(null, input) : await promoteDeploymentAction(null, { ...input, to: move });
+      const result =
+        move === 'rollback'
+          ? await rollbackDeploymentAction(null, input)
+          : await promoteDeploymentAction(null, { ...input, to: move });
       if (result.ok) keys.current.delete(slot);
       await onOutcome(result);
     } catch {
-      await onOutcome({ ok: false, error: 'The portal could not be reached, so the outcome is unknown. Trying again is safe: it cannot act twice.' });
+      await onOutcome({
+        ok: false,
+        error: 'The portal could not be reached, so the outcome is unknown. Trying again is safe: it cannot act twice.',
+      });
     } finally {
       inFlight.current = false;
     }
@@ -56,16 +62,36 @@ export function RolloutActions({
     <Card title="Actions">
       <div className="flex flex-wrap items-center gap-3">
         {next !== null ? (
-          <ConfirmButton label={`Promote to ${next} %`} title={`Promote ${canary} to ${next} %?`} confirmLabel="Promote now" tone="primary" onConfirm={() => run('next')}>
-            {canary} gets {next} % of the traffic on {endpoint} instead of {rollout.currentPercent} %; {stable} keeps the other {100 - next} %. Automatic
-            judgment goes on at the new step, baking {thresholds.bakeMinutes} min before the next.
+          <ConfirmButton
+            label={`Promote to ${next} %`}
+            title={`Promote ${canary} to ${next} %?`}
+            confirmLabel="Promote now"
+            tone="primary"
+            onConfirm={() => run('next')}
+          >
+            {canary} gets {next} % of the traffic on {endpoint} instead of {rollout.currentPercent} %; {stable} keeps
+            the other {100 - next} %. Automatic judgment goes on at the new step, baking {thresholds.bakeMinutes} min
+            before the next.
           </ConfirmButton>
         ) : null}
-        <ConfirmButton label="Promote to 100 %" title={`Promote ${canary} to 100 %?`} confirmLabel="Promote now" tone="primary" onConfirm={() => run('full')}>
-          {canary} ({rollout.storageUri}) serves all traffic on {endpoint} and {stable} stops serving. The rollout ends and automatic judgment stops.
+        <ConfirmButton
+          label="Promote to 100 %"
+          title={`Promote ${canary} to 100 %?`}
+          confirmLabel="Promote now"
+          tone="primary"
+          onConfirm={() => run('full')}
+        >
+          {canary} ({rollout.storageUri}) serves all traffic on {endpoint} and {stable} stops serving. The rollout ends
+          and automatic judgment stops.
         </ConfirmButton>
-        <ConfirmButton label="Rollback" title={`Roll back ${canary} on ${endpoint}?`} confirmLabel="Roll back now" onConfirm={() => run('rollback')}>
-          All traffic goes back to {stable} ({rollout.previousStorageUri}); the canary {canary} gets 0 %. The rollout ends and automatic judgment stops.
+        <ConfirmButton
+          label="Rollback"
+          title={`Roll back ${canary} on ${endpoint}?`}
+          confirmLabel="Roll back now"
+          onConfirm={() => run('rollback')}
+        >
+          All traffic goes back to {stable} ({rollout.previousStorageUri}); the canary {canary} gets 0 %. The rollout
+          ends and automatic judgment stops.
         </ConfirmButton>
       </div>
     </Card>

@@ -4,7 +4,17 @@ import type { TimelineEntry } from '@/lib/rollout/dashboard';
 import { ValueList } from './labels';
 import { Time } from '@/components/ui/time';
 
-const KIND_TONES: Record<string, BadgeTone> = { rollback: 'bad', promote: 'good', step: 'good', pause: 'warn', start: 'info', supersede: 'neutral', 'break-glass': 'bad', intent: 'info', failed: 'bad' };
+const KIND_TONES: Record<string, BadgeTone> = {
+  rollback: 'bad',
+  promote: 'good',
+  step: 'good',
+  pause: 'warn',
+  start: 'info',
+  supersede: 'neutral',
+  'break-glass': 'bad',
+  intent: 'info',
+  failed: 'bad',
+};
 const CHECK_TONES: Record<string, BadgeTone> = { pass: 'good', fail: 'bad', breach: 'bad' };
 
 function toneOf(entry: TimelineEntry): BadgeTone {
@@ -26,13 +36,16 @@ export function RolloutTimeline({ entries }: { entries: readonly TimelineEntry[]
                 <Badge tone={toneOf(entry)}>{entry.decision}</Badge>
                 <span className="text-slate-700 dark:text-slate-300">
                   {entry.kind}
-                  {entry.version !== null ? ` · v${entry.version}` : ''} · by {entry.actor === 'worker' ? 'automatic judgment' : <strong>{entry.actor}</strong>}
+                  {entry.version !== null ? ` · v${entry.version}` : ''} · by{' '}
+                  {entry.actor === 'worker' ? 'automatic judgment' : <strong>{entry.actor}</strong>}
                 </span>
               </p>
               <p className="mt-1">{entry.reason}</p>
               {entry.details.length > 0 ? (
                 <details className="mt-1">
-                  <summary className="cursor-pointer text-slate-700 dark:text-slate-300">Values behind this decision</summary>
+                  <summary className="cursor-pointer text-slate-700 dark:text-slate-300">
+                    Values behind this decision
+                  </summary>
                   <ValueList lines={entry.details} />
                 </details>
               ) : null}

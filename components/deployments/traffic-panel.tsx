@@ -22,13 +22,22 @@ function Side({ title, side }: { title: string; side: TrafficSide }) {
 function SplitBar({ canaryPercent }: { canaryPercent: number }) {
   return (
     <div aria-hidden="true" className="flex h-3 overflow-hidden rounded bg-blue-600 dark:bg-blue-400">
-      <div className="h-full bg-orange-500 [background-image:repeating-linear-gradient(45deg,transparent_0_4px,rgb(255_255_255/0.35)_4px_8px)]" style={{ width: `${canaryPercent}%` }} />
+      <div
+        className="h-full bg-orange-500 [background-image:repeating-linear-gradient(45deg,transparent_0_4px,rgb(255_255_255/0.35)_4px_8px)]"
+        style={{ width: `${canaryPercent}%` }}
+      />
     </div>
   );
 }
 
 /** What the endpoint serves: versions, traffic split, readiness, and where the rollout is in its steps. */
-export function TrafficPanel({ serving, rollout }: { serving: Panel<EndpointView | null>; rollout: RolloutView | null }) {
+export function TrafficPanel({
+  serving,
+  rollout,
+}: {
+  serving: Panel<EndpointView | null>;
+  rollout: RolloutView | null;
+}) {
   return (
     <Card title="Traffic">
       {!serving.ok ? (
@@ -43,7 +52,11 @@ export function TrafficPanel({ serving, rollout }: { serving: Panel<EndpointView
               ? `Canary ${versionLabel(serving.data.canary)} gets ${serving.data.canary.percent} %, stable ${versionLabel(serving.data.stable)} ${serving.data.stable.percent} %.`
               : `${versionLabel(serving.data.stable)} serves all traffic.`}
           </p>
-          {!serving.data.ready ? <p className="text-red-800 dark:text-red-300">Not ready: {serving.data.readyMessage ?? 'KServe does not report it Ready'}</p> : null}
+          {!serving.data.ready ? (
+            <p className="text-red-800 dark:text-red-300">
+              Not ready: {serving.data.readyMessage ?? 'KServe does not report it Ready'}
+            </p>
+          ) : null}
           <SplitBar canaryPercent={serving.data.canary?.percent ?? 0} />
           <dl className="grid gap-3 sm:grid-cols-2">
             {serving.data.canary ? <Side title="Canary" side={serving.data.canary} /> : null}
@@ -53,7 +66,8 @@ export function TrafficPanel({ serving, rollout }: { serving: Panel<EndpointView
       )}
       {rollout?.state === 'progressing' ? (
         <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">
-          Rollout of v{rollout.version}: steps {rollout.steps.join(' → ')} %, at {rollout.currentPercent} % since <Time at={rollout.stepStartedAt} />.
+          Rollout of v{rollout.version}: steps {rollout.steps.join(' → ')} %, at {rollout.currentPercent} % since{' '}
+          <Time at={rollout.stepStartedAt} />.
         </p>
       ) : null}
     </Card>

@@ -3,14 +3,28 @@ import { cellClass, DataTable, numericCellClass, rowClass, type Column } from '@
 import type { ArtifactListing } from '@/lib/experiments/artifacts';
 import { formatBytes, formatTime } from '@/lib/format';
 
-const ARTIFACT_COLUMNS: Column[] = ['Name', { label: 'Size', numeric: true }, 'Modified', { key: 'download', label: <span className="sr-only">Download</span> }];
+const ARTIFACT_COLUMNS: Column[] = [
+  'Name',
+  { label: 'Size', numeric: true },
+  'Modified',
+  { key: 'download', label: <span className="sr-only">Download</span> },
+];
 
 /**
  * One folder of a run's artifacts: folders open with `?path=`, files download through the
  * download route, which authorizes, audits and redirects to a short-lived presigned URL.
  */
-export function ArtifactBrowser({ listing, runPath, canDownload }: { listing: ArtifactListing; runPath: string; canDownload: boolean }) {
-  const folderHref = (path: string) => (path ? `${runPath}?path=${encodeURIComponent(path)}#artifacts` : `${runPath}#artifacts`);
+export function ArtifactBrowser({
+  listing,
+  runPath,
+  canDownload,
+}: {
+  listing: ArtifactListing;
+  runPath: string;
+  canDownload: boolean;
+}) {
+  const folderHref = (path: string) =>
+    path ? `${runPath}?path=${encodeURIComponent(path)}#artifacts` : `${runPath}#artifacts`;
   const empty = listing.folders.length === 0 && listing.files.length === 0;
   return (
     <div className="space-y-3" data-testid="artifact-browser">
@@ -69,7 +83,11 @@ export function ArtifactBrowser({ listing, runPath, canDownload }: { listing: Ar
               <td className={cellClass}>
                 {canDownload ? (
                   // A plain link, not next/link: prefetching it would ask for (and audit) a download.
-                  <a href={`${runPath}/download?path=${encodeURIComponent(file.path)}`} className="font-medium text-blue-700 hover:underline dark:text-blue-300" aria-label={`Download ${file.name}`}>
+                  <a
+                    href={`${runPath}/download?path=${encodeURIComponent(file.path)}`}
+                    className="font-medium text-blue-700 hover:underline dark:text-blue-300"
+                    aria-label={`Download ${file.name}`}
+                  >
                     Download
                   </a>
                 ) : null}
@@ -78,7 +96,9 @@ export function ArtifactBrowser({ listing, runPath, canDownload }: { listing: Ar
           ))}
         </DataTable>
       )}
-      {!canDownload ? <p className="text-xs text-slate-600 dark:text-slate-400">Members of the tenant can download artifacts.</p> : null}
+      {!canDownload ? (
+        <p className="text-xs text-slate-600 dark:text-slate-400">Members of the tenant can download artifacts.</p>
+      ) : null}
     </div>
   );
 }

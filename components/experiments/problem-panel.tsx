@@ -7,7 +7,11 @@ import { PageHeader } from '@/components/ui/page-header';
  */
 export function ProblemPanel({ title, message, children }: { title: string; message: string; children?: ReactNode }) {
   return (
-    <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950/60 dark:text-amber-100" data-testid="problem-panel">
+    <div
+      role="alert"
+      className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950/60 dark:text-amber-100"
+      data-testid="problem-panel"
+    >
       <p className="font-semibold">{title}</p>
       <p className="mt-1">{message}</p>
       {children ? <div className="mt-2">{children}</div> : null}
@@ -19,7 +23,17 @@ export function ProblemPanel({ title, message, children }: { title: string; mess
 export const isMissing = (failure: { kind?: string }) => failure.kind === 'not-found' || failure.kind === 'invalid';
 
 /** A whole page in place of one whose subject (an experiment, a run, a comparison) could not be loaded. */
-export function ProblemPage({ heading, title, message, children }: { heading: string; title: string; message: string; children?: ReactNode }) {
+export function ProblemPage({
+  heading,
+  title,
+  message,
+  children,
+}: {
+  heading: string;
+  title: string;
+  message: string;
+  children?: ReactNode;
+}) {
   return (
     <>
       <PageHeader title={heading} />

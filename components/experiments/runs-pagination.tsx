@@ -3,7 +3,17 @@ import { buttonClass } from '@/components/ui/styles';
 import { firstPage, nextPage, previousPage, runsQueryString, type RunsQuery } from '@/lib/experiments/runs-query';
 
 /** Next and Previous through MLflow's page tokens; "First page" when the trail of tokens ends. */
-export function RunsPagination({ query, nextPageToken, basePath, shown }: { query: RunsQuery; nextPageToken?: string; basePath: string; shown: number }) {
+export function RunsPagination({
+  query,
+  nextPageToken,
+  basePath,
+  shown,
+}: {
+  query: RunsQuery;
+  nextPageToken?: string;
+  basePath: string;
+  shown: number;
+}) {
   const previous = previousPage(query);
   const onFirstPage = !query.pageToken;
   return (
@@ -19,7 +29,11 @@ export function RunsPagination({ query, nextPageToken, basePath, shown }: { quer
         </Link>
       ) : null}
       {nextPageToken ? (
-        <Link href={`${basePath}${runsQueryString(nextPage(query, nextPageToken))}`} className={buttonClass.secondary} rel="next">
+        <Link
+          href={`${basePath}${runsQueryString(nextPage(query, nextPageToken))}`}
+          className={buttonClass.secondary}
+          rel="next"
+        >
           Next
         </Link>
       ) : null}

@@ -6,7 +6,19 @@ import { formatDurationBetween, formatNumber, formatTime } from '@/lib/format';
 import { RunStatus } from './run-status';
 
 /** A column header that sorts the runs by its column; a metric's or param's key keeps its case, a metric's sits over its numbers. */
-function sortColumn({ label, kind, column, query, basePath }: { label: string; kind?: string; column: ColumnRef; query: RunsQuery; basePath: string }): Column {
+function sortColumn({
+  label,
+  kind,
+  column,
+  query,
+  basePath,
+}: {
+  label: string;
+  kind?: string;
+  column: ColumnRef;
+  query: RunsQuery;
+  basePath: string;
+}): Column {
   const active = query.sort.column.kind === column.kind && query.sort.column.key === column.key;
   const next = sortedBy(query, column);
   return {
@@ -14,7 +26,11 @@ function sortColumn({ label, kind, column, query, basePath }: { label: string; k
     numeric: column.kind === 'metrics',
     sort: active ? (query.sort.direction === 'asc' ? 'ascending' : 'descending') : undefined,
     label: (
-      <Link href={`${basePath}${runsQueryString(next)}`} className="inline-flex flex-col hover:underline" data-testid={`sort-${column.kind}.${column.key}`}>
+      <Link
+        href={`${basePath}${runsQueryString(next)}`}
+        className="inline-flex flex-col hover:underline"
+        data-testid={`sort-${column.kind}.${column.key}`}
+      >
         {kind ? <span className="text-[10px] font-normal uppercase tracking-wide">{kind}</span> : null}
         <span className={kind ? 'normal-case' : undefined}>
           {label}
@@ -49,20 +65,35 @@ export function RunsTable({
     sortColumn({ label: 'Status', column: { kind: 'attributes', key: 'status' }, ...header }),
     sortColumn({ label: 'Started', column: { kind: 'attributes', key: 'start_time' }, ...header }),
     'Duration',
-    ...metricColumns.map((key) => sortColumn({ label: key, kind: 'metric', column: { kind: 'metrics', key }, ...header })),
+    ...metricColumns.map((key) =>
+      sortColumn({ label: key, kind: 'metric', column: { kind: 'metrics', key }, ...header }),
+    ),
     ...paramColumns.map((key) => sortColumn({ label: key, kind: 'param', column: { kind: 'params', key }, ...header })),
   ];
   return (
-    <DataTable caption={`Runs, sorted by ${query.sort.column.key} ${query.sort.direction === 'asc' ? 'ascending' : 'descending'}`} columns={columns} testId="runs-table">
+    <DataTable
+      caption={`Runs, sorted by ${query.sort.column.key} ${query.sort.direction === 'asc' ? 'ascending' : 'descending'}`}
+      columns={columns}
+      testId="runs-table"
+    >
       {runs.map((run) => {
         const name = run.runName || run.runId;
         return (
           <tr key={run.runId} className={rowClass} data-testid={`run-row-${run.runId}`}>
             <td className={cellClass}>
-              <input type="checkbox" name="runs" value={run.runId} aria-label={`Select run ${name}`} className="h-4 w-4" />
+              <input
+                type="checkbox"
+                name="runs"
+                value={run.runId}
+                aria-label={`Select run ${name}`}
+                className="h-4 w-4"
+              />
             </td>
             <th scope="row" className={`${cellClass} whitespace-nowrap font-medium`}>
-              <Link href={`/t/${tenant}/runs/${run.runId}`} className="text-blue-700 hover:underline dark:text-blue-300">
+              <Link
+                href={`/t/${tenant}/runs/${run.runId}`}
+                className="text-blue-700 hover:underline dark:text-blue-300"
+              >
                 {name}
               </Link>
             </th>
@@ -72,7 +103,11 @@ export function RunsTable({
             <td className={`${cellClass} whitespace-nowrap`}>{formatTime(run.startTime)}</td>
             <td className={`${cellClass} whitespace-nowrap`}>{formatDurationBetween(run.startTime, run.endTime)}</td>
             {metricColumns.map((key) => (
-              <td key={`m-${key}`} className={numericCellClass} title={run.metrics[key] === undefined ? undefined : String(run.metrics[key])}>
+              <td
+                key={`m-${key}`}
+                className={numericCellClass}
+                title={run.metrics[key] === undefined ? undefined : String(run.metrics[key])}
+              >
                 {run.metrics[key] === undefined ? '—' : formatNumber(run.metrics[key])}
               </td>
             ))}

@@ -1,7 +1,14 @@
 import Link from 'next/link';
 import { Field } from '@/components/ui/field';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import { firstPage, PAGE_SIZES, runsQueryString, type ColumnKeys, type QueryProblems, type RunsQuery } from '@/lib/experiments/runs-query';
+import {
+  firstPage,
+  PAGE_SIZES,
+  runsQueryString,
+  type ColumnKeys,
+  type QueryProblems,
+  type RunsQuery,
+} from '@/lib/experiments/runs-query';
 import { QueryFields } from './query-fields';
 
 const FILTER_HINT =
@@ -26,10 +33,25 @@ export function RunsToolbar({
 }) {
   return (
     <div className="mb-4 space-y-3">
-      <form method="get" action={basePath} role="search" aria-label="Search runs" className="grid gap-3 md:grid-cols-[1fr_8rem_auto] md:items-start">
+      <form
+        method="get"
+        action={basePath}
+        role="search"
+        aria-label="Search runs"
+        className="grid gap-3 md:grid-cols-[1fr_8rem_auto] md:items-start"
+      >
         <QueryFields query={query} omit={['filter', 'size']} />
         <Field id="runs-filter" label="Filter" error={problems.filter} hint={FILTER_HINT}>
-          {(props) => <input {...props} name="filter" defaultValue={problems.filter ? filterText : query.filter} className={`${inputClass} font-mono`} autoComplete="off" spellCheck={false} />}
+          {(props) => (
+            <input
+              {...props}
+              name="filter"
+              defaultValue={problems.filter ? filterText : query.filter}
+              className={`${inputClass} font-mono`}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          )}
         </Field>
         <Field id="runs-size" label="Runs per page">
           {(props) => (
@@ -47,7 +69,10 @@ export function RunsToolbar({
             Apply
           </button>
           {query.filter || problems.filter ? (
-            <Link href={`${basePath}${runsQueryString(firstPage({ ...query, filter: '', filters: [] }))}`} className={buttonClass.secondary}>
+            <Link
+              href={`${basePath}${runsQueryString(firstPage({ ...query, filter: '', filters: [] }))}`}
+              className={buttonClass.secondary}
+            >
               Clear filter
             </Link>
           ) : null}
@@ -68,11 +93,19 @@ export function RunsToolbar({
                 <legend className="font-medium">{kind === 'metrics' ? 'Metrics' : 'Params'}</legend>
                 {/* An empty value keeps "none chosen" apart from "not chosen yet" (the default columns). */}
                 <input type="hidden" name={kind} value="" />
-                {keys.length === 0 ? <p className="text-slate-600 dark:text-slate-400">None logged in the latest runs.</p> : null}
+                {keys.length === 0 ? (
+                  <p className="text-slate-600 dark:text-slate-400">None logged in the latest runs.</p>
+                ) : null}
                 <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
                   {keys.map((key) => (
                     <label key={key} className="inline-flex items-center gap-1.5 font-mono text-xs">
-                      <input type="checkbox" name={kind} value={key} defaultChecked={chosen.includes(key)} className="h-4 w-4" />
+                      <input
+                        type="checkbox"
+                        name={kind}
+                        value={key}
+                        defaultChecked={chosen.includes(key)}
+                        className="h-4 w-4"
+                      />
                       {key}
                     </label>
                   ))}

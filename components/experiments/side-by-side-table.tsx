@@ -41,16 +41,29 @@ export function SideBySideTable<T extends string | number>({
       {rows.map((row) => {
         const marked = markDifferences && row.differs;
         return (
-          <tr key={row.key} className={`${rowClass} ${marked ? 'bg-amber-50 dark:bg-amber-950/40' : ''}`} data-testid={`compare-row-${row.key}`} data-differs={row.differs}>
+          <tr
+            key={row.key}
+            className={`${rowClass} ${marked ? 'bg-amber-50 dark:bg-amber-950/40' : ''}`}
+            data-testid={`compare-row-${row.key}`}
+            data-differs={row.differs}
+          >
             <th scope="row" className={`${cellClass} font-mono text-xs font-normal`}>
               {row.key}
               {marked ? (
-                <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 font-sans text-[11px] font-semibold text-amber-950 dark:bg-amber-800 dark:text-amber-50">differs</span>
+                <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 font-sans text-[11px] font-semibold text-amber-950 dark:bg-amber-800 dark:text-amber-50">
+                  differs
+                </span>
               ) : null}
             </th>
             {row.values.map((value, i) => (
               <td key={runs[i]!.runId} className={numeric ? numericCellClass : `${cellClass} font-mono text-xs`}>
-                {value === undefined ? <span title="not logged">—</span> : typeof value === 'number' ? formatNumber(value) : value}
+                {value === undefined ? (
+                  <span title="not logged">—</span>
+                ) : typeof value === 'number' ? (
+                  formatNumber(value)
+                ) : (
+                  value
+                )}
               </td>
             ))}
           </tr>

@@ -34,7 +34,8 @@ export const changeGpuQuotaAction = defineAction({
   async run(user, input) {
     const tenant = await findTenant(input.tenant);
     if (!tenant) throw new UserFacingError(`There is no tenant named ${input.tenant}.`);
-    if (tenant.status === 'archived') throw new UserFacingError(`${tenant.name} is archived: its quota can no longer be changed.`);
+    if (tenant.status === 'archived')
+      throw new UserFacingError(`${tenant.name} is archived: its quota can no longer be changed.`);
     const operator = operatorFor(user);
     const result = await changeGpuQuota(operator.actor, operator.kube, {
       tenant: tenant.name,

@@ -22,9 +22,20 @@ export function mibText(used: number | null, total: number | null): string {
 /** Used against a limit, drawn as a bar; the text beside it carries the same numbers. */
 export function UsageBar({ share, label }: { share: number | null; label: string }) {
   const width = share === null ? 0 : Math.min(100, Math.round(share * 100));
-  const tone = share === null ? 'bg-slate-400' : share > 1 ? 'bg-red-600' : share >= 0.9 ? 'bg-amber-500' : 'bg-blue-600 dark:bg-blue-400';
+  const tone =
+    share === null
+      ? 'bg-slate-400'
+      : share > 1
+        ? 'bg-red-600'
+        : share >= 0.9
+          ? 'bg-amber-500'
+          : 'bg-blue-600 dark:bg-blue-400';
   return (
-    <div aria-hidden="true" title={label} className="h-2.5 w-full min-w-24 overflow-hidden rounded bg-slate-200 dark:bg-slate-700">
+    <div
+      aria-hidden="true"
+      title={label}
+      className="h-2.5 w-full min-w-24 overflow-hidden rounded bg-slate-200 dark:bg-slate-700"
+    >
       <div className={`h-full ${tone}`} style={{ width: `${width}%` }} />
     </div>
   );

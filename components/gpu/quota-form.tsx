@@ -21,7 +21,15 @@ const CONFIRM_FIELDS: Record<QuotaConfirmationKind, { name: string; label: strin
  * and the server runs them again on a fresh read. The limit you saw when you began is sent along:
  * if someone changes the quota meanwhile, nothing is written and the form says so.
  */
-export function QuotaForm({ tenant, facts, onChanged }: { tenant: string; facts: QuotaEditFacts; onChanged?: () => void }) {
+export function QuotaForm({
+  tenant,
+  facts,
+  onChanged,
+}: {
+  tenant: string;
+  facts: QuotaEditFacts;
+  onChanged?: () => void;
+}) {
   const { state, pending, form, onSubmit } = useFormAction(changeGpuQuotaAction, { resetOnSuccess: false });
   const [value, setValue] = useState(facts.current === null ? '' : String(facts.current));
   // The limit the admin saw when they began to edit: the server refuses the change if it moved.
@@ -39,14 +47,29 @@ export function QuotaForm({ tenant, facts, onChanged }: { tenant: string; facts:
 
   const parsed = gpuCountSchema.safeParse(value);
   const review = parsed.success
-    ? reviewQuotaChange({ tenant, current: expected, proposed: parsed.data, used: facts.used, otherQuotasTotal: facts.otherQuotasTotal, allocatable: facts.allocatable })
+    ? reviewQuotaChange({
+        tenant,
+        current: expected,
+        proposed: parsed.data,
+        used: facts.used,
+        otherQuotasTotal: facts.otherQuotasTotal,
+        allocatable: facts.allocatable,
+      })
     : null;
   const needed = new Set<QuotaConfirmationKind>(review?.confirmations.map((c) => c.kind) ?? []);
-  for (const kind of Object.keys(CONFIRM_FIELDS) as QuotaConfirmationKind[]) if (errors?.[CONFIRM_FIELDS[kind].name]) needed.add(kind);
-  const messageOf = (kind: QuotaConfirmationKind) => errors?.[CONFIRM_FIELDS[kind].name] ?? review?.confirmations.find((c) => c.kind === kind)?.message ?? '';
+  for (const kind of Object.keys(CONFIRM_FIELDS) as QuotaConfirmationKind[])
+    if (errors?.[CONFIRM_FIELDS[kind].name]) needed.add(kind);
+  const messageOf = (kind: QuotaConfirmationKind) =>
+    errors?.[CONFIRM_FIELDS[kind].name] ?? review?.confirmations.find((c) => c.kind === kind)?.message ?? '';
 
   return (
-    <form ref={form} onSubmit={onSubmit} className="space-y-4" aria-labelledby="quota-form-title" data-testid="quota-form">
+    <form
+      ref={form}
+      onSubmit={onSubmit}
+      className="space-y-4"
+      aria-labelledby="quota-form-title"
+      data-testid="quota-form"
+    >
       <h3 id="quota-form-title" className="text-sm font-semibold">
         Change the GPU quota
       </h3>
@@ -77,17 +100,22 @@ export function QuotaForm({ tenant, facts, onChanged }: { tenant: string; facts:
       </div>
       {baseline !== undefined && baseline !== facts.current ? (
         <p role="status" className="text-sm text-amber-900 dark:text-amber-200">
-          The quota changed to {facts.current === null ? 'no limit' : gpuCount(facts.current)} while you were editing; submitting will be refused. Reload to start from the new value.
+          The quota changed to {facts.current === null ? 'no limit' : gpuCount(facts.current)} while you were editing;
+          submitting will be refused. Reload to start from the new value.
         </p>
       ) : null}
       {review?.after ? (
         <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="quota-preview">
-          Quotas would total {gpuCount(review.after.quotaTotal)} for {gpuCount(review.after.allocatable)} allocatable in the cluster
+          Quotas would total {gpuCount(review.after.quotaTotal)} for {gpuCount(review.after.allocatable)} allocatable in
+          the cluster
           {review.after.ratio !== null ? ` (${review.after.ratio.toFixed(2)}×)` : ''}.
         </p>
       ) : null}
       {[...needed].map((kind) => (
-        <div key={kind} className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+        <div
+          key={kind}
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+        >
           <p id={`quota-${kind}-why`}>{messageOf(kind)}</p>
           <label className="mt-2 flex items-center gap-2 font-medium">
             <input type="checkbox" name={CONFIRM_FIELDS[kind].name} aria-describedby={`quota-${kind}-why`} />

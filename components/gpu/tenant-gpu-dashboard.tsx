@@ -52,8 +52,16 @@ function MetricCells({ metrics }: { metrics: PodGpuMetrics | null | 'unavailable
   return (
     <>
       <td className={numericCellClass}>{utilText(metrics.utilPercent)}</td>
-      <td className={`${numericCellClass} whitespace-nowrap`}>{mibText(metrics.memoryUsedMiB, metrics.memoryTotalMiB)}</td>
-      <td className={cellClass}>{metrics.idleGpus > 0 ? <Badge tone="warn">{`${metrics.idleGpus} idle`}</Badge> : <span className="text-slate-600 dark:text-slate-400">busy</span>}</td>
+      <td className={`${numericCellClass} whitespace-nowrap`}>
+        {mibText(metrics.memoryUsedMiB, metrics.memoryTotalMiB)}
+      </td>
+      <td className={cellClass}>
+        {metrics.idleGpus > 0 ? (
+          <Badge tone="warn">{`${metrics.idleGpus} idle`}</Badge>
+        ) : (
+          <span className="text-slate-600 dark:text-slate-400">busy</span>
+        )}
+      </td>
     </>
   );
 }
@@ -73,7 +81,15 @@ function MetricsSummary({ metrics }: { metrics: TenantGpuMetrics }) {
  * `initial`, then kept live by polling the page's live route. The quota form appears only when
  * `mayEditQuota` (platform admins; the action checks again).
  */
-export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: string; initial: TenantGpuView; mayEditQuota: boolean }) {
+export function TenantGpuDashboard({
+  tenant,
+  initial,
+  mayEditQuota,
+}: {
+  tenant: string;
+  initial: TenantGpuView;
+  mayEditQuota: boolean;
+}) {
   const { data, error, refresh } = useLiveData({
     queryKey: ['tenant-gpu', tenant],
     url: `/t/${tenant}/gpu/live`,
@@ -87,15 +103,35 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
   return (
     <div className="space-y-6">
       <AsOf freshness={pollFreshness(error, data.at)} />
-      {!kubernetes.ok ? <PanelMessage>GPU pods and the quota cannot be shown: {kubernetes.message}</PanelMessage> : <AsOf freshness={kubernetes.freshness} now={data.at} />}
-      {!metrics.ok ? <PanelMessage>GPU utilisation cannot be shown: {metrics.message}</PanelMessage> : <AsOf freshness={metrics.freshness} now={data.at} />}
+      {!kubernetes.ok ? (
+        <PanelMessage>GPU pods and the quota cannot be shown: {kubernetes.message}</PanelMessage>
+      ) : (
+        <AsOf freshness={kubernetes.freshness} now={data.at} />
+      )}
+      {!metrics.ok ? (
+        <PanelMessage>GPU utilisation cannot be shown: {metrics.message}</PanelMessage>
+      ) : (
+        <AsOf freshness={metrics.freshness} now={data.at} />
+      )}
 
       <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat
           label="GPU quota used"
           testId="quota-used"
-          value={kubernetes.ok ? (kubernetes.data.quota.hard === null ? `${kubernetes.data.quota.used} (no limit)` : `${kubernetes.data.quota.used} of ${kubernetes.data.quota.hard}`) : '—'}
-          detail={kubernetes.ok ? (kubernetes.data.quota.hard === null ? 'No quota limits GPUs here' : `${percent(kubernetes.data.quota.share)} of requests.nvidia.com/gpu`) : 'Kubernetes cannot be read'}
+          value={
+            kubernetes.ok
+              ? kubernetes.data.quota.hard === null
+                ? `${kubernetes.data.quota.used} (no limit)`
+                : `${kubernetes.data.quota.used} of ${kubernetes.data.quota.hard}`
+              : '—'
+          }
+          detail={
+            kubernetes.ok
+              ? kubernetes.data.quota.hard === null
+                ? 'No quota limits GPUs here'
+                : `${percent(kubernetes.data.quota.share)} of requests.nvidia.com/gpu`
+              : 'Kubernetes cannot be read'
+          }
         />
         <Stat
           label="GPU pods"
@@ -108,7 +144,11 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
           value={metrics.ok ? utilText(metrics.data.utilPercent) : '—'}
           detail={metrics.ok ? <MetricsSummary metrics={metrics.data} /> : 'Prometheus cannot be read'}
         />
-        <Stat label="OOM kills (24 h)" value={kubernetes.ok ? kubernetes.data.oomKills.length : '—'} detail="containers killed for memory" />
+        <Stat
+          label="OOM kills (24 h)"
+          value={kubernetes.ok ? kubernetes.data.oomKills.length : '—'}
+          detail="containers killed for memory"
+        />
       </section>
 
       {kubernetes.ok ? (
@@ -119,13 +159,19 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
             ) : (
               <>
                 <p>
-                  {tenant}&apos;s pods request <strong>{gpuCount(kubernetes.data.quota.used)}</strong> of the <strong>{gpuCount(kubernetes.data.quota.hard)}</strong> its quota{' '}
-                  <span className="font-mono">{kubernetes.data.quota.name}</span> allows ({percent(kubernetes.data.quota.share)}).
+                  {tenant}&apos;s pods request <strong>{gpuCount(kubernetes.data.quota.used)}</strong> of the{' '}
+                  <strong>{gpuCount(kubernetes.data.quota.hard)}</strong> its quota{' '}
+                  <span className="font-mono">{kubernetes.data.quota.name}</span> allows (
+                  {percent(kubernetes.data.quota.share)}).
                 </p>
-                <UsageBar share={kubernetes.data.quota.share} label={`${kubernetes.data.quota.used} of ${kubernetes.data.quota.hard} GPUs`} />
+                <UsageBar
+                  share={kubernetes.data.quota.share}
+                  label={`${kubernetes.data.quota.used} of ${kubernetes.data.quota.hard} GPUs`}
+                />
                 {kubernetes.data.quota.quotas.length > 1 ? (
                   <p className="text-slate-600 dark:text-slate-300">
-                    {kubernetes.data.quota.quotas.length} quotas limit GPUs here ({kubernetes.data.quota.quotas.map((q) => `${q.name}: ${q.hard}`).join(', ')}); the lowest binds.
+                    {kubernetes.data.quota.quotas.length} quotas limit GPUs here (
+                    {kubernetes.data.quota.quotas.map((q) => `${q.name}: ${q.hard}`).join(', ')}); the lowest binds.
                   </p>
                 ) : null}
               </>
@@ -147,26 +193,40 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
             </h2>
             {kubernetes.data.pods.length === 0 ? (
               <EmptyState title="No GPU pods">
-                No pod of {tenant} requests GPUs right now. Pods ask for GPUs with <code>resources.limits[&quot;nvidia.com/gpu&quot;]</code>; they appear here with the node
-                they run on and how busy their GPUs are.
+                No pod of {tenant} requests GPUs right now. Pods ask for GPUs with{' '}
+                <code>resources.limits[&quot;nvidia.com/gpu&quot;]</code>; they appear here with the node they run on
+                and how busy their GPUs are.
               </EmptyState>
             ) : (
               <DataTable
                 caption={`GPU pods of ${tenant}`}
                 testId="gpu-pods"
-                columns={['Pod', 'State', { label: 'GPUs', numeric: true }, 'Node', 'GPU product', { label: `Utilisation (${WINDOW_MINUTES} min)`, numeric: true, key: 'util' }, { label: 'Memory', numeric: true }, 'Idle']}
+                columns={[
+                  'Pod',
+                  'State',
+                  { label: 'GPUs', numeric: true },
+                  'Node',
+                  'GPU product',
+                  { label: `Utilisation (${WINDOW_MINUTES} min)`, numeric: true, key: 'util' },
+                  { label: 'Memory', numeric: true },
+                  'Idle',
+                ]}
               >
                 {kubernetes.data.pods.map((pod) => (
                   <tr key={pod.name} className={rowClass} data-testid={`gpu-pod-${pod.name}`}>
                     <th scope="row" className={`${cellClass} font-normal normal-case`}>
                       <span className="font-mono">{pod.name}</span>
-                      {pod.owner ? <span className="block text-xs text-slate-600 dark:text-slate-400">{pod.owner}</span> : null}
+                      {pod.owner ? (
+                        <span className="block text-xs text-slate-600 dark:text-slate-400">{pod.owner}</span>
+                      ) : null}
                     </th>
                     <td className={cellClass}>
                       <Badge tone={STATE_LABELS[pod.state].tone}>{STATE_LABELS[pod.state].label}</Badge>
                     </td>
                     <td className={numericCellClass}>{pod.gpus}</td>
-                    <td className={`${cellClass} whitespace-nowrap font-mono`}>{pod.node ?? <NoValue reason="not scheduled" />}</td>
+                    <td className={`${cellClass} whitespace-nowrap font-mono`}>
+                      {pod.node ?? <NoValue reason="not scheduled" />}
+                    </td>
                     <td className={cellClass}>{pod.product ?? <NoValue reason="unknown" />}</td>
                     <MetricCells metrics={podMetricsOf(metrics, pod.name)} />
                   </tr>
@@ -180,11 +240,22 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
               Waiting for GPUs
             </h2>
             {kubernetes.data.pending.length === 0 ? (
-              <p className="text-sm text-slate-600 dark:text-slate-300">Nothing waits: every GPU pod of {tenant} has been placed and no controller was refused by the quota in the last 15 minutes.</p>
+              <p className="text-sm text-slate-600 dark:text-slate-300">
+                Nothing waits: every GPU pod of {tenant} has been placed and no controller was refused by the quota in
+                the last 15 minutes.
+              </p>
             ) : (
-              <DataTable caption={`Workloads of ${tenant} waiting for GPUs`} testId="gpu-pending" columns={['Workload', 'Waiting for', { label: 'GPUs', numeric: true }, 'Reason', 'Last reported']}>
+              <DataTable
+                caption={`Workloads of ${tenant} waiting for GPUs`}
+                testId="gpu-pending"
+                columns={['Workload', 'Waiting for', { label: 'GPUs', numeric: true }, 'Reason', 'Last reported']}
+              >
                 {kubernetes.data.pending.map((p) => (
-                  <tr key={`${p.objectKind}/${p.name}`} className={`${rowClass} align-top`} data-testid={`pending-${p.name}`}>
+                  <tr
+                    key={`${p.objectKind}/${p.name}`}
+                    className={`${rowClass} align-top`}
+                    data-testid={`pending-${p.name}`}
+                  >
                     <th scope="row" className={`${cellClass} font-normal normal-case`}>
                       <span className="text-xs text-slate-600 dark:text-slate-400">{p.objectKind} </span>
                       <span className="font-mono">{p.name}</span>
@@ -199,7 +270,9 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
                     </td>
                     <td className={`${cellClass} whitespace-nowrap`}>
                       {p.lastSeen ? <Time at={p.lastSeen} /> : <NoValue reason="not reported" />}
-                      {p.count > 1 ? <span className="block text-xs text-slate-600 dark:text-slate-400">{p.count} times</span> : null}
+                      {p.count > 1 ? (
+                        <span className="block text-xs text-slate-600 dark:text-slate-400">{p.count} times</span>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -212,9 +285,15 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
               Killed for memory (last 24 hours)
             </h2>
             {kubernetes.data.oomKills.length === 0 ? (
-              <p className="text-sm text-slate-600 dark:text-slate-300">No container of {tenant} was OOM-killed in the last 24 hours.</p>
+              <p className="text-sm text-slate-600 dark:text-slate-300">
+                No container of {tenant} was OOM-killed in the last 24 hours.
+              </p>
             ) : (
-              <DataTable caption={`OOM-killed containers of ${tenant}`} testId="gpu-oom" columns={['Pod', 'Container', { label: 'GPUs', numeric: true }, 'Node', 'Killed at', 'Exit code']}>
+              <DataTable
+                caption={`OOM-killed containers of ${tenant}`}
+                testId="gpu-oom"
+                columns={['Pod', 'Container', { label: 'GPUs', numeric: true }, 'Node', 'Killed at', 'Exit code']}
+              >
                 {kubernetes.data.oomKills.map((k) => (
                   <tr key={`${k.pod}/${k.container}`} className={rowClass} data-testid={`oom-${k.pod}`}>
                     <th scope="row" className={`${cellClass} font-mono font-normal normal-case`}>
@@ -222,11 +301,17 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
                     </th>
                     <td className={`${cellClass} font-mono`}>
                       {k.container}
-                      {k.restarted ? <span className="block font-sans text-xs text-slate-600 dark:text-slate-400">restarted since</span> : null}
+                      {k.restarted ? (
+                        <span className="block font-sans text-xs text-slate-600 dark:text-slate-400">
+                          restarted since
+                        </span>
+                      ) : null}
                     </td>
                     <td className={numericCellClass}>{k.gpus}</td>
                     <td className={`${cellClass} font-mono`}>{k.node ?? <NoValue reason="not scheduled" />}</td>
-                    <td className={`${cellClass} whitespace-nowrap`}>{k.finishedAt ? <Time at={k.finishedAt} /> : <NoValue reason="not reported" />}</td>
+                    <td className={`${cellClass} whitespace-nowrap`}>
+                      {k.finishedAt ? <Time at={k.finishedAt} /> : <NoValue reason="not reported" />}
+                    </td>
                     <td className={numericCellClass}>{k.exitCode ?? <NoValue reason="not reported" />}</td>
                   </tr>
                 ))}
@@ -244,7 +329,9 @@ export function TenantGpuDashboard({ tenant, initial, mayEditQuota }: { tenant: 
             <>
               <AsOf freshness={history.freshness} now={initial.at} />
               {history.data.length === 0 ? (
-                <p className="text-sm text-slate-600 dark:text-slate-300">No GPU of {tenant} reported utilisation in the last hours.</p>
+                <p className="text-sm text-slate-600 dark:text-slate-300">
+                  No GPU of {tenant} reported utilisation in the last hours.
+                </p>
               ) : (
                 <UtilisationChart series={history.data} hours={GPU_HISTORY_HOURS} />
               )}

@@ -13,7 +13,8 @@ const DASHES = ['', '6 3', '2 3', '10 3 2 3', '4 4', '1 2', '12 4', '6 2 2 2'];
 /** Rows keyed by time, one column per pod. */
 function rows(series: readonly UtilisationSeries[]): Record<string, number>[] {
   const byTime = new Map<number, Record<string, number>>();
-  for (const s of series) for (const p of s.points) byTime.set(p.t, { ...(byTime.get(p.t) ?? { t: p.t }), [s.pod]: p.value });
+  for (const s of series)
+    for (const p of s.points) byTime.set(p.t, { ...(byTime.get(p.t) ?? { t: p.t }), [s.pod]: p.value });
   return [...byTime.values()].sort((a, b) => a.t! - b.t!);
 }
 
@@ -24,7 +25,9 @@ export function UtilisationChart({ series, hours }: { series: UtilisationSeries[
   const summary = series.map((s) => `${s.pod} ${Math.round(mean(s))} %`).join(', ');
   return (
     <figure className="text-slate-600 dark:text-slate-300">
-      <figcaption className="mb-1 text-sm font-medium text-slate-900 dark:text-slate-100">GPU utilisation per pod, last {hours} hours (%)</figcaption>
+      <figcaption className="mb-1 text-sm font-medium text-slate-900 dark:text-slate-100">
+        GPU utilisation per pod, last {hours} hours (%)
+      </figcaption>
       <LineChart
         responsive
         style={{ width: '100%', height: 220 }}
@@ -34,16 +37,47 @@ export function UtilisationChart({ series, hours }: { series: UtilisationSeries[
         desc={`Mean over the period: ${summary}`}
       >
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatAxisTime(t)} tick={tick} stroke="currentColor" minTickGap={24} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={['dataMin', 'dataMax']}
+          tickFormatter={(t: number) => formatAxisTime(t)}
+          tick={tick}
+          stroke="currentColor"
+          minTickGap={24}
+        />
         <YAxis domain={[0, 100]} tick={tick} stroke="currentColor" width={40} />
-        <Tooltip labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`} formatter={(v) => (typeof v === 'number' ? `${Math.round(v)} %` : 'no data')} contentStyle={{ fontSize: 12 }} isAnimationActive={false} />
+        <Tooltip
+          labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`}
+          formatter={(v) => (typeof v === 'number' ? `${Math.round(v)} %` : 'no data')}
+          contentStyle={{ fontSize: 12 }}
+          isAnimationActive={false}
+        />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        <ReferenceLine y={IDLE_UTIL_PERCENT} stroke="currentColor" strokeDasharray="2 4" label={{ value: 'idle below', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }} />
+        <ReferenceLine
+          y={IDLE_UTIL_PERCENT}
+          stroke="currentColor"
+          strokeDasharray="2 4"
+          label={{ value: 'idle below', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }}
+        />
         {series.map((s, i) => (
-          <Line key={s.pod} name={s.pod} dataKey={s.pod} stroke={COLOURS[i % COLOURS.length]} strokeDasharray={DASHES[i % DASHES.length]} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+          <Line
+            key={s.pod}
+            name={s.pod}
+            dataKey={s.pod}
+            stroke={COLOURS[i % COLOURS.length]}
+            strokeDasharray={DASHES[i % DASHES.length]}
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
         ))}
       </LineChart>
-      <p className="sr-only">Mean utilisation over the last {hours} hours: {summary}.</p>
+      <p className="sr-only">
+        Mean utilisation over the last {hours} hours: {summary}.
+      </p>
     </figure>
   );
 }

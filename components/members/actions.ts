@@ -12,7 +12,10 @@ const userSchema = z.string().trim().min(1, 'Enter a username or email').max(254
 
 async function manageMembers(input: { tenant: string }) {
   const tenant = await findTenant(input.tenant);
-  return { action: 'member.manage' as const, resource: { kind: 'tenant' as const, tenant: input.tenant, status: tenant?.status } };
+  return {
+    action: 'member.manage' as const,
+    resource: { kind: 'tenant' as const, tenant: input.tenant, status: tenant?.status },
+  };
 }
 
 export const addMemberAction = defineAction({

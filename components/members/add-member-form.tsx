@@ -13,7 +13,12 @@ export function AddMemberForm({ tenant }: { tenant: string }) {
   return (
     <form ref={form} onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
       <input type="hidden" name="tenant" value={tenant} />
-      <Field id="member-user" label="Username or email" error={errors?.user} hint="People appear after their first sign-in.">
+      <Field
+        id="member-user"
+        label="Username or email"
+        error={errors?.user}
+        hint="People appear after their first sign-in."
+      >
         {(props) => <input {...props} name="user" className={inputClass} autoComplete="off" required />}
       </Field>
       <Field id="member-role" label="Role" error={errors?.role}>

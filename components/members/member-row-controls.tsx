@@ -9,15 +9,7 @@ import type { ActionResult } from '@/lib/actions/define-action';
 import { TENANT_ROLES, type TenantRole } from '@/lib/auth/authorize';
 import { changeRoleAction, removeMemberAction } from './actions';
 
-export function MemberRowControls({
-  tenant,
-  username,
-  role,
-}: {
-  tenant: string;
-  username: string;
-  role: TenantRole;
-}) {
+export function MemberRowControls({ tenant, username, role }: { tenant: string; username: string; role: TenantRole }) {
   const { state, pending, form, onSubmit } = useFormAction(changeRoleAction, { resetOnSuccess: false });
   const [removeState, setRemoveState] = useState<ActionResult | null>(null);
   return (
@@ -28,7 +20,12 @@ export function MemberRowControls({
         <label className="sr-only" htmlFor={`role-${username}`}>
           Role of {username}
         </label>
-        <select id={`role-${username}`} name="role" defaultValue={role} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900">
+        <select
+          id={`role-${username}`}
+          name="role"
+          defaultValue={role}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900"
+        >
           {TENANT_ROLES.map((r) => (
             <option key={r} value={r}>
               {r}

@@ -8,7 +8,15 @@ const tones = {
 } as const;
 
 /** What could not be loaded and the upstream's own words for why. */
-export function RegistryProblem({ title, tone = 'error', children }: { title: string; tone?: keyof typeof tones; children: ReactNode }) {
+export function RegistryProblem({
+  title,
+  tone = 'error',
+  children,
+}: {
+  title: string;
+  tone?: keyof typeof tones;
+  children: ReactNode;
+}) {
   return (
     <section role="alert" className={`mb-6 rounded-lg border p-4 text-sm ${tones[tone]}`}>
       <h2 className="font-semibold">{title}</h2>

@@ -17,7 +17,9 @@ function SourceRunCell({ tenant, version }: { tenant: string; version: ModelVers
         <Link href={runHref(tenant, version.run.runId)} className={buttonClass.link}>
           {version.run.runName || `run ${shortId}`}
         </Link>
-        {version.run.runName ? <span className="block font-mono text-xs text-slate-600 dark:text-slate-400">{shortId}</span> : null}
+        {version.run.runName ? (
+          <span className="block font-mono text-xs text-slate-600 dark:text-slate-400">{shortId}</span>
+        ) : null}
       </>
     );
   }
@@ -38,8 +40,16 @@ function MetricCell({ version, metric }: { version: ModelVersionDetail; metric: 
   return <span title={String(value)}>{formatNumber(value)}</span>;
 }
 
-const SIGNATURE_BADGE: Record<SignatureState, [BadgeTone, string]> = { logged: ['good', 'logged'], missing: ['bad', 'missing'], unknown: ['neutral', 'unknown'] };
-const ARTIFACT_BADGE: Record<ArtifactCheck['state'], [BadgeTone, string]> = { found: ['good', 'MLmodel found'], missing: ['bad', 'missing'], unreadable: ['warn', 'unknown'] };
+const SIGNATURE_BADGE: Record<SignatureState, [BadgeTone, string]> = {
+  logged: ['good', 'logged'],
+  missing: ['bad', 'missing'],
+  unknown: ['neutral', 'unknown'],
+};
+const ARTIFACT_BADGE: Record<ArtifactCheck['state'], [BadgeTone, string]> = {
+  found: ['good', 'MLmodel found'],
+  missing: ['bad', 'missing'],
+  unreadable: ['warn', 'unknown'],
+};
 
 function SignatureCell({ version }: { version: ModelVersionDetail }) {
   const [tone, label] = SIGNATURE_BADGE[version.signature];
@@ -47,7 +57,9 @@ function SignatureCell({ version }: { version: ModelVersionDetail }) {
     <>
       <Badge tone={tone}>{label}</Badge>
       {version.signature === 'unknown' ? (
-        <span className="block text-xs text-slate-600 dark:text-slate-400">{version.artifact.state === 'missing' ? 'no MLmodel to read' : 'storage unreadable'}</span>
+        <span className="block text-xs text-slate-600 dark:text-slate-400">
+          {version.artifact.state === 'missing' ? 'no MLmodel to read' : 'storage unreadable'}
+        </span>
       ) : null}
     </>
   );
@@ -63,13 +75,24 @@ function ArtifactCell({ artifact }: { artifact: ArtifactCheck }) {
   );
 }
 
-export function VersionsTable({ tenant, model, canRequestPromotion }: { tenant: string; model: ModelDetail; canRequestPromotion: boolean }) {
+export function VersionsTable({
+  tenant,
+  model,
+  canRequestPromotion,
+}: {
+  tenant: string;
+  model: ModelDetail;
+  canRequestPromotion: boolean;
+}) {
   const columns: Column[] = [
     'Version',
     'Aliases',
     'Created',
     'Source run',
-    ...model.metricColumns.map((metric) => ({ key: `metric-${metric}`, label: <span className="font-mono normal-case">{metric}</span> })),
+    ...model.metricColumns.map((metric) => ({
+      key: `metric-${metric}`,
+      label: <span className="font-mono normal-case">{metric}</span>,
+    })),
     'Signature',
     'Artifact',
     ...(canRequestPromotion ? ['Promotion'] : []),

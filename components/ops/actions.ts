@@ -13,6 +13,9 @@ export const updateOpsThresholdsAction = defineAction({
   async run(user, { values, version }) {
     const saved = await saveOpsThresholds({ id: user.id, name: user.username }, values, version);
     revalidatePath('/ops');
-    return { ok: true, message: `Thresholds saved (version ${saved.version}). Every row is judged against them from now on.` };
+    return {
+      ok: true,
+      message: `Thresholds saved (version ${saved.version}). Every row is judged against them from now on.`,
+    };
   },
 });

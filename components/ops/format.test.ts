@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { OpsRow } from '@/lib/ops/view';
-import { countStates, groupByTenant, missingSources, needingAttention, tenantFilterParam, withTenantFilter, worstFirst } from './format';
+import {
+  countStates,
+  groupByTenant,
+  missingSources,
+  needingAttention,
+  tenantFilterParam,
+  withTenantFilter,
+  worstFirst,
+} from './format';
 
 const row = (tenant: string, area: OpsRow['area'], state: OpsRow['state']): OpsRow => ({
   tenant,
@@ -22,7 +30,12 @@ describe('ops dashboard formatting', () => {
         { name: 'fraud', displayName: 'Fraud detection' },
         { name: 'pricing', displayName: 'Pricing' },
       ],
-      rows: [row('fraud', 'serving', 'ok'), row('forecast', 'serving', 'alert'), row('forecast', 'canary', 'alert'), row('fraud', 'canary', 'idle')],
+      rows: [
+        row('fraud', 'serving', 'ok'),
+        row('forecast', 'serving', 'alert'),
+        row('forecast', 'canary', 'alert'),
+        row('fraud', 'canary', 'idle'),
+      ],
     });
     expect(groups.map((g) => [g.name, g.displayName, g.rows.map((r) => r.area), g.alerts])).toEqual([
       ['forecast', 'Forecasting', ['serving', 'canary'], 2],
@@ -31,7 +44,10 @@ describe('ops dashboard formatting', () => {
   });
 
   it('names a tenant missing from the list by its name, after the listed ones', () => {
-    const groups = groupByTenant({ tenants: [{ name: 'pricing', displayName: 'Pricing' }], rows: [row('zeta', 'training', 'ok'), row('pricing', 'training', 'ok')] });
+    const groups = groupByTenant({
+      tenants: [{ name: 'pricing', displayName: 'Pricing' }],
+      rows: [row('zeta', 'training', 'ok'), row('pricing', 'training', 'ok')],
+    });
     expect(groups.map((g) => [g.name, g.displayName])).toEqual([
       ['pricing', 'Pricing'],
       ['zeta', 'zeta'],
@@ -62,17 +78,46 @@ describe('ops dashboard formatting', () => {
   });
 
   it('puts alerts before rows without data among the rows needing attention, and leaves out OK and idle rows', () => {
-    const rows = [row('a', 'serving', 'unknown'), row('a', 'canary', 'ok'), row('b', 'serving', 'alert'), row('b', 'canary', 'idle'), row('c', 'registry', 'alert')];
-    expect(needingAttention(rows).map((r) => `${r.tenant} ${r.area} ${r.state}`)).toEqual(['b serving alert', 'c registry alert', 'a serving unknown']);
+    const rows = [
+      row('a', 'serving', 'unknown'),
+      row('a', 'canary', 'ok'),
+      row('b', 'serving', 'alert'),
+      row('b', 'canary', 'idle'),
+      row('c', 'registry', 'alert'),
+    ];
+    expect(needingAttention(rows).map((r) => `${r.tenant} ${r.area} ${r.state}`)).toEqual([
+      'b serving alert',
+      'c registry alert',
+      'a serving unknown',
+    ]);
   });
 
   it('counts rows per state', () => {
-    expect(countStates([row('a', 'serving', 'alert'), row('a', 'canary', 'unknown'), row('b', 'serving', 'alert'), row('b', 'registry', 'ok')])).toEqual({ alert: 2, ok: 1, unknown: 1, idle: 0 });
+    expect(
+      countStates([
+        row('a', 'serving', 'alert'),
+        row('a', 'canary', 'unknown'),
+        row('b', 'serving', 'alert'),
+        row('b', 'registry', 'ok'),
+      ]),
+    ).toEqual({ alert: 2, ok: 1, unknown: 1, idle: 0 });
   });
 
   it('lists only the upstreams that did not answer, in a fixed order', () => {
-    expect(missingSources({ database: null, mlflow: 'MLflow answered 503', kubernetes: null, prometheus: 'connection refused' })).toEqual([
-      { source: 'prometheus', label: 'Prometheus', affects: 'serving, canary and GPU utilisation are unknown', message: 'connection refused.' },
+    expect(
+      missingSources({
+        database: null,
+        mlflow: 'MLflow answered 503',
+        kubernetes: null,
+        prometheus: 'connection refused',
+      }),
+    ).toEqual([
+      {
+        source: 'prometheus',
+        label: 'Prometheus',
+        affects: 'serving, canary and GPU utilisation are unknown',
+        message: 'connection refused.',
+      },
       { source: 'mlflow', label: 'MLflow', affects: 'training trends are unknown', message: 'MLflow answered 503.' },
     ]);
   });

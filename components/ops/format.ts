@@ -3,10 +3,25 @@ import { asSentence } from '@/components/ui/panel-message';
 import type { AlertState, OpsRow, OpsSource, OpsView } from '@/lib/ops/view';
 
 /** The state in words, so it never rests on colour alone. */
-export const STATE_LABELS: Record<AlertState, string> = { alert: 'Alert', ok: 'OK', unknown: 'No data', idle: 'Nothing to judge' };
-export const STATE_TONES: Record<AlertState, BadgeTone> = { alert: 'bad', ok: 'good', unknown: 'warn', idle: 'neutral' };
+export const STATE_LABELS: Record<AlertState, string> = {
+  alert: 'Alert',
+  ok: 'OK',
+  unknown: 'No data',
+  idle: 'Nothing to judge',
+};
+export const STATE_TONES: Record<AlertState, BadgeTone> = {
+  alert: 'bad',
+  ok: 'good',
+  unknown: 'warn',
+  idle: 'neutral',
+};
 
-export const SOURCE_LABELS: Record<OpsSource, string> = { kubernetes: 'Kubernetes', prometheus: 'Prometheus', mlflow: 'MLflow', database: 'The portal database' };
+export const SOURCE_LABELS: Record<OpsSource, string> = {
+  kubernetes: 'Kubernetes',
+  prometheus: 'Prometheus',
+  mlflow: 'MLflow',
+  database: 'The portal database',
+};
 
 /** What each upstream's absence leaves unknown on the dashboard. */
 export const SOURCE_AFFECTS: Record<OpsSource, string> = {
@@ -30,7 +45,13 @@ export function groupByTenant(view: Pick<OpsView, 'tenants' | 'rows'>): TenantGr
   const displayNames = new Map(view.tenants.map((t) => [t.name, t.displayName]));
   const groups = new Map<string, TenantGroup>();
   for (const row of view.rows) {
-    const group = groups.get(row.tenant) ?? { name: row.tenant, displayName: displayNames.get(row.tenant) ?? row.tenant, rows: [], alerts: 0, unknown: 0 };
+    const group = groups.get(row.tenant) ?? {
+      name: row.tenant,
+      displayName: displayNames.get(row.tenant) ?? row.tenant,
+      rows: [],
+      alerts: 0,
+      unknown: 0,
+    };
     group.rows.push(row);
     if (row.state === 'alert') group.alerts++;
     if (row.state === 'unknown') group.unknown++;
@@ -45,7 +66,10 @@ export function groupByTenant(view: Pick<OpsView, 'tenants' | 'rows'>): TenantGr
 
 /** Tenants worst first, as on-call reads a board: most alerts, then most rows without data, then the given order. */
 export function worstFirst(groups: readonly TenantGroup[]): TenantGroup[] {
-  return groups.map((group, index) => ({ group, index })).sort((a, b) => b.group.alerts - a.group.alerts || b.group.unknown - a.group.unknown || a.index - b.index).map(({ group }) => group);
+  return groups
+    .map((group, index) => ({ group, index }))
+    .sort((a, b) => b.group.alerts - a.group.alerts || b.group.unknown - a.group.unknown || a.index - b.index)
+    .map(({ group }) => group);
 }
 
 /** The rows someone should look at — alerts, then rows without data — in the view's order within each. */
@@ -61,10 +85,14 @@ export function countStates(rows: readonly Pick<OpsRow, 'state'>[]): Record<Aler
 }
 
 /** The upstreams that did not answer, with what is missing, in a fixed order. */
-export function missingSources(sources: OpsView['sources']): { source: OpsSource; label: string; affects: string; message: string }[] {
+export function missingSources(
+  sources: OpsView['sources'],
+): { source: OpsSource; label: string; affects: string; message: string }[] {
   return (Object.keys(SOURCE_LABELS) as OpsSource[]).flatMap((source) => {
     const message = sources[source];
-    return message ? [{ source, label: SOURCE_LABELS[source], affects: SOURCE_AFFECTS[source], message: asSentence(message) }] : [];
+    return message
+      ? [{ source, label: SOURCE_LABELS[source], affects: SOURCE_AFFECTS[source], message: asSentence(message) }]
+      : [];
   });
 }
 

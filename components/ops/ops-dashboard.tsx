@@ -12,7 +12,18 @@ import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
 import { OPS_AREA_LABELS, OPS_AREAS } from '@/lib/ops/thresholds';
-import { countStates, groupByTenant, missingSources, needingAttention, SOURCE_LABELS, STATE_LABELS, STATE_TONES, withTenantFilter, worstFirst, type TenantGroup } from './format';
+import {
+  countStates,
+  groupByTenant,
+  missingSources,
+  needingAttention,
+  SOURCE_LABELS,
+  STATE_LABELS,
+  STATE_TONES,
+  withTenantFilter,
+  worstFirst,
+  type TenantGroup,
+} from './format';
 import { TenantFilter } from '@/components/ui/tenant-filter';
 import { ThresholdsList } from './thresholds-list';
 
@@ -38,18 +49,31 @@ function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
       data-area={row.area}
       data-state={row.state}
     >
-      <th scope="row" className={`${cellClass} w-36 border-l-4 font-medium ${alert ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}>
+      <th
+        scope="row"
+        className={`${cellClass} w-36 border-l-4 font-medium ${alert ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}
+      >
         {/* The tenant in the row's name, so "fraud Canary" finds the row without its table. */}
-        {named ? <span className="block font-mono text-xs font-normal">{row.tenant}</span> : <span className="sr-only">{row.tenant} </span>}
+        {named ? (
+          <span className="block font-mono text-xs font-normal">{row.tenant}</span>
+        ) : (
+          <span className="sr-only">{row.tenant} </span>
+        )}
         {OPS_AREA_LABELS[row.area]}
       </th>
-      <td className={`${cellClass} w-36 whitespace-nowrap`} data-testid={`ops-state-${row.tenant}-${row.area}`} data-state={row.state}>
+      <td
+        className={`${cellClass} w-36 whitespace-nowrap`}
+        data-testid={`ops-state-${row.tenant}-${row.area}`}
+        data-state={row.state}
+      >
         <StateBadge state={row.state} />
       </td>
       <td className={`${cellClass} w-1/4`}>{row.signal || <NoValue reason="no signal" />}</td>
       <td className={`${cellClass} w-1/5 text-slate-700 dark:text-slate-300`}>{row.threshold}</td>
       <td className={cellClass}>
-        {row.detail ? <p className={alert ? 'font-medium text-red-900 dark:text-red-100' : undefined}>{row.detail}</p> : null}
+        {row.detail ? (
+          <p className={alert ? 'font-medium text-red-900 dark:text-red-100' : undefined}>{row.detail}</p>
+        ) : null}
         {row.problem ? <p className="text-amber-900 dark:text-amber-200">{row.problem}</p> : null}
         <AsOf freshness={row.outdated} now={at} inline />
         {!row.detail && !row.problem && !row.outdated ? <NoValue reason="nothing to add" /> : null}
@@ -76,9 +100,14 @@ function TenantSection({ group, at }: { group: TenantGroup; at: string }) {
     <section aria-labelledby={headingId} className="space-y-2" data-testid={`ops-tenant-${group.name}`}>
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <h2 id={headingId} className="text-base font-semibold">
-          {group.displayName} <span className="font-mono text-sm font-normal text-slate-600 dark:text-slate-400">{group.name}</span>
+          {group.displayName}{' '}
+          <span className="font-mono text-sm font-normal text-slate-600 dark:text-slate-400">{group.name}</span>
         </h2>
-        {group.alerts > 0 ? <Badge tone="bad">{`${group.alerts} alert${group.alerts === 1 ? '' : 's'}`}</Badge> : <Badge tone="good">No alerts</Badge>}
+        {group.alerts > 0 ? (
+          <Badge tone="bad">{`${group.alerts} alert${group.alerts === 1 ? '' : 's'}`}</Badge>
+        ) : (
+          <Badge tone="good">No alerts</Badge>
+        )}
       </div>
       <DataTable caption={`Alert state of ${group.name} per area`} columns={ROW_COLUMNS}>
         {group.rows.map((row) => (
@@ -103,7 +132,9 @@ function Attention({ rows, at }: { rows: OpsRow[]; at: string }) {
           ))}
         </DataTable>
       ) : (
-        <p className="text-sm text-slate-700 dark:text-slate-300">Nothing: every row is within its threshold and every source answered.</p>
+        <p className="text-sm text-slate-700 dark:text-slate-300">
+          Nothing: every row is within its threshold and every source answered.
+        </p>
       )}
     </section>
   );
@@ -115,7 +146,11 @@ const CELL_CLASS = `${cellClass} min-w-32 align-top`;
 function BoardCell({ row }: { row: OpsRow }) {
   const badge = <StateBadge state={row.state} />;
   return (
-    <td className={row.state === 'alert' ? `${CELL_CLASS} bg-red-50 dark:bg-red-950/40` : CELL_CLASS} data-testid={`ops-cell-${row.tenant}-${row.area}`} data-state={row.state}>
+    <td
+      className={row.state === 'alert' ? `${CELL_CLASS} bg-red-50 dark:bg-red-950/40` : CELL_CLASS}
+      data-testid={`ops-cell-${row.tenant}-${row.area}`}
+      data-state={row.state}
+    >
       {row.link ? (
         <a href={row.link.href} className="rounded focus-visible:outline-2">
           {badge}
@@ -142,7 +177,10 @@ function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsV
       label: (
         <>
           {OPS_AREA_LABELS[area]}
-          <span className="block max-w-48 whitespace-normal text-xs font-normal normal-case" data-testid={`ops-threshold-${area}`}>
+          <span
+            className="block max-w-48 whitespace-normal text-xs font-normal normal-case"
+            data-testid={`ops-threshold-${area}`}
+          >
             {thresholds[area]}
           </span>
         </>
@@ -154,7 +192,9 @@ function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsV
       <h2 id="ops-board-title" className="text-base font-semibold">
         Every tenant
       </h2>
-      <p className="text-sm text-slate-700 dark:text-slate-300">Worst first. A state opens where to act; a tenant’s name shows its six rows in full.</p>
+      <p className="text-sm text-slate-700 dark:text-slate-300">
+        Worst first. A state opens where to act; a tenant’s name shows its six rows in full.
+      </p>
       <DataTable caption="Alert state of every tenant per area" columns={columns}>
         {groups.map((group) => (
           <tr key={group.name} className={`${rowClass} align-top`} data-testid={`ops-tenant-row-${group.name}`}>
@@ -162,7 +202,9 @@ function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsV
               <a className={buttonClass.link} href={withTenantFilter('/ops', group.name)}>
                 {group.displayName}
               </a>
-              <span className="block font-mono text-xs font-normal text-slate-600 dark:text-slate-400">{group.name}</span>
+              <span className="block font-mono text-xs font-normal text-slate-600 dark:text-slate-400">
+                {group.name}
+              </span>
             </th>
             {OPS_AREAS.map((area) => {
               const row = group.rows.find((r) => r.area === area);
@@ -202,7 +244,8 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
         <div role="status" className="space-y-2" data-testid="ops-missing-sources">
           {missing.map((m) => (
             <PanelMessage key={m.source}>
-              <strong>{m.label} could not be read</strong> — {m.affects} (rows that need it say “No data”; the others are judged as usual). {m.message}
+              <strong>{m.label} could not be read</strong> — {m.affects} (rows that need it say “No data”; the others
+              are judged as usual). {m.message}
             </PanelMessage>
           ))}
         </div>
@@ -220,8 +263,8 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
 
       {data.tenants.length === 0 ? (
         <EmptyState title="No tenant to watch yet">
-          The dashboard shows the tenants you belong to (or all of them for on-call engineers, managers and platform admins). Ask a tenant admin to add
-          you to a tenant, or a platform admin to create one.
+          The dashboard shows the tenants you belong to (or all of them for on-call engineers, managers and platform
+          admins). Ask a tenant admin to add you to a tenant, or a platform admin to create one.
         </EmptyState>
       ) : (
         <>
@@ -230,15 +273,23 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
               label="Alerts"
               testId="ops-alert-count"
               value={counts.alert}
-              detail={alerting.length ? alerting.map((r) => `${r.tenant} ${OPS_AREA_LABELS[r.area].toLowerCase()}`).join(', ') : 'Nothing beyond its threshold.'}
+              detail={
+                alerting.length
+                  ? alerting.map((r) => `${r.tenant} ${OPS_AREA_LABELS[r.area].toLowerCase()}`).join(', ')
+                  : 'Nothing beyond its threshold.'
+              }
             />
-            <Stat label="No data" value={counts.unknown} detail={counts.unknown ? 'Rows whose source could not be read.' : 'Every source answered.'} />
-            <Stat label="OK" value={counts.ok} detail={`of ${data.rows.length} rows; ${counts.idle} with nothing to judge`} />
             <Stat
-              label="Updated"
-              value={<Time at={data.at} />}
-              detail="Refreshed every 10 seconds."
+              label="No data"
+              value={counts.unknown}
+              detail={counts.unknown ? 'Rows whose source could not be read.' : 'Every source answered.'}
             />
+            <Stat
+              label="OK"
+              value={counts.ok}
+              detail={`of ${data.rows.length} rows; ${counts.idle} with nothing to judge`}
+            />
+            <Stat label="Updated" value={<Time at={data.at} />} detail="Refreshed every 10 seconds." />
           </section>
           {data.tenant === null ? (
             <>

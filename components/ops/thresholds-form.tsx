@@ -15,15 +15,35 @@ import { updateOpsThresholdsAction } from './actions';
  * version and they start over from it; someone else's save meanwhile does not reach them, so the
  * stale version is refused rather than overwriting that change.
  */
-function ThresholdInputs({ thresholds, errors }: { thresholds: OpsView['thresholds']; errors: Record<string, string> | undefined }) {
+function ThresholdInputs({
+  thresholds,
+  errors,
+}: {
+  thresholds: OpsView['thresholds'];
+  errors: Record<string, string> | undefined;
+}) {
   return (
     <>
       <input type="hidden" name="version" value={thresholds.version} />
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
         {THRESHOLD_FIELDS.map((field) => (
-          <Field key={field.name} id={`ops-threshold-${field.name}`} label={field.label} error={errors?.[field.name] ?? errors?.[field.key]}>
+          <Field
+            key={field.name}
+            id={`ops-threshold-${field.name}`}
+            label={field.label}
+            error={errors?.[field.name] ?? errors?.[field.key]}
+          >
             {(props) => (
-              <input {...props} name={field.name} type="number" inputMode="decimal" step={field.step} required className={inputClass} defaultValue={field.toForm(thresholds.values[field.key])} />
+              <input
+                {...props}
+                name={field.name}
+                type="number"
+                inputMode="decimal"
+                step={field.step}
+                required
+                className={inputClass}
+                defaultValue={field.toForm(thresholds.values[field.key])}
+              />
             )}
           </Field>
         ))}
@@ -44,12 +64,20 @@ export function ThresholdsForm({ thresholds }: { thresholds: OpsView['thresholds
   }, [state, queryClient]);
 
   return (
-    <form ref={form} onSubmit={onSubmit} aria-labelledby="ops-thresholds-form-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900" data-testid="ops-thresholds-form">
+    <form
+      ref={form}
+      onSubmit={onSubmit}
+      aria-labelledby="ops-thresholds-form-title"
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900"
+      data-testid="ops-thresholds-form"
+    >
       <div>
         <h3 id="ops-thresholds-form-title" className="text-sm font-semibold">
           Change thresholds
         </h3>
-        <p className="text-xs text-slate-600 dark:text-slate-400">Applies to every tenant at the next refresh. Each change is recorded in the audit log.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          Applies to every tenant at the next refresh. Each change is recorded in the audit log.
+        </p>
       </div>
       <ThresholdInputs key={thresholds.version} thresholds={thresholds} errors={errors} />
       <div className="flex flex-wrap items-center gap-3">

@@ -24,7 +24,8 @@ export function ThresholdsList({ thresholds }: { thresholds: OpsView['thresholds
       <p className="mt-2 text-xs text-slate-600 dark:text-slate-400" data-testid="ops-thresholds-version">
         {thresholds.updatedAt ? (
           <>
-            Version {thresholds.version}, last changed by {thresholds.updatedBy ?? 'someone'} at <Time at={thresholds.updatedAt} />.
+            Version {thresholds.version}, last changed by {thresholds.updatedBy ?? 'someone'} at{' '}
+            <Time at={thresholds.updatedAt} />.
           </>
         ) : (
           'The platform defaults: nobody has changed them yet.'

@@ -16,26 +16,49 @@ import { Time } from '@/components/ui/time';
 import { AsOf, pollFreshness } from '@/components/ui/as-of';
 import { formatDuration, formatPercent } from '@/lib/format';
 
-const FILTER_LABELS: Record<PhaseFilter, string> = { Running: 'Running', Pending: 'Pending', Succeeded: 'Succeeded', Failed: 'Failed or Error' };
-const NONE_MATCH: Record<PhaseFilter, string> = { Running: 'No run is running', Pending: 'No run is waiting to start', Succeeded: 'No run has succeeded', Failed: 'No run has failed' };
+const FILTER_LABELS: Record<PhaseFilter, string> = {
+  Running: 'Running',
+  Pending: 'Pending',
+  Succeeded: 'Succeeded',
+  Failed: 'Failed or Error',
+};
+const NONE_MATCH: Record<PhaseFilter, string> = {
+  Running: 'No run is running',
+  Pending: 'No run is waiting to start',
+  Succeeded: 'No run has succeeded',
+  Failed: 'No run has failed',
+};
 
-const pipelinesHref = (tenant: string, phase: PhaseFilter | null) => `/t/${encodeURIComponent(tenant)}/pipelines${phase ? `?phase=${phase}` : ''}`;
+const pipelinesHref = (tenant: string, phase: PhaseFilter | null) =>
+  `/t/${encodeURIComponent(tenant)}/pipelines${phase ? `?phase=${phase}` : ''}`;
 const runs = (count: number) => `${count} run${count === 1 ? '' : 's'}`;
 
 function Summary({ summary }: { summary: PipelineSummary }) {
   const window = `the last ${Math.round(summary.windowMs / 86_400_000)} days`;
   return (
     <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="pipelines-summary">
-      <Stat label="Finished" value={summary.finished} detail={`in ${window}: ${summary.succeeded} succeeded, ${summary.failed} failed or ended in Error`} />
+      <Stat
+        label="Finished"
+        value={summary.finished}
+        detail={`in ${window}: ${summary.succeeded} succeeded, ${summary.failed} failed or ended in Error`}
+      />
       <Stat
         label="Success rate"
         value={summary.successRate === null ? '—' : formatPercent(summary.successRate)}
-        detail={summary.successRate === null ? `no run finished in ${window}` : `of the ${runs(summary.finished)} finished in ${window}`}
+        detail={
+          summary.successRate === null
+            ? `no run finished in ${window}`
+            : `of the ${runs(summary.finished)} finished in ${window}`
+        }
       />
       <Stat
         label="Mean duration"
         value={summary.meanDurationMs === null ? '—' : formatDuration(summary.meanDurationMs)}
-        detail={summary.meanDurationMs === null ? `no run finished in ${window}` : `start to finish, runs finished in ${window}`}
+        detail={
+          summary.meanDurationMs === null
+            ? `no run finished in ${window}`
+            : `start to finish, runs finished in ${window}`
+        }
       />
       <Stat label="Running now" testId="pipelines-running" value={summary.running} detail="whenever they started" />
     </section>
@@ -78,7 +101,11 @@ function RunRow({ run }: { run: PipelineRun }) {
       <td className={cellClass}>{run.startedAt ? <Time at={run.startedAt} /> : <NoValue reason="not started" />}</td>
       <td className={cellClass}>{run.finishedAt ? <Time at={run.finishedAt} /> : <NoValue reason="not finished" />}</td>
       <td className={numericCellClass}>
-        {run.durationMs === null ? <NoValue reason="not started" /> : `${formatDuration(run.durationMs)}${run.finishedAt ? '' : ' so far'}`}
+        {run.durationMs === null ? (
+          <NoValue reason="not started" />
+        ) : (
+          `${formatDuration(run.durationMs)}${run.finishedAt ? '' : ' so far'}`
+        )}
       </td>
       <td className={`${cellClass} break-words`}>{run.message}</td>
     </tr>
@@ -90,7 +117,8 @@ function RunList({ tenant, phase, list }: { tenant: string; phase: PhaseFilter |
     return (
       <EmptyState title="No pipeline runs yet">
         Runs appear here once an Argo Workflow is submitted in the namespace <code>{tenant}</code>, e.g.{' '}
-        <code>argo submit -n {tenant} --from workflowtemplate/&lt;template&gt;</code>, and stay listed as long as Argo keeps them.
+        <code>argo submit -n {tenant} --from workflowtemplate/&lt;template&gt;</code>, and stay listed as long as Argo
+        keeps them.
       </EmptyState>
     );
   }
@@ -150,7 +178,10 @@ export function TenantPipelines({ initial, filterProblem }: { initial: Pipelines
   return (
     <div className="space-y-6">
       {filterProblem ? (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
+        <p
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100"
+        >
           {filterProblem} Showing every run.
         </p>
       ) : null}

@@ -14,7 +14,10 @@ async function tenantResource(tenant: string) {
 }
 
 const modelNameSchema = z.string().trim().min(1, 'Choose a model').max(256);
-const versionSchema = z.string().trim().regex(/^[1-9][0-9]{0,8}$/, 'A version is a whole number, e.g. 5');
+const versionSchema = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]{0,8}$/, 'A version is a whole number, e.g. 5');
 
 export const requestPromotionAction = defineAction({
   name: 'promotion.request',
@@ -34,7 +37,11 @@ export const requestPromotionAction = defineAction({
       notes: input.notes,
     });
     revalidatePath(`/t/${input.tenant}/promotions`);
-    return { ok: true, message: `Requested promotion of ${input.model} v${input.version}.`, href: `/t/${input.tenant}/promotions/${request.id}` };
+    return {
+      ok: true,
+      message: `Requested promotion of ${input.model} v${input.version}.`,
+      href: `/t/${input.tenant}/promotions/${request.id}`,
+    };
   },
 });
 
@@ -42,24 +49,45 @@ const requestRef = { tenant: tenantNameSchema, requestId: z.uuid('That is not a 
 
 export const decidePromotionAction = defineAction({
   name: 'promotion.decide',
-  input: z.object({ ...requestRef, decision: z.enum(['approve', 'reject'], { message: 'Choose approve or reject' }), comment: z.string().trim().max(2000) }),
+  input: z.object({
+    ...requestRef,
+    decision: z.enum(['approve', 'reject'], { message: 'Choose approve or reject' }),
+    comment: z.string().trim().max(2000),
+  }),
   // The requester is part of the resource: the authorization module refuses self-approval.
   permission: async (input) => {
-    const [resource, request] = await Promise.all([tenantResource(input.tenant), getPromotionRequest(input.tenant, input.requestId)]);
-    return { action: 'promotion.approve', resource: { ...resource, kind: 'promotion', requesterId: request?.requesterId ?? '' } };
+    const [resource, request] = await Promise.all([
+      tenantResource(input.tenant),
+      getPromotionRequest(input.tenant, input.requestId),
+    ]);
+    return {
+      action: 'promotion.approve',
+      resource: { ...resource, kind: 'promotion', requesterId: request?.requesterId ?? '' },
+    };
   },
   async run(user, input) {
     const actor = { id: user.id, name: user.username };
-    const outcome = await decidePromotion(actor, input.tenant, input.requestId, { decision: input.decision, comment: input.comment });
+    const outcome = await decidePromotion(actor, input.tenant, input.requestId, {
+      decision: input.decision,
+      comment: input.comment,
+    });
     revalidatePath(`/t/${input.tenant}/promotions`);
     if (input.decision === 'reject') return { ok: true, message: 'Rejected. The requester sees your comment.' };
-    if (!outcome.counts) return { ok: false, error: `Your approval is recorded, but it does not count. ${outcome.standing.replace(/^Does not count: /, '')}` };
-    if (!outcome.finallyApproved) return { ok: true, message: 'Approved. More approvals are needed before it is deployed.' };
+    if (!outcome.counts)
+      return {
+        ok: false,
+        error: `Your approval is recorded, but it does not count. ${outcome.standing.replace(/^Does not count: /, '')}`,
+      };
+    if (!outcome.finallyApproved)
+      return { ok: true, message: 'Approved. More approvals are needed before it is deployed.' };
     const deployed = await deployPromotion(input.requestId, actor);
     revalidatePath(`/t/${input.tenant}/promotions/${input.requestId}`);
     return deployed.ok
       ? { ok: true, message: 'Approved and deployed as a canary.' }
-      : { ok: false, error: `Approved, but ${deployed.error[0]!.toLowerCase()}${deployed.error.slice(1)} An admin can retry from this page.` };
+      : {
+          ok: false,
+          error: `Approved, but ${deployed.error[0]!.toLowerCase()}${deployed.error.slice(1)} An admin can retry from this page.`,
+        };
   },
 });
 

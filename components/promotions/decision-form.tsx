@@ -14,14 +14,31 @@ export function DecisionForm({ tenant, requestId }: { tenant: string; requestId:
     <form ref={form} onSubmit={onSubmit} className="space-y-3">
       <input type="hidden" name="tenant" value={tenant} />
       <input type="hidden" name="requestId" value={requestId} />
-      <Field id="decision-comment" label="Comment" error={errors?.comment} hint="Required when you reject: the requester reads it.">
+      <Field
+        id="decision-comment"
+        label="Comment"
+        error={errors?.comment}
+        hint="Required when you reject: the requester reads it."
+      >
         {(props) => <textarea {...props} name="comment" rows={3} className={inputClass} />}
       </Field>
       <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" name="decision" value="approve" className={buttonClass.primary} disabled={pending || state?.ok === true}>
+        <button
+          type="submit"
+          name="decision"
+          value="approve"
+          className={buttonClass.primary}
+          disabled={pending || state?.ok === true}
+        >
           {pending ? 'Working…' : 'Approve'}
         </button>
-        <button type="submit" name="decision" value="reject" className={buttonClass.secondary} disabled={pending || state?.ok === true}>
+        <button
+          type="submit"
+          name="decision"
+          value="reject"
+          className={buttonClass.secondary}
+          disabled={pending || state?.ok === true}
+        >
           Reject
         </button>
         <FormStatus state={state} />

@@ -12,8 +12,17 @@ export function GateList({ gates }: { gates: readonly GateResult[] }) {
             ? 'bg-red-100 text-red-900 dark:bg-red-900/60 dark:text-red-100'
             : 'bg-amber-100 text-amber-900 dark:bg-amber-900/60 dark:text-amber-100';
         return (
-          <li key={gate.id} className="flex items-start gap-3 py-2" data-testid={`gate-${gate.id}`} data-passed={gate.passed}>
-            <span className={`mt-0.5 inline-flex w-16 shrink-0 justify-center rounded px-2 py-0.5 text-xs font-semibold ${tone}`}>{status}</span>
+          <li
+            key={gate.id}
+            className="flex items-start gap-3 py-2"
+            data-testid={`gate-${gate.id}`}
+            data-passed={gate.passed}
+          >
+            <span
+              className={`mt-0.5 inline-flex w-16 shrink-0 justify-center rounded px-2 py-0.5 text-xs font-semibold ${tone}`}
+            >
+              {status}
+            </span>
             <div className="min-w-0">
               <p className="text-sm font-medium">{gate.label}</p>
               <p className="text-sm text-slate-700 dark:text-slate-300">{gate.detail}</p>

@@ -11,7 +11,8 @@ import { acceptPolicyProposal, rejectPolicyProposal, savePolicy } from '@/lib/pr
 import { tenantNameSchema } from '@/lib/tenancy/names';
 import { findTenant } from '@/lib/tenancy/service';
 
-const number = (label: string) => z.coerce.number({ message: `${label} must be a number` }).refine(Number.isFinite, `${label} must be a number`);
+const number = (label: string) =>
+  z.coerce.number({ message: `${label} must be a number` }).refine(Number.isFinite, `${label} must be a number`);
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 
 /** The form's fields as typed; range rules live in the policy schema, the one place that knows them. */
@@ -28,7 +29,10 @@ const formSchema = z.object({
   staleAfterHours: number('Hours before flagging'),
   expireAfterHours: number('Hours before expiry'),
   alias: z.string().max(63),
-  canarySteps: z.string().max(200).regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'Canary steps are whole percentages separated by commas, e.g. 10, 25, 50, 100'),
+  canarySteps: z
+    .string()
+    .max(200)
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'Canary steps are whole percentages separated by commas, e.g. 10, 25, 50, 100'),
   bakeMinutes: number('The baking period'),
   analysisWindowSeconds: number('The analysis window'),
   maxErrorRatePercent: number('The error-rate threshold'),
@@ -47,19 +51,30 @@ export const savePolicyAction = defineAction({
     try {
       thresholds = parseThresholdLines(input.thresholds);
     } catch (error) {
-      throw new UserFacingError(error instanceof z.ZodError ? error.issues[0]!.message : 'The thresholds could not be read', 'thresholds');
+      throw new UserFacingError(
+        error instanceof z.ZodError ? error.issues[0]!.message : 'The thresholds could not be read',
+        'thresholds',
+      );
     }
     const { tenant, version, maxErrorRatePercent, minPassRatioPercent, canarySteps, ...rest } = input;
-    const outcome = await savePolicy({ id: user.id, name: user.username }, tenant, {
-      ...rest,
-      thresholds,
-      canarySteps: canarySteps.split(',').map((s) => Number(s.trim())),
-      maxErrorRate: maxErrorRatePercent / 100,
-      minPassRatio: minPassRatioPercent / 100,
-    }, version);
+    const outcome = await savePolicy(
+      { id: user.id, name: user.username },
+      tenant,
+      {
+        ...rest,
+        thresholds,
+        canarySteps: canarySteps.split(',').map((s) => Number(s.trim())),
+        maxErrorRate: maxErrorRatePercent / 100,
+        minPassRatio: minPassRatioPercent / 100,
+      },
+      version,
+    );
     revalidatePath(`/t/${tenant}/policy`);
     if (outcome.kind === 'proposed') {
-      return { ok: true, message: `Proposed, not applied: this change weakens ${outcome.weakenings.join('; ')}. Another admin of the tenant or a platform admin must accept it.` };
+      return {
+        ok: true,
+        message: `Proposed, not applied: this change weakens ${outcome.weakenings.join('; ')}. Another admin of the tenant or a platform admin must accept it.`,
+      };
     }
     return { ok: true, message: `Policy saved (version ${outcome.stored.version}).${await guardFollows(tenant)}` };
   },
@@ -84,7 +99,10 @@ const proposalRef = { tenant: tenantNameSchema, proposalId: z.uuid('That is not 
 
 async function editPolicy(input: { tenant: string }) {
   const tenant = await findTenant(input.tenant);
-  return { action: 'policy.edit' as const, resource: { kind: 'tenant' as const, tenant: input.tenant, status: tenant?.status } };
+  return {
+    action: 'policy.edit' as const,
+    resource: { kind: 'tenant' as const, tenant: input.tenant, status: tenant?.status },
+  };
 }
 
 export const acceptPolicyProposalAction = defineAction({
@@ -94,13 +112,19 @@ export const acceptPolicyProposalAction = defineAction({
   async run(user, input) {
     const stored = await acceptPolicyProposal({ id: user.id, name: user.username }, input.tenant, input.proposalId);
     revalidatePath(`/t/${input.tenant}/policy`);
-    return { ok: true, message: `Accepted: the policy is now version ${stored.version}.${await guardFollows(input.tenant)}` };
+    return {
+      ok: true,
+      message: `Accepted: the policy is now version ${stored.version}.${await guardFollows(input.tenant)}`,
+    };
   },
 });
 
 export const rejectPolicyProposalAction = defineAction({
   name: 'policy.reject',
-  input: z.object({ ...proposalRef, comment: z.string().trim().max(2000, 'A comment is limited to 2,000 characters').default('') }),
+  input: z.object({
+    ...proposalRef,
+    comment: z.string().trim().max(2000, 'A comment is limited to 2,000 characters').default(''),
+  }),
   permission: editPolicy,
   async run(user, input) {
     await rejectPolicyProposal({ id: user.id, name: user.username }, input.tenant, input.proposalId, input.comment);

@@ -14,17 +14,40 @@ export function PolicyForm({ tenant, policy, version }: { tenant: string; policy
   const { state, pending, form, onSubmit } = useFormAction(savePolicyAction, { resetOnSuccess: false });
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const numbers: NumberField[] = [
-    { name: 'regressionTolerance', label: 'Regression tolerance', value: policy.regressionTolerance, step: 'any', hint: 'How far below the champion the main metric may be.' },
+    {
+      name: 'regressionTolerance',
+      label: 'Regression tolerance',
+      value: policy.regressionTolerance,
+      step: 'any',
+      hint: 'How far below the champion the main metric may be.',
+    },
     { name: 'requiredApprovals', label: 'Approvals needed', value: policy.requiredApprovals },
     { name: 'staleAfterHours', label: 'Flag pending requests after (hours)', value: policy.staleAfterHours },
     { name: 'expireAfterHours', label: 'Expire pending requests after (hours)', value: policy.expireAfterHours },
     { name: 'bakeMinutes', label: 'Baking period per step (minutes)', value: policy.bakeMinutes },
     { name: 'analysisWindowSeconds', label: 'Metrics window per check (seconds)', value: policy.analysisWindowSeconds },
-    { name: 'maxErrorRatePercent', label: 'Canary error rate below (%)', value: Number((policy.maxErrorRate * 100).toFixed(4)), step: 'any', errorKey: 'maxErrorRate' },
+    {
+      name: 'maxErrorRatePercent',
+      label: 'Canary error rate below (%)',
+      value: Number((policy.maxErrorRate * 100).toFixed(4)),
+      step: 'any',
+      errorKey: 'maxErrorRate',
+    },
     { name: 'maxP99Ms', label: 'Canary p99 below (ms)', value: policy.maxP99Ms },
     { name: 'minRequests', label: 'Requests needed to judge', value: policy.minRequests },
-    { name: 'immediateRollbackFactor', label: 'Roll back at once above threshold ×', value: policy.immediateRollbackFactor, step: 'any' },
-    { name: 'minPassRatioPercent', label: 'Checks that must pass to step up (%)', value: Number((policy.minPassRatio * 100).toFixed(2)), step: 'any', errorKey: 'minPassRatio' },
+    {
+      name: 'immediateRollbackFactor',
+      label: 'Roll back at once above threshold ×',
+      value: policy.immediateRollbackFactor,
+      step: 'any',
+    },
+    {
+      name: 'minPassRatioPercent',
+      label: 'Checks that must pass to step up (%)',
+      value: Number((policy.minPassRatio * 100).toFixed(2)),
+      step: 'any',
+      errorKey: 'minPassRatio',
+    },
   ];
   return (
     <form ref={form} onSubmit={onSubmit} className="space-y-6">
@@ -32,11 +55,30 @@ export function PolicyForm({ tenant, policy, version }: { tenant: string; policy
       <input type="hidden" name="version" value={version} />
       <fieldset className="grid gap-4 md:grid-cols-2">
         <legend className="mb-2 text-base font-semibold">Gates</legend>
-        <Field id="policy-thresholds" label="Quality thresholds (one per line)" error={errors?.thresholds} hint="e.g. holdout_auc >= 0.85">
-          {(props) => <textarea {...props} name="thresholds" rows={3} className={`${inputClass} font-mono`} defaultValue={formatThresholdLines(policy.thresholds)} />}
+        <Field
+          id="policy-thresholds"
+          label="Quality thresholds (one per line)"
+          error={errors?.thresholds}
+          hint="e.g. holdout_auc >= 0.85"
+        >
+          {(props) => (
+            <textarea
+              {...props}
+              name="thresholds"
+              rows={3}
+              className={`${inputClass} font-mono`}
+              defaultValue={formatThresholdLines(policy.thresholds)}
+            />
+          )}
         </Field>
-        <Field id="policy-primary-metric" label="Main metric (compared with the champion)" error={errors?.primaryMetric}>
-          {(props) => <input {...props} name="primaryMetric" className={inputClass} defaultValue={policy.primaryMetric} />}
+        <Field
+          id="policy-primary-metric"
+          label="Main metric (compared with the champion)"
+          error={errors?.primaryMetric}
+        >
+          {(props) => (
+            <input {...props} name="primaryMetric" className={inputClass} defaultValue={policy.primaryMetric} />
+          )}
         </Field>
         <Field id="policy-alias" label="Alias moved on approval" error={errors?.alias}>
           {(props) => <input {...props} name="alias" className={inputClass} defaultValue={policy.alias} />}
@@ -58,12 +100,34 @@ export function PolicyForm({ tenant, policy, version }: { tenant: string; policy
       </fieldset>
       <fieldset className="grid gap-4 md:grid-cols-3">
         <legend className="mb-2 text-base font-semibold">Approvals and canary</legend>
-        <Field id="policy-canary-steps" label="Canary steps (%)" error={errors?.canarySteps} hint="Rising, ending at 100, e.g. 10, 25, 50, 100">
-          {(props) => <input {...props} name="canarySteps" className={inputClass} defaultValue={policy.canarySteps.join(', ')} />}
+        <Field
+          id="policy-canary-steps"
+          label="Canary steps (%)"
+          error={errors?.canarySteps}
+          hint="Rising, ending at 100, e.g. 10, 25, 50, 100"
+        >
+          {(props) => (
+            <input {...props} name="canarySteps" className={inputClass} defaultValue={policy.canarySteps.join(', ')} />
+          )}
         </Field>
         {numbers.map((f) => (
-          <Field key={f.name} id={`policy-${f.name}`} label={f.label} error={errors?.[f.errorKey ?? f.name] ?? errors?.[f.name]} hint={f.hint}>
-            {(props) => <input {...props} name={f.name} type="number" step={f.step ?? '1'} className={inputClass} defaultValue={f.value} />}
+          <Field
+            key={f.name}
+            id={`policy-${f.name}`}
+            label={f.label}
+            error={errors?.[f.errorKey ?? f.name] ?? errors?.[f.name]}
+            hint={f.hint}
+          >
+            {(props) => (
+              <input
+                {...props}
+                name={f.name}
+                type="number"
+                step={f.step ?? '1'}
+                className={inputClass}
+                defaultValue={f.value}
+              />
+            )}
           </Field>
         ))}
       </fieldset>

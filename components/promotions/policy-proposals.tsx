@@ -41,8 +41,8 @@ function ProposalItem({ tenant, proposal, mayDecide }: { tenant: string; proposa
   return (
     <li className="rounded-md border border-amber-300 p-4 text-sm dark:border-amber-700" data-testid="policy-proposal">
       <p>
-        <strong>{proposal.proposerName}</strong> proposed on <Time at={proposal.createdAt} /> (from
-        version {proposal.baseVersion}) a change that weakens:
+        <strong>{proposal.proposerName}</strong> proposed on <Time at={proposal.createdAt} /> (from version{' '}
+        {proposal.baseVersion}) a change that weakens:
       </p>
       <ul className="ml-5 mt-1 list-disc">
         {proposal.weakenings.map((w) => (
@@ -59,7 +59,9 @@ function ProposalItem({ tenant, proposal, mayDecide }: { tenant: string; proposa
               tone="primary"
               title="Accept this weaker policy?"
               confirmLabel="Accept and apply"
-              onConfirm={async () => setState(await acceptPolicyProposalAction(null, { tenant, proposalId: proposal.id }))}
+              onConfirm={async () =>
+                setState(await acceptPolicyProposalAction(null, { tenant, proposalId: proposal.id }))
+              }
             >
               The policy changes at once for every request filed from now on: {proposal.weakenings.join('; ')}.
             </ConfirmButton>
@@ -68,7 +70,9 @@ function ProposalItem({ tenant, proposal, mayDecide }: { tenant: string; proposa
             label={proposal.ownProposal ? 'Withdraw' : 'Reject'}
             title={proposal.ownProposal ? 'Withdraw your proposal?' : 'Reject this proposal?'}
             confirmLabel={proposal.ownProposal ? 'Withdraw' : 'Reject'}
-            onConfirm={async () => setState(await rejectPolicyProposalAction(null, { tenant, proposalId: proposal.id, comment: '' }))}
+            onConfirm={async () =>
+              setState(await rejectPolicyProposalAction(null, { tenant, proposalId: proposal.id, comment: '' }))
+            }
           >
             The policy stays as it is.
           </ConfirmButton>

@@ -19,7 +19,10 @@ export function AppShell({
 }) {
   return (
     <div className="flex min-h-screen flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2 dark:focus:bg-slate-900">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2 dark:focus:bg-slate-900"
+      >
         Skip to content
       </a>
       <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
@@ -30,7 +33,9 @@ export function AppShell({
           <ThemeToggle />
           <span className="text-slate-700 dark:text-slate-300" data-testid="signed-in-user">
             {user.name ?? user.username}
-            {user.platformRoles.length > 0 ? <span className="text-slate-600 dark:text-slate-400"> · {user.platformRoles.join(', ')}</span> : null}
+            {user.platformRoles.length > 0 ? (
+              <span className="text-slate-600 dark:text-slate-400"> · {user.platformRoles.join(', ')}</span>
+            ) : null}
           </span>
           <form action={signOutAction}>
             <button type="submit" className={buttonClass.secondary}>

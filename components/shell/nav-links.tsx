@@ -22,7 +22,10 @@ function NavItem({ href, label, exact, badge }: { href: string; label: string; e
         <span className="flex items-center justify-between gap-2">
           {label}
           {badge ? (
-            <span className="rounded-full bg-blue-700 px-2 text-xs font-semibold text-white dark:bg-blue-500" data-testid={`badge-${label}`}>
+            <span
+              className="rounded-full bg-blue-700 px-2 text-xs font-semibold text-white dark:bg-blue-500"
+              data-testid={`badge-${label}`}
+            >
               {badge}
               <span className="sr-only"> waiting</span>
             </span>
@@ -40,7 +43,9 @@ export function NavLinks({ navigation }: { navigation: Navigation }) {
     <nav aria-label="Main" className="space-y-6">
       {tenant ? (
         <div>
-          <h2 className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{tenant.displayName}</h2>
+          <h2 className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+            {tenant.displayName}
+          </h2>
           <ul className="mt-1 space-y-0.5">
             {tenantLinks(tenant).map((l) => (
               <NavItem key={l.href} href={l.href} label={l.label} exact={l.href === `/t/${tenant.name}`} />
@@ -50,7 +55,9 @@ export function NavLinks({ navigation }: { navigation: Navigation }) {
       ) : null}
       {navigation.platform.length > 0 ? (
         <div>
-          <h2 className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">Platform</h2>
+          <h2 className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+            Platform
+          </h2>
           <ul className="mt-1 space-y-0.5">
             {navigation.platform.map((l) => (
               <NavItem key={l.href} href={l.href} label={l.label} badge={l.badge} />

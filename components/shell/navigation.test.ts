@@ -9,29 +9,58 @@ const tenants: Tenant[] = [
   { name: 'pricing', displayName: 'Pricing', status: 'active' },
 ];
 
-const principal = (overrides: Partial<Principal>): Principal => ({ id: 'u1', platformRoles: [], memberships: [], ...overrides });
+const principal = (overrides: Partial<Principal>): Principal => ({
+  id: 'u1',
+  platformRoles: [],
+  memberships: [],
+  ...overrides,
+});
 const platformLinks = (p: Principal, visible = tenants) => buildNavigation(p, visible).platform.map((l) => l.href);
 
 describe('navigation', () => {
   it('lists Operations and SLOs for a viewer of one tenant', () => {
-    expect(platformLinks(principal({ memberships: [{ tenant: 'pricing', role: 'viewer' }] }))).toEqual(['/ops', '/slo']);
+    expect(platformLinks(principal({ memberships: [{ tenant: 'pricing', role: 'viewer' }] }))).toEqual([
+      '/ops',
+      '/slo',
+    ]);
   });
 
   it('lists them for managers and on-call engineers, beside their other platform pages', () => {
     expect(platformLinks(principal({ platformRoles: ['manager'] }))).toEqual(['/ops', '/slo', '/gpu']);
     expect(platformLinks(principal({ platformRoles: ['oncall'] }))).toEqual(['/ops', '/slo']);
-    expect(platformLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual(['/ops', '/slo', '/admin/tenants', '/gpu', '/admin/audit']);
+    expect(platformLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual([
+      '/ops',
+      '/slo',
+      '/admin/tenants',
+      '/gpu',
+      '/admin/audit',
+    ]);
   });
 
   it("links a tenant's pipeline runs for whoever may read its operations", () => {
-    const pipelineLinks = (p: Principal) => buildNavigation(p, tenants).tenants.map((t) => tenantLinks(t).map((l) => l.href).filter((href) => href.endsWith('/pipelines')));
-    expect(pipelineLinks(principal({ memberships: [{ tenant: 'pricing', role: 'viewer' }] }))).toEqual([[], ['/t/pricing/pipelines']]);
-    expect(pipelineLinks(principal({ platformRoles: ['manager'] }))).toEqual([['/t/fraud/pipelines'], ['/t/pricing/pipelines']]);
+    const pipelineLinks = (p: Principal) =>
+      buildNavigation(p, tenants).tenants.map((t) =>
+        tenantLinks(t)
+          .map((l) => l.href)
+          .filter((href) => href.endsWith('/pipelines')),
+      );
+    expect(pipelineLinks(principal({ memberships: [{ tenant: 'pricing', role: 'viewer' }] }))).toEqual([
+      [],
+      ['/t/pricing/pipelines'],
+    ]);
+    expect(pipelineLinks(principal({ platformRoles: ['manager'] }))).toEqual([
+      ['/t/fraud/pipelines'],
+      ['/t/pricing/pipelines'],
+    ]);
   });
 
   it('leaves them out for someone without a tenant to see', () => {
     expect(platformLinks(principal({}))).toEqual([]);
     expect(platformLinks(principal({ platformRoles: ['oncall'] }), [])).toEqual([]);
-    expect(platformLinks(principal({ memberships: [{ tenant: 'fraud', role: 'admin' }] }), [{ name: 'fraud', displayName: 'Fraud', status: 'archived' }])).toEqual([]);
+    expect(
+      platformLinks(principal({ memberships: [{ tenant: 'fraud', role: 'admin' }] }), [
+        { name: 'fraud', displayName: 'Fraud', status: 'archived' },
+      ]),
+    ).toEqual([]);
   });
 });

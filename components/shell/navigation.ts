@@ -46,7 +46,9 @@ const CROSS_TENANT_PAGES: { href: string; label: string; action: Action }[] = [
 
 /** Whether the person approves promotions anywhere (the requester check happens per request). */
 function approvesSomewhere(principal: Principal, tenants: readonly { name: string; status: TenantStatus }[]): boolean {
-  return tenants.some((t) => can(principal, 'promotion.approve', { kind: 'promotion', tenant: t.name, status: t.status, requesterId: '' }));
+  return tenants.some((t) =>
+    can(principal, 'promotion.approve', { kind: 'promotion', tenant: t.name, status: t.status, requesterId: '' }),
+  );
 }
 
 export function buildNavigation(
@@ -55,18 +57,27 @@ export function buildNavigation(
   /** Pending requests this person may approve. */
   approvalsWaiting = 0,
 ): Navigation {
-  const approvals: NavLink[] = approvesSomewhere(principal, tenants) ? [{ href: '/approvals', label: 'Approvals', badge: approvalsWaiting }] : [];
-  const crossTenant = CROSS_TENANT_PAGES.filter((p) => tenants.some((t) => can(principal, p.action, { kind: 'tenant', tenant: t.name, status: t.status })));
+  const approvals: NavLink[] = approvesSomewhere(principal, tenants)
+    ? [{ href: '/approvals', label: 'Approvals', badge: approvalsWaiting }]
+    : [];
+  const crossTenant = CROSS_TENANT_PAGES.filter((p) =>
+    tenants.some((t) => can(principal, p.action, { kind: 'tenant', tenant: t.name, status: t.status })),
+  );
   return {
     tenants: tenants.map((t) => ({
       name: t.name,
       displayName: t.displayName,
-      pages: TENANT_PAGES.filter((p) => can(principal, TENANT_PAGE_ACTIONS[p.path], { kind: 'tenant', tenant: t.name, status: t.status })).map((p) => p.path),
+      pages: TENANT_PAGES.filter((p) =>
+        can(principal, TENANT_PAGE_ACTIONS[p.path], { kind: 'tenant', tenant: t.name, status: t.status }),
+      ).map((p) => p.path),
     })),
     platform: [
       ...approvals,
       ...crossTenant.map(({ href, label }) => ({ href, label })),
-      ...PLATFORM_PAGES.filter((p) => can(principal, p.action, { kind: 'platform' })).map(({ href, label }) => ({ href, label })),
+      ...PLATFORM_PAGES.filter((p) => can(principal, p.action, { kind: 'platform' })).map(({ href, label }) => ({
+        href,
+        label,
+      })),
     ],
   };
 }

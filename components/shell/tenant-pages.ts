@@ -23,5 +23,8 @@ export type TenantPagePath = (typeof TENANT_PAGES)[number]['path'];
 
 /** The menu's links to `tenant`'s pages that it lists. */
 export function tenantLinks(tenant: { name: string; pages: readonly TenantPagePath[] }): NavLink[] {
-  return TENANT_PAGES.filter((page) => tenant.pages.includes(page.path)).map((page) => ({ href: `/t/${tenant.name}${page.path}`, label: page.label }));
+  return TENANT_PAGES.filter((page) => tenant.pages.includes(page.path)).map((page) => ({
+    href: `/t/${tenant.name}${page.path}`,
+    label: page.label,
+  }));
 }

@@ -9,7 +9,10 @@ export function TenantSwitcher({ tenants }: { tenants: TenantNav[] }) {
   if (tenants.length === 0) return null;
   return (
     <div>
-      <label htmlFor="tenant-switcher" className="block text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">
+      <label
+        htmlFor="tenant-switcher"
+        className="block text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400"
+      >
         Tenant
       </label>
       <select

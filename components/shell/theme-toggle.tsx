@@ -9,7 +9,11 @@ const NEXT: Record<string, string> = { system: 'light', light: 'dark', dark: 'sy
 export function ThemeToggle() {
   const { theme, setTheme } = useTheme();
   // The stored theme is only known in the browser; render 'system' on the server to match.
-  const mounted = useSyncExternalStore(noSubscription, () => true, () => false);
+  const mounted = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const current = mounted ? (theme ?? 'system') : 'system';
   return (
     <button

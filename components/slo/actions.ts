@@ -16,9 +16,18 @@ export const updateSloObjectivesAction = defineAction({
     return { action: 'slo.edit', resource: { kind: 'tenant', tenant: input.tenant, status: tenant?.status } };
   },
   async run(user, { tenant, endpoint, version, objectives }) {
-    const saved = await saveEndpointObjectives({ id: user.id, name: user.username }, tenant, endpoint, objectives, version);
+    const saved = await saveEndpointObjectives(
+      { id: user.id, name: user.username },
+      tenant,
+      endpoint,
+      objectives,
+      version,
+    );
     revalidatePath(sloDetailPath(tenant, endpoint));
     revalidatePath('/slo');
-    return { ok: true, message: `Objectives of ${endpoint} saved (version ${saved.version}). Budgets and burn rates follow them from now on.` };
+    return {
+      ok: true,
+      message: `Objectives of ${endpoint} saved (version ${saved.version}). Budgets and burn rates follow them from now on.`,
+    };
   },
 });

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { budgetLevel, budgetText, burnRateText, burnVerdict, countText, firingWindows, objectiveText, rangeParam, sliLabel, sliText, sloDetailPath, sloTitle } from './format';
+import {
+  budgetLevel,
+  budgetText,
+  burnRateText,
+  burnVerdict,
+  countText,
+  firingWindows,
+  objectiveText,
+  rangeParam,
+  sliLabel,
+  sliText,
+  sloDetailPath,
+  sloTitle,
+} from './format';
 
 describe('SLO formatting', () => {
   it('writes objectives as people do, and indicators with one more decimal than the objective', () => {
@@ -12,8 +25,12 @@ describe('SLO formatting', () => {
   });
 
   it('titles each kind of SLO in words', () => {
-    expect(sloTitle({ kind: 'availability', objective: 0.999, windowDays: 28, latencyThresholdMs: null })).toBe('99.9 % availability over 28 d');
-    expect(sloTitle({ kind: 'latency', objective: 0.95, windowDays: 28, latencyThresholdMs: 200 })).toBe('95 % within 200 ms over 28 d');
+    expect(sloTitle({ kind: 'availability', objective: 0.999, windowDays: 28, latencyThresholdMs: null })).toBe(
+      '99.9 % availability over 28 d',
+    );
+    expect(sloTitle({ kind: 'latency', objective: 0.95, windowDays: 28, latencyThresholdMs: 200 })).toBe(
+      '95 % within 200 ms over 28 d',
+    );
     expect(sliLabel({ kind: 'latency', latencyThresholdMs: 200 })).toBe('Within 200 ms');
     expect(sliLabel({ kind: 'availability', latencyThresholdMs: null })).toBe('Availability');
   });
@@ -23,7 +40,14 @@ describe('SLO formatting', () => {
     expect(budgetText(-0.12)).toBe('−12.0 %');
     expect(budgetText(-0.0001)).toBe('0.0 %');
     expect(budgetText(null)).toBe('unknown');
-    expect([null, -0.5, 0, 0.1, 0.25, 1].map(budgetLevel)).toEqual(['unknown', 'spent', 'spent', 'low', 'healthy', 'healthy']);
+    expect([null, -0.5, 0, 0.1, 0.25, 1].map(budgetLevel)).toEqual([
+      'unknown',
+      'spent',
+      'spent',
+      'low',
+      'healthy',
+      'healthy',
+    ]);
   });
 
   it('writes burn rates and says whether each pair would alert', () => {

@@ -84,7 +84,13 @@ export function countText(n: number): string {
   return COUNT_FORMAT.format(n);
 }
 
-export const RANGE_LABELS: Record<SloRange, string> = { '1h': '1 hour', '6h': '6 hours', '1d': '1 day', '7d': '7 days', '28d': '28 days' };
+export const RANGE_LABELS: Record<SloRange, string> = {
+  '1h': '1 hour',
+  '6h': '6 hours',
+  '1d': '1 day',
+  '7d': '7 days',
+  '28d': '28 days',
+};
 export const DEFAULT_RANGE: SloRange = '1d';
 
 /** The `range` query parameter; anything else is the default. */

@@ -45,8 +45,19 @@ function chartSpecs(objectives: SloObjectives): ChartSpec[] {
       unit: '%',
       digits: 1,
       series: [
-        { key: 'availabilityBudget', name: 'Availability budget', value: (p) => percentOf(p.availabilityBudget), colour: 'var(--slo-a)' },
-        { key: 'latencyBudget', name: 'Latency budget', value: (p) => percentOf(p.latencyBudget), colour: 'var(--slo-b)', dash: '6 3' },
+        {
+          key: 'availabilityBudget',
+          name: 'Availability budget',
+          value: (p) => percentOf(p.availabilityBudget),
+          colour: 'var(--slo-a)',
+        },
+        {
+          key: 'latencyBudget',
+          name: 'Latency budget',
+          value: (p) => percentOf(p.latencyBudget),
+          colour: 'var(--slo-b)',
+          dash: '6 3',
+        },
       ],
       reference: { y: 0, label: 'spent' },
     },
@@ -77,7 +88,8 @@ function chartSpecs(objectives: SloObjectives): ChartSpec[] {
 }
 
 function HistoryChart({ spec, points, range }: { spec: ChartSpec; points: SloHistoryPoint[]; range: SloRange }) {
-  const format = (value: unknown) => (typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data');
+  const format = (value: unknown) =>
+    typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data';
   const label = timeLabel(range);
   return (
     <figure className="min-w-0" data-testid={`slo-chart-${spec.id}`}>
@@ -90,23 +102,56 @@ function HistoryChart({ spec, points, range }: { spec: ChartSpec; points: SloHis
         data={points}
         margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
         title={`${spec.title} over the last ${RANGE_LABELS[range]}`}
-        desc={spec.reference ? `Reference line: ${spec.reference.label} at ${format(spec.reference.y)}. The values are in the data table below the charts.` : 'The values are in the data table below the charts.'}
+        desc={
+          spec.reference
+            ? `Reference line: ${spec.reference.label} at ${format(spec.reference.y)}. The values are in the data table below the charts.`
+            : 'The values are in the data table below the charts.'
+        }
       >
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={label} tick={tick} stroke="currentColor" minTickGap={32} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={['dataMin', 'dataMax']}
+          tickFormatter={label}
+          tick={tick}
+          stroke="currentColor"
+          minTickGap={32}
+        />
         <YAxis tick={tick} stroke="currentColor" width={56} tickFormatter={(v: number) => formatNumber(v)} />
         <Tooltip
           labelFormatter={(t) => formatTime(Number(t))}
           formatter={format}
-          contentStyle={{ backgroundColor: 'var(--slo-tooltip)', borderColor: 'var(--slo-tooltip-border)', fontSize: 12 }}
+          contentStyle={{
+            backgroundColor: 'var(--slo-tooltip)',
+            borderColor: 'var(--slo-tooltip-border)',
+            fontSize: 12,
+          }}
           isAnimationActive={false}
         />
         {spec.series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
         {spec.series.map((s) => (
-          <Line key={s.key} name={s.name} dataKey={s.value} stroke={s.colour} strokeDasharray={s.dash} strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
+          <Line
+            key={s.key}
+            name={s.name}
+            dataKey={s.value}
+            stroke={s.colour}
+            strokeDasharray={s.dash}
+            strokeWidth={2}
+            dot={false}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
         ))}
         {spec.reference ? (
-          <ReferenceLine y={spec.reference.y} stroke="var(--slo-ref)" strokeDasharray="2 4" ifOverflow="extendDomain" label={{ value: spec.reference.label, position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }} />
+          <ReferenceLine
+            y={spec.reference.y}
+            stroke="var(--slo-ref)"
+            strokeDasharray="2 4"
+            ifOverflow="extendDomain"
+            label={{ value: spec.reference.label, position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }}
+          />
         ) : null}
       </LineChart>
     </figure>
@@ -119,7 +164,15 @@ const cell = (value: number | null, digits: number) => (value === null ? '—' :
  * Budget remaining (both SLOs), request rate, error rate and p95 latency over the chosen range,
  * with the objective's lines drawn in, and the numbers in a table for those who read rather than look.
  */
-export function HistoryCharts({ points, range, objectives }: { points: SloHistoryPoint[]; range: SloRange; objectives: SloObjectives }) {
+export function HistoryCharts({
+  points,
+  range,
+  objectives,
+}: {
+  points: SloHistoryPoint[];
+  range: SloRange;
+  objectives: SloObjectives;
+}) {
   const specs = chartSpecs(objectives);
   return (
     <div className="space-y-4">
@@ -135,7 +188,14 @@ export function HistoryCharts({ points, range, objectives }: { points: SloHistor
             <caption className="sr-only">History of the endpoint over the last {RANGE_LABELS[range]}</caption>
             <thead>
               <tr>
-                {['Time (UTC)', 'Requests/s', 'Error rate %', 'p95 ms', 'Availability budget %', 'Latency budget %'].map((h) => (
+                {[
+                  'Time (UTC)',
+                  'Requests/s',
+                  'Error rate %',
+                  'p95 ms',
+                  'Availability budget %',
+                  'Latency budget %',
+                ].map((h) => (
                   <th key={h} scope="col" className="px-2 py-1">
                     {h}
                   </th>

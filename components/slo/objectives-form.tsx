@@ -20,23 +20,77 @@ interface Props {
 }
 
 /** Keyed by version: after a save the page renders the new version and the inputs start over from it. */
-function ObjectiveInputs({ objectives, version, latencyBuckets, errors }: Pick<Props, 'objectives' | 'version' | 'latencyBuckets'> & { errors: Record<string, string> | undefined }) {
+function ObjectiveInputs({
+  objectives,
+  version,
+  latencyBuckets,
+  errors,
+}: Pick<Props, 'objectives' | 'version' | 'latencyBuckets'> & { errors: Record<string, string> | undefined }) {
   const values = objectivesFormValues(objectives);
   // A threshold stored before the buckets changed stays selectable, so saving other fields keeps it.
-  const buckets = latencyBuckets.includes(values.latencyThresholdMs) ? latencyBuckets : [...latencyBuckets, values.latencyThresholdMs].sort((a, b) => a - b);
+  const buckets = latencyBuckets.includes(values.latencyThresholdMs)
+    ? latencyBuckets
+    : [...latencyBuckets, values.latencyThresholdMs].sort((a, b) => a - b);
   return (
     <>
       <input type="hidden" name="version" value={version} />
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
-        <Field id="slo-availability" label="Availability objective (%)" hint="Share of requests without a server error (5xx), e.g. 99.9" error={errors?.availabilityObjectivePercent ?? errors?.availabilityObjective}>
-          {(props) => <input {...props} name="availabilityObjectivePercent" type="number" inputMode="decimal" step="any" min="50" max="100" required className={inputClass} defaultValue={values.availabilityObjectivePercent} />}
-        </Field>
-        <Field id="slo-latency-objective" label="Latency objective (%)" hint="Share of requests answered within the threshold, e.g. 95" error={errors?.latencyObjectivePercent ?? errors?.latencyObjective}>
-          {(props) => <input {...props} name="latencyObjectivePercent" type="number" inputMode="decimal" step="any" min="50" max="100" required className={inputClass} defaultValue={values.latencyObjectivePercent} />}
-        </Field>
-        <Field id="slo-latency-threshold" label="Latency threshold (ms)" hint="A bucket of the latency histogram" error={errors?.latencyThresholdMs}>
+        <Field
+          id="slo-availability"
+          label="Availability objective (%)"
+          hint="Share of requests without a server error (5xx), e.g. 99.9"
+          error={errors?.availabilityObjectivePercent ?? errors?.availabilityObjective}
+        >
           {(props) => (
-            <select {...props} name="latencyThresholdMs" required className={inputClass} defaultValue={String(values.latencyThresholdMs)}>
+            <input
+              {...props}
+              name="availabilityObjectivePercent"
+              type="number"
+              inputMode="decimal"
+              step="any"
+              min="50"
+              max="100"
+              required
+              className={inputClass}
+              defaultValue={values.availabilityObjectivePercent}
+            />
+          )}
+        </Field>
+        <Field
+          id="slo-latency-objective"
+          label="Latency objective (%)"
+          hint="Share of requests answered within the threshold, e.g. 95"
+          error={errors?.latencyObjectivePercent ?? errors?.latencyObjective}
+        >
+          {(props) => (
+            <input
+              {...props}
+              name="latencyObjectivePercent"
+              type="number"
+              inputMode="decimal"
+              step="any"
+              min="50"
+              max="100"
+              required
+              className={inputClass}
+              defaultValue={values.latencyObjectivePercent}
+            />
+          )}
+        </Field>
+        <Field
+          id="slo-latency-threshold"
+          label="Latency threshold (ms)"
+          hint="A bucket of the latency histogram"
+          error={errors?.latencyThresholdMs}
+        >
+          {(props) => (
+            <select
+              {...props}
+              name="latencyThresholdMs"
+              required
+              className={inputClass}
+              defaultValue={String(values.latencyThresholdMs)}
+            >
               {buckets.map((ms) => (
                 <option key={ms} value={ms}>
                   {ms} ms
@@ -45,8 +99,26 @@ function ObjectiveInputs({ objectives, version, latencyBuckets, errors }: Pick<P
             </select>
           )}
         </Field>
-        <Field id="slo-window" label="Window (days)" hint="The rolling window both objectives are measured over" error={errors?.windowDays}>
-          {(props) => <input {...props} name="windowDays" type="number" inputMode="numeric" step="1" min="1" max="90" required className={inputClass} defaultValue={values.windowDays} />}
+        <Field
+          id="slo-window"
+          label="Window (days)"
+          hint="The rolling window both objectives are measured over"
+          error={errors?.windowDays}
+        >
+          {(props) => (
+            <input
+              {...props}
+              name="windowDays"
+              type="number"
+              inputMode="numeric"
+              step="1"
+              min="1"
+              max="90"
+              required
+              className={inputClass}
+              defaultValue={values.windowDays}
+            />
+          )}
         </Field>
       </div>
     </>
@@ -65,10 +137,22 @@ export function ObjectivesForm({ tenant, endpoint, objectives, version, latencyB
   }, [state, queryClient, tenant, endpoint]);
 
   return (
-    <form ref={form} onSubmit={onSubmit} aria-label={`Objectives of ${endpoint}`} className="space-y-4" data-testid="slo-objectives-form">
+    <form
+      ref={form}
+      onSubmit={onSubmit}
+      aria-label={`Objectives of ${endpoint}`}
+      className="space-y-4"
+      data-testid="slo-objectives-form"
+    >
       <input type="hidden" name="tenant" value={tenant} />
       <input type="hidden" name="endpoint" value={endpoint} />
-      <ObjectiveInputs key={version} objectives={objectives} version={version} latencyBuckets={latencyBuckets} errors={errors} />
+      <ObjectiveInputs
+        key={version}
+        objectives={objectives}
+        version={version}
+        latencyBuckets={latencyBuckets}
+        errors={errors}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className={buttonClass.primary} disabled={pending}>
           {pending ? 'Saving…' : 'Save objectives'}

@@ -3,7 +3,17 @@ import { objectiveText } from './format';
 import { Time } from '@/components/ui/time';
 
 /** The objectives for those who may read but not change them. */
-export function ObjectivesList({ objectives, version, updatedBy, updatedAt }: { objectives: SloObjectives; version: number; updatedBy: string | null; updatedAt: string | null }) {
+export function ObjectivesList({
+  objectives,
+  version,
+  updatedBy,
+  updatedAt,
+}: {
+  objectives: SloObjectives;
+  version: number;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}) {
   return (
     <div className="text-sm" data-testid="slo-objectives">
       <dl className="grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[14rem_1fr]">

@@ -9,7 +9,10 @@ export function BudgetBar({ budget }: { budget: number | null }) {
   const level = BUDGET_LEVELS[budgetLevel(budget)];
   const width = budget === null ? 0 : Math.round(Math.min(1, Math.max(0, budget)) * 100);
   return (
-    <span aria-hidden="true" className="block h-2.5 w-full min-w-24 overflow-hidden rounded bg-slate-200 dark:bg-slate-700">
+    <span
+      aria-hidden="true"
+      className="block h-2.5 w-full min-w-24 overflow-hidden rounded bg-slate-200 dark:bg-slate-700"
+    >
       <span className={`block h-full ${level.bar}`} style={{ width: `${width}%` }} />
     </span>
   );

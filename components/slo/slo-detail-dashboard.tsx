@@ -6,7 +6,17 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { cellClass, DataTable, numericCellClass, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import { SLO_RANGES, type SloDetailView, type SloRange, type SloSummary } from '@/lib/slo/view';
-import { budgetText, burnRateText, countText, firingWindows, objectiveText, RANGE_LABELS, sliLabel, sliText, sloDetailPath } from './format';
+import {
+  budgetText,
+  burnRateText,
+  countText,
+  firingWindows,
+  objectiveText,
+  RANGE_LABELS,
+  sliLabel,
+  sliText,
+  sloDetailPath,
+} from './format';
 import { HistoryCharts } from './history-charts';
 import { BudgetSummary, BurnBadge } from './parts';
 import { PanelMessage, asSentence } from '@/components/ui/panel-message';
@@ -22,7 +32,12 @@ function SloSection({ slo }: { slo: SloSummary }) {
   const firing = firingWindows(slo.burnRates);
   const headingId = `slo-${slo.kind}-title`;
   return (
-    <section aria-labelledby={headingId} className="space-y-3" data-testid={`slo-${slo.kind}`} data-alerting={slo.alerting}>
+    <section
+      aria-labelledby={headingId}
+      className="space-y-3"
+      data-testid={`slo-${slo.kind}`}
+      data-alerting={slo.alerting}
+    >
       <div className="flex flex-wrap items-center gap-3">
         <h2 id={headingId} className="text-base font-semibold">
           {kindTitle} SLO
@@ -35,9 +50,18 @@ function SloSection({ slo }: { slo: SloSummary }) {
           label="Objective"
           testId={`slo-${slo.kind}-objective`}
           value={objectiveText(slo.objective)}
-          detail={slo.kind === 'availability' ? `of requests without a server error (5xx), over ${slo.windowDays} days` : `of requests answered within ${slo.latencyThresholdMs} ms, over ${slo.windowDays} days`}
+          detail={
+            slo.kind === 'availability'
+              ? `of requests without a server error (5xx), over ${slo.windowDays} days`
+              : `of requests answered within ${slo.latencyThresholdMs} ms, over ${slo.windowDays} days`
+          }
         />
-        <Stat label={sliLabel(slo)} testId={`slo-${slo.kind}-sli`} value={sliText(slo.sli, slo.objective)} detail={`${countText(slo.requests)} requests in the last ${slo.windowDays} days`} />
+        <Stat
+          label={sliLabel(slo)}
+          testId={`slo-${slo.kind}-sli`}
+          value={sliText(slo.sli, slo.objective)}
+          detail={`${countText(slo.requests)} requests in the last ${slo.windowDays} days`}
+        />
         <Stat
           label="Budget remaining"
           testId={`slo-${slo.kind}-budget`}
@@ -49,10 +73,22 @@ function SloSection({ slo }: { slo: SloSummary }) {
         <DataTable
           caption={`Burn rates of the ${slo.kind} SLO`}
           testId={`burn-rates-${slo.kind}`}
-          columns={['Windows (long / short)', 'Severity', { label: 'Alerts above', numeric: true }, { label: 'Long window', numeric: true }, { label: 'Short window', numeric: true }, 'Alert']}
+          columns={[
+            'Windows (long / short)',
+            'Severity',
+            { label: 'Alerts above', numeric: true },
+            { label: 'Long window', numeric: true },
+            { label: 'Short window', numeric: true },
+            'Alert',
+          ]}
         >
           {slo.burnRates.map((burn) => (
-            <tr key={burn.label} className={`${rowClass} ${burn.firing ? 'bg-red-50 dark:bg-red-950/40' : ''}`} data-window={burn.label} data-firing={burn.firing}>
+            <tr
+              key={burn.label}
+              className={`${rowClass} ${burn.firing ? 'bg-red-50 dark:bg-red-950/40' : ''}`}
+              data-window={burn.label}
+              data-firing={burn.firing}
+            >
               <th scope="row" className={`${cellClass} font-medium normal-case`}>
                 {burn.label}
               </th>
@@ -115,7 +151,8 @@ export function SloDetailDashboard({ initial }: { initial: SloDetailView }) {
       {data.unverified ? (
         <div role="status" data-testid="slo-unverified">
           <PanelMessage>
-            <strong>{asSentence(data.unverified)}</strong> The objectives below are the portal’s own; the numbers need Prometheus.
+            <strong>{asSentence(data.unverified)}</strong> The objectives below are the portal’s own; the numbers need
+            Prometheus.
           </PanelMessage>
         </div>
       ) : null}
@@ -135,10 +172,13 @@ export function SloDetailDashboard({ initial }: { initial: SloDetailView }) {
           <RangePicker tenant={tenant} endpoint={endpoint} range={data.range} />
         </div>
         {data.history === null ? (
-          <PanelMessage>The charts cannot be drawn: {asSentence(data.historyProblem ?? 'Prometheus could not be read')}</PanelMessage>
+          <PanelMessage>
+            The charts cannot be drawn: {asSentence(data.historyProblem ?? 'Prometheus could not be read')}
+          </PanelMessage>
         ) : data.history.length === 0 ? (
           <EmptyState title="No traffic in this range">
-            Prometheus has no requests of {endpoint} in the last {RANGE_LABELS[data.range]}. Pick a longer range, or send the endpoint some requests.
+            Prometheus has no requests of {endpoint} in the last {RANGE_LABELS[data.range]}. Pick a longer range, or
+            send the endpoint some requests.
           </EmptyState>
         ) : (
           <HistoryCharts points={data.history} range={data.range} objectives={data.objectives} />

@@ -26,7 +26,8 @@ function BurnAlerts({ slo }: { slo: SloSummary }) {
       </span>
     );
   }
-  if (slo.requests === 0 || slo.burnRates.every((b) => b.longRate === null && b.shortRate === null)) return <Badge tone="neutral">No traffic</Badge>;
+  if (slo.requests === 0 || slo.burnRates.every((b) => b.longRate === null && b.shortRate === null))
+    return <Badge tone="neutral">No traffic</Badge>;
   return <Badge tone="good">Quiet</Badge>;
 }
 
@@ -43,12 +44,17 @@ function SloRow({ slo }: { slo: SloSummary }) {
       data-kind={slo.kind}
       data-alerting={slo.alerting}
     >
-      <th scope="row" className={`${cellClass} border-l-4 font-normal ${loud ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}>
+      <th
+        scope="row"
+        className={`${cellClass} border-l-4 font-normal ${loud ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}
+      >
         {/* A plain anchor: next/link would prefetch all 50 endpoints' pages in view. */}
         <a className={buttonClass.link} href={sloDetailPath(slo.tenant, slo.endpoint)}>
           {slo.tenant} / {slo.endpoint}
         </a>
-        <span className="block text-xs text-slate-600 dark:text-slate-400">{slo.kind === 'availability' ? 'Availability' : 'Latency'}</span>
+        <span className="block text-xs text-slate-600 dark:text-slate-400">
+          {slo.kind === 'availability' ? 'Availability' : 'Latency'}
+        </span>
       </th>
       <td className={cellClass}>{sloTitle(slo)}</td>
       <td className={cellClass}>
@@ -64,7 +70,9 @@ function SloRow({ slo }: { slo: SloSummary }) {
           </>
         )}
       </td>
-      <td className={`${cellClass} w-48`}>{unknown ? <NoValue reason="unknown" /> : <BudgetSummary budget={slo.budgetRemaining} />}</td>
+      <td className={`${cellClass} w-48`}>
+        {unknown ? <NoValue reason="unknown" /> : <BudgetSummary budget={slo.budgetRemaining} />}
+      </td>
       <td className={cellClass}>{unknown ? <NoValue reason="unknown" /> : <BurnAlerts slo={slo} />}</td>
       <td className={numericCellClass}>{unknown ? <NoValue reason="unknown" /> : countText(slo.requests)}</td>
     </tr>
@@ -125,18 +133,21 @@ export function SloList({ initial }: { initial: SloListView }) {
         <div role="status" className="space-y-2" data-testid="slo-problems">
           {problems.outdated.map((o) => (
             <AsOf key={o.source} freshness={o} now={data.at}>
-              {o.source === 'prometheus' ? 'The SLOs show its last numbers.' : 'The list shows the endpoints known then.'}
+              {o.source === 'prometheus'
+                ? 'The SLOs show its last numbers.'
+                : 'The list shows the endpoints known then.'}
             </AsOf>
           ))}
           {problems.prometheus ? (
             <PanelMessage>
-              <strong>Prometheus could not be read</strong> — the endpoints are listed, but their availability, latency, budgets and burn rates are
-              unknown. {asSentence(problems.prometheus)}
+              <strong>Prometheus could not be read</strong> — the endpoints are listed, but their availability, latency,
+              budgets and burn rates are unknown. {asSentence(problems.prometheus)}
             </PanelMessage>
           ) : null}
           {problems.kubernetes ? (
             <PanelMessage>
-              <strong>Kubernetes could not be read</strong> — the endpoints Prometheus knows are listed instead. {asSentence(problems.kubernetes)}
+              <strong>Kubernetes could not be read</strong> — the endpoints Prometheus knows are listed instead.{' '}
+              {asSentence(problems.kubernetes)}
             </PanelMessage>
           ) : null}
         </div>
@@ -144,16 +155,31 @@ export function SloList({ initial }: { initial: SloListView }) {
 
       {data.slos.length === 0 ? (
         <EmptyState title="No endpoints with SLOs yet">
-          Every model endpoint (KServe InferenceService) of a tenant you may see gets an availability and a latency SLO — 99.9 % availability and 95 % of
-          requests within 200 ms over 28 days, unless a tenant admin sets others. Deploy a model through a promotion and its SLOs appear here.
+          Every model endpoint (KServe InferenceService) of a tenant you may see gets an availability and a latency SLO
+          — 99.9 % availability and 95 % of requests within 200 ms over 28 days, unless a tenant admin sets others.
+          Deploy a model through a promotion and its SLOs appear here.
         </EmptyState>
       ) : (
         <>
           <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="slo-summary">
-            {data.total} SLOs, worst error budget first{data.pageCount > 1 ? ` (page ${data.page} of ${data.pageCount})` : ''}. {alerting ? <strong>{alerting} burning too fast.</strong> : 'None burning too fast.'}{' '}
-            {spent ? <strong>{spent} with the budget spent.</strong> : null} Updated <Time at={data.at} />, refreshed every 15 seconds.
+            {data.total} SLOs, worst error budget first
+            {data.pageCount > 1 ? ` (page ${data.page} of ${data.pageCount})` : ''}.{' '}
+            {alerting ? <strong>{alerting} burning too fast.</strong> : 'None burning too fast.'}{' '}
+            {spent ? <strong>{spent} with the budget spent.</strong> : null} Updated <Time at={data.at} />, refreshed
+            every 15 seconds.
           </p>
-          <DataTable caption="SLOs, worst error budget first" testId="slo-list" columns={['Endpoint', 'SLO', 'SLI', 'Budget remaining', 'Burn-rate alerts', { label: 'Requests', numeric: true }]}>
+          <DataTable
+            caption="SLOs, worst error budget first"
+            testId="slo-list"
+            columns={[
+              'Endpoint',
+              'SLO',
+              'SLI',
+              'Budget remaining',
+              'Burn-rate alerts',
+              { label: 'Requests', numeric: true },
+            ]}
+          >
             {data.slos.map((slo) => (
               <SloRow key={`${slo.tenant}/${slo.endpoint}/${slo.kind}`} slo={slo} />
             ))}

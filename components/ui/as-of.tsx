@@ -10,15 +10,31 @@ import { Time } from './time';
  * `now` is the view's own time where it has one (server and browser then render the same text);
  * `inline` for a table cell, else a status block; `children` say what the reader sees instead.
  */
-export function AsOf({ freshness, now, inline = false, children }: { freshness: Freshness | null | undefined; now?: string; inline?: boolean; children?: ReactNode }) {
+export function AsOf({
+  freshness,
+  now,
+  inline = false,
+  children,
+}: {
+  freshness: Freshness | null | undefined;
+  now?: string;
+  inline?: boolean;
+  children?: ReactNode;
+}) {
   if (!freshness?.error) return null;
   const text = (
     <>
-      {asSentence(freshness.error)} Showing data as of <Time at={freshness.asOf} /> ({formatAge(freshness.asOf, now ?? new Date())} ago).
+      {asSentence(freshness.error)} Showing data as of <Time at={freshness.asOf} /> (
+      {formatAge(freshness.asOf, now ?? new Date())} ago).
       {children ? <> {children}</> : null}
     </>
   );
-  if (inline) return <span className="block text-xs text-amber-900 dark:text-amber-200" data-testid="as-of">{text}</span>;
+  if (inline)
+    return (
+      <span className="block text-xs text-amber-900 dark:text-amber-200" data-testid="as-of">
+        {text}
+      </span>
+    );
   return (
     <div role="status" data-testid="as-of">
       <PanelMessage>{text}</PanelMessage>

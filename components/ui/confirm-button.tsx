@@ -27,7 +27,12 @@ export function ConfirmButton({
   const titleId = useId();
   return (
     <>
-      <button type="button" className={tone === 'danger' ? buttonClass.secondary : buttonClass.primary} disabled={pending} onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className={tone === 'danger' ? buttonClass.secondary : buttonClass.primary}
+        disabled={pending}
+        onClick={() => dialog.current?.showModal()}
+      >
         {label}
       </button>
       <dialog

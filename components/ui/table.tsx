@@ -27,7 +27,17 @@ const headCellClass = `${cellClass} whitespace-nowrap font-semibold`;
  * readers, one header row from `columns`, and the caller's `<tr>`s as the body. Headers are
  * upper case; wrap names that must keep their case (metric keys, run names) in `normal-case`.
  */
-export function DataTable({ caption, columns, children, testId }: { caption: string; columns: readonly Column[]; children: ReactNode; testId?: string }) {
+export function DataTable({
+  caption,
+  columns,
+  children,
+  testId,
+}: {
+  caption: string;
+  columns: readonly Column[];
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
       <table className="w-full text-left text-sm" data-testid={testId}>
@@ -37,7 +47,12 @@ export function DataTable({ caption, columns, children, testId }: { caption: str
             {columns.map((column, index) => {
               const { label, key, numeric, sort }: ColumnSpec = typeof column === 'string' ? { label: column } : column;
               return (
-                <th key={key ?? (typeof label === 'string' ? label : index)} scope="col" aria-sort={sort} className={numeric ? `${headCellClass} text-right` : headCellClass}>
+                <th
+                  key={key ?? (typeof label === 'string' ? label : index)}
+                  scope="col"
+                  aria-sort={sort}
+                  className={numeric ? `${headCellClass} text-right` : headCellClass}
+                >
                   {label}
                 </th>
               );

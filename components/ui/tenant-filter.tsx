@@ -5,7 +5,17 @@ import { buttonClass, inputClass } from '@/components/ui/styles';
  * The tenant filter of a cross-tenant dashboard: a GET form, so the filter lives in the URL and
  * works without JavaScript. `path` is the page it reloads (e.g. /ops).
  */
-export function TenantFilter({ path, tenants, tenant, label }: { path: string; tenants: readonly { name: string; displayName: string }[]; tenant: string | null; label: string }) {
+export function TenantFilter({
+  path,
+  tenants,
+  tenant,
+  label,
+}: {
+  path: string;
+  tenants: readonly { name: string; displayName: string }[];
+  tenant: string | null;
+  label: string;
+}) {
   const id = `${path.replace(/[^a-z0-9]/gi, '')}-tenant-filter`;
   return (
     <form method="get" action={path} role="search" aria-label={label} className="flex flex-wrap items-end gap-3">

@@ -11,7 +11,10 @@ async function fetchLive<T>(url: string, isData: (body: object) => boolean, sign
   const response = await fetch(url, { signal, cache: 'no-store', headers: { accept: 'application/json' } });
   const body: unknown = await response.json().catch(() => null);
   if (response.ok && body && typeof body === 'object' && isData(body)) return body as T;
-  const error = body && typeof body === 'object' && 'error' in body && typeof body.error === 'string' ? body.error : `the portal answered ${response.status}`;
+  const error =
+    body && typeof body === 'object' && 'error' in body && typeof body.error === 'string'
+      ? body.error
+      : `the portal answered ${response.status}`;
   throw new Error(error);
 }
 
@@ -19,7 +22,19 @@ async function fetchLive<T>(url: string, isData: (body: object) => boolean, sign
  * Data rendered on the server (`initial`) and then kept live by polling `url` every `refreshMs`
  * with React Query. `refresh` asks for fresh data at once (e.g. after an action succeeded).
  */
-export function useLiveData<T>({ queryKey, url, initial, refreshMs, isData }: { queryKey: readonly unknown[]; url: string; initial: T; refreshMs: number; isData: (body: object) => boolean }) {
+export function useLiveData<T>({
+  queryKey,
+  url,
+  initial,
+  refreshMs,
+  isData,
+}: {
+  queryKey: readonly unknown[];
+  url: string;
+  initial: T;
+  refreshMs: number;
+  isData: (body: object) => boolean;
+}) {
   const queryClient = useQueryClient();
   const { data, error } = useQuery({
     queryKey,
@@ -28,7 +43,10 @@ export function useLiveData<T>({ queryKey, url, initial, refreshMs, isData }: { 
     refetchInterval: refreshMs,
   });
   const key = JSON.stringify(queryKey);
-  const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: JSON.parse(key) as unknown[] }), [queryClient, key]);
+  const refresh = useCallback(
+    () => queryClient.invalidateQueries({ queryKey: JSON.parse(key) as unknown[] }),
+    [queryClient, key],
+  );
   // `initialData` means there always is data; the generic `T` hides that from useQuery's types.
   return { data: data ?? initial, error, refresh };
 }

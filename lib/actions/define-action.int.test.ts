@@ -15,8 +15,22 @@ vi.mock('../auth/session', () => ({ getCurrentUser: async () => session.user }))
 
 const { defineAction } = await import('./define-action');
 
-const frank: SessionUser = { id: randomUUID(), username: 'frank', name: 'Frank', email: null, platformRoles: ['platform-admin'], memberships: [] };
-const alice: SessionUser = { id: randomUUID(), username: 'alice', name: 'Alice', email: null, platformRoles: [], memberships: [{ tenant: 'fraud', role: 'member' }] };
+const frank: SessionUser = {
+  id: randomUUID(),
+  username: 'frank',
+  name: 'Frank',
+  email: null,
+  platformRoles: ['platform-admin'],
+  memberships: [],
+};
+const alice: SessionUser = {
+  id: randomUUID(),
+  username: 'alice',
+  name: 'Alice',
+  email: null,
+  platformRoles: [],
+  memberships: [{ tenant: 'fraud', role: 'member' }],
+};
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -53,9 +67,16 @@ function probe() {
 }
 
 /** Calls the action as anyone can over HTTP: with any input at all, whatever its type says. */
-function call(action: ReturnType<typeof probe>['action'], input: Record<string, unknown>, context: Partial<RequestContext> = {}) {
+function call(
+  action: ReturnType<typeof probe>['action'],
+  input: Record<string, unknown>,
+  context: Partial<RequestContext> = {},
+) {
   const store: RequestContext = { requestId: randomUUID(), clientAddress: '203.0.113.7', bodyBytes: 1234, ...context };
-  return requestContext.run(store, async () => ({ result: await action(null, input as Parameters<typeof action>[1]), store }));
+  return requestContext.run(store, async () => ({
+    result: await action(null, input as Parameters<typeof action>[1]),
+    store,
+  }));
 }
 
 const auditCount = () => getDb().auditEvent.count();
@@ -83,10 +104,19 @@ describe('defineAction against hostile callers', () => {
 
     // Once the minute is over, one bounded event per address: counts and sizes, never the body.
     expect(await flushAnonymousRefusals(new Date('2026-12-07T10:01:00Z'))).toBe(2);
-    const events = await getDb().auditEvent.findMany({ where: { action: ANONYMOUS_REFUSAL_ACTION }, orderBy: { id: 'asc' } });
+    const events = await getDb().auditEvent.findMany({
+      where: { action: ANONYMOUS_REFUSAL_ACTION },
+      orderBy: { id: 'asc' },
+    });
     const first = events.find((e) => e.targetId === '203.0.113.7')!;
     expect(first).toMatchObject({ actor: 'anonymous', outcome: 'denied', tenant: null, targetType: 'source-address' });
-    expect(first.after).toMatchObject({ sourceAddress: '203.0.113.7', minute: '2026-12-07T10:00:00.000Z', calls: 25, bytes: 25 * 1234, actions: { 'tenant.create': 25 } });
+    expect(first.after).toMatchObject({
+      sourceAddress: '203.0.113.7',
+      minute: '2026-12-07T10:00:00.000Z',
+      calls: 25,
+      bytes: 25 * 1234,
+      actions: { 'tenant.create': 25 },
+    });
     expect(events.find((e) => e.targetId === '198.51.100.9')!.after).toMatchObject({ calls: 1, bytes: 10 });
     const stored = JSON.stringify(events.map((e) => ({ ...e, id: e.id.toString() })));
     expect(stored.length).toBeLessThan(3000);
@@ -116,7 +146,10 @@ describe('defineAction against hostile callers', () => {
     const { action, seen } = probe();
     for (const name of ['a\u0000b', 'lone \uD800 high', 'lone \uDC00 low']) {
       const { result } = await call(action, { name, notes: 'n' });
-      expect(result).toMatchObject({ ok: false, fieldErrors: { name: 'Contains characters that are not text (NUL or a broken Unicode sequence).' } });
+      expect(result).toMatchObject({
+        ok: false,
+        fieldErrors: { name: 'Contains characters that are not text (NUL or a broken Unicode sequence).' },
+      });
     }
     expect((await call(action, { name: 'emoji \uD83D\uDE00 is fine' })).result).toEqual({ ok: true, message: 'done' });
     expect(seen).toEqual({ parsed: 1, ran: 1 });
@@ -133,16 +166,22 @@ describe('defineAction against hostile callers', () => {
   it('rate-limits each signed-in user, answering 429 with Retry-After, without acting', async () => {
     session.user = frank;
     const { action, seen } = probe();
-    for (let i = 0; i < 5; i++) expect((await call(action, { name: `t${i}` })).result).toEqual({ ok: true, message: 'done' });
+    for (let i = 0; i < 5; i++)
+      expect((await call(action, { name: `t${i}` })).result).toEqual({ ok: true, message: 'done' });
     const { result, store } = await call(action, { name: 'one too many' });
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^Too many changes in a short time: nothing was done\. Try again in \d+ s\.$/);
+    expect(!result.ok && result.error).toMatch(
+      /^Too many changes in a short time: nothing was done\. Try again in \d+ s\.$/,
+    );
     expect(store.response?.status).toBe(429);
     expect(Number(store.response?.headers?.['Retry-After'])).toBeGreaterThan(0);
     expect(seen.ran).toBe(5);
 
     // Another user is counted apart.
     session.user = alice;
-    expect((await call(action, { name: 'alice' })).result).toEqual({ ok: false, error: 'You are not allowed to do this.' });
+    expect((await call(action, { name: 'alice' })).result).toEqual({
+      ok: false,
+      error: 'You are not allowed to do this.',
+    });
   });
 });

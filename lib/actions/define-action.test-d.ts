@@ -5,7 +5,13 @@
  */
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
-import { defineAction, type ActionFailure, type ActionResult, type FormAction, type ServerAction } from './define-action';
+import {
+  defineAction,
+  type ActionFailure,
+  type ActionResult,
+  type FormAction,
+  type ServerAction,
+} from './define-action';
 
 const schema = z.object({
   tenant: z.string(),
@@ -18,7 +24,9 @@ const move = defineAction({
   input: schema,
   permission: (input) => ({ action: 'deployment.operate', resource: { kind: 'tenant', tenant: input.tenant } }),
   async run(_user, input) {
-    return input.to === 'full' ? { ok: true, message: 'all of it' } : { ok: false, error: 'not now', fieldErrors: { to: 'later' } };
+    return input.to === 'full'
+      ? { ok: true, message: 'all of it' }
+      : { ok: false, error: 'not now', fieldErrors: { to: 'later' } };
   },
 });
 

@@ -24,7 +24,10 @@ export type ActionResult =
  * returns (`Result`) or a refusal. Over HTTP anyone can send anything, so the schema still parses
  * every call; the type is for the portal's own callers.
  */
-export type ServerAction<Input, Result extends ActionResult = ActionResult> = (previous: unknown, data: Input | FormData) => Promise<Result | ActionFailure>;
+export type ServerAction<Input, Result extends ActionResult = ActionResult> = (
+  previous: unknown,
+  data: Input | FormData,
+) => Promise<Result | ActionFailure>;
 
 /** Any server action a form can submit its FormData to (every `ServerAction` is one). */
 export type FormAction = (previous: unknown, data: FormData) => Promise<ActionResult>;
@@ -34,7 +37,9 @@ export interface ActionSpec<S extends z.ZodType, R extends ActionResult> {
   name: string;
   input: S;
   /** What the caller must be allowed to do, judged on the parsed input. */
-  permission: (input: z.output<S>) => { action: Action; resource: Resource } | Promise<{ action: Action; resource: Resource }>;
+  permission: (
+    input: z.output<S>,
+  ) => { action: Action; resource: Resource } | Promise<{ action: Action; resource: Resource }>;
   /** Does the work, auditing its change in the same transaction. */
   run: (user: SessionUser, input: z.output<S>) => Promise<R>;
 }
@@ -60,12 +65,19 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  * The first field (at any depth) that no form of the portal sends — longer than any, or with
  * characters no text can hold — or a form with absurdly many fields; with what to tell the caller.
  */
-function unacceptable(value: unknown, path: string, budget = { fields: MAX_FIELDS }): { field: string; message: string } | null {
+function unacceptable(
+  value: unknown,
+  path: string,
+  budget = { fields: MAX_FIELDS },
+): { field: string; message: string } | null {
   if (typeof value === 'string') {
     if (value.length > MAX_FIELD_CHARACTERS) return { field: path, message: 'Far too long for this form.' };
-    return UNSTORABLE.test(value) ? { field: path, message: 'Contains characters that are not text (NUL or a broken Unicode sequence).' } : null;
+    return UNSTORABLE.test(value)
+      ? { field: path, message: 'Contains characters that are not text (NUL or a broken Unicode sequence).' }
+      : null;
   }
-  if (value instanceof Blob) return value.size > MAX_FIELD_CHARACTERS ? { field: path, message: 'Far too long for this form.' } : null;
+  if (value instanceof Blob)
+    return value.size > MAX_FIELD_CHARACTERS ? { field: path, message: 'Far too long for this form.' } : null;
   if (typeof value !== 'object' || value === null) return null;
   for (const [key, item] of Object.entries(value)) {
     if (--budget.fields < 0) return { field: 'form', message: 'Far too many fields for this form.' };
@@ -93,7 +105,9 @@ function answerWith(status: number, headers?: Record<string, string>): void {
  * attempts of signed-in people are audited with a bounded copy of their input. The result suits
  * `useActionState`; refusals also answer 401, 403 or 429 (with Retry-After).
  */
-export function defineAction<S extends z.ZodType, R extends ActionResult>(spec: ActionSpec<S, R>): ServerAction<z.input<S>, R> {
+export function defineAction<S extends z.ZodType, R extends ActionResult>(
+  spec: ActionSpec<S, R>,
+): ServerAction<z.input<S>, R> {
   return async function serverAction(_previous: unknown, data: z.input<S> | FormData): Promise<R | ActionFailure> {
     const count = (outcome: string) => metrics().serverActions.inc({ action: spec.name, outcome });
     const context = currentRequest();
@@ -103,8 +117,8 @@ export function defineAction<S extends z.ZodType, R extends ActionResult>(spec: 
     if (!user) {
       count('unauthenticated');
       const address = context?.clientAddress ?? 'unknown';
-      await noteAnonymousRefusal({ address, action: spec.name, bytes: context?.bodyBytes ?? 0 }).catch((error: unknown) =>
-        log.error('could not count an anonymous server-action call', { error }),
+      await noteAnonymousRefusal({ address, action: spec.name, bytes: context?.bodyBytes ?? 0 }).catch(
+        (error: unknown) => log.error('could not count an anonymous server-action call', { error }),
       );
       void flushAnonymousRefusalsSoon();
       log.warn('server action refused: not signed in', { action: spec.name, address });
@@ -115,22 +129,34 @@ export function defineAction<S extends z.ZodType, R extends ActionResult>(spec: 
     const rate = await consumeUserAction(user.id);
     if (!rate.allowed) {
       count('rate-limited');
-      log.warn('server action refused: rate limit', { action: spec.name, user: user.username, retryAfterSeconds: rate.retryAfterSeconds });
+      log.warn('server action refused: rate limit', {
+        action: spec.name,
+        user: user.username,
+        retryAfterSeconds: rate.retryAfterSeconds,
+      });
       answerWith(429, { 'Retry-After': String(rate.retryAfterSeconds) });
-      return { ok: false, error: `Too many changes in a short time: nothing was done. Try again in ${rate.retryAfterSeconds} s.` };
+      return {
+        ok: false,
+        error: `Too many changes in a short time: nothing was done. Try again in ${rate.retryAfterSeconds} s.`,
+      };
     }
 
     const raw = toObject(data);
     const refused = unacceptable(raw, 'form');
     if (refused) {
       count('invalid');
-      return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: { [refused.field]: refused.message } };
+      return {
+        ok: false,
+        error: 'Please correct the highlighted fields.',
+        fieldErrors: { [refused.field]: refused.message },
+      };
     }
     const parsed = spec.input.safeParse(raw);
     if (!parsed.success) {
       count('invalid');
       const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? 'form').slice(0, 100)] ??= issue.message;
+      for (const issue of parsed.error.issues)
+        fieldErrors[String(issue.path[0] ?? 'form').slice(0, 100)] ??= issue.message;
       return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors };
     }
 
@@ -140,7 +166,10 @@ export function defineAction<S extends z.ZodType, R extends ActionResult>(spec: 
     } catch (error) {
       count('failed');
       log.error('server action could not be authorized', { action: spec.name, error });
-      return { ok: false, error: `Something went wrong on our side. Nothing was changed. (request ${currentRequestId() ?? 'unknown'})` };
+      return {
+        ok: false,
+        error: `Something went wrong on our side. Nothing was changed. (request ${currentRequestId() ?? 'unknown'})`,
+      };
     }
     const { action, resource } = permission;
     if (!can(user, action, resource)) {
@@ -174,10 +203,17 @@ export function defineAction<S extends z.ZodType, R extends ActionResult>(spec: 
         after: { input: storableJson(parsed.data, INPUT_JSON_LIMITS) },
       }).catch((auditError: unknown) => log.error('could not audit a failed action', { error: auditError }));
       if (known) {
-        return { ok: false, error: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
+        return {
+          ok: false,
+          error: error.message,
+          fieldErrors: error.field ? { [error.field]: error.message } : undefined,
+        };
       }
       log.error('server action failed', { action: spec.name, error });
-      return { ok: false, error: `Something went wrong on our side. Nothing was changed. (request ${currentRequestId() ?? 'unknown'})` };
+      return {
+        ok: false,
+        error: `Something went wrong on our side. Nothing was changed. (request ${currentRequestId() ?? 'unknown'})`,
+      };
     }
   };
 }

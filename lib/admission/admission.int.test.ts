@@ -43,7 +43,8 @@ const SCRATCH_NAMESPACE = `admission-scratch-${suffix}`;
 const MESSAGES = {
   direct: (user: string) =>
     `Model changes on InferenceServices in tenant namespaces come only through the ML platform portal, from an approved promotion request with its evidence; ${user} made this one directly (members of mlp:break-glass may override with the break-glass annotations)`,
-  sideDoor: (fields: string) => `In tenant namespaces a model is served only through spec.predictor.model, as the ML platform portal deploys it; remove ${fields} (members of mlp:break-glass may override with the break-glass annotations)`,
+  sideDoor: (fields: string) =>
+    `In tenant namespaces a model is served only through spec.predictor.model, as the ML platform portal deploys it; remove ${fields} (members of mlp:break-glass may override with the break-glass annotations)`,
   params: (user: string, verb: string) =>
     `The admission guard parameters (ConfigMap mlp-admission in ${TENANT}) are written by the ML platform portal only; ${user} cannot ${verb} them. Change the tenant promotion policy in the portal instead.`,
   breakGlassAnnotations:
@@ -62,7 +63,10 @@ let identities: Record<string, Identity>;
 let admin: KubeConfig;
 const alice = { id: '', name: 'alice' };
 const bob = { id: '', name: 'bob' };
-const requestEvidence = { modelCardUrl: 'https://wiki.example.com/fraud/model-card', notes: 'Retrained on November transactions; AUC up.' };
+const requestEvidence = {
+  modelCardUrl: 'https://wiki.example.com/fraud/model-card',
+  notes: 'Retrained on November transactions; AUC up.',
+};
 
 /** Clients acting with someone's own credentials (their kubeconfig), as kubectl would. */
 function clientsOf(name: string) {
@@ -78,11 +82,15 @@ async function refusal(call: Promise<unknown>): Promise<{ code: number; message:
     (e: unknown) => e as { code?: number; body?: unknown; message?: string },
   );
   if (!error) throw new Error('expected the API server to refuse the request, and it accepted it');
-  const body = typeof error.body === 'string' ? (JSON.parse(error.body) as { message?: string }) : (error.body as { message?: string } | undefined);
+  const body =
+    typeof error.body === 'string'
+      ? (JSON.parse(error.body) as { message?: string })
+      : (error.body as { message?: string } | undefined);
   return { code: error.code ?? 0, message: body?.message ?? error.message ?? String(error) };
 }
 
-const patch = (custom: CustomObjectsApi, namespace: string, name: string, operations: unknown[]) => custom.patchNamespacedCustomObject({ ...API, namespace, name, body: operations });
+const patch = (custom: CustomObjectsApi, namespace: string, name: string, operations: unknown[]) =>
+  custom.patchNamespacedCustomObject({ ...API, namespace, name, body: operations });
 
 const read = async (name: string) => (await inferenceServices(TENANT, PORTAL_ACTOR).get(name))!;
 
@@ -96,7 +104,10 @@ async function putSeededChampionBack(): Promise<void> {
     return {
       ...current,
       metadata: { ...current.metadata, annotations: { ...annotations, ...evidence } },
-      spec: { ...current.spec, predictor: { ...predictor, model: { ...predictor.model, storageUri: fraud.champion.storageUri } } },
+      spec: {
+        ...current.spec,
+        predictor: { ...predictor, model: { ...predictor.model, storageUri: fraud.champion.storageUri } },
+      },
     };
   });
 }
@@ -108,11 +119,20 @@ beforeAll(async () => {
   try {
     await inferenceServices(TENANT, PORTAL_ACTOR).list();
   } catch (error) {
-    throw new Error(`Kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`);
+    throw new Error(
+      `Kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`,
+    );
   }
-  identities = (JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'Kubernetes'), 'utf8')) as { users: Record<string, Identity> }).users;
+  identities = (
+    JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'Kubernetes'), 'utf8')) as {
+      users: Record<string, Identity>;
+    }
+  ).users;
   for (const name of ['alice', 'erin', 'erin-break-glass']) {
-    if (!identities[name]) throw new Error(`Kubernetes: the identity ${name} is missing from KUBERNETES_USERS_FILE — run npm run stack -- up`);
+    if (!identities[name])
+      throw new Error(
+        `Kubernetes: the identity ${name} is missing from KUBERNETES_USERS_FILE — run npm run stack -- up`,
+      );
   }
   admin = new KubeConfig();
   admin.loadFromFile(requireSetting('KUBECONFIG', 'Kubernetes (admin kubeconfig)'));
@@ -130,12 +150,20 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await admin?.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ ...API, namespace: TENANT, name: THROWAWAY }).catch(() => undefined);
-  await admin?.makeApiClient(CoreV1Api).deleteNamespace({ name: SCRATCH_NAMESPACE }).catch(() => undefined);
+  await admin
+    ?.makeApiClient(CustomObjectsApi)
+    .deleteNamespacedCustomObject({ ...API, namespace: TENANT, name: THROWAWAY })
+    .catch(() => undefined);
+  await admin
+    ?.makeApiClient(CoreV1Api)
+    .deleteNamespace({ name: SCRATCH_NAMESPACE })
+    .catch(() => undefined);
   if (fraud) {
     await syncAdmissionParams(TENANT).catch(() => undefined);
     await putSeededChampionBack().catch(() => undefined);
-    await mlflowFor(TENANT).setRegisteredModelAlias(fraud.model, 'champion', fraud.champion.version).catch(() => undefined);
+    await mlflowFor(TENANT)
+      .setRegisteredModelAlias(fraud.model, 'champion', fraud.champion.version)
+      .catch(() => undefined);
   }
   await stopSharedWatchCaches();
   await getDb().$disconnect();
@@ -146,17 +174,27 @@ describe('the guard is in force', () => {
   it("in fraud's namespace, and the tenant page can say so", async () => {
     const status = await admissionGuardStatus(TENANT);
     expect(status.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(status).toMatchObject({ state: 'in-force', headline: "The cluster refuses model changes in fraud that do not come through the portal with an approved promotion's evidence." });
-    expect(status.checks.map((c) => c.text)).toContain('Parameters: holdout_auc at least 0.85; a model card URL; an approver other than the requester.');
+    expect(status).toMatchObject({
+      state: 'in-force',
+      headline:
+        "The cluster refuses model changes in fraud that do not come through the portal with an approved promotion's evidence.",
+    });
+    expect(status.checks.map((c) => c.text)).toContain(
+      'Parameters: holdout_auc at least 0.85; a model card URL; an approver other than the requester.',
+    );
   });
 });
 
 describe('alice with her own kubeconfig', () => {
-  it("cannot point the production endpoint at another model, even a path without /model, and nothing changes", async () => {
+  it('cannot point the production endpoint at another model, even a path without /model, and nothing changes', async () => {
     const before = await read(ENDPOINT);
     const { custom } = clientsOf('alice');
     for (const storageUri of ['s3://mlflow-artifacts/somewhere/else', fraud.challenger.storageUri]) {
-      const refused = await refusal(patch(custom, TENANT, ENDPOINT, [{ op: 'replace', path: '/spec/predictor/model/storageUri', value: storageUri }]));
+      const refused = await refusal(
+        patch(custom, TENANT, ENDPOINT, [
+          { op: 'replace', path: '/spec/predictor/model/storageUri', value: storageUri },
+        ]),
+      );
       expect(refused.code).toBe(403);
       expect(refused.message).toContain("ValidatingAdmissionPolicy 'mlp-inference-service-guard'");
       expect(refused.message).toContain(MESSAGES.direct('alice'));
@@ -177,18 +215,50 @@ describe('alice with her own kubeconfig', () => {
     expect(created.message).toContain(MESSAGES.direct('alice'));
 
     // The same over the live object (kubectl apply/replace): another model under the live evidence.
-    const replaced = { ...live, metadata: { ...live.metadata }, spec: { ...live.spec, predictor: { ...live.spec.predictor, model: { ...live.spec.predictor.model, storageUri: fraud.challenger.storageUri } } } };
-    const put = await refusal(custom.replaceNamespacedCustomObject({ ...API, namespace: TENANT, name: ENDPOINT, body: replaced }));
+    const replaced = {
+      ...live,
+      metadata: { ...live.metadata },
+      spec: {
+        ...live.spec,
+        predictor: {
+          ...live.spec.predictor,
+          model: { ...live.spec.predictor.model, storageUri: fraud.challenger.storageUri },
+        },
+      },
+    };
+    const put = await refusal(
+      custom.replaceNamespacedCustomObject({ ...API, namespace: TENANT, name: ENDPOINT, body: replaced }),
+    );
     expect(put.message).toContain(MESSAGES.direct('alice'));
   });
 
   it('cannot change the evidence annotations alone, nor serve a model through a framework field or a container', async () => {
     const { custom } = clientsOf('alice');
-    const forged = await refusal(patch(custom, TENANT, ENDPOINT, [{ op: 'add', path: `/metadata/annotations/${ANNOTATIONS.previousStorageUri.replace('/', '~1')}`, value: 's3://evil/model' }]));
+    const forged = await refusal(
+      patch(custom, TENANT, ENDPOINT, [
+        {
+          op: 'add',
+          path: `/metadata/annotations/${ANNOTATIONS.previousStorageUri.replace('/', '~1')}`,
+          value: 's3://evil/model',
+        },
+      ]),
+    );
     expect(forged.message).toContain(MESSAGES.direct('alice'));
-    const sklearn = await refusal(patch(custom, TENANT, ENDPOINT, [{ op: 'add', path: '/spec/predictor/sklearn', value: { storageUri: 's3://evil/model' } }]));
+    const sklearn = await refusal(
+      patch(custom, TENANT, ENDPOINT, [
+        { op: 'add', path: '/spec/predictor/sklearn', value: { storageUri: 's3://evil/model' } },
+      ]),
+    );
     expect(sklearn.message).toContain(MESSAGES.sideDoor('spec.predictor.sklearn'));
-    const container = await refusal(patch(custom, TENANT, ENDPOINT, [{ op: 'add', path: '/spec/transformer', value: { containers: [{ name: 'kserve-container', image: 'evil:latest' }] } }]));
+    const container = await refusal(
+      patch(custom, TENANT, ENDPOINT, [
+        {
+          op: 'add',
+          path: '/spec/transformer',
+          value: { containers: [{ name: 'kserve-container', image: 'evil:latest' }] },
+        },
+      ]),
+    );
     expect(container.message).toContain(MESSAGES.sideDoor('spec.transformer'));
   });
 
@@ -197,32 +267,56 @@ describe('alice with her own kubeconfig', () => {
     const current = (await read(ENDPOINT)).spec.predictor.canaryTrafficPercent;
     await patch(custom, TENANT, ENDPOINT, [{ op: 'add', path: '/spec/predictor/canaryTrafficPercent', value: 0 }]);
     expect((await read(ENDPOINT)).spec.predictor.canaryTrafficPercent).toBe(0);
-    if (current === undefined) await patch(custom, TENANT, ENDPOINT, [{ op: 'remove', path: '/spec/predictor/canaryTrafficPercent' }]);
+    if (current === undefined)
+      await patch(custom, TENANT, ENDPOINT, [{ op: 'remove', path: '/spec/predictor/canaryTrafficPercent' }]);
   });
 
   it("cannot change or delete the guard's parameters, which keep their threshold", async () => {
     const { core } = clientsOf('alice');
     const current = await core.readNamespacedConfigMap({ namespace: TENANT, name: PARAMS_CONFIGMAP });
-    const lowered = await refusal(core.replaceNamespacedConfigMap({ namespace: TENANT, name: PARAMS_CONFIGMAP, body: { ...current, data: { ...current.data, minimum: '0' } } }));
+    const lowered = await refusal(
+      core.replaceNamespacedConfigMap({
+        namespace: TENANT,
+        name: PARAMS_CONFIGMAP,
+        body: { ...current, data: { ...current.data, minimum: '0' } },
+      }),
+    );
     expect(lowered.message).toContain("ValidatingAdmissionPolicy 'mlp-admission-params-guard'");
     expect(lowered.message).toContain(MESSAGES.params('alice', 'update'));
     const deleted = await refusal(core.deleteNamespacedConfigMap({ namespace: TENANT, name: PARAMS_CONFIGMAP }));
     expect(deleted.message).toContain(MESSAGES.params('alice', 'delete'));
-    expect((await core.readNamespacedConfigMap({ namespace: TENANT, name: PARAMS_CONFIGMAP })).data).toMatchObject({ primaryMetric: 'holdout_auc', minimum: '0.85' });
+    expect((await core.readNamespacedConfigMap({ namespace: TENANT, name: PARAMS_CONFIGMAP })).data).toMatchObject({
+      primaryMetric: 'holdout_auc',
+      minimum: '0.85',
+    });
   });
 });
 
 describe("the portal's own paths", () => {
-  const aliceOperator = (): Operator => ({ actor: { id: alice.id, name: 'alice' }, kube: userActor('alice', identities.alice!.groups) });
+  const aliceOperator = (): Operator => ({
+    actor: { id: alice.id, name: 'alice' },
+    kube: userActor('alice', identities.alice!.groups),
+  });
 
   async function deployChallenger(): Promise<string> {
-    const request = await createPromotionRequest(alice, TENANT, { modelName: fraud.model, version: fraud.challenger.version, ...requestEvidence });
+    const request = await createPromotionRequest(alice, TENANT, {
+      modelName: fraud.model,
+      version: fraud.challenger.version,
+      ...requestEvidence,
+    });
     await decidePromotion(bob, TENANT, request.id, { decision: 'approve', comment: 'Looks good' });
     expect(await deployPromotion(request.id, bob)).toEqual({ ok: true });
     const isvc = await read(ENDPOINT);
     expect(isvc.spec.predictor.model?.storageUri).toBe(fraud.challenger.storageUri);
-    expect(isvc.metadata.annotations).toMatchObject({ [ANNOTATIONS.request]: request.id, [ANNOTATIONS.runId]: fraud.challenger.runId, [ANNOTATIONS.approvers]: 'bob', [ANNOTATIONS.requester]: 'alice' });
-    expect(JSON.parse(isvc.metadata.annotations[ANNOTATIONS.previousEvidence]!)).toEqual(seededEvidence(TENANT, fraud.model, fraud.champion));
+    expect(isvc.metadata.annotations).toMatchObject({
+      [ANNOTATIONS.request]: request.id,
+      [ANNOTATIONS.runId]: fraud.challenger.runId,
+      [ANNOTATIONS.approvers]: 'bob',
+      [ANNOTATIONS.requester]: 'alice',
+    });
+    expect(JSON.parse(isvc.metadata.annotations[ANNOTATIONS.previousEvidence]!)).toEqual(
+      seededEvidence(TENANT, fraud.model, fraud.champion),
+    );
     return (await getDb().rollout.findUniqueOrThrow({ where: { promotionRequestId: request.id } })).id;
   }
 
@@ -235,15 +329,21 @@ describe("the portal's own paths", () => {
 
   it("deploys an approved request as a canary, and the worker's automatic rollback restores the champion with its evidence", async () => {
     const rolloutId = await deployChallenger();
-    expect(await rollbackRollout(WORKER, TENANT, rolloutId, { reason: 'canary error rate above 3× the threshold' })).toMatchObject({ changed: true });
+    expect(
+      await rollbackRollout(WORKER, TENANT, rolloutId, { reason: 'canary error rate above 3× the threshold' }),
+    ).toMatchObject({ changed: true });
     expectChampionServing(await read(ENDPOINT));
   });
 
   it('promotes and rolls back as alice through the portal (impersonated, with the marker)', async () => {
     const rolloutId = await deployChallenger();
-    expect(await promoteRollout(aliceOperator(), TENANT, rolloutId, { to: 'next', reason: 'looks healthy' })).toMatchObject({ changed: true });
+    expect(
+      await promoteRollout(aliceOperator(), TENANT, rolloutId, { to: 'next', reason: 'looks healthy' }),
+    ).toMatchObject({ changed: true });
     expect((await read(ENDPOINT)).spec.predictor.canaryTrafficPercent).toBe(25);
-    expect(await rollbackRollout(aliceOperator(), TENANT, rolloutId, { reason: 'changed my mind' })).toMatchObject({ changed: true });
+    expect(await rollbackRollout(aliceOperator(), TENANT, rolloutId, { reason: 'changed my mind' })).toMatchObject({
+      changed: true,
+    });
     expectChampionServing(await read(ENDPOINT));
   });
 
@@ -253,7 +353,14 @@ describe("the portal's own paths", () => {
       name: THROWAWAY,
       labels: { 'mlp.example.com/model': fraud.model },
       annotations: seededEvidence(TENANT, fraud.model, fraud.champion),
-      predictor: { minReplicas: 1, model: { modelFormat: { name: 'mlflow' }, storageUri: fraud.champion.storageUri, resources: { requests: { cpu: '10m', memory: '16Mi' } } } },
+      predictor: {
+        minReplicas: 1,
+        model: {
+          modelFormat: { name: 'mlflow' },
+          storageUri: fraud.champion.storageUri,
+          resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        },
+      },
     });
     const change = (edit: (isvc: InferenceService) => void) =>
       api.update(THROWAWAY, (current) => {
@@ -270,26 +377,38 @@ describe("the portal's own paths", () => {
         Object.assign(isvc.metadata.annotations, challengerEvidence);
         isvc.spec.predictor.model!.storageUri = fraud.challenger.storageUri;
       }),
-    ).rejects.toThrow(`The evidence annotation mlp.example.com/holdout-metric must be "holdout_auc=<value>" with the value at least 0.999, the tenant threshold; it is "${metric}"`);
+    ).rejects.toThrow(
+      `The evidence annotation mlp.example.com/holdout-metric must be "holdout_auc=<value>" with the value at least 0.999, the tenant threshold; it is "${metric}"`,
+    );
     await syncAdmissionParams(TENANT);
 
-    await expect(change((isvc) => void (isvc.spec.predictor.model!.storageUri = 's3://mlflow-artifacts/models/fraud'))).rejects.toThrow(
+    await expect(
+      change((isvc) => void (isvc.spec.predictor.model!.storageUri = 's3://mlflow-artifacts/models/fraud')),
+    ).rejects.toThrow(
       'spec.predictor.model.storageUri must be an MLflow model folder ending in /model; it is "s3://mlflow-artifacts/models/fraud"',
     );
-    await expect(change((isvc) => void (isvc.spec.predictor.model!.storageUri = 's3://mlflow-artifacts/elsewhere/model'))).rejects.toThrow(
+    await expect(
+      change((isvc) => void (isvc.spec.predictor.model!.storageUri = 's3://mlflow-artifacts/elsewhere/model')),
+    ).rejects.toThrow(
       `spec.predictor.model.storageUri must be the model folder of run ${fraud.champion.runId} (ending in /${fraud.champion.runId}/artifacts/model); it is "s3://mlflow-artifacts/elsewhere/model"`,
     );
     await expect(
       change((isvc) => {
         isvc.metadata.annotations[ANNOTATIONS.approvers] = 'demo-seeder';
       }),
-    ).rejects.toThrow('The evidence annotations must name the requester (mlp.example.com/requested-by) and at least one approver other than the requester (mlp.example.com/approved-by); they are "demo-seeder" and "demo-seeder"');
+    ).rejects.toThrow(
+      'The evidence annotations must name the requester (mlp.example.com/requested-by) and at least one approver other than the requester (mlp.example.com/approved-by); they are "demo-seeder" and "demo-seeder"',
+    );
     await expect(change((isvc) => void (isvc.spec.predictor.minReplicas = 0))).rejects.toThrow(
       'spec.predictor.minReplicas must be at least 1 (a model endpoint never scales to zero, so a rollback always finds its revision); it is 0',
     );
-    await expect(change((isvc) => void (isvc.spec.predictor.model!.image = 'evil:latest'))).rejects.toThrow(MESSAGES.sideDoor('spec.predictor.model.image'));
+    await expect(change((isvc) => void (isvc.spec.predictor.model!.image = 'evil:latest'))).rejects.toThrow(
+      MESSAGES.sideDoor('spec.predictor.model.image'),
+    );
     // The error the portal shows says who was refused and why, in the policy's words.
-    await expect(change((isvc) => void (isvc.spec.predictor.minReplicas = 0))).rejects.toThrow(`The cluster refused to update InferenceService ${TENANT}/${THROWAWAY} for the portal's own identity:`);
+    await expect(change((isvc) => void (isvc.spec.predictor.minReplicas = 0))).rejects.toThrow(
+      `The cluster refused to update InferenceService ${TENANT}/${THROWAWAY} for the portal's own identity:`,
+    );
   });
 });
 
@@ -302,15 +421,35 @@ describe('break-glass', () => {
   });
   const hotfix = (marks: Record<string, string>, storageUri: string) => [
     { op: 'replace', path: '/spec/predictor/model/storageUri', value: storageUri },
-    ...Object.entries(marks).map(([key, value]) => ({ op: 'add', path: `/metadata/annotations/${key.replace('/', '~1')}`, value })),
+    ...Object.entries(marks).map(([key, value]) => ({
+      op: 'add',
+      path: `/metadata/annotations/${key.replace('/', '~1')}`,
+      value,
+    })),
   ];
 
   it('refuses erin without the break-glass group, and the break-glass group without the annotations', async () => {
-    const withoutGroup = await refusal(patch(clientsOf('erin').custom, TENANT, THROWAWAY, hotfix(annotations('erin'), 's3://mlflow-artifacts/hotfix/model')));
+    const withoutGroup = await refusal(
+      patch(
+        clientsOf('erin').custom,
+        TENANT,
+        THROWAWAY,
+        hotfix(annotations('erin'), 's3://mlflow-artifacts/hotfix/model'),
+      ),
+    );
     expect(withoutGroup.message).toContain(MESSAGES.breakGlassAnnotations);
-    const withoutAnnotations = await refusal(patch(clientsOf('erin-break-glass').custom, TENANT, THROWAWAY, hotfix({}, 's3://mlflow-artifacts/hotfix/model')));
+    const withoutAnnotations = await refusal(
+      patch(clientsOf('erin-break-glass').custom, TENANT, THROWAWAY, hotfix({}, 's3://mlflow-artifacts/hotfix/model')),
+    );
     expect(withoutAnnotations.message).toContain(MESSAGES.direct('erin'));
-    const forOthers = await refusal(patch(clientsOf('erin-break-glass').custom, TENANT, THROWAWAY, hotfix(annotations('alice'), 's3://mlflow-artifacts/hotfix/model')));
+    const forOthers = await refusal(
+      patch(
+        clientsOf('erin-break-glass').custom,
+        TENANT,
+        THROWAWAY,
+        hotfix(annotations('alice'), 's3://mlflow-artifacts/hotfix/model'),
+      ),
+    );
     expect(forOthers.message).toContain(MESSAGES.breakGlassAnnotations);
   });
 
@@ -319,39 +458,74 @@ describe('break-glass', () => {
     await patch(custom, TENANT, THROWAWAY, hotfix(annotations('erin'), 's3://mlflow-artifacts/hotfix/model'));
     expect((await read(THROWAWAY)).spec.predictor.model?.storageUri).toBe('s3://mlflow-artifacts/hotfix/model');
     // The same declaration again is no new break-glass: a second change needs a new time.
-    const again = await refusal(patch(custom, TENANT, THROWAWAY, [{ op: 'replace', path: '/spec/predictor/model/storageUri', value: 's3://mlflow-artifacts/hotfix-2/model' }]));
+    const again = await refusal(
+      patch(custom, TENANT, THROWAWAY, [
+        { op: 'replace', path: '/spec/predictor/model/storageUri', value: 's3://mlflow-artifacts/hotfix-2/model' },
+      ]),
+    );
     expect(again.message).toContain(
       `A break-glass change needs, in the same change, mlp.example.com/break-glass-reason (at least 10 characters) and a new RFC 3339 time in mlp.example.com/break-glass-at (it is "${at}"; the last use was "${at}")`,
     );
 
-    const recorded = await eventually('the worker to record the break-glass change', 30_000, async () => {
-      const uses = await recordBreakGlassChanges();
-      return { done: uses.some((u) => u.endpoint === THROWAWAY), value: uses };
-    }, 250);
-    expect(recorded.find((u) => u.endpoint === THROWAWAY)).toMatchObject({ by: 'erin', at, storageUri: 's3://mlflow-artifacts/hotfix/model' });
+    const recorded = await eventually(
+      'the worker to record the break-glass change',
+      30_000,
+      async () => {
+        const uses = await recordBreakGlassChanges();
+        return { done: uses.some((u) => u.endpoint === THROWAWAY), value: uses };
+      },
+      250,
+    );
+    expect(recorded.find((u) => u.endpoint === THROWAWAY)).toMatchObject({
+      by: 'erin',
+      at,
+      storageUri: 's3://mlflow-artifacts/hotfix/model',
+    });
     expect((await recordBreakGlassChanges()).filter((u) => u.endpoint === THROWAWAY)).toEqual([]);
     expect(await getDb().breakGlassChange.count({ where: { endpoint: THROWAWAY } })).toBe(1);
-    const audit = await getDb().auditEvent.findMany({ where: { action: 'deployment.break-glass', targetId: `${TENANT}/${THROWAWAY}` } });
+    const audit = await getDb().auditEvent.findMany({
+      where: { action: 'deployment.break-glass', targetId: `${TENANT}/${THROWAWAY}` },
+    });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: 'erin', tenant: TENANT, outcome: 'success', reason: 'Break-glass change outside the portal: INC-4711: the champion serves corrupt scores' });
+    expect(audit[0]).toMatchObject({
+      actor: 'erin',
+      tenant: TENANT,
+      outcome: 'success',
+      reason: 'Break-glass change outside the portal: INC-4711: the champion serves corrupt scores',
+    });
 
     const dashboard = await deploymentDashboard(TENANT, THROWAWAY);
     const entry = dashboard!.detail.timeline.find((e) => e.kind === 'break-glass');
-    expect(entry).toMatchObject({ actor: 'erin', decision: 'break-glass', reason: 'Changed outside the portal with kubectl under break-glass: INC-4711: the champion serves corrupt scores' });
+    expect(entry).toMatchObject({
+      actor: 'erin',
+      decision: 'break-glass',
+      reason: 'Changed outside the portal with kubectl under break-glass: INC-4711: the champion serves corrupt scores',
+    });
     expect(entry!.details).toContainEqual({ label: 'Model served', value: 's3://mlflow-artifacts/hotfix/model' });
   });
 });
 
 describe('a tenant namespace without parameters', () => {
   it('refuses every model change there until the portal writes them', async () => {
-    await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: SCRATCH_NAMESPACE, labels: { 'mlp.example.com/tenant': SCRATCH_NAMESPACE } } } });
+    await admin.makeApiClient(CoreV1Api).createNamespace({
+      body: { metadata: { name: SCRATCH_NAMESPACE, labels: { 'mlp.example.com/tenant': SCRATCH_NAMESPACE } } },
+    });
     const api = inferenceServices(SCRATCH_NAMESPACE, PORTAL_ACTOR);
     const input = {
       name: 'scorer',
       annotations: seededEvidence(TENANT, fraud.model, fraud.champion),
-      predictor: { minReplicas: 1, model: { modelFormat: { name: 'mlflow' }, storageUri: fraud.champion.storageUri, resources: { requests: { cpu: '10m', memory: '16Mi' } } } },
+      predictor: {
+        minReplicas: 1,
+        model: {
+          modelFormat: { name: 'mlflow' },
+          storageUri: fraud.champion.storageUri,
+          resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        },
+      },
     };
-    await expect(api.create(input)).rejects.toThrow(/no params found for policy binding with `Deny` parameterNotFoundAction/);
+    await expect(api.create(input)).rejects.toThrow(
+      /no params found for policy binding with `Deny` parameterNotFoundAction/,
+    );
     expect((await admissionGuardStatus(SCRATCH_NAMESPACE)).state).toBe('not-in-force');
     await syncAdmissionParams(SCRATCH_NAMESPACE);
     await expect(api.create(input)).resolves.toMatchObject({ metadata: { name: 'scorer' } });
@@ -359,12 +533,22 @@ describe('a tenant namespace without parameters', () => {
     // Deleting the namespace still removes the parameters with everything else (the namespace controller's collection delete).
     const core = admin.makeApiClient(CoreV1Api);
     await core.deleteNamespace({ name: SCRATCH_NAMESPACE });
-    await eventually(`namespace ${SCRATCH_NAMESPACE} to be deleted`, 60_000, async () => {
-      const gone = await core.readNamespace({ name: SCRATCH_NAMESPACE }).then(
-        (ns) => ({ done: false, value: ns.status?.conditions?.find((c) => c.type === 'NamespaceDeletionContentFailure' && c.status === 'True')?.message ?? ns.status?.phase }),
-        (error: { code?: number }) => ({ done: error.code === 404, value: String(error) }),
-      );
-      return gone;
-    }, 500);
+    await eventually(
+      `namespace ${SCRATCH_NAMESPACE} to be deleted`,
+      60_000,
+      async () => {
+        const gone = await core.readNamespace({ name: SCRATCH_NAMESPACE }).then(
+          (ns) => ({
+            done: false,
+            value:
+              ns.status?.conditions?.find((c) => c.type === 'NamespaceDeletionContentFailure' && c.status === 'True')
+                ?.message ?? ns.status?.phase,
+          }),
+          (error: { code?: number }) => ({ done: error.code === 404, value: String(error) }),
+        );
+        return gone;
+      },
+      500,
+    );
   }, 90_000);
 });

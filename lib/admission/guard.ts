@@ -32,21 +32,36 @@ export interface AdmissionParams {
 }
 
 /** The parameters for a tenant's promotion policy: its primary metric and that metric's threshold. */
-export function admissionParams(policy: Pick<Policy, 'primaryMetric' | 'thresholds' | 'requireModelCard'>): AdmissionParams {
+export function admissionParams(
+  policy: Pick<Policy, 'primaryMetric' | 'thresholds' | 'requireModelCard'>,
+): AdmissionParams {
   const threshold = policy.thresholds.find((t) => t.metric === policy.primaryMetric);
-  return { primaryMetric: policy.primaryMetric, minimum: threshold ? String(threshold.min) : '', requireModelCard: policy.requireModelCard ? 'true' : 'false' };
+  return {
+    primaryMetric: policy.primaryMetric,
+    minimum: threshold ? String(threshold.min) : '',
+    requireModelCard: policy.requireModelCard ? 'true' : 'false',
+  };
 }
 
-export function sameParams(data: Readonly<Record<string, string>> | null | undefined, params: AdmissionParams): boolean {
+export function sameParams(
+  data: Readonly<Record<string, string>> | null | undefined,
+  params: AdmissionParams,
+): boolean {
   if (!data) return false;
-  return data.primaryMetric === params.primaryMetric && (data.minimum ?? '') === params.minimum && (data.requireModelCard ?? 'true') === params.requireModelCard;
+  return (
+    data.primaryMetric === params.primaryMetric &&
+    (data.minimum ?? '') === params.minimum &&
+    (data.requireModelCard ?? 'true') === params.requireModelCard
+  );
 }
 
 /** The parameters in words: "holdout_auc at least 0.85; a model card URL". */
 export function describeParams(data: Readonly<Record<string, string>>): string {
   const metric = data.primaryMetric ?? '';
   if (!metric) return 'no primary metric';
-  const threshold = data.minimum ? `${metric} at least ${data.minimum}` : `${metric} (any value: the policy sets no threshold for it)`;
+  const threshold = data.minimum
+    ? `${metric} at least ${data.minimum}`
+    : `${metric} (any value: the policy sets no threshold for it)`;
   return `${threshold}; ${data.requireModelCard === 'false' ? 'no model card required' : 'a model card URL'}; an approver other than the requester`;
 }
 
@@ -59,7 +74,12 @@ export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
 export interface GuardFacts {
   namespace: string;
   policy: Read<{ generation?: number; warnings: string[] } | null>;
-  binding: Read<{ policyName?: string; paramName?: string; parameterNotFoundAction?: string; actions: string[] } | null>;
+  binding: Read<{
+    policyName?: string;
+    paramName?: string;
+    parameterNotFoundAction?: string;
+    actions: string[];
+  } | null>;
   paramsPolicy: Read<boolean>;
   paramsBinding: Read<boolean>;
   namespaceLabels: Read<Record<string, string> | null>;
@@ -96,51 +116,97 @@ export function describeGuard(facts: GuardFacts): GuardStatus {
     !policy
       ? { ok: false, text: `The ValidatingAdmissionPolicy ${GUARD_POLICY} is not installed (deploy/admission/).` }
       : policy.warnings.length > 0
-        ? { ok: false, text: `The policy ${GUARD_POLICY} is installed but the API server found problems in it: ${policy.warnings.join('; ')}` }
+        ? {
+            ok: false,
+            text: `The policy ${GUARD_POLICY} is installed but the API server found problems in it: ${policy.warnings.join('; ')}`,
+          }
         : { ok: true, text: `The policy ${GUARD_POLICY} is installed.` },
   );
   check(facts.binding, (binding) => {
-    if (!binding) return { ok: false, text: `No ValidatingAdmissionPolicyBinding ${GUARD_POLICY} puts the policy in force.` };
-    if (binding.policyName !== GUARD_POLICY) return { ok: false, text: `The binding ${GUARD_POLICY} binds ${binding.policyName ?? 'no policy'}, not ${GUARD_POLICY}.` };
-    if (!binding.actions.includes('Deny')) return { ok: false, text: `The binding ${GUARD_POLICY} only ${binding.actions.join(', ').toLowerCase() || 'does nothing'}: it does not refuse (validationActions lacks Deny).` };
+    if (!binding)
+      return { ok: false, text: `No ValidatingAdmissionPolicyBinding ${GUARD_POLICY} puts the policy in force.` };
+    if (binding.policyName !== GUARD_POLICY)
+      return {
+        ok: false,
+        text: `The binding ${GUARD_POLICY} binds ${binding.policyName ?? 'no policy'}, not ${GUARD_POLICY}.`,
+      };
+    if (!binding.actions.includes('Deny'))
+      return {
+        ok: false,
+        text: `The binding ${GUARD_POLICY} only ${binding.actions.join(', ').toLowerCase() || 'does nothing'}: it does not refuse (validationActions lacks Deny).`,
+      };
     if (binding.paramName !== PARAMS_CONFIGMAP || binding.parameterNotFoundAction !== 'Deny') {
-      return { ok: false, text: `The binding ${GUARD_POLICY} must take its parameters from ConfigMap ${PARAMS_CONFIGMAP} and refuse without them (parameterNotFoundAction: Deny).` };
+      return {
+        ok: false,
+        text: `The binding ${GUARD_POLICY} must take its parameters from ConfigMap ${PARAMS_CONFIGMAP} and refuse without them (parameterNotFoundAction: Deny).`,
+      };
     }
-    return { ok: true, text: `Its binding refuses what the policy does not allow, with the parameters of ConfigMap ${PARAMS_CONFIGMAP}.` };
+    return {
+      ok: true,
+      text: `Its binding refuses what the policy does not allow, with the parameters of ConfigMap ${PARAMS_CONFIGMAP}.`,
+    };
   });
   check(facts.namespaceLabels, (labels) =>
     !labels
       ? { ok: false, text: `There is no namespace ${facts.namespace}.` }
       : labels[TENANT_LABEL] === undefined
-        ? { ok: false, text: `Namespace ${facts.namespace} lacks the label ${TENANT_LABEL}, so the guard does not apply to it.` }
-        : { ok: true, text: `Namespace ${facts.namespace} is labelled ${TENANT_LABEL}=${labels[TENANT_LABEL]}, so the guard applies to it.` },
+        ? {
+            ok: false,
+            text: `Namespace ${facts.namespace} lacks the label ${TENANT_LABEL}, so the guard does not apply to it.`,
+          }
+        : {
+            ok: true,
+            text: `Namespace ${facts.namespace} is labelled ${TENANT_LABEL}=${labels[TENANT_LABEL]}, so the guard applies to it.`,
+          },
   );
   check(facts.params, (data) => {
-    if (!data) return { ok: false, text: `ConfigMap ${PARAMS_CONFIGMAP} is missing in ${facts.namespace}: every model change there is refused until the portal writes it.` };
+    if (!data)
+      return {
+        ok: false,
+        text: `ConfigMap ${PARAMS_CONFIGMAP} is missing in ${facts.namespace}: every model change there is refused until the portal writes it.`,
+      };
     const words = `Parameters: ${describeParams(data)}.`;
     return sameParams(data, facts.expected)
       ? { ok: true, text: words }
-      : { ok: false, text: `${words} The promotion policy asks for ${describeParams({ ...facts.expected })}; the portal brings them up to date within a minute and before every deployment.` };
+      : {
+          ok: false,
+          text: `${words} The promotion policy asks for ${describeParams({ ...facts.expected })}; the portal brings them up to date within a minute and before every deployment.`,
+        };
   });
   if (facts.paramsPolicy.ok && facts.paramsBinding.ok) {
     checks.push(
       facts.paramsPolicy.value && facts.paramsBinding.value
         ? { ok: true, text: `Only the portal may change the parameters (${PARAMS_GUARD_POLICY}).` }
-        : { ok: false, text: `Nothing keeps tenant members from changing the parameters: ${PARAMS_GUARD_POLICY} ${facts.paramsPolicy.value ? 'has no binding' : 'is not installed'}.` },
+        : {
+            ok: false,
+            text: `Nothing keeps tenant members from changing the parameters: ${PARAMS_GUARD_POLICY} ${facts.paramsPolicy.value ? 'has no binding' : 'is not installed'}.`,
+          },
     );
   } else {
     unreadable.push(...[facts.paramsPolicy, facts.paramsBinding].flatMap((r) => (r.ok ? [] : [r.message])));
   }
 
   if (unreadable.length > 0) {
-    return { state: 'unknown', headline: `Whether the admission guard is in force cannot be told: ${[...new Set(unreadable)].join('; ')}`, checks };
+    return {
+      state: 'unknown',
+      headline: `Whether the admission guard is in force cannot be told: ${[...new Set(unreadable)].join('; ')}`,
+      checks,
+    };
   }
   // Outdated parameters still guard (with the old threshold); everything else must hold.
   const essential = checks.filter((c) => !c.text.startsWith('Parameters:'));
   if (essential.every((c) => c.ok)) {
-    return { state: 'in-force', headline: `The cluster refuses model changes in ${facts.namespace} that do not come through the portal with an approved promotion's evidence.`, checks };
+    return {
+      state: 'in-force',
+      headline: `The cluster refuses model changes in ${facts.namespace} that do not come through the portal with an approved promotion's evidence.`,
+      checks,
+    };
   }
-  return { state: 'not-in-force', headline: `The cluster does not guard model changes in ${facts.namespace}: kubectl can change what its endpoints serve.`, checks };
+  return {
+    state: 'not-in-force',
+    headline: `The cluster does not guard model changes in ${facts.namespace}: kubectl can change what its endpoints serve.`,
+    checks,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,7 +38,10 @@ import {
   type Read,
 } from './guard';
 
-const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'ml-platform-portal', 'app.kubernetes.io/component': 'admission-guard' };
+const MANAGED_BY = {
+  'app.kubernetes.io/managed-by': 'ml-platform-portal',
+  'app.kubernetes.io/component': 'admission-guard',
+};
 
 /** What syncing a tenant's parameters did, in words for people (the provisioning step shows it). */
 export type ParamsSync = { changed: boolean; message: string };
@@ -62,9 +65,18 @@ export async function syncAdmissionParams(tenant: string, params?: AdmissionPara
   await api.update(PARAMS_CONFIGMAP, (current: ConfigMap) => {
     if (sameParams(current.data, wanted)) return null;
     changed = true;
-    return { ...current, metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...MANAGED_BY } }, data: { ...current.data, ...data } };
+    return {
+      ...current,
+      metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...MANAGED_BY } },
+      data: { ...current.data, ...data },
+    };
   });
-  return { changed, message: changed ? `Admission guard parameters (ConfigMap ${PARAMS_CONFIGMAP}) brought up to date` : `Admission guard parameters (ConfigMap ${PARAMS_CONFIGMAP}) are current` };
+  return {
+    changed,
+    message: changed
+      ? `Admission guard parameters (ConfigMap ${PARAMS_CONFIGMAP}) brought up to date`
+      : `Admission guard parameters (ConfigMap ${PARAMS_CONFIGMAP}) are current`,
+  };
 }
 
 /** Last parameters written per tenant by this process, so the worker writes only after a policy change. */
@@ -73,8 +85,13 @@ const synced = new Map<string, { key: string; at: number }>();
 const RECHECK_MS = 10 * 60_000;
 
 /** The worker's pass: every active tenant's parameters from its current policy; one tenant's failure does not stop the others. */
-export async function syncAllAdmissionParams(now = Date.now()): Promise<{ changed: string[]; failed: { tenant: string; message: string }[] }> {
-  const tenants = await getDb().tenant.findMany({ where: { status: { in: ['active', 'incomplete'] } }, select: { name: true } });
+export async function syncAllAdmissionParams(
+  now = Date.now(),
+): Promise<{ changed: string[]; failed: { tenant: string; message: string }[] }> {
+  const tenants = await getDb().tenant.findMany({
+    where: { status: { in: ['active', 'incomplete'] } },
+    select: { name: true },
+  });
   const changed: string[] = [];
   const failed: { tenant: string; message: string }[] = [];
   for (const { name } of tenants) {
@@ -106,7 +123,12 @@ export async function admissionGuardStatus(tenant: string): Promise<GuardStatus>
   const [policy, binding, paramsPolicy, paramsBinding, namespace, params, stored] = await Promise.all([
     read('the admission policy', async () => {
       const found = await validatingAdmissionPolicies(PORTAL_ACTOR).get(GUARD_POLICY);
-      return found && { generation: found.metadata.generation, warnings: found.status?.typeChecking?.expressionWarnings.map((w) => `${w.fieldRef}: ${w.warning}`) ?? [] };
+      return (
+        found && {
+          generation: found.metadata.generation,
+          warnings: found.status?.typeChecking?.expressionWarnings.map((w) => `${w.fieldRef}: ${w.warning}`) ?? [],
+        }
+      );
     }),
     read('the admission policy binding', async () => {
       const found = await validatingAdmissionPolicyBindings(PORTAL_ACTOR).get(GUARD_POLICY);
@@ -119,13 +141,31 @@ export async function admissionGuardStatus(tenant: string): Promise<GuardStatus>
         }
       );
     }),
-    read('the parameters policy', async () => (await validatingAdmissionPolicies(PORTAL_ACTOR).get(PARAMS_GUARD_POLICY)) !== null),
-    read('the parameters policy binding', async () => (await validatingAdmissionPolicyBindings(PORTAL_ACTOR).get(PARAMS_GUARD_POLICY)) !== null),
+    read(
+      'the parameters policy',
+      async () => (await validatingAdmissionPolicies(PORTAL_ACTOR).get(PARAMS_GUARD_POLICY)) !== null,
+    ),
+    read(
+      'the parameters policy binding',
+      async () => (await validatingAdmissionPolicyBindings(PORTAL_ACTOR).get(PARAMS_GUARD_POLICY)) !== null,
+    ),
     read('the namespace', async () => (await namespaces(PORTAL_ACTOR).get(tenant))?.metadata.labels ?? null),
-    read('the admission guard parameters', async () => (await configMaps(tenant, PORTAL_ACTOR).get(PARAMS_CONFIGMAP))?.data ?? null),
+    read(
+      'the admission guard parameters',
+      async () => (await configMaps(tenant, PORTAL_ACTOR).get(PARAMS_CONFIGMAP))?.data ?? null,
+    ),
     getPolicy(tenant),
   ]);
-  return describeGuard({ namespace: tenant, policy, binding, paramsPolicy, paramsBinding, namespaceLabels: namespace, params, expected: admissionParams(stored.policy) });
+  return describeGuard({
+    namespace: tenant,
+    policy,
+    binding,
+    paramsPolicy,
+    paramsBinding,
+    namespaceLabels: namespace,
+    params,
+    expected: admissionParams(stored.policy),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,8 +181,18 @@ export async function recordBreakGlassChanges(): Promise<BreakGlassUse[]> {
   const uses = snapshot.items.map(breakGlassUseOf).filter((use): use is BreakGlassUse => use !== null);
   if (uses.length === 0) return [];
   const db = getDb();
-  const tenants = new Map((await db.tenant.findMany({ where: { name: { in: [...new Set(uses.map((u) => u.namespace))] } }, select: { id: true, name: true } })).map((t) => [t.name, t.id]));
-  const known = await db.breakGlassChange.findMany({ where: { uid: { in: uses.map((u) => u.uid) } }, select: { uid: true, declaredAt: true } });
+  const tenants = new Map(
+    (
+      await db.tenant.findMany({
+        where: { name: { in: [...new Set(uses.map((u) => u.namespace))] } },
+        select: { id: true, name: true },
+      })
+    ).map((t) => [t.name, t.id]),
+  );
+  const known = await db.breakGlassChange.findMany({
+    where: { uid: { in: uses.map((u) => u.uid) } },
+    select: { uid: true, declaredAt: true },
+  });
   const seen = new Set(known.map((k) => `${k.uid} ${k.declaredAt}`));
   const recorded: BreakGlassUse[] = [];
   for (const use of uses) {
@@ -172,7 +222,12 @@ export async function recordBreakGlassChanges(): Promise<BreakGlassUse[]> {
         action: 'deployment.break-glass',
         tenant: use.namespace,
         target: { type: 'inference-service', id: `${use.namespace}/${use.endpoint}` },
-        after: { storageUri: use.storageUri, canaryTrafficPercent: use.canaryTrafficPercent, generation: use.generation, declaredAt: use.at },
+        after: {
+          storageUri: use.storageUri,
+          canaryTrafficPercent: use.canaryTrafficPercent,
+          generation: use.generation,
+          declaredAt: use.at,
+        },
         outcome: 'success',
         reason: `Break-glass change outside the portal: ${use.reason}`,
       });
@@ -185,5 +240,9 @@ export async function recordBreakGlassChanges(): Promise<BreakGlassUse[]> {
 
 /** The endpoint's recorded break-glass changes, newest first. */
 export async function breakGlassChangesOf(tenant: string, endpoint: string, limit: number) {
-  return getDb().breakGlassChange.findMany({ where: { tenant: { name: tenant }, endpoint }, orderBy: { observedAt: 'desc' }, take: limit });
+  return getDb().breakGlassChange.findMany({
+    where: { tenant: { name: tenant }, endpoint },
+    orderBy: { observedAt: 'desc' },
+    take: limit,
+  });
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, GENESIS_HASH, hashEvent, toJsonValue, verifyChain, type ChainedContent, type ChainedEvent } from './chain';
+import {
+  canonicalJson,
+  GENESIS_HASH,
+  hashEvent,
+  toJsonValue,
+  verifyChain,
+  type ChainedContent,
+  type ChainedEvent,
+} from './chain';
 
 function content(id: number, overrides: Partial<ChainedContent> = {}): ChainedContent {
   return {
@@ -34,11 +42,16 @@ function chain(count: number): ChainedEvent[] {
 
 describe('canonicalJson', () => {
   it('orders keys at every depth so equal values hash equally', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson({ a: undefined, b: 'x' })).toBe('{"b":"x"}');
   });
   it('matches what a JSON column gives back', () => {
-    expect(toJsonValue({ at: new Date('2026-01-01T00:00:00Z'), n: 10n, skip: undefined })).toEqual({ at: '2026-01-01T00:00:00.000Z', n: '10' });
+    expect(toJsonValue({ at: new Date('2026-01-01T00:00:00Z'), n: 10n, skip: undefined })).toEqual({
+      at: '2026-01-01T00:00:00.000Z',
+      n: '10',
+    });
   });
 });
 
@@ -58,7 +71,12 @@ describe('verifyChain', () => {
   it('detects an edited event', () => {
     const events = chain(4);
     events[1] = { ...events[1]!, after: { name: 'fraud', status: 'archived' } };
-    expect(verifyChain(events)).toMatchObject({ ok: false, brokenAt: 2n, checked: 1, problem: expect.stringMatching(/changed/) });
+    expect(verifyChain(events)).toMatchObject({
+      ok: false,
+      brokenAt: 2n,
+      checked: 1,
+      problem: expect.stringMatching(/changed/),
+    });
   });
 
   it('detects a removed event', () => {

@@ -67,8 +67,7 @@ export function hashEvent(prevHash: string, content: ChainedContent): string {
 }
 
 export type ChainVerdict =
-  | { ok: true; checked: number; lastHash: string }
-  | { ok: false; checked: number; brokenAt: bigint; problem: string };
+  { ok: true; checked: number; lastHash: string } | { ok: false; checked: number; brokenAt: bigint; problem: string };
 
 /**
  * Checks events in id order, continuing from `prevHash` (the hash of the event before the first
@@ -79,10 +78,20 @@ export function verifyChain(events: readonly ChainedEvent[], prevHash = GENESIS_
   let checked = checkedBefore;
   for (const event of events) {
     if (event.prevHash !== previous) {
-      return { ok: false, checked, brokenAt: event.id, problem: `event ${event.id} does not follow the event before it (an event was removed, inserted or reordered)` };
+      return {
+        ok: false,
+        checked,
+        brokenAt: event.id,
+        problem: `event ${event.id} does not follow the event before it (an event was removed, inserted or reordered)`,
+      };
     }
     if (hashEvent(event.prevHash, event) !== event.hash) {
-      return { ok: false, checked, brokenAt: event.id, problem: `event ${event.id} was changed after it was written (its hash does not match its content)` };
+      return {
+        ok: false,
+        checked,
+        brokenAt: event.id,
+        problem: `event ${event.id} was changed after it was written (its hash does not match its content)`,
+      };
     }
     previous = event.hash;
     checked += 1;

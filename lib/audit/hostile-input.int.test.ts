@@ -32,7 +32,10 @@ describe('the audit log takes any input', () => {
           tenant: `fraud${LONE}`,
           target: { type: `user${NUL}`, id: `${LONE}${huge}` },
           before: { [`key${NUL}`]: `v${LONE}`, list: [NUL, LONE, { deep: `${NUL}${huge}` }] },
-          after: { input: { user: `${huge}${NUL}`, role: `admin${LONE}` }, many: Array.from({ length: 100_000 }, (_, i) => i) },
+          after: {
+            input: { user: `${huge}${NUL}`, role: `admin${LONE}` },
+            many: Array.from({ length: 100_000 }, (_, i) => i),
+          },
           outcome: 'denied',
           reason: `because${NUL}${LONE}${huge}`,
         });
@@ -48,13 +51,22 @@ describe('the audit log takes any input', () => {
     expect(event!.targetId!.length).toBeLessThanOrEqual(1000);
     expect(event!.reason!.length).toBeLessThanOrEqual(2000);
     expect(event!.requestId).toBe('req\uFFFD\uFFFD');
-    expect(event!.before).toMatchObject({ 'key\uFFFD': 'v\uFFFD', list: ['\uFFFD', '\uFFFD', { deep: expect.stringMatching(/^\uFFFDh+…$/) }] });
+    expect(event!.before).toMatchObject({
+      'key\uFFFD': 'v\uFFFD',
+      list: ['\uFFFD', '\uFFFD', { deep: expect.stringMatching(/^\uFFFDh+…$/) }],
+    });
     expect(JSON.stringify(event!.after).length).toBeLessThanOrEqual(64_000);
     expect(await verifyAuditLog()).toMatchObject({ ok: true, checked: 1 });
   });
 
   it('keeps the chain verifiable for events written alone', async () => {
-    await recordAuditAlone({ actor: { name: `a${NUL}` }, action: 'tenant.create', outcome: 'failed', reason: LONE, after: { name: `${NUL}${LONE}` } });
+    await recordAuditAlone({
+      actor: { name: `a${NUL}` },
+      action: 'tenant.create',
+      outcome: 'failed',
+      reason: LONE,
+      after: { name: `${NUL}${LONE}` },
+    });
     expect(await verifyAuditLog()).toMatchObject({ ok: true, checked: 2 });
   });
 });

@@ -35,7 +35,9 @@ const CHAIN_LOCK_KEY = 4_242_001;
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<bigint> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`;
   const [last] = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`;
-  const [next] = await tx.$queryRaw<{ id: bigint }[]>`SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) AS id`;
+  const [next] = await tx.$queryRaw<
+    { id: bigint }[]
+  >`SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) AS id`;
   const prevHash = last?.hash ?? GENESIS_HASH;
   const content = {
     id: next!.id,
@@ -76,7 +78,11 @@ export async function verifyAuditLog(batchSize = 1000): Promise<ChainVerdict> {
   let verdict: ChainVerdict = { ok: true, checked: 0, lastHash: GENESIS_HASH };
   let afterId = 0n;
   for (;;) {
-    const rows = await db.auditEvent.findMany({ where: { id: { gt: afterId } }, orderBy: { id: 'asc' }, take: batchSize });
+    const rows = await db.auditEvent.findMany({
+      where: { id: { gt: afterId } },
+      orderBy: { id: 'asc' },
+      take: batchSize,
+    });
     if (rows.length === 0) return verdict;
     verdict = verifyChain(rows as ChainedEvent[], verdict.lastHash, verdict.checked);
     if (!verdict.ok) return verdict;

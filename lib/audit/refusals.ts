@@ -24,7 +24,10 @@ export function minuteOf(at: Date): Date {
 }
 
 /** Counts one refused call from `address` (bounded: the address and action name are cut, the body never kept). */
-export async function noteAnonymousRefusal(call: { address: string; action: string; bytes: number }, now = new Date()): Promise<void> {
+export async function noteAnonymousRefusal(
+  call: { address: string; action: string; bytes: number },
+  now = new Date(),
+): Promise<void> {
   const address = storableText(call.address || 'unknown', 64);
   const action = storableText(call.action, 100);
   const bytes = Number.isFinite(call.bytes) && call.bytes > 0 ? Math.floor(call.bytes) : 0;
@@ -70,7 +73,13 @@ export async function flushAnonymousRefusals(now = new Date()): Promise<number> 
           target: { type: 'source-address', id: row.source_address },
           outcome: 'denied',
           reason: `not signed in: ${row.calls} server-action call${row.calls === 1 ? '' : 's'} refused in the minute from ${row.minute.toISOString()}`,
-          after: { sourceAddress: row.source_address, minute: row.minute.toISOString(), calls: row.calls, bytes: Number(row.bytes), actions: row.actions },
+          after: {
+            sourceAddress: row.source_address,
+            minute: row.minute.toISOString(),
+            calls: row.calls,
+            bytes: Number(row.bytes),
+            actions: row.actions,
+          },
         });
       }
       return rows.length;
@@ -78,10 +87,12 @@ export async function flushAnonymousRefusals(now = new Date()): Promise<number> 
   );
 }
 
-
 /** `flushAnonymousRefusals` at most every few seconds per process, never throwing (for request paths and timers). */
 export function flushAnonymousRefusalsSoon(now = new Date()): Promise<void> {
-  const state = processSingleton('audit.refusal-flush', (): { lastAt: number; running: Promise<unknown> | null } => ({ lastAt: 0, running: null }));
+  const state = processSingleton('audit.refusal-flush', (): { lastAt: number; running: Promise<unknown> | null } => ({
+    lastAt: 0,
+    running: null,
+  }));
   if (state.running || now.getTime() - state.lastAt < FLUSH_EVERY_MS) return Promise.resolve();
   state.lastAt = now.getTime();
   const running = flushAnonymousRefusals(now)

@@ -32,7 +32,13 @@ describe('storableText', () => {
 describe('storableJson', () => {
   it('keeps ordinary values as a JSON round trip would', () => {
     const at = new Date('2026-12-07T10:00:00Z');
-    expect(storableJson({ a: 1, b: 'x', c: [true, null], d: at, e: undefined, f: 12n })).toEqual({ a: 1, b: 'x', c: [true, null], d: at.toISOString(), f: '12' });
+    expect(storableJson({ a: 1, b: 'x', c: [true, null], d: at, e: undefined, f: 12n })).toEqual({
+      a: 1,
+      b: 'x',
+      c: [true, null],
+      d: at.toISOString(),
+      f: '12',
+    });
     expect(storableJson(undefined)).toBeNull();
     expect(storableJson(null)).toBeNull();
     expect(storableJson(Number.NaN)).toBeNull();
@@ -59,7 +65,11 @@ describe('storableJson', () => {
 
   it('summarises a value still too large after cutting', () => {
     const input = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`field${i}`, 'x'.repeat(500)]));
-    expect(storableJson(input, INPUT_JSON_LIMITS)).toEqual({ truncated: true, jsonCharacters: expect.any(Number), limit: INPUT_JSON_LIMITS.total });
+    expect(storableJson(input, INPUT_JSON_LIMITS)).toEqual({
+      truncated: true,
+      jsonCharacters: expect.any(Number),
+      limit: INPUT_JSON_LIMITS.total,
+    });
   });
 
   it('survives cycles', () => {

@@ -29,25 +29,87 @@ const PLATFORM = { kind: 'platform' } as const;
 
 /** Tenant actions allowed in an active tenant the principal belongs to (or, for platform roles, any tenant). */
 const EXPECTED_TENANT: Record<string, Action[]> = {
-  viewer: ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
+  viewer: [
+    'tenant.view',
+    'member.read',
+    'experiment.read',
+    'model.read',
+    'promotion.read',
+    'deployment.read',
+    'gpu.read',
+    'ops.read',
+    'slo.read',
+  ],
   member: [
-    'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
-    'ops.read', 'slo.read', 'artifact.download', 'promotion.request',
+    'tenant.view',
+    'member.read',
+    'experiment.read',
+    'model.read',
+    'promotion.read',
+    'deployment.read',
+    'gpu.read',
+    'ops.read',
+    'slo.read',
+    'artifact.download',
+    'promotion.request',
   ],
   approver: [
-    'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
-    'ops.read', 'slo.read', 'artifact.download', 'promotion.request', 'promotion.approve',
+    'tenant.view',
+    'member.read',
+    'experiment.read',
+    'model.read',
+    'promotion.read',
+    'deployment.read',
+    'gpu.read',
+    'ops.read',
+    'slo.read',
+    'artifact.download',
+    'promotion.request',
+    'promotion.approve',
   ],
   admin: [
-    'tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read',
-    'ops.read', 'slo.read', 'artifact.download', 'promotion.request', 'promotion.approve', 'member.manage', 'policy.edit',
-    'deployment.operate', 'slo.edit',
+    'tenant.view',
+    'member.read',
+    'experiment.read',
+    'model.read',
+    'promotion.read',
+    'deployment.read',
+    'gpu.read',
+    'ops.read',
+    'slo.read',
+    'artifact.download',
+    'promotion.request',
+    'promotion.approve',
+    'member.manage',
+    'policy.edit',
+    'deployment.operate',
+    'slo.edit',
   ],
   'platform-admin': [
-    'tenant.view', 'member.read', 'member.manage', 'experiment.read', 'model.read', 'promotion.read', 'policy.edit',
-    'deployment.read', 'deployment.operate', 'gpu.read', 'ops.read', 'slo.read', 'slo.edit',
+    'tenant.view',
+    'member.read',
+    'member.manage',
+    'experiment.read',
+    'model.read',
+    'promotion.read',
+    'policy.edit',
+    'deployment.read',
+    'deployment.operate',
+    'gpu.read',
+    'ops.read',
+    'slo.read',
+    'slo.edit',
   ],
-  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read', 'ops.read', 'slo.read'],
+  oncall: [
+    'tenant.view',
+    'model.read',
+    'promotion.read',
+    'deployment.read',
+    'deployment.operate',
+    'gpu.read',
+    'ops.read',
+    'slo.read',
+  ],
   manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
 };
 
@@ -57,8 +119,14 @@ const EXPECTED_PLATFORM: Record<string, Action[]> = {
   approver: [],
   admin: [],
   'platform-admin': [
-    'admin.access', 'tenant.create', 'tenant.archive', 'quota.edit', 'rolemapping.edit', 'audit.read',
-    'ops.thresholds.edit', 'cluster.gpu.read',
+    'admin.access',
+    'tenant.create',
+    'tenant.archive',
+    'quota.edit',
+    'rolemapping.edit',
+    'audit.read',
+    'ops.thresholds.edit',
+    'cluster.gpu.read',
   ],
   oncall: [],
   manager: ['cluster.gpu.read'],
@@ -76,7 +144,9 @@ const PRINCIPALS: Record<string, Principal> = {
 
 function resourceFor(action: Action, tenant: typeof ACTIVE_FRAUD | typeof ARCHIVED_FRAUD | typeof PRICING) {
   // Approval is judged on a promotion someone else requested.
-  return action === 'promotion.approve' ? { ...tenant, kind: 'promotion' as const, requesterId: 'someone-else' } : tenant;
+  return action === 'promotion.approve'
+    ? { ...tenant, kind: 'promotion' as const, requesterId: 'someone-else' }
+    : tenant;
 }
 
 describe('can(): role × action matrix', () => {
@@ -114,7 +184,15 @@ describe('can(): tenant boundaries', () => {
   });
 
   it('in an archived tenant only platform admins may look, and nobody may change anything', () => {
-    const readOnly: Action[] = ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read'];
+    const readOnly: Action[] = [
+      'tenant.view',
+      'member.read',
+      'experiment.read',
+      'model.read',
+      'promotion.read',
+      'deployment.read',
+      'gpu.read',
+    ];
     for (const [who, principal] of Object.entries(PRINCIPALS)) {
       for (const action of TENANT_ACTIONS) {
         const expected = who === 'platform-admin' && readOnly.includes(action);
@@ -124,7 +202,11 @@ describe('can(): tenant boundaries', () => {
   });
 
   it('combines a membership with platform roles', () => {
-    const erin: Principal = { id: 'erin', platformRoles: ['oncall'], memberships: [{ tenant: 'fraud', role: 'viewer' }] };
+    const erin: Principal = {
+      id: 'erin',
+      platformRoles: ['oncall'],
+      memberships: [{ tenant: 'fraud', role: 'viewer' }],
+    };
     expect(can(erin, 'deployment.operate', PRICING)).toBe(true);
     expect(can(erin, 'experiment.read', ACTIVE_FRAUD)).toBe(true);
     expect(can(erin, 'experiment.read', PRICING)).toBe(false);
@@ -140,9 +222,17 @@ describe('can(): denials that no role overrides', () => {
   });
 
   it('never lets a requester approve their own promotion', () => {
-    const both: Principal = { id: 'bob', platformRoles: ['platform-admin'], memberships: [{ tenant: 'fraud', role: 'admin' }] };
-    expect(can(both, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: 'bob' })).toBe(false);
-    expect(can(both, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: 'alice' })).toBe(true);
+    const both: Principal = {
+      id: 'bob',
+      platformRoles: ['platform-admin'],
+      memberships: [{ tenant: 'fraud', role: 'admin' }],
+    };
+    expect(
+      can(both, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: 'bob' }),
+    ).toBe(false);
+    expect(
+      can(both, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: 'alice' }),
+    ).toBe(true);
     // Approving needs the request itself, so the requester can be checked.
     expect(can(both, 'promotion.approve', ACTIVE_FRAUD)).toBe(false);
   });

@@ -98,7 +98,16 @@ const PLATFORM_ROLE_TENANT_ACTIONS: Record<PlatformRole, readonly TenantAction[]
     'slo.read',
     'slo.edit',
   ],
-  oncall: ['tenant.view', 'model.read', 'promotion.read', 'deployment.read', 'deployment.operate', 'gpu.read', 'ops.read', 'slo.read'],
+  oncall: [
+    'tenant.view',
+    'model.read',
+    'promotion.read',
+    'deployment.read',
+    'deployment.operate',
+    'gpu.read',
+    'ops.read',
+    'slo.read',
+  ],
   manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
 };
 
@@ -118,7 +127,15 @@ const PLATFORM_ROLE_ACTIONS: Record<PlatformRole, readonly PlatformAction[]> = {
 };
 
 /** In an archived tenant only platform admins may look; nobody may change anything. */
-const ARCHIVED_TENANT_ACTIONS: readonly TenantAction[] = ['tenant.view', 'member.read', 'experiment.read', 'model.read', 'promotion.read', 'deployment.read', 'gpu.read'];
+const ARCHIVED_TENANT_ACTIONS: readonly TenantAction[] = [
+  'tenant.view',
+  'member.read',
+  'experiment.read',
+  'model.read',
+  'promotion.read',
+  'deployment.read',
+  'gpu.read',
+];
 
 function isTenantAction(action: Action): action is TenantAction {
   return (TENANT_ACTIONS as readonly string[]).includes(action);
@@ -137,7 +154,11 @@ export function roleAtLeast(role: TenantRole, minimum: TenantRole): boolean {
  * role stays at approver or above, started now when it rises to it, gone when it falls below.
  * An approval counts only from someone who held the role before the request was filed.
  */
-export function approverSinceAfter(previous: { role: TenantRole; approverSince: Date | null } | null, role: TenantRole, now: Date): Date | null {
+export function approverSinceAfter(
+  previous: { role: TenantRole; approverSince: Date | null } | null,
+  role: TenantRole,
+  now: Date,
+): Date | null {
   if (!roleAtLeast(role, 'approver')) return null;
   if (previous && roleAtLeast(previous.role, 'approver') && previous.approverSince) return previous.approverSince;
   return now;

@@ -14,7 +14,10 @@ describe('IdP groups → roles', () => {
   });
 
   it('maps platform groups to platform roles', () => {
-    expect(mapGroupsToRoles(['mlp:platform-admins', 'mlp:oncall'], config).platformRoles).toEqual(['platform-admin', 'oncall']);
+    expect(mapGroupsToRoles(['mlp:platform-admins', 'mlp:oncall'], config).platformRoles).toEqual([
+      'platform-admin',
+      'oncall',
+    ]);
     expect(mapGroupsToRoles(['mlp:managers'], config).platformRoles).toEqual(['manager']);
   });
 
@@ -24,7 +27,10 @@ describe('IdP groups → roles', () => {
   });
 
   it('ignores groups it does not know, unknown roles and invalid tenant names', () => {
-    const roles = mapGroupsToRoles(['engineering', 'mlp:fraud:owner', 'mlp:Fraud:member', 'mlp:-x:member', 'xmlp:fraud:member'], config);
+    const roles = mapGroupsToRoles(
+      ['engineering', 'mlp:fraud:owner', 'mlp:Fraud:member', 'mlp:-x:member', 'xmlp:fraud:member'],
+      config,
+    );
     expect(roles.tenantRoles.size).toBe(0);
     expect(roles.platformRoles).toEqual([]);
   });
@@ -33,7 +39,10 @@ describe('IdP groups → roles', () => {
     const pattern = compileTenantGroupPattern('/ml/{tenant}.{role}');
     expect(pattern.test('/ml/fraud.member')).toBe(true);
     expect(pattern.test('/ml/fraudXmember')).toBe(false);
-    const roles = mapGroupsToRoles(['/ml/forecast.approver'], { tenantGroupPattern: '/ml/{tenant}.{role}', platformGroups: {} });
+    const roles = mapGroupsToRoles(['/ml/forecast.approver'], {
+      tenantGroupPattern: '/ml/{tenant}.{role}',
+      platformGroups: {},
+    });
     expect(roles.tenantRoles.get('forecast')).toBe('approver');
   });
 
@@ -45,10 +54,16 @@ describe('IdP groups → roles', () => {
 });
 
 describe('groupsForRoles', () => {
-  const config = { tenantGroupPattern: 'mlp:{tenant}:{role}', platformGroups: parsePlatformGroups('mlp:platform-admins=platform-admin,mlp:oncall=oncall') };
+  const config = {
+    tenantGroupPattern: 'mlp:{tenant}:{role}',
+    platformGroups: parsePlatformGroups('mlp:platform-admins=platform-admin,mlp:oncall=oncall'),
+  };
 
   it('reads the mapping backwards, so mapping the groups again gives the same roles', () => {
-    const principal = { platformRoles: ['oncall' as const], memberships: [{ tenant: 'fraud', role: 'approver' as const }] };
+    const principal = {
+      platformRoles: ['oncall' as const],
+      memberships: [{ tenant: 'fraud', role: 'approver' as const }],
+    };
     const groups = groupsForRoles(principal, config);
     expect(groups).toEqual(['mlp:oncall', 'mlp:fraud:approver']);
     const mapped = mapGroupsToRoles(groups, config);

@@ -79,6 +79,8 @@ export function groupsForRoles(
   const platform = Object.entries(config.platformGroups)
     .filter(([, role]) => principal.platformRoles.includes(role))
     .map(([group]) => group);
-  const tenants = principal.memberships.map((m) => config.tenantGroupPattern.replace('{tenant}', m.tenant).replace('{role}', m.role));
+  const tenants = principal.memberships.map((m) =>
+    config.tenantGroupPattern.replace('{tenant}', m.tenant).replace('{role}', m.role),
+  );
   return [...new Set([...platform, ...tenants])];
 }

@@ -59,7 +59,11 @@ export function authOptions(): NextAuthOptions {
           });
           token.userId = user.id;
           token.idToken = account.id_token;
-          log.info('signed in', { user: user.username, platformRoles: user.platformRoles, tenants: user.memberships.length });
+          log.info('signed in', {
+            user: user.username,
+            platformRoles: user.platformRoles,
+            tenants: user.memberships.length,
+          });
         }
         return token;
       },

@@ -38,7 +38,12 @@ export async function signOutEverywhere(user: SessionUser | null): Promise<strin
   for (const cookie of sessionCookies) jar.delete(cookie.name);
 
   if (user) {
-    await recordAuditAlone({ actor: { id: user.id, name: user.username }, action: 'auth.sign-out', target: { type: 'user', id: user.username }, outcome: 'success' });
+    await recordAuditAlone({
+      actor: { id: user.id, name: user.username },
+      action: 'auth.sign-out',
+      target: { type: 'user', id: user.username },
+      outcome: 'success',
+    });
   }
 
   const afterLogout = `${portalUrl}/signin?signedOut=1`;

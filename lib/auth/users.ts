@@ -46,7 +46,10 @@ export async function syncUserFromClaims(
   const db = getDb();
 
   const userId = await db.$transaction(async (tx) => {
-    const before = await tx.user.findUnique({ where: { subject: claims.sub }, include: { memberships: { include: { tenant: true } } } });
+    const before = await tx.user.findUnique({
+      where: { subject: claims.sub },
+      include: { memberships: { include: { tenant: true } } },
+    });
     const user = await tx.user.upsert({
       where: { subject: claims.sub },
       create: {
@@ -89,7 +92,9 @@ export async function syncUserFromClaims(
       actor: { id: user.id, name: user.username },
       action: auditAction,
       target: { type: 'user', id: user.username },
-      before: before ? { platformRoles: before.platformRoles.map(fromDbRole), memberships: describe(before.memberships) } : null,
+      before: before
+        ? { platformRoles: before.platformRoles.map(fromDbRole), memberships: describe(before.memberships) }
+        : null,
       after: { platformRoles: roles.platformRoles, memberships: describe(after) },
       outcome: 'success',
     });

@@ -93,7 +93,12 @@ describe('answerCache', () => {
   });
 
   it('serves an answer whose refresh failed with that failure, until a refresh succeeds', async () => {
-    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now, describeError: (error) => `in words: ${String(error)}` });
+    const ask = answerCache({
+      ttlMs: 1_000,
+      maxEntries: 10,
+      now,
+      describeError: (error) => `in words: ${String(error)}`,
+    });
     const source = upstream();
     const first = await ask('k', source.read);
     expect(first.freshness.error).toBeUndefined();

@@ -57,7 +57,15 @@ export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<S
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function answerCache(options: AnswerCacheOptions): AnswerCache {
-  const { ttlMs, maxEntries, staleTtls = 4, jitter = 0, describeError = messageOf, now = Date.now, random = Math.random } = options;
+  const {
+    ttlMs,
+    maxEntries,
+    staleTtls = 4,
+    jitter = 0,
+    describeError = messageOf,
+    now = Date.now,
+    random = Math.random,
+  } = options;
   const entries = new Map<string, Entry>();
 
   /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */

@@ -39,7 +39,10 @@ export interface MigrationResult {
 
 export async function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -76,7 +79,8 @@ export async function migrate(
     const done = new Map(rows.filter((r) => r.finished_at !== null).map((r) => [r.migration_name, r.checksum]));
     const known = new Set(migrations.map((m) => m.name));
     for (const name of done.keys()) {
-      if (!known.has(name)) log(`warning: migration ${name} is applied but missing from ${options.migrationsDir ?? 'prisma/migrations'}`);
+      if (!known.has(name))
+        log(`warning: migration ${name} is applied but missing from ${options.migrationsDir ?? 'prisma/migrations'}`);
     }
 
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
@@ -106,7 +110,10 @@ export async function migrate(
         await client.query('ROLLBACK');
         const message = error instanceof Error ? error.message : String(error);
         // The migration's own changes were rolled back with its transaction, so the record says so.
-        await client.query('UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1', [id, message]);
+        await client.query('UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1', [
+          id,
+          message,
+        ]);
         throw new Error(`Migration ${migration.name} failed: ${message}`);
       }
       log(`applied migration ${migration.name}`);

@@ -10,17 +10,25 @@ describe('parseArtifactPath', () => {
     expect(parseArtifactPath('evaluation/roc curve.png')).toBe('evaluation/roc curve.png');
   });
 
-  it.each(['../other-run/artifacts/model.pkl', 'model/../../x', '/etc/passwd', 'model//MLmodel', './model', 'model\\..\\x', 'a\u0000b', 'x'.repeat(1025)])(
-    'refuses %j',
-    (path) => {
-      expect(() => parseArtifactPath(path)).toThrow(/is not a path inside the run's artifacts/);
-    },
-  );
+  it.each([
+    '../other-run/artifacts/model.pkl',
+    'model/../../x',
+    '/etc/passwd',
+    'model//MLmodel',
+    './model',
+    'model\\..\\x',
+    'a\u0000b',
+    'x'.repeat(1025),
+  ])('refuses %j', (path) => {
+    expect(() => parseArtifactPath(path)).toThrow(/is not a path inside the run's artifacts/);
+  });
 });
 
 describe('artifactUri', () => {
   it('joins the run’s artifact root and a relative path', () => {
     expect(artifactUri('s3://b/workspaces/fraud/1/r/artifacts', '')).toBe('s3://b/workspaces/fraud/1/r/artifacts');
-    expect(artifactUri('s3://b/workspaces/fraud/1/r/artifacts/', 'model/MLmodel')).toBe('s3://b/workspaces/fraud/1/r/artifacts/model/MLmodel');
+    expect(artifactUri('s3://b/workspaces/fraud/1/r/artifacts/', 'model/MLmodel')).toBe(
+      's3://b/workspaces/fraud/1/r/artifacts/model/MLmodel',
+    );
   });
 });

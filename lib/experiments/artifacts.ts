@@ -18,7 +18,11 @@ const MAX_PATH_LENGTH = 1024;
 export function parseArtifactPath(raw: string | undefined): string {
   const path = (raw ?? '').replace(/\/+$/, '');
   if (path === '') return '';
-  const unsafe = path.length > MAX_PATH_LENGTH || path.startsWith('/') || /[\\\u0000-\u001f]/.test(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..');
+  const unsafe =
+    path.length > MAX_PATH_LENGTH ||
+    path.startsWith('/') ||
+    /[\\\u0000-\u001f]/.test(path) ||
+    path.split('/').some((s) => s === '' || s === '.' || s === '..');
   if (unsafe) throw new UserFacingError(`"${path.slice(0, 80)}" is not a path inside the run's artifacts.`, 'path');
   return path;
 }
@@ -48,7 +52,12 @@ export async function listRunArtifacts(tenant: string, rootUri: string, path: st
     path,
     breadcrumbs: segments.map((name, i) => ({ name, path: segments.slice(0, i + 1).join('/') })),
     folders: listing.folders.map((f) => ({ name: f.name, path: relative(f.key) })),
-    files: listing.files.map((f) => ({ name: f.name, path: relative(f.key), size: f.size, lastModified: f.lastModified })),
+    files: listing.files.map((f) => ({
+      name: f.name,
+      path: relative(f.key),
+      size: f.size,
+      lastModified: f.lastModified,
+    })),
   };
 }
 
@@ -74,7 +83,10 @@ export async function presignArtifactDownload(request: DownloadRequest): Promise
   const { user, tenantName, runId } = request;
   if (!user) return { ok: false, reason: 'signin', message: 'Sign in to download artifacts.' };
   const actor = { id: user.id, name: user.username };
-  const audit = (outcome: 'success' | 'denied' | 'failed', details: { reason?: string; target?: string; after?: unknown }) =>
+  const audit = (
+    outcome: 'success' | 'denied' | 'failed',
+    details: { reason?: string; target?: string; after?: unknown },
+  ) =>
     recordAuditAlone({
       actor,
       action: 'artifact.download',
@@ -118,8 +130,14 @@ export async function presignArtifactDownload(request: DownloadRequest): Promise
     return { ok: true, url };
   } catch (error) {
     const { message } = describeFailure(error);
-    await audit('failed', { reason: message }).catch((auditError: unknown) => log.error('could not audit a failed download', { error: auditError }));
-    const reason = isUpstreamError(error, 'not-found') ? 'not-found' : isUpstreamError(error, 'forbidden') ? 'forbidden' : 'unavailable';
+    await audit('failed', { reason: message }).catch((auditError: unknown) =>
+      log.error('could not audit a failed download', { error: auditError }),
+    );
+    const reason = isUpstreamError(error, 'not-found')
+      ? 'not-found'
+      : isUpstreamError(error, 'forbidden')
+        ? 'forbidden'
+        : 'unavailable';
     return { ok: false, reason, message };
   }
 }

@@ -20,9 +20,16 @@ export function parseCompareRunIds(value: string | string[] | undefined): string
   ];
   const malformed = ids.filter((id) => !isRunId(id));
   if (malformed.length > 0) {
-    throw new UserFacingError(`Not MLflow run ids (32 lower-case hexadecimal characters): ${malformed.map((id) => `"${id.slice(0, 40)}"`).join(', ')}.`, 'runs');
+    throw new UserFacingError(
+      `Not MLflow run ids (32 lower-case hexadecimal characters): ${malformed.map((id) => `"${id.slice(0, 40)}"`).join(', ')}.`,
+      'runs',
+    );
   }
-  if (ids.length > MAX_COMPARED_RUNS) throw new UserFacingError(`Compare at most ${MAX_COMPARED_RUNS} runs at a time; ${ids.length} were chosen.`, 'runs');
+  if (ids.length > MAX_COMPARED_RUNS)
+    throw new UserFacingError(
+      `Compare at most ${MAX_COMPARED_RUNS} runs at a time; ${ids.length} were chosen.`,
+      'runs',
+    );
   if (ids.length < 2) throw new UserFacingError('Choose at least two runs to compare.', 'runs');
   return ids;
 }

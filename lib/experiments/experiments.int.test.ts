@@ -18,7 +18,12 @@ loadStackEnv();
 let database: TestDatabase;
 let fraud: SeededTenant;
 
-const userWith = (role: TenantRole) => ({ id: randomUUID(), username: `${role}-${randomUUID().slice(0, 6)}`, platformRoles: [], memberships: [{ tenant: 'fraud', role }] });
+const userWith = (role: TenantRole) => ({
+  id: randomUUID(),
+  username: `${role}-${randomUUID().slice(0, 6)}`,
+  platformRoles: [],
+  memberships: [{ tenant: 'fraud', role }],
+});
 const activeFraud = { name: 'fraud', status: 'active' as const };
 
 beforeAll(async () => {
@@ -35,7 +40,11 @@ afterAll(async () => {
 describe('runs table', () => {
   it('filters, sorts and pages on MLflow’s side from the URL’s query', async () => {
     const experimentId = fraud.experiments[0]!.experimentId;
-    const { query, problems } = parseRunsQuery({ filter: 'metrics.holdout_auc >= 0.9', sort: 'metrics.holdout_auc', size: '10' });
+    const { query, problems } = parseRunsQuery({
+      filter: 'metrics.holdout_auc >= 0.9',
+      sort: 'metrics.holdout_auc',
+      size: '10',
+    });
     expect(problems).toEqual({});
     const first = await searchRunsPage('fraud', experimentId, query);
     expect(first.runs).toHaveLength(10);
@@ -57,7 +66,10 @@ describe('runs table', () => {
 describe('compare', () => {
   it('lines up runs: training curves by default, params with differences flagged', async () => {
     const { experimentId } = fraud.versions[0]!;
-    const runIds = fraud.versions.filter((v) => v.experimentId === experimentId).map((v) => v.runId).slice(0, 3);
+    const runIds = fraud.versions
+      .filter((v) => v.experimentId === experimentId)
+      .map((v) => v.runId)
+      .slice(0, 3);
     const comparison = await loadComparison('fraud', runIds);
     expect(comparison.runs.map((r) => r.runId)).toEqual(runIds);
     expect(comparison.metric).toBe('train_loss');
@@ -84,20 +96,39 @@ describe('artifacts', () => {
   it('gives a member a presigned download of a run’s file, audited', async () => {
     const member = userWith('member');
     const runId = fraud.versions[0]!.runId;
-    const outcome = await presignArtifactDownload({ user: member, tenant: activeFraud, tenantName: 'fraud', runId, path: 'model/MLmodel' });
+    const outcome = await presignArtifactDownload({
+      user: member,
+      tenant: activeFraud,
+      tenantName: 'fraud',
+      runId,
+      path: 'model/MLmodel',
+    });
     if (!outcome.ok) throw new Error(outcome.message);
     const response = await fetch(outcome.url);
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^flavors:/m);
     const { events } = await listAuditEvents({ actor: member.username, limit: 10 });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'artifact.download', tenant: 'fraud', outcome: 'success', targetType: 'artifact' });
-    expect(events[0]!.targetId).toMatch(new RegExp(`^s3://mlflow-artifacts/workspaces/fraud/.*/${runId}/artifacts/model/MLmodel$`));
+    expect(events[0]).toMatchObject({
+      action: 'artifact.download',
+      tenant: 'fraud',
+      outcome: 'success',
+      targetType: 'artifact',
+    });
+    expect(events[0]!.targetId).toMatch(
+      new RegExp(`^s3://mlflow-artifacts/workspaces/fraud/.*/${runId}/artifacts/model/MLmodel$`),
+    );
   });
 
   it('refuses a viewer, audited as denied', async () => {
     const viewer = userWith('viewer');
-    const outcome = await presignArtifactDownload({ user: viewer, tenant: activeFraud, tenantName: 'fraud', runId: fraud.versions[0]!.runId, path: 'model/MLmodel' });
+    const outcome = await presignArtifactDownload({
+      user: viewer,
+      tenant: activeFraud,
+      tenantName: 'fraud',
+      runId: fraud.versions[0]!.runId,
+      path: 'model/MLmodel',
+    });
     expect(outcome).toMatchObject({ ok: false, reason: 'forbidden' });
     const { events } = await listAuditEvents({ actor: viewer.username, limit: 10 });
     expect(events.map((e) => e.outcome)).toEqual(['denied']);
@@ -107,11 +138,26 @@ describe('artifacts', () => {
     const member = userWith('member');
     const runId = fraud.versions[0]!.runId;
     const request = { user: member, tenant: activeFraud, tenantName: 'fraud', runId };
-    expect(await presignArtifactDownload({ ...request, path: '../../2/x/artifacts/model/MLmodel' })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await presignArtifactDownload({ ...request, path: '../../2/x/artifacts/model/MLmodel' })).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(await presignArtifactDownload({ ...request, path: '' })).toMatchObject({ ok: false, reason: 'invalid' });
-    expect(await presignArtifactDownload({ ...request, runId: 'nope', path: 'model/MLmodel' })).toMatchObject({ ok: false, reason: 'invalid' });
-    expect(await presignArtifactDownload({ ...request, path: 'model/no-such-file' })).toMatchObject({ ok: false, reason: 'not-found' });
-    expect(await presignArtifactDownload({ ...request, runId: 'f'.repeat(32), path: 'model/MLmodel' })).toMatchObject({ ok: false, reason: 'not-found' });
-    expect(await presignArtifactDownload({ ...request, user: null, path: 'model/MLmodel' })).toMatchObject({ ok: false, reason: 'signin' });
+    expect(await presignArtifactDownload({ ...request, runId: 'nope', path: 'model/MLmodel' })).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(await presignArtifactDownload({ ...request, path: 'model/no-such-file' })).toMatchObject({
+      ok: false,
+      reason: 'not-found',
+    });
+    expect(await presignArtifactDownload({ ...request, runId: 'f'.repeat(32), path: 'model/MLmodel' })).toMatchObject({
+      ok: false,
+      reason: 'not-found',
+    });
+    expect(await presignArtifactDownload({ ...request, user: null, path: 'model/MLmodel' })).toMatchObject({
+      ok: false,
+      reason: 'signin',
+    });
   });
 });

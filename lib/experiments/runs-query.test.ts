@@ -19,9 +19,15 @@ const filterOf = (text: string) => toMlflowFilter(parseFilter(text));
 
 describe('parseFilter → MLflow filter', () => {
   it('reads metrics, params, tags and attributes, ANDed', () => {
-    expect(filterOf("metrics.holdout_auc >= 0.9 and params.max_depth = '6'")).toBe("metrics.holdout_auc >= 0.9 and params.max_depth = '6'");
-    expect(filterOf('metric.holdout_auc>0.9 AND param.max_depth=6')).toBe("metrics.holdout_auc > 0.9 and params.max_depth = '6'");
-    expect(filterOf("tags.`mlp.seed` != '1' and attributes.status = 'FINISHED'")).toBe("tags.`mlp.seed` != '1' and attributes.status = 'FINISHED'");
+    expect(filterOf("metrics.holdout_auc >= 0.9 and params.max_depth = '6'")).toBe(
+      "metrics.holdout_auc >= 0.9 and params.max_depth = '6'",
+    );
+    expect(filterOf('metric.holdout_auc>0.9 AND param.max_depth=6')).toBe(
+      "metrics.holdout_auc > 0.9 and params.max_depth = '6'",
+    );
+    expect(filterOf("tags.`mlp.seed` != '1' and attributes.status = 'FINISHED'")).toBe(
+      "tags.`mlp.seed` != '1' and attributes.status = 'FINISHED'",
+    );
     expect(filterOf('attributes.start_time > 1700000000000')).toBe('attributes.start_time > 1700000000000');
     expect(filterOf("attributes.run_name like 'gbm-0%'")).toBe("attributes.run_name LIKE 'gbm-0%'");
   });
@@ -29,11 +35,13 @@ describe('parseFilter → MLflow filter', () => {
   it('quotes keys that are not plain identifiers and picks a quote the value lacks', () => {
     expect(filterOf('tags.mlp.dataset = fraud-synthetic-v1')).toBe("tags.`mlp.dataset` = 'fraud-synthetic-v1'");
     expect(filterOf(`params.note = "it's"`)).toBe(`params.note = "it's"`);
-    expect(filterOf("params.note = 'say \"hi\"'")).toBe("params.note = 'say \"hi\"'");
+    expect(filterOf('params.note = \'say "hi"\'')).toBe('params.note = \'say "hi"\'');
   });
 
   it('keeps "and" inside quotes as part of the value', () => {
-    expect(parseFilter("params.optimizer = 'sgd and momentum'")).toEqual([{ column: { kind: 'params', key: 'optimizer' }, op: '=', value: 'sgd and momentum' }]);
+    expect(parseFilter("params.optimizer = 'sgd and momentum'")).toEqual([
+      { column: { kind: 'params', key: 'optimizer' }, op: '=', value: 'sgd and momentum' },
+    ]);
   });
 
   it('is empty for an empty filter', () => {
@@ -66,8 +74,12 @@ describe('parseFilter → MLflow filter', () => {
 
 describe('sort → MLflow order_by', () => {
   it('writes the column and direction', () => {
-    expect(toMlflowOrderBy({ column: { kind: 'metrics', key: 'holdout_auc' }, direction: 'desc' })).toEqual(['metrics.holdout_auc DESC']);
-    expect(toMlflowOrderBy({ column: { kind: 'params', key: 'max depth' }, direction: 'asc' })).toEqual(['params.`max depth` ASC']);
+    expect(toMlflowOrderBy({ column: { kind: 'metrics', key: 'holdout_auc' }, direction: 'desc' })).toEqual([
+      'metrics.holdout_auc DESC',
+    ]);
+    expect(toMlflowOrderBy({ column: { kind: 'params', key: 'max depth' }, direction: 'asc' })).toEqual([
+      'params.`max depth` ASC',
+    ]);
     expect(toMlflowOrderBy(DEFAULT_SORT)).toEqual(['attributes.start_time DESC']);
   });
 });
@@ -100,7 +112,14 @@ describe('parseRunsQuery', () => {
   it('uses defaults for an empty URL', () => {
     const { query, problems } = parseRunsQuery({});
     expect(problems).toEqual({});
-    expect(query).toMatchObject({ filter: '', filters: [], sort: DEFAULT_SORT, pageSize: 25, pageToken: undefined, previousTokens: [] });
+    expect(query).toMatchObject({
+      filter: '',
+      filters: [],
+      sort: DEFAULT_SORT,
+      pageSize: 25,
+      pageToken: undefined,
+      previousTokens: [],
+    });
     expect(query.metricColumns).toBeUndefined();
   });
 
@@ -118,7 +137,13 @@ describe('parseRunsQuery', () => {
     expect(problems.size).toMatch(/page size of 10, 25, 50, 100/);
     expect(problems.page).toMatch(/page link is not valid/);
     expect(problems.columns).toMatch(/not a metric name/);
-    expect(query).toMatchObject({ filter: '', sort: DEFAULT_SORT, pageSize: 25, pageToken: undefined, paramColumns: ['max_depth'] });
+    expect(query).toMatchObject({
+      filter: '',
+      sort: DEFAULT_SORT,
+      pageSize: 25,
+      pageToken: undefined,
+      paramColumns: ['max_depth'],
+    });
     expect(query.metricColumns).toBeUndefined();
   });
 
@@ -182,7 +207,13 @@ describe('columns', () => {
 
   it('uses the columns chosen in the URL, else the first keys', () => {
     const available = { metricKeys: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], paramKeys: ['p', 'q', 'r', 's', 't'] };
-    expect(chooseColumns(parseRunsQuery({}).query, available)).toEqual({ metricColumns: ['a', 'b', 'c', 'd', 'e', 'f'], paramColumns: ['p', 'q', 'r', 's'] });
-    expect(chooseColumns(parseRunsQuery({ metrics: 'g', params: '' }).query, available)).toEqual({ metricColumns: ['g'], paramColumns: [] });
+    expect(chooseColumns(parseRunsQuery({}).query, available)).toEqual({
+      metricColumns: ['a', 'b', 'c', 'd', 'e', 'f'],
+      paramColumns: ['p', 'q', 'r', 's'],
+    });
+    expect(chooseColumns(parseRunsQuery({ metrics: 'g', params: '' }).query, available)).toEqual({
+      metricColumns: ['g'],
+      paramColumns: [],
+    });
   });
 });

@@ -47,7 +47,10 @@ export type QueryProblems = Partial<Record<'filter' | 'sort' | 'size' | 'page' |
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 const DEFAULT_PAGE_SIZE = 25;
-export const DEFAULT_SORT = { column: { kind: 'attributes', key: 'start_time' }, direction: 'desc' } as const satisfies RunsQuery['sort'];
+export const DEFAULT_SORT = {
+  column: { kind: 'attributes', key: 'start_time' },
+  direction: 'desc',
+} as const satisfies RunsQuery['sort'];
 /** Stands for "the first page" (which has no token) in the trail of previous pages. */
 export const FIRST_PAGE = '~';
 /** How many pages back "Previous" can go; "First page" always works. */
@@ -91,7 +94,10 @@ function fail(message: string, field: keyof QueryProblems): never {
 
 function checkKey(kind: ColumnKind, key: string, field: keyof QueryProblems): void {
   if (!KEY_PATTERN.test(key)) {
-    fail(`"${key.slice(0, 60)}" is not a ${kind.replace(/s$/, '')} name: use letters, digits and _ - . / : or spaces.`, field);
+    fail(
+      `"${key.slice(0, 60)}" is not a ${kind.replace(/s$/, '')} name: use letters, digits and _ - . / : or spaces.`,
+      field,
+    );
   }
   if (kind === 'attributes' && !(key in RUN_ATTRIBUTES)) {
     fail(`Runs have no attribute "${key.slice(0, 60)}"; use one of ${Object.keys(RUN_ATTRIBUTES).join(', ')}.`, field);
@@ -102,7 +108,11 @@ function checkKey(kind: ColumnKind, key: string, field: keyof QueryProblems): vo
 function parseColumnRef(text: string, field: keyof QueryProblems = 'sort'): ColumnRef {
   const match = /^\s*([A-Za-z]+)\.(`[^`]*`|"[^"]*"|.+?)\s*$/.exec(text);
   const kind = match ? KIND_ALIASES[match[1]!.toLowerCase()] : undefined;
-  if (!match || !kind) fail(`"${text.slice(0, 60)}" is not a column: write metrics.<name>, params.<name>, tags.<name> or attributes.<name>.`, field);
+  if (!match || !kind)
+    fail(
+      `"${text.slice(0, 60)}" is not a column: write metrics.<name>, params.<name>, tags.<name> or attributes.<name>.`,
+      field,
+    );
   const key = /^[`"]/.test(match[2]!) ? match[2]!.slice(1, -1) : match[2]!;
   checkKey(kind, key, field);
   return { kind, key };
@@ -141,25 +151,38 @@ function parseValue(column: ColumnRef, raw: string, condition: string): string |
   const quotedString = /^'([^']*)'$/.exec(raw) ?? /^"([^"]*)"$/.exec(raw);
   if (isNumericColumn(column)) {
     const text = quotedString ? quotedString[1]! : raw;
-    if (!NUMBER_PATTERN.test(text)) fail(`${label} compares with a number; "${raw.slice(0, 40)}" is not one (in "${condition.slice(0, 80)}").`, 'filter');
+    if (!NUMBER_PATTERN.test(text))
+      fail(
+        `${label} compares with a number; "${raw.slice(0, 40)}" is not one (in "${condition.slice(0, 80)}").`,
+        'filter',
+      );
     return Number(text);
   }
   if (quotedString) return quotedString[1]!;
   // A bare word or number is taken as the string it spells: params.max_depth = 6 means '6'.
   if (/^[A-Za-z0-9_\-.:/%+]+$/.test(raw)) return raw;
-  return fail(`Put the value of ${label} in quotes, e.g. ${label} = 'value' (in "${condition.slice(0, 80)}").`, 'filter');
+  return fail(
+    `Put the value of ${label} in quotes, e.g. ${label} = 'value' (in "${condition.slice(0, 80)}").`,
+    'filter',
+  );
 }
 
 function parseCondition(condition: string): FilterClause {
   if (condition === '') fail(`A condition is empty: write conditions joined by "and", e.g. ${EXAMPLE}.`, 'filter');
   const outsideQuotes = condition.replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "''");
-  if (/\sor\s/i.test(outsideQuotes)) fail('MLflow filters combine conditions with "and" only; "or" is not supported.', 'filter');
+  if (/\sor\s/i.test(outsideQuotes))
+    fail('MLflow filters combine conditions with "and" only; "or" is not supported.', 'filter');
   const match = CONDITION.exec(condition);
-  if (!match) fail(`"${condition.slice(0, 80)}" is not a condition: write <metrics|params|tags|attributes>.<name> <operator> <value>, e.g. ${EXAMPLE}.`, 'filter');
+  if (!match)
+    fail(
+      `"${condition.slice(0, 80)}" is not a condition: write <metrics|params|tags|attributes>.<name> <operator> <value>, e.g. ${EXAMPLE}.`,
+      'filter',
+    );
   const column = parseColumnRef(match[1]!, 'filter');
   const op = match[2]!.trim().toUpperCase() as FilterOp;
   const allowed: readonly string[] = isNumericColumn(column) ? NUMERIC_OPS : STRING_OPS;
-  if (!allowed.includes(op)) fail(`${column.kind}.${column.key} compares with ${allowed.join(' ')}, not ${op}.`, 'filter');
+  if (!allowed.includes(op))
+    fail(`${column.kind}.${column.key} compares with ${allowed.join(' ')}, not ${op}.`, 'filter');
   const value = parseValue(column, match[3]!.trim(), condition);
   if (typeof value === 'string' && value.length > 500) fail('A filter value is longer than 500 characters.', 'filter');
   return { column, op, value };
@@ -217,7 +240,9 @@ function list(raw: RawParams, name: string): string[] | undefined {
 const pageSizeSchema = z.coerce
   .number({ message: 'The page size must be a number.' })
   .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `Choose a page size of ${PAGE_SIZES.join(', ')}.`);
-export const pageTokenSchema = z.string().regex(PAGE_TOKEN_PATTERN, 'The page link is not valid; start again from the first page.');
+export const pageTokenSchema = z
+  .string()
+  .regex(PAGE_TOKEN_PATTERN, 'The page link is not valid; start again from the first page.');
 const trailSchema = z.array(z.union([z.literal(FIRST_PAGE), pageTokenSchema])).transform((t) => t.slice(-MAX_TRAIL));
 const directionSchema = z.enum(['asc', 'desc'], { message: 'The sort direction must be asc or desc.' });
 
@@ -246,10 +271,15 @@ export function parseRunsQuery(raw: RawParams): { query: RunsQuery; problems: Qu
     direction: directionSchema.parse(first(raw, 'dir') ?? 'desc'),
   }));
   const sizeText = first(raw, 'size');
-  const pageSize = attempt('size', DEFAULT_PAGE_SIZE, () => (sizeText ? pageSizeSchema.parse(sizeText) : DEFAULT_PAGE_SIZE));
+  const pageSize = attempt('size', DEFAULT_PAGE_SIZE, () =>
+    sizeText ? pageSizeSchema.parse(sizeText) : DEFAULT_PAGE_SIZE,
+  );
   const page = attempt('page', { pageToken: undefined as string | undefined, previousTokens: [] as string[] }, () => {
     const token = first(raw, 'page');
-    return { pageToken: token ? pageTokenSchema.parse(token) : undefined, previousTokens: trailSchema.parse(list(raw, 'prev') ?? []) };
+    return {
+      pageToken: token ? pageTokenSchema.parse(token) : undefined,
+      previousTokens: trailSchema.parse(list(raw, 'prev') ?? []),
+    };
   });
   const columns = (kind: 'metrics' | 'params') =>
     attempt('columns', undefined, () => {
@@ -279,7 +309,9 @@ export function runsQueryString(query: RunsQuery): string {
   const params = new URLSearchParams();
   if (query.filter) params.set('filter', query.filter);
   const isDefaultSort =
-    query.sort.column.kind === DEFAULT_SORT.column.kind && query.sort.column.key === DEFAULT_SORT.column.key && query.sort.direction === DEFAULT_SORT.direction;
+    query.sort.column.kind === DEFAULT_SORT.column.kind &&
+    query.sort.column.key === DEFAULT_SORT.column.key &&
+    query.sort.direction === DEFAULT_SORT.direction;
   if (!isDefaultSort) {
     params.set('sort', `${query.sort.column.kind}.${query.sort.column.key}`);
     params.set('dir', query.sort.direction);
@@ -298,7 +330,13 @@ const FIRST_PAGE_STATE = { pageToken: undefined, previousTokens: [] };
 /** Sorting by a column: a new column starts descending (best metrics first), the same column flips. */
 export function sortedBy(query: RunsQuery, column: ColumnRef): RunsQuery {
   const same = query.sort.column.kind === column.kind && query.sort.column.key === column.key;
-  const direction: SortDirection = same ? (query.sort.direction === 'desc' ? 'asc' : 'desc') : column.kind === 'attributes' && column.key === 'run_name' ? 'asc' : 'desc';
+  const direction: SortDirection = same
+    ? query.sort.direction === 'desc'
+      ? 'asc'
+      : 'desc'
+    : column.kind === 'attributes' && column.key === 'run_name'
+      ? 'asc'
+      : 'desc';
   return { ...query, ...FIRST_PAGE_STATE, sort: { column, direction } };
 }
 
@@ -307,14 +345,22 @@ export function firstPage(query: RunsQuery): RunsQuery {
 }
 
 export function nextPage(query: RunsQuery, nextPageToken: string): RunsQuery {
-  return { ...query, pageToken: nextPageToken, previousTokens: [...query.previousTokens, query.pageToken ?? FIRST_PAGE].slice(-MAX_TRAIL) };
+  return {
+    ...query,
+    pageToken: nextPageToken,
+    previousTokens: [...query.previousTokens, query.pageToken ?? FIRST_PAGE].slice(-MAX_TRAIL),
+  };
 }
 
 /** The page before, or undefined when the trail does not reach back (then offer the first page). */
 export function previousPage(query: RunsQuery): RunsQuery | undefined {
   const before = query.previousTokens.at(-1);
   if (before === undefined) return undefined;
-  return { ...query, pageToken: before === FIRST_PAGE ? undefined : before, previousTokens: query.previousTokens.slice(0, -1) };
+  return {
+    ...query,
+    pageToken: before === FIRST_PAGE ? undefined : before,
+    previousTokens: query.previousTokens.slice(0, -1),
+  };
 }
 
 export interface ColumnKeys {
@@ -325,19 +371,30 @@ export interface ColumnKeys {
 const sortedUnique = (keys: Iterable<string>) => [...new Set(keys)].sort((a, b) => a.localeCompare(b));
 
 /** The metric and param keys present in some runs, sorted: the columns one can choose. */
-export function keysOfRuns(runs: readonly { metrics: Record<string, number>; params: Record<string, string> }[]): ColumnKeys {
-  return { metricKeys: sortedUnique(runs.flatMap((r) => Object.keys(r.metrics))), paramKeys: sortedUnique(runs.flatMap((r) => Object.keys(r.params))) };
+export function keysOfRuns(
+  runs: readonly { metrics: Record<string, number>; params: Record<string, string> }[],
+): ColumnKeys {
+  return {
+    metricKeys: sortedUnique(runs.flatMap((r) => Object.keys(r.metrics))),
+    paramKeys: sortedUnique(runs.flatMap((r) => Object.keys(r.params))),
+  };
 }
 
 export function unionOfKeys(...sets: ColumnKeys[]): ColumnKeys {
-  return { metricKeys: sortedUnique(sets.flatMap((s) => s.metricKeys)), paramKeys: sortedUnique(sets.flatMap((s) => s.paramKeys)) };
+  return {
+    metricKeys: sortedUnique(sets.flatMap((s) => s.metricKeys)),
+    paramKeys: sortedUnique(sets.flatMap((s) => s.paramKeys)),
+  };
 }
 
 const DEFAULT_METRIC_COLUMNS = 6;
 const DEFAULT_PARAM_COLUMNS = 4;
 
 /** The columns to show: those chosen in the URL, or the first few keys available. */
-export function chooseColumns(query: RunsQuery, available: ColumnKeys): { metricColumns: string[]; paramColumns: string[] } {
+export function chooseColumns(
+  query: RunsQuery,
+  available: ColumnKeys,
+): { metricColumns: string[]; paramColumns: string[] } {
   return {
     metricColumns: query.metricColumns ?? available.metricKeys.slice(0, DEFAULT_METRIC_COLUMNS),
     paramColumns: query.paramColumns ?? available.paramKeys.slice(0, DEFAULT_PARAM_COLUMNS),

@@ -15,7 +15,8 @@ const KEY_SAMPLE_SIZE = 20;
 const MAX_HISTORY_METRICS = 20;
 
 function assertExperimentId(experimentId: string): void {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(experimentId)) throw new UserFacingError(`"${experimentId.slice(0, 64)}" is not an experiment id.`, 'experimentId');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(experimentId))
+    throw new UserFacingError(`"${experimentId.slice(0, 64)}" is not an experiment id.`, 'experimentId');
 }
 
 export async function listExperiments(tenant: string, pageToken?: string) {
@@ -78,28 +79,46 @@ export interface Comparison {
  * Without a choice, the curves show the first metric (by name) that the first run logged at
  * several steps — a training curve says more than a single final value.
  */
-async function defaultCurveMetric(client: MlflowClient, run: MlflowRun, metricKeys: string[]): Promise<{ metric?: string; history?: MetricPoint[] }> {
+async function defaultCurveMetric(
+  client: MlflowClient,
+  run: MlflowRun,
+  metricKeys: string[],
+): Promise<{ metric?: string; history?: MetricPoint[] }> {
   const candidates = metricKeys.filter((key) => key in run.metrics).slice(0, MAX_HISTORY_METRICS);
   const histories = await Promise.all(candidates.map((key) => client.getMetricHistory(run.runId, key)));
-  const index = Math.max(0, histories.findIndex((h) => h.length > 1));
+  const index = Math.max(
+    0,
+    histories.findIndex((h) => h.length > 1),
+  );
   return { metric: candidates[index] ?? metricKeys[0], history: histories[index] };
 }
 
 /** The runs named in the URL (`?runs=a,b,c`, 2 to 10 of them) side by side, with the curves of one metric. */
-export async function loadComparison(tenant: string, runIdsParam: string | string[] | undefined, requestedMetric?: string): Promise<Comparison> {
+export async function loadComparison(
+  tenant: string,
+  runIdsParam: string | string[] | undefined,
+  requestedMetric?: string,
+): Promise<Comparison> {
   const runIds = parseCompareRunIds(runIdsParam);
   const client = mlflowFor(tenant);
   const runs = await Promise.all(runIds.map((id) => client.getRun(id)));
   const { metricKeys } = keysOfRuns(runs);
   const chosen =
-    requestedMetric && metricKeys.includes(requestedMetric) ? { metric: requestedMetric, history: undefined } : await defaultCurveMetric(client, runs[0]!, metricKeys);
+    requestedMetric && metricKeys.includes(requestedMetric)
+      ? { metric: requestedMetric, history: undefined }
+      : await defaultCurveMetric(client, runs[0]!, metricKeys);
   const { metric } = chosen;
   const series = metric
     ? await Promise.all(
         runs.map(async (run, i) => ({
           runId: run.runId,
           runName: run.runName || run.runId.slice(0, 8),
-          points: i === 0 && chosen.history ? chosen.history : metric in run.metrics ? await client.getMetricHistory(run.runId, metric) : [],
+          points:
+            i === 0 && chosen.history
+              ? chosen.history
+              : metric in run.metrics
+                ? await client.getMetricHistory(run.runId, metric)
+                : [],
         })),
       )
     : [];

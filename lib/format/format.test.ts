@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatBytes, formatDuration, formatDurationBetween, formatNumber, formatPercent, formatTime } from '.';
+import {
+  formatAge,
+  formatBytes,
+  formatDuration,
+  formatDurationBetween,
+  formatNumber,
+  formatPercent,
+  formatTime,
+} from '.';
 
 const HOUR = 3_600_000;
 
@@ -11,22 +19,29 @@ describe('formatTime', () => {
   });
 
   it('writes a dash for a moment nobody knows (MLflow writes 0)', () => {
-    expect([formatTime(undefined), formatTime(null), formatTime(0), formatTime('not a time')]).toEqual(['—', '—', '—', '—']);
+    expect([formatTime(undefined), formatTime(null), formatTime(0), formatTime('not a time')]).toEqual([
+      '—',
+      '—',
+      '—',
+      '—',
+    ]);
   });
 });
 
 describe('formatDuration', () => {
   it('writes spans in their two largest units', () => {
-    expect([45_000, 38 * 60_000, 12 * 60_000 + 5_000, 2 * HOUR, 2 * HOUR + 5 * 60_000, 26 * HOUR, 3 * 24 * HOUR, 3 * 24 * HOUR + 4 * HOUR].map(formatDuration)).toEqual([
-      '45 s',
-      '38 min',
-      '12 min 5 s',
-      '2 h',
-      '2 h 5 min',
-      '1 d 2 h',
-      '3 d',
-      '3 d 4 h',
-    ]);
+    expect(
+      [
+        45_000,
+        38 * 60_000,
+        12 * 60_000 + 5_000,
+        2 * HOUR,
+        2 * HOUR + 5 * 60_000,
+        26 * HOUR,
+        3 * 24 * HOUR,
+        3 * 24 * HOUR + 4 * HOUR,
+      ].map(formatDuration),
+    ).toEqual(['45 s', '38 min', '12 min 5 s', '2 h', '2 h 5 min', '1 d 2 h', '3 d', '3 d 4 h']);
   });
 
   it('writes short spans in milliseconds or tenths of a second, and never a negative span', () => {
@@ -35,7 +50,11 @@ describe('formatDuration', () => {
 
   it('writes the span between two times, or a dash when either is unknown or they are out of order', () => {
     expect(formatDurationBetween(1_000_000, 1_000_000 + 19 * 60_000)).toBe('19 min');
-    expect([formatDurationBetween(undefined, 5), formatDurationBetween(10, 5), formatDurationBetween(0, 5)]).toEqual(['—', '—', '—']);
+    expect([formatDurationBetween(undefined, 5), formatDurationBetween(10, 5), formatDurationBetween(0, 5)]).toEqual([
+      '—',
+      '—',
+      '—',
+    ]);
   });
 
   it('writes how long ago a moment was', () => {
@@ -50,7 +69,14 @@ describe('formatDuration', () => {
 
 describe('formatNumber', () => {
   it('keeps four significant digits', () => {
-    expect([0.9664570230607965, 12.34567, 0.000123456, 0, -0.5, 42].map(formatNumber)).toEqual(['0.9665', '12.35', '0.0001235', '0', '-0.5', '42']);
+    expect([0.9664570230607965, 12.34567, 0.000123456, 0, -0.5, 42].map(formatNumber)).toEqual([
+      '0.9665',
+      '12.35',
+      '0.0001235',
+      '0',
+      '-0.5',
+      '42',
+    ]);
   });
 
   it('shows large values as whole numbers and says when a value is not a number', () => {
@@ -60,7 +86,16 @@ describe('formatNumber', () => {
 
 describe('formatPercent and formatBytes', () => {
   it('writes ratios as percentages without trailing zeros, small ones with two decimals', () => {
-    expect([0.95, 0.857, 1, 0, 0.0035, 0.001, 0.121, 0.01].map(formatPercent)).toEqual(['95 %', '85.7 %', '100 %', '0 %', '0.35 %', '0.1 %', '12.1 %', '1 %']);
+    expect([0.95, 0.857, 1, 0, 0.0035, 0.001, 0.121, 0.01].map(formatPercent)).toEqual([
+      '95 %',
+      '85.7 %',
+      '100 %',
+      '0 %',
+      '0.35 %',
+      '0.1 %',
+      '12.1 %',
+      '1 %',
+    ]);
   });
 
   it('writes sizes in binary units', () => {

@@ -43,7 +43,10 @@ export type IntegrationConfig<N extends IntegrationName> = z.output<(typeof sche
 
 const cache = new Map<IntegrationName, unknown>();
 
-export function integrationConfig<N extends IntegrationName>(name: N, env: NodeJS.ProcessEnv = process.env): IntegrationConfig<N> {
+export function integrationConfig<N extends IntegrationName>(
+  name: N,
+  env: NodeJS.ProcessEnv = process.env,
+): IntegrationConfig<N> {
   if (env === process.env && cache.has(name)) return cache.get(name) as IntegrationConfig<N>;
   const parsed = schemas[name].safeParse(env);
   if (!parsed.success) {

@@ -40,7 +40,9 @@ describe('errors made by another copy of the module (another Next.js route, shar
     expect(copy.UpstreamError).not.toBe(UpstreamError);
     expect(copy.UserFacingError).not.toBe(UserFacingError);
 
-    expect(new copy.UpstreamError('Prometheus', 'unreachable', 'Prometheus cannot be reached')).toBeInstanceOf(UpstreamError);
+    expect(new copy.UpstreamError('Prometheus', 'unreachable', 'Prometheus cannot be reached')).toBeInstanceOf(
+      UpstreamError,
+    );
     expect(new copy.UserFacingError('Nope')).toBeInstanceOf(UserFacingError);
     expect(new Error('plain')).not.toBeInstanceOf(UpstreamError);
     expect(new Error('plain')).not.toBeInstanceOf(UserFacingError);

@@ -11,7 +11,8 @@ import { formatDuration } from '../format';
 
 export type UpstreamSystem = 'Kubernetes' | 'MLflow' | 'Object storage' | 'Prometheus';
 
-export type UpstreamErrorKind = 'timeout' | 'unreachable' | 'not-found' | 'forbidden' | 'conflict' | 'invalid-response' | 'rejected';
+export type UpstreamErrorKind =
+  'timeout' | 'unreachable' | 'not-found' | 'forbidden' | 'conflict' | 'invalid-response' | 'rejected';
 
 /** Marks upstream errors for instanceof across copies of this module (see UpstreamError). */
 const UPSTREAM_ERROR = Symbol.for('mlp.UpstreamError');
@@ -77,7 +78,6 @@ export async function withRetry<T>(retry: RetryOptions, attempt: () => Promise<T
   }
 }
 
-
 export interface HttpRequest<S extends z.ZodType> {
   system: UpstreamSystem;
   url: string;
@@ -110,7 +110,11 @@ export async function httpJson<S extends z.ZodType>(request: HttpRequest<S>): Pr
     try {
       response = await fetch(request.url, {
         method,
-        headers: { accept: 'application/json', ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
+        headers: {
+          accept: 'application/json',
+          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...request.headers,
+        },
         body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
         signal: AbortSignal.timeout(request.timeoutMs),
         cache: 'no-store',
@@ -118,8 +122,20 @@ export async function httpJson<S extends z.ZodType>(request: HttpRequest<S>): Pr
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw timedOut
-        ? new UpstreamError(request.system, 'timeout', `${request.system} did not answer within ${formatDuration(request.timeoutMs)}`, undefined, { cause: error })
-        : new UpstreamError(request.system, 'unreachable', `${request.system} cannot be reached at ${where.host}`, undefined, { cause: error });
+        ? new UpstreamError(
+            request.system,
+            'timeout',
+            `${request.system} did not answer within ${formatDuration(request.timeoutMs)}`,
+            undefined,
+            { cause: error },
+          )
+        : new UpstreamError(
+            request.system,
+            'unreachable',
+            `${request.system} cannot be reached at ${where.host}`,
+            undefined,
+            { cause: error },
+          );
     }
     const text = await response.text();
     if (!response.ok) {
@@ -135,7 +151,13 @@ export async function httpJson<S extends z.ZodType>(request: HttpRequest<S>): Pr
     try {
       json = text === '' ? {} : JSON.parse(text);
     } catch (error) {
-      throw new UpstreamError(request.system, 'invalid-response', `${request.system} sent an answer that is not JSON (${where.pathname})`, response.status, { cause: error });
+      throw new UpstreamError(
+        request.system,
+        'invalid-response',
+        `${request.system} sent an answer that is not JSON (${where.pathname})`,
+        response.status,
+        { cause: error },
+      );
     }
     const parsed = request.schema.safeParse(json);
     if (!parsed.success) {
@@ -152,7 +174,8 @@ export async function httpJson<S extends z.ZodType>(request: HttpRequest<S>): Pr
 }
 
 // Configuration errors are written for people too.
-const PEOPLE_FACING = /^The (kubernetes|prometheus|mlflow) connection is not configured|^The Prometheus query templates/i;
+const PEOPLE_FACING =
+  /^The (kubernetes|prometheus|mlflow) connection is not configured|^The Prometheus query templates/i;
 
 /**
  * A failure to read `what`, in words for people: an upstream's own message is written for them;

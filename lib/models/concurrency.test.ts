@@ -36,6 +36,8 @@ describe('mapWithConcurrency', () => {
   });
 
   it('refuses a limit that would start nothing', async () => {
-    await expect(mapWithConcurrency([1], 0, async (n) => n)).rejects.toThrow('The concurrency limit must be a positive integer, not 0.');
+    await expect(mapWithConcurrency([1], 0, async (n) => n)).rejects.toThrow(
+      'The concurrency limit must be a positive integer, not 0.',
+    );
   });
 });

@@ -3,8 +3,13 @@
  * Reading 50 model versions must not open 150 connections to MLflow and object storage at once.
  * On the first failure no further item is started and the returned promise rejects with it.
  */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The concurrency limit must be a positive integer, not ${limit}.`);
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`The concurrency limit must be a positive integer, not ${limit}.`);
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -6,9 +6,15 @@ const awkwardName = 'churn model #2 ?v=1 & 50% ü';
 describe('links', () => {
   it('percent-encodes model names in paths and queries', () => {
     expect(modelHref('fraud', 'fraud-detector')).toBe('/t/fraud/models/fraud-detector');
-    expect(modelHref('fraud', awkwardName)).toBe('/t/fraud/models/churn%20model%20%232%20%3Fv%3D1%20%26%2050%25%20%C3%BC');
-    expect(promotionRequestHref('fraud', awkwardName, '3')).toBe('/t/fraud/promotions/new?model=churn+model+%232+%3Fv%3D1+%26+50%25+%C3%BC&version=3');
-    expect(new URL(promotionRequestHref('fraud', awkwardName, '3'), 'http://portal').searchParams.get('model')).toBe(awkwardName);
+    expect(modelHref('fraud', awkwardName)).toBe(
+      '/t/fraud/models/churn%20model%20%232%20%3Fv%3D1%20%26%2050%25%20%C3%BC',
+    );
+    expect(promotionRequestHref('fraud', awkwardName, '3')).toBe(
+      '/t/fraud/promotions/new?model=churn+model+%232+%3Fv%3D1+%26+50%25+%C3%BC&version=3',
+    );
+    expect(new URL(promotionRequestHref('fraud', awkwardName, '3'), 'http://portal').searchParams.get('model')).toBe(
+      awkwardName,
+    );
   });
 
   it('links a run and a page of the models list', () => {

@@ -3,7 +3,14 @@
  * MLflow with one workspace per tenant, and the model files it wrote to MinIO.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, loadStackEnv, requireMlflow, requireObjectStorage, seededModels, type SeededTenant } from '../../test/stack';
+import {
+  closedPort,
+  loadStackEnv,
+  requireMlflow,
+  requireObjectStorage,
+  seededModels,
+  type SeededTenant,
+} from '../../test/stack';
 import { integrationConfig } from '../integrations/config';
 import { mlflowFor, type MlflowClient } from '../integrations/mlflow';
 import { storageFor } from '../integrations/s3';
@@ -27,7 +34,9 @@ describe('listModels', () => {
     expect(nextPageToken).toBeUndefined();
     expect(models.map((m) => m.name)).toEqual([fraud().model]);
     const [detector] = models;
-    const seededNewest = fraud().versions.map((v) => Number(v.version)).sort((a, b) => b - a);
+    const seededNewest = fraud()
+      .versions.map((v) => Number(v.version))
+      .sort((a, b) => b - a);
     expect(detector).toMatchObject({ latestVersion: String(seededNewest[0]), versionCount: fraud().versions.length });
     expect(detector!.description).not.toBe('');
     expect(detector!.aliases[0]).toEqual({ alias: 'champion', version: '4' });
@@ -37,9 +46,14 @@ describe('listModels', () => {
   it('shows no other tenant’s models', async () => {
     for (const tenant of Object.keys(seed)) {
       const names = (await listModels(tenant)).models.map((m) => m.name);
-      const othersModels = Object.values(seed).filter((t) => t.tenant !== tenant).map((t) => t.model);
+      const othersModels = Object.values(seed)
+        .filter((t) => t.tenant !== tenant)
+        .map((t) => t.model);
       expect(names, tenant).toContain(seed[tenant]!.model);
-      expect(names.filter((n) => othersModels.includes(n)), tenant).toEqual([]);
+      expect(
+        names.filter((n) => othersModels.includes(n)),
+        tenant,
+      ).toEqual([]);
     }
   });
 });
@@ -55,7 +69,12 @@ describe('getModelDetail', () => {
     expect(detail.versions.find((v) => v.version === '4')!.aliases).toContain('champion');
     for (const seeded of fraud().versions) {
       const version = detail.versions.find((v) => v.version === seeded.version)!;
-      expect(version, `v${seeded.version}`).toMatchObject({ status: 'READY', runId: seeded.runId, source: seeded.source, modelUri: seeded.storageUri });
+      expect(version, `v${seeded.version}`).toMatchObject({
+        status: 'READY',
+        runId: seeded.runId,
+        source: seeded.source,
+        modelUri: seeded.storageUri,
+      });
       expect(version.run?.metrics, `v${seeded.version}`).toMatchObject(seeded.metrics);
       expect(version.createdAt).toBeGreaterThan(0);
     }
@@ -73,7 +92,10 @@ describe('getModelDetail', () => {
       const detail = await getModelDetail(tenant.tenant, tenant.model);
       expect(detail.versions).toHaveLength(tenant.versions.length);
       for (const version of detail.versions) {
-        expect(version.artifact, `${tenant.model} v${version.version}`).toMatchObject({ state: 'found', mlmodelUri: `${version.modelUri}/MLmodel` });
+        expect(version.artifact, `${tenant.model} v${version.version}`).toMatchObject({
+          state: 'found',
+          mlmodelUri: `${version.modelUri}/MLmodel`,
+        });
       }
     }
   });
@@ -97,7 +119,10 @@ describe('getModelDetail', () => {
     const goneRunId = fraud().versions[0]!.runId;
     const mlflow: MlflowClient = {
       ...real,
-      getRun: (runId) => (runId === goneRunId ? Promise.reject(new UpstreamError('MLflow', 'not-found', `MLflow: Run '${runId}' not found`, 404)) : real.getRun(runId)),
+      getRun: (runId) =>
+        runId === goneRunId
+          ? Promise.reject(new UpstreamError('MLflow', 'not-found', `MLflow: Run '${runId}' not found`, 404))
+          : real.getRun(runId),
     };
     const detail = await getModelDetail('fraud', fraud().model, { mlflow });
     const orphan = detail.versions.find((v) => v.runId === goneRunId)!;
@@ -135,16 +160,24 @@ describe('when a component is down', () => {
     expect(detail.versions).toHaveLength(fraud().versions.length);
     for (const version of detail.versions) {
       expect(version.run?.metrics.holdout_auc).toBeGreaterThan(0);
-      expect(version.artifact).toEqual({ state: 'unreadable', problem: `Object storage cannot be reached at 127.0.0.1:${port}` });
+      expect(version.artifact).toEqual({
+        state: 'unreadable',
+        problem: `Object storage cannot be reached at 127.0.0.1:${port}`,
+      });
       expect(version.signature).toBe('unknown');
     }
   });
 
   it('fails with MLflow’s reason when MLflow is down', async () => {
     const port = await closedPort();
-    const mlflow = mlflowFor('fraud', { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` });
+    const mlflow = mlflowFor('fraud', {
+      ...integrationConfig('mlflow'),
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
+    });
     const message = `MLflow cannot be reached at 127.0.0.1:${port}`;
-    await expect(getModelDetail('fraud', fraud().model, { mlflow })).rejects.toThrow(new UpstreamError('MLflow', 'unreachable', message));
+    await expect(getModelDetail('fraud', fraud().model, { mlflow })).rejects.toThrow(
+      new UpstreamError('MLflow', 'unreachable', message),
+    );
     await expect(listModels('fraud', {}, { mlflow })).rejects.toThrow(message);
   });
 });

@@ -1,10 +1,25 @@
 import { UserFacingError } from '../errors';
-import { inspectModelArtifact, isRunId, mlflowFor, type MlflowClient, type MlflowModelVersion, type MlflowRun } from '../integrations/mlflow';
+import {
+  inspectModelArtifact,
+  isRunId,
+  mlflowFor,
+  type MlflowClient,
+  type MlflowModelVersion,
+  type MlflowRun,
+} from '../integrations/mlflow';
 import { storageFor, type TenantStorage } from '../integrations/s3';
 import { isUpstreamError } from '../integrations/upstream';
 import { mapWithConcurrency } from './concurrency';
 import { explainedFailure } from './failures';
-import { metricColumns, modelUriFor, orderAliases, signatureStateOf, type AliasPointer, type ArtifactCheck, type SignatureState } from './versions';
+import {
+  metricColumns,
+  modelUriFor,
+  orderAliases,
+  signatureStateOf,
+  type AliasPointer,
+  type ArtifactCheck,
+  type SignatureState,
+} from './versions';
 
 /**
  * The model registry as the portal shows it: MLflow's registered models and versions, each
@@ -86,24 +101,32 @@ export async function listModels(
   const mlflow = connections.mlflow ?? mlflowFor(tenant);
   const page = await mlflow.searchRegisteredModels({ maxResults: MODELS_PAGE_SIZE, pageToken });
   // MLflow has no version count; the versions search is the only way to know it.
-  const models = await mapWithConcurrency(page.models, VERSION_READ_CONCURRENCY, async (model): Promise<ModelSummary> => {
-    const versions = await mlflow.searchModelVersions(model.name, model);
-    return {
-      name: model.name,
-      description: model.description,
-      aliases: orderAliases(model.aliases),
-      latestVersion: versions[0]?.version ?? null,
-      versionCount: versions.length,
-      lastUpdatedAt: model.lastUpdatedTimestamp,
-    };
-  });
+  const models = await mapWithConcurrency(
+    page.models,
+    VERSION_READ_CONCURRENCY,
+    async (model): Promise<ModelSummary> => {
+      const versions = await mlflow.searchModelVersions(model.name, model);
+      return {
+        name: model.name,
+        description: model.description,
+        aliases: orderAliases(model.aliases),
+        latestVersion: versions[0]?.version ?? null,
+        versionCount: versions.length,
+        lastUpdatedAt: model.lastUpdatedTimestamp,
+      };
+    },
+  );
   return { models, nextPageToken: page.nextPageToken };
 }
 
 // MLflow refuses such names outright ("Names cannot contain '/' or ':'"), so no such model can exist.
 const IMPOSSIBLE_MODEL_NAME = /^$|[/:]/;
 
-export async function getModelDetail(tenant: string, name: string, connections: RegistryConnections = {}): Promise<ModelDetail> {
+export async function getModelDetail(
+  tenant: string,
+  name: string,
+  connections: RegistryConnections = {},
+): Promise<ModelDetail> {
   if (IMPOSSIBLE_MODEL_NAME.test(name)) throw new ModelNotFoundError(tenant, name);
   const mlflow = connections.mlflow ?? mlflowFor(tenant);
   // The versions search takes the model's aliases from the model, so it is read once, first.
@@ -127,7 +150,11 @@ export async function getModelDetail(tenant: string, name: string, connections: 
   };
 }
 
-async function readVersion(mlflow: MlflowClient, openStorage: () => TenantStorage, version: MlflowModelVersion): Promise<ModelVersionDetail> {
+async function readVersion(
+  mlflow: MlflowClient,
+  openStorage: () => TenantStorage,
+  version: MlflowModelVersion,
+): Promise<ModelVersionDetail> {
   const run = await findRun(mlflow, version.runId);
   const modelUri = modelUriFor(run, version.source);
   const artifact = await checkArtifact(openStorage, modelUri);

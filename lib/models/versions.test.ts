@@ -3,8 +3,12 @@ import { metricColumns, modelUriFor, orderAliases, signatureStateOf } from './ve
 
 describe('signatureStateOf', () => {
   it('reads the signature only from an MLmodel file that was found', () => {
-    expect(signatureStateOf({ state: 'found', mlmodelUri: 's3://b/m/MLmodel', hasSignature: true, flavors: [] })).toBe('logged');
-    expect(signatureStateOf({ state: 'found', mlmodelUri: 's3://b/m/MLmodel', hasSignature: false, flavors: [] })).toBe('missing');
+    expect(signatureStateOf({ state: 'found', mlmodelUri: 's3://b/m/MLmodel', hasSignature: true, flavors: [] })).toBe(
+      'logged',
+    );
+    expect(signatureStateOf({ state: 'found', mlmodelUri: 's3://b/m/MLmodel', hasSignature: false, flavors: [] })).toBe(
+      'missing',
+    );
     expect(signatureStateOf({ state: 'missing', mlmodelUri: 's3://b/m/MLmodel' })).toBe('unknown');
     expect(signatureStateOf({ state: 'unreadable', problem: 'Object storage cannot be reached' })).toBe('unknown');
   });
@@ -12,8 +16,12 @@ describe('signatureStateOf', () => {
 
 describe('modelUriFor', () => {
   it('puts the model under the run’s artifacts, whatever trailing slashes the run has', () => {
-    expect(modelUriFor({ artifactUri: 's3://b/ws/fraud/1/abc/artifacts' }, 's3://elsewhere')).toBe('s3://b/ws/fraud/1/abc/artifacts/model');
-    expect(modelUriFor({ artifactUri: 's3://b/ws/fraud/1/abc/artifacts//' }, 's3://elsewhere')).toBe('s3://b/ws/fraud/1/abc/artifacts/model');
+    expect(modelUriFor({ artifactUri: 's3://b/ws/fraud/1/abc/artifacts' }, 's3://elsewhere')).toBe(
+      's3://b/ws/fraud/1/abc/artifacts/model',
+    );
+    expect(modelUriFor({ artifactUri: 's3://b/ws/fraud/1/abc/artifacts//' }, 's3://elsewhere')).toBe(
+      's3://b/ws/fraud/1/abc/artifacts/model',
+    );
   });
 
   it('falls back to the version’s source when the run is missing', () => {
@@ -39,7 +47,14 @@ describe('metricColumns', () => {
 
   it('shows held-out quality before cross-validation and training metrics, at most four', () => {
     expect(metricColumns([run, run, null])).toEqual(['holdout_auc', 'holdout_f1', 'cv_f1_mean', 'cv_f1_std']);
-    expect(metricColumns([run], 6)).toEqual(['holdout_auc', 'holdout_f1', 'cv_f1_mean', 'cv_f1_std', 'val_loss', 'train_loss']);
+    expect(metricColumns([run], 6)).toEqual([
+      'holdout_auc',
+      'holdout_f1',
+      'cv_f1_mean',
+      'cv_f1_std',
+      'val_loss',
+      'train_loss',
+    ]);
   });
 
   it('prefers metrics that most versions logged, so columns compare like with like', () => {

@@ -62,11 +62,14 @@ function metricRank(key: string): number {
  * column compares like with like), held-out quality metrics before training ones, then by name.
  * Runs that could not be found (`null`) do not count.
  */
-export function metricColumns(runMetrics: readonly (Readonly<Record<string, number>> | null)[], max = MAX_METRIC_COLUMNS): string[] {
+export function metricColumns(
+  runMetrics: readonly (Readonly<Record<string, number>> | null)[],
+  max = MAX_METRIC_COLUMNS,
+): string[] {
   const runsLogging = new Map<string, number>();
-  for (const metrics of runMetrics) for (const key of Object.keys(metrics ?? {})) runsLogging.set(key, (runsLogging.get(key) ?? 0) + 1);
+  for (const metrics of runMetrics)
+    for (const key of Object.keys(metrics ?? {})) runsLogging.set(key, (runsLogging.get(key) ?? 0) + 1);
   return [...runsLogging.keys()]
     .sort((a, b) => runsLogging.get(b)! - runsLogging.get(a)! || metricRank(a) - metricRank(b) || a.localeCompare(b))
     .slice(0, max);
 }
-

@@ -5,7 +5,10 @@ import { timingSafeEqual } from 'node:crypto';
  * caller sending `Authorization: Bearer <METRICS_TOKEN>` (Prometheus: `authorization.credentials`
  * in the scrape config). Pure.
  */
-export function metricsAccess(authorization: string | null, token: string | undefined): 'allowed' | 'missing' | 'wrong' {
+export function metricsAccess(
+  authorization: string | null,
+  token: string | undefined,
+): 'allowed' | 'missing' | 'wrong' {
   if (!token) return 'allowed';
   if (!authorization) return 'missing';
   const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());

@@ -16,7 +16,17 @@ describe('routePattern', () => {
   });
 
   it('collapses every path the portal has no route for into one label', () => {
-    const made_up = ['/wp-admin/setup.php', '/.env', '/t', '/t/fraud/nope', '/t/fraud/models/a/b/c', '/admin/tenants/x', `/${'x'.repeat(5000)}`, '/api/other', '/t/fraud/../../etc/passwd'];
+    const made_up = [
+      '/wp-admin/setup.php',
+      '/.env',
+      '/t',
+      '/t/fraud/nope',
+      '/t/fraud/models/a/b/c',
+      '/admin/tenants/x',
+      `/${'x'.repeat(5000)}`,
+      '/api/other',
+      '/t/fraud/../../etc/passwd',
+    ];
     for (let i = 0; i < 1000; i++) made_up.push(`/random-${i}/${i}`);
     expect(new Set(made_up.map(routePattern))).toEqual(new Set(['other']));
   });

@@ -29,7 +29,11 @@ describe('/api/ready', () => {
     const response = await GET();
     expect(response.status).toBe(503);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ status: 'not ready', checks: { database: { ok: false, error: 'The database cannot be reached; the portal log says why.' } } });
-    for (const leak of ['ECONNREFUSED', String(port), '127.0.0.1', 'secret-password', 'prisma', 'Invalid']) expect(text).not.toContain(leak);
+    expect(JSON.parse(text)).toEqual({
+      status: 'not ready',
+      checks: { database: { ok: false, error: 'The database cannot be reached; the portal log says why.' } },
+    });
+    for (const leak of ['ECONNREFUSED', String(port), '127.0.0.1', 'secret-password', 'prisma', 'Invalid'])
+      expect(text).not.toContain(leak);
   });
 });

@@ -17,7 +17,10 @@ export interface RequestContext {
 }
 
 // One store per process: the custom server and Next's bundled code load separate copies of this module.
-export const requestContext = processSingleton('observability.request-context', () => new AsyncLocalStorage<RequestContext>());
+export const requestContext = processSingleton(
+  'observability.request-context',
+  () => new AsyncLocalStorage<RequestContext>(),
+);
 
 export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.requestId;

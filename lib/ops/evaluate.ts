@@ -53,9 +53,15 @@ export function opsLink(tenant: string, target: OpsTarget): OpsLink {
         ? { href: `${base}/pipelines?phase=${FAILED_RUNS}`, label: `Open the failed pipeline runs of ${tenant}` }
         : { href: `${base}/pipelines`, label: `Open the pipeline runs of ${tenant}` };
     case 'deployment':
-      return { href: `${base}/deployments/${encodeURIComponent(target.service)}`, label: `Open the deployment of ${target.service}` };
+      return {
+        href: `${base}/deployments/${encodeURIComponent(target.service)}`,
+        label: `Open the deployment of ${target.service}`,
+      };
     case 'canary':
-      return { href: `${base}/deployments/${encodeURIComponent(target.service)}`, label: `Open the canary of ${target.service}` };
+      return {
+        href: `${base}/deployments/${encodeURIComponent(target.service)}`,
+        label: `Open the canary of ${target.service}`,
+      };
     case 'deployments':
       return { href: `${base}/deployments`, label: `Open the deployments of ${tenant}` };
     case 'model':
@@ -63,7 +69,10 @@ export function opsLink(tenant: string, target: OpsTarget): OpsLink {
     case 'models':
       return { href: `${base}/models`, label: `Open the models of ${tenant}` };
     case 'promotion':
-      return { href: `${base}/promotions/${encodeURIComponent(target.id)}`, label: 'Open the longest-waiting promotion request' };
+      return {
+        href: `${base}/promotions/${encodeURIComponent(target.id)}`,
+        label: 'Open the longest-waiting promotion request',
+      };
     case 'promotions':
       return { href: `${base}/promotions`, label: `Open the promotion requests of ${tenant}` };
     case 'gpu':
@@ -72,14 +81,36 @@ export function opsLink(tenant: string, target: OpsTarget): OpsLink {
 }
 
 /** A judged row; `outdated` says when its inputs may be out of date, `problem` which part is missing. */
-export function opsRow(tenant: string, area: OpsArea, judgment: OpsJudgment, inputs: { outdated?: Freshness | null; problem?: string | null } = {}): OpsRow {
+export function opsRow(
+  tenant: string,
+  area: OpsArea,
+  judgment: OpsJudgment,
+  inputs: { outdated?: Freshness | null; problem?: string | null } = {},
+): OpsRow {
   const { target, ...judged } = judgment;
-  return { tenant, area, ...judged, link: target ? opsLink(tenant, target) : null, problem: inputs.problem ?? null, outdated: inputs.outdated ?? null };
+  return {
+    tenant,
+    area,
+    ...judged,
+    link: target ? opsLink(tenant, target) : null,
+    problem: inputs.problem ?? null,
+    outdated: inputs.outdated ?? null,
+  };
 }
 
 /** A row whose inputs could not be read: `problem` says which and why. */
 export function unknownRow(tenant: string, area: OpsArea, problem: string, thresholds: OpsThresholds): OpsRow {
-  return { tenant, area, state: 'unknown', signal: 'no data', threshold: thresholdText(area, thresholds), detail: null, link: null, problem, outdated: null };
+  return {
+    tenant,
+    area,
+    state: 'unknown',
+    signal: 'no data',
+    threshold: thresholdText(area, thresholds),
+    detail: null,
+    link: null,
+    problem,
+    outdated: null,
+  };
 }
 
 // ---- words and numbers -------------------------------------------------------------------------
@@ -95,7 +126,10 @@ function listed(names: readonly string[], max = 3): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-const PIPELINE_WINDOW_WORDS = (windowMs: number) => (windowMs % 86_400_000 === 0 ? `the last ${plural(windowMs / 86_400_000, 'day')}` : `the last ${formatDuration(windowMs)}`);
+const PIPELINE_WINDOW_WORDS = (windowMs: number) =>
+  windowMs % 86_400_000 === 0
+    ? `the last ${plural(windowMs / 86_400_000, 'day')}`
+    : `the last ${formatDuration(windowMs)}`;
 
 /** What each area is judged against, in words. */
 export function thresholdText(area: OpsArea, t: OpsThresholds): string {
@@ -111,7 +145,9 @@ export function thresholdText(area: OpsArea, t: OpsThresholds): string {
     case 'canary':
       return `alert when canary errors > ${t.canaryErrorRatioMax}× stable (stable counted as at least ${formatPercent(CANARY_STABLE_ERROR_FLOOR)}), judged from ${CANARY_MIN_REQUESTS} canary requests`;
     case 'infrastructure':
-      return t.oomKillsPerDayMax === 0 ? 'alert on any OOM kill in 24 h' : `alert when OOM kills in 24 h > ${t.oomKillsPerDayMax}`;
+      return t.oomKillsPerDayMax === 0
+        ? 'alert on any OOM kill in 24 h'
+        : `alert when OOM kills in 24 h > ${t.oomKillsPerDayMax}`;
   }
 }
 
@@ -122,7 +158,13 @@ export function judgePipelines(summary: PipelineSummary, thresholds: OpsThreshol
   const window = PIPELINE_WINDOW_WORDS(summary.windowMs);
   const running = summary.running > 0 ? ` · ${summary.running} running` : '';
   if (summary.successRate === null) {
-    return { state: 'idle', signal: `no runs finished in ${window}${running}`, threshold, detail: `nothing to judge: no pipeline run finished in ${window}`, target: { kind: 'pipelines', failed: false } };
+    return {
+      state: 'idle',
+      signal: `no runs finished in ${window}${running}`,
+      threshold,
+      detail: `nothing to judge: no pipeline run finished in ${window}`,
+      target: { kind: 'pipelines', failed: false },
+    };
   }
   const mean = summary.meanDurationMs === null ? '' : ` · mean ${formatDuration(summary.meanDurationMs)}`;
   const latest = summary.recentFailures[0];
@@ -167,16 +209,35 @@ function compareNewest(trend: ModelMetricTrend): ModelComparison | string {
 }
 
 /** Per model, its newest version against the previous one that logged the metric. */
-export function judgeTraining(trends: readonly ModelMetricTrend[], metric: string, thresholds: OpsThresholds): OpsJudgment {
+export function judgeTraining(
+  trends: readonly ModelMetricTrend[],
+  metric: string,
+  thresholds: OpsThresholds,
+): OpsJudgment {
   const threshold = `${thresholdText('training', thresholds)} on ${metric}`;
-  if (trends.length === 0) return { state: 'idle', signal: 'no registered models', threshold, detail: 'nothing to judge: the tenant has no registered models', target: { kind: 'models' } };
+  if (trends.length === 0)
+    return {
+      state: 'idle',
+      signal: 'no registered models',
+      threshold,
+      detail: 'nothing to judge: the tenant has no registered models',
+      target: { kind: 'models' },
+    };
   const outcomes = trends.map(compareNewest);
-  const compared = outcomes.filter((o): o is ModelComparison => typeof o !== 'string').sort((a, b) => a.delta - b.delta);
+  const compared = outcomes
+    .filter((o): o is ModelComparison => typeof o !== 'string')
+    .sort((a, b) => a.delta - b.delta);
   const skipped = outcomes.filter((o): o is string => typeof o === 'string');
   const notCompared = skipped.length > 0 ? `not compared: ${listed(skipped)}` : null;
   const worst = compared[0];
   if (!worst) {
-    return { state: 'idle', signal: `${plural(trends.length, 'model')}, none with two versions logging ${metric}`, threshold, detail: `nothing to judge: ${listed(skipped)}`, target: { kind: 'models' } };
+    return {
+      state: 'idle',
+      signal: `${plural(trends.length, 'model')}, none with two versions logging ${metric}`,
+      threshold,
+      detail: `nothing to judge: ${listed(skipped)}`,
+      target: { kind: 'models' },
+    };
   }
   const describe = (c: ModelComparison) =>
     `${c.model} v${c.newest.version}: ${metric} ${formatNumber(c.newest.value)} vs ${formatNumber(c.previous.value)} for v${c.previous.version} (${signed(c.delta)})`;
@@ -184,7 +245,13 @@ export function judgeTraining(trends: readonly ModelMetricTrend[], metric: strin
   const signal = `${plural(compared.length, 'model')} compared on ${metric} · worst change ${signed(worst.delta)} (${worst.model})`;
   if (regressions.length > 0) {
     const more = regressions.length > 1 ? `; ${regressions.length} models regressed` : '';
-    return { state: 'alert', signal, threshold, detail: `${describe(worst)}${more}`, target: { kind: 'model', model: worst.model } };
+    return {
+      state: 'alert',
+      signal,
+      threshold,
+      detail: `${describe(worst)}${more}`,
+      target: { kind: 'model', model: worst.model },
+    };
   }
   return { state: 'ok', signal, threshold, detail: notCompared, target: { kind: 'models' } };
 }
@@ -201,7 +268,8 @@ export interface PendingPromotion {
 export function judgeRegistry(pending: readonly PendingPromotion[], now: Date, thresholds: OpsThresholds): OpsJudgment {
   const threshold = thresholdText('registry', thresholds);
   const oldest = pending.toSorted((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime())[0];
-  if (!oldest) return { state: 'ok', signal: 'no requests waiting', threshold, detail: null, target: { kind: 'promotions' } };
+  if (!oldest)
+    return { state: 'ok', signal: 'no requests waiting', threshold, detail: null, target: { kind: 'promotions' } };
   const limitMs = thresholds.registryWaitHoursMax * 3_600_000;
   const waited = (p: PendingPromotion) => now.getTime() - p.requestedAt.getTime();
   const overdue = pending.filter((p) => waited(p) > limitMs).length;
@@ -252,9 +320,20 @@ interface EndpointCheck {
  * Prometheus has no traffic for is counted as idle, and traffic of an endpoint that no longer
  * exists is left out.
  */
-export function judgeServing(endpoints: readonly string[], traffic: readonly EndpointTraffic[], thresholds: OpsThresholds): OpsJudgment {
+export function judgeServing(
+  endpoints: readonly string[],
+  traffic: readonly EndpointTraffic[],
+  thresholds: OpsThresholds,
+): OpsJudgment {
   const threshold = thresholdText('serving', thresholds);
-  if (endpoints.length === 0) return { state: 'idle', signal: 'no endpoints', threshold, detail: 'nothing to judge: the tenant serves no InferenceService', target: { kind: 'deployments' } };
+  if (endpoints.length === 0)
+    return {
+      state: 'idle',
+      signal: 'no endpoints',
+      threshold,
+      detail: 'nothing to judge: the tenant serves no InferenceService',
+      target: { kind: 'deployments' },
+    };
   const byService = new Map(traffic.map((t) => [t.service, t]));
   const checks: EndpointCheck[] = [];
   const quiet: string[] = [];
@@ -267,12 +346,29 @@ export function judgeServing(endpoints: readonly string[], traffic: readonly End
     const problems: string[] = [];
     if (stats.errorRate > thresholds.servingErrorRateMax) problems.push(`${formatPercent(stats.errorRate)} errors`);
     if (stats.p99Ms !== null && stats.p99Ms > thresholds.servingP99MsMax) problems.push(`p99 ${ms(stats.p99Ms)}`);
-    const severity = Math.max(stats.errorRate / thresholds.servingErrorRateMax, (stats.p99Ms ?? 0) / thresholds.servingP99MsMax);
-    checks.push({ service, requestRate: stats.requestRate, errorRate: stats.errorRate, p99Ms: stats.p99Ms, problems, severity });
+    const severity = Math.max(
+      stats.errorRate / thresholds.servingErrorRateMax,
+      (stats.p99Ms ?? 0) / thresholds.servingP99MsMax,
+    );
+    checks.push({
+      service,
+      requestRate: stats.requestRate,
+      errorRate: stats.errorRate,
+      p99Ms: stats.p99Ms,
+      problems,
+      severity,
+    });
   }
   const count = plural(endpoints.length, 'endpoint');
   const noTraffic = quiet.length > 0 ? `no traffic: ${listed(quiet)}` : null;
-  if (checks.length === 0) return { state: 'idle', signal: `${count} · no traffic`, threshold, detail: `nothing to judge: no requests in the window`, target: { kind: 'deployments' } };
+  if (checks.length === 0)
+    return {
+      state: 'idle',
+      signal: `${count} · no traffic`,
+      threshold,
+      detail: `nothing to judge: no requests in the window`,
+      target: { kind: 'deployments' },
+    };
 
   const total = checks.reduce((sum, c) => sum + c.requestRate, 0);
   const worstErrors = checks.reduce((a, b) => (b.errorRate > a.errorRate ? b : a));
@@ -289,7 +385,13 @@ export function judgeServing(endpoints: readonly string[], traffic: readonly End
   const worst = failing[0];
   if (!worst) return { state: 'ok', signal, threshold, detail: noTraffic, target: { kind: 'deployments' } };
   const more = failing.length > 1 ? `; ${failing.length} of ${count} over their thresholds` : '';
-  return { state: 'alert', signal, threshold, detail: `${worst.service}: ${worst.problems.join(' and ')}${more}`, target: { kind: 'deployment', service: worst.service } };
+  return {
+    state: 'alert',
+    signal,
+    threshold,
+    detail: `${worst.service}: ${worst.problems.join(' and ')}${more}`,
+    target: { kind: 'deployment', service: worst.service },
+  };
 }
 
 // ---- canary ------------------------------------------------------------------------------------
@@ -323,24 +425,39 @@ export interface CanaryEndpoint {
  * stays in the split at 0 % and is no canary), joined with their revisions' traffic.
  */
 export function canaryEndpoints(
-  services: readonly { name: string; state: Pick<ServingState, 'stableRevision' | 'canaryRevision' | 'canaryPercent'> }[],
+  services: readonly {
+    name: string;
+    state: Pick<ServingState, 'stableRevision' | 'canaryRevision' | 'canaryPercent'>;
+  }[],
   traffic: readonly EndpointTraffic[],
   windowSeconds: number,
 ): CanaryEndpoint[] {
   const byService = new Map(traffic.map((t) => [t.service, t]));
   const revision = (service: string, name: string | undefined): CanaryRevision | null => {
     const stats = name === undefined ? undefined : byService.get(service)?.revisions.find((r) => r.revision === name);
-    return stats ? { revision: stats.revision, requests: stats.requests ?? stats.requestRate * windowSeconds, errorRate: stats.errorRate } : null;
+    return stats
+      ? {
+          revision: stats.revision,
+          requests: stats.requests ?? stats.requestRate * windowSeconds,
+          errorRate: stats.errorRate,
+        }
+      : null;
   };
   return services
     .filter((s) => s.state.canaryRevision !== undefined && s.state.canaryPercent > 0)
-    .map((s) => ({ service: s.name, canaryPercent: s.state.canaryPercent, canary: revision(s.name, s.state.canaryRevision), stable: revision(s.name, s.state.stableRevision) }))
+    .map((s) => ({
+      service: s.name,
+      canaryPercent: s.state.canaryPercent,
+      canary: revision(s.name, s.state.canaryRevision),
+      stable: revision(s.name, s.state.stableRevision),
+    }))
     .sort((a, b) => a.service.localeCompare(b.service));
 }
 
 export function judgeCanary(canaries: readonly CanaryEndpoint[], thresholds: OpsThresholds): OpsJudgment {
   const threshold = thresholdText('canary', thresholds);
-  if (canaries.length === 0) return { state: 'idle', signal: 'no canary running', threshold, detail: null, target: { kind: 'deployments' } };
+  if (canaries.length === 0)
+    return { state: 'idle', signal: 'no canary running', threshold, detail: null, target: { kind: 'deployments' } };
   const count = plural(canaries.length, 'canary', 'canaries');
   const judged = canaries
     .filter((c) => c.canary !== null && Math.round(c.canary.requests) >= CANARY_MIN_REQUESTS)
@@ -356,10 +473,24 @@ export function judgeCanary(canaries: readonly CanaryEndpoint[], thresholds: Ops
   const tooLittleWords = tooLittle.length > 0 ? `too little canary traffic: ${listed(tooLittle)}` : null;
 
   const worst = judged[0];
-  if (!worst) return { state: 'idle', signal: `${count} live · too little canary traffic`, threshold, detail: tooLittleWords, target: { kind: 'canary', service: canaries[0]!.service } };
+  if (!worst)
+    return {
+      state: 'idle',
+      signal: `${count} live · too little canary traffic`,
+      threshold,
+      detail: tooLittleWords,
+      target: { kind: 'canary', service: canaries[0]!.service },
+    };
   const signal = `${count} live · worst: canary ${formatPercent(worst.canaryRate)} vs stable ${formatPercent(worst.stableRate)} errors`;
   const over = judged.filter((j) => j.over);
-  if (over.length === 0) return { state: 'ok', signal, threshold, detail: tooLittleWords, target: { kind: 'canary', service: worst.service } };
+  if (over.length === 0)
+    return {
+      state: 'ok',
+      signal,
+      threshold,
+      detail: tooLittleWords,
+      target: { kind: 'canary', service: worst.service },
+    };
   const more = over.length > 1 ? `; ${over.length} of ${count} over` : '';
   return {
     state: 'alert',
@@ -390,7 +521,9 @@ export function judgeInfrastructure({ gpus, oomKills }: InfrastructureInput, thr
       : gpus.utilPercent === null || gpus.gpus === 0
         ? 'no GPUs reporting'
         : `GPU utilisation ${Math.round(gpus.utilPercent)} % over ${plural(gpus.gpus, 'GPU')}`;
-  const pods = [...new Set(oomKills.toSorted((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '')).map((k) => k.pod))];
+  const pods = [
+    ...new Set(oomKills.toSorted((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '')).map((k) => k.pod)),
+  ];
   return {
     state: oomKills.length > thresholds.oomKillsPerDayMax ? 'alert' : 'ok',
     signal: `${gpuWords} · ${plural(oomKills.length, 'OOM kill')} in 24 h`,

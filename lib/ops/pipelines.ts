@@ -41,7 +41,11 @@ function time(value: string | null | undefined): number {
   return value ? Date.parse(value) : Number.NaN;
 }
 
-export function summarisePipelines(workflows: readonly Workflow[], now: Date, windowMs: number = PIPELINE_WINDOW_MS): PipelineSummary {
+export function summarisePipelines(
+  workflows: readonly Workflow[],
+  now: Date,
+  windowMs: number = PIPELINE_WINDOW_MS,
+): PipelineSummary {
   const since = now.getTime() - windowMs;
   let succeeded = 0;
   let durationSum = 0;
@@ -57,7 +61,14 @@ export function summarisePipelines(workflows: readonly Workflow[], now: Date, wi
     if (Number.isNaN(finished) || finished < since) continue;
 
     if (phase === 'Succeeded') succeeded++;
-    else failures.push({ name: workflow.metadata.name, template: workflowTemplate(workflow), phase, message: message || null, finishedAt: finishedAt! });
+    else
+      failures.push({
+        name: workflow.metadata.name,
+        template: workflowTemplate(workflow),
+        phase,
+        message: message || null,
+        finishedAt: finishedAt!,
+      });
     const duration = finished - time(startedAt);
     if (duration >= 0) {
       durationSum += duration;
@@ -74,6 +85,8 @@ export function summarisePipelines(workflows: readonly Workflow[], now: Date, wi
     successRate: finished === 0 ? null : succeeded / finished,
     meanDurationMs: durations === 0 ? null : durationSum / durations,
     running,
-    recentFailures: failures.sort((a, b) => time(b.finishedAt) - time(a.finishedAt) || a.name.localeCompare(b.name)).slice(0, RECENT_FAILURES),
+    recentFailures: failures
+      .sort((a, b) => time(b.finishedAt) - time(a.finishedAt) || a.name.localeCompare(b.name))
+      .slice(0, RECENT_FAILURES),
   };
 }

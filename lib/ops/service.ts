@@ -9,7 +9,17 @@
  */
 import type { SessionUser } from '../auth/users';
 import { getDb } from '../db/client';
-import { servingState, tenantNamespace, watchedInferenceServices, watchedPods, watchedWorkflows, type CacheSnapshot, type InferenceService, type Pod, type Workflow } from '../integrations/kubernetes';
+import {
+  servingState,
+  tenantNamespace,
+  watchedInferenceServices,
+  watchedPods,
+  watchedWorkflows,
+  type CacheSnapshot,
+  type InferenceService,
+  type Pod,
+  type Workflow,
+} from '../integrations/kubernetes';
 import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } from '../integrations/prometheus';
 import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
 import { mapWithConcurrency } from '../models/concurrency';
@@ -46,7 +56,10 @@ export const GPU_WINDOW_SECONDS = 600;
 const TRAINING_SHARE_MS = 60_000;
 // Read together for every tenant, the trends are kept fresh for spans spread by half a TTL, so that
 // 50 tenants' refreshes do not all fall on the same few seconds (measured: a 0.5 s stall a minute).
-const sharedTrends = () => processSingleton('ops.training-trends', () => answerCache({ ttlMs: TRAINING_SHARE_MS, maxEntries: 1_000, jitter: 0.5 }));
+const sharedTrends = () =>
+  processSingleton('ops.training-trends', () =>
+    answerCache({ ttlMs: TRAINING_SHARE_MS, maxEntries: 1_000, jitter: 0.5 }),
+  );
 const MLFLOW_CONCURRENCY = 8;
 
 /** Each kind's objects by namespace, grouped once per read rather than filtered per tenant. */
@@ -69,15 +82,31 @@ function byNamespace<T extends { metadata: { namespace?: string } }>(items: read
 
 async function kubernetesInputs(): Promise<Panel<KubernetesInputs>> {
   return kubernetesPanel('the pipelines, endpoints and pods', async () => {
-    const [workflows, services, pods] = await Promise.all([watchedWorkflows().read(), watchedInferenceServices().read(), watchedPods().read()]);
+    const [workflows, services, pods] = await Promise.all([
+      watchedWorkflows().read(),
+      watchedInferenceServices().read(),
+      watchedPods().read(),
+    ]);
     const snapshots: CacheSnapshot<unknown>[] = [workflows, services, pods];
-    return { data: { workflows: byNamespace(workflows.items), services: byNamespace(services.items), pods: byNamespace(pods.items) }, snapshots };
+    return {
+      data: {
+        workflows: byNamespace(workflows.items),
+        services: byNamespace(services.items),
+        pods: byNamespace(pods.items),
+      },
+      snapshots,
+    };
   });
 }
 
 /** Each tenant's training trend of its policy's primary metric, or why it could not be read. */
-async function trainingInputs(tenants: readonly string[]): Promise<Map<string, Panel<{ metric: string; trends: ModelMetricTrend[] }>>> {
-  const policies = await getDb().promotionPolicy.findMany({ where: { tenant: { name: { in: [...tenants] } } }, select: { settings: true, tenant: { select: { name: true } } } });
+async function trainingInputs(
+  tenants: readonly string[],
+): Promise<Map<string, Panel<{ metric: string; trends: ModelMetricTrend[] }>>> {
+  const policies = await getDb().promotionPolicy.findMany({
+    where: { tenant: { name: { in: [...tenants] } } },
+    select: { settings: true, tenant: { select: { name: true } } },
+  });
   const metricOf = new Map(policies.map((p) => [p.tenant.name, readPolicy(p.settings).primaryMetric]));
   // readPanel never rejects, so every tenant gets its panel.
   const panels = await mapWithConcurrency(tenants, MLFLOW_CONCURRENCY, (tenant) => {
@@ -130,42 +159,97 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   const traffic = serving.ok ? serving.data.filter((e) => e.tenant === tenant) : [];
 
   /** The row, or an unknown one naming every input that could not be read. */
-  const row = (area: OpsArea, needs: Panel<unknown>[], judgment: () => OpsJudgment, inputs: Parameters<typeof opsRow>[3] = kubeOutdated): OpsRow => {
+  const row = (
+    area: OpsArea,
+    needs: Panel<unknown>[],
+    judgment: () => OpsJudgment,
+    inputs: Parameters<typeof opsRow>[3] = kubeOutdated,
+  ): OpsRow => {
     const problem = missing(...needs);
     return problem ? unknownRow(tenant, area, problem, thresholds) : opsRow(tenant, area, judgment(), inputs);
   };
 
   const servingInputs = { outdated: outdatedOf(kubernetes, serving) };
   // OOM kills are judged even without Prometheus; the row then says utilisation is missing.
-  const infrastructureInputs = gpus.ok ? { outdated: outdatedOf(kubernetes, gpus) } : { problem: gpus.message, outdated: outdatedOf(kubernetes) };
+  const infrastructureInputs = gpus.ok
+    ? { outdated: outdatedOf(kubernetes, gpus) }
+    : { problem: gpus.message, outdated: outdatedOf(kubernetes) };
 
   return [
-    row('pipelines', [kubernetes], () => judgePipelines(summarisePipelines(k8s!.workflows.get(tenantNamespace(tenant)) ?? [], now), thresholds)),
-    row('training', [training], () => judgeTraining(training.ok ? training.data.trends : [], training.ok ? training.data.metric : '', thresholds), {}),
-    row('registry', [registry], () => judgeRegistry(registry.ok ? (registry.data.get(tenant) ?? []) : [], now, thresholds), {}),
-    row('serving', [serving, kubernetes], () => judgeServing(services.map((s) => s.metadata.name), traffic, thresholds), servingInputs),
+    row('pipelines', [kubernetes], () =>
+      judgePipelines(summarisePipelines(k8s!.workflows.get(tenantNamespace(tenant)) ?? [], now), thresholds),
+    ),
+    row(
+      'training',
+      [training],
+      () => judgeTraining(training.ok ? training.data.trends : [], training.ok ? training.data.metric : '', thresholds),
+      {},
+    ),
+    row(
+      'registry',
+      [registry],
+      () => judgeRegistry(registry.ok ? (registry.data.get(tenant) ?? []) : [], now, thresholds),
+      {},
+    ),
+    row(
+      'serving',
+      [serving, kubernetes],
+      () =>
+        judgeServing(
+          services.map((s) => s.metadata.name),
+          traffic,
+          thresholds,
+        ),
+      servingInputs,
+    ),
     row(
       'canary',
       [serving, kubernetes],
-      () => judgeCanary(canaryEndpoints(services.map((s) => ({ name: s.metadata.name, state: servingState(s) })), traffic, SERVING_WINDOW_SECONDS), thresholds),
+      () =>
+        judgeCanary(
+          canaryEndpoints(
+            services.map((s) => ({ name: s.metadata.name, state: servingState(s) })),
+            traffic,
+            SERVING_WINDOW_SECONDS,
+          ),
+          thresholds,
+        ),
       servingInputs,
     ),
     row(
       'infrastructure',
       [kubernetes],
-      () => judgeInfrastructure({ gpus: gpus.ok ? (gpus.data.find((g) => g.tenant === tenant) ?? { gpus: 0, utilPercent: null }) : null, oomKills: oomKills(k8s!.pods.get(tenantNamespace(tenant)) ?? [], now) }, thresholds),
+      () =>
+        judgeInfrastructure(
+          {
+            gpus: gpus.ok ? (gpus.data.find((g) => g.tenant === tenant) ?? { gpus: 0, utilPercent: null }) : null,
+            oomKills: oomKills(k8s!.pods.get(tenantNamespace(tenant)) ?? [], now),
+          },
+          thresholds,
+        ),
       infrastructureInputs,
     ),
   ];
 }
 
 /** The judged rows of `tenants`, from every upstream once. */
-async function judgedRows(tenants: readonly string[], stored: StoredOpsThresholds): Promise<Pick<OpsView, 'at' | 'rows' | 'sources' | 'outdated'>> {
+async function judgedRows(
+  tenants: readonly string[],
+  stored: StoredOpsThresholds,
+): Promise<Pick<OpsView, 'at' | 'rows' | 'sources' | 'outdated'>> {
   const fleet = fleetMetrics(tenants);
   const [kubernetes, serving, gpus, training, registry] = await Promise.all([
     kubernetesInputs(),
-    answerPanel('the serving metrics', () => fleet.serving(SERVING_WINDOW_SECONDS), (a) => a.endpoints),
-    answerPanel('the GPU utilisation', () => fleet.gpuUtilisation(GPU_WINDOW_SECONDS), (a) => a.tenants),
+    answerPanel(
+      'the serving metrics',
+      () => fleet.serving(SERVING_WINDOW_SECONDS),
+      (a) => a.endpoints,
+    ),
+    answerPanel(
+      'the GPU utilisation',
+      () => fleet.gpuUtilisation(GPU_WINDOW_SECONDS),
+      (a) => a.tenants,
+    ),
     trainingInputs(tenants),
     readPanel('the promotion requests', () => pendingPromotions(tenants)),
   ]);
@@ -201,13 +285,23 @@ const sharedRows = () => processSingleton('ops.rows', () => answerCache({ ttlMs:
 export async function opsView(user: SessionUser, tenantFilter: string | null): Promise<OpsView> {
   const scope = await dashboardTenants(user, 'ops.read', tenantFilter);
   const stored = await getOpsThresholds();
-  const judged = (await sharedRows()(`${stored.version}\u0000${scope.selected.join(',')}`, () => judgedRows(scope.selected, stored))).value;
+  const judged = (
+    await sharedRows()(`${stored.version}\u0000${scope.selected.join(',')}`, () => judgedRows(scope.selected, stored))
+  ).value;
   return {
     ...judged,
     tenants: scope.visible,
     tenant: tenantFilter,
-    thresholds: { values: stored.values, version: stored.version, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt?.toISOString() ?? null },
-    areaThresholds: Object.fromEntries(OPS_AREAS.map((area) => [area, thresholdText(area, stored.values)])) as Record<OpsArea, string>,
+    thresholds: {
+      values: stored.values,
+      version: stored.version,
+      updatedBy: stored.updatedBy,
+      updatedAt: stored.updatedAt?.toISOString() ?? null,
+    },
+    areaThresholds: Object.fromEntries(OPS_AREAS.map((area) => [area, thresholdText(area, stored.values)])) as Record<
+      OpsArea,
+      string
+    >,
     canEditThresholds: can(user, 'ops.thresholds.edit', { kind: 'platform' }),
   };
 }

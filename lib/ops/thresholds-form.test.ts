@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPS_THRESHOLDS, OPS_AREAS, opsThresholdsSchema } from './thresholds';
-import { fractionToPercent, opsThresholdsFormSchema, percentToFraction, THRESHOLD_FIELDS, thresholdValueText } from './thresholds-form';
+import {
+  fractionToPercent,
+  opsThresholdsFormSchema,
+  percentToFraction,
+  THRESHOLD_FIELDS,
+  thresholdValueText,
+} from './thresholds-form';
 
 /** The form as the browser submits the defaults: every value a string, in people's units. */
 function defaultsAsTyped(): Record<string, string> {
-  return { version: '3', ...Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, String(f.toForm(DEFAULT_OPS_THRESHOLDS[f.key]))])) };
+  return {
+    version: '3',
+    ...Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, String(f.toForm(DEFAULT_OPS_THRESHOLDS[f.key]))])),
+  };
 }
 
 describe('ops thresholds form', () => {
@@ -53,11 +62,17 @@ describe('ops thresholds form', () => {
   it('refuses an empty or non-numeric field, naming it', () => {
     const empty = opsThresholdsFormSchema.safeParse({ ...defaultsAsTyped(), servingP99MsMax: '  ' });
     expect(empty.success).toBe(false);
-    expect(empty.error?.issues[0]).toMatchObject({ path: ['servingP99MsMax'], message: 'Enter serving p99 latency above (ms)' });
+    expect(empty.error?.issues[0]).toMatchObject({
+      path: ['servingP99MsMax'],
+      message: 'Enter serving p99 latency above (ms)',
+    });
 
     const text = opsThresholdsFormSchema.safeParse({ ...defaultsAsTyped(), pipelineSuccessMinPercent: 'ninety' });
     expect(text.success).toBe(false);
-    expect(text.error?.issues[0]).toMatchObject({ path: ['pipelineSuccessMinPercent'], message: 'Pipeline success rate below (%) must be a number' });
+    expect(text.error?.issues[0]).toMatchObject({
+      path: ['pipelineSuccessMinPercent'],
+      message: 'Pipeline success rate below (%) must be a number',
+    });
 
     const missing = opsThresholdsFormSchema.safeParse({ version: '1' });
     expect(missing.success).toBe(false);
@@ -68,7 +83,10 @@ describe('ops thresholds form', () => {
     const parsed = opsThresholdsFormSchema.parse({ ...defaultsAsTyped(), pipelineSuccessMinPercent: '120' });
     const checked = opsThresholdsSchema.safeParse(parsed.values);
     expect(checked.success).toBe(false);
-    expect(checked.error?.issues[0]).toMatchObject({ path: ['pipelineSuccessMin'], message: 'The success rate is at most 100 %' });
+    expect(checked.error?.issues[0]).toMatchObject({
+      path: ['pipelineSuccessMin'],
+      message: 'The success rate is at most 100 %',
+    });
   });
 
   it('writes a stored value in people’s units', () => {

@@ -125,7 +125,10 @@ export function typedNumber(label: string) {
     .pipe(z.number({ message: `${label} must be a number` }));
 }
 
-const formShape = Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, typedNumber(f.label)])) as Record<FormName, ReturnType<typeof typedNumber>>;
+const formShape = Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f.name, typedNumber(f.label)])) as Record<
+  FormName,
+  ReturnType<typeof typedNumber>
+>;
 
 /** The thresholds form's fields → the version it was opened at and the values to store. */
 export const opsThresholdsFormSchema = z

@@ -19,7 +19,12 @@ afterAll(async () => {
 
 describe('operations thresholds', () => {
   it('start from the defaults of PRODUCT.md', async () => {
-    expect(await getOpsThresholds()).toEqual({ values: DEFAULT_OPS_THRESHOLDS, version: 0, updatedBy: null, updatedAt: null });
+    expect(await getOpsThresholds()).toEqual({
+      values: DEFAULT_OPS_THRESHOLDS,
+      version: 0,
+      updatedBy: null,
+      updatedAt: null,
+    });
     expect(DEFAULT_OPS_THRESHOLDS).toEqual({
       pipelineSuccessMin: 0.95,
       trainingRegressionTolerance: 0.02,
@@ -32,11 +37,15 @@ describe('operations thresholds', () => {
   });
 
   it('refuse a value out of range with a message for the field, and change nothing', async () => {
-    await expect(saveOpsThresholds(frank, { ...DEFAULT_OPS_THRESHOLDS, pipelineSuccessMin: 1.2 }, 0)).rejects.toMatchObject({
+    await expect(
+      saveOpsThresholds(frank, { ...DEFAULT_OPS_THRESHOLDS, pipelineSuccessMin: 1.2 }, 0),
+    ).rejects.toMatchObject({
       message: 'The success rate is at most 100 %',
       field: 'pipelineSuccessMin',
     });
-    await expect(saveOpsThresholds(frank, { ...DEFAULT_OPS_THRESHOLDS, surprise: 1 }, 0)).rejects.toMatchObject({ field: 'form' });
+    await expect(saveOpsThresholds(frank, { ...DEFAULT_OPS_THRESHOLDS, surprise: 1 }, 0)).rejects.toMatchObject({
+      field: 'form',
+    });
     expect((await getOpsThresholds()).version).toBe(0);
     expect(await getDb().auditEvent.count({ where: { action: 'ops.thresholds.update' } })).toBe(0);
   });
@@ -52,7 +61,9 @@ describe('operations thresholds', () => {
   });
 
   it('refuse a stale form, naming who changed the thresholds, and keep their change', async () => {
-    await expect(saveOpsThresholds({ name: 'erin' }, { ...DEFAULT_OPS_THRESHOLDS, servingP99MsMax: 900 }, 0)).rejects.toThrow('The thresholds were changed by frank since you opened them.');
+    await expect(
+      saveOpsThresholds({ name: 'erin' }, { ...DEFAULT_OPS_THRESHOLDS, servingP99MsMax: 900 }, 0),
+    ).rejects.toThrow('The thresholds were changed by frank since you opened them.');
     expect((await getOpsThresholds()).values.servingP99MsMax).toBe(300);
   });
 

@@ -16,14 +16,23 @@ export interface StoredOpsThresholds {
 export async function getOpsThresholds(): Promise<StoredOpsThresholds> {
   const row = await getDb().opsThresholds.findUnique({ where: { id: ROW_ID } });
   if (!row) return { values: DEFAULT_OPS_THRESHOLDS, version: 0, updatedBy: null, updatedAt: null };
-  return { values: readOpsThresholds(row.settings), version: row.version, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+  return {
+    values: readOpsThresholds(row.settings),
+    version: row.version,
+    updatedBy: row.updatedBy,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /**
  * Saves the platform's thresholds. `expectedVersion` is the version the editor started from: a
  * form submitted after someone else saved (or submitted twice) is refused, never merged.
  */
-export async function saveOpsThresholds(actor: Actor, values: unknown, expectedVersion: number): Promise<StoredOpsThresholds> {
+export async function saveOpsThresholds(
+  actor: Actor,
+  values: unknown,
+  expectedVersion: number,
+): Promise<StoredOpsThresholds> {
   const parsed = opsThresholdsSchema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -35,7 +44,9 @@ export async function saveOpsThresholds(actor: Actor, values: unknown, expectedV
     const current = await tx.opsThresholds.findUnique({ where: { id: ROW_ID } });
     const currentVersion = current?.version ?? 0;
     if (currentVersion !== expectedVersion) {
-      throw new UserFacingError(`The thresholds were changed by ${current?.updatedBy ?? 'someone'} since you opened them. Reload to see their change, then edit again.`);
+      throw new UserFacingError(
+        `The thresholds were changed by ${current?.updatedBy ?? 'someone'} since you opened them. Reload to see their change, then edit again.`,
+      );
     }
     const before = current ? readOpsThresholds(current.settings) : DEFAULT_OPS_THRESHOLDS;
     const row = await tx.opsThresholds.upsert({
@@ -43,7 +54,15 @@ export async function saveOpsThresholds(actor: Actor, values: unknown, expectedV
       create: { id: ROW_ID, settings: parsed.data, version: 1, updatedBy: actor.name },
       update: { settings: parsed.data, version: currentVersion + 1, updatedBy: actor.name },
     });
-    await recordAudit(tx, { actor, action: 'ops.thresholds.update', tenant: null, target: { type: 'ops-thresholds', id: ROW_ID }, before, after: parsed.data, outcome: 'success' });
+    await recordAudit(tx, {
+      actor,
+      action: 'ops.thresholds.update',
+      tenant: null,
+      target: { type: 'ops-thresholds', id: ROW_ID },
+      before,
+      after: parsed.data,
+      outcome: 'success',
+    });
     return { values: parsed.data, version: row.version, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
   });
 }

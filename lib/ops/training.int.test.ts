@@ -47,13 +47,21 @@ describe('trainingTrends', () => {
       const expected = tenant.versions
         .toSorted((a, b) => Number(b.version) - Number(a.version))
         .slice(0, TREND_VERSIONS)
-        .map((v) => ({ version: v.version, value: v.metrics.holdout_auc, runId: v.runId, createdAt: expect.any(Number) as number }));
+        .map((v) => ({
+          version: v.version,
+          value: v.metrics.holdout_auc,
+          runId: v.runId,
+          createdAt: expect.any(Number) as number,
+        }));
       expect(trend!.metric).toBe('holdout_auc');
       expect(trend!.versions, tenant.model).toEqual(expected);
       expect(trend!.versions.every((v) => v.createdAt! > 0)).toBe(true);
       // No other tenant's model shows up.
       const others = seeded.filter((t) => t !== tenant).map((t) => t.model);
-      expect(trends.filter((t) => others.includes(t.model)), tenant.tenant).toEqual([]);
+      expect(
+        trends.filter((t) => others.includes(t.model)),
+        tenant.tenant,
+      ).toEqual([]);
     }
   });
 
@@ -68,19 +76,34 @@ describe('trainingTrends', () => {
         .slice(0, TREND_VERSIONS)
         .map((v) => v.metrics.cv_f1_mean),
     );
-    expect(calls).toEqual({ searchRegisteredModels: 1, searchModelVersions: trends.length, searchExperiments: 1, searchRuns: 1 });
+    expect(calls).toEqual({
+      searchRegisteredModels: 1,
+      searchModelVersions: trends.length,
+      searchExperiments: 1,
+      searchRuns: 1,
+    });
   });
 
   it('lists the versions with null values for a metric their runs did not log', async () => {
     const pricing = seeded.find((t) => t.tenant === 'pricing')!;
     const trend = (await trainingTrends('pricing', 'no_such_metric')).find((t) => t.model === pricing.model)!;
-    expect(trend.versions.map((v) => v.version)).toEqual(pricing.versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a)).slice(0, TREND_VERSIONS));
+    expect(trend.versions.map((v) => v.version)).toEqual(
+      pricing.versions
+        .map((v) => v.version)
+        .sort((a, b) => Number(b) - Number(a))
+        .slice(0, TREND_VERSIONS),
+    );
     expect(trend.versions.every((v) => v.value === null)).toBe(true);
   });
 
   it('fails with MLflow’s reason when MLflow is down', async () => {
     const port = await closedPort();
-    const mlflow = mlflowFor('fraud', { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` });
-    await expect(trainingTrends('fraud', 'holdout_auc', mlflow)).rejects.toThrow(new UpstreamError('MLflow', 'unreachable', `MLflow cannot be reached at 127.0.0.1:${port}`));
+    const mlflow = mlflowFor('fraud', {
+      ...integrationConfig('mlflow'),
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
+    });
+    await expect(trainingTrends('fraud', 'holdout_auc', mlflow)).rejects.toThrow(
+      new UpstreamError('MLflow', 'unreachable', `MLflow cannot be reached at 127.0.0.1:${port}`),
+    );
   });
 });

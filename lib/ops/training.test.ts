@@ -9,11 +9,31 @@ function model(name: string): MlflowRegisteredModel {
 }
 
 function version(name: string, v: number, run: string): MlflowModelVersion {
-  return { name, version: String(v), runId: run, source: '', status: 'READY', creationTimestamp: 1000 + v, aliases: [], tags: {}, description: '' };
+  return {
+    name,
+    version: String(v),
+    runId: run,
+    source: '',
+    status: 'READY',
+    creationTimestamp: 1000 + v,
+    aliases: [],
+    tags: {},
+    description: '',
+  };
 }
 
 function run(id: string, metrics: Record<string, number>): MlflowRun {
-  return { runId: id, runName: id, experimentId: '1', status: 'FINISHED', artifactUri: '', lifecycleStage: 'active', metrics, params: {}, tags: {} };
+  return {
+    runId: id,
+    runName: id,
+    experimentId: '1',
+    status: 'FINISHED',
+    artifactUri: '',
+    lifecycleStage: 'active',
+    metrics,
+    params: {},
+    tags: {},
+  };
 }
 
 /** An MLflow of `models` (two pages), each with `versions`, and runs logging `auc`; records the searches. */
@@ -24,9 +44,20 @@ function fakeMlflow(versions: Record<string, MlflowModelVersion[]>, runs: Mlflow
   const mlflow: MlflowClient = {
     tenant: 'fraud',
     searchRegisteredModels: ({ pageToken } = {}) =>
-      Promise.resolve(pageToken ? { models: names.slice(1).map(model) } : { models: names.slice(0, 1).map(model), nextPageToken: names.length > 1 ? 'p2' : undefined }),
-    searchModelVersions: (name) => Promise.resolve(versions[name]!.toSorted((a, b) => Number(b.version) - Number(a.version))),
-    searchExperiments: () => Promise.resolve({ experiments: [{ experimentId: '1', name: 'e1', artifactLocation: '', lifecycleStage: 'active', tags: {} }, { experimentId: '2', name: 'e2', artifactLocation: '', lifecycleStage: 'active', tags: {} }] }),
+      Promise.resolve(
+        pageToken
+          ? { models: names.slice(1).map(model) }
+          : { models: names.slice(0, 1).map(model), nextPageToken: names.length > 1 ? 'p2' : undefined },
+      ),
+    searchModelVersions: (name) =>
+      Promise.resolve(versions[name]!.toSorted((a, b) => Number(b.version) - Number(a.version))),
+    searchExperiments: () =>
+      Promise.resolve({
+        experiments: [
+          { experimentId: '1', name: 'e1', artifactLocation: '', lifecycleStage: 'active', tags: {} },
+          { experimentId: '2', name: 'e2', artifactLocation: '', lifecycleStage: 'active', tags: {} },
+        ],
+      }),
     searchRuns: (options) => {
       searches.push(options);
       const ids = [...(options.filter ?? '').matchAll(/'([0-9a-f]{32})'/g)].map((m) => m[1]);
@@ -57,7 +88,12 @@ describe('trainingTrends', () => {
       {
         model: 'zeta',
         metric: 'auc',
-        versions: [7, 6, 5, 4, 3].map((v) => ({ version: String(v), value: v / 10, runId: runId(v), createdAt: 1000 + v })),
+        versions: [7, 6, 5, 4, 3].map((v) => ({
+          version: String(v),
+          value: v / 10,
+          runId: runId(v),
+          createdAt: 1000 + v,
+        })),
       },
     ]);
     expect(searches).toHaveLength(1);
@@ -66,8 +102,13 @@ describe('trainingTrends', () => {
   });
 
   it('searches runs a hundred ids at a time', async () => {
-    const versions = Object.fromEntries(Array.from({ length: 130 }, (_, i) => [`m${String(i).padStart(3, '0')}`, [version(`m${i}`, 1, runId(i + 1))]]));
-    const { mlflow, searches } = fakeMlflow(versions, Array.from({ length: 130 }, (_, i) => run(runId(i + 1), { auc: 0.5 })));
+    const versions = Object.fromEntries(
+      Array.from({ length: 130 }, (_, i) => [`m${String(i).padStart(3, '0')}`, [version(`m${i}`, 1, runId(i + 1))]]),
+    );
+    const { mlflow, searches } = fakeMlflow(
+      versions,
+      Array.from({ length: 130 }, (_, i) => run(runId(i + 1), { auc: 0.5 })),
+    );
     const trends = await trainingTrends('fraud', 'auc', mlflow);
     expect(trends).toHaveLength(130);
     expect(trends.every((t) => t.versions[0]!.value === 0.5)).toBe(true);

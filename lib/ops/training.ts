@@ -5,7 +5,13 @@
  * one registered-models search, one versions search per model, one experiments search and one
  * runs search for every source run at once (`attributes.run_id IN (…)`).
  */
-import { isRunId, mlflowFor, type MlflowClient, type MlflowModelVersion, type MlflowRegisteredModel } from '../integrations/mlflow';
+import {
+  isRunId,
+  mlflowFor,
+  type MlflowClient,
+  type MlflowModelVersion,
+  type MlflowRegisteredModel,
+} from '../integrations/mlflow';
 import { mapWithConcurrency } from '../models/concurrency';
 
 /** Versions per model the trend shows, newest first. */
@@ -35,7 +41,9 @@ const MAX_PAGES = 10;
 const RUN_IDS_PER_SEARCH = 100;
 const VERSIONS_SEARCH_CONCURRENCY = 4;
 
-async function allPages<T>(fetchPage: (pageToken?: string) => Promise<{ items: T[]; nextPageToken?: string }>): Promise<T[]> {
+async function allPages<T>(
+  fetchPage: (pageToken?: string) => Promise<{ items: T[]; nextPageToken?: string }>,
+): Promise<T[]> {
   const items: T[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -48,7 +56,11 @@ async function allPages<T>(fetchPage: (pageToken?: string) => Promise<{ items: T
 }
 
 /** The value of `metric` logged by each of `runIds` (runs that did not log it are absent). */
-async function metricOfRuns(mlflow: MlflowClient, runIds: readonly string[], metric: string): Promise<Map<string, number>> {
+async function metricOfRuns(
+  mlflow: MlflowClient,
+  runIds: readonly string[],
+  metric: string,
+): Promise<Map<string, number>> {
   const values = new Map<string, number>();
   if (runIds.length === 0) return values;
   // MLflow searches runs only within named experiments.
@@ -61,7 +73,11 @@ async function metricOfRuns(mlflow: MlflowClient, runIds: readonly string[], met
   for (let start = 0; start < runIds.length; start += RUN_IDS_PER_SEARCH) {
     const chunk = runIds.slice(start, start + RUN_IDS_PER_SEARCH);
     // Run ids are 32 hex characters (checked by the caller), so they need no escaping.
-    const { runs } = await mlflow.searchRuns({ experimentIds, filter: `attributes.run_id IN (${chunk.map((id) => `'${id}'`).join(', ')})`, maxResults: chunk.length });
+    const { runs } = await mlflow.searchRuns({
+      experimentIds,
+      filter: `attributes.run_id IN (${chunk.map((id) => `'${id}'`).join(', ')})`,
+      maxResults: chunk.length,
+    });
     for (const run of runs) {
       const value = run.metrics[metric];
       if (value !== undefined) values.set(run.runId, value);
@@ -74,23 +90,36 @@ async function metricOfRuns(mlflow: MlflowClient, runIds: readonly string[], met
  * Every registered model of `tenant` with its TREND_VERSIONS newest versions and their source
  * runs' value of `metric`, models in name order.
  */
-export async function trainingTrends(tenant: string, metric: string, mlflow: MlflowClient = mlflowFor(tenant)): Promise<ModelMetricTrend[]> {
+export async function trainingTrends(
+  tenant: string,
+  metric: string,
+  mlflow: MlflowClient = mlflowFor(tenant),
+): Promise<ModelMetricTrend[]> {
   const models = await allPages<MlflowRegisteredModel>(async (pageToken) => {
     const page = await mlflow.searchRegisteredModels({ maxResults: MODELS_PAGE_SIZE, pageToken });
     return { items: page.models, nextPageToken: page.nextPageToken };
   });
   // The model is passed along, so the versions search does not read it again.
-  const newest = await mapWithConcurrency(models, VERSIONS_SEARCH_CONCURRENCY, async (model): Promise<[string, MlflowModelVersion[]]> => [
-    model.name,
-    (await mlflow.searchModelVersions(model.name, model)).slice(0, TREND_VERSIONS),
-  ]);
+  const newest = await mapWithConcurrency(
+    models,
+    VERSIONS_SEARCH_CONCURRENCY,
+    async (model): Promise<[string, MlflowModelVersion[]]> => [
+      model.name,
+      (await mlflow.searchModelVersions(model.name, model)).slice(0, TREND_VERSIONS),
+    ],
+  );
   const runIds = [...new Set(newest.flatMap(([, versions]) => versions.map((v) => v.runId).filter(isRunId)))];
   const values = await metricOfRuns(mlflow, runIds, metric);
   return newest
     .map(([model, versions]) => ({
       model,
       metric,
-      versions: versions.map((v) => ({ version: v.version, value: values.get(v.runId) ?? null, runId: v.runId, createdAt: v.creationTimestamp ?? null })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        value: values.get(v.runId) ?? null,
+        runId: v.runId,
+        createdAt: v.creationTimestamp ?? null,
+      })),
     }))
     .sort((a, b) => a.model.localeCompare(b.model));
 }

@@ -8,16 +8,29 @@ describe('parsePhaseFilter', () => {
   });
 
   it("takes one of Argo's phases, spelt as Argo spells them", () => {
-    for (const phase of ['Running', 'Pending', 'Succeeded', 'Failed'] as const) expect(parsePhaseFilter(phase)).toEqual({ ok: true, phase });
+    for (const phase of ['Running', 'Pending', 'Succeeded', 'Failed'] as const)
+      expect(parsePhaseFilter(phase)).toEqual({ ok: true, phase });
   });
 
   it('refuses anything else in words that say what to choose', () => {
     const expected = 'choose one of Running, Pending, Succeeded, Failed (Failed includes runs that ended in Error).';
-    expect(parsePhaseFilter('failed')).toEqual({ ok: false, message: `“failed” is not a phase to filter by: ${expected}` });
-    expect(parsePhaseFilter('Error')).toEqual({ ok: false, message: `“Error” is not a phase to filter by: ${expected}` });
-    expect(parsePhaseFilter(['Failed', 'Running'])).toEqual({ ok: false, message: `“Failed, Running” is not a phase to filter by: ${expected}` });
+    expect(parsePhaseFilter('failed')).toEqual({
+      ok: false,
+      message: `“failed” is not a phase to filter by: ${expected}`,
+    });
+    expect(parsePhaseFilter('Error')).toEqual({
+      ok: false,
+      message: `“Error” is not a phase to filter by: ${expected}`,
+    });
+    expect(parsePhaseFilter(['Failed', 'Running'])).toEqual({
+      ok: false,
+      message: `“Failed, Running” is not a phase to filter by: ${expected}`,
+    });
     // A long value is cut short in the message.
-    expect(parsePhaseFilter('x'.repeat(500))).toEqual({ ok: false, message: `“${'x'.repeat(40)}” is not a phase to filter by: ${expected}` });
+    expect(parsePhaseFilter('x'.repeat(500))).toEqual({
+      ok: false,
+      message: `“${'x'.repeat(40)}” is not a phase to filter by: ${expected}`,
+    });
   });
 });
 

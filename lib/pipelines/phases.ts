@@ -30,11 +30,15 @@ export function matchesPhase(phase: string | null, filter: PhaseFilter): boolean
 const phaseFilterSchema = z.enum(PHASE_FILTERS);
 
 /** `?phase=` as a filter: absent or empty lists every run; anything but one known phase is refused in words. */
-export function parsePhaseFilter(value: string | string[] | undefined): { ok: true; phase: PhaseFilter | null } | { ok: false; message: string } {
+export function parsePhaseFilter(
+  value: string | string[] | undefined,
+): { ok: true; phase: PhaseFilter | null } | { ok: false; message: string } {
   if (value === undefined || value === '') return { ok: true, phase: null };
   const parsed = phaseFilterSchema.safeParse(value);
   if (parsed.success) return { ok: true, phase: parsed.data };
   const given = Array.isArray(value) ? value.join(', ') : value;
-  return { ok: false, message: `“${given.slice(0, 40)}” is not a phase to filter by: choose one of ${PHASE_FILTERS.join(', ')} (Failed includes runs that ended in Error).` };
+  return {
+    ok: false,
+    message: `“${given.slice(0, 40)}” is not a phase to filter by: choose one of ${PHASE_FILTERS.join(', ')} (Failed includes runs that ended in Error).`,
+  };
 }
-

@@ -20,7 +20,15 @@ import { tenantPipelines, type PipelinesView } from './service';
 loadStackEnv();
 
 const SEEDED = ['fraud', 'pricing', 'forecast'];
-const user = (username: string, fields: Partial<SessionUser>): SessionUser => ({ id: `${username}-id`, username, name: username, email: null, platformRoles: [], memberships: [], ...fields });
+const user = (username: string, fields: Partial<SessionUser>): SessionUser => ({
+  id: `${username}-id`,
+  username,
+  name: username,
+  email: null,
+  platformRoles: [],
+  memberships: [],
+  ...fields,
+});
 const ALICE = user('alice', { memberships: [{ tenant: 'fraud', role: 'member' }] });
 const CAROL = user('carol', { memberships: [{ tenant: 'pricing', role: 'member' }] });
 const DAVE = user('dave', { platformRoles: ['manager'] });
@@ -31,7 +39,9 @@ let database: TestDatabase;
 beforeAll(async () => {
   requireSetting('KUBERNETES_PORTAL_KUBECONFIG', 'kubernetes');
   database = await useTestDatabase();
-  await getDb().tenant.createMany({ data: SEEDED.map((name) => ({ name, displayName: name, status: 'active' as const })) });
+  await getDb().tenant.createMany({
+    data: SEEDED.map((name) => ({ name, displayName: name, status: 'active' as const })),
+  });
   // Filled first, so a slow first LIST on a busy machine is not taken for an outage.
   await watchedWorkflows().read(undefined, 30_000);
 });
@@ -61,11 +71,19 @@ describe("a tenant's pipeline runs", () => {
     for (const run of planned) {
       const listed = byName.get(run.name);
       expect(listed, `${run.name} (npm run stack -- seed)`).toBeDefined();
-      expect(listed).toMatchObject({ template: run.pipeline.name, phase: run.phase, message: run.phase === 'Failed' || run.phase === 'Error' ? run.message : null });
+      expect(listed).toMatchObject({
+        template: run.pipeline.name,
+        phase: run.phase,
+        message: run.phase === 'Failed' || run.phase === 'Error' ? run.message : null,
+      });
       if (run.phase === 'Running') expect(listed!.finishedAt, run.name).toBeNull();
       else expect(listed!.durationMs, run.name).toBe(run.durationMinutes! * 60_000);
     }
-    const others = new Set(workflowPlan().filter((r) => r.tenant !== 'fraud').map((r) => r.name));
+    const others = new Set(
+      workflowPlan()
+        .filter((r) => r.tenant !== 'fraud')
+        .map((r) => r.name),
+    );
     expect(list.runs.filter((r) => others.has(r.name))).toEqual([]);
 
     const starts = list.runs.map((r) => Date.parse(r.startedAt!));
@@ -75,7 +93,9 @@ describe("a tenant's pipeline runs", () => {
     expect(summary.running).toBe(list.runs.filter((r) => r.phase === 'Running').length);
     expect(summary.running).toBeGreaterThanOrEqual(planned.filter((r) => r.phase === 'Running').length);
     expect(summary.finished).toBe(summary.succeeded + summary.failed);
-    const failedNames = new Set(list.runs.filter((r) => r.phase === 'Failed' || r.phase === 'Error').map((r) => r.name));
+    const failedNames = new Set(
+      list.runs.filter((r) => r.phase === 'Failed' || r.phase === 'Error').map((r) => r.name),
+    );
     for (const failure of summary.recentFailures) expect(failedNames).toContain(failure.name);
   });
 
@@ -89,13 +109,17 @@ describe("a tenant's pipeline runs", () => {
     expect(list.total).toBeGreaterThan(list.matching);
   });
 
-  it("refuses someone who may not see the tenant, and a tenant that does not exist, the same way", async () => {
+  it('refuses someone who may not see the tenant, and a tenant that does not exist, the same way', async () => {
     await expect(tenantPipelines(CAROL, 'fraud', null)).rejects.toThrow(ForbiddenError);
     await expect(tenantPipelines(ALICE, 'pricing', 'Failed')).rejects.toThrow(ForbiddenError);
     await expect(tenantPipelines(FRANK, 'no-such-tenant', null)).rejects.toThrow(ForbiddenError);
     // Those who may see the tenant's operations may: its members, and managers across tenants.
     expect(data(await tenantPipelines(CAROL, 'pricing', null)).list.runs.map((r) => r.name)).toEqual(
-      expect.arrayContaining(workflowPlan().filter((r) => r.tenant === 'pricing').map((r) => r.name)),
+      expect.arrayContaining(
+        workflowPlan()
+          .filter((r) => r.tenant === 'pricing')
+          .map((r) => r.name),
+      ),
     );
     expect(data(await tenantPipelines(DAVE, 'forecast', 'Running')).list.runs.length).toBeGreaterThan(0);
   });
@@ -107,6 +131,9 @@ describe("a tenant's pipeline runs", () => {
     kubeConfig.loadFromFile(kubeconfigAt(port));
     sharedWatchCache(WORKFLOWS_WATCHED, { kubeConfig, timeoutMs: 1000 });
     const view = await tenantPipelines(ALICE, 'fraud', null);
-    expect(view.pipelines).toEqual({ ok: false, message: expect.stringContaining(`Kubernetes cannot be reached at 127.0.0.1:${port}`) as string });
+    expect(view.pipelines).toEqual({
+      ok: false,
+      message: expect.stringContaining(`Kubernetes cannot be reached at 127.0.0.1:${port}`) as string,
+    });
   });
 });

@@ -6,7 +6,11 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
 let n = 0;
 
-function workflow(name: string, status: Record<string, unknown> | undefined, options: { template?: string | null; createdHoursAgo?: number } = {}) {
+function workflow(
+  name: string,
+  status: Record<string, unknown> | undefined,
+  options: { template?: string | null; createdHoursAgo?: number } = {},
+) {
   const { template = 'fraud-train', createdHoursAgo } = options;
   return workflowSchema.parse({
     metadata: {
@@ -23,7 +27,12 @@ function workflow(name: string, status: Record<string, unknown> | undefined, opt
 
 /** A run that started `startedHoursAgo` and took `hours`. */
 const finished = (name: string, phase: string, startedHoursAgo: number, hours: number, message?: string) =>
-  workflow(name, { phase, startedAt: hoursAgo(startedHoursAgo), finishedAt: hoursAgo(startedHoursAgo - hours), ...(message ? { message } : {}) });
+  workflow(name, {
+    phase,
+    startedAt: hoursAgo(startedHoursAgo),
+    finishedAt: hoursAgo(startedHoursAgo - hours),
+    ...(message ? { message } : {}),
+  });
 
 const names = (list: { runs: { name: string }[] }) => list.runs.map((r) => r.name);
 
@@ -58,8 +67,19 @@ describe('listPipelineRuns', () => {
     });
     expect(byName.get('error')).toMatchObject({ phase: 'Error', durationMs: 15 * 60_000, message: 'pod deleted' });
     // Running: how long so far; its message is progress, not a reason.
-    expect(byName.get('running')).toMatchObject({ phase: 'Running', finishedAt: null, durationMs: 3_600_000, message: null });
-    expect(byName.get('pending')).toMatchObject({ phase: 'Pending', startedAt: null, finishedAt: null, durationMs: null, message: null });
+    expect(byName.get('running')).toMatchObject({
+      phase: 'Running',
+      finishedAt: null,
+      durationMs: 3_600_000,
+      message: null,
+    });
+    expect(byName.get('pending')).toMatchObject({
+      phase: 'Pending',
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      message: null,
+    });
     expect(byName.get('unseen')).toMatchObject({ phase: null, template: null, durationMs: null });
   });
 
@@ -73,18 +93,29 @@ describe('listPipelineRuns', () => {
   });
 
   it('lists at most the limit, the newest, and says how many matched', () => {
-    const many = Array.from({ length: RUNS_SHOWN + 50 }, (_, i) => finished(`run-${String(i).padStart(3, '0')}`, 'Succeeded', i + 1, 0.5));
+    const many = Array.from({ length: RUNS_SHOWN + 50 }, (_, i) =>
+      finished(`run-${String(i).padStart(3, '0')}`, 'Succeeded', i + 1, 0.5),
+    );
     const list = listPipelineRuns(many, { phase: null, now: NOW });
     expect(list.runs).toHaveLength(RUNS_SHOWN);
     expect(list.runs[0]!.name).toBe('run-000');
     expect(list.runs.at(-1)!.name).toBe(`run-${RUNS_SHOWN - 1}`);
     expect(list).toMatchObject({ matching: RUNS_SHOWN + 50, total: RUNS_SHOWN + 50 });
-    expect(listPipelineRuns(many, { phase: null, now: NOW, limit: 3 }).runs.map((r) => r.name)).toEqual(['run-000', 'run-001', 'run-002']);
+    expect(listPipelineRuns(many, { phase: null, now: NOW, limit: 3 }).runs.map((r) => r.name)).toEqual([
+      'run-000',
+      'run-001',
+      'run-002',
+    ]);
   });
 
   it('orders runs that started at the same time by name, and lists nothing for no runs', () => {
     const same = [finished('b', 'Succeeded', 2, 1), finished('a', 'Succeeded', 2, 1)];
     expect(names(listPipelineRuns(same, { phase: null, now: NOW }))).toEqual(['a', 'b']);
-    expect(listPipelineRuns([], { phase: 'Failed', now: NOW })).toEqual({ runs: [], matching: 0, total: 0, counts: { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 } });
+    expect(listPipelineRuns([], { phase: 'Failed', now: NOW })).toEqual({
+      runs: [],
+      matching: 0,
+      total: 0,
+      counts: { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 },
+    });
   });
 });

@@ -62,7 +62,10 @@ function toRun(workflow: Workflow, now: Date): PipelineRun {
   };
 }
 
-export function listPipelineRuns(workflows: readonly Workflow[], options: { phase: PhaseFilter | null; now: Date; limit?: number }): PipelineRunList {
+export function listPipelineRuns(
+  workflows: readonly Workflow[],
+  options: { phase: PhaseFilter | null; now: Date; limit?: number },
+): PipelineRunList {
   const { phase, now, limit = RUNS_SHOWN } = options;
   const counts = Object.fromEntries(PHASE_FILTERS.map((f) => [f, 0])) as Record<PhaseFilter, number>;
   const matching: Workflow[] = [];
@@ -75,5 +78,10 @@ export function listPipelineRuns(workflows: readonly Workflow[], options: { phas
     .map((workflow) => ({ workflow, at: sortTime(workflow) }))
     .sort((a, b) => b.at - a.at || a.workflow.metadata.name.localeCompare(b.workflow.metadata.name))
     .slice(0, limit);
-  return { runs: newest.map(({ workflow }) => toRun(workflow, now)), matching: matching.length, total: workflows.length, counts };
+  return {
+    runs: newest.map(({ workflow }) => toRun(workflow, now)),
+    matching: matching.length,
+    total: workflows.length,
+    counts,
+  };
 }

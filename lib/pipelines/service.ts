@@ -27,7 +27,11 @@ export interface PipelinesView {
 }
 
 /** The runs of `tenantName` if `user` may read them; a tenant that does not exist is refused the same way. */
-export async function tenantPipelines(user: Principal, tenantName: string, phase: PhaseFilter | null): Promise<PipelinesView> {
+export async function tenantPipelines(
+  user: Principal,
+  tenantName: string,
+  phase: PhaseFilter | null,
+): Promise<PipelinesView> {
   const tenant = await findTenant(tenantName);
   if (!tenant) throw new ForbiddenError(PIPELINES_READ, { kind: 'tenant', tenant: tenantName });
   authorize(user, PIPELINES_READ, { kind: 'tenant', tenant: tenant.name, status: tenant.status });
@@ -35,7 +39,13 @@ export async function tenantPipelines(user: Principal, tenantName: string, phase
   const now = new Date();
   const pipelines = await kubernetesPanel(`the pipeline runs of ${tenant.name}`, async () => {
     const snapshot = await watchedWorkflows().read(tenantNamespace(tenant.name));
-    return { data: { summary: summarisePipelines(snapshot.items, now), list: listPipelineRuns(snapshot.items, { phase, now }) }, snapshots: [snapshot] };
+    return {
+      data: {
+        summary: summarisePipelines(snapshot.items, now),
+        list: listPipelineRuns(snapshot.items, { phase, now }),
+      },
+      snapshots: [snapshot],
+    };
   });
   return { tenant: tenant.name, at: now.toISOString(), phase, pipelines };
 }

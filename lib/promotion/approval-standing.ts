@@ -24,13 +24,15 @@ export interface ApprovalStanding {
   reason: string;
 }
 
-
 export function approvalStanding(facts: ApprovalFacts): ApprovalStanding {
   if (facts.approverId === facts.requesterId) {
     return { counts: false, reason: `Does not count: ${facts.approverName} filed the request.` };
   }
   if (facts.approverSince === null) {
-    return { counts: false, reason: `Does not count: ${facts.approverName} does not hold the approver role in ${facts.tenant}.` };
+    return {
+      counts: false,
+      reason: `Does not count: ${facts.approverName} does not hold the approver role in ${facts.tenant}.`,
+    };
   }
   if (facts.approverSince.getTime() > facts.requestFiledAt.getTime()) {
     return {

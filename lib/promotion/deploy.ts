@@ -41,7 +41,10 @@ function previousVersionOf(gates: GateResult[]): string | null {
 type Request = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
 
 async function loadRequest(requestId: string) {
-  return getDb().promotionRequest.findUnique({ where: { id: requestId }, include: { approvals: true, tenant: { select: { name: true } } } });
+  return getDb().promotionRequest.findUnique({
+    where: { id: requestId },
+    include: { approvals: true, tenant: { select: { name: true } } },
+  });
 }
 
 async function setAliasAndTags(request: Request): Promise<void> {
@@ -67,13 +70,18 @@ async function deployCanary(request: Request): Promise<void> {
     [ANNOTATIONS.runId]: request.runId,
     [ANNOTATIONS.holdoutMetric]: primaryMetricEvidence(gates, policy.primaryMetric),
     [ANNOTATIONS.modelCard]: request.modelCardUrl,
-    [ANNOTATIONS.approvers]: countingApprovals(request.approvals).map((a) => a.approverName).join(','),
+    [ANNOTATIONS.approvers]: countingApprovals(request.approvals)
+      .map((a) => a.approverName)
+      .join(','),
     [ANNOTATIONS.requester]: request.requesterName,
   };
   // The cluster's admission guard judges the evidence against the tenant's current threshold: its
   // parameters are brought up to date first (if that fails, the cluster has the last word).
   await syncAdmissionParams(request.tenant.name).catch((error: unknown) =>
-    log.warn('could not bring the admission guard parameters up to date before a deployment', { tenant: request.tenant.name, error }),
+    log.warn('could not bring the admission guard parameters up to date before a deployment', {
+      tenant: request.tenant.name,
+      error,
+    }),
   );
 
   const existing = await api.get(request.endpoint);
@@ -81,8 +89,15 @@ async function deployCanary(request: Request): Promise<void> {
     await api.create({
       name: request.endpoint,
       labels: { [MODEL_LABEL]: request.modelName },
-      annotations: deploymentAnnotations({}, evidence, { liveCanary: false, storageUri: undefined, version: previousVersionOf(gates) }),
-      predictor: { minReplicas: 1, model: { modelFormat: { name: 'mlflow' }, protocolVersion: 'v2', storageUri: request.storageUri } },
+      annotations: deploymentAnnotations({}, evidence, {
+        liveCanary: false,
+        storageUri: undefined,
+        version: previousVersionOf(gates),
+      }),
+      predictor: {
+        minReplicas: 1,
+        model: { modelFormat: { name: 'mlflow' }, protocolVersion: 'v2', storageUri: request.storageUri },
+      },
     });
     return;
   }
@@ -90,9 +105,17 @@ async function deployCanary(request: Request): Promise<void> {
     if (current.metadata.annotations[ANNOTATIONS.request] === request.id) return null; // done before a crash
     const predictor = current.spec.predictor;
     // While a canary is live, what serves the rest of the traffic is the stable version it started from.
-    const live = predictor.canaryTrafficPercent !== undefined && predictor.canaryTrafficPercent > 0 && predictor.canaryTrafficPercent < 100;
-    const previousStorageUri = (live ? current.metadata.annotations[ANNOTATIONS.previousStorageUri] : undefined) ?? predictor.model?.storageUri;
-    const annotations = deploymentAnnotations(current.metadata.annotations, evidence, { liveCanary: live, storageUri: previousStorageUri, version: previousVersionOf(gates) });
+    const live =
+      predictor.canaryTrafficPercent !== undefined &&
+      predictor.canaryTrafficPercent > 0 &&
+      predictor.canaryTrafficPercent < 100;
+    const previousStorageUri =
+      (live ? current.metadata.annotations[ANNOTATIONS.previousStorageUri] : undefined) ?? predictor.model?.storageUri;
+    const annotations = deploymentAnnotations(current.metadata.annotations, evidence, {
+      liveCanary: live,
+      storageUri: previousStorageUri,
+      version: previousVersionOf(gates),
+    });
     return {
       ...current,
       metadata: { ...current.metadata, annotations },
@@ -129,14 +152,23 @@ async function finish(request: Request, actor: Actor): Promise<void> {
       currentPercent: isvc?.spec.predictor.canaryTrafficPercent ?? 100,
       actor: actor.name,
     });
-    await tx.promotionRequest.update({ where: { id: request.id }, data: { status: 'deployed', deployStep: 'rollout', deployError: null } });
+    await tx.promotionRequest.update({
+      where: { id: request.id },
+      data: { status: 'deployed', deployStep: 'rollout', deployError: null },
+    });
     await recordAudit(tx, {
       actor,
       action: 'promotion.deploy',
       tenant: request.tenant.name,
       target: { type: 'inference-service', id: `${request.tenant.name}/${request.endpoint}` },
       before: { storageUri: annotations[ANNOTATIONS.previousStorageUri] ?? null },
-      after: { storageUri: request.storageUri, canaryTrafficPercent: isvc?.spec.predictor.canaryTrafficPercent ?? null, alias: policy.alias, version: request.version, request: request.id },
+      after: {
+        storageUri: request.storageUri,
+        canaryTrafficPercent: isvc?.spec.predictor.canaryTrafficPercent ?? null,
+        alias: policy.alias,
+        version: request.version,
+        request: request.id,
+      },
       outcome: 'success',
     });
   });
@@ -147,11 +179,17 @@ async function markStep(requestId: string, step: Step): Promise<void> {
 }
 
 /** Runs (or resumes) the deployment of a finally approved request. Returns the error message on failure. */
-export async function deployPromotion(requestId: string, actor: Actor): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function deployPromotion(
+  requestId: string,
+  actor: Actor,
+): Promise<{ ok: true } | { ok: false; error: string }> {
   let request = await loadRequest(requestId);
   if (!request || (request.status !== 'deploying' && request.status !== 'failed')) return { ok: true };
   if (request.status === 'failed') {
-    await getDb().promotionRequest.update({ where: { id: requestId }, data: { status: 'deploying', deployError: null } });
+    await getDb().promotionRequest.update({
+      where: { id: requestId },
+      data: { status: 'deploying', deployError: null },
+    });
   }
   let step: Step = 'alias';
   try {
@@ -171,14 +209,27 @@ export async function deployPromotion(requestId: string, actor: Actor): Promise<
   } catch (error) {
     const message = `Deployment stopped at the ${step} step: ${error instanceof Error ? error.message : String(error)}`;
     log.error('promotion deployment failed', { request: requestId, step, error });
-    await getDb().promotionRequest.update({ where: { id: requestId }, data: { status: 'failed', deployError: message } });
-    await recordAuditAlone({ actor, action: 'promotion.deploy', tenant: request.tenant.name, target: { type: 'promotion-request', id: requestId }, outcome: 'failed', reason: message });
+    await getDb().promotionRequest.update({
+      where: { id: requestId },
+      data: { status: 'failed', deployError: message },
+    });
+    await recordAuditAlone({
+      actor,
+      action: 'promotion.deploy',
+      tenant: request.tenant.name,
+      target: { type: 'promotion-request', id: requestId },
+      outcome: 'failed',
+      reason: message,
+    });
     return { ok: false, error: message };
   }
 }
 
 /** Requests left `deploying` by a crash: the worker finishes them after a grace period. */
 export async function findInterruptedDeployments(olderThanMs: number): Promise<string[]> {
-  const rows = await getDb().promotionRequest.findMany({ where: { status: 'deploying', updatedAt: { lt: new Date(Date.now() - olderThanMs) } }, select: { id: true } });
+  const rows = await getDb().promotionRequest.findMany({
+    where: { status: 'deploying', updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true },
+  });
   return rows.map((r) => r.id);
 }

@@ -17,5 +17,7 @@ function endpointNameFor(modelName: string): string {
 /** The tenant's InferenceService for a model: the one labelled with it, else one named after it. */
 export async function resolveEndpoint(tenant: string, modelName: string): Promise<string> {
   const services = await inferenceServices(tenant, { kind: 'portal' }).list();
-  return services.find((s) => s.metadata.labels[MODEL_LABEL] === modelName)?.metadata.name ?? endpointNameFor(modelName);
+  return (
+    services.find((s) => s.metadata.labels[MODEL_LABEL] === modelName)?.metadata.name ?? endpointNameFor(modelName)
+  );
 }

@@ -1,4 +1,10 @@
-import { inspectModelArtifact, isRunId, mlflowFor, type MlflowModelVersion, type MlflowRun } from '../integrations/mlflow';
+import {
+  inspectModelArtifact,
+  isRunId,
+  mlflowFor,
+  type MlflowModelVersion,
+  type MlflowRun,
+} from '../integrations/mlflow';
 import { storageFor } from '../integrations/s3';
 import { isUpstreamError } from '../integrations/upstream';
 import { UserFacingError } from '../errors';
@@ -26,8 +32,14 @@ async function orNull<T>(read: Promise<T>): Promise<T | null> {
   }
 }
 
-export async function gatherEvidence(tenant: string, modelName: string, version: string, policy: Policy): Promise<VersionEvidence> {
-  if (!VERSION_PATTERN.test(version)) throw new UserFacingError(`"${version}" is not a model version number.`, 'version');
+export async function gatherEvidence(
+  tenant: string,
+  modelName: string,
+  version: string,
+  policy: Policy,
+): Promise<VersionEvidence> {
+  if (!VERSION_PATTERN.test(version))
+    throw new UserFacingError(`"${version}" is not a model version number.`, 'version');
   const mlflow = mlflowFor(tenant);
   const modelVersion = await orNull(mlflow.getModelVersion(modelName, version));
   if (!modelVersion) throw new UserFacingError(`${modelName} has no version ${version} in this tenant.`, 'version');
@@ -40,7 +52,8 @@ export async function gatherEvidence(tenant: string, modelName: string, version:
   let champion: VersionEvidence['champion'] = null;
   if (championVersion && championVersion !== version) {
     const championModel = await orNull(mlflow.getModelVersion(modelName, championVersion));
-    const championRun = championModel && isRunId(championModel.runId) ? await orNull(mlflow.getRun(championModel.runId)) : null;
+    const championRun =
+      championModel && isRunId(championModel.runId) ? await orNull(mlflow.getRun(championModel.runId)) : null;
     champion = { version: championVersion, metrics: championRun?.metrics ?? {} };
   }
 
@@ -60,14 +73,25 @@ export async function gatherEvidence(tenant: string, modelName: string, version:
 export function gateInputOf(evidence: VersionEvidence, policy: Policy): Omit<GateInput, 'evidence'> {
   return {
     policy,
-    version: { name: evidence.version.name, version: evidence.version.version, runId: evidence.version.runId, source: evidence.version.source },
-    run: evidence.run ? { runId: evidence.run.runId, artifactUri: evidence.run.artifactUri, metrics: evidence.run.metrics } : null,
+    version: {
+      name: evidence.version.name,
+      version: evidence.version.version,
+      runId: evidence.version.runId,
+      source: evidence.version.source,
+    },
+    run: evidence.run
+      ? { runId: evidence.run.runId, artifactUri: evidence.run.artifactUri, metrics: evidence.run.metrics }
+      : null,
     champion: evidence.champion,
     mlmodelExists: evidence.mlmodelExists,
     signatureLogged: evidence.signatureLogged,
   };
 }
 
-export function gatesFor(evidence: VersionEvidence, policy: Policy, form: { modelCardUrl: string; notes: string }): GateResult[] {
+export function gatesFor(
+  evidence: VersionEvidence,
+  policy: Policy,
+  form: { modelCardUrl: string; notes: string },
+): GateResult[] {
   return evaluateGates({ ...gateInputOf(evidence, policy), evidence: form });
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ANNOTATIONS, deploymentAnnotations, previousEvidenceOf, rollbackAnnotations, servedEvidence } from './evidence';
+import {
+  ANNOTATIONS,
+  deploymentAnnotations,
+  previousEvidenceOf,
+  rollbackAnnotations,
+  servedEvidence,
+} from './evidence';
 
 const champion = {
   [ANNOTATIONS.request]: 'req-1',
@@ -11,28 +17,54 @@ const champion = {
   [ANNOTATIONS.approvers]: 'bob',
   [ANNOTATIONS.requester]: 'alice',
 };
-const challenger = { ...champion, [ANNOTATIONS.request]: 'req-2', [ANNOTATIONS.modelVersion]: '4', [ANNOTATIONS.runId]: 'b'.repeat(32), [ANNOTATIONS.holdoutMetric]: 'holdout_auc=0.9300' };
+const challenger = {
+  ...champion,
+  [ANNOTATIONS.request]: 'req-2',
+  [ANNOTATIONS.modelVersion]: '4',
+  [ANNOTATIONS.runId]: 'b'.repeat(32),
+  [ANNOTATIONS.holdoutMetric]: 'holdout_auc=0.9300',
+};
 
 describe('deploymentAnnotations', () => {
   it('records what served before: its storageUri, version and evidence, next to the new evidence', () => {
     const current = { ...champion, 'other/annotation': 'kept' };
-    const annotations = deploymentAnnotations(current, challenger, { liveCanary: false, storageUri: 's3://b/a/model', version: '3' });
+    const annotations = deploymentAnnotations(current, challenger, {
+      liveCanary: false,
+      storageUri: 's3://b/a/model',
+      version: '3',
+    });
     expect(servedEvidence(annotations)).toEqual(challenger);
-    expect(annotations).toMatchObject({ 'other/annotation': 'kept', [ANNOTATIONS.previousStorageUri]: 's3://b/a/model', [ANNOTATIONS.previousVersion]: '3' });
+    expect(annotations).toMatchObject({
+      'other/annotation': 'kept',
+      [ANNOTATIONS.previousStorageUri]: 's3://b/a/model',
+      [ANNOTATIONS.previousVersion]: '3',
+    });
     expect(previousEvidenceOf(annotations)).toEqual(champion);
   });
 
   it('while a canary is live keeps the evidence of the stable version it started from', () => {
-    const live = deploymentAnnotations(champion, challenger, { liveCanary: false, storageUri: 's3://b/a/model', version: '3' });
+    const live = deploymentAnnotations(champion, challenger, {
+      liveCanary: false,
+      storageUri: 's3://b/a/model',
+      version: '3',
+    });
     const third = { ...challenger, [ANNOTATIONS.request]: 'req-3', [ANNOTATIONS.modelVersion]: '5' };
-    const annotations = deploymentAnnotations(live, third, { liveCanary: true, storageUri: 's3://b/a/model', version: '3' });
+    const annotations = deploymentAnnotations(live, third, {
+      liveCanary: true,
+      storageUri: 's3://b/a/model',
+      version: '3',
+    });
     expect(previousEvidenceOf(annotations)).toEqual(champion);
     expect(servedEvidence(annotations)).toEqual(third);
   });
 
   it('drops a stale previous evidence when what serves carries none (a first deployment, an endpoint made outside the portal)', () => {
     const stale = { [ANNOTATIONS.previousEvidence]: JSON.stringify(champion) };
-    const annotations = deploymentAnnotations(stale, challenger, { liveCanary: false, storageUri: 's3://x/model', version: null });
+    const annotations = deploymentAnnotations(stale, challenger, {
+      liveCanary: false,
+      storageUri: 's3://x/model',
+      version: null,
+    });
     expect(annotations[ANNOTATIONS.previousEvidence]).toBeUndefined();
     expect(annotations[ANNOTATIONS.previousVersion]).toBeUndefined();
   });
@@ -40,7 +72,11 @@ describe('deploymentAnnotations', () => {
 
 describe('rollbackAnnotations', () => {
   it('puts the previous model’s evidence back in place of the rolled-back one’s and names the rolled-back version', () => {
-    const deployed = deploymentAnnotations({ ...champion, 'other/annotation': 'kept' }, challenger, { liveCanary: false, storageUri: 's3://b/a/model', version: '3' });
+    const deployed = deploymentAnnotations({ ...champion, 'other/annotation': 'kept' }, challenger, {
+      liveCanary: false,
+      storageUri: 's3://b/a/model',
+      version: '3',
+    });
     const annotations = rollbackAnnotations(deployed, { key: 'mlp.example.com/rolled-back-version', version: '4' });
     expect(servedEvidence(annotations)).toEqual(champion);
     expect(annotations).toMatchObject({ 'other/annotation': 'kept', 'mlp.example.com/rolled-back-version': '4' });
@@ -48,7 +84,11 @@ describe('rollbackAnnotations', () => {
 
   it('removes evidence keys the previous model did not have', () => {
     const { [ANNOTATIONS.modelCard]: _card, ...withoutCard } = champion;
-    const deployed = deploymentAnnotations(withoutCard, challenger, { liveCanary: false, storageUri: 's3://b/a/model', version: '3' });
+    const deployed = deploymentAnnotations(withoutCard, challenger, {
+      liveCanary: false,
+      storageUri: 's3://b/a/model',
+      version: '3',
+    });
     expect(rollbackAnnotations(deployed, { key: 'k', version: '4' })[ANNOTATIONS.modelCard]).toBeUndefined();
   });
 

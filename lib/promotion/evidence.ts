@@ -38,7 +38,9 @@ type Annotations = Readonly<Record<string, string>>;
 
 /** The served model's evidence among `annotations` (only the keys present). */
 export function servedEvidence(annotations: Annotations): Record<string, string> {
-  return Object.fromEntries(SERVED_EVIDENCE_KEYS.flatMap((key) => (annotations[key] === undefined ? [] : [[key, annotations[key]]])));
+  return Object.fromEntries(
+    SERVED_EVIDENCE_KEYS.flatMap((key) => (annotations[key] === undefined ? [] : [[key, annotations[key]]])),
+  );
 }
 
 const previousEvidenceSchema = z.partialRecord(z.enum(SERVED_EVIDENCE_KEYS), z.string());
@@ -67,7 +69,11 @@ export function deploymentAnnotations(
   previous: { liveCanary: boolean; storageUri: string | undefined; version: string | null },
 ): Record<string, string> {
   const annotations: Record<string, string> = { ...current };
-  const before = previous.liveCanary ? (current[ANNOTATIONS.previousEvidence] ?? null) : Object.keys(servedEvidence(current)).length > 0 ? JSON.stringify(servedEvidence(current)) : null;
+  const before = previous.liveCanary
+    ? (current[ANNOTATIONS.previousEvidence] ?? null)
+    : Object.keys(servedEvidence(current)).length > 0
+      ? JSON.stringify(servedEvidence(current))
+      : null;
   delete annotations[ANNOTATIONS.previousEvidence];
   Object.assign(annotations, evidence);
   if (previous.storageUri) annotations[ANNOTATIONS.previousStorageUri] = previous.storageUri;
@@ -82,7 +88,10 @@ export function deploymentAnnotations(
  * `rolledBack` naming the version that was rolled back. Without recorded previous evidence the
  * current annotations stay (the guard then judges them).
  */
-export function rollbackAnnotations(current: Annotations, rolledBack: { key: string; version: string }): Record<string, string> {
+export function rollbackAnnotations(
+  current: Annotations,
+  rolledBack: { key: string; version: string },
+): Record<string, string> {
   const previous = previousEvidenceOf(current);
   const annotations: Record<string, string> = { ...current };
   if (previous) {

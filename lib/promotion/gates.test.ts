@@ -23,13 +23,23 @@ const gate = (gates: ReturnType<typeof evaluateGates>, id: string) => gates.find
 describe('approval gates', () => {
   it('pass for a version that meets every rule, with one result per gate', () => {
     const gates = evaluateGates(input());
-    expect(gates.map((g) => g.id)).toEqual(['threshold:holdout_auc', 'threshold:cv_f1_mean', 'regression', 'provenance', 'artifact', 'signature', 'evidence']);
+    expect(gates.map((g) => g.id)).toEqual([
+      'threshold:holdout_auc',
+      'threshold:cv_f1_mean',
+      'regression',
+      'provenance',
+      'artifact',
+      'signature',
+      'evidence',
+    ]);
     expect(blockingFailures(gates)).toEqual([]);
   });
 
   describe('absolute thresholds', () => {
     it('fail below the minimum and say by how much', () => {
-      const gates = evaluateGates(input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.97, cv_f1_mean: 0.7821 } } }));
+      const gates = evaluateGates(
+        input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.97, cv_f1_mean: 0.7821 } } }),
+      );
       const f1 = gate(gates, 'threshold:cv_f1_mean');
       expect(f1.passed).toBe(false);
       expect(f1.detail).toBe('cv_f1_mean is 0.7821, below the required 0.8.');
@@ -37,11 +47,21 @@ describe('approval gates', () => {
     });
 
     it('pass exactly at the minimum', () => {
-      expect(gate(evaluateGates(input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.85, cv_f1_mean: 0.8 } } })), 'threshold:holdout_auc').passed).toBe(true);
+      expect(
+        gate(
+          evaluateGates(
+            input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.85, cv_f1_mean: 0.8 } } }),
+          ),
+          'threshold:holdout_auc',
+        ).passed,
+      ).toBe(true);
     });
 
     it('fail when the run never logged the metric', () => {
-      const g = gate(evaluateGates(input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { cv_f1_mean: 0.9 } } })), 'threshold:holdout_auc');
+      const g = gate(
+        evaluateGates(input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { cv_f1_mean: 0.9 } } })),
+        'threshold:holdout_auc',
+      );
       expect(g.passed).toBe(false);
       expect(g.detail).toContain('did not log holdout_auc');
     });
@@ -49,13 +69,23 @@ describe('approval gates', () => {
 
   describe('regression against the champion', () => {
     it('allows a drop within the tolerance', () => {
-      const g = gate(evaluateGates(input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.96, cv_f1_mean: 0.9 } } })), 'regression');
+      const g = gate(
+        evaluateGates(
+          input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.96, cv_f1_mean: 0.9 } } }),
+        ),
+        'regression',
+      );
       expect(g.passed).toBe(true);
       expect(g.values.delta).toBeCloseTo(-0.017);
     });
 
     it('refuses a drop beyond it', () => {
-      const g = gate(evaluateGates(input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.95, cv_f1_mean: 0.9 } } })), 'regression');
+      const g = gate(
+        evaluateGates(
+          input({ run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: 0.95, cv_f1_mean: 0.9 } } }),
+        ),
+        'regression',
+      );
       expect(g.passed).toBe(false);
       expect(g.detail).toBe('holdout_auc 0.9500 vs 0.9770 for the champion v4: -0.0270 (tolerance −0.02).');
     });
@@ -71,7 +101,12 @@ describe('approval gates', () => {
 
   describe('provenance', () => {
     it('fails for a run id that is not 32 hex characters', () => {
-      const g = gate(evaluateGates(input({ version: { name: 'm', version: '1', runId: 'not-a-run', source: `${ARTIFACTS}/model` } })), 'provenance');
+      const g = gate(
+        evaluateGates(
+          input({ version: { name: 'm', version: '1', runId: 'not-a-run', source: `${ARTIFACTS}/model` } }),
+        ),
+        'provenance',
+      );
       expect(g.passed).toBe(false);
       expect(g.detail).toContain('not a 32-character MLflow run id');
     });
@@ -83,12 +118,27 @@ describe('approval gates', () => {
     });
 
     it("fails when the version's files are not the run's", () => {
-      const g = gate(evaluateGates(input({ version: { name: 'm', version: '1', runId: RUN, source: 's3://mlflow-artifacts/workspaces/fraud/1/other/artifacts/model' } })), 'provenance');
+      const g = gate(
+        evaluateGates(
+          input({
+            version: {
+              name: 'm',
+              version: '1',
+              runId: RUN,
+              source: 's3://mlflow-artifacts/workspaces/fraud/1/other/artifacts/model',
+            },
+          }),
+        ),
+        'provenance',
+      );
       expect(g.passed).toBe(false);
     });
 
     it('does not accept a sibling folder that merely shares the prefix', () => {
-      const g = gate(evaluateGates(input({ version: { name: 'm', version: '1', runId: RUN, source: `${ARTIFACTS}-evil/model` } })), 'provenance');
+      const g = gate(
+        evaluateGates(input({ version: { name: 'm', version: '1', runId: RUN, source: `${ARTIFACTS}-evil/model` } })),
+        'provenance',
+      );
       expect(g.passed).toBe(false);
     });
   });
@@ -124,12 +174,19 @@ describe('approval gates', () => {
     });
 
     it('refuses a model card that is not a web link', () => {
-      expect(gate(evaluateGates(input({ evidence: { modelCardUrl: 'javascript:alert(1)', notes: 'Long enough notes.' } })), 'evidence').passed).toBe(false);
+      expect(
+        gate(
+          evaluateGates(input({ evidence: { modelCardUrl: 'javascript:alert(1)', notes: 'Long enough notes.' } })),
+          'evidence',
+        ).passed,
+      ).toBe(false);
     });
 
     it('is satisfied when the policy requires neither', () => {
       const policy = policySchema.parse({ requireModelCard: false, requireNotes: false });
-      expect(gate(evaluateGates(input({ policy, evidence: { modelCardUrl: '', notes: '' } })), 'evidence').passed).toBe(true);
+      expect(gate(evaluateGates(input({ policy, evidence: { modelCardUrl: '', notes: '' } })), 'evidence').passed).toBe(
+        true,
+      );
     });
   });
 

@@ -69,9 +69,19 @@ function thresholdGates(input: GateInput): GateResult[] {
 function regressionGate(input: GateInput): GateResult {
   const { primaryMetric: metric, regressionTolerance: tolerance } = input.policy;
   const value = input.run?.metrics[metric];
-  const base = { id: 'regression', kind: 'regression' as const, label: `No regression against the ${input.policy.alias}`, blocking: true };
+  const base = {
+    id: 'regression',
+    kind: 'regression' as const,
+    label: `No regression against the ${input.policy.alias}`,
+    blocking: true,
+  };
   if (!input.champion) {
-    return { ...base, passed: true, detail: `There is no current ${input.policy.alias} to compare with.`, values: { metric, value: value ?? null, champion: null, tolerance } };
+    return {
+      ...base,
+      passed: true,
+      detail: `There is no current ${input.policy.alias} to compare with.`,
+      values: { metric, value: value ?? null, champion: null, tolerance },
+    };
   }
   const championValue = input.champion.metrics[metric];
   if (value === undefined || championValue === undefined) {
@@ -79,7 +89,13 @@ function regressionGate(input: GateInput): GateResult {
       ...base,
       passed: false,
       detail: `${metric} is missing for ${value === undefined ? 'this version' : `the ${input.policy.alias} (v${input.champion.version})`}, so no comparison is possible.`,
-      values: { metric, value: value ?? null, champion: championValue ?? null, championVersion: input.champion.version, tolerance },
+      values: {
+        metric,
+        value: value ?? null,
+        champion: championValue ?? null,
+        championVersion: input.champion.version,
+        tolerance,
+      },
     };
   }
   const delta = value - championValue;
@@ -94,11 +110,24 @@ function regressionGate(input: GateInput): GateResult {
 
 function provenanceGate(input: GateInput): GateResult {
   const { runId } = input.version;
-  const base = { id: 'provenance', kind: 'provenance' as const, label: 'Provenance: produced by a known run', blocking: true };
+  const base = {
+    id: 'provenance',
+    kind: 'provenance' as const,
+    label: 'Provenance: produced by a known run',
+    blocking: true,
+  };
   const values = { runId, source: input.version.source, artifactUri: input.run?.artifactUri ?? null };
-  if (!RUN_ID.test(runId)) return { ...base, passed: false, detail: `The version's run id "${runId}" is not a 32-character MLflow run id.`, values };
-  if (!input.run) return { ...base, passed: false, detail: `Run ${runId} does not exist in this tenant's MLflow workspace.`, values };
-  const fromRun = input.run.runId === runId && input.version.source.startsWith(input.run.artifactUri.replace(/\/+$/, '') + '/');
+  if (!RUN_ID.test(runId))
+    return {
+      ...base,
+      passed: false,
+      detail: `The version's run id "${runId}" is not a 32-character MLflow run id.`,
+      values,
+    };
+  if (!input.run)
+    return { ...base, passed: false, detail: `Run ${runId} does not exist in this tenant's MLflow workspace.`, values };
+  const fromRun =
+    input.run.runId === runId && input.version.source.startsWith(input.run.artifactUri.replace(/\/+$/, '') + '/');
   return {
     ...base,
     passed: fromRun,
@@ -117,7 +146,12 @@ function artifactGate(input: GateInput): GateResult {
     label: 'Model artifact exists',
     passed: modelUri !== null && input.mlmodelExists,
     blocking: true,
-    detail: modelUri === null ? 'Without the source run there is no artifact location to check.' : input.mlmodelExists ? `${modelUri}/MLmodel exists.` : `${modelUri}/MLmodel was not found in object storage.`,
+    detail:
+      modelUri === null
+        ? 'Without the source run there is no artifact location to check.'
+        : input.mlmodelExists
+          ? `${modelUri}/MLmodel exists.`
+          : `${modelUri}/MLmodel was not found in object storage.`,
     values: { modelUri, mlmodelExists: input.mlmodelExists },
   };
 }
@@ -144,8 +178,10 @@ function signatureGate(input: GateInput): GateResult {
 function evidenceGate(input: GateInput): GateResult {
   const missing: string[] = [];
   const card = input.evidence.modelCardUrl.trim();
-  if (input.policy.requireModelCard && !/^https?:\/\/\S+$/.test(card)) missing.push(card ? 'a model card URL starting with http(s)://' : 'a model card URL');
-  if (input.policy.requireNotes && input.evidence.notes.trim().length < 10) missing.push('notes of at least 10 characters');
+  if (input.policy.requireModelCard && !/^https?:\/\/\S+$/.test(card))
+    missing.push(card ? 'a model card URL starting with http(s)://' : 'a model card URL');
+  if (input.policy.requireNotes && input.evidence.notes.trim().length < 10)
+    missing.push('notes of at least 10 characters');
   return {
     id: 'evidence',
     kind: 'evidence',
@@ -158,7 +194,14 @@ function evidenceGate(input: GateInput): GateResult {
 }
 
 export function evaluateGates(input: GateInput): GateResult[] {
-  return [...thresholdGates(input), regressionGate(input), provenanceGate(input), artifactGate(input), signatureGate(input), evidenceGate(input)];
+  return [
+    ...thresholdGates(input),
+    regressionGate(input),
+    provenanceGate(input),
+    artifactGate(input),
+    signatureGate(input),
+    evidenceGate(input),
+  ];
 }
 
 export function blockingFailures(gates: readonly GateResult[]): GateResult[] {

@@ -14,7 +14,8 @@ export interface StoredPolicy {
 }
 
 /** What saving a policy did: applied it, or — since it weakens a gate — proposed it to a second admin. */
-export type PolicySaveOutcome = { kind: 'applied'; stored: StoredPolicy } | { kind: 'proposed'; proposalId: string; weakenings: string[] };
+export type PolicySaveOutcome =
+  { kind: 'applied'; stored: StoredPolicy } | { kind: 'proposed'; proposalId: string; weakenings: string[] };
 
 export interface PolicyProposal {
   id: string;
@@ -59,9 +60,15 @@ async function applyPolicy(tx: Tx, id: string, currentVersion: number, policy: P
   const json = policy as unknown as Prisma.InputJsonValue;
   const row =
     currentVersion > 0
-      ? await tx.promotionPolicy.update({ where: { tenantId: id }, data: { settings: json, version: currentVersion + 1, updatedBy: appliedBy } })
+      ? await tx.promotionPolicy.update({
+          where: { tenantId: id },
+          data: { settings: json, version: currentVersion + 1, updatedBy: appliedBy },
+        })
       : await tx.promotionPolicy.create({ data: { tenantId: id, settings: json, version: 1, updatedBy: appliedBy } });
-  await tx.policyChange.updateMany({ where: { tenantId: id, status: 'pending', baseVersion: { lt: row.version } }, data: { status: 'superseded' } });
+  await tx.policyChange.updateMany({
+    where: { tenantId: id, status: 'pending', baseVersion: { lt: row.version } },
+    data: { status: 'superseded' },
+  });
   return row;
 }
 
@@ -71,13 +78,20 @@ async function applyPolicy(tx: Tx, id: string, currentVersion: number, policy: P
  * A change that only strengthens gates applies at once; one that weakens any gate becomes a
  * proposal that another tenant admin or a platform admin must accept (separation of duties).
  */
-export async function savePolicy(actor: Actor, tenant: string, settings: unknown, expectedVersion: number): Promise<PolicySaveOutcome> {
+export async function savePolicy(
+  actor: Actor,
+  tenant: string,
+  settings: unknown,
+  expectedVersion: number,
+): Promise<PolicySaveOutcome> {
   const next = parsePolicy(settings);
   const id = await tenantId(tenant);
   return getDb().$transaction(async (tx) => {
     const { current, version, policy: before } = await lockPolicy(tx, id);
     if (version !== expectedVersion) {
-      throw new UserFacingError(`The policy was changed by ${current?.updatedBy ?? 'someone'} since you opened it. Reload to see their change, then edit again.`);
+      throw new UserFacingError(
+        `The policy was changed by ${current?.updatedBy ?? 'someone'} since you opened it. Reload to see their change, then edit again.`,
+      );
     }
     const weakenings = policyWeakenings(before, next);
     const change = {
@@ -104,8 +118,19 @@ export async function savePolicy(actor: Actor, tenant: string, settings: unknown
     }
     const row = await applyPolicy(tx, id, version, next, actor.name);
     await tx.policyChange.create({ data: { ...change, status: 'applied', appliedVersion: row.version } });
-    await recordAudit(tx, { actor, action: 'policy.update', tenant, target: { type: 'promotion-policy', id: tenant }, before, after: next, outcome: 'success' });
-    return { kind: 'applied', stored: { policy: next, version: row.version, updatedBy: row.updatedBy, updatedAt: row.updatedAt } };
+    await recordAudit(tx, {
+      actor,
+      action: 'policy.update',
+      tenant,
+      target: { type: 'promotion-policy', id: tenant },
+      before,
+      after: next,
+      outcome: 'success',
+    });
+    return {
+      kind: 'applied',
+      stored: { policy: next, version: row.version, updatedBy: row.updatedBy, updatedAt: row.updatedAt },
+    };
   });
 }
 
@@ -113,17 +138,24 @@ async function lockedProposal(tx: Tx, id: string, proposalId: string) {
   const locked = await lockPolicy(tx, id);
   const proposal = await tx.policyChange.findFirst({ where: { id: proposalId, tenantId: id } });
   if (!proposal) throw new UserFacingError('There is no such policy proposal in this tenant.');
-  if (proposal.status !== 'pending') throw new UserFacingError(`This proposal is already ${proposal.status}; nothing was changed.`);
+  if (proposal.status !== 'pending')
+    throw new UserFacingError(`This proposal is already ${proposal.status}; nothing was changed.`);
   return { ...locked, proposal };
 }
 
 /** A second admin accepts a proposed (weakening) change: never its proposer, and only if the policy has not moved since. */
-export async function acceptPolicyProposal(actor: Actor & { id: string }, tenant: string, proposalId: string): Promise<StoredPolicy> {
+export async function acceptPolicyProposal(
+  actor: Actor & { id: string },
+  tenant: string,
+  proposalId: string,
+): Promise<StoredPolicy> {
   const id = await tenantId(tenant);
   const outcome = await getDb().$transaction(async (tx) => {
     const { version, policy: before, proposal } = await lockedProposal(tx, id, proposalId);
     if (proposal.proposerId === actor.id) {
-      throw new UserFacingError('You proposed this change, so you cannot accept it: another admin of the tenant or a platform admin must.');
+      throw new UserFacingError(
+        'You proposed this change, so you cannot accept it: another admin of the tenant or a platform admin must.',
+      );
     }
     if (proposal.baseVersion !== version) {
       await tx.policyChange.update({ where: { id: proposal.id }, data: { status: 'superseded' } });
@@ -131,7 +163,16 @@ export async function acceptPolicyProposal(actor: Actor & { id: string }, tenant
     }
     const next = readPolicy(proposal.settings);
     const row = await applyPolicy(tx, id, version, next, `${actor.name} (proposed by ${proposal.proposerName})`);
-    await tx.policyChange.update({ where: { id: proposal.id }, data: { status: 'accepted', appliedVersion: row.version, decidedById: actor.id, decidedByName: actor.name, decidedAt: new Date() } });
+    await tx.policyChange.update({
+      where: { id: proposal.id },
+      data: {
+        status: 'accepted',
+        appliedVersion: row.version,
+        decidedById: actor.id,
+        decidedByName: actor.name,
+        decidedAt: new Date(),
+      },
+    });
     await recordAudit(tx, {
       actor,
       action: 'policy.accept',
@@ -141,18 +182,32 @@ export async function acceptPolicyProposal(actor: Actor & { id: string }, tenant
       after: { policy: next, version: row.version, proposedBy: proposal.proposerName, weakenings: proposal.weakenings },
       outcome: 'success',
     });
-    return { superseded: false as const, stored: { policy: next, version: row.version, updatedBy: row.updatedBy, updatedAt: row.updatedAt } };
+    return {
+      superseded: false as const,
+      stored: { policy: next, version: row.version, updatedBy: row.updatedBy, updatedAt: row.updatedAt },
+    };
   });
-  if (outcome.superseded) throw new UserFacingError('The policy changed after this was proposed, so it no longer applies as written; propose it again from the current policy.');
+  if (outcome.superseded)
+    throw new UserFacingError(
+      'The policy changed after this was proposed, so it no longer applies as written; propose it again from the current policy.',
+    );
   return outcome.stored;
 }
 
 /** Rejects a proposal (or its proposer withdraws it); the policy stays as it is. */
-export async function rejectPolicyProposal(actor: Actor & { id: string }, tenant: string, proposalId: string, comment: string): Promise<void> {
+export async function rejectPolicyProposal(
+  actor: Actor & { id: string },
+  tenant: string,
+  proposalId: string,
+  comment: string,
+): Promise<void> {
   const id = await tenantId(tenant);
   await getDb().$transaction(async (tx) => {
     const { proposal } = await lockedProposal(tx, id, proposalId);
-    await tx.policyChange.update({ where: { id: proposal.id }, data: { status: 'rejected', decidedById: actor.id, decidedByName: actor.name, decidedAt: new Date(), comment } });
+    await tx.policyChange.update({
+      where: { id: proposal.id },
+      data: { status: 'rejected', decidedById: actor.id, decidedByName: actor.name, decidedAt: new Date(), comment },
+    });
     await recordAudit(tx, {
       actor,
       action: proposal.proposerId === actor.id ? 'policy.withdraw' : 'policy.reject',
@@ -165,7 +220,11 @@ export async function rejectPolicyProposal(actor: Actor & { id: string }, tenant
 }
 
 export async function listPolicyProposals(tenant: string): Promise<PolicyProposal[]> {
-  const rows = await getDb().policyChange.findMany({ where: { tenant: { name: tenant }, status: 'pending' }, orderBy: { createdAt: 'asc' }, take: 50 });
+  const rows = await getDb().policyChange.findMany({
+    where: { tenant: { name: tenant }, status: 'pending' },
+    orderBy: { createdAt: 'asc' },
+    take: 50,
+  });
   return rows.map((r) => ({
     id: r.id,
     baseVersion: r.baseVersion,

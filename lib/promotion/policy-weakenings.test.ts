@@ -52,7 +52,14 @@ describe('policy weakenings', () => {
   });
 
   it('treats looser canary judgment and another regression metric as weaker', () => {
-    const weaker = policy({ primaryMetric: 'cv_f1_mean', maxErrorRate: 0.05, maxP99Ms: 900, minRequests: 10, immediateRollbackFactor: 5, minPassRatio: 0.6 });
+    const weaker = policy({
+      primaryMetric: 'cv_f1_mean',
+      maxErrorRate: 0.05,
+      maxP99Ms: 900,
+      minRequests: 10,
+      immediateRollbackFactor: 5,
+      minPassRatio: 0.6,
+    });
     expect(policyWeakenings(DEFAULT_POLICY, weaker)).toEqual([
       'regression compared on another metric (holdout_auc → cv_f1_mean)',
       'higher canary error-rate threshold (2 → 5 %)',

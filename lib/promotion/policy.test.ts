@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, formatThresholdLines, nextStep, parseThresholdLines, policySchema, readPolicy } from './policy';
+import {
+  DEFAULT_POLICY,
+  formatThresholdLines,
+  nextStep,
+  parseThresholdLines,
+  policySchema,
+  readPolicy,
+} from './policy';
 
 describe('promotion policy', () => {
   it('defaults to the field defaults of the product brief', () => {
@@ -29,7 +36,15 @@ describe('promotion policy', () => {
     [{ canarySteps: [10, 50] }, 'canarySteps'],
     [{ regressionTolerance: -0.1 }, 'regressionTolerance'],
     [{ staleAfterHours: 48, expireAfterHours: 24 }, 'expireAfterHours'],
-    [{ thresholds: [{ metric: 'auc', min: 0.8 }, { metric: 'auc', min: 0.9 }] }, 'thresholds'],
+    [
+      {
+        thresholds: [
+          { metric: 'auc', min: 0.8 },
+          { metric: 'auc', min: 0.9 },
+        ],
+      },
+      'thresholds',
+    ],
     [{ alias: 'bad alias' }, 'alias'],
   ])('refuses %j, naming %s', (settings, field) => {
     const result = policySchema.safeParse(settings);

@@ -25,7 +25,10 @@ let database: TestDatabase;
 let fraud: ReturnType<typeof seededTenant>;
 const alice = { id: '', name: 'alice' };
 const bob = { id: '', name: 'bob' };
-const evidence = { modelCardUrl: 'https://wiki.example.com/fraud/model-card', notes: 'Retrained on October transactions; AUC up.' };
+const evidence = {
+  modelCardUrl: 'https://wiki.example.com/fraud/model-card',
+  notes: 'Retrained on October transactions; AUC up.',
+};
 
 beforeAll(async () => {
   requireSetting('MLFLOW_TRACKING_URI', 'MLflow');
@@ -62,8 +65,12 @@ describe('gates from the real registry', () => {
   });
 
   it('refuse a version that does not exist, and one that is not a number', async () => {
-    await expect(gatherEvidence(TENANT, fraud.model, '999', DEFAULT_POLICY)).rejects.toThrow(`${fraud.model} has no version 999 in this tenant.`);
-    await expect(gatherEvidence(TENANT, fraud.model, '1; drop', DEFAULT_POLICY)).rejects.toThrow('"1; drop" is not a model version number.');
+    await expect(gatherEvidence(TENANT, fraud.model, '999', DEFAULT_POLICY)).rejects.toThrow(
+      `${fraud.model} has no version 999 in this tenant.`,
+    );
+    await expect(gatherEvidence(TENANT, fraud.model, '1; drop', DEFAULT_POLICY)).rejects.toThrow(
+      '"1; drop" is not a model version number.',
+    );
   });
 });
 
@@ -71,27 +78,46 @@ describe('a request from filing to rollback', () => {
   let requestId = '';
 
   it('refuses a version whose blocking gate fails, recording nothing', async () => {
-    await expect(createPromotionRequest(alice, TENANT, { modelName: fraud.model, version: '2', ...evidence })).rejects.toThrow(/cannot be submitted: .*Model signature logged/);
+    await expect(
+      createPromotionRequest(alice, TENANT, { modelName: fraud.model, version: '2', ...evidence }),
+    ).rejects.toThrow(/cannot be submitted: .*Model signature logged/);
     expect(await getDb().promotionRequest.count()).toBe(0);
   });
 
   it('files a request whose gates pass, once', async () => {
-    const request = await createPromotionRequest(alice, TENANT, { modelName: fraud.model, version: fraud.challenger.version, ...evidence });
+    const request = await createPromotionRequest(alice, TENANT, {
+      modelName: fraud.model,
+      version: fraud.challenger.version,
+      ...evidence,
+    });
     requestId = request.id;
-    expect(request).toMatchObject({ status: 'pending', endpoint: ENDPOINT, storageUri: fraud.challenger.storageUri, requiredApprovals: 1 });
-    await expect(createPromotionRequest(alice, TENANT, { modelName: fraud.model, version: fraud.challenger.version, ...evidence })).rejects.toThrow('already has an open promotion request');
+    expect(request).toMatchObject({
+      status: 'pending',
+      endpoint: ENDPOINT,
+      storageUri: fraud.challenger.storageUri,
+      requiredApprovals: 1,
+    });
+    await expect(
+      createPromotionRequest(alice, TENANT, { modelName: fraud.model, version: fraud.challenger.version, ...evidence }),
+    ).rejects.toThrow('already has an open promotion request');
   });
 
   it('never lets the requester decide, and needs a reason to reject', async () => {
-    await expect(decidePromotion(alice, TENANT, requestId, { decision: 'approve', comment: '' })).rejects.toThrow('You cannot approve or reject your own request.');
-    await expect(decidePromotion(bob, TENANT, requestId, { decision: 'reject', comment: '' })).rejects.toThrow('Say why you reject the request.');
+    await expect(decidePromotion(alice, TENANT, requestId, { decision: 'approve', comment: '' })).rejects.toThrow(
+      'You cannot approve or reject your own request.',
+    );
+    await expect(decidePromotion(bob, TENANT, requestId, { decision: 'reject', comment: '' })).rejects.toThrow(
+      'Say why you reject the request.',
+    );
     expect(await getDb().approval.count()).toBe(0);
   });
 
   it("deploys on bob's approval: alias, then the canary with its evidence, then the rollout", async () => {
     const decision = await decidePromotion(bob, TENANT, requestId, { decision: 'approve', comment: 'Looks good' });
     expect(decision).toMatchObject({ finallyApproved: true, status: 'deploying', counts: true });
-    await expect(decidePromotion(bob, TENANT, requestId, { decision: 'approve', comment: '' })).rejects.toThrow('already deploying');
+    await expect(decidePromotion(bob, TENANT, requestId, { decision: 'approve', comment: '' })).rejects.toThrow(
+      'already deploying',
+    );
 
     expect(await deployPromotion(requestId, bob)).toEqual({ ok: true });
     const isvc = (await inferenceServices(TENANT, PORTAL_ACTOR).get(ENDPOINT))!;
@@ -110,12 +136,20 @@ describe('a request from filing to rollback', () => {
     expect(model.aliases).toContainEqual({ alias: 'champion', version: fraud.challenger.version });
 
     const rollout = await getDb().rollout.findUniqueOrThrow({ where: { promotionRequestId: requestId } });
-    expect(rollout).toMatchObject({ state: 'progressing', currentPercent: 10, previousStorageUri: fraud.champion.storageUri, previousVersion: fraud.champion.version });
+    expect(rollout).toMatchObject({
+      state: 'progressing',
+      currentPercent: 10,
+      previousStorageUri: fraud.champion.storageUri,
+      previousVersion: fraud.champion.version,
+    });
     expect((await getDb().promotionRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe('deployed');
   });
 
   it('finishes a deployment interrupted after its first step without repeating the others', async () => {
-    await getDb().promotionRequest.update({ where: { id: requestId }, data: { status: 'deploying', deployStep: 'alias' } });
+    await getDb().promotionRequest.update({
+      where: { id: requestId },
+      data: { status: 'deploying', deployStep: 'alias' },
+    });
     const before = (await inferenceServices(TENANT, PORTAL_ACTOR).get(ENDPOINT))!;
     expect(await deployPromotion(requestId, WORKER.actor)).toEqual({ ok: true });
     const after = (await inferenceServices(TENANT, PORTAL_ACTOR).get(ENDPOINT))!;
@@ -126,7 +160,9 @@ describe('a request from filing to rollback', () => {
   it('rolls back once however often the same click arrives, restoring the previous version and alias', async () => {
     const rollout = await getDb().rollout.findUniqueOrThrow({ where: { promotionRequestId: requestId } });
     const key = crypto.randomUUID();
-    const outcomes = await Promise.all([1, 2, 3].map(() => rollbackRollout(WORKER, TENANT, rollout.id, { idempotencyKey: key, reason: 'test' })));
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => rollbackRollout(WORKER, TENANT, rollout.id, { idempotencyKey: key, reason: 'test' })),
+    );
     expect(outcomes.filter((o) => o.changed)).toHaveLength(1);
 
     const isvc = (await inferenceServices(TENANT, PORTAL_ACTOR).get(ENDPOINT))!;

@@ -17,7 +17,11 @@ export interface RequestInput {
   notes: string;
 }
 
-const DETAIL = { approvals: { orderBy: { createdAt: 'asc' } }, rollout: true, tenant: { select: { name: true } } } as const satisfies Prisma.PromotionRequestInclude;
+const DETAIL = {
+  approvals: { orderBy: { createdAt: 'asc' } },
+  rollout: true,
+  tenant: { select: { name: true } },
+} as const satisfies Prisma.PromotionRequestInclude;
 export type PromotionRequestDetail = Prisma.PromotionRequestGetPayload<{ include: typeof DETAIL }>;
 
 export function requestGates(request: { gates: unknown }): GateResult[] {
@@ -34,7 +38,9 @@ export function countingApprovals<A extends { decision: string; counts: boolean 
 }
 
 export function isStale(request: { status: string; createdAt: Date }, policy: Policy, now = new Date()): boolean {
-  return request.status === 'pending' && now.getTime() - request.createdAt.getTime() > policy.staleAfterHours * 3_600_000;
+  return (
+    request.status === 'pending' && now.getTime() - request.createdAt.getTime() > policy.staleAfterHours * 3_600_000
+  );
 }
 
 /** Files a promotion request after evaluating every gate on the server; a blocking failure refuses it. */
@@ -44,7 +50,9 @@ export async function createPromotionRequest(actor: Actor & { id: string }, tena
   const gates = gatesFor(evidence, policy, input);
   const failing = blockingFailures(gates);
   if (failing.length > 0) {
-    throw new UserFacingError(`This version cannot be submitted: ${failing.map((g) => `${g.label} — ${g.detail}`).join(' ')}`);
+    throw new UserFacingError(
+      `This version cannot be submitted: ${failing.map((g) => `${g.label} — ${g.detail}`).join(' ')}`,
+    );
   }
   const endpoint = await resolveEndpoint(tenant, input.modelName);
 
@@ -53,9 +61,17 @@ export async function createPromotionRequest(actor: Actor & { id: string }, tena
     // Serialise requests for one tenant so two clicks cannot file the same version twice.
     await tx.$queryRaw`SELECT 1 FROM tenants WHERE id = ${tenantRow.id}::uuid FOR UPDATE`;
     const open = await tx.promotionRequest.findFirst({
-      where: { tenantId: tenantRow.id, modelName: input.modelName, version: input.version, status: { in: ['pending', 'deploying'] } },
+      where: {
+        tenantId: tenantRow.id,
+        modelName: input.modelName,
+        version: input.version,
+        status: { in: ['pending', 'deploying'] },
+      },
     });
-    if (open) throw new UserFacingError(`${input.modelName} v${input.version} already has an open promotion request (filed by ${open.requesterName}).`);
+    if (open)
+      throw new UserFacingError(
+        `${input.modelName} v${input.version} already has an open promotion request (filed by ${open.requesterName}).`,
+      );
     const request = await tx.promotionRequest.create({
       data: {
         tenantId: tenantRow.id,
@@ -80,7 +96,13 @@ export async function createPromotionRequest(actor: Actor & { id: string }, tena
       action: 'promotion.request',
       tenant,
       target: { type: 'promotion-request', id: request.id },
-      after: { model: input.modelName, version: input.version, endpoint, policyVersion, gates: gates.map((g) => ({ id: g.id, passed: g.passed })) },
+      after: {
+        model: input.modelName,
+        version: input.version,
+        endpoint,
+        policyVersion,
+        gates: gates.map((g) => ({ id: g.id, passed: g.passed })),
+      },
       outcome: 'success',
     });
     return request;
@@ -92,7 +114,11 @@ export async function listPromotionRequests(tenant: string, options: { status?: 
   return getDb().promotionRequest.findMany({
     where: {
       tenant: { name: tenant },
-      ...(status === 'pending' ? { status: 'pending' } : status === 'open' ? { status: { in: ['pending', 'deploying', 'failed'] } } : {}),
+      ...(status === 'pending'
+        ? { status: 'pending' }
+        : status === 'open'
+          ? { status: { in: ['pending', 'deploying', 'failed'] } }
+          : {}),
     },
     include: DETAIL,
     orderBy: { createdAt: 'desc' },
@@ -113,19 +139,33 @@ function undecidedPending(principal: { id: string }) {
   } as const satisfies Prisma.PromotionRequestFindManyArgs;
 }
 
-function mayDecide(principal: Principal, request: { requesterId: string; tenant: { name: string; status: TenantStatus } }): boolean {
-  return can(principal, 'promotion.approve', { kind: 'promotion', tenant: request.tenant.name, status: request.tenant.status, requesterId: request.requesterId });
+function mayDecide(
+  principal: Principal,
+  request: { requesterId: string; tenant: { name: string; status: TenantStatus } },
+): boolean {
+  return can(principal, 'promotion.approve', {
+    kind: 'promotion',
+    tenant: request.tenant.name,
+    status: request.tenant.status,
+    requesterId: request.requesterId,
+  });
 }
 
 /** Pending, unexpired requests this person may decide on (never their own), oldest first. */
 export async function listApprovable(principal: Principal & { id: string }) {
-  const pending = await getDb().promotionRequest.findMany({ ...undecidedPending(principal), include: { ...DETAIL, tenant: { select: { name: true, status: true } } } });
+  const pending = await getDb().promotionRequest.findMany({
+    ...undecidedPending(principal),
+    include: { ...DETAIL, tenant: { select: { name: true, status: true } } },
+  });
   return pending.filter((r) => mayDecide(principal, r));
 }
 
 /** For the navigation badge (on every page): the same count as `listApprovable`, reading only what the permission check needs. */
 export async function countApprovable(principal: Principal & { id: string }): Promise<number> {
-  const pending = await getDb().promotionRequest.findMany({ ...undecidedPending(principal), select: { requesterId: true, tenant: { select: { name: true, status: true } } } });
+  const pending = await getDb().promotionRequest.findMany({
+    ...undecidedPending(principal),
+    select: { requesterId: true, tenant: { select: { name: true, status: true } } },
+  });
   return pending.filter((r) => mayDecide(principal, r)).length;
 }
 
@@ -139,18 +179,37 @@ export interface Decision {
  * which case the caller starts the deployment (outside this transaction: it talks to MLflow and
  * Kubernetes, and a crash there must leave the approval recorded and the request resumable).
  */
-export async function decidePromotion(actor: Actor & { id: string }, tenant: string, requestId: string, input: Decision): Promise<{ finallyApproved: boolean; status: string; counts: boolean; standing: string }> {
-  if (input.decision === 'reject' && input.comment.trim().length < 3) throw new UserFacingError('Say why you reject the request.', 'comment');
+export async function decidePromotion(
+  actor: Actor & { id: string },
+  tenant: string,
+  requestId: string,
+  input: Decision,
+): Promise<{ finallyApproved: boolean; status: string; counts: boolean; standing: string }> {
+  if (input.decision === 'reject' && input.comment.trim().length < 3)
+    throw new UserFacingError('Say why you reject the request.', 'comment');
   return getDb().$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM promotion_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
-    const request = locked.length ? await tx.promotionRequest.findFirst({ where: { id: requestId, tenant: { name: tenant } }, include: { approvals: true } }) : null;
+    const locked = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM promotion_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
+    const request = locked.length
+      ? await tx.promotionRequest.findFirst({
+          where: { id: requestId, tenant: { name: tenant } },
+          include: { approvals: true },
+        })
+      : null;
     if (!request) throw new UserFacingError('There is no such promotion request in this tenant.');
     if (request.requesterId === actor.id) throw new UserFacingError('You cannot approve or reject your own request.');
-    if (request.status !== 'pending') throw new UserFacingError(`This request is already ${request.status}; nothing was changed.`);
-    if (request.expiresAt <= new Date()) throw new UserFacingError('This request has expired; the requester can file it again.');
-    if (request.approvals.some((a) => a.approverId === actor.id)) throw new UserFacingError('You have already decided on this request.');
+    if (request.status !== 'pending')
+      throw new UserFacingError(`This request is already ${request.status}; nothing was changed.`);
+    if (request.expiresAt <= new Date())
+      throw new UserFacingError('This request has expired; the requester can file it again.');
+    if (request.approvals.some((a) => a.approverId === actor.id))
+      throw new UserFacingError('You have already decided on this request.');
 
-    const membership = await tx.membership.findUnique({ where: { userId_tenantId: { userId: actor.id, tenantId: request.tenantId } }, select: { approverSince: true } });
+    const membership = await tx.membership.findUnique({
+      where: { userId_tenantId: { userId: actor.id, tenantId: request.tenantId } },
+      select: { approverSince: true },
+    });
     const standing = approvalStanding({
       approverName: actor.name,
       approverId: actor.id,
@@ -161,20 +220,37 @@ export async function decidePromotion(actor: Actor & { id: string }, tenant: str
       policyChangesSinceFiling: await policyChangesBy(tx, request.tenantId, actor.id, request.createdAt),
     });
     await tx.approval.create({
-      data: { requestId, approverId: actor.id, approverName: actor.name, decision: input.decision, comment: input.comment.trim(), counts: standing.counts, standing: standing.reason },
+      data: {
+        requestId,
+        approverId: actor.id,
+        approverName: actor.name,
+        decision: input.decision,
+        comment: input.comment.trim(),
+        counts: standing.counts,
+        standing: standing.reason,
+      },
     });
     const before = countingApprovals(request.approvals).length;
     const approvals = before + countingApprovals([{ decision: input.decision, counts: standing.counts }]).length;
     // A rejection stands whoever gives it (it only holds a model back); approvals count only when they may.
-    const status = input.decision === 'reject' ? 'rejected' : approvals >= request.requiredApprovals ? 'deploying' : 'pending';
-    if (status !== 'pending') await tx.promotionRequest.update({ where: { id: requestId }, data: { status, decidedAt: new Date() } });
+    const status =
+      input.decision === 'reject' ? 'rejected' : approvals >= request.requiredApprovals ? 'deploying' : 'pending';
+    if (status !== 'pending')
+      await tx.promotionRequest.update({ where: { id: requestId }, data: { status, decidedAt: new Date() } });
     await recordAudit(tx, {
       actor,
       action: input.decision === 'approve' ? 'promotion.approve' : 'promotion.reject',
       tenant,
       target: { type: 'promotion-request', id: requestId },
       before: { status: request.status, approvals: before },
-      after: { status, approvals, required: request.requiredApprovals, counts: standing.counts, standing: standing.reason, comment: input.comment.trim() || null },
+      after: {
+        status,
+        approvals,
+        required: request.requiredApprovals,
+        counts: standing.counts,
+        standing: standing.reason,
+        comment: input.comment.trim() || null,
+      },
       outcome: 'success',
     });
     return { finallyApproved: status === 'deploying', status, counts: standing.counts, standing: standing.reason };
@@ -183,12 +259,25 @@ export async function decidePromotion(actor: Actor & { id: string }, tenant: str
 
 /** Expires pending requests past their deadline (run by the worker). */
 export async function expireRequests(now = new Date()): Promise<number> {
-  const due = await getDb().promotionRequest.findMany({ where: { status: 'pending', expiresAt: { lte: now } }, select: { id: true, tenant: { select: { name: true } } } });
+  const due = await getDb().promotionRequest.findMany({
+    where: { status: 'pending', expiresAt: { lte: now } },
+    select: { id: true, tenant: { select: { name: true } } },
+  });
   for (const request of due) {
     await getDb().$transaction(async (tx) => {
-      const updated = await tx.promotionRequest.updateMany({ where: { id: request.id, status: 'pending' }, data: { status: 'expired', decidedAt: now } });
+      const updated = await tx.promotionRequest.updateMany({
+        where: { id: request.id, status: 'pending' },
+        data: { status: 'expired', decidedAt: now },
+      });
       if (updated.count === 0) return;
-      await recordAudit(tx, { actor: { name: 'worker' }, action: 'promotion.expire', tenant: request.tenant.name, target: { type: 'promotion-request', id: request.id }, after: { status: 'expired' }, outcome: 'success' });
+      await recordAudit(tx, {
+        actor: { name: 'worker' },
+        action: 'promotion.expire',
+        tenant: request.tenant.name,
+        target: { type: 'promotion-request', id: request.id },
+        after: { status: 'expired' },
+        outcome: 'success',
+      });
     });
   }
   return due.length;

@@ -64,20 +64,33 @@ afterAll(async () => {
 
 describe('nobody changes their own membership', () => {
   it('refuses a platform admin granting himself the approver role, and changes nothing', async () => {
-    await expect(addMembership(people.frank!, 'fraud', 'frank', 'approver')).rejects.toThrow('You cannot change your own membership: another admin of the tenant or a platform admin must do it.');
+    await expect(addMembership(people.frank!, 'fraud', 'frank', 'approver')).rejects.toThrow(
+      'You cannot change your own membership: another admin of the tenant or a platform admin must do it.',
+    );
     expect(await getDb().membership.count({ where: { userId: people.frank!.id } })).toBe(0);
   });
 
   it('refuses a tenant admin raising, lowering or removing their own role', async () => {
-    await expect(changeMembershipRole(people.tom!, 'fraud', 'tom', 'approver')).rejects.toThrow('You cannot change your own membership');
-    await expect(removeMembership(people.tom!, 'fraud', 'tom')).rejects.toThrow('You cannot change your own membership');
+    await expect(changeMembershipRole(people.tom!, 'fraud', 'tom', 'approver')).rejects.toThrow(
+      'You cannot change your own membership',
+    );
+    await expect(removeMembership(people.tom!, 'fraud', 'tom')).rejects.toThrow(
+      'You cannot change your own membership',
+    );
     expect((await getDb().membership.findFirstOrThrow({ where: { userId: people.tom!.id } })).role).toBe('admin');
   });
 
   it('gives platform admins no approver rights by being platform admins', async () => {
     const frank = (await loadSessionUser(people.frank!.id))!;
     expect(frank.platformRoles).toEqual(['platform-admin']);
-    expect(can(frank, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: people.alice!.id })).toBe(false);
+    expect(
+      can(frank, 'promotion.approve', {
+        kind: 'promotion',
+        tenant: 'fraud',
+        status: 'active',
+        requesterId: people.alice!.id,
+      }),
+    ).toBe(false);
   });
 });
 
@@ -94,40 +107,61 @@ describe('which approvals count', () => {
   it('records but does not count an approval from someone made approver after the request was filed', async () => {
     const request = await fileRequest(people.alice!, '12');
     await addMembership(people.frank!, 'fraud', 'nina', 'approver');
-    const outcome = await decidePromotion(people.nina!, 'fraud', request.id, { decision: 'approve', comment: 'looks good' });
+    const outcome = await decidePromotion(people.nina!, 'fraud', request.id, {
+      decision: 'approve',
+      comment: 'looks good',
+    });
     expect(outcome).toMatchObject({ finallyApproved: false, status: 'pending', counts: false });
-    expect(outcome.standing).toMatch(/^Does not count: nina became approver in fraud on .*, after the request was filed/);
+    expect(outcome.standing).toMatch(
+      /^Does not count: nina became approver in fraud on .*, after the request was filed/,
+    );
     const approval = await getDb().approval.findFirstOrThrow({ where: { requestId: request.id } });
     expect(approval).toMatchObject({ counts: false, standing: outcome.standing });
     expect((await getDb().promotionRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('pending');
-    const audit = await getDb().auditEvent.findFirstOrThrow({ where: { action: 'promotion.approve', targetId: request.id } });
+    const audit = await getDb().auditEvent.findFirstOrThrow({
+      where: { action: 'promotion.approve', targetId: request.id },
+    });
     expect(audit.after).toMatchObject({ counts: false, approvals: 0, status: 'pending' });
   });
 
   it('keeps the approver time across a raise to admin and restarts it after a drop below approver', async () => {
     const before = (await getDb().membership.findFirstOrThrow({ where: { userId: people.nina!.id } })).approverSince!;
     await changeMembershipRole(people.tom!, 'fraud', 'nina', 'admin');
-    expect((await getDb().membership.findFirstOrThrow({ where: { userId: people.nina!.id } })).approverSince).toEqual(before);
+    expect((await getDb().membership.findFirstOrThrow({ where: { userId: people.nina!.id } })).approverSince).toEqual(
+      before,
+    );
     await changeMembershipRole(people.tom!, 'fraud', 'nina', 'member');
-    expect((await getDb().membership.findFirstOrThrow({ where: { userId: people.nina!.id } })).approverSince).toBeNull();
+    expect(
+      (await getDb().membership.findFirstOrThrow({ where: { userId: people.nina!.id } })).approverSince,
+    ).toBeNull();
     await changeMembershipRole(people.tom!, 'fraud', 'nina', 'approver');
-    expect((await getDb().membership.findFirstOrThrow({ where: { userId: people.nina!.id } })).approverSince!.getTime()).toBeGreaterThan(before.getTime());
+    expect(
+      (await getDb().membership.findFirstOrThrow({ where: { userId: people.nina!.id } })).approverSince!.getTime(),
+    ).toBeGreaterThan(before.getTime());
   });
 
   it('does not count an approval from an approver who changed the policy after the request was filed', async () => {
     const request = await fileRequest(people.alice!, '13');
-    await addMembership(people.frank!, 'fraud', 'paula', 'admin').catch(() => changeMembershipRole(people.frank!, 'fraud', 'paula', 'admin'));
+    await addMembership(people.frank!, 'fraud', 'paula', 'admin').catch(() =>
+      changeMembershipRole(people.frank!, 'fraud', 'paula', 'admin'),
+    );
     const { version, policy } = await getPolicy('fraud');
     // A strengthening change applies at once — and still disqualifies her approval of a request filed before it.
-    expect((await savePolicy(people.paula!, 'fraud', { ...policy, bakeMinutes: policy.bakeMinutes + 5 }, version)).kind).toBe('applied');
+    expect(
+      (await savePolicy(people.paula!, 'fraud', { ...policy, bakeMinutes: policy.bakeMinutes + 5 }, version)).kind,
+    ).toBe('applied');
     const outcome = await decidePromotion(people.paula!, 'fraud', request.id, { decision: 'approve', comment: '' });
     expect(outcome).toMatchObject({ counts: false, status: 'pending' });
-    expect(outcome.standing).toMatch(/^Does not count: paula changed the promotion policy of fraud on .*, after the request was filed\.$/);
+    expect(outcome.standing).toMatch(
+      /^Does not count: paula changed the promotion policy of fraud on .*, after the request was filed\.$/,
+    );
   });
 
   it('still refuses the requester outright', async () => {
     const request = await fileRequest(people.bob!, '14');
-    await expect(decidePromotion(people.bob!, 'fraud', request.id, { decision: 'approve', comment: '' })).rejects.toThrow('You cannot approve or reject your own request.');
+    await expect(
+      decidePromotion(people.bob!, 'fraud', request.id, { decision: 'approve', comment: '' }),
+    ).rejects.toThrow('You cannot approve or reject your own request.');
     expect(await getDb().approval.count({ where: { requestId: request.id } })).toBe(0);
   });
 });
@@ -136,12 +170,21 @@ describe('weakening the policy takes two admins', () => {
   it('applies a strengthening change at once', async () => {
     const { version, policy } = await getPolicy('fraud');
     const outcome = await savePolicy(people.tom!, 'fraud', { ...policy, requiredApprovals: 2 }, version);
-    expect(outcome).toMatchObject({ kind: 'applied', stored: { version: version + 1, policy: { requiredApprovals: 2 } } });
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      stored: { version: version + 1, policy: { requiredApprovals: 2 } },
+    });
   });
 
   it('turns a weakening change into a proposal that leaves the policy as it was', async () => {
     const { version, policy } = await getPolicy('fraud');
-    const weaker = { ...policy, requiredApprovals: 1, regressionTolerance: 0.1, thresholds: policy.thresholds.slice(1), requireModelCard: false };
+    const weaker = {
+      ...policy,
+      requiredApprovals: 1,
+      regressionTolerance: 0.1,
+      thresholds: policy.thresholds.slice(1),
+      requireModelCard: false,
+    };
     const outcome = await savePolicy(people.tom!, 'fraud', weaker, version);
     expect(outcome.kind).toBe('proposed');
     if (outcome.kind !== 'proposed') return;
@@ -152,18 +195,33 @@ describe('weakening the policy takes two admins', () => {
       'model card no longer required',
     ]);
     expect(await getPolicy('fraud')).toMatchObject({ version, policy: { requiredApprovals: 2 } });
-    expect(await listPolicyProposals('fraud')).toMatchObject([{ id: outcome.proposalId, proposerName: 'tom', baseVersion: version }]);
-    expect(await getDb().auditEvent.count({ where: { action: 'policy.propose', targetId: outcome.proposalId } })).toBe(1);
+    expect(await listPolicyProposals('fraud')).toMatchObject([
+      { id: outcome.proposalId, proposerName: 'tom', baseVersion: version },
+    ]);
+    expect(await getDb().auditEvent.count({ where: { action: 'policy.propose', targetId: outcome.proposalId } })).toBe(
+      1,
+    );
   });
 
   it('refuses the proposer accepting their own proposal; a platform admin accepts it', async () => {
     const [proposal] = await listPolicyProposals('fraud');
-    await expect(acceptPolicyProposal(people.tom!, 'fraud', proposal!.id)).rejects.toThrow('You proposed this change, so you cannot accept it');
+    await expect(acceptPolicyProposal(people.tom!, 'fraud', proposal!.id)).rejects.toThrow(
+      'You proposed this change, so you cannot accept it',
+    );
     const { version } = await getPolicy('fraud');
     const stored = await acceptPolicyProposal(people.gina!, 'fraud', proposal!.id);
-    expect(stored).toMatchObject({ version: version + 1, policy: { requiredApprovals: 1, regressionTolerance: 0.1, requireModelCard: false } });
-    expect(await getDb().policyChange.findUniqueOrThrow({ where: { id: proposal!.id } })).toMatchObject({ status: 'accepted', decidedByName: 'gina', appliedVersion: version + 1 });
-    await expect(acceptPolicyProposal(people.gina!, 'fraud', proposal!.id)).rejects.toThrow('This proposal is already accepted; nothing was changed.');
+    expect(stored).toMatchObject({
+      version: version + 1,
+      policy: { requiredApprovals: 1, regressionTolerance: 0.1, requireModelCard: false },
+    });
+    expect(await getDb().policyChange.findUniqueOrThrow({ where: { id: proposal!.id } })).toMatchObject({
+      status: 'accepted',
+      decidedByName: 'gina',
+      appliedVersion: version + 1,
+    });
+    await expect(acceptPolicyProposal(people.gina!, 'fraud', proposal!.id)).rejects.toThrow(
+      'This proposal is already accepted; nothing was changed.',
+    );
   });
 
   it('supersedes a proposal when the policy moves on before it is accepted', async () => {
@@ -172,7 +230,9 @@ describe('weakening the policy takes two admins', () => {
     expect(proposed.kind).toBe('proposed');
     await savePolicy(people.frank!, 'fraud', { ...first.policy, requiredApprovals: 3 }, first.version);
     if (proposed.kind !== 'proposed') return;
-    await expect(acceptPolicyProposal(people.gina!, 'fraud', proposed.proposalId)).rejects.toThrow('This proposal is already superseded');
+    await expect(acceptPolicyProposal(people.gina!, 'fraud', proposed.proposalId)).rejects.toThrow(
+      'This proposal is already superseded',
+    );
     expect((await getPolicy('fraud')).policy.bakeMinutes).toBe(first.policy.bakeMinutes);
   });
 
@@ -184,10 +244,14 @@ describe('weakening the policy takes two admins', () => {
     await rejectPolicyProposal(people.tom!, 'fraud', a.proposalId, '');
     await rejectPolicyProposal(people.tom!, 'fraud', b.proposalId, 'p99 matters');
     expect(await listPolicyProposals('fraud')).toEqual([]);
-    expect((await getDb().auditEvent.findMany({ where: { tenant: 'fraud', action: { in: ['policy.withdraw', 'policy.reject'] } }, orderBy: { id: 'asc' } })).map((e) => e.action)).toEqual([
-      'policy.withdraw',
-      'policy.reject',
-    ]);
+    expect(
+      (
+        await getDb().auditEvent.findMany({
+          where: { tenant: 'fraud', action: { in: ['policy.withdraw', 'policy.reject'] } },
+          orderBy: { id: 'asc' },
+        })
+      ).map((e) => e.action),
+    ).toEqual(['policy.withdraw', 'policy.reject']);
     expect(await getPolicy('fraud')).toMatchObject({ version, policy });
   });
 });

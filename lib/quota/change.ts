@@ -24,7 +24,12 @@ import {
 import { isUpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
 import { capacityBeyond, DEFAULT_GPU_QUOTA_NAME, GPU_QUOTA_KEY, gpuLimitOf, gpuQuotaOf, gpusByNamespace } from './gpu';
-import { missingConfirmations, reviewQuotaChange, type QuotaConfirmation, type QuotaConfirmationKind } from './validation';
+import {
+  missingConfirmations,
+  reviewQuotaChange,
+  type QuotaConfirmation,
+  type QuotaConfirmationKind,
+} from './validation';
 
 export const QUOTA_MANAGED_BY_LABEL = { 'mlp.example.com/managed-by': 'ml-platform-portal' } as const;
 
@@ -52,10 +57,19 @@ function changedMeanwhile(tenant: string, now: number | null, expected: number |
 }
 
 /** The cluster's allocatable GPUs and every other namespace's GPU limit, from the watch caches. */
-async function clusterFacts(namespace: string): Promise<{ otherQuotasTotal: number; allocatable: number | null; podsUsed: number }> {
+async function clusterFacts(
+  namespace: string,
+): Promise<{ otherQuotasTotal: number; allocatable: number | null; podsUsed: number }> {
   try {
-    const [quotas, nodes, pods] = await Promise.all([watchedResourceQuotas().read(), watchedNodes().read(), watchedPods().read(namespace)]);
-    return { ...capacityBeyond(namespace, quotas.items, nodes.items), podsUsed: gpusByNamespace(pods.items).get(namespace) ?? 0 };
+    const [quotas, nodes, pods] = await Promise.all([
+      watchedResourceQuotas().read(),
+      watchedNodes().read(),
+      watchedPods().read(namespace),
+    ]);
+    return {
+      ...capacityBeyond(namespace, quotas.items, nodes.items),
+      podsUsed: gpusByNamespace(pods.items).get(namespace) ?? 0,
+    };
   } catch (error) {
     log.warn('GPU quota change: the cluster’s capacity cannot be read', { error });
     return { otherQuotasTotal: 0, allocatable: null, podsUsed: 0 };
@@ -72,7 +86,12 @@ async function asUser<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function changeGpuQuota(actor: Actor, kube: KubeActor, request: QuotaChangeRequest, options: { connection?: KubeConnection } = {}): Promise<QuotaChangeResult> {
+export async function changeGpuQuota(
+  actor: Actor,
+  kube: KubeActor,
+  request: QuotaChangeRequest,
+  options: { connection?: KubeConnection } = {},
+): Promise<QuotaChangeResult> {
   const { tenant } = request;
   const namespace = tenantNamespace(tenant);
   const api = resourceQuotas(tenant, kube, options.connection);
@@ -89,7 +108,11 @@ export async function changeGpuQuota(actor: Actor, kube: KubeActor, request: Quo
     otherQuotasTotal: facts.otherQuotasTotal,
     allocatable: facts.allocatable,
   });
-  if (review.unchanged) return { status: 'unchanged', message: `${tenant}'s GPU quota is already ${gpus(request.gpus)}; nothing was changed.` };
+  if (review.unchanged)
+    return {
+      status: 'unchanged',
+      message: `${tenant}'s GPU quota is already ${gpus(request.gpus)}; nothing was changed.`,
+    };
   const missing = missingConfirmations(review, request.confirmed);
   if (missing.length) return { status: 'needs-confirmation', confirmations: missing };
 
@@ -138,5 +161,12 @@ export async function changeGpuQuota(actor: Actor, kube: KubeActor, request: Quo
     // The pages say themselves when the cache cannot be read.
   }
 
-  return { status: 'changed', before: current.hard, after: request.gpus, quota: name, resourceVersion: written.metadata.resourceVersion, message };
+  return {
+    status: 'changed',
+    before: current.hard,
+    after: request.gpus,
+    quota: name,
+    resourceVersion: written.metadata.resourceVersion,
+    message,
+  };
 }

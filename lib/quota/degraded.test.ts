@@ -26,7 +26,10 @@ describe('GPU pages without their upstreams', () => {
     const started = Date.now();
     const view = await tenantGpuView('fraud', { quotaEdit: true, history: true });
     expect(Date.now() - started).toBeLessThan(6000);
-    expect(view.kubernetes).toEqual({ ok: false, message: `Kubernetes cannot be reached at 127.0.0.1:${kubePort} (ECONNREFUSED)` });
+    expect(view.kubernetes).toEqual({
+      ok: false,
+      message: `Kubernetes cannot be reached at 127.0.0.1:${kubePort} (ECONNREFUSED)`,
+    });
     expect(view.metrics).toEqual({ ok: false, message: `Prometheus cannot be reached at 127.0.0.1:${promPort}` });
     expect(view.history).toEqual({ ok: false, message: `Prometheus cannot be reached at 127.0.0.1:${promPort}` });
     expect(view.quotaEdit).toBeNull();
@@ -34,7 +37,10 @@ describe('GPU pages without their upstreams', () => {
 
   it('the cluster page too', async () => {
     const view = await clusterGpuView([{ name: 'fraud', displayName: 'Fraud' }]);
-    expect(view.kubernetes).toMatchObject({ ok: false, message: expect.stringContaining('Kubernetes cannot be reached') });
+    expect(view.kubernetes).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Kubernetes cannot be reached'),
+    });
     expect(view.metrics).toMatchObject({ ok: false, message: expect.stringContaining('Prometheus cannot be reached') });
   });
 });

@@ -17,9 +17,24 @@ import {
 import { parseQuantity, quantityOrZero } from './quantity';
 
 let uid = 0;
-const meta = (name: string, namespace = 'fraud') => ({ name, namespace, uid: `uid-${++uid}`, resourceVersion: String(uid) });
+const meta = (name: string, namespace = 'fraud') => ({
+  name,
+  namespace,
+  uid: `uid-${++uid}`,
+  resourceVersion: String(uid),
+});
 
-function pod(name: string, options: { gpus?: number | string; limitOnly?: boolean; init?: number; node?: string; phase?: string; namespace?: string } = {}) {
+function pod(
+  name: string,
+  options: {
+    gpus?: number | string;
+    limitOnly?: boolean;
+    init?: number;
+    node?: string;
+    phase?: string;
+    namespace?: string;
+  } = {},
+) {
   const gpu = options.gpus === undefined ? {} : { 'nvidia.com/gpu': String(options.gpus) };
   const resources = options.limitOnly ? { limits: gpu } : { requests: { cpu: '1', ...gpu }, limits: gpu };
   return podSchema.parse({
@@ -27,7 +42,9 @@ function pod(name: string, options: { gpus?: number | string; limitOnly?: boolea
     spec: {
       nodeName: options.node,
       containers: [{ name: 'main', resources }],
-      initContainers: options.init ? [{ name: 'init', resources: { limits: { 'nvidia.com/gpu': String(options.init) } } }] : undefined,
+      initContainers: options.init
+        ? [{ name: 'init', resources: { limits: { 'nvidia.com/gpu': String(options.init) } } }]
+        : undefined,
     },
     status: { phase: options.phase ?? (options.node ? 'Running' : 'Pending') },
   });
@@ -41,7 +58,12 @@ function quota(name: string, hard: string | undefined, used?: string, namespace 
   });
 }
 
-function node(name: string, gpus: number, product?: string, options: { ready?: boolean; unschedulable?: boolean } = {}) {
+function node(
+  name: string,
+  gpus: number,
+  product?: string,
+  options: { ready?: boolean; unschedulable?: boolean } = {},
+) {
   return nodeSchema.parse({
     metadata: { name, uid: name, resourceVersion: '1', labels: product ? { 'nvidia.com/gpu.product': product } : {} },
     spec: { unschedulable: options.unschedulable },
@@ -87,7 +109,11 @@ describe('GPUs of a pod', () => {
 
 describe('GPU quota of a namespace', () => {
   it('takes the lowest limit among the quotas that name GPUs, and the controller’s count of use', () => {
-    const result = gpuQuotaOf([quota('gpu-quota', '8', '6'), quota('team-cap', '10', '6'), quota('compute', undefined)]);
+    const result = gpuQuotaOf([
+      quota('gpu-quota', '8', '6'),
+      quota('team-cap', '10', '6'),
+      quota('compute', undefined),
+    ]);
     expect(result).toMatchObject({ name: 'gpu-quota', hard: 8, used: 6 });
     expect(result.quotas.map((q) => q.name)).toEqual(['gpu-quota', 'team-cap']);
   });
@@ -107,13 +133,24 @@ describe('GPU quota of a namespace', () => {
   });
 
   it('gives each namespace’s binding limit', () => {
-    const limits = gpuLimitsByNamespace([quota('a', '8', undefined, 'fraud'), quota('b', '6', undefined, 'fraud'), quota('c', '4', undefined, 'pricing'), quota('d', undefined, undefined, 'forecast')]);
+    const limits = gpuLimitsByNamespace([
+      quota('a', '8', undefined, 'fraud'),
+      quota('b', '6', undefined, 'fraud'),
+      quota('c', '4', undefined, 'pricing'),
+      quota('d', undefined, undefined, 'forecast'),
+    ]);
     expect(Object.fromEntries(limits)).toEqual({ fraud: 6, pricing: 4 });
   });
 });
 
 describe('capacity', () => {
-  const nodes = [node('gpu-a100-1', 8, 'A100'), node('gpu-a100-2', 8, 'A100'), node('gpu-h100-1', 8, 'H100', { unschedulable: true }), node('cpu-1', 0), node('odd', 2)];
+  const nodes = [
+    node('gpu-a100-1', 8, 'A100'),
+    node('gpu-a100-2', 8, 'A100'),
+    node('gpu-h100-1', 8, 'H100', { unschedulable: true }),
+    node('cpu-1', 0),
+    node('odd', 2),
+  ];
   const pods = [
     pod('train', { gpus: 2, node: 'gpu-a100-1' }),
     pod('serve', { gpus: 1, node: 'gpu-a100-1', namespace: 'pricing' }),
@@ -123,7 +160,15 @@ describe('capacity', () => {
   ];
 
   it('lists GPU nodes with what pods requested on each', () => {
-    expect(gpuNodes(nodes, pods).map(({ name, product, allocatable, requested, schedulable }) => ({ name, product, allocatable, requested, schedulable }))).toEqual([
+    expect(
+      gpuNodes(nodes, pods).map(({ name, product, allocatable, requested, schedulable }) => ({
+        name,
+        product,
+        allocatable,
+        requested,
+        schedulable,
+      })),
+    ).toEqual([
       { name: 'gpu-a100-1', product: 'A100', allocatable: 8, requested: 3, schedulable: true },
       { name: 'gpu-a100-2', product: 'A100', allocatable: 8, requested: 0, schedulable: true },
       { name: 'gpu-h100-1', product: 'H100', allocatable: 8, requested: 6, schedulable: false },
@@ -146,8 +191,20 @@ describe('capacity', () => {
 
 describe('over-commitment', () => {
   it('compares the sum of quotas with allocatable GPUs', () => {
-    expect(overcommitment(14, 32)).toEqual({ quotaTotal: 14, allocatable: 32, ratio: 14 / 32, overcommitted: false, excess: 0 });
-    expect(overcommitment(40, 32)).toEqual({ quotaTotal: 40, allocatable: 32, ratio: 1.25, overcommitted: true, excess: 8 });
+    expect(overcommitment(14, 32)).toEqual({
+      quotaTotal: 14,
+      allocatable: 32,
+      ratio: 14 / 32,
+      overcommitted: false,
+      excess: 0,
+    });
+    expect(overcommitment(40, 32)).toEqual({
+      quotaTotal: 40,
+      allocatable: 32,
+      ratio: 1.25,
+      overcommitted: true,
+      excess: 8,
+    });
     expect(overcommitment(32, 32).overcommitted).toBe(false);
     expect(overcommitment(2, 0)).toMatchObject({ ratio: null, overcommitted: true, excess: 2 });
   });

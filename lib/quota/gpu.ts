@@ -66,7 +66,8 @@ export interface GpuQuota {
 }
 
 /** A quantity that may be absent or unreadable, as null then. */
-const quantityOrNull = (quantity: string | undefined): number | null => (quantity === undefined ? null : (quantityOrZero(quantity) ?? null));
+const quantityOrNull = (quantity: string | undefined): number | null =>
+  quantity === undefined ? null : (quantityOrZero(quantity) ?? null);
 
 /** The GPU limit one ResourceQuota sets; null when it does not limit GPUs. */
 export function gpuLimitOf(quota: ResourceQuota): number | null {
@@ -89,7 +90,10 @@ function quotaLine(quota: ResourceQuota): QuotaLine {
  */
 export function gpuQuotaOf(quotas: readonly ResourceQuota[], podsUsed = 0): GpuQuota {
   const lines = quotas.map(quotaLine).filter((line) => line.hard !== null);
-  const binding = lines.reduce<QuotaLine | null>((lowest, line) => (lowest === null || line.hard! < lowest.hard! ? line : lowest), null);
+  const binding = lines.reduce<QuotaLine | null>(
+    (lowest, line) => (lowest === null || line.hard! < lowest.hard! ? line : lowest),
+    null,
+  );
   const counted = lines.map((line) => line.used).filter((used): used is number => used !== null);
   return {
     name: binding?.name ?? null,
@@ -161,7 +165,14 @@ export interface ProductCapacity {
 export function capacityByProduct(nodes: readonly NodeGpus[]): ProductCapacity[] {
   const byProduct = new Map<string | null, ProductCapacity>();
   for (const node of nodes) {
-    const entry = byProduct.get(node.product) ?? { product: node.product, nodes: 0, allocatable: 0, requested: 0, free: 0, unavailable: 0 };
+    const entry = byProduct.get(node.product) ?? {
+      product: node.product,
+      nodes: 0,
+      allocatable: 0,
+      requested: 0,
+      free: 0,
+      unavailable: 0,
+    };
     entry.nodes++;
     entry.allocatable += node.allocatable;
     entry.requested += node.requested;
@@ -169,7 +180,9 @@ export function capacityByProduct(nodes: readonly NodeGpus[]): ProductCapacity[]
     if (!node.ready || !node.schedulable) entry.unavailable += node.allocatable;
     byProduct.set(node.product, entry);
   }
-  return [...byProduct.values()].sort((a, b) => b.allocatable - a.allocatable || (a.product ?? '').localeCompare(b.product ?? ''));
+  return [...byProduct.values()].sort(
+    (a, b) => b.allocatable - a.allocatable || (a.product ?? '').localeCompare(b.product ?? ''),
+  );
 }
 
 /** GPUs requested by unfinished pods, per namespace. */
@@ -211,7 +224,8 @@ export function overcommitment(quotaTotal: number, allocatable: number): Overcom
 /** Each namespace's binding GPU limit, from all the cluster's quotas (namespaces without one are absent). */
 export function gpuLimitsByNamespace(quotas: readonly ResourceQuota[]): Map<string, number> {
   const byNamespace = new Map<string, ResourceQuota[]>();
-  for (const quota of quotas) byNamespace.set(quota.metadata.namespace, [...(byNamespace.get(quota.metadata.namespace) ?? []), quota]);
+  for (const quota of quotas)
+    byNamespace.set(quota.metadata.namespace, [...(byNamespace.get(quota.metadata.namespace) ?? []), quota]);
   const limits = new Map<string, number>();
   for (const [namespace, list] of byNamespace) {
     const { hard } = gpuQuotaOf(list);
@@ -221,7 +235,11 @@ export function gpuLimitsByNamespace(quotas: readonly ResourceQuota[]): Map<stri
 }
 
 /** Every other namespace's GPU limit summed, and the cluster's allocatable GPUs: what a quota change is weighed against. */
-export function capacityBeyond(namespace: string, quotas: readonly ResourceQuota[], nodes: readonly Node[]): { otherQuotasTotal: number; allocatable: number } {
+export function capacityBeyond(
+  namespace: string,
+  quotas: readonly ResourceQuota[],
+  nodes: readonly Node[],
+): { otherQuotasTotal: number; allocatable: number } {
   const limits = gpuLimitsByNamespace(quotas);
   limits.delete(namespace);
   return {

@@ -34,7 +34,10 @@ async function hard(): Promise<string | undefined> {
 }
 
 async function setHard(value: string, extra: Record<string, string> = {}): Promise<void> {
-  await resourceQuotas(scratch, frank).update('gpu-quota', (q) => ({ ...q, spec: { ...q.spec, hard: { ...q.spec.hard, [GPU]: value, ...extra } } }));
+  await resourceQuotas(scratch, frank).update('gpu-quota', (q) => ({
+    ...q,
+    spec: { ...q.spec, hard: { ...q.spec.hard, [GPU]: value, ...extra } },
+  }));
 }
 
 /** The portal's connection, running `beforeWrite` between an update's read and its write. */
@@ -65,22 +68,43 @@ beforeAll(async () => {
   const admin = new KubeConfig();
   admin.loadFromFile(requireSetting('KUBECONFIG', 'kubernetes (admin kubeconfig)'));
   core = admin.makeApiClient(CoreV1Api);
-  const users = JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'kubernetes'), 'utf8')) as { users: Record<string, { username: string; groups: string[] }> };
+  const users = JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'kubernetes'), 'utf8')) as {
+    users: Record<string, { username: string; groups: string[] }>;
+  };
   frank = userActor(users.users.frank!.username, users.users.frank!.groups);
   alice = userActor(users.users.alice!.username, users.users.alice!.groups);
 
-  await core.createNamespace({ body: { metadata: { name: scratch, labels: { 'app.kubernetes.io/managed-by': 'quota-int-test' } } } });
-  await core.createNamespacedResourceQuota({ namespace: scratch, body: { metadata: { name: 'gpu-quota' }, spec: { hard: { [GPU]: '4' } } } });
-  await eventually('the default ServiceAccount', () => core.readNamespacedServiceAccount({ namespace: scratch, name: 'default' }).then(() => true, () => false));
+  await core.createNamespace({
+    body: { metadata: { name: scratch, labels: { 'app.kubernetes.io/managed-by': 'quota-int-test' } } },
+  });
+  await core.createNamespacedResourceQuota({
+    namespace: scratch,
+    body: { metadata: { name: 'gpu-quota' }, spec: { hard: { [GPU]: '4' } } },
+  });
+  await eventually('the default ServiceAccount', () =>
+    core.readNamespacedServiceAccount({ namespace: scratch, name: 'default' }).then(
+      () => true,
+      () => false,
+    ),
+  );
   const gpus = { 'nvidia.com/gpu': '2', cpu: '1', memory: '1Gi' };
   await core.createNamespacedPod({
     namespace: scratch,
     body: {
       metadata: { name: 'trainer' },
-      spec: { automountServiceAccountToken: false, containers: [{ name: 'main', image: 'registry.example.com/test:1', resources: { requests: gpus, limits: gpus } }] },
+      spec: {
+        automountServiceAccountToken: false,
+        containers: [
+          { name: 'main', image: 'registry.example.com/test:1', resources: { requests: gpus, limits: gpus } },
+        ],
+      },
     },
   });
-  await eventually('the quota to count the pod', async () => (await core.readNamespacedResourceQuota({ namespace: scratch, name: 'gpu-quota' })).status?.used?.[GPU] === '2');
+  await eventually(
+    'the quota to count the pod',
+    async () =>
+      (await core.readNamespacedResourceQuota({ namespace: scratch, name: 'gpu-quota' })).status?.used?.[GPU] === '2',
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -99,15 +123,31 @@ describe('the tenant GPU view', () => {
     expect(quota).toMatchObject({ name: 'gpu-quota', hard: 8, used: 6 });
 
     const running = pods.find((p) => p.state === 'running' && p.gpus === 2);
-    expect(running, 'the seeded 2-GPU training step (npm run stack -- seed)').toMatchObject({ product: 'NVIDIA-A100-SXM4-80GB', owner: expect.stringMatching(/^Workflow fraud-train-/) });
+    expect(running, 'the seeded 2-GPU training step (npm run stack -- seed)').toMatchObject({
+      product: 'NVIDIA-A100-SXM4-80GB',
+      owner: expect.stringMatching(/^Workflow fraud-train-/),
+    });
     expect(running!.node).toMatch(/^gpu-a100-/);
 
     const capacity = pending.find((p) => p.kind === 'capacity');
-    expect(capacity).toMatchObject({ objectKind: 'Pod', gpus: 4, source: 'scheduler', reason: expect.stringContaining('Insufficient nvidia.com/gpu') });
+    expect(capacity).toMatchObject({
+      objectKind: 'Pod',
+      gpus: 4,
+      source: 'scheduler',
+      reason: expect.stringContaining('Insufficient nvidia.com/gpu'),
+    });
     const quotaRefusal = pending.find((p) => p.kind === 'quota');
-    expect(quotaRefusal).toMatchObject({ objectKind: 'Job', name: 'fraud-retrain-full-history', gpus: 8, source: 'quota admission', reason: expect.stringContaining('exceeded quota: gpu-quota') });
+    expect(quotaRefusal).toMatchObject({
+      objectKind: 'Job',
+      name: 'fraud-retrain-full-history',
+      gpus: 8,
+      source: 'quota admission',
+      reason: expect.stringContaining('exceeded quota: gpu-quota'),
+    });
 
-    expect(oomKills).toEqual([expect.objectContaining({ container: 'main', gpus: 1, exitCode: 137, restarted: false })]);
+    expect(oomKills).toEqual([
+      expect.objectContaining({ container: 'main', gpus: 1, exitCode: 137, restarted: false }),
+    ]);
 
     if (!view.metrics.ok) throw new Error(view.metrics.message);
     const metrics = view.metrics.data.byPod[running!.name];
@@ -115,7 +155,9 @@ describe('the tenant GPU view', () => {
     expect(metrics!.utilPercent!).toBeGreaterThan(30);
     expect(metrics!.memoryTotalMiB).toBe(2 * 40960);
     expect(view.metrics.data.devices.every((d) => d.namespace === 'fraud')).toBe(true);
-    expect(view.history?.ok && view.history.data.some((s) => s.pod === running!.name && s.points.length > 10)).toBe(true);
+    expect(view.history?.ok && view.history.data.some((s) => s.pod === running!.name && s.points.length > 10)).toBe(
+      true,
+    );
   });
 
   it('gives quota editors the cluster figures they need to be warned', async () => {
@@ -151,7 +193,9 @@ describe('the cluster GPU view', () => {
     expect(overcommitment.quotaTotal).toBeGreaterThanOrEqual(14);
     expect(overcommitment.overcommitted).toBe(overcommitment.quotaTotal > 32);
     if (!view.metrics.ok) throw new Error(view.metrics.message);
-    expect(view.metrics.data.byNamespace.map((n) => n.namespace)).toEqual(expect.arrayContaining(['fraud', 'mlp-shared']));
+    expect(view.metrics.data.byNamespace.map((n) => n.namespace)).toEqual(
+      expect.arrayContaining(['fraud', 'mlp-shared']),
+    );
   });
 });
 
@@ -164,36 +208,59 @@ describe('changing a GPU quota', () => {
     expect(view.kubernetes.ok && view.kubernetes.data.quota.hard).toBe(3);
 
     const [event] = await quotaAudits();
-    expect(event).toMatchObject({ actor: 'frank', outcome: 'success', targetType: 'ResourceQuota', targetId: `${scratch}/gpu-quota` });
+    expect(event).toMatchObject({
+      actor: 'frank',
+      outcome: 'success',
+      targetType: 'ResourceQuota',
+      targetId: `${scratch}/gpu-quota`,
+    });
     expect(event!.before).toMatchObject({ gpus: 4, used: 2 });
     expect(event!.after).toMatchObject({ gpus: 3, allocatable: 32, overcommitted: false });
 
-    expect(await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 3, expected: 3, confirmed: {} })).toMatchObject({ status: 'unchanged' });
+    expect(await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 3, expected: 3, confirmed: {} })).toMatchObject({
+      status: 'unchanged',
+    });
     expect(await quotaAudits()).toHaveLength(1);
   });
 
   it('refuses when the quota is no longer what the admin saw, and changes nothing', async () => {
-    const error = await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 2, expected: 4, confirmed: {} }).catch((e: unknown) => e);
+    const error = await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 2, expected: 4, confirmed: {} }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UserFacingError);
-    expect((error as Error).message).toBe(`Someone changed ${scratch}'s GPU quota while you were deciding: it is now 3 GPUs, not 4 GPUs. Nothing was changed; look at the new value and submit again.`);
+    expect((error as Error).message).toBe(
+      `Someone changed ${scratch}'s GPU quota while you were deciding: it is now 3 GPUs, not 4 GPUs. Nothing was changed; look at the new value and submit again.`,
+    );
     expect(await hard()).toBe('3');
   });
 
   it('asks to confirm a limit below what is in use, and sets it once confirmed', async () => {
     const asked = await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 1, expected: 3, confirmed: {} });
-    expect(asked).toEqual({ status: 'needs-confirmation', confirmations: [{ kind: 'below-usage', message: expect.stringContaining(`${scratch}'s pods already request 2 GPUs`) }] });
+    expect(asked).toEqual({
+      status: 'needs-confirmation',
+      confirmations: [
+        { kind: 'below-usage', message: expect.stringContaining(`${scratch}'s pods already request 2 GPUs`) },
+      ],
+    });
     expect(await hard()).toBe('3');
 
-    expect(await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 1, expected: 3, confirmed: { 'below-usage': true } })).toMatchObject({ status: 'changed', after: 1 });
+    expect(
+      await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 1, expected: 3, confirmed: { 'below-usage': true } }),
+    ).toMatchObject({ status: 'changed', after: 1 });
     expect(await hard()).toBe('1');
     expect((await quotaAudits())[0]?.reason).toBe('confirmed: below-usage');
   });
 
   it('asks to confirm a raise that over-commits the cluster', async () => {
     const asked = await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 40, expected: 1, confirmed: {} });
-    expect(asked).toMatchObject({ status: 'needs-confirmation', confirmations: [{ kind: 'overcommit', message: expect.stringContaining('This over-commits the cluster') }] });
+    expect(asked).toMatchObject({
+      status: 'needs-confirmation',
+      confirmations: [{ kind: 'overcommit', message: expect.stringContaining('This over-commits the cluster') }],
+    });
     expect(await hard()).toBe('1');
-    expect(await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 40, expected: 1, confirmed: { overcommit: true } })).toMatchObject({ status: 'changed' });
+    expect(
+      await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 40, expected: 1, confirmed: { overcommit: true } }),
+    ).toMatchObject({ status: 'changed' });
     const [event] = await quotaAudits();
     expect(event!.after).toMatchObject({ gpus: 40, overcommitted: true });
     await setHard('4');
@@ -204,7 +271,12 @@ describe('changing a GPU quota', () => {
     const connection = hookedConnection(async () => {
       if (writes++ === 0) await setHard('4', { 'requests.cpu': '16' });
     });
-    const result = await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 3, expected: 4, confirmed: {} }, { connection });
+    const result = await changeGpuQuota(
+      FRANK,
+      frank,
+      { tenant: scratch, gpus: 3, expected: 4, confirmed: {} },
+      { connection },
+    );
     expect(result).toMatchObject({ status: 'changed', after: 3 });
     expect(writes).toBe(2);
     const quota = await core.readNamespacedResourceQuota({ namespace: scratch, name: 'gpu-quota' });
@@ -214,16 +286,28 @@ describe('changing a GPU quota', () => {
   it('refuses when the fresh read after a conflict shows someone else changed the GPU limit, keeping theirs', async () => {
     const audits = (await quotaAudits()).length;
     const connection = hookedConnection(() => setHard('5'));
-    const error = await changeGpuQuota(FRANK, frank, { tenant: scratch, gpus: 2, expected: 3, confirmed: { 'below-usage': true } }, { connection }).catch((e: unknown) => e);
+    const error = await changeGpuQuota(
+      FRANK,
+      frank,
+      { tenant: scratch, gpus: 2, expected: 3, confirmed: { 'below-usage': true } },
+      { connection },
+    ).catch((e: unknown) => e);
     expect((error as Error).message).toContain('it is now 5 GPUs, not 3 GPUs');
     expect(await hard()).toBe('5');
     expect(await quotaAudits()).toHaveLength(audits);
   });
 
   it("is refused by the cluster's RBAC for someone it does not allow, even if the portal were to", async () => {
-    const error = await changeGpuQuota({ name: 'alice' }, alice, { tenant: 'fraud', gpus: 7, expected: 8, confirmed: {} }).catch((e: unknown) => e);
+    const error = await changeGpuQuota({ name: 'alice' }, alice, {
+      tenant: 'fraud',
+      gpus: 7,
+      expected: 8,
+      confirmed: {},
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserFacingError);
     expect((error as Error).message).toBe('The cluster does not allow alice to update ResourceQuota fraud/gpu-quota');
-    expect((await core.readNamespacedResourceQuota({ namespace: 'fraud', name: 'gpu-quota' })).spec?.hard?.[GPU]).toBe('8');
+    expect((await core.readNamespacedResourceQuota({ namespace: 'fraud', name: 'gpu-quota' })).spec?.hard?.[GPU]).toBe(
+      '8',
+    );
   });
 });

@@ -25,7 +25,12 @@ import {
   type Pod,
   type ResourceQuota,
 } from '../integrations/kubernetes';
-import { clusterGpuMetrics, gpuMetrics, type GpuDeviceMetrics, type UtilisationSeries } from '../integrations/prometheus';
+import {
+  clusterGpuMetrics,
+  gpuMetrics,
+  type GpuDeviceMetrics,
+  type UtilisationSeries,
+} from '../integrations/prometheus';
 import { log } from '../observability/logger';
 import {
   capacityBeyond,
@@ -45,11 +50,17 @@ import {
   type QuotaLine,
 } from './gpu';
 import { answerPanel, kubernetesPanel, type Panel } from '../read-model/panel';
-import { gpuPodRows, oomKills, pendingWorkloads, type GpuPodRow, type OomKill, type PendingWorkload } from './workloads';
+import {
+  gpuPodRows,
+  oomKills,
+  pendingWorkloads,
+  type GpuPodRow,
+  type OomKill,
+  type PendingWorkload,
+} from './workloads';
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
-
 
 export interface TenantQuotaView {
   name: string | null;
@@ -174,7 +185,8 @@ const mean = (values: readonly (number | null)[]): number | null => {
   return known.length ? known.reduce((a, b) => a + b, 0) / known.length : null;
 };
 
-const sumOrNull = (values: readonly (number | null)[]): number | null => (values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + b!, 0));
+const sumOrNull = (values: readonly (number | null)[]): number | null =>
+  values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + b!, 0);
 
 function withIdle(devices: readonly GpuDeviceMetrics[]): GpuDeviceView[] {
   return devices.map((d) => ({ ...d, idle: gpuIdle(d) }));
@@ -190,7 +202,9 @@ export function podMetrics(devices: readonly GpuDeviceView[]): Record<string, Po
       {
         gpus: list.length,
         utilPercent: mean(list.map((d) => d.utilPercent)),
-        peakUtilPercent: list.some((d) => d.peakUtilPercent !== null) ? Math.max(...list.map((d) => d.peakUtilPercent ?? 0)) : null,
+        peakUtilPercent: list.some((d) => d.peakUtilPercent !== null)
+          ? Math.max(...list.map((d) => d.peakUtilPercent ?? 0))
+          : null,
         memoryUsedMiB: sumOrNull(list.map((d) => d.memoryUsedMiB)),
         memoryTotalMiB: sumOrNull(list.map((d) => d.memoryTotalMiB)),
         idleGpus: list.filter((d) => d.idle).length,
@@ -212,7 +226,9 @@ async function readJobs(namespace?: string): Promise<Job[] | null> {
   try {
     return (await watchedJobs().read(namespace)).items;
   } catch (error) {
-    log.warn('GPU view: Jobs cannot be read; quota refusals are judged by their events alone', { error: error instanceof Error ? error.message : String(error) });
+    log.warn('GPU view: Jobs cannot be read; quota refusals are judged by their events alone', {
+      error: error instanceof Error ? error.message : String(error),
+    });
     return null;
   }
 }
@@ -268,29 +284,45 @@ export async function tenantGpuView(tenant: string, options: TenantGpuOptions = 
     };
   });
 
-  const metrics = answerPanel('the GPU metrics', () => gpuMetrics(tenant).devices(GPU_METRICS_WINDOW_SECONDS), (answer): TenantGpuMetrics => {
-    const devices = withIdle(answer.devices);
-    return {
-      windowSeconds: GPU_METRICS_WINDOW_SECONDS,
-      devices,
-      byPod: podMetrics(devices),
-      reporting: devices.length,
-      idle: devices.filter((d) => d.idle).length,
-      utilPercent: mean(devices.map((d) => d.utilPercent)),
-    };
-  });
+  const metrics = answerPanel(
+    'the GPU metrics',
+    () => gpuMetrics(tenant).devices(GPU_METRICS_WINDOW_SECONDS),
+    (answer): TenantGpuMetrics => {
+      const devices = withIdle(answer.devices);
+      return {
+        windowSeconds: GPU_METRICS_WINDOW_SECONDS,
+        devices,
+        byPod: podMetrics(devices),
+        reporting: devices.length,
+        idle: devices.filter((d) => d.idle).length,
+        utilPercent: mean(devices.map((d) => d.utilPercent)),
+      };
+    },
+  );
 
   const history = options.history
     ? answerPanel(
         'the GPU utilisation history',
-        () => gpuMetrics(tenant).utilisationHistory({ start: new Date(now.getTime() - GPU_HISTORY_HOURS * 3600_000), end: now, stepSeconds: HISTORY_STEP_SECONDS }),
+        () =>
+          gpuMetrics(tenant).utilisationHistory({
+            start: new Date(now.getTime() - GPU_HISTORY_HOURS * 3600_000),
+            end: now,
+            stepSeconds: HISTORY_STEP_SECONDS,
+          }),
         (answer) => answer.series,
       )
     : undefined;
 
   const [kube, metricsResult, historyResult] = await Promise.all([kubernetes, metrics, history]);
   const quotaEdit = options.quotaEdit && kube.ok ? await quotaEditFacts(namespace, kube.data.quota) : null;
-  return { tenant, at: now.toISOString(), kubernetes: kube, metrics: metricsResult, ...(historyResult ? { history: historyResult } : {}), quotaEdit };
+  return {
+    tenant,
+    at: now.toISOString(),
+    kubernetes: kube,
+    metrics: metricsResult,
+    ...(historyResult ? { history: historyResult } : {}),
+    quotaEdit,
+  };
 }
 
 /** A tenant as the cluster page lists it. */
@@ -302,7 +334,10 @@ export interface TenantRef {
 }
 
 /** Everything the cluster GPU page shows; `tenants` are the portal's (the rest are platform namespaces). */
-export async function clusterGpuView(tenants: readonly TenantRef[], options: { now?: Date } = {}): Promise<ClusterGpuView> {
+export async function clusterGpuView(
+  tenants: readonly TenantRef[],
+  options: { now?: Date } = {},
+): Promise<ClusterGpuView> {
   const now = options.now ?? new Date();
 
   const kubernetes = kubernetesPanel('the cluster’s GPUs', async () => {
@@ -313,7 +348,8 @@ export async function clusterGpuView(tenants: readonly TenantRef[], options: { n
     const tenantNames = new Set(tenants.map((t) => t.name));
 
     const rows: TenantGpuRow[] = tenants.flatMap((tenant) => {
-      const inNamespace = <T extends { metadata: { namespace: string } }>(items: readonly T[]) => items.filter((i) => i.metadata.namespace === tenant.name);
+      const inNamespace = <T extends { metadata: { namespace: string } }>(items: readonly T[]) =>
+        items.filter((i) => i.metadata.namespace === tenant.name);
       const tenantPods = inNamespace(pods.items);
       const quota = gpuQuotaOf(inNamespace(quotas.items), requestedBy.get(tenant.name) ?? 0);
       const pending = pendingWorkloads(tenantPods, inNamespace(events.items), now, jobs && inNamespace(jobs));
@@ -333,7 +369,11 @@ export async function clusterGpuView(tenants: readonly TenantRef[], options: { n
 
     const others = new Set([...requestedBy.keys(), ...limits.keys()].filter((ns) => !tenantNames.has(ns)));
     const otherNamespaces = [...others]
-      .map((namespace) => ({ namespace, requested: requestedBy.get(namespace) ?? 0, hard: limits.get(namespace) ?? null }))
+      .map((namespace) => ({
+        namespace,
+        requested: requestedBy.get(namespace) ?? 0,
+        hard: limits.get(namespace) ?? null,
+      }))
       // A namespace that neither holds nor is promised a GPU changes nothing here.
       .filter((n) => n.requested > 0 || (n.hard ?? 0) > 0)
       .sort((a, b) => b.requested - a.requested || a.namespace.localeCompare(b.namespace));
@@ -359,20 +399,29 @@ export async function clusterGpuView(tenants: readonly TenantRef[], options: { n
     };
   });
 
-  const metrics = answerPanel('the GPU metrics', () => clusterGpuMetrics().devices(GPU_METRICS_WINDOW_SECONDS), (answer): ClusterGpuMetrics => {
-    const devices = withIdle(answer.devices);
-    const byNamespace = new Map<string, GpuDeviceView[]>();
-    for (const d of devices) byNamespace.set(d.namespace, [...(byNamespace.get(d.namespace) ?? []), d]);
-    return {
-      windowSeconds: GPU_METRICS_WINDOW_SECONDS,
-      reporting: devices.length,
-      utilPercent: mean(devices.map((d) => d.utilPercent)),
-      idle: devices.filter((d) => d.idle),
-      byNamespace: [...byNamespace.entries()]
-        .map(([namespace, list]) => ({ namespace, gpus: list.length, utilPercent: mean(list.map((d) => d.utilPercent)), idle: list.filter((d) => d.idle).length }))
-        .sort((a, b) => a.namespace.localeCompare(b.namespace)),
-    };
-  });
+  const metrics = answerPanel(
+    'the GPU metrics',
+    () => clusterGpuMetrics().devices(GPU_METRICS_WINDOW_SECONDS),
+    (answer): ClusterGpuMetrics => {
+      const devices = withIdle(answer.devices);
+      const byNamespace = new Map<string, GpuDeviceView[]>();
+      for (const d of devices) byNamespace.set(d.namespace, [...(byNamespace.get(d.namespace) ?? []), d]);
+      return {
+        windowSeconds: GPU_METRICS_WINDOW_SECONDS,
+        reporting: devices.length,
+        utilPercent: mean(devices.map((d) => d.utilPercent)),
+        idle: devices.filter((d) => d.idle),
+        byNamespace: [...byNamespace.entries()]
+          .map(([namespace, list]) => ({
+            namespace,
+            gpus: list.length,
+            utilPercent: mean(list.map((d) => d.utilPercent)),
+            idle: list.filter((d) => d.idle).length,
+          }))
+          .sort((a, b) => a.namespace.localeCompare(b.namespace)),
+      };
+    },
+  );
 
   const [kube, metricsResult] = await Promise.all([kubernetes, metrics]);
   return { at: now.toISOString(), kubernetes: kube, metrics: metricsResult };

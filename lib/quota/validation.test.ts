@@ -31,7 +31,11 @@ describe('reviewing a quota change', () => {
   const facts = { tenant: 'fraud', current: 8, used: 6, otherQuotasTotal: 6, allocatable: 32 };
 
   it('needs no confirmation within usage and capacity', () => {
-    expect(reviewQuotaChange({ ...facts, proposed: 7 })).toMatchObject({ unchanged: false, confirmations: [], after: { quotaTotal: 13, overcommitted: false } });
+    expect(reviewQuotaChange({ ...facts, proposed: 7 })).toMatchObject({
+      unchanged: false,
+      confirmations: [],
+      after: { quotaTotal: 13, overcommitted: false },
+    });
     expect(reviewQuotaChange({ ...facts, proposed: 8 })).toMatchObject({ unchanged: true, confirmations: [] });
   });
 
@@ -54,18 +58,23 @@ describe('reviewing a quota change', () => {
       {
         kind: 'overcommit',
         message:
-          'This over-commits the cluster: the tenants\' quotas would promise 36 GPUs with only 32 allocatable (4 more than the cluster has), so they could not all use their quotas at once.',
+          "This over-commits the cluster: the tenants' quotas would promise 36 GPUs with only 32 allocatable (4 more than the cluster has), so they could not all use their quotas at once.",
       },
     ]);
     expect(review.after).toMatchObject({ quotaTotal: 36, overcommitted: true, excess: 4 });
     expect(reviewQuotaChange({ ...facts, current: 40, proposed: 30 }).confirmations).toEqual([]);
-    expect(reviewQuotaChange({ ...facts, current: null, proposed: 30 }).confirmations.map((c) => c.kind)).toEqual(['overcommit']);
+    expect(reviewQuotaChange({ ...facts, current: null, proposed: 30 }).confirmations.map((c) => c.kind)).toEqual([
+      'overcommit',
+    ]);
   });
 
   it('asks to confirm a raise when the capacity cannot be read', () => {
     const review = reviewQuotaChange({ ...facts, allocatable: null, proposed: 9 });
     expect(review.after).toBeNull();
-    expect(review.confirmations[0]).toMatchObject({ kind: 'overcommit', message: expect.stringContaining('cannot be read') });
+    expect(review.confirmations[0]).toMatchObject({
+      kind: 'overcommit',
+      message: expect.stringContaining('cannot be read'),
+    });
     expect(reviewQuotaChange({ ...facts, allocatable: null, proposed: 7 }).confirmations).toEqual([]);
   });
 });

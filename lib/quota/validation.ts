@@ -21,11 +21,13 @@ export const gpuCountSchema = z.unknown().transform((value, ctx): number => {
   };
   if (text === '') return fail('Enter the number of GPUs.');
   if (text.length > 24) return fail('Enter the number of GPUs as a whole number, such as 8.');
-  if (!DECIMAL.test(text)) return fail(`Enter the number of GPUs as a whole number, such as 8 ("${text.slice(0, 20)}" is not a number).`);
+  if (!DECIMAL.test(text))
+    return fail(`Enter the number of GPUs as a whole number, such as 8 ("${text.slice(0, 20)}" is not a number).`);
   const count = Number(text);
   if (count < 0) return fail(`A GPU quota cannot be negative (${text}): enter 0 or more.`);
   if (!Number.isInteger(count)) return fail(`GPUs are whole devices: ${text} is not a whole number.`);
-  if (count > MAX_GPU_QUOTA) return fail(`A GPU quota of more than ${MAX_GPU_QUOTA.toLocaleString('en')} GPUs is not accepted.`);
+  if (count > MAX_GPU_QUOTA)
+    return fail(`A GPU quota of more than ${MAX_GPU_QUOTA.toLocaleString('en')} GPUs is not accepted.`);
   return count === 0 ? 0 : count; // no -0
 });
 
@@ -96,6 +98,9 @@ export function reviewQuotaChange(facts: QuotaChangeFacts): QuotaChangeReview {
 }
 
 /** The confirmations in `review` that `given` does not cover. */
-export function missingConfirmations(review: QuotaChangeReview, given: Partial<Record<QuotaConfirmationKind, boolean>>): QuotaConfirmation[] {
+export function missingConfirmations(
+  review: QuotaChangeReview,
+  given: Partial<Record<QuotaConfirmationKind, boolean>>,
+): QuotaConfirmation[] {
   return review.confirmations.filter((c) => !given[c.kind]);
 }

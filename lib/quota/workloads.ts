@@ -105,7 +105,10 @@ function newer(a: KubeEvent, b: KubeEvent): boolean {
 }
 
 function latest(events: readonly KubeEvent[]): KubeEvent | undefined {
-  return events.reduce<KubeEvent | undefined>((best, e) => (best === undefined || newer(e, best) ? e : best), undefined);
+  return events.reduce<KubeEvent | undefined>(
+    (best, e) => (best === undefined || newer(e, best) ? e : best),
+    undefined,
+  );
 }
 
 /** The scheduler's verdict on a pod: is it GPUs that are missing, or something else about the nodes? */
@@ -145,12 +148,24 @@ export function parseQuotaRefusal(message: string): QuotaRefusal | null {
  * controller keeps trying, it keeps being refused) — for a Job, only while the Job exists and has
  * not finished (`jobs`: the namespace's Jobs; null when unknown). Quota first, then by name.
  */
-export function pendingWorkloads(pods: readonly Pod[], events: readonly KubeEvent[], now: Date, jobs: readonly Job[] | null = null): PendingWorkload[] {
+export function pendingWorkloads(
+  pods: readonly Pod[],
+  events: readonly KubeEvent[],
+  now: Date,
+  jobs: readonly Job[] | null = null,
+): PendingWorkload[] {
   const result: PendingWorkload[] = [];
 
   for (const pod of pods) {
     if (podTerminal(pod) || pod.spec.nodeName || pod.metadata.deletionTimestamp || podGpus(pod) === 0) continue;
-    const scheduling = latest(events.filter((e) => e.reason === 'FailedScheduling' && e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name));
+    const scheduling = latest(
+      events.filter(
+        (e) =>
+          e.reason === 'FailedScheduling' &&
+          e.involvedObject.kind === 'Pod' &&
+          e.involvedObject.name === pod.metadata.name,
+      ),
+    );
     const condition = pod.status?.conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
     const reason = scheduling?.message ?? condition?.message;
     result.push({
@@ -160,13 +175,21 @@ export function pendingWorkloads(pods: readonly Pod[], events: readonly KubeEven
       gpus: podGpus(pod),
       reason: reason ?? 'The scheduler has not placed it yet.',
       source: reason ? 'scheduler' : 'Kubernetes',
-      firstSeen: condition?.lastTransitionTime ?? scheduling?.firstTimestamp ?? scheduling?.eventTime ?? pod.metadata.creationTimestamp ?? null,
+      firstSeen:
+        condition?.lastTransitionTime ??
+        scheduling?.firstTimestamp ??
+        scheduling?.eventTime ??
+        pod.metadata.creationTimestamp ??
+        null,
       lastSeen: (scheduling && eventLastSeen(scheduling)) ?? null,
       count: scheduling ? eventCount(scheduling) : 0,
     });
   }
 
-  const waitingJobs = jobs === null ? null : new Map(jobs.filter((job) => !jobFinished(job)).map((job) => [job.metadata.name, job.metadata.uid]));
+  const waitingJobs =
+    jobs === null
+      ? null
+      : new Map(jobs.filter((job) => !jobFinished(job)).map((job) => [job.metadata.name, job.metadata.uid]));
   const stillWaiting = (event: KubeEvent) => {
     if (event.involvedObject.kind !== 'Job' || waitingJobs === null) return true;
     const uid = waitingJobs.get(event.involvedObject.name ?? '');
@@ -187,7 +210,9 @@ export function pendingWorkloads(pods: readonly Pod[], events: readonly KubeEven
     // says what was refused, all of them how often.
     const event = latest(list)!;
     const refusal = parseQuotaRefusal(event.message!)!;
-    const firsts = list.map((e) => e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp).filter((t): t is string => Boolean(t));
+    const firsts = list
+      .map((e) => e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp)
+      .filter((t): t is string => Boolean(t));
     result.push({
       kind: 'quota',
       objectKind: event.involvedObject.kind ?? 'object',

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEEDED_ENDPOINTS } from '../../test/stack';
-import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
+import {
+  DAVE,
+  SEEDED_TENANTS,
+  setUpDashboardTest,
+  tearDownDashboardTest,
+  type DashboardTest,
+} from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloDetail, sloList } from '../slo/service';
 
@@ -26,11 +32,20 @@ describe('with the Kubernetes API server unreachable', () => {
     const started = Date.now();
     const view = await opsView(DAVE, null);
     expect(Date.now() - started, 'a missing API server costs a bounded wait').toBeLessThan(10_000);
-    expect(view.sources).toMatchObject({ kubernetes: expect.stringContaining(missing()), mlflow: null, database: null });
+    expect(view.sources).toMatchObject({
+      kubernetes: expect.stringContaining(missing()),
+      mlflow: null,
+      database: null,
+    });
     expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 6);
     for (const row of view.rows) {
-      if (row.area === 'training' || row.area === 'registry') expect(row.state, `${row.tenant} ${row.area}: ${row.problem}`).not.toBe('unknown');
-      else expect(row, `${row.tenant} ${row.area}`).toMatchObject({ state: 'unknown', problem: expect.stringContaining(missing()) });
+      if (row.area === 'training' || row.area === 'registry')
+        expect(row.state, `${row.tenant} ${row.area}: ${row.problem}`).not.toBe('unknown');
+      else
+        expect(row, `${row.tenant} ${row.area}`).toMatchObject({
+          state: 'unknown',
+          problem: expect.stringContaining(missing()),
+        });
     }
   });
 

@@ -4,7 +4,13 @@
  * read MLflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
+import {
+  DAVE,
+  SEEDED_TENANTS,
+  setUpDashboardTest,
+  tearDownDashboardTest,
+  type DashboardTest,
+} from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloList } from '../slo/service';
 
@@ -21,10 +27,19 @@ afterAll(() => tearDownDashboardTest(setup));
 describe('with MLflow stopped', () => {
   it('the operations dashboard says the training rows need MLflow and judges every other row', async () => {
     const view = await opsView(DAVE, null);
-    expect(view.sources).toMatchObject({ mlflow: expect.stringContaining(`MLflow cannot be reached at 127.0.0.1:${port}`), prometheus: null, kubernetes: null, database: null });
+    expect(view.sources).toMatchObject({
+      mlflow: expect.stringContaining(`MLflow cannot be reached at 127.0.0.1:${port}`),
+      prometheus: null,
+      kubernetes: null,
+      database: null,
+    });
     expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 6);
     for (const row of view.rows) {
-      if (row.area === 'training') expect(row, row.tenant).toMatchObject({ state: 'unknown', problem: expect.stringContaining('MLflow cannot be reached') });
+      if (row.area === 'training')
+        expect(row, row.tenant).toMatchObject({
+          state: 'unknown',
+          problem: expect.stringContaining('MLflow cannot be reached'),
+        });
       else expect(row.state, `${row.tenant} ${row.area}: ${row.problem}`).not.toBe('unknown');
     }
   });

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEEDED_ENDPOINTS } from '../../test/stack';
-import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
+import {
+  DAVE,
+  SEEDED_TENANTS,
+  setUpDashboardTest,
+  tearDownDashboardTest,
+  type DashboardTest,
+} from '../../test/dashboards';
 import { opsView } from '../ops/service';
 import { sloDetail, sloList } from '../slo/service';
 
@@ -24,11 +30,19 @@ const missing = () => `Prometheus cannot be reached at 127.0.0.1:${port}`;
 describe('with Prometheus stopped', () => {
   it('the operations dashboard judges pipelines, training, registry and OOM kills, and says serving and canary need Prometheus', async () => {
     const view = await opsView(DAVE, null);
-    expect(view.sources).toMatchObject({ prometheus: expect.stringContaining(missing()), kubernetes: null, mlflow: null, database: null });
+    expect(view.sources).toMatchObject({
+      prometheus: expect.stringContaining(missing()),
+      kubernetes: null,
+      mlflow: null,
+      database: null,
+    });
     expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 6);
     for (const row of view.rows) {
       if (row.area === 'serving' || row.area === 'canary') {
-        expect(row, `${row.tenant} ${row.area}`).toMatchObject({ state: 'unknown', problem: expect.stringContaining(missing()) });
+        expect(row, `${row.tenant} ${row.area}`).toMatchObject({
+          state: 'unknown',
+          problem: expect.stringContaining(missing()),
+        });
       } else {
         expect(row.state, `${row.tenant} ${row.area}: ${row.problem}`).not.toBe('unknown');
       }
@@ -44,9 +58,18 @@ describe('with Prometheus stopped', () => {
     expect(view.problems.prometheus).toContain(missing());
     expect(view.problems.kubernetes).toBeNull();
     expect(view.slos.map((s) => `${s.tenant}/${s.endpoint}/${s.kind}`).sort()).toEqual(
-      SEEDED_ENDPOINTS.flatMap(({ tenant, service }) => [`${tenant}/${service}/availability`, `${tenant}/${service}/latency`]),
+      SEEDED_ENDPOINTS.flatMap(({ tenant, service }) => [
+        `${tenant}/${service}/availability`,
+        `${tenant}/${service}/latency`,
+      ]),
     );
-    for (const slo of view.slos) expect(slo).toMatchObject({ objective: slo.kind === 'availability' ? 0.999 : 0.95, sli: null, budgetRemaining: null, problem: expect.stringContaining(missing()) });
+    for (const slo of view.slos)
+      expect(slo).toMatchObject({
+        objective: slo.kind === 'availability' ? 0.999 : 0.95,
+        sli: null,
+        budgetRemaining: null,
+        problem: expect.stringContaining(missing()),
+      });
   });
 
   it('an SLO page shows the objectives and says the numbers and history are missing', async () => {

@@ -28,8 +28,10 @@ afterAll(async () => {
 });
 
 const CLUSTER_TENANTS = [{ name: 'fraud', displayName: 'Fraud' }];
-const outdatedMessage = (panel: Panel<unknown>) => (panel.ok ? (panel.freshness.error ?? '') : `missing: ${panel.message}`);
-const serving = (view: Awaited<ReturnType<typeof opsView>>) => view.rows.find((r) => r.tenant === 'fraud' && r.area === 'serving')!;
+const outdatedMessage = (panel: Panel<unknown>) =>
+  panel.ok ? (panel.freshness.error ?? '') : `missing: ${panel.message}`;
+const serving = (view: Awaited<ReturnType<typeof opsView>>) =>
+  view.rows.find((r) => r.tenant === 'fraud' && r.area === 'serving')!;
 
 describe('with Prometheus gone after its answers were shared', () => {
   it('the dashboards and GPU pages first show the last answer as out of date, with its time, then say the numbers are missing', async () => {
@@ -42,7 +44,11 @@ describe('with Prometheus gone after its answers were shared', () => {
     expect(list.problems).toMatchObject({ prometheus: null, outdated: [] });
     expect((await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d')).outdated).toBeNull();
     const gpuBefore = await tenantGpuView('fraud', { history: true });
-    expect([outdatedMessage(gpuBefore.metrics), outdatedMessage(gpuBefore.history!), outdatedMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics)]).toEqual(['', '', '']);
+    expect([
+      outdatedMessage(gpuBefore.metrics),
+      outdatedMessage(gpuBefore.history!),
+      outdatedMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics),
+    ]).toEqual(['', '', '']);
 
     await relay.cut();
 
@@ -53,11 +59,17 @@ describe('with Prometheus gone after its answers were shared', () => {
     const outdated = await opsView(DAVE, null);
     expect(outdated.outdated[0]!.error).toMatch(/serving metrics may be out of date: Prometheus cannot be reached/);
     expect(Date.parse(outdated.outdated[0]!.asOf)).toBeLessThan(Date.parse(outdated.at));
-    expect(serving(outdated)).toMatchObject({ problem: null, outdated: { asOf: expect.any(String), error: expect.stringContaining('Prometheus cannot be reached') } });
+    expect(serving(outdated)).toMatchObject({
+      problem: null,
+      outdated: { asOf: expect.any(String), error: expect.stringContaining('Prometheus cannot be reached') },
+    });
     expect(Date.parse(serving(outdated).outdated!.asOf)).toBeLessThan(Date.parse(outdated.at));
     expect(serving(outdated).state).toBe(serving(before).state);
     // Rows that do not need Prometheus are not marked.
-    expect(outdated.rows.find((r) => r.tenant === 'fraud' && r.area === 'pipelines')).toMatchObject({ outdated: null, problem: null });
+    expect(outdated.rows.find((r) => r.tenant === 'fraud' && r.area === 'pipelines')).toMatchObject({
+      outdated: null,
+      problem: null,
+    });
 
     // The GPU pages mark their Prometheus panels the same way; their Kubernetes panels stay current.
     // The means and the history are shared apart, each from its own first read: wait for both.
@@ -75,22 +87,39 @@ describe('with Prometheus gone after its answers were shared', () => {
       ]);
     const gpu = await tenantGpuView('fraud', { history: true });
     expect(outdatedMessage(gpu.kubernetes)).toBe('');
-    expect(Date.parse((gpu.metrics as { freshness: { asOf: string } }).freshness.asOf)).toBeLessThan(Date.parse(gpu.at));
-    await expect.poll(async () => outdatedMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics), { timeout: 5_000, interval: 200 }).toMatch(/^The GPU metrics may be out of date/);
+    expect(Date.parse((gpu.metrics as { freshness: { asOf: string } }).freshness.asOf)).toBeLessThan(
+      Date.parse(gpu.at),
+    );
+    await expect
+      .poll(async () => outdatedMessage((await clusterGpuView(CLUSTER_TENANTS)).metrics), {
+        timeout: 5_000,
+        interval: 200,
+      })
+      .toMatch(/^The GPU metrics may be out of date/);
 
     // SLO counts are shared four times as long (8 s here), and the sorted list for 5 s more.
-    await expect.poll(async () => (await sloList(DAVE, null)).problems.outdated.find((o) => o.source === 'prometheus')?.error ?? '', { timeout: 30_000, interval: 250 }).toMatch(/SLO metrics may be out of date/);
+    await expect
+      .poll(
+        async () => (await sloList(DAVE, null)).problems.outdated.find((o) => o.source === 'prometheus')?.error ?? '',
+        { timeout: 30_000, interval: 250 },
+      )
+      .toMatch(/SLO metrics may be out of date/);
     const detail = await sloDetail(DAVE, 'fraud', 'fraud-detector', '1d');
     expect(detail.outdated?.error).toMatch(/may be out of date: Prometheus cannot be reached/);
     expect(detail.availability.sli).not.toBeNull();
 
     // Older than four TTLs the answer is dropped: the rows that need Prometheus say it is missing.
-    await expect.poll(async () => serving(await opsView(DAVE, null)).state, { timeout: 15_000, interval: 250 }).toBe('unknown');
+    await expect
+      .poll(async () => serving(await opsView(DAVE, null)).state, { timeout: 15_000, interval: 250 })
+      .toBe('unknown');
     const gone = await opsView(DAVE, null);
     expect(gone.sources.prometheus).toContain('Prometheus cannot be reached');
     expect(gone.outdated).toEqual([]);
     const gpuGone = await tenantGpuView('fraud');
-    expect(gpuGone.metrics).toMatchObject({ ok: false, message: expect.stringContaining('Prometheus cannot be reached') });
+    expect(gpuGone.metrics).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Prometheus cannot be reached'),
+    });
     expect(gpuGone.kubernetes.ok).toBe(true);
   });
 });

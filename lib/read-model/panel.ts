@@ -19,7 +19,10 @@ export function outdatedOf(...panels: Panel<unknown>[]): (Freshness & { error: s
 }
 
 /** A panel from watch-cache reads: its data as of the oldest snapshot it came from. */
-export async function kubernetesPanel<T>(what: string, read: () => Promise<{ data: T; snapshots: CacheSnapshot<unknown>[] }>): Promise<Panel<T>> {
+export async function kubernetesPanel<T>(
+  what: string,
+  read: () => Promise<{ data: T; snapshots: CacheSnapshot<unknown>[] }>,
+): Promise<Panel<T>> {
   try {
     const { data, snapshots } = await read();
     return { ok: true, data, freshness: oldestOutdated(...snapshots.map((s) => s.freshness)) ?? currentFreshness() };
@@ -32,11 +35,16 @@ export async function kubernetesPanel<T>(what: string, read: () => Promise<{ dat
  * A panel from a shared answer (lib/cache/answer-cache.ts): an answer kept because its refresh
  * failed is shown with its time and the failure, like data a watch could not keep current.
  */
-export async function answerPanel<A extends Pick<SharedAnswer<unknown>, 'freshness'>, T>(what: string, read: () => Promise<A>, pick: (answer: A) => T): Promise<Panel<T>> {
+export async function answerPanel<A extends Pick<SharedAnswer<unknown>, 'freshness'>, T>(
+  what: string,
+  read: () => Promise<A>,
+  pick: (answer: A) => T,
+): Promise<Panel<T>> {
   try {
     const answer = await read();
     const { asOf, error } = answer.freshness;
-    const freshness = error === undefined ? { asOf } : { asOf, error: `${capitalised(what)} may be out of date: ${error}` };
+    const freshness =
+      error === undefined ? { asOf } : { asOf, error: `${capitalised(what)} may be out of date: ${error}` };
     return { ok: true, data: pick(answer), freshness };
   } catch (error) {
     return { ok: false, message: failureMessage(what, error) };

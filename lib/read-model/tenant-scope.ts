@@ -14,10 +14,17 @@ export interface TenantScope {
  * ones are left out: they serve nothing). A filter naming a tenant the viewer may not see is
  * refused with the same words as one that does not exist, so the page reveals nothing.
  */
-export async function dashboardTenants(principal: Principal, action: TenantAction, filter: string | null): Promise<TenantScope> {
+export async function dashboardTenants(
+  principal: Principal,
+  action: TenantAction,
+  filter: string | null,
+): Promise<TenantScope> {
   const tenants = await listTenantsOncePerRender();
-  const visible = tenants.filter((t) => can(principal, action, { kind: 'tenant', tenant: t.name, status: t.status })).map((t) => ({ name: t.name, displayName: t.displayName }));
+  const visible = tenants
+    .filter((t) => can(principal, action, { kind: 'tenant', tenant: t.name, status: t.status }))
+    .map((t) => ({ name: t.name, displayName: t.displayName }));
   if (filter === null) return { visible, selected: visible.map((t) => t.name) };
-  if (!visible.some((t) => t.name === filter)) throw new UserFacingError(`There is no tenant “${filter}” among those you may see.`, 'tenant');
+  if (!visible.some((t) => t.name === filter))
+    throw new UserFacingError(`There is no tenant “${filter}” among those you may see.`, 'tenant');
   return { visible, selected: [filter] };
 }

@@ -62,8 +62,13 @@ let before: InferenceService;
 
 beforeEach(async () => {
   before = await restoreSeededCanary(seeded, ENDPOINT);
-  await getDb().rollout.updateMany({ where: { tenantId, endpoint: ENDPOINT, state: 'progressing' }, data: { state: 'superseded' } });
-  rollout = await getDb().$transaction((tx) => followSeededCanary(tx, { id: tenantId, name: TENANT }, seeded, { endpoint: ENDPOINT, percent: 20, actor: 'test' }));
+  await getDb().rollout.updateMany({
+    where: { tenantId, endpoint: ENDPOINT, state: 'progressing' },
+    data: { state: 'superseded' },
+  });
+  rollout = await getDb().$transaction((tx) =>
+    followSeededCanary(tx, { id: tenantId, name: TENANT }, seeded, { endpoint: ENDPOINT, percent: 20, actor: 'test' }),
+  );
 });
 
 const rolledBack = () => ({ storageUri: seeded.champion.storageUri, canaryTrafficPercent: 0 });
@@ -71,13 +76,31 @@ const servingCanary = () => ({ storageUri: seeded.challenger.storageUri, canaryT
 
 async function served() {
   const isvc = (await api().get(ENDPOINT))!;
-  return { storageUri: isvc.spec.predictor.model?.storageUri ?? null, canaryTrafficPercent: isvc.spec.predictor.canaryTrafficPercent ?? null, generation: isvc.metadata.generation };
+  return {
+    storageUri: isvc.spec.predictor.model?.storageUri ?? null,
+    canaryTrafficPercent: isvc.spec.predictor.canaryTrafficPercent ?? null,
+    generation: isvc.metadata.generation,
+  };
 }
 
-const history = () => getDb().rolloutEvent.findMany({ where: { rolloutId: rollout.id }, orderBy: { id: 'asc' }, include: { outcome: { select: { id: true, kind: true } } } });
-const pendingIntents = () => getDb().rolloutEvent.findMany({ where: { rolloutId: rollout.id, kind: 'intent', outcome: { is: null } } });
+const history = () =>
+  getDb().rolloutEvent.findMany({
+    where: { rolloutId: rollout.id },
+    orderBy: { id: 'asc' },
+    include: { outcome: { select: { id: true, kind: true } } },
+  });
+const pendingIntents = () =>
+  getDb().rolloutEvent.findMany({ where: { rolloutId: rollout.id, kind: 'intent', outcome: { is: null } } });
 /** This test's rollback audit events (the database is shared by the file's tests). */
-const rollbackAudits = () => getDb().auditEvent.findMany({ where: { action: 'deployment.rollback', tenant: TENANT, targetId: `${TENANT}/${ENDPOINT}`, occurredAt: { gte: rollout.createdAt } } });
+const rollbackAudits = () =>
+  getDb().auditEvent.findMany({
+    where: {
+      action: 'deployment.rollback',
+      tenant: TENANT,
+      targetId: `${TENANT}/${ENDPOINT}`,
+      occurredAt: { gte: rollout.createdAt },
+    },
+  });
 const currentRollout = () => getDb().rollout.findUniqueOrThrow({ where: { id: rollout.id } });
 
 /** Runs the crash child until it reports `stage`, then SIGKILLs it: the process dies there, as on a node failure. */
@@ -92,7 +115,10 @@ async function killChildAt(stage: 'after-intent' | 'after-write', key: string): 
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the child did not reach ${stage} within 45 s: ${stdout} ${stderr}`)), 45_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the child did not reach ${stage} within 45 s: ${stdout} ${stderr}`)),
+      45_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (stdout.split('\n').includes(`stopped at ${stage}`)) {
@@ -119,27 +145,55 @@ describe('a rollback whose outcome cannot be committed', () => {
       rollout.id,
       { idempotencyKey: key, reason: REASON },
       // The outcome's transaction loses its connection before it commits: a real database failure.
-      { beforeOutcomeCommit: (tx) => tx.$executeRaw`SELECT pg_terminate_backend(pg_backend_pid())`.then(() => undefined) },
+      {
+        beforeOutcomeCommit: (tx) =>
+          tx.$executeRaw`SELECT pg_terminate_backend(pg_backend_pid())`.then(() => undefined),
+      },
     );
     expect(outcome).toEqual({
       changed: true,
-      message: 'Rolled back price-elasticity to its previous version (v' + seeded.champion.version + '). The rollout history could not record it yet; the worker records it within a minute.',
+      message:
+        'Rolled back price-elasticity to its previous version (v' +
+        seeded.champion.version +
+        '). The rollout history could not record it yet; the worker records it within a minute.',
     });
 
     // The cluster has the change; the history has the intent and nothing else.
     expect(await served()).toMatchObject({ ...rolledBack(), generation: before.metadata.generation! + 1 });
     expect(await currentRollout()).toMatchObject({ state: 'progressing', currentPercent: 20 });
     const [intent] = await pendingIntents();
-    expect(intent).toMatchObject({ kind: 'intent', decision: 'pending', actor: 'erin', idempotencyKey: key, idempotencyAction: 'rollback', reason: REASON });
-    expect(intent!.values).toMatchObject({ action: 'rollback', target: rolledBack(), from: { storageUri: seeded.challenger.storageUri, percent: 20 }, kube: { kind: 'user', username: 'erin' } });
+    expect(intent).toMatchObject({
+      kind: 'intent',
+      decision: 'pending',
+      actor: 'erin',
+      idempotencyKey: key,
+      idempotencyAction: 'rollback',
+      reason: REASON,
+    });
+    expect(intent!.values).toMatchObject({
+      action: 'rollback',
+      target: rolledBack(),
+      from: { storageUri: seeded.challenger.storageUri, percent: 20 },
+      kube: { kind: 'user', username: 'erin' },
+    });
     expect((await history()).map((e) => e.kind)).toEqual(['start', 'intent']);
     expect(await rollbackAudits()).toHaveLength(0);
 
     // Visible, in words: the judgment panel and the timeline say an action is under way; judgment leaves the rollout alone.
     const dashboard = (await deploymentDashboard(TENANT, ENDPOINT))!;
-    expect(dashboard.detail.rollout?.pendingAction).toMatchObject({ action: 'rollback', label: 'Rollback', by: 'erin', reason: REASON });
+    expect(dashboard.detail.rollout?.pendingAction).toMatchObject({
+      action: 'rollback',
+      label: 'Rollback',
+      by: 'erin',
+      reason: REASON,
+    });
     expect(dashboard.detail.rollout?.judgment).toMatchObject({ state: 'acting', headline: 'Rollback under way' });
-    expect(dashboard.detail.timeline[0]).toMatchObject({ kind: 'intent', decision: 'pending', actor: 'erin', reason: expect.stringContaining('Its outcome is not recorded yet') });
+    expect(dashboard.detail.timeline[0]).toMatchObject({
+      kind: 'intent',
+      decision: 'pending',
+      actor: 'erin',
+      reason: expect.stringContaining('Its outcome is not recorded yet'),
+    });
     expect((await liveRollouts()).map((r) => r.id)).not.toContain(rollout.id);
 
     // A repeated click is answered; nothing is written twice.
@@ -157,18 +211,33 @@ describe('a rollback whose outcome cannot be committed', () => {
       ['rollback', 'rolled-back'],
     ]);
     expect(events[2]).toMatchObject({ actor: 'erin', reason: REASON, intentId: intent!.id });
-    expect(events[2]!.values).toEqual({ before: null, after: rolledBack(), version: seeded.challenger.version, previousVersion: seeded.champion.version, recordedBy: 'worker' });
+    expect(events[2]!.values).toEqual({
+      before: null,
+      after: rolledBack(),
+      version: seeded.challenger.version,
+      previousVersion: seeded.champion.version,
+      recordedBy: 'worker',
+    });
     expect(await currentRollout()).toMatchObject({ state: 'rolled_back', currentPercent: 0 });
-    expect(await rollbackAudits()).toEqual([expect.objectContaining({ actor: 'erin', outcome: 'success', after: rolledBack() })]);
+    expect(await rollbackAudits()).toEqual([
+      expect.objectContaining({ actor: 'erin', outcome: 'success', after: rolledBack() }),
+    ]);
     expect(await served()).toMatchObject({ generation: before.metadata.generation! + 1 });
 
     const settled = (await deploymentDashboard(TENANT, ENDPOINT))!;
-    expect(settled.detail.rollout).toMatchObject({ state: 'rolled_back', pendingAction: null, judgment: { state: 'finished', headline: 'Rolled back' } });
+    expect(settled.detail.rollout).toMatchObject({
+      state: 'rolled_back',
+      pendingAction: null,
+      judgment: { state: 'finished', headline: 'Rolled back' },
+    });
     expect(settled.detail.timeline.slice(0, 2).map((e) => [e.kind, e.decision])).toEqual([
       ['rollback', 'rolled-back'],
       ['intent', 'requested'],
     ]);
-    expect(settled.detail.timeline[0]!.details).toContainEqual({ label: 'Recorded by', value: 'the worker, after the process that acted stopped before recording the outcome' });
+    expect(settled.detail.timeline[0]!.details).toContainEqual({
+      label: 'Recorded by',
+      value: 'the worker, after the process that acted stopped before recording the outcome',
+    });
     // Settled once: another pass finds nothing.
     expect(await finishUnfinishedActions(0)).toEqual([]);
   });
@@ -185,9 +254,20 @@ describe('a portal process killed in the middle of a rollback', () => {
     expect(await currentRollout()).toMatchObject({ state: 'progressing', currentPercent: 20 });
 
     // The worker as `npm run worker` runs it: it takes the lead and, in its tick, settles the intent.
-    const worker = startWorker({ databaseUrl: database.url, intervalMs: 250, resumeDeploymentsAfterMs: 60_000, resumeActionsAfterMs: 1_000, name: 'crash-test' });
+    const worker = startWorker({
+      databaseUrl: database.url,
+      intervalMs: 250,
+      resumeDeploymentsAfterMs: 60_000,
+      resumeActionsAfterMs: 1_000,
+      name: 'crash-test',
+    });
     try {
-      await eventually('the worker to record the outcome', 30_000, async () => ({ done: (await pendingIntents()).length === 0, value: await history() }), 100);
+      await eventually(
+        'the worker to record the outcome',
+        30_000,
+        async () => ({ done: (await pendingIntents()).length === 0, value: await history() }),
+        100,
+      );
     } finally {
       await worker.stop();
     }
@@ -197,7 +277,13 @@ describe('a portal process killed in the middle of a rollback', () => {
       ['intent', 'pending', 'rollback'],
       ['rollback', 'rolled-back', null],
     ]);
-    expect(events[2]!.values).toEqual({ before: null, after: rolledBack(), version: seeded.challenger.version, previousVersion: seeded.champion.version, recordedBy: 'worker' });
+    expect(events[2]!.values).toEqual({
+      before: null,
+      after: rolledBack(),
+      version: seeded.challenger.version,
+      previousVersion: seeded.champion.version,
+      recordedBy: 'worker',
+    });
     expect(await currentRollout()).toMatchObject({ state: 'rolled_back', currentPercent: 0 });
     expect(await rollbackAudits()).toEqual([expect.objectContaining({ actor: 'erin', outcome: 'success' })]);
     // Nothing was written to the cluster again.
@@ -216,9 +302,17 @@ describe('a portal process killed in the middle of a rollback', () => {
     expect(await served()).toMatchObject({ ...rolledBack(), generation: before.metadata.generation! + 1 });
     const isvc = (await api().get(ENDPOINT))!;
     // As the portal writes a rollback: the rolled-back version named, the champion's evidence back.
-    expect(isvc.metadata.annotations).toMatchObject({ 'mlp.example.com/rolled-back-version': seeded.challenger.version, 'mlp.example.com/model-version': seeded.champion.version });
+    expect(isvc.metadata.annotations).toMatchObject({
+      'mlp.example.com/rolled-back-version': seeded.challenger.version,
+      'mlp.example.com/model-version': seeded.champion.version,
+    });
     const events = await history();
-    expect(events.at(-1)).toMatchObject({ kind: 'rollback', decision: 'rolled-back', actor: 'erin', intentId: intent!.id });
+    expect(events.at(-1)).toMatchObject({
+      kind: 'rollback',
+      decision: 'rolled-back',
+      actor: 'erin',
+      intentId: intent!.id,
+    });
     expect(events.at(-1)!.values).toEqual({
       before: servingCanary(),
       after: rolledBack(),
@@ -235,10 +329,19 @@ describe('an unfinished action the cluster no longer matches', () => {
   it('is reported failed with what the cluster serves, and the rollout is judged again', async () => {
     const stopped = new Error('stopped after the intent');
     await expect(
-      promoteRollout(erin, TENANT, rollout.id, { idempotencyKey: crypto.randomUUID(), to: 'next', reason: 'Stepped up by erin' }, { afterIntent: () => Promise.reject(stopped) }),
+      promoteRollout(
+        erin,
+        TENANT,
+        rollout.id,
+        { idempotencyKey: crypto.randomUUID(), to: 'next', reason: 'Stepped up by erin' },
+        { afterIntent: () => Promise.reject(stopped) },
+      ),
     ).rejects.toBe(stopped);
     // Meanwhile someone else moved the canary.
-    await api().update(ENDPOINT, (isvc) => ({ ...isvc, spec: { ...isvc.spec, predictor: { ...isvc.spec.predictor, canaryTrafficPercent: 30 } } }));
+    await api().update(ENDPOINT, (isvc) => ({
+      ...isvc,
+      spec: { ...isvc.spec, predictor: { ...isvc.spec.predictor, canaryTrafficPercent: 30 } },
+    }));
 
     const [intent] = await pendingIntents();
     expect(await finishUnfinishedActions(0)).toEqual([{ intent: intent!.id, outcome: 'failed' }]);
@@ -248,10 +351,18 @@ describe('an unfinished action the cluster no longer matches', () => {
       `Not done: the endpoint serves ${seeded.challenger.storageUri}, canary 30 %: neither what a promotion to the next step started from (${seeded.challenger.storageUri}, canary 20 %) ` +
         `nor what it asked for (${seeded.challenger.storageUri}, canary 25 %), so it was changed by something else meanwhile`,
     );
-    expect(failed.values).toMatchObject({ action: 'promote-next', observed: { storageUri: seeded.challenger.storageUri, canaryTrafficPercent: 30 }, recordedBy: 'worker' });
+    expect(failed.values).toMatchObject({
+      action: 'promote-next',
+      observed: { storageUri: seeded.challenger.storageUri, canaryTrafficPercent: 30 },
+      recordedBy: 'worker',
+    });
     expect((await served()).canaryTrafficPercent).toBe(30);
     expect(await currentRollout()).toMatchObject({ state: 'progressing', currentPercent: 20 });
-    expect(await getDb().auditEvent.findMany({ where: { action: 'deployment.promote', tenant: TENANT, occurredAt: { gte: rollout.createdAt } } })).toEqual([expect.objectContaining({ actor: 'erin', outcome: 'failed' })]);
+    expect(
+      await getDb().auditEvent.findMany({
+        where: { action: 'deployment.promote', tenant: TENANT, occurredAt: { gte: rollout.createdAt } },
+      }),
+    ).toEqual([expect.objectContaining({ actor: 'erin', outcome: 'failed' })]);
     expect((await liveRollouts()).map((r) => r.id)).toContain(rollout.id);
   });
 });
@@ -260,8 +371,13 @@ describe('acting once', () => {
   it('tries a failed attempt again under the same key, and answers it once done', async () => {
     const key = crypto.randomUUID();
     // The rollout believes in another model than the endpoint serves: the cluster read refuses the promotion.
-    await getDb().rollout.update({ where: { id: rollout.id }, data: { storageUri: 's3://mlflow-artifacts/workspaces/pricing/elsewhere/model' } });
-    await expect(promoteRollout(erin, TENANT, rollout.id, { idempotencyKey: key, to: 'next', reason: 'Stepped up by erin' })).rejects.toThrow(
+    await getDb().rollout.update({
+      where: { id: rollout.id },
+      data: { storageUri: 's3://mlflow-artifacts/workspaces/pricing/elsewhere/model' },
+    });
+    await expect(
+      promoteRollout(erin, TENANT, rollout.id, { idempotencyKey: key, to: 'next', reason: 'Stepped up by erin' }),
+    ).rejects.toThrow(
       `${ENDPOINT} no longer serves v${seeded.challenger.version}: it was changed outside this rollout.`,
     );
     expect((await history()).map((e) => [e.kind, e.decision])).toEqual([
@@ -272,12 +388,20 @@ describe('acting once', () => {
     expect((await served()).generation).toBe(before.metadata.generation);
 
     await getDb().rollout.update({ where: { id: rollout.id }, data: { storageUri: seeded.challenger.storageUri } });
-    expect(await promoteRollout(erin, TENANT, rollout.id, { idempotencyKey: key, to: 'next', reason: 'Stepped up by erin' })).toEqual({
+    expect(
+      await promoteRollout(erin, TENANT, rollout.id, { idempotencyKey: key, to: 'next', reason: 'Stepped up by erin' }),
+    ).toEqual({
       changed: true,
       message: `v${seeded.challenger.version} now receives 25 % of traffic.`,
     });
-    expect(await promoteRollout(erin, TENANT, rollout.id, { idempotencyKey: key, to: 'next', reason: 'Stepped up by erin' })).toEqual({ changed: false, message: 'Already done: Stepped up by erin' });
-    const intents = await getDb().rolloutEvent.findMany({ where: { rolloutId: rollout.id, kind: 'intent' }, orderBy: { id: 'asc' }, include: { outcome: true } });
+    expect(
+      await promoteRollout(erin, TENANT, rollout.id, { idempotencyKey: key, to: 'next', reason: 'Stepped up by erin' }),
+    ).toEqual({ changed: false, message: 'Already done: Stepped up by erin' });
+    const intents = await getDb().rolloutEvent.findMany({
+      where: { rolloutId: rollout.id, kind: 'intent' },
+      orderBy: { id: 'asc' },
+      include: { outcome: true },
+    });
     expect(intents.map((i) => [i.idempotencyKey, i.outcome?.kind])).toEqual([
       [key, 'failed'],
       [`${key}#2`, 'step'],
@@ -290,13 +414,28 @@ describe('acting once', () => {
     const frank: Operator = { actor: { name: 'frank' }, kube: userActor('frank', ['mlp:oncall']) };
     const outcomes = await Promise.all([
       rollbackRollout(erin, TENANT, rollout.id, { idempotencyKey: crypto.randomUUID(), reason: REASON }),
-      promoteRollout(frank, TENANT, rollout.id, { idempotencyKey: crypto.randomUUID(), to: 'full', reason: 'Promoted to 100 % by frank' }),
+      promoteRollout(frank, TENANT, rollout.id, {
+        idempotencyKey: crypto.randomUUID(),
+        to: 'full',
+        reason: 'Promoted to 100 % by frank',
+      }),
     ]);
     expect(outcomes.filter((o) => o.changed)).toHaveLength(1);
-    expect(outcomes.find((o) => !o.changed)!.message).toMatch(/^(Nothing done: .* is still under way\.|Nothing to do: this rollout is already (rolled back|promoted)\.)/);
+    expect(outcomes.find((o) => !o.changed)!.message).toMatch(
+      /^(Nothing done: .* is still under way\.|Nothing to do: this rollout is already (rolled back|promoted)\.)/,
+    );
     expect((await served()).generation).toBe(before.metadata.generation! + 1);
     const actions = (await history()).filter((e) => ['rollback', 'promote', 'step'].includes(e.kind));
     expect(actions).toHaveLength(1);
-    expect(await getDb().auditEvent.count({ where: { action: { in: ['deployment.rollback', 'deployment.promote'] }, tenant: TENANT, outcome: 'success', occurredAt: { gte: rollout.createdAt } } })).toBe(1);
+    expect(
+      await getDb().auditEvent.count({
+        where: {
+          action: { in: ['deployment.rollback', 'deployment.promote'] },
+          tenant: TENANT,
+          outcome: 'success',
+          occurredAt: { gte: rollout.createdAt },
+        },
+      }),
+    ).toBe(1);
   });
 });

@@ -26,7 +26,17 @@ import { UpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
 import { rollbackAnnotations } from '../promotion/evidence';
 import { nextStep } from '../promotion/policy';
-import { idempotentActionSchema, parseRolloutEvent, recordRolloutEvent, servedWords, type IdempotentAction, type IntentValues, type JudgmentValues, type RolloutEventInput, type Traffic } from './events';
+import {
+  idempotentActionSchema,
+  parseRolloutEvent,
+  recordRolloutEvent,
+  servedWords,
+  type IdempotentAction,
+  type IntentValues,
+  type JudgmentValues,
+  type RolloutEventInput,
+  type Traffic,
+} from './events';
 import { lockEndpoint, pendingIntentsOf } from './records';
 
 /** Who acts: the name kept in the audit log and rollout history, and the identity used at the Kubernetes API. */
@@ -62,7 +72,11 @@ export interface ActionHooks {
 /** How long after it was asked for the worker still applies an action that never reached the cluster; older ones are reported as failed. */
 export const REAPPLY_WITHIN_MS = 10 * 60_000;
 
-const ACTION_WORDS: Record<IdempotentAction, string> = { rollback: 'a rollback', 'promote-next': 'a promotion to the next step', 'promote-full': 'a promotion to 100 %' };
+const ACTION_WORDS: Record<IdempotentAction, string> = {
+  rollback: 'a rollback',
+  'promote-next': 'a promotion to the next step',
+  'promote-full': 'a promotion to 100 %',
+};
 
 /** A key's later attempts after a failed one: `<key>#2`, `<key>#3`… (people's keys are UUIDs, so never contain '#'). */
 const ATTEMPT_SEPARATOR = '#';
@@ -79,11 +93,14 @@ async function lockRollout(tx: Tx, tenant: string, rolloutId: string): Promise<R
 const TRANSACTION = { timeout: 20_000, maxWait: 10_000 };
 
 export function describeIsvc(isvc: InferenceService): Traffic {
-  return { storageUri: isvc.spec.predictor.model?.storageUri ?? null, canaryTrafficPercent: isvc.spec.predictor.canaryTrafficPercent ?? null };
+  return {
+    storageUri: isvc.spec.predictor.model?.storageUri ?? null,
+    canaryTrafficPercent: isvc.spec.predictor.canaryTrafficPercent ?? null,
+  };
 }
 
-const showsTarget = (traffic: Traffic, target: IntentValues['target']) => traffic.storageUri === target.storageUri && traffic.canaryTrafficPercent === target.canaryTrafficPercent;
-
+const showsTarget = (traffic: Traffic, target: IntentValues['target']) =>
+  traffic.storageUri === target.storageUri && traffic.canaryTrafficPercent === target.canaryTrafficPercent;
 
 /**
  * Whether a failed write certainly left the cluster unchanged: the portal's own check refused it
@@ -129,20 +146,38 @@ interface ActionRequest {
 /** What a key was used for before on this rollout: the latest attempt's state. */
 async function keyHistory(tx: Tx, rolloutId: string, key: string) {
   const rows = await tx.rolloutEvent.findMany({
-    where: { rolloutId, OR: [{ idempotencyKey: key }, { idempotencyKey: { startsWith: `${key}${ATTEMPT_SEPARATOR}` } }] },
+    where: {
+      rolloutId,
+      OR: [{ idempotencyKey: key }, { idempotencyKey: { startsWith: `${key}${ATTEMPT_SEPARATOR}` } }],
+    },
     include: { outcome: { select: { kind: true } } },
     orderBy: { id: 'desc' },
   });
   const latest = rows[0];
   if (!latest) return null;
   // Before intents, the action's own event carried the key: it was done.
-  const state = latest.kind !== 'intent' ? 'done' : !latest.outcome ? 'pending' : latest.outcome.kind === 'failed' ? 'failed' : 'done';
-  return { state, reason: latest.reason, action: idempotentActionSchema.safeParse(latest.idempotencyAction).data ?? null, attempts: rows.length };
+  const state =
+    latest.kind !== 'intent'
+      ? 'done'
+      : !latest.outcome
+        ? 'pending'
+        : latest.outcome.kind === 'failed'
+          ? 'failed'
+          : 'done';
+  return {
+    state,
+    reason: latest.reason,
+    action: idempotentActionSchema.safeParse(latest.idempotencyAction).data ?? null,
+    attempts: rows.length,
+  };
 }
 
 function plan(rollout: Rollout, action: IdempotentAction): IntentValues['target'] {
   if (action === 'rollback') {
-    if (!rollout.previousStorageUri) throw new UserFacingError('This rollout does not know the previous stable version, so it cannot be rolled back automatically.');
+    if (!rollout.previousStorageUri)
+      throw new UserFacingError(
+        'This rollout does not know the previous stable version, so it cannot be rolled back automatically.',
+      );
     return { storageUri: rollout.previousStorageUri, canaryTrafficPercent: 0 };
   }
   const step = action === 'promote-full' ? 100 : (nextStep(rollout.steps, rollout.currentPercent) ?? 100);
@@ -157,7 +192,12 @@ type Begun = { answer: ActionOutcome } | { intent: Intent };
  * belong to one rollout and one action; one used for another action is refused), a finished
  * rollout, another action still pending, a canary that moved since it was judged.
  */
-async function beginAction(operator: Operator, tenant: string, rolloutId: string, request: ActionRequest): Promise<Begun> {
+async function beginAction(
+  operator: Operator,
+  tenant: string,
+  rolloutId: string,
+  request: ActionRequest,
+): Promise<Begun> {
   return getDb().$transaction(async (tx): Promise<Begun> => {
     const rollout = await lockRollout(tx, tenant, rolloutId);
     if (!rollout) throw new UserFacingError('There is no such rollout in this tenant.');
@@ -171,23 +211,42 @@ async function beginAction(operator: Operator, tenant: string, rolloutId: string
           );
         }
         if (earlier.state === 'done') return { answer: { changed: false, message: `Already done: ${earlier.reason}` } };
-        if (earlier.state === 'pending') return { answer: { changed: false, message: `Already under way: ${earlier.reason}. The page shows the outcome once it is recorded.` } };
+        if (earlier.state === 'pending')
+          return {
+            answer: {
+              changed: false,
+              message: `Already under way: ${earlier.reason}. The page shows the outcome once it is recorded.`,
+            },
+          };
         // The key's last attempt failed: this one tries again, as the key's next attempt.
         key = `${request.key}${ATTEMPT_SEPARATOR}${earlier.attempts + 1}`;
       }
     }
     if (rollout.state !== 'progressing') {
-      return { answer: { changed: false, message: `Nothing to do: this rollout is already ${rollout.state.replace('_', ' ')}.` } };
+      return {
+        answer: {
+          changed: false,
+          message: `Nothing to do: this rollout is already ${rollout.state.replace('_', ' ')}.`,
+        },
+      };
     }
     const [pending] = await pendingIntentsOf([rollout.id], tx);
     if (pending) {
       const what = pending.action ? ACTION_WORDS[pending.action] : 'an action';
       return {
-        answer: { changed: false, message: `Nothing done: ${what} asked for by ${pending.actor} at ${pending.occurredAt.toISOString().slice(11, 19)} UTC is still under way. The page shows its outcome once it is recorded.` },
+        answer: {
+          changed: false,
+          message: `Nothing done: ${what} asked for by ${pending.actor} at ${pending.occurredAt.toISOString().slice(11, 19)} UTC is still under way. The page shows its outcome once it is recorded.`,
+        },
       };
     }
     if (request.judgedAtPercent !== undefined && rollout.currentPercent !== request.judgedAtPercent) {
-      return { answer: { changed: false, message: `Nothing to do: the canary moved from ${request.judgedAtPercent} % to ${rollout.currentPercent} % since it was judged.` } };
+      return {
+        answer: {
+          changed: false,
+          message: `Nothing to do: the canary moved from ${request.judgedAtPercent} % to ${rollout.currentPercent} % since it was judged.`,
+        },
+      };
     }
     const values: IntentValues = {
       action: request.action,
@@ -206,7 +265,18 @@ async function beginAction(operator: Operator, tenant: string, rolloutId: string
       { kind: 'intent', decision: 'pending', reason: request.reason, values },
       { idempotency: { key: key ?? randomUUID(), action: request.action } },
     );
-    return { intent: { id: row.id, rolloutId: rollout.id, tenant, endpoint: rollout.endpoint, actor: operator.actor.name, reason: request.reason, askedAt: row.occurredAt, values } };
+    return {
+      intent: {
+        id: row.id,
+        rolloutId: rollout.id,
+        tenant,
+        endpoint: rollout.endpoint,
+        actor: operator.actor.name,
+        reason: request.reason,
+        askedAt: row.occurredAt,
+        values,
+      },
+    };
   }, TRANSACTION);
 }
 
@@ -223,7 +293,9 @@ async function writeCluster(intent: Intent, kube: KubeActor): Promise<{ before: 
     const predictor = current.spec.predictor;
     // Only this rollout's canary is moved: a model put there since (a newer deployment, a break-glass change) is not overwritten.
     if (predictor.model?.storageUri !== values.from.storageUri) {
-      throw new UserFacingError(`${intent.endpoint} no longer serves v${values.version}: it was changed outside this rollout.`);
+      throw new UserFacingError(
+        `${intent.endpoint} no longer serves v${values.version}: it was changed outside this rollout.`,
+      );
     }
     if (values.action === 'rollback') {
       // All traffic back to the previous stable version — canaryTrafficPercent 0 *and* its
@@ -231,13 +303,29 @@ async function writeCluster(intent: Intent, kube: KubeActor): Promise<{ before: 
       // its evidence, so the cluster's admission guard sees what serves.
       return {
         ...current,
-        metadata: { ...current.metadata, annotations: rollbackAnnotations(current.metadata.annotations, { key: ROLLED_BACK_ANNOTATION, version: values.version }) },
-        spec: { ...current.spec, predictor: { ...predictor, canaryTrafficPercent: 0, model: { ...predictor.model, storageUri: values.target.storageUri } } },
+        metadata: {
+          ...current.metadata,
+          annotations: rollbackAnnotations(current.metadata.annotations, {
+            key: ROLLED_BACK_ANNOTATION,
+            version: values.version,
+          }),
+        },
+        spec: {
+          ...current.spec,
+          predictor: {
+            ...predictor,
+            canaryTrafficPercent: 0,
+            model: { ...predictor.model, storageUri: values.target.storageUri },
+          },
+        },
       };
     }
     const { canaryTrafficPercent: _dropped, ...rest } = predictor;
     const percent = values.target.canaryTrafficPercent;
-    return { ...current, spec: { ...current.spec, predictor: percent === null ? rest : { ...rest, canaryTrafficPercent: percent } } };
+    return {
+      ...current,
+      spec: { ...current.spec, predictor: percent === null ? rest : { ...rest, canaryTrafficPercent: percent } },
+    };
   });
   return { before: seen.before ?? describeIsvc(updated), after: describeIsvc(updated) };
 }
@@ -251,22 +339,39 @@ interface Recorded {
   reapplied?: boolean;
 }
 
-function outcomeEvent(intent: Intent, change: { before: Traffic | null; after: Traffic }, recorded: Recorded): RolloutEventInput {
+function outcomeEvent(
+  intent: Intent,
+  change: { before: Traffic | null; after: Traffic },
+  recorded: Recorded,
+): RolloutEventInput {
   const { values } = intent;
   const shared = { ...values.judgment, before: change.before, after: change.after, ...recorded };
   if (values.action === 'rollback') {
-    return { kind: 'rollback', decision: 'rolled-back', reason: intent.reason, values: { ...shared, version: values.version, previousVersion: values.previousVersion } };
+    return {
+      kind: 'rollback',
+      decision: 'rolled-back',
+      reason: intent.reason,
+      values: { ...shared, version: values.version, previousVersion: values.previousVersion },
+    };
   }
   const percent = values.target.canaryTrafficPercent;
   if (percent === null) return { kind: 'promote', decision: 'promoted', reason: intent.reason, values: shared };
   return { kind: 'step', decision: `stepped to ${percent} %`, reason: intent.reason, values: shared };
 }
 
-const auditActor = (intent: Intent): Actor => ({ ...(intent.values.actorId ? { id: intent.values.actorId } : {}), name: intent.actor });
+const auditActor = (intent: Intent): Actor => ({
+  ...(intent.values.actorId ? { id: intent.values.actorId } : {}),
+  name: intent.actor,
+});
 const auditTarget = (intent: Intent) => ({ type: 'inference-service', id: `${intent.tenant}/${intent.endpoint}` });
 
 /** The change the cluster took, in one short transaction: rollout state, history, audit. False when the intent was settled already (by the worker, another replica, a newer deployment). */
-async function recordOutcome(intent: Intent, change: { before: Traffic | null; after: Traffic }, recorded: Recorded, beforeCommit?: (tx: Tx) => Promise<void>): Promise<boolean> {
+async function recordOutcome(
+  intent: Intent,
+  change: { before: Traffic | null; after: Traffic },
+  recorded: Recorded,
+  beforeCommit?: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
   return getDb().$transaction(async (tx) => {
     const rollout = await lockRollout(tx, intent.tenant, intent.rolloutId);
     if (!rollout) throw new Error(`rollout ${intent.rolloutId} of ${intent.tenant} is gone`);
@@ -274,17 +379,33 @@ async function recordOutcome(intent: Intent, change: { before: Traffic | null; a
     const { action, target } = intent.values;
     const now = new Date();
     if (action === 'rollback') {
-      await tx.rollout.update({ where: { id: rollout.id }, data: { state: 'rolled_back', currentPercent: 0, finishedAt: now } });
+      await tx.rollout.update({
+        where: { id: rollout.id },
+        data: { state: 'rolled_back', currentPercent: 0, finishedAt: now },
+      });
     } else {
       const percent = target.canaryTrafficPercent ?? 100;
       const promoted = percent >= 100;
-      await tx.rollout.update({ where: { id: rollout.id }, data: { currentPercent: percent, stepStartedAt: now, state: promoted ? 'promoted' : 'progressing', finishedAt: promoted ? now : null } });
+      await tx.rollout.update({
+        where: { id: rollout.id },
+        data: {
+          currentPercent: percent,
+          stepStartedAt: now,
+          state: promoted ? 'promoted' : 'progressing',
+          finishedAt: promoted ? now : null,
+        },
+      });
     }
     const event = outcomeEvent(intent, change, recorded);
     await recordRolloutEvent(tx, rollout.id, intent.actor, event, { intentId: intent.id });
     await recordAudit(tx, {
       actor: auditActor(intent),
-      action: event.kind === 'rollback' ? 'deployment.rollback' : event.kind === 'promote' ? 'deployment.promote' : 'deployment.step',
+      action:
+        event.kind === 'rollback'
+          ? 'deployment.rollback'
+          : event.kind === 'promote'
+            ? 'deployment.promote'
+            : 'deployment.step',
       tenant: intent.tenant,
       target: auditTarget(intent),
       before: change.before,
@@ -301,13 +422,29 @@ async function recordOutcome(intent: Intent, change: { before: Traffic | null; a
  * An action that did not happen, and why. The worker's verdicts are audited here; a person's
  * failed attempt is audited by the server action that reports it to them.
  */
-async function recordFailure(intent: Intent, error: string, observed: Traffic | null | undefined, recorded: Recorded): Promise<boolean> {
+async function recordFailure(
+  intent: Intent,
+  error: string,
+  observed: Traffic | null | undefined,
+  recorded: Recorded,
+): Promise<boolean> {
   return getDb().$transaction(async (tx) => {
     const rollout = await lockRollout(tx, intent.tenant, intent.rolloutId);
     if (!rollout) throw new Error(`rollout ${intent.rolloutId} of ${intent.tenant} is gone`);
     if (await tx.rolloutEvent.findUnique({ where: { intentId: intent.id }, select: { id: true } })) return false;
-    const values = { action: intent.values.action, error, ...(observed !== undefined ? { observed } : {}), ...(recorded.recordedBy ? { recordedBy: recorded.recordedBy } : {}) };
-    await recordRolloutEvent(tx, rollout.id, intent.actor, { kind: 'failed', decision: 'failed', reason: `Not done: ${error}`, values }, { intentId: intent.id });
+    const values = {
+      action: intent.values.action,
+      error,
+      ...(observed !== undefined ? { observed } : {}),
+      ...(recorded.recordedBy ? { recordedBy: recorded.recordedBy } : {}),
+    };
+    await recordRolloutEvent(
+      tx,
+      rollout.id,
+      intent.actor,
+      { kind: 'failed', decision: 'failed', reason: `Not done: ${error}`, values },
+      { intentId: intent.id },
+    );
     if (recorded.recordedBy) {
       await recordAudit(tx, {
         actor: auditActor(intent),
@@ -324,14 +461,20 @@ async function recordFailure(intent: Intent, error: string, observed: Traffic | 
 
 function doneMessage(intent: Intent): string {
   const { values } = intent;
-  if (values.action === 'rollback') return `Rolled back ${intent.endpoint} to its previous version${values.previousVersion ? ` (v${values.previousVersion})` : ''}.`;
+  if (values.action === 'rollback')
+    return `Rolled back ${intent.endpoint} to its previous version${values.previousVersion ? ` (v${values.previousVersion})` : ''}.`;
   const percent = values.target.canaryTrafficPercent;
-  return percent === null ? `v${values.version} now serves all traffic on ${intent.endpoint}.` : `v${values.version} now receives ${percent} % of traffic.`;
+  return percent === null
+    ? `v${values.version} now serves all traffic on ${intent.endpoint}.`
+    : `v${values.version} now receives ${percent} % of traffic.`;
 }
 
 /** After a rollback the registry's alias points at what serves again (unless someone moved it meanwhile). */
 async function restoreAlias(tenant: string, rolloutId: string, actor: string): Promise<void> {
-  const rollout = await getDb().rollout.findUniqueOrThrow({ where: { id: rolloutId }, include: { promotionRequest: true } });
+  const rollout = await getDb().rollout.findUniqueOrThrow({
+    where: { id: rolloutId },
+    include: { promotionRequest: true },
+  });
   if (!rollout.promotionRequest || !rollout.previousVersion) return;
   const alias = (rollout.promotionRequest.policy as { alias?: string }).alias ?? 'champion';
   try {
@@ -357,7 +500,13 @@ async function restoreAlias(tenant: string, rolloutId: string, actor: string): P
 // ---------------------------------------------------------------------------------------------
 // The actions
 
-async function act(operator: Operator, tenant: string, rolloutId: string, request: ActionRequest, hooks: ActionHooks): Promise<ActionOutcome> {
+async function act(
+  operator: Operator,
+  tenant: string,
+  rolloutId: string,
+  request: ActionRequest,
+  hooks: ActionHooks,
+): Promise<ActionOutcome> {
   const begun = await beginAction(operator, tenant, rolloutId, request);
   if ('answer' in begun) return begun.answer;
   const { intent } = begun;
@@ -369,11 +518,23 @@ async function act(operator: Operator, tenant: string, rolloutId: string, reques
   } catch (error) {
     if (!refusedForSure(error)) {
       // Whether the API server stored the change is unknown: the intent stays pending and the worker reads the cluster to settle it.
-      log.error('a rollout action may or may not have reached the cluster; the worker settles it', { tenant, rollout: rolloutId, intent: intent.id.toString(), error });
-      throw new UserFacingError(`${errorWords(error)}. Whether the change reached the cluster is not known yet: the worker reads the InferenceService and records the outcome on the timeline.`);
+      log.error('a rollout action may or may not have reached the cluster; the worker settles it', {
+        tenant,
+        rollout: rolloutId,
+        intent: intent.id.toString(),
+        error,
+      });
+      throw new UserFacingError(
+        `${errorWords(error)}. Whether the change reached the cluster is not known yet: the worker reads the InferenceService and records the outcome on the timeline.`,
+      );
     }
     await recordFailure(intent, errorWords(error), undefined, {}).catch((recordError: unknown) =>
-      log.error('a rollout action failed and the failure could not be recorded; the worker settles it', { tenant, rollout: rolloutId, intent: intent.id.toString(), error: recordError }),
+      log.error('a rollout action failed and the failure could not be recorded; the worker settles it', {
+        tenant,
+        rollout: rolloutId,
+        intent: intent.id.toString(),
+        error: recordError,
+      }),
     );
     throw error;
   }
@@ -384,8 +545,16 @@ async function act(operator: Operator, tenant: string, rolloutId: string, reques
     await recordOutcome(intent, change, {}, hooks.beforeOutcomeCommit);
   } catch (error) {
     // The cluster has the change: say so, and leave the pending intent to the worker.
-    log.error('the cluster took a rollout action but its outcome could not be recorded; the worker records it', { tenant, rollout: rolloutId, intent: intent.id.toString(), error });
-    return { changed: true, message: `${message} The rollout history could not record it yet; the worker records it within a minute.` };
+    log.error('the cluster took a rollout action but its outcome could not be recorded; the worker records it', {
+      tenant,
+      rollout: rolloutId,
+      intent: intent.id.toString(),
+      error,
+    });
+    return {
+      changed: true,
+      message: `${message} The rollout history could not record it yet; the worker records it within a minute.`,
+    };
   }
   if (intent.values.action === 'rollback') await restoreAlias(tenant, rolloutId, intent.actor);
   return { changed: true, message };
@@ -402,14 +571,50 @@ export interface RollbackOptions {
  * Rollback: all traffic back to the previous stable version — canaryTrafficPercent 0 *and* the
  * previous storageUri, since a percentage alone does not bring back a scaled-to-zero revision.
  */
-export async function rollbackRollout(operator: Operator, tenant: string, rolloutId: string, options: RollbackOptions, hooks: ActionHooks = {}): Promise<ActionOutcome> {
-  return act(operator, tenant, rolloutId, { action: 'rollback', key: options.idempotencyKey, reason: options.reason, judgment: options.judgment, judgedAtPercent: options.judgment?.percent }, hooks);
+export async function rollbackRollout(
+  operator: Operator,
+  tenant: string,
+  rolloutId: string,
+  options: RollbackOptions,
+  hooks: ActionHooks = {},
+): Promise<ActionOutcome> {
+  return act(
+    operator,
+    tenant,
+    rolloutId,
+    {
+      action: 'rollback',
+      key: options.idempotencyKey,
+      reason: options.reason,
+      judgment: options.judgment,
+      judgedAtPercent: options.judgment?.percent,
+    },
+    hooks,
+  );
 }
 
 /** Promote: the next canary step, or straight to 100 %. */
-export async function promoteRollout(operator: Operator, tenant: string, rolloutId: string, options: RollbackOptions & { to: 'next' | 'full' }, hooks: ActionHooks = {}): Promise<ActionOutcome> {
+export async function promoteRollout(
+  operator: Operator,
+  tenant: string,
+  rolloutId: string,
+  options: RollbackOptions & { to: 'next' | 'full' },
+  hooks: ActionHooks = {},
+): Promise<ActionOutcome> {
   const action = options.to === 'full' ? 'promote-full' : 'promote-next';
-  return act(operator, tenant, rolloutId, { action, key: options.idempotencyKey, reason: options.reason, judgment: options.judgment, judgedAtPercent: options.judgment?.percent }, hooks);
+  return act(
+    operator,
+    tenant,
+    rolloutId,
+    {
+      action,
+      key: options.idempotencyKey,
+      reason: options.reason,
+      judgment: options.judgment,
+      judgedAtPercent: options.judgment?.percent,
+    },
+    hooks,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,14 +627,25 @@ export type Settlement = { kind: 'done' } | { kind: 'reapply' } | { kind: 'faile
  * done if it shows the target; applied again if it still shows what the action started from (and
  * it was asked for recently); otherwise failed, with the reason.
  */
-export function settleAction(input: { values: IntentValues; askedAt: Date; now: Date; rolloutState: string; observed: Traffic | null }): Settlement {
+export function settleAction(input: {
+  values: IntentValues;
+  askedAt: Date;
+  now: Date;
+  rolloutState: string;
+  observed: Traffic | null;
+}): Settlement {
   const { values, observed } = input;
   const what = ACTION_WORDS[values.action];
-  if (input.rolloutState !== 'progressing') return { kind: 'failed', reason: `the rollout is ${input.rolloutState.replace('_', ' ')}, so ${what} no longer applies` };
+  if (input.rolloutState !== 'progressing')
+    return {
+      kind: 'failed',
+      reason: `the rollout is ${input.rolloutState.replace('_', ' ')}, so ${what} no longer applies`,
+    };
   if (!observed) return { kind: 'failed', reason: 'the InferenceService no longer exists' };
   if (showsTarget(observed, values.target)) return { kind: 'done' };
   const stillFrom =
-    observed.storageUri === values.from.storageUri && (values.action === 'rollback' || (observed.canaryTrafficPercent ?? 100) === values.from.percent);
+    observed.storageUri === values.from.storageUri &&
+    (values.action === 'rollback' || (observed.canaryTrafficPercent ?? 100) === values.from.percent);
   if (!stillFrom) {
     return {
       kind: 'failed',
@@ -438,7 +654,10 @@ export function settleAction(input: { values: IntentValues; askedAt: Date; now: 
   }
   const ageMs = input.now.getTime() - input.askedAt.getTime();
   if (ageMs > REAPPLY_WITHIN_MS) {
-    return { kind: 'failed', reason: `${what} never reached the cluster, and it was asked for ${Math.round(ageMs / 60_000)} min ago: too long ago to apply now without being asked again` };
+    return {
+      kind: 'failed',
+      reason: `${what} never reached the cluster, and it was asked for ${Math.round(ageMs / 60_000)} min ago: too long ago to apply now without being asked again`,
+    };
   }
   return { kind: 'reapply' };
 }
@@ -446,7 +665,12 @@ export function settleAction(input: { values: IntentValues; askedAt: Date; now: 
 /** Actions asked for more than `olderThanMs` ago whose outcome is not recorded, oldest first. */
 export async function findUnfinishedActions(olderThanMs: number): Promise<bigint[]> {
   const rows = await getDb().rolloutEvent.findMany({
-    where: { kind: 'intent', outcome: { is: null }, occurredAt: { lt: new Date(Date.now() - olderThanMs) }, rollout: { state: 'progressing' } },
+    where: {
+      kind: 'intent',
+      outcome: { is: null },
+      occurredAt: { lt: new Date(Date.now() - olderThanMs) },
+      rollout: { state: 'progressing' },
+    },
     select: { id: true },
     orderBy: { id: 'asc' },
   });
@@ -459,9 +683,20 @@ export async function findUnfinishedActions(olderThanMs: number): Promise<bigint
  * person. An unreadable API server leaves it pending (the worker tries again next time).
  */
 export async function finishAction(intentId: bigint, now = new Date()): Promise<'done' | 'failed' | 'settled already'> {
-  const row = await getDb().rolloutEvent.findUnique({ where: { id: intentId }, include: { outcome: { select: { id: true } }, rollout: { include: { tenant: { select: { name: true } } } } } });
+  const row = await getDb().rolloutEvent.findUnique({
+    where: { id: intentId },
+    include: { outcome: { select: { id: true } }, rollout: { include: { tenant: { select: { name: true } } } } },
+  });
   if (!row || row.kind !== 'intent' || row.outcome) return 'settled already';
-  const base = { id: row.id, rolloutId: row.rolloutId, tenant: row.rollout.tenant.name, endpoint: row.rollout.endpoint, actor: row.actor, reason: row.reason, askedAt: row.occurredAt };
+  const base = {
+    id: row.id,
+    rolloutId: row.rolloutId,
+    tenant: row.rollout.tenant.name,
+    endpoint: row.rollout.endpoint,
+    actor: row.actor,
+    reason: row.reason,
+    askedAt: row.occurredAt,
+  };
   const parsed = parseRolloutEvent(row);
   if (!parsed.ok || parsed.event.kind !== 'intent') {
     // Without its values the worker cannot tell what was asked: it reports that instead of guessing.
@@ -473,7 +708,12 @@ export async function finishAction(intentId: bigint, now = new Date()): Promise<
         tx,
         row.rolloutId,
         row.actor,
-        { kind: 'failed', decision: 'failed', reason: `Not done: the record of this action cannot be read (${problem}), so the worker did not act on it`, values: { action: null, error: problem, recordedBy: 'worker' } },
+        {
+          kind: 'failed',
+          decision: 'failed',
+          reason: `Not done: the record of this action cannot be read (${problem}), so the worker did not act on it`,
+          values: { action: null, error: problem, recordedBy: 'worker' },
+        },
         { intentId: row.id },
       );
       return true;
@@ -483,7 +723,13 @@ export async function finishAction(intentId: bigint, now = new Date()): Promise<
   const intent: Intent = { ...base, values: parsed.event.values };
   const isvc = await inferenceServices(intent.tenant, PORTAL_ACTOR).get(intent.endpoint);
   const observed = isvc ? describeIsvc(isvc) : null;
-  const settlement = settleAction({ values: intent.values, askedAt: intent.askedAt, now, rolloutState: row.rollout.state, observed });
+  const settlement = settleAction({
+    values: intent.values,
+    askedAt: intent.askedAt,
+    now,
+    rolloutState: row.rollout.state,
+    observed,
+  });
 
   let recorded: boolean;
   let outcome: 'done' | 'failed';
@@ -498,7 +744,9 @@ export async function finishAction(intentId: bigint, now = new Date()): Promise<
     } catch (error) {
       // An answer that leaves the outcome unknown: pending still, read back at the next pass.
       if (!refusedForSure(error)) throw error;
-      recorded = await recordFailure(intent, `applied again by the worker, it failed: ${errorWords(error)}`, observed, { recordedBy: 'worker' });
+      recorded = await recordFailure(intent, `applied again by the worker, it failed: ${errorWords(error)}`, observed, {
+        recordedBy: 'worker',
+      });
       outcome = 'failed';
     }
   } else {
@@ -506,7 +754,8 @@ export async function finishAction(intentId: bigint, now = new Date()): Promise<
     outcome = 'failed';
   }
   if (!recorded) return 'settled already';
-  if (outcome === 'done' && intent.values.action === 'rollback') await restoreAlias(intent.tenant, intent.rolloutId, intent.actor);
+  if (outcome === 'done' && intent.values.action === 'rollback')
+    await restoreAlias(intent.tenant, intent.rolloutId, intent.actor);
   return outcome;
 }
 
@@ -519,7 +768,10 @@ export async function finishUnfinishedActions(olderThanMs: number): Promise<{ in
       log.warn('finished a rollout action left unfinished', { intent: id.toString(), outcome });
       settled.push({ intent: id, outcome });
     } catch (error) {
-      log.error('could not finish a rollout action left unfinished; trying again next time', { intent: id.toString(), error });
+      log.error('could not finish a rollout action left unfinished; trying again next time', {
+        intent: id.toString(),
+        error,
+      });
     }
   }
   return settled;

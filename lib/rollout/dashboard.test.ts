@@ -4,7 +4,17 @@ import { UpstreamError } from '../integrations/upstream';
 import { inferenceServiceSchema, type InferenceService } from '../integrations/kubernetes/inference-services';
 import { DEFAULT_POLICY } from '../promotion/policy';
 import { failureMessage } from '../read-model/panel';
-import { chartPoints, describeValues, endpointView, judgmentView, metricRows, rolloutView, servingStatus, timelineEntry, type Thresholds } from './dashboard';
+import {
+  chartPoints,
+  describeValues,
+  endpointView,
+  judgmentView,
+  metricRows,
+  rolloutView,
+  servingStatus,
+  timelineEntry,
+  type Thresholds,
+} from './dashboard';
 import type { PendingIntent } from './records';
 
 const V4 = 's3://mlflow-artifacts/workspaces/pricing/4/aaa/artifacts/model';
@@ -13,7 +23,9 @@ const STABLE = 'price-elasticity-predictor-00001';
 const CANARY = 'price-elasticity-predictor-00002';
 const THRESHOLDS: Thresholds = DEFAULT_POLICY;
 
-function isvc(options: { canaryPercent?: number; storageUri?: string; annotations?: Record<string, string>; ready?: boolean } = {}): InferenceService {
+function isvc(
+  options: { canaryPercent?: number; storageUri?: string; annotations?: Record<string, string>; ready?: boolean } = {},
+): InferenceService {
   const { canaryPercent, storageUri = V5, annotations = {}, ready = true } = options;
   const traffic =
     canaryPercent === undefined
@@ -32,7 +44,12 @@ function isvc(options: { canaryPercent?: number; storageUri?: string; annotation
       annotations: { 'mlp.example.com/model-version': '5', ...annotations },
     },
     spec: { predictor: { canaryTrafficPercent: canaryPercent, model: { storageUri } } },
-    status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', message: ready ? undefined : 'Revision failed to start' }], components: { predictor: { traffic } } },
+    status: {
+      conditions: [
+        { type: 'Ready', status: ready ? 'True' : 'False', message: ready ? undefined : 'Revision failed to start' },
+      ],
+      components: { predictor: { traffic } },
+    },
   });
 }
 
@@ -61,7 +78,15 @@ function rollout(overrides: Partial<Rollout> = {}): Rollout {
   };
 }
 
-const sample = (overrides: Partial<{ requests: number; requestRate: number; errorRate: number; p50Ms: number | null; p99Ms: number | null }> = {}) => ({
+const sample = (
+  overrides: Partial<{
+    requests: number;
+    requestRate: number;
+    errorRate: number;
+    p50Ms: number | null;
+    p99Ms: number | null;
+  }> = {},
+) => ({
   requests: 880,
   requestRate: 7.32,
   errorRate: 0.004,
@@ -72,16 +97,33 @@ const sample = (overrides: Partial<{ requests: number; requestRate: number; erro
 
 const checkValues = {
   check: 'fail',
-  metrics: { canary: { revision: CANARY, ...sample({ errorRate: 0.081 }) }, stable: { revision: STABLE, ...sample({ requests: 3524 }) } },
-  thresholds: { maxErrorRate: 0.02, maxP99Ms: 500, minRequests: 100, immediateRollbackFactor: 3, minPassRatio: 0.9, bakeMinutes: 10, windowSeconds: 120 },
+  metrics: {
+    canary: { revision: CANARY, ...sample({ errorRate: 0.081 }) },
+    stable: { revision: STABLE, ...sample({ requests: 3524 }) },
+  },
+  thresholds: {
+    maxErrorRate: 0.02,
+    maxP99Ms: 500,
+    minRequests: 100,
+    immediateRollbackFactor: 3,
+    minPassRatio: 0.9,
+    bakeMinutes: 10,
+    windowSeconds: 120,
+  },
   percent: 10,
   checksAtStep: 4,
 };
 
 describe('serving status', () => {
   it('names the state in words: not ready first, then the canary share, else stable', () => {
-    expect(servingStatus({ ready: false, canaryRevision: CANARY, canaryPercent: 20 })).toEqual({ kind: 'not-ready', label: 'Not ready' });
-    expect(servingStatus({ ready: true, canaryRevision: CANARY, canaryPercent: 20 })).toEqual({ kind: 'canary', label: 'Canary 20 %' });
+    expect(servingStatus({ ready: false, canaryRevision: CANARY, canaryPercent: 20 })).toEqual({
+      kind: 'not-ready',
+      label: 'Not ready',
+    });
+    expect(servingStatus({ ready: true, canaryRevision: CANARY, canaryPercent: 20 })).toEqual({
+      kind: 'canary',
+      label: 'Canary 20 %',
+    });
     expect(servingStatus({ ready: true, canaryPercent: 0 })).toEqual({ kind: 'stable', label: 'Stable' });
   });
 
@@ -104,7 +146,10 @@ describe('endpoint view', () => {
 
   it('falls back to the annotations the promotion wrote when there is no rollout', () => {
     const view = endpointView(
-      isvc({ canaryPercent: 10, annotations: { 'mlp.example.com/previous-model-version': '2', 'mlp.example.com/previous-storage-uri': V4 } }),
+      isvc({
+        canaryPercent: 10,
+        annotations: { 'mlp.example.com/previous-model-version': '2', 'mlp.example.com/previous-storage-uri': V4 },
+      }),
       null,
     );
     expect(view.canary).toMatchObject({ version: '5', percent: 10 });
@@ -112,14 +157,25 @@ describe('endpoint view', () => {
   });
 
   it('names the restored version after a rollback, not the one in the stale version annotation', () => {
-    const restored = isvc({ storageUri: V4, annotations: { 'mlp.example.com/rolled-back-version': '5', 'mlp.example.com/previous-model-version': '4' } });
-    expect(endpointView(restored, rollout({ state: 'rolled_back' })).stable).toMatchObject({ version: '4', percent: 100, storageUri: V4 });
+    const restored = isvc({
+      storageUri: V4,
+      annotations: { 'mlp.example.com/rolled-back-version': '5', 'mlp.example.com/previous-model-version': '4' },
+    });
+    expect(endpointView(restored, rollout({ state: 'rolled_back' })).stable).toMatchObject({
+      version: '4',
+      percent: 100,
+      storageUri: V4,
+    });
     expect(endpointView(restored, null).stable.version).toBe('4');
     expect(endpointView(restored, null).canary).toBeNull();
   });
 
   it('reports why an endpoint is not ready', () => {
-    expect(endpointView(isvc({ ready: false }), null)).toMatchObject({ ready: false, readyMessage: 'Revision failed to start', status: { label: 'Not ready' } });
+    expect(endpointView(isvc({ ready: false }), null)).toMatchObject({
+      ready: false,
+      readyMessage: 'Revision failed to start',
+      status: { label: 'Not ready' },
+    });
   });
 });
 
@@ -133,7 +189,8 @@ describe('recorded values in words', () => {
       { label: 'Stable', value: 'error rate 0.40 % · p99 149 ms · p50 37 ms · 3,524 requests' },
       {
         label: 'Thresholds',
-        value: 'error rate ≤ 2.00 % (rollback at once above 6.00 %) · p99 ≤ 500 ms · at least 100 requests · 90.0 % of checks passing over 10 min · 120 s window',
+        value:
+          'error rate ≤ 2.00 % (rollback at once above 6.00 %) · p99 ≤ 500 ms · at least 100 requests · 90.0 % of checks passing over 10 min · 120 s window',
       },
     ]);
   });
@@ -154,7 +211,10 @@ describe('recorded values in words', () => {
   });
 
   it('says when a promotion removed the canary split and kept the model', () => {
-    const lines = describeValues({ before: { storageUri: V5, canaryTrafficPercent: 50 }, after: { storageUri: V5, canaryTrafficPercent: null } });
+    const lines = describeValues({
+      before: { storageUri: V5, canaryTrafficPercent: 50 },
+      after: { storageUri: V5, canaryTrafficPercent: null },
+    });
     expect(lines).toEqual([
       { label: 'Traffic', value: 'canary 50 % → all traffic to the latest revision' },
       { label: 'Model served', value: `${V5} (unchanged)` },
@@ -168,7 +228,9 @@ describe('recorded values in words', () => {
   });
 
   it('shows unknown or unexpected values as JSON instead of hiding them', () => {
-    expect(describeValues({ percent: 'ten', extra: { a: 1 }, before: { storageUri: V5, canaryTrafficPercent: 10 } })).toEqual([
+    expect(
+      describeValues({ percent: 'ten', extra: { a: 1 }, before: { storageUri: V5, canaryTrafficPercent: 10 } }),
+    ).toEqual([
       { label: 'percent', value: '"ten"' },
       { label: 'extra', value: '{"a":1}' },
       { label: 'before', value: `{"storageUri":"${V5}","canaryTrafficPercent":10}` },
@@ -179,7 +241,8 @@ describe('recorded values in words', () => {
 });
 
 describe('judgment view', () => {
-  const judged = (action: string, reason: string, values: Rollout['lastJudgment'] = checkValues) => rollout({ lastJudgment: { action, reason, at: '2026-11-23T10:05:00.000Z', values } });
+  const judged = (action: string, reason: string, values: Rollout['lastJudgment'] = checkValues) =>
+    rollout({ lastJudgment: { action, reason, at: '2026-11-23T10:05:00.000Z', values } });
 
   it('waits for the worker when no check has run', () => {
     expect(judgmentView(rollout())).toMatchObject({ state: 'waiting', headline: 'Waiting for the worker', at: null });
@@ -189,10 +252,14 @@ describe('judgment view', () => {
     // As the worker records a pause: no check outcome, the metrics' failure, the thresholds, where the canary was.
     const { check: _none, metrics: _read, ...pausedValues } = checkValues;
     const view = judgmentView(
-      judged('pause', 'judgment paused: Prometheus did not answer within 5 s; nothing is promoted while metrics cannot be read', {
-        ...pausedValues,
-        metrics: { unavailable: 'Prometheus did not answer within 5 s' },
-      }),
+      judged(
+        'pause',
+        'judgment paused: Prometheus did not answer within 5 s; nothing is promoted while metrics cannot be read',
+        {
+          ...pausedValues,
+          metrics: { unavailable: 'Prometheus did not answer within 5 s' },
+        },
+      ),
     );
     expect(view).toMatchObject({ state: 'paused', headline: 'Judgment paused', at: '2026-11-23T10:05:00.000Z' });
     expect(view.reason).toMatch(/^Judgment paused: Prometheus did not answer within 5 s/);
@@ -202,36 +269,54 @@ describe('judgment view', () => {
       { label: 'Metrics', value: 'unavailable: Prometheus did not answer within 5 s' },
       {
         label: 'Thresholds',
-        value: 'error rate ≤ 2.00 % (rollback at once above 6.00 %) · p99 ≤ 500 ms · at least 100 requests · 90.0 % of checks passing over 10 min · 120 s window',
+        value:
+          'error rate ≤ 2.00 % (rollback at once above 6.00 %) · p99 ≤ 500 ms · at least 100 requests · 90.0 % of checks passing over 10 min · 120 s window',
       },
     ]);
   });
 
   it('still gives the decision when its recorded values do not read, and says so', () => {
-    const view = judgmentView(judged('pause', 'judgment paused: Prometheus did not answer within 5 s', { metrics: { unavailable: 'Prometheus did not answer within 5 s' } }));
-    expect(view).toMatchObject({ state: 'paused', headline: 'Judgment paused', reason: 'Judgment paused: Prometheus did not answer within 5 s' });
+    const view = judgmentView(
+      judged('pause', 'judgment paused: Prometheus did not answer within 5 s', {
+        metrics: { unavailable: 'Prometheus did not answer within 5 s' },
+      }),
+    );
+    expect(view).toMatchObject({
+      state: 'paused',
+      headline: 'Judgment paused',
+      reason: 'Judgment paused: Prometheus did not answer within 5 s',
+    });
     expect(view.details).toEqual([
       {
         label: 'Unreadable record',
-        value: "the values recorded with this judgment do not read as a judgment's (thresholds: Invalid input: expected object, received undefined); as stored they follow",
+        value:
+          "the values recorded with this judgment do not read as a judgment's (thresholds: Invalid input: expected object, received undefined); as stored they follow",
       },
       { label: 'Metrics', value: 'unavailable: Prometheus did not answer within 5 s' },
     ]);
   });
 
   it('gives the decision with its reason and the numbers behind it', () => {
-    const view = judgmentView(judged('wait', 'healthy: error rate 0.40 %, p99 149 ms over 880 requests; baking 3 more min at 25 %'));
-    expect(view).toMatchObject({ state: 'judged', headline: 'Keep baking', reason: 'Healthy: error rate 0.40 %, p99 149 ms over 880 requests; baking 3 more min at 25 %' });
+    const view = judgmentView(
+      judged('wait', 'healthy: error rate 0.40 %, p99 149 ms over 880 requests; baking 3 more min at 25 %'),
+    );
+    expect(view).toMatchObject({
+      state: 'judged',
+      headline: 'Keep baking',
+      reason: 'Healthy: error rate 0.40 %, p99 149 ms over 880 requests; baking 3 more min at 25 %',
+    });
     expect(view.details.map((d) => d.label)).toContain('Thresholds');
   });
 
   it('says how a finished rollout ended', () => {
-    expect(judgmentView(rollout({ state: 'rolled_back', finishedAt: new Date('2026-11-23T10:09:00Z') }))).toMatchObject({
-      state: 'finished',
-      headline: 'Rolled back',
-      reason: expect.stringContaining('v5 was rolled back and v4 serves all traffic again'),
-      at: '2026-11-23T10:09:00.000Z',
-    });
+    expect(judgmentView(rollout({ state: 'rolled_back', finishedAt: new Date('2026-11-23T10:09:00Z') }))).toMatchObject(
+      {
+        state: 'finished',
+        headline: 'Rolled back',
+        reason: expect.stringContaining('v5 was rolled back and v4 serves all traffic again'),
+        at: '2026-11-23T10:09:00.000Z',
+      },
+    );
     expect(judgmentView(rollout({ state: 'promoted' })).headline).toBe('Promoted');
   });
 });
@@ -254,17 +339,47 @@ describe('an action under way', () => {
     action: 'rollback',
     target: { storageUri: V4, canaryTrafficPercent: 0 },
   };
-  const intentRow = { id: 41n, occurredAt: pending.occurredAt, kind: 'intent', actor: 'erin', decision: 'pending', reason: pending.reason, values: intentValues };
+  const intentRow = {
+    id: 41n,
+    occurredAt: pending.occurredAt,
+    kind: 'intent',
+    actor: 'erin',
+    decision: 'pending',
+    reason: pending.reason,
+    values: intentValues,
+  };
 
   it('takes the judgment panel, in words, with who asked and when, while its outcome is not recorded', () => {
-    const view = rolloutView(rollout({ lastJudgment: { action: 'wait', reason: 'healthy', at: '2026-11-23T10:05:00.000Z', values: checkValues } }), pending);
-    expect(view.pendingAction).toEqual({ action: 'rollback', label: 'Rollback', by: 'erin', at: '2026-11-23T10:07:03.000Z', reason: 'Rolled back by erin from the canary dashboard' });
-    expect(view.judgment).toMatchObject({ state: 'acting', action: 'rollback', headline: 'Rollback under way', at: '2026-11-23T10:07:03.000Z' });
+    const view = rolloutView(
+      rollout({
+        lastJudgment: { action: 'wait', reason: 'healthy', at: '2026-11-23T10:05:00.000Z', values: checkValues },
+      }),
+      pending,
+    );
+    expect(view.pendingAction).toEqual({
+      action: 'rollback',
+      label: 'Rollback',
+      by: 'erin',
+      at: '2026-11-23T10:07:03.000Z',
+      reason: 'Rolled back by erin from the canary dashboard',
+    });
+    expect(view.judgment).toMatchObject({
+      state: 'acting',
+      action: 'rollback',
+      headline: 'Rollback under way',
+      at: '2026-11-23T10:07:03.000Z',
+    });
     expect(view.judgment.reason).toBe(
       'erin asked for it at 2026-11-23 10:07:03 UTC (Rolled back by erin from the canary dashboard), and its outcome is not recorded yet. Automatic judgment waits for it. ' +
         'If the portal stopped before recording the outcome, the worker reads the InferenceService and records it: done, applied again, or failed with the reason.',
     );
-    expect(rolloutView(rollout({ currentPercent: 10 }), { ...pending, action: 'promote-next', target: { storageUri: V5, canaryTrafficPercent: 25 } }).judgment.headline).toBe('Promotion to 25 % under way');
+    expect(
+      rolloutView(rollout({ currentPercent: 10 }), {
+        ...pending,
+        action: 'promote-next',
+        target: { storageUri: V5, canaryTrafficPercent: 25 },
+      }).judgment.headline,
+    ).toBe('Promotion to 25 % under way');
   });
 
   it('is shown on the timeline as pending with what it asks for, and as requested once settled', () => {
@@ -280,7 +395,10 @@ describe('an action under way', () => {
       { label: 'Previous version', value: 'v4' },
       { label: 'Acts at Kubernetes as', value: 'erin (impersonated)' },
     ]);
-    expect(timelineEntry(intentRow, '5', false)).toMatchObject({ decision: 'requested', reason: 'Rolled back by erin from the canary dashboard' });
+    expect(timelineEntry(intentRow, '5', false)).toMatchObject({
+      decision: 'requested',
+      reason: 'Rolled back by erin from the canary dashboard',
+    });
   });
 
   it('says why a failed action was not done and what the cluster served', () => {
@@ -291,7 +409,12 @@ describe('an action under way', () => {
         kind: 'failed',
         decision: 'failed',
         reason: 'Not done: the endpoint serves something else',
-        values: { action: 'promote-next', error: 'the endpoint serves something else', observed: { storageUri: V5, canaryTrafficPercent: 30 }, recordedBy: 'worker' },
+        values: {
+          action: 'promote-next',
+          error: 'the endpoint serves something else',
+          observed: { storageUri: V5, canaryTrafficPercent: 30 },
+          recordedBy: 'worker',
+        },
       },
       '5',
       false,
@@ -305,11 +428,22 @@ describe('an action under way', () => {
   });
 
   it('shows a stored row that does not match its kind as unreadable, with what it holds, instead of failing the page', () => {
-    const entry = timelineEntry({ ...intentRow, id: 43n, kind: 'rollback', decision: 'rolled-back', values: { before: 'garbled', after: { storageUri: V4, canaryTrafficPercent: 0 } } }, '5', false);
+    const entry = timelineEntry(
+      {
+        ...intentRow,
+        id: 43n,
+        kind: 'rollback',
+        decision: 'rolled-back',
+        values: { before: 'garbled', after: { storageUri: V4, canaryTrafficPercent: 0 } },
+      },
+      '5',
+      false,
+    );
     expect(entry.decision).toBe('rolled-back');
     expect(entry.details[0]).toEqual({
       label: 'Unreadable record',
-      value: 'this rollback event does not match what a rollback event holds (values.before: Invalid input: expected object, received string); its values as stored follow',
+      value:
+        'this rollback event does not match what a rollback event holds (values.before: Invalid input: expected object, received string); its values as stored follow',
     });
     expect(entry.details.slice(1)).toEqual([
       { label: 'before', value: '"garbled"' },
@@ -333,10 +467,21 @@ describe('rollout view', () => {
 
 describe('metric rows', () => {
   it('puts stable next to canary with thresholds and the canary verdict in words', () => {
-    const rows = metricRows(sample({ requests: 3524, requestRate: 29.36, errorRate: 0.0009 }), sample({ errorRate: 0.031, p99Ms: 612 }), true, THRESHOLDS);
+    const rows = metricRows(
+      sample({ requests: 3524, requestRate: 29.36, errorRate: 0.0009 }),
+      sample({ errorRate: 0.031, p99Ms: 612 }),
+      true,
+      THRESHOLDS,
+    );
     expect(rows).toEqual([
       { label: 'Request rate', stable: '29.4 req/s', canary: '7.32 req/s', threshold: null, verdict: null },
-      { label: 'Requests in 120 s', stable: '3,524', canary: '880', threshold: 'at least 100 to judge', verdict: { text: 'enough to judge', tone: 'good' } },
+      {
+        label: 'Requests in 120 s',
+        stable: '3,524',
+        canary: '880',
+        threshold: 'at least 100 to judge',
+        verdict: { text: 'enough to judge', tone: 'good' },
+      },
       {
         label: 'Error rate',
         stable: '0.09 %',
@@ -345,7 +490,13 @@ describe('metric rows', () => {
         verdict: { text: 'above threshold', tone: 'bad' },
       },
       { label: 'Latency p50', stable: '37 ms', canary: '37 ms', threshold: null, verdict: null },
-      { label: 'Latency p99', stable: '149 ms', canary: '612 ms', threshold: '≤ 500 ms', verdict: { text: 'above threshold', tone: 'bad' } },
+      {
+        label: 'Latency p99',
+        stable: '149 ms',
+        canary: '612 ms',
+        threshold: '≤ 500 ms',
+        verdict: { text: 'above threshold', tone: 'bad' },
+      },
     ]);
   });
 
@@ -378,7 +529,11 @@ describe('chart points', () => {
       { stableRevision: STABLE, canaryRevision: CANARY },
     );
     expect(points.map((p) => p.t)).toEqual([1000, 2000, 3000]);
-    expect(points[0]).toEqual({ t: 1000, stable: { requestRate: 2, errorPercent: 0, p50Ms: 30, p99Ms: 150 }, canary: {} });
+    expect(points[0]).toEqual({
+      t: 1000,
+      stable: { requestRate: 2, errorPercent: 0, p50Ms: 30, p99Ms: 150 },
+      canary: {},
+    });
     expect(points[1]?.canary.errorPercent).toBeCloseTo(5);
     expect(points[1]?.stable.errorPercent).toBeCloseTo(0.1);
     expect(points[2]).toMatchObject({ stable: {}, canary: { errorPercent: null } });
@@ -387,10 +542,17 @@ describe('chart points', () => {
 
 describe('failure messages', () => {
   it('passes an upstream message through, as it is written for people', () => {
-    expect(failureMessage('the serving metrics', new UpstreamError('Prometheus', 'timeout', 'Prometheus did not answer within 5 s'))).toBe('Prometheus did not answer within 5 s');
+    expect(
+      failureMessage(
+        'the serving metrics',
+        new UpstreamError('Prometheus', 'timeout', 'Prometheus did not answer within 5 s'),
+      ),
+    ).toBe('Prometheus did not answer within 5 s');
   });
 
   it('does not show internal errors', () => {
-    expect(failureMessage('the serving metrics', new TypeError('x is undefined'))).toBe("The serving metrics could not be read; the portal's log has the details.");
+    expect(failureMessage('the serving metrics', new TypeError('x is undefined'))).toBe(
+      "The serving metrics could not be read; the portal's log has the details.",
+    );
   });
 });

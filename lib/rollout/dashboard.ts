@@ -12,8 +12,21 @@ import { breakGlassChangesOf } from '../admission/service';
 import { getDb } from '../db/client';
 import { formatFixedPercent } from '../format';
 import { readPanel, type Panel } from '../read-model/panel';
-import { inferenceServices, OBJECT_NAME, PORTAL_ACTOR, servingState, type InferenceService, type ServingState } from '../integrations/kubernetes';
-import { prometheusApi, servingMetrics, type PrometheusApi, type RevisionHistory, type RevisionMetrics } from '../integrations/prometheus';
+import {
+  inferenceServices,
+  OBJECT_NAME,
+  PORTAL_ACTOR,
+  servingState,
+  type InferenceService,
+  type ServingState,
+} from '../integrations/kubernetes';
+import {
+  prometheusApi,
+  servingMetrics,
+  type PrometheusApi,
+  type RevisionHistory,
+  type RevisionMetrics,
+} from '../integrations/prometheus';
 import { sharedPrometheus } from '../integrations/prometheus/shared-query';
 import { ANNOTATIONS } from '../promotion/deploy';
 import { MODEL_LABEL } from '../promotion/endpoint';
@@ -43,10 +56,7 @@ const HISTORY_STEP_SECONDS = 30;
 const TIMELINE_LIMIT = 200;
 
 /** An InferenceService name as Kubernetes allows it; anything else is not an endpoint and never reaches an upstream. */
-export const endpointNameSchema = z
-  .string()
-  .max(253)
-  .regex(OBJECT_NAME, 'That is not an endpoint name');
+export const endpointNameSchema = z.string().max(253).regex(OBJECT_NAME, 'That is not an endpoint name');
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -56,7 +66,13 @@ export type { Panel };
 
 export type Thresholds = Pick<
   Policy,
-  'maxErrorRate' | 'maxP99Ms' | 'minRequests' | 'immediateRollbackFactor' | 'minPassRatio' | 'bakeMinutes' | 'analysisWindowSeconds'
+  | 'maxErrorRate'
+  | 'maxP99Ms'
+  | 'minRequests'
+  | 'immediateRollbackFactor'
+  | 'minPassRatio'
+  | 'bakeMinutes'
+  | 'analysisWindowSeconds'
 >;
 
 /** State in words, for a badge that does not rely on colour. */
@@ -209,7 +225,8 @@ type RolloutRow = Awaited<ReturnType<typeof rolloutsOf>>[number];
 
 export function servingStatus(state: Pick<ServingState, 'ready' | 'canaryRevision' | 'canaryPercent'>): ServingStatus {
   if (!state.ready) return { kind: 'not-ready', label: 'Not ready' };
-  if (state.canaryRevision && state.canaryPercent > 0) return { kind: 'canary', label: `Canary ${state.canaryPercent} %` };
+  if (state.canaryRevision && state.canaryPercent > 0)
+    return { kind: 'canary', label: `Canary ${state.canaryPercent} %` };
   return { kind: 'stable', label: 'Stable' };
 }
 
@@ -217,11 +234,16 @@ export function servingStatus(state: Pick<ServingState, 'ready' | 'canaryRevisio
  * Which version a model URI is: the rollout knows both of its own; otherwise the annotations the
  * promotion wrote — unless a rollback put the previous model back under them.
  */
-function versionServing(storageUri: string | null, annotations: Record<string, string>, rollout: RolloutRow | null): string | null {
+function versionServing(
+  storageUri: string | null,
+  annotations: Record<string, string>,
+  rollout: RolloutRow | null,
+): string | null {
   if (rollout && storageUri === rollout.storageUri) return rollout.version;
   if (rollout && storageUri === rollout.previousStorageUri) return rollout.previousVersion;
   const annotated = annotations[ANNOTATIONS.modelVersion] ?? null;
-  if (annotated !== null && annotations[ROLLED_BACK_ANNOTATION] === annotated) return annotations[ANNOTATIONS.previousVersion] ?? null;
+  if (annotated !== null && annotations[ROLLED_BACK_ANNOTATION] === annotated)
+    return annotations[ANNOTATIONS.previousVersion] ?? null;
   return annotated;
 }
 
@@ -239,12 +261,26 @@ export function endpointView(isvc: InferenceService, rollout: RolloutRow | null)
     readyMessage: state.message ?? null,
   };
   if (!state.canaryRevision || state.canaryPercent <= 0) {
-    return { ...base, canary: null, stable: { version: versionServing(storageUri, annotations, rollout), revision: state.stableRevision ?? null, percent: 100, storageUri } };
+    return {
+      ...base,
+      canary: null,
+      stable: {
+        version: versionServing(storageUri, annotations, rollout),
+        revision: state.stableRevision ?? null,
+        percent: 100,
+        storageUri,
+      },
+    };
   }
   const live = rollout?.state === 'progressing' ? rollout : null;
   return {
     ...base,
-    canary: { version: versionServing(storageUri, annotations, rollout), revision: state.canaryRevision, percent: state.canaryPercent, storageUri },
+    canary: {
+      version: versionServing(storageUri, annotations, rollout),
+      revision: state.canaryRevision,
+      percent: state.canaryPercent,
+      storageUri,
+    },
     stable: {
       version: live?.previousVersion ?? annotations[ANNOTATIONS.previousVersion] ?? null,
       revision: state.stableRevision ?? null,
@@ -254,7 +290,11 @@ export function endpointView(isvc: InferenceService, rollout: RolloutRow | null)
   };
 }
 
-const CHECK_WORDS: Record<string, string> = { pass: 'passed', fail: 'failed', insufficient: 'too little traffic to judge' };
+const CHECK_WORDS: Record<string, string> = {
+  pass: 'passed',
+  fail: 'failed',
+  insufficient: 'too little traffic to judge',
+};
 
 function describeSample(sample: z.output<typeof revisionSampleSchema> | null): string {
   if (!sample) return 'no requests in the window';
@@ -267,7 +307,8 @@ function describeThresholds(t: z.output<typeof judgedThresholdsSchema>): string 
     `p99 ≤ ${t.maxP99Ms} ms`,
     `at least ${formatCount(t.minRequests)} requests`,
   ];
-  if (t.minPassRatio !== undefined && t.bakeMinutes !== undefined) parts.push(`${formatFixedPercent(t.minPassRatio)} of checks passing over ${t.bakeMinutes} min`);
+  if (t.minPassRatio !== undefined && t.bakeMinutes !== undefined)
+    parts.push(`${formatFixedPercent(t.minPassRatio)} of checks passing over ${t.bakeMinutes} min`);
   if (t.windowSeconds !== undefined) parts.push(`${t.windowSeconds} s window`);
   return parts.join(' · ');
 }
@@ -306,8 +347,14 @@ const SCALARS: Record<string, ScalarValue> = {
   previousVersion: scalar('Previous version', z.string(), versionText),
   by: scalar('Superseded by', z.string(), versionText),
   steps: scalar('Steps', z.array(z.number()), (steps) => `${steps.join(' → ')} %`),
-  recordedBy: scalar('Recorded by', z.literal('worker'), () => 'the worker, after the process that acted stopped before recording the outcome'),
-  reapplied: scalar('Applied again', z.boolean(), (again) => (again ? 'yes: it had not reached the cluster, so the worker applied it' : 'no')),
+  recordedBy: scalar(
+    'Recorded by',
+    z.literal('worker'),
+    () => 'the worker, after the process that acted stopped before recording the outcome',
+  ),
+  reapplied: scalar('Applied again', z.boolean(), (again) =>
+    again ? 'yes: it had not reached the cluster, so the worker applied it' : 'no',
+  ),
   alias: scalar('Alias', z.string(), (alias) => alias),
   error: scalar('Error', z.string(), (error) => error),
 };
@@ -335,8 +382,13 @@ export function describeValues(values: unknown): ValueLine[] {
     lines.push({ label, value });
   }
   const metrics = parse('metrics', checkMetricsSchema);
-  if (metrics && 'unavailable' in metrics) lines.push({ label: 'Metrics', value: `unavailable: ${metrics.unavailable}` });
-  if (metrics && 'canary' in metrics) lines.push({ label: 'Canary', value: describeSample(metrics.canary) }, { label: 'Stable', value: describeSample(metrics.stable) });
+  if (metrics && 'unavailable' in metrics)
+    lines.push({ label: 'Metrics', value: `unavailable: ${metrics.unavailable}` });
+  if (metrics && 'canary' in metrics)
+    lines.push(
+      { label: 'Canary', value: describeSample(metrics.canary) },
+      { label: 'Stable', value: describeSample(metrics.stable) },
+    );
   const thresholds = parse('thresholds', judgedThresholdsSchema);
   if (thresholds) lines.push({ label: 'Thresholds', value: describeThresholds(thresholds) });
   const before = parse('before', trafficSchema);
@@ -357,11 +409,16 @@ export function describeValues(values: unknown): ValueLine[] {
   return lines;
 }
 
-const ACTION_LABELS: Record<IdempotentAction, string> = { rollback: 'Rollback', 'promote-next': 'Promotion to the next step', 'promote-full': 'Promotion to 100 %' };
+const ACTION_LABELS: Record<IdempotentAction, string> = {
+  rollback: 'Rollback',
+  'promote-next': 'Promotion to the next step',
+  'promote-full': 'Promotion to 100 %',
+};
 
 /** An action in words, with where it goes when the intent says so. */
 function actionLabel(action: IdempotentAction | null, target: IntentValues['target'] | null): string {
-  if (action === 'promote-next' && target?.canaryTrafficPercent != null) return `Promotion to ${target.canaryTrafficPercent} %`;
+  if (action === 'promote-next' && target?.canaryTrafficPercent != null)
+    return `Promotion to ${target.canaryTrafficPercent} %`;
   return action ? ACTION_LABELS[action] : 'An action';
 }
 
@@ -370,10 +427,16 @@ function describeIntent(values: IntentValues): ValueLine[] {
   const kube = kubeActorSchema.parse(values.kube);
   return [
     { label: 'Asked for', value: `${actionLabel(values.action, values.target)}: ${servedWords(values.target)}` },
-    { label: 'Started from', value: servedWords({ storageUri: values.from.storageUri, canaryTrafficPercent: values.from.percent }) },
+    {
+      label: 'Started from',
+      value: servedWords({ storageUri: values.from.storageUri, canaryTrafficPercent: values.from.percent }),
+    },
     { label: 'Canary version', value: versionText(values.version) },
     ...(values.previousVersion ? [{ label: 'Previous version', value: versionText(values.previousVersion) }] : []),
-    { label: 'Acts at Kubernetes as', value: kube.kind === 'user' ? `${kube.username} (impersonated)` : "the portal's own identity" },
+    {
+      label: 'Acts at Kubernetes as',
+      value: kube.kind === 'user' ? `${kube.username} (impersonated)` : "the portal's own identity",
+    },
     ...(values.judgment ? describeValues(values.judgment) : []),
   ];
 }
@@ -397,31 +460,72 @@ export function describeEvent(event: RolloutEventBody): ValueLine[] {
 }
 
 /** A stored event's lines: by its kind's schema, or — when the row does not match it — what is wrong and what it holds. */
-export function storedEventDetails(row: { kind: string; decision: string; reason: string; values: unknown }): ValueLine[] {
-  const parsed = parseRolloutEvent({ kind: row.kind, decision: row.decision, reason: row.reason, values: row.values as RolloutEventBody['values'] });
+export function storedEventDetails(row: {
+  kind: string;
+  decision: string;
+  reason: string;
+  values: unknown;
+}): ValueLine[] {
+  const parsed = parseRolloutEvent({
+    kind: row.kind,
+    decision: row.decision,
+    reason: row.reason,
+    values: row.values as RolloutEventBody['values'],
+  });
   if (parsed.ok) return describeEvent(parsed.event);
-  return [{ label: 'Unreadable record', value: `this ${row.kind} event does not match what a ${row.kind} event holds (${parsed.problem}); its values as stored follow` }, ...describeValues(row.values)];
+  return [
+    {
+      label: 'Unreadable record',
+      value: `this ${row.kind} event does not match what a ${row.kind} event holds (${parsed.problem}); its values as stored follow`,
+    },
+    ...describeValues(row.values),
+  ];
 }
 
-const ACTION_HEADLINES: Record<string, string> = { wait: 'Keep baking', step: 'Step up', promote: 'Promote to 100 %', rollback: 'Roll back', pause: 'Judgment paused' };
+const ACTION_HEADLINES: Record<string, string> = {
+  wait: 'Keep baking',
+  step: 'Step up',
+  promote: 'Promote to 100 %',
+  rollback: 'Roll back',
+  pause: 'Judgment paused',
+};
 
 type JudgedRollout = Pick<RolloutRow, 'state' | 'lastJudgment' | 'finishedAt' | 'version' | 'previousVersion'>;
 
-const FINISHED: Record<Exclude<RolloutView['state'], 'progressing'>, (r: JudgedRollout) => { headline: string; reason: string }> = {
-  promoted: (r) => ({ headline: 'Promoted', reason: `v${r.version} serves all traffic; automatic judgment has ended.` }),
+const FINISHED: Record<
+  Exclude<RolloutView['state'], 'progressing'>,
+  (r: JudgedRollout) => { headline: string; reason: string }
+> = {
+  promoted: (r) => ({
+    headline: 'Promoted',
+    reason: `v${r.version} serves all traffic; automatic judgment has ended.`,
+  }),
   rolled_back: (r) => ({
     headline: 'Rolled back',
     reason: `v${r.version} was rolled back and ${r.previousVersion ? `v${r.previousVersion}` : 'the previous version'} serves all traffic again. The timeline shows who decided and why.`,
   }),
-  superseded: () => ({ headline: 'Superseded', reason: 'A newer version took over this endpoint; this rollout is no longer judged.' }),
+  superseded: () => ({
+    headline: 'Superseded',
+    reason: 'A newer version took over this endpoint; this rollout is no longer judged.',
+  }),
 };
 
 /** The tone an action under way takes on the judgment badge: its own action's. */
-const PENDING_BADGE_ACTIONS: Record<IdempotentAction, string> = { rollback: 'rollback', 'promote-next': 'step', 'promote-full': 'promote' };
+const PENDING_BADGE_ACTIONS: Record<IdempotentAction, string> = {
+  rollback: 'rollback',
+  'promote-next': 'step',
+  'promote-full': 'promote',
+};
 
 /** A rollback or promote asked for whose outcome is not recorded yet, in words. */
 export function pendingActionView(pending: PendingIntent): PendingActionView {
-  return { action: pending.action, label: actionLabel(pending.action, pending.target), by: pending.actor, at: pending.occurredAt.toISOString(), reason: pending.reason };
+  return {
+    action: pending.action,
+    label: actionLabel(pending.action, pending.target),
+    by: pending.actor,
+    at: pending.occurredAt.toISOString(),
+    reason: pending.reason,
+  };
 }
 
 const utcSeconds = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
@@ -435,7 +539,13 @@ const judgmentEnvelopeSchema = storedJudgmentSchema.pick({ action: true, reason:
  */
 export function judgmentView(rollout: JudgedRollout, pending: PendingActionView | null = null): JudgmentView {
   if (rollout.state !== 'progressing') {
-    return { state: 'finished', action: null, ...FINISHED[rollout.state](rollout), at: rollout.finishedAt?.toISOString() ?? null, details: [] };
+    return {
+      state: 'finished',
+      action: null,
+      ...FINISHED[rollout.state](rollout),
+      at: rollout.finishedAt?.toISOString() ?? null,
+      details: [],
+    };
   }
   if (pending) {
     return {
@@ -453,16 +563,40 @@ export function judgmentView(rollout: JudgedRollout, pending: PendingActionView 
   if (!judgment.success) {
     const envelope = judgmentEnvelopeSchema.safeParse(rollout.lastJudgment);
     if (!envelope.success) {
-      return { state: 'waiting', action: null, headline: 'Waiting for the worker', reason: 'No automatic check has run yet; the first runs within one check interval.', at: null, details: [] };
+      return {
+        state: 'waiting',
+        action: null,
+        headline: 'Waiting for the worker',
+        reason: 'No automatic check has run yet; the first runs within one check interval.',
+        at: null,
+        details: [],
+      };
     }
     const { action, reason, at } = envelope.data;
     const values = (rollout.lastJudgment as { values?: unknown }).values;
     const problem = judgmentValuesSchema.safeParse(values).error?.issues[0];
-    const unreadable = { label: 'Unreadable record', value: `the values recorded with this judgment do not read as a judgment's${problem ? ` (${problem.path.join('.')}: ${problem.message})` : ''}; as stored they follow` };
-    return { state: action === 'pause' ? 'paused' : 'judged', action, headline: ACTION_HEADLINES[action] ?? capitalize(action), reason: capitalize(reason), at, details: [unreadable, ...describeValues(values)] };
+    const unreadable = {
+      label: 'Unreadable record',
+      value: `the values recorded with this judgment do not read as a judgment's${problem ? ` (${problem.path.join('.')}: ${problem.message})` : ''}; as stored they follow`,
+    };
+    return {
+      state: action === 'pause' ? 'paused' : 'judged',
+      action,
+      headline: ACTION_HEADLINES[action] ?? capitalize(action),
+      reason: capitalize(reason),
+      at,
+      details: [unreadable, ...describeValues(values)],
+    };
   }
   const { action, reason, at, values } = judgment.data;
-  return { state: action === 'pause' ? 'paused' : 'judged', action, headline: ACTION_HEADLINES[action] ?? capitalize(action), reason: capitalize(reason), at, details: describeValues(values) };
+  return {
+    state: action === 'pause' ? 'paused' : 'judged',
+    action,
+    headline: ACTION_HEADLINES[action] ?? capitalize(action),
+    reason: capitalize(reason),
+    at,
+    details: describeValues(values),
+  };
 }
 
 export function rolloutView(rollout: RolloutRow, pending: PendingIntent | null = null): RolloutView {
@@ -492,12 +626,22 @@ type RevisionStats = Pick<RevisionMetrics, 'requests' | 'requestRate' | 'errorRa
  * Stable next to canary, each stat with its threshold and the canary's standing against it in
  * words. `hasCanary` false: the endpoint serves one revision.
  */
-export function metricRows(stable: RevisionStats | null, canary: RevisionStats | null, hasCanary: boolean, thresholds: Thresholds): MetricRow[] {
+export function metricRows(
+  stable: RevisionStats | null,
+  canary: RevisionStats | null,
+  hasCanary: boolean,
+  thresholds: Thresholds,
+): MetricRow[] {
   const rollbackLimit = thresholds.maxErrorRate * thresholds.immediateRollbackFactor;
   const good = (text: string) => ({ text, tone: 'good' }) as const;
   const bad = (text: string) => ({ text, tone: 'bad' }) as const;
   /** `judge` gets the canary's numbers, or null when it had no requests in the window. */
-  const row = (label: string, write: (s: RevisionStats) => string, threshold: string | null, judge?: (s: RevisionStats | null) => MetricRow['verdict']): MetricRow => ({
+  const row = (
+    label: string,
+    write: (s: RevisionStats) => string,
+    threshold: string | null,
+    judge?: (s: RevisionStats | null) => MetricRow['verdict'],
+  ): MetricRow => ({
     label,
     stable: stable ? write(stable) : 'no requests',
     canary: !hasCanary ? 'no canary' : canary ? write(canary) : 'no requests',
@@ -507,27 +651,55 @@ export function metricRows(stable: RevisionStats | null, canary: RevisionStats |
   return [
     row('Request rate', (s) => formatRate(s.requestRate), null),
     // Like the worker, a canary without requests has too few to judge.
-    row(`Requests in ${thresholds.analysisWindowSeconds} s`, (s) => formatCount(s.requests), `at least ${formatCount(thresholds.minRequests)} to judge`, (s) =>
-      (s?.requests ?? 0) < thresholds.minRequests ? { text: 'too few to judge', tone: 'warn' } : good('enough to judge'),
+    row(
+      `Requests in ${thresholds.analysisWindowSeconds} s`,
+      (s) => formatCount(s.requests),
+      `at least ${formatCount(thresholds.minRequests)} to judge`,
+      (s) =>
+        (s?.requests ?? 0) < thresholds.minRequests
+          ? { text: 'too few to judge', tone: 'warn' }
+          : good('enough to judge'),
     ),
-    row('Error rate', (s) => formatFixedPercent(s.errorRate), `≤ ${formatFixedPercent(thresholds.maxErrorRate)}; rollback at once above ${formatFixedPercent(rollbackLimit)}`, (s) =>
-      !s ? null : s.errorRate > rollbackLimit ? bad('above the rollback limit') : s.errorRate > thresholds.maxErrorRate ? bad('above threshold') : good('within threshold'),
+    row(
+      'Error rate',
+      (s) => formatFixedPercent(s.errorRate),
+      `≤ ${formatFixedPercent(thresholds.maxErrorRate)}; rollback at once above ${formatFixedPercent(rollbackLimit)}`,
+      (s) =>
+        !s
+          ? null
+          : s.errorRate > rollbackLimit
+            ? bad('above the rollback limit')
+            : s.errorRate > thresholds.maxErrorRate
+              ? bad('above threshold')
+              : good('within threshold'),
     ),
     row('Latency p50', (s) => formatMs(s.p50Ms), null),
-    row('Latency p99', (s) => formatMs(s.p99Ms), `≤ ${thresholds.maxP99Ms} ms`, (s) =>
-      s?.p99Ms == null ? null : s.p99Ms > thresholds.maxP99Ms ? bad('above threshold') : good('within threshold'),
+    row(
+      'Latency p99',
+      (s) => formatMs(s.p99Ms),
+      `≤ ${thresholds.maxP99Ms} ms`,
+      (s) =>
+        s?.p99Ms == null ? null : s.p99Ms > thresholds.maxP99Ms ? bad('above threshold') : good('within threshold'),
     ),
   ];
 }
 
 /** Stable and canary histories merged by time for the charts; error rates in percent. */
-export function chartPoints(histories: RevisionHistory[], revisions: { stableRevision?: string; canaryRevision?: string }): ChartPoint[] {
+export function chartPoints(
+  histories: RevisionHistory[],
+  revisions: { stableRevision?: string; canaryRevision?: string },
+): ChartPoint[] {
   const byTime = new Map<number, ChartPoint>();
   for (const side of ['stable', 'canary'] as const) {
     const history = histories.find((h) => h.revision === revisions[`${side}Revision`]);
     for (const p of history?.points ?? []) {
       const point = byTime.get(p.t) ?? { t: p.t, stable: {}, canary: {} };
-      point[side] = { requestRate: p.requestRate, errorPercent: p.errorRate === null ? null : p.errorRate * 100, p50Ms: p.p50Ms, p99Ms: p.p99Ms };
+      point[side] = {
+        requestRate: p.requestRate,
+        errorPercent: p.errorRate === null ? null : p.errorRate * 100,
+        p50Ms: p.p50Ms,
+        p99Ms: p.p99Ms,
+      };
       byTime.set(p.t, point);
     }
   }
@@ -535,8 +707,24 @@ export function chartPoints(histories: RevisionHistory[], revisions: { stableRev
 }
 
 function thresholdsOf(policy: Policy): Thresholds {
-  const { maxErrorRate, maxP99Ms, minRequests, immediateRollbackFactor, minPassRatio, bakeMinutes, analysisWindowSeconds } = policy;
-  return { maxErrorRate, maxP99Ms, minRequests, immediateRollbackFactor, minPassRatio, bakeMinutes, analysisWindowSeconds };
+  const {
+    maxErrorRate,
+    maxP99Ms,
+    minRequests,
+    immediateRollbackFactor,
+    minPassRatio,
+    bakeMinutes,
+    analysisWindowSeconds,
+  } = policy;
+  return {
+    maxErrorRate,
+    maxP99Ms,
+    minRequests,
+    immediateRollbackFactor,
+    minPassRatio,
+    bakeMinutes,
+    analysisWindowSeconds,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,16 +734,32 @@ function thresholdsOf(policy: Policy): Thresholds {
 export async function listDeployments(tenant: string): Promise<Panel<DeploymentRow[]>> {
   const [services, latest] = await Promise.all([
     readPanel('the InferenceServices', () => inferenceServices(tenant, PORTAL_ACTOR).list()),
-    getDb().rollout.findMany({ where: { tenant: { name: tenant } }, orderBy: { createdAt: 'desc' }, distinct: ['endpoint'] }),
+    getDb().rollout.findMany({
+      where: { tenant: { name: tenant } },
+      orderBy: { createdAt: 'desc' },
+      distinct: ['endpoint'],
+    }),
   ]);
   if (!services.ok) return services;
   const latestByEndpoint = new Map(latest.map((r) => [r.endpoint, r]));
-  const pending = new Map((await pendingIntentsOf(latest.filter((r) => r.state === 'progressing').map((r) => r.id))).map((p) => [p.rolloutId, p]));
+  const pending = new Map(
+    (await pendingIntentsOf(latest.filter((r) => r.state === 'progressing').map((r) => r.id))).map((p) => [
+      p.rolloutId,
+      p,
+    ]),
+  );
   const rows = services.data.map((isvc) => {
     const rollout = latestByEndpoint.get(isvc.metadata.name) ?? null;
-    return { endpoint: endpointView(isvc, rollout), rollout: rollout?.state === 'progressing' ? rolloutView(rollout, pending.get(rollout.id) ?? null) : null };
+    return {
+      endpoint: endpointView(isvc, rollout),
+      rollout: rollout?.state === 'progressing' ? rolloutView(rollout, pending.get(rollout.id) ?? null) : null,
+    };
   });
-  return { ok: true, data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)), freshness: services.freshness };
+  return {
+    ok: true,
+    data: rows.sort((a, b) => a.endpoint.name.localeCompare(b.endpoint.name)),
+    freshness: services.freshness,
+  };
 }
 
 /**
@@ -563,11 +767,26 @@ export async function listDeployments(tenant: string): Promise<Panel<DeploymentR
  * and "requested" once it is (its outcome is the entry after it).
  */
 export function timelineEntry(
-  event: { id: bigint; occurredAt: Date; kind: string; actor: string; decision: string; reason: string; values: unknown },
+  event: {
+    id: bigint;
+    occurredAt: Date;
+    kind: string;
+    actor: string;
+    decision: string;
+    reason: string;
+    values: unknown;
+  },
   version: string,
   pending: boolean,
 ): TimelineEntry {
-  const base = { id: event.id.toString(), at: event.occurredAt.toISOString(), kind: event.kind, actor: event.actor, version, details: storedEventDetails(event) };
+  const base = {
+    id: event.id.toString(),
+    at: event.occurredAt.toISOString(),
+    kind: event.kind,
+    actor: event.actor,
+    version,
+    details: storedEventDetails(event),
+  };
   if (event.kind !== 'intent') return { ...base, decision: event.decision, reason: event.reason };
   if (!pending) return { ...base, decision: 'requested', reason: event.reason };
   return {
@@ -591,7 +810,13 @@ export function breakGlassEntry(change: {
 }): TimelineEntry {
   const details: ValueLine[] = [{ label: 'Declared at', value: change.declaredAt }];
   if (change.storageUri !== null) details.push({ label: 'Model served', value: change.storageUri });
-  details.push({ label: 'Canary traffic', value: change.canaryTrafficPercent === null ? 'none (all traffic to the latest revision)' : `${change.canaryTrafficPercent} %` });
+  details.push({
+    label: 'Canary traffic',
+    value:
+      change.canaryTrafficPercent === null
+        ? 'none (all traffic to the latest revision)'
+        : `${change.canaryTrafficPercent} %`,
+  });
   if (change.generation !== null) details.push({ label: 'Generation', value: String(change.generation) });
   return {
     id: `break-glass-${change.id.toString()}`,
@@ -623,10 +848,15 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
     pendingIntentsOf([...versions.keys()]),
   ]);
   const pendingIds = new Set(pending.map((p) => p.id));
-  const timeline: TimelineEntry[] = [...events.map((e) => timelineEntry(e, versions.get(e.rolloutId) ?? '?', pendingIds.has(e.id))), ...breakGlass.map(breakGlassEntry)];
+  const timeline: TimelineEntry[] = [
+    ...events.map((e) => timelineEntry(e, versions.get(e.rolloutId) ?? '?', pendingIds.has(e.id))),
+    ...breakGlass.map(breakGlassEntry),
+  ];
   return {
     name: endpoint,
-    serving: isvc.ok ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), freshness: isvc.freshness } : isvc,
+    serving: isvc.ok
+      ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), freshness: isvc.freshness }
+      : isvc,
     rollout: rollout && rolloutView(rollout, pending.find((p) => p.rolloutId === rollout.id) ?? null),
     timeline: timeline.sort((a, b) => b.at.localeCompare(a.at)).slice(0, TIMELINE_LIMIT),
     thresholds,
@@ -642,9 +872,15 @@ async function deploymentDetail(tenant: string, endpoint: string): Promise<Deplo
 /** Everyone watching a canary shares its queries for a few seconds (the page polls every 5 s); the worker reads Prometheus unshared. */
 const SHARED_CANARY_QUERY_MS = 4_000;
 let canaryPrometheus: PrometheusApi | undefined;
-const dashboardPrometheus = () => (canaryPrometheus ??= sharedPrometheus(prometheusApi(), { ttlMs: SHARED_CANARY_QUERY_MS }));
+const dashboardPrometheus = () =>
+  (canaryPrometheus ??= sharedPrometheus(prometheusApi(), { ttlMs: SHARED_CANARY_QUERY_MS }));
 
-async function liveMetrics(tenant: string, endpoint: string, serving: Panel<EndpointView | null>, thresholds: Thresholds): Promise<LiveMetrics> {
+async function liveMetrics(
+  tenant: string,
+  endpoint: string,
+  serving: Panel<EndpointView | null>,
+  thresholds: Thresholds,
+): Promise<LiveMetrics> {
   const now = new Date();
   const windowSeconds = thresholds.analysisWindowSeconds;
   const base = { at: now.toISOString(), windowSeconds, historyMinutes: HISTORY_MINUTES };
@@ -655,9 +891,15 @@ async function liveMetrics(tenant: string, endpoint: string, serving: Panel<Endp
   const stableRevision = serving.data.stable.revision ?? undefined;
   const canaryRevision = serving.data.canary?.revision ?? undefined;
   const [current, history] = await Promise.all([
-    readPanel('the serving metrics', () => servingMetrics(tenant, dashboardPrometheus()).revisionMetrics(endpoint, windowSeconds)),
+    readPanel('the serving metrics', () =>
+      servingMetrics(tenant, dashboardPrometheus()).revisionMetrics(endpoint, windowSeconds),
+    ),
     readPanel('the metrics history', () =>
-      servingMetrics(tenant, dashboardPrometheus()).revisionHistory(endpoint, { start: new Date(now.getTime() - HISTORY_MINUTES * 60_000), end: now, stepSeconds: HISTORY_STEP_SECONDS }),
+      servingMetrics(tenant, dashboardPrometheus()).revisionHistory(endpoint, {
+        start: new Date(now.getTime() - HISTORY_MINUTES * 60_000),
+        end: now,
+        stepSeconds: HISTORY_STEP_SECONDS,
+      }),
     ),
   ]);
   const of = (all: RevisionMetrics[], revision: string | undefined) => all.find((m) => m.revision === revision) ?? null;
@@ -665,8 +907,16 @@ async function liveMetrics(tenant: string, endpoint: string, serving: Panel<Endp
   return {
     ...base,
     hasCanary,
-    current: current.ok ? { ok: true, data: metricRows(of(current.data, stableRevision), of(current.data, canaryRevision), hasCanary, thresholds), freshness: current.freshness } : current,
-    history: history.ok ? { ok: true, data: chartPoints(history.data, { stableRevision, canaryRevision }), freshness: history.freshness } : history,
+    current: current.ok
+      ? {
+          ok: true,
+          data: metricRows(of(current.data, stableRevision), of(current.data, canaryRevision), hasCanary, thresholds),
+          freshness: current.freshness,
+        }
+      : current,
+    history: history.ok
+      ? { ok: true, data: chartPoints(history.data, { stableRevision, canaryRevision }), freshness: history.freshness }
+      : history,
   };
 }
 

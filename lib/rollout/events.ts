@@ -35,7 +35,10 @@ export const revisionSampleSchema = z.object({
 });
 
 /** What a check read: both revisions' numbers, or why they could not be read. */
-export const checkMetricsSchema = z.union([z.object({ unavailable: z.string() }), z.object({ canary: revisionSampleSchema.nullable(), stable: revisionSampleSchema.nullable() })]);
+export const checkMetricsSchema = z.union([
+  z.object({ unavailable: z.string() }),
+  z.object({ canary: revisionSampleSchema.nullable(), stable: revisionSampleSchema.nullable() }),
+]);
 
 /** The thresholds a check was judged against (the tenant's policy at the time). */
 export const judgedThresholdsSchema = z.object({
@@ -59,18 +62,28 @@ export const judgmentValuesSchema = z.object({
 export type JudgmentValues = z.output<typeof judgmentValuesSchema>;
 
 /** The latest judgment kept on the rollout for the dashboard's headline. */
-export const storedJudgmentSchema = z.object({ action: z.string(), reason: z.string(), at: z.string(), values: judgmentValuesSchema.optional() });
+export const storedJudgmentSchema = z.object({
+  action: z.string(),
+  reason: z.string(),
+  at: z.string(),
+  values: judgmentValuesSchema.optional(),
+});
 export type StoredJudgment = z.output<typeof storedJudgmentSchema>;
 
 /** What an InferenceService serves: its model and the canary's share (null: all traffic to the latest revision). */
-export const trafficSchema = z.object({ storageUri: z.string().nullable(), canaryTrafficPercent: z.number().nullable() });
+export const trafficSchema = z.object({
+  storageUri: z.string().nullable(),
+  canaryTrafficPercent: z.number().nullable(),
+});
 export type Traffic = z.output<typeof trafficSchema>;
 
 /** A share of traffic in words: "canary 20 %", or "all traffic to the latest revision". */
-export const trafficShareWords = (t: { canaryTrafficPercent: number | null }) => (t.canaryTrafficPercent === null ? 'all traffic to the latest revision' : `canary ${t.canaryTrafficPercent} %`);
+export const trafficShareWords = (t: { canaryTrafficPercent: number | null }) =>
+  t.canaryTrafficPercent === null ? 'all traffic to the latest revision' : `canary ${t.canaryTrafficPercent} %`;
 
 /** What an endpoint serves in words: "<storageUri>, canary 20 %". */
-export const servedWords = (t: { storageUri: string | null; canaryTrafficPercent: number | null }) => `${t.storageUri ?? 'no model'}, ${trafficShareWords(t)}`;
+export const servedWords = (t: { storageUri: string | null; canaryTrafficPercent: number | null }) =>
+  `${t.storageUri ?? 'no model'}, ${trafficShareWords(t)}`;
 
 /** What an idempotency key was used for: the same key for another action is refused, not answered. */
 export const idempotentActionSchema = z.enum(['rollback', 'promote-next', 'promote-full']);
@@ -89,16 +102,36 @@ const startEvent = z.object({
   kind: z.literal('start'),
   decision: z.enum(['canary started', 'deployed']),
   reason: z.string(),
-  values: z.object({ canaryTrafficPercent: z.number(), storageUri: z.string(), previousStorageUri: z.string(), steps: z.array(z.number()) }),
+  values: z.object({
+    canaryTrafficPercent: z.number(),
+    storageUri: z.string(),
+    previousStorageUri: z.string(),
+    steps: z.array(z.number()),
+  }),
 });
 
-const supersedeEvent = z.object({ kind: z.literal('supersede'), decision: z.literal('superseded'), reason: z.string(), values: z.object({ by: z.string() }) });
+const supersedeEvent = z.object({
+  kind: z.literal('supersede'),
+  decision: z.literal('superseded'),
+  reason: z.string(),
+  values: z.object({ by: z.string() }),
+});
 
 /** One automatic check that judged (pass, fail or too little traffic). */
-const checkEvent = z.object({ kind: z.literal('check'), decision: checkOutcomeSchema, reason: z.string(), values: judgmentValuesSchema.extend({ check: checkOutcomeSchema }) });
+const checkEvent = z.object({
+  kind: z.literal('check'),
+  decision: checkOutcomeSchema,
+  reason: z.string(),
+  values: judgmentValuesSchema.extend({ check: checkOutcomeSchema }),
+});
 
 /** One automatic check that could not judge: metrics (or the endpoint) could not be read. */
-const pauseEvent = z.object({ kind: z.literal('pause'), decision: z.literal('paused'), reason: z.string(), values: judgmentValuesSchema.extend({ metrics: z.object({ unavailable: z.string() }) }) });
+const pauseEvent = z.object({
+  kind: z.literal('pause'),
+  decision: z.literal('paused'),
+  reason: z.string(),
+  values: judgmentValuesSchema.extend({ metrics: z.object({ unavailable: z.string() }) }),
+});
 
 /**
  * An action asked for, committed before the API server is written: what it asks the cluster to
@@ -136,9 +169,24 @@ const actionOutcomeValues = judgmentValuesSchema.partial().extend({
   reapplied: z.boolean().optional(),
 });
 
-const rollbackEvent = z.object({ kind: z.literal('rollback'), decision: z.literal('rolled-back'), reason: z.string(), values: actionOutcomeValues });
-const stepEvent = z.object({ kind: z.literal('step'), decision: z.string().regex(/^stepped to \d+ %$/), reason: z.string(), values: actionOutcomeValues });
-const promoteEvent = z.object({ kind: z.literal('promote'), decision: z.literal('promoted'), reason: z.string(), values: actionOutcomeValues });
+const rollbackEvent = z.object({
+  kind: z.literal('rollback'),
+  decision: z.literal('rolled-back'),
+  reason: z.string(),
+  values: actionOutcomeValues,
+});
+const stepEvent = z.object({
+  kind: z.literal('step'),
+  decision: z.string().regex(/^stepped to \d+ %$/),
+  reason: z.string(),
+  values: actionOutcomeValues,
+});
+const promoteEvent = z.object({
+  kind: z.literal('promote'),
+  decision: z.literal('promoted'),
+  reason: z.string(),
+  values: actionOutcomeValues,
+});
 
 /** An action that did not happen (the cluster refused it, it changed meanwhile, it could not be confirmed), and what the cluster served when that was found. */
 const failedEvent = z.object({
@@ -162,7 +210,18 @@ const aliasEvent = z.object({
   values: z.object({ alias: z.string().optional(), version: z.string().optional(), error: z.string().optional() }),
 });
 
-export const rolloutEventSchema = z.discriminatedUnion('kind', [startEvent, supersedeEvent, checkEvent, pauseEvent, intentEvent, rollbackEvent, stepEvent, promoteEvent, failedEvent, aliasEvent]);
+export const rolloutEventSchema = z.discriminatedUnion('kind', [
+  startEvent,
+  supersedeEvent,
+  checkEvent,
+  pauseEvent,
+  intentEvent,
+  rollbackEvent,
+  stepEvent,
+  promoteEvent,
+  failedEvent,
+  aliasEvent,
+]);
 
 /** An event as written: kind, decision in a word, reason in words, typed values. */
 export type RolloutEventInput = z.input<typeof rolloutEventSchema>;
@@ -181,13 +240,21 @@ export interface EventLinks {
 }
 
 /** Appends one event to a rollout's history, after checking it against its kind's schema. */
-export async function recordRolloutEvent(tx: Tx, rolloutId: string, actor: string, event: RolloutEventInput, links: EventLinks = {}): Promise<RolloutEventRow> {
+export async function recordRolloutEvent(
+  tx: Tx,
+  rolloutId: string,
+  actor: string,
+  event: RolloutEventInput,
+  links: EventLinks = {},
+): Promise<RolloutEventRow> {
   const parsed = rolloutEventSchema.parse(event);
   if (links.idempotency) {
     if (parsed.kind !== 'intent') throw new Error(`${parsed.kind} events carry no idempotency key: the intent does`);
-    if (parsed.values.action !== links.idempotency.action) throw new Error('An intent records the action its key is used for');
+    if (parsed.values.action !== links.idempotency.action)
+      throw new Error('An intent records the action its key is used for');
   }
-  if (links.intentId !== undefined && !OUTCOME_KINDS.has(parsed.kind)) throw new Error(`${parsed.kind} events are not the outcome of an intent`);
+  if (links.intentId !== undefined && !OUTCOME_KINDS.has(parsed.kind))
+    throw new Error(`${parsed.kind} events are not the outcome of an intent`);
   return tx.rolloutEvent.create({
     data: {
       rolloutId,

@@ -15,7 +15,11 @@ const erin: Operator = { actor: { name: 'erin' }, kube: { kind: 'portal' } };
 let database: TestDatabase;
 
 async function rollout(tenant: string, state: 'progressing' | 'rolled_back') {
-  const row = await getDb().tenant.upsert({ where: { name: tenant }, create: { name: tenant, displayName: tenant, status: 'active' }, update: {} });
+  const row = await getDb().tenant.upsert({
+    where: { name: tenant },
+    create: { name: tenant, displayName: tenant, status: 'active' },
+    update: {},
+  });
   return getDb().rollout.create({
     data: {
       tenantId: row.id,
@@ -45,7 +49,10 @@ function recordIntent(r: Rollout, key: string, action: IdempotentAction, reason:
         reason,
         values: {
           action,
-          target: action === 'rollback' ? { storageUri: r.previousStorageUri, canaryTrafficPercent: 0 } : { storageUri: r.storageUri, canaryTrafficPercent: 50 },
+          target:
+            action === 'rollback'
+              ? { storageUri: r.previousStorageUri, canaryTrafficPercent: 0 }
+              : { storageUri: r.storageUri, canaryTrafficPercent: 50 },
           from: { storageUri: r.storageUri, percent: r.currentPercent },
           version: r.version,
           previousVersion: r.previousVersion,
@@ -57,7 +64,10 @@ function recordIntent(r: Rollout, key: string, action: IdempotentAction, reason:
   );
 }
 
-const traffic = { before: { storageUri: 's3://bucket/x/2', canaryTrafficPercent: 10 }, after: { storageUri: 's3://bucket/x/2', canaryTrafficPercent: 50 } };
+const traffic = {
+  before: { storageUri: 's3://bucket/x/2', canaryTrafficPercent: 10 },
+  after: { storageUri: 's3://bucket/x/2', canaryTrafficPercent: 50 },
+};
 
 beforeAll(async () => {
   database = await useTestDatabase();
@@ -95,17 +105,35 @@ describe('idempotency keys', () => {
     const live = await rollout('ads', 'progressing');
     const intent = await recordIntent(live, key, 'promote-next', 'Stepped up by erin');
     await getDb().$transaction((tx) =>
-      recordRolloutEvent(tx, live.id, 'erin', { kind: 'step', decision: 'stepped to 50 %', reason: 'Stepped up by erin', values: traffic }, { intentId: intent.id }),
+      recordRolloutEvent(
+        tx,
+        live.id,
+        'erin',
+        { kind: 'step', decision: 'stepped to 50 %', reason: 'Stepped up by erin', values: traffic },
+        { intentId: intent.id },
+      ),
     );
-    expect(await getDb().rolloutEvent.findFirstOrThrow({ where: { rolloutId: live.id, idempotencyKey: key } })).toMatchObject({ kind: 'intent', idempotencyAction: 'promote-next' });
+    expect(
+      await getDb().rolloutEvent.findFirstOrThrow({ where: { rolloutId: live.id, idempotencyKey: key } }),
+    ).toMatchObject({ kind: 'intent', idempotencyAction: 'promote-next' });
 
-    expect(await promoteRollout(erin, 'ads', live.id, { idempotencyKey: key, to: 'next', reason: 'again' })).toEqual({ changed: false, message: 'Already done: Stepped up by erin' });
-    await expect(rollbackRollout(erin, 'ads', live.id, { idempotencyKey: key, reason: 'rollback with the same key' })).rejects.toThrow(
+    expect(await promoteRollout(erin, 'ads', live.id, { idempotencyKey: key, to: 'next', reason: 'again' })).toEqual({
+      changed: false,
+      message: 'Already done: Stepped up by erin',
+    });
+    await expect(
+      rollbackRollout(erin, 'ads', live.id, { idempotencyKey: key, reason: 'rollback with the same key' }),
+    ).rejects.toThrow(
       "This request's key was already used for a promotion to the next step of this rollout, so a rollback was not done. Reload the page and try again.",
     );
-    await expect(promoteRollout(erin, 'ads', live.id, { idempotencyKey: key, to: 'full', reason: 'full with the same key' })).rejects.toThrow(/already used for a promotion to the next step/);
+    await expect(
+      promoteRollout(erin, 'ads', live.id, { idempotencyKey: key, to: 'full', reason: 'full with the same key' }),
+    ).rejects.toThrow(/already used for a promotion to the next step/);
     // Nothing moved.
-    expect(await getDb().rollout.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ state: 'progressing', currentPercent: 10 });
+    expect(await getDb().rollout.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({
+      state: 'progressing',
+      currentPercent: 10,
+    });
   });
 
   it('answer a key still under way without acting, and keep other keys off the rollout meanwhile', async () => {
@@ -114,12 +142,19 @@ describe('idempotency keys', () => {
     await recordIntent(live, key, 'rollback', 'Rolled back by erin from the canary dashboard');
     expect(await rollbackRollout(erin, 'media', live.id, { idempotencyKey: key, reason: 'again' })).toEqual({
       changed: false,
-      message: 'Already under way: Rolled back by erin from the canary dashboard. The page shows the outcome once it is recorded.',
+      message:
+        'Already under way: Rolled back by erin from the canary dashboard. The page shows the outcome once it is recorded.',
     });
     // One action at a time: a second person's click (another key) is answered, not acted on.
-    const other = await promoteRollout(erin, 'media', live.id, { idempotencyKey: randomUUID(), to: 'full', reason: 'promote meanwhile' });
+    const other = await promoteRollout(erin, 'media', live.id, {
+      idempotencyKey: randomUUID(),
+      to: 'full',
+      reason: 'promote meanwhile',
+    });
     expect(other.changed).toBe(false);
-    expect(other.message).toMatch(/^Nothing done: a rollback asked for by erin at \d\d:\d\d:\d\d UTC is still under way\./);
+    expect(other.message).toMatch(
+      /^Nothing done: a rollback asked for by erin at \d\d:\d\d:\d\d UTC is still under way\./,
+    );
     expect(await getDb().rolloutEvent.count({ where: { rolloutId: live.id } })).toBe(1);
   });
 
@@ -128,14 +163,29 @@ describe('idempotency keys', () => {
     const live = await rollout('legacy', 'progressing');
     // A row as the portal wrote it before intents: written directly, as no writer would now.
     await getDb().rolloutEvent.create({
-      data: { rolloutId: live.id, kind: 'step', actor: 'erin', decision: 'stepped to 50 %', reason: 'Stepped up by erin', values: traffic, idempotencyKey: key, idempotencyAction: 'promote-next' },
+      data: {
+        rolloutId: live.id,
+        kind: 'step',
+        actor: 'erin',
+        decision: 'stepped to 50 %',
+        reason: 'Stepped up by erin',
+        values: traffic,
+        idempotencyKey: key,
+        idempotencyAction: 'promote-next',
+      },
     });
-    expect(await promoteRollout(erin, 'legacy', live.id, { idempotencyKey: key, to: 'next', reason: 'again' })).toEqual({ changed: false, message: 'Already done: Stepped up by erin' });
-    await expect(rollbackRollout(erin, 'legacy', live.id, { idempotencyKey: key, reason: 'x' })).rejects.toThrow(/already used for a promotion to the next step/);
+    expect(await promoteRollout(erin, 'legacy', live.id, { idempotencyKey: key, to: 'next', reason: 'again' })).toEqual(
+      { changed: false, message: 'Already done: Stepped up by erin' },
+    );
+    await expect(rollbackRollout(erin, 'legacy', live.id, { idempotencyKey: key, reason: 'x' })).rejects.toThrow(
+      /already used for a promotion to the next step/,
+    );
   });
 
   it('are looked up in the rollout of the tenant named, never found through another tenant', async () => {
     const fraud = await rollout('fraud', 'progressing');
-    await expect(rollbackRollout(erin, 'pricing', fraud.id, { idempotencyKey: randomUUID(), reason: 'x' })).rejects.toThrow('There is no such rollout in this tenant.');
+    await expect(
+      rollbackRollout(erin, 'pricing', fraud.id, { idempotencyKey: randomUUID(), reason: 'x' }),
+    ).rejects.toThrow('There is no such rollout in this tenant.');
   });
 });

@@ -6,7 +6,15 @@ const START = new Date('2026-11-23T10:00:00Z');
 const minutes = (n: number) => new Date(START.getTime() + n * 60_000);
 
 function sample(overrides: Partial<RevisionSample> = {}): RevisionSample {
-  return { revision: 'fraud-detector-predictor-00002', requests: 500, requestRate: 4.2, errorRate: 0.005, p50Ms: 40, p99Ms: 180, ...overrides };
+  return {
+    revision: 'fraud-detector-predictor-00002',
+    requests: 500,
+    requestRate: 4.2,
+    errorRate: 0.005,
+    p50Ms: 40,
+    p99Ms: 180,
+    ...overrides,
+  };
 }
 
 function input(overrides: Partial<JudgmentInput> & { canary?: RevisionSample | null } = {}): JudgmentInput {
@@ -24,8 +32,17 @@ function input(overrides: Partial<JudgmentInput> & { canary?: RevisionSample | n
 
 describe('canary judgment', () => {
   it('pauses when metrics cannot be read, and never promotes blind', () => {
-    const decision = judge(input({ now: minutes(60), metrics: { unavailable: 'Prometheus did not answer within 5 s' }, earlierChecks: Array<CheckOutcome>(20).fill('pass') }));
-    expect(decision).toEqual({ action: 'pause', reason: 'judgment paused: Prometheus did not answer within 5 s; nothing is promoted while metrics cannot be read' });
+    const decision = judge(
+      input({
+        now: minutes(60),
+        metrics: { unavailable: 'Prometheus did not answer within 5 s' },
+        earlierChecks: Array<CheckOutcome>(20).fill('pass'),
+      }),
+    );
+    expect(decision).toEqual({
+      action: 'pause',
+      reason: 'judgment paused: Prometheus did not answer within 5 s; nothing is promoted while metrics cannot be read',
+    });
   });
 
   it('waits without judging while there is too little traffic', () => {
@@ -52,7 +69,10 @@ describe('canary judgment', () => {
     const slow = sample({ p99Ms: 620 });
     expect(assessCheck(DEFAULT_POLICY, slow)).toEqual({ outcome: 'fail', reason: 'p99 620 ms above 500 ms' });
     expect(judge(input({ canary: slow, earlierChecks: ['pass', 'fail'] }))).toMatchObject({ action: 'wait' });
-    expect(judge(input({ canary: slow, earlierChecks: ['pass', 'fail', 'fail'] }))).toMatchObject({ action: 'rollback', reason: '3 checks in a row failed, the last: p99 620 ms above 500 ms' });
+    expect(judge(input({ canary: slow, earlierChecks: ['pass', 'fail', 'fail'] }))).toMatchObject({
+      action: 'rollback',
+      reason: '3 checks in a row failed, the last: p99 620 ms above 500 ms',
+    });
   });
 
   it('keeps baking while healthy, saying how long is left', () => {
@@ -73,14 +93,21 @@ describe('canary judgment', () => {
 
   it('rolls back after the baking period when too few checks passed', () => {
     const checks: CheckOutcome[] = ['pass', 'fail', 'pass', 'fail', 'pass', 'pass', 'pass', 'pass'];
-    expect(judge(input({ now: minutes(11), earlierChecks: checks }))).toMatchObject({ action: 'rollback', reason: '77.8 % of 9 checks passed during baking, 90.0 % required' });
+    expect(judge(input({ now: minutes(11), earlierChecks: checks }))).toMatchObject({
+      action: 'rollback',
+      reason: '77.8 % of 9 checks passed during baking, 90.0 % required',
+    });
   });
 
   it('keeps waiting after baking when no check ever had enough traffic', () => {
-    expect(judge(input({ now: minutes(30), canary: sample({ requests: 3 }), earlierChecks: ['insufficient'] }))).toMatchObject({ action: 'wait', check: 'insufficient' });
+    expect(
+      judge(input({ now: minutes(30), canary: sample({ requests: 3 }), earlierChecks: ['insufficient'] })),
+    ).toMatchObject({ action: 'wait', check: 'insufficient' });
   });
 
   it('promotes from the last step below 100 %', () => {
-    expect(judge(input({ now: minutes(12), currentPercent: 50, earlierChecks: Array<CheckOutcome>(9).fill('pass') }))).toMatchObject({ action: 'promote', reason: '100.0 % of 10 checks passed over 10 min: promoted to 100 %' });
+    expect(
+      judge(input({ now: minutes(12), currentPercent: 50, earlierChecks: Array<CheckOutcome>(9).fill('pass') })),
+    ).toMatchObject({ action: 'promote', reason: '100.0 % of 10 checks passed over 10 min: promoted to 100 %' });
   });
 });

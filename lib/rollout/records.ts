@@ -1,6 +1,12 @@
 import type { Tx } from '../db/client';
 import { getDb } from '../db/client';
-import { idempotentActionSchema, parseRolloutEvent, recordRolloutEvent, type IdempotentAction, type IntentValues } from './events';
+import {
+  idempotentActionSchema,
+  parseRolloutEvent,
+  recordRolloutEvent,
+  type IdempotentAction,
+  type IntentValues,
+} from './events';
 
 /** The rollout history the portal keeps: one row per canary, every decision as an event (lib/rollout/events.ts). */
 
@@ -32,7 +38,9 @@ export async function startRollout(tx: Tx, input: StartInput) {
     const existing = await tx.rollout.findUnique({ where: { promotionRequestId: input.promotionRequestId } });
     if (existing) return existing;
   }
-  const live = await tx.rollout.findMany({ where: { tenantId: input.tenantId, endpoint: input.endpoint, state: 'progressing' } });
+  const live = await tx.rollout.findMany({
+    where: { tenantId: input.tenantId, endpoint: input.endpoint, state: 'progressing' },
+  });
   for (const old of live) {
     await tx.rollout.update({ where: { id: old.id }, data: { state: 'superseded', finishedAt: new Date() } });
     // An action still pending on it can no longer be finished: the new version owns the endpoint.
@@ -50,7 +58,12 @@ export async function startRollout(tx: Tx, input: StartInput) {
         { intentId: intent.id },
       );
     }
-    await recordRolloutEvent(tx, old.id, input.actor, { kind: 'supersede', decision: 'superseded', reason: `v${input.version} of ${input.modelName} took over the endpoint`, values: { by: input.version } });
+    await recordRolloutEvent(tx, old.id, input.actor, {
+      kind: 'supersede',
+      decision: 'superseded',
+      reason: `v${input.version} of ${input.modelName} took over the endpoint`,
+      values: { by: input.version },
+    });
   }
   const percent = input.currentPercent ?? input.steps[0]!;
   const rollout = await tx.rollout.create({
@@ -72,8 +85,16 @@ export async function startRollout(tx: Tx, input: StartInput) {
   await recordRolloutEvent(tx, rollout.id, input.actor, {
     kind: 'start',
     decision: percent >= 100 ? 'deployed' : 'canary started',
-    reason: percent >= 100 ? `v${input.version} deployed (no earlier version to compare with)` : `v${input.version} receives ${percent} % of traffic`,
-    values: { canaryTrafficPercent: percent, storageUri: input.storageUri, previousStorageUri: input.previousStorageUri, steps: input.steps },
+    reason:
+      percent >= 100
+        ? `v${input.version} deployed (no earlier version to compare with)`
+        : `v${input.version} receives ${percent} % of traffic`,
+    values: {
+      canaryTrafficPercent: percent,
+      storageUri: input.storageUri,
+      previousStorageUri: input.previousStorageUri,
+      steps: input.steps,
+    },
   });
   return rollout;
 }
@@ -107,7 +128,10 @@ export interface PendingIntent {
 /** The actions pending on these rollouts (at most one each), oldest first. */
 export async function pendingIntentsOf(rolloutIds: string[], db: Tx = getDb()): Promise<PendingIntent[]> {
   if (rolloutIds.length === 0) return [];
-  const rows = await db.rolloutEvent.findMany({ where: { rolloutId: { in: rolloutIds }, ...PENDING_INTENT }, orderBy: { id: 'asc' } });
+  const rows = await db.rolloutEvent.findMany({
+    where: { rolloutId: { in: rolloutIds }, ...PENDING_INTENT },
+    orderBy: { id: 'asc' },
+  });
   return rows.map((row) => {
     const parsed = parseRolloutEvent(row);
     const values = parsed.ok && parsed.event.kind === 'intent' ? parsed.event.values : null;
@@ -124,9 +148,17 @@ export async function pendingIntentsOf(rolloutIds: string[], db: Tx = getDb()): 
 }
 
 export async function rolloutsOf(tenant: string, endpoint: string) {
-  return getDb().rollout.findMany({ where: { tenant: { name: tenant }, endpoint }, orderBy: { createdAt: 'desc' }, take: 20 });
+  return getDb().rollout.findMany({
+    where: { tenant: { name: tenant }, endpoint },
+    orderBy: { createdAt: 'desc' },
+    take: 20,
+  });
 }
 
 export async function eventsOf(rolloutIds: string[], limit = 200) {
-  return getDb().rolloutEvent.findMany({ where: { rolloutId: { in: rolloutIds } }, orderBy: { id: 'desc' }, take: limit });
+  return getDb().rolloutEvent.findMany({
+    where: { rolloutId: { in: rolloutIds } },
+    orderBy: { id: 'desc' },
+    take: limit,
+  });
 }

@@ -29,11 +29,34 @@ export type { IdempotentAction } from './events';
 
 export type LiveRollout = Prisma.RolloutGetPayload<{ include: { tenant: { select: { name: true } } } }>;
 
-function toSample(metrics: { revision: string; requests: number; requestRate: number; errorRate: number; p50Ms: number | null; p99Ms: number | null } | undefined): RevisionSample | null {
-  return metrics ? { revision: metrics.revision, requests: metrics.requests, requestRate: metrics.requestRate, errorRate: metrics.errorRate, p50Ms: metrics.p50Ms, p99Ms: metrics.p99Ms } : null;
+function toSample(
+  metrics:
+    | {
+        revision: string;
+        requests: number;
+        requestRate: number;
+        errorRate: number;
+        p50Ms: number | null;
+        p99Ms: number | null;
+      }
+    | undefined,
+): RevisionSample | null {
+  return metrics
+    ? {
+        revision: metrics.revision,
+        requests: metrics.requests,
+        requestRate: metrics.requestRate,
+        errorRate: metrics.errorRate,
+        p50Ms: metrics.p50Ms,
+        p99Ms: metrics.p99Ms,
+      }
+    : null;
 }
 
-async function readCheckMetrics(rollout: LiveRollout, windowSeconds: number): Promise<{ canary: RevisionSample | null; stable: RevisionSample | null } | { unavailable: string }> {
+async function readCheckMetrics(
+  rollout: LiveRollout,
+  windowSeconds: number,
+): Promise<{ canary: RevisionSample | null; stable: RevisionSample | null } | { unavailable: string }> {
   const tenant = rollout.tenant.name;
   let isvc: InferenceService | null;
   try {
@@ -66,28 +89,70 @@ export async function checkRollout(rollout: LiveRollout, now = new Date()): Prom
   });
   // Read with the check's schema: a row that does not parse does not count as a check.
   const earlierChecks = earlier.map(checkOutcomeOf).filter((c): c is CheckOutcome => c !== null);
-  const decision = judge({ policy, now, currentPercent: rollout.currentPercent, stepStartedAt: rollout.stepStartedAt, metrics, earlierChecks });
-  const thresholds = { maxErrorRate: policy.maxErrorRate, maxP99Ms: policy.maxP99Ms, minRequests: policy.minRequests, immediateRollbackFactor: policy.immediateRollbackFactor, minPassRatio: policy.minPassRatio, bakeMinutes: policy.bakeMinutes, windowSeconds: policy.analysisWindowSeconds };
+  const decision = judge({
+    policy,
+    now,
+    currentPercent: rollout.currentPercent,
+    stepStartedAt: rollout.stepStartedAt,
+    metrics,
+    earlierChecks,
+  });
+  const thresholds = {
+    maxErrorRate: policy.maxErrorRate,
+    maxP99Ms: policy.maxP99Ms,
+    minRequests: policy.minRequests,
+    immediateRollbackFactor: policy.immediateRollbackFactor,
+    minPassRatio: policy.minPassRatio,
+    bakeMinutes: policy.bakeMinutes,
+    windowSeconds: policy.analysisWindowSeconds,
+  };
   const shared = { metrics, thresholds, percent: rollout.currentPercent, checksAtStep: earlierChecks.length + 1 };
   const values: JudgmentValues = 'check' in decision ? { check: decision.check, ...shared } : shared;
-  const judgment = storedJudgmentSchema.parse({ action: decision.action, reason: decision.reason, at: now.toISOString(), values });
+  const judgment = storedJudgmentSchema.parse({
+    action: decision.action,
+    reason: decision.reason,
+    at: now.toISOString(),
+    values,
+  });
 
   // Every check is part of the history, with the values that drove it; recorded before acting so
   // that a check never counts towards the step it moved the canary to.
   await getDb().$transaction(async (tx) => {
-    await tx.rollout.update({ where: { id: rollout.id }, data: { lastJudgment: judgment as Prisma.InputJsonValue, lastCheckedAt: now } });
+    await tx.rollout.update({
+      where: { id: rollout.id },
+      data: { lastJudgment: judgment as Prisma.InputJsonValue, lastCheckedAt: now },
+    });
     if ('check' in decision) {
-      await recordRolloutEvent(tx, rollout.id, WORKER.actor.name, { kind: 'check', decision: decision.check, reason: decision.reason, values: { ...shared, check: decision.check } });
+      await recordRolloutEvent(tx, rollout.id, WORKER.actor.name, {
+        kind: 'check',
+        decision: decision.check,
+        reason: decision.reason,
+        values: { ...shared, check: decision.check },
+      });
     } else if ('unavailable' in metrics) {
-      await recordRolloutEvent(tx, rollout.id, WORKER.actor.name, { kind: 'pause', decision: 'paused', reason: decision.reason, values: { ...shared, metrics } });
+      await recordRolloutEvent(tx, rollout.id, WORKER.actor.name, {
+        kind: 'pause',
+        decision: 'paused',
+        reason: decision.reason,
+        values: { ...shared, metrics },
+      });
     }
   });
   // The same actions people take, under a key of this step's automatic judgment: acted on once.
   const key = `auto:${decision.action}@${rollout.stepStartedAt.toISOString()}`;
   if (decision.action === 'rollback') {
-    await rollbackRollout(WORKER, tenant, rollout.id, { idempotencyKey: key, reason: decision.reason, judgment: values });
+    await rollbackRollout(WORKER, tenant, rollout.id, {
+      idempotencyKey: key,
+      reason: decision.reason,
+      judgment: values,
+    });
   } else if (decision.action === 'step' || decision.action === 'promote') {
-    await promoteRollout(WORKER, tenant, rollout.id, { idempotencyKey: key, to: decision.action === 'promote' ? 'full' : 'next', reason: decision.reason, judgment: values });
+    await promoteRollout(WORKER, tenant, rollout.id, {
+      idempotencyKey: key,
+      to: decision.action === 'promote' ? 'full' : 'next',
+      reason: decision.reason,
+      judgment: values,
+    });
   }
   return decision;
 }

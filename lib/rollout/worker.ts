@@ -54,7 +54,13 @@ async function tick(options: WorkerOptions): Promise<void> {
     rollouts.map(async (rollout) => {
       try {
         const decision = await checkRollout(rollout);
-        log.info('canary judged', { tenant: rollout.tenant.name, endpoint: rollout.endpoint, version: rollout.version, action: decision.action, reason: decision.reason });
+        log.info('canary judged', {
+          tenant: rollout.tenant.name,
+          endpoint: rollout.endpoint,
+          version: rollout.version,
+          action: decision.action,
+          reason: decision.reason,
+        });
       } catch (error) {
         log.error('canary check failed', { tenant: rollout.tenant.name, endpoint: rollout.endpoint, error });
       }
@@ -77,7 +83,13 @@ async function keepAdmissionGuard(): Promise<void> {
   }
   try {
     for (const use of await recordBreakGlassChanges()) {
-      log.warn('break-glass change recorded', { tenant: use.namespace, endpoint: use.endpoint, by: use.by, at: use.at, reason: use.reason });
+      log.warn('break-glass change recorded', {
+        tenant: use.namespace,
+        endpoint: use.endpoint,
+        by: use.by,
+        at: use.at,
+        reason: use.reason,
+      });
     }
   } catch (error) {
     log.error('break-glass changes could not be read', { error });
@@ -102,12 +114,17 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const elect = async () => {
     if (leader) return;
     if (!client) {
-      const fresh = new pg.Client({ connectionString: options.databaseUrl, application_name: `mlp-worker ${options.name}` });
+      const fresh = new pg.Client({
+        connectionString: options.databaseUrl,
+        application_name: `mlp-worker ${options.name}`,
+      });
       fresh.on('error', (error) => void dropLeadership(error.message));
       await fresh.connect();
       client = fresh;
     }
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      LEADER_LOCK_KEY,
+    ]);
     leader = rows[0]?.locked === true;
     if (leader) log.info('worker is the leader', { worker: options.name });
   };

@@ -5,7 +5,10 @@ describe('safeCallbackPath', () => {
   it.each([
     ['/', '/'],
     ['/t/fraud/models', '/t/fraud/models'],
-    ['/t/fraud/experiments/3?sort=metrics.auc+DESC&page=2#runs', '/t/fraud/experiments/3?sort=metrics.auc+DESC&page=2#runs'],
+    [
+      '/t/fraud/experiments/3?sort=metrics.auc+DESC&page=2#runs',
+      '/t/fraud/experiments/3?sort=metrics.auc+DESC&page=2#runs',
+    ],
     ['/t/fraud/models/My%20Model', '/t/fraud/models/My%20Model'],
     ['/t/fraud/models/My Model', '/t/fraud/models/My%20Model'],
     ['/admin/audit?actor=alice', '/admin/audit?actor=alice'],
@@ -74,8 +77,12 @@ describe('sameOriginRedirect (next-auth redirect callback)', () => {
 
   it('keeps paths and URLs of the portal itself', () => {
     expect(sameOriginRedirect('/t/fraud', base)).toBe('https://ml.example.internal/t/fraud');
-    expect(sameOriginRedirect('https://ml.example.internal/approvals?x=1', base)).toBe('https://ml.example.internal/approvals?x=1');
-    expect(sameOriginRedirect('/signin?signedOut=1', `${base}/`)).toBe('https://ml.example.internal/signin?signedOut=1');
+    expect(sameOriginRedirect('https://ml.example.internal/approvals?x=1', base)).toBe(
+      'https://ml.example.internal/approvals?x=1',
+    );
+    expect(sameOriginRedirect('/signin?signedOut=1', `${base}/`)).toBe(
+      'https://ml.example.internal/signin?signedOut=1',
+    );
   });
 
   it.each([

@@ -9,12 +9,19 @@ describe('security headers', () => {
     expect(policy).toContain("object-src 'none'");
     expect(policy).not.toContain('unsafe-eval');
     expect(policy).not.toContain('upgrade-insecure-requests');
-    expect(contentSecurityPolicy({ nonce: 'n', dev: true, https: true })).toMatch(/'unsafe-eval'.*upgrade-insecure-requests$/);
+    expect(contentSecurityPolicy({ nonce: 'n', dev: true, https: true })).toMatch(
+      /'unsafe-eval'.*upgrade-insecure-requests$/,
+    );
   });
 
   it('are on every response, with HSTS only over HTTPS', () => {
     const plain = securityHeaders({ https: false });
-    expect(plain).toMatchObject({ 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'Cross-Origin-Opener-Policy': 'same-origin' });
+    expect(plain).toMatchObject({
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'same-origin',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+    });
     expect(plain['Content-Security-Policy']).toContain("frame-ancestors 'none'");
     expect(plain['Permissions-Policy']).toContain('camera=()');
     expect(plain).not.toHaveProperty('Strict-Transport-Security');

@@ -39,7 +39,9 @@ describe('rate limits in PostgreSQL', () => {
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query<{ key: string; points: number }>(`SELECT key, points FROM rate_limits WHERE key LIKE 'test-shared:%' ORDER BY key`);
+    const { rows } = await client.query<{ key: string; points: number }>(
+      `SELECT key, points FROM rate_limits WHERE key LIKE 'test-shared:%' ORDER BY key`,
+    );
     await client.end();
     expect(rows).toEqual([
       { key: 'test-shared:user-1', points: 5 },
@@ -58,7 +60,11 @@ describe('rate limits in PostgreSQL', () => {
   it('counts in the process when the database cannot be reached, instead of refusing everyone', async () => {
     const unreachable = new URL(database.url);
     unreachable.port = '1';
-    const limiter = createRateLimiter(replica(unreachable.toString()), { name: 'test-offline', points: 2, windowSeconds: 60 });
+    const limiter = createRateLimiter(replica(unreachable.toString()), {
+      name: 'test-offline',
+      points: 2,
+      windowSeconds: 60,
+    });
     expect((await limiter.consume('k')).allowed).toBe(true);
     expect((await limiter.consume('k')).allowed).toBe(true);
     expect((await limiter.consume('k')).allowed).toBe(false);

@@ -40,7 +40,11 @@ export function userActionsLimit(): RateLimitSpec {
 
 /** Mutating requests (POST, PUT, PATCH, DELETE) per source address and minute (`RATE_LIMIT_ADDRESS_MUTATIONS_PER_MINUTE`, 300). */
 export function addressMutationsLimit(): RateLimitSpec {
-  return { name: 'address-mutations', points: positive('RATE_LIMIT_ADDRESS_MUTATIONS_PER_MINUTE', 300), windowSeconds: 60 };
+  return {
+    name: 'address-mutations',
+    points: positive('RATE_LIMIT_ADDRESS_MUTATIONS_PER_MINUTE', 300),
+    windowSeconds: 60,
+  };
 }
 
 /** A limiter over `pool`'s database; several (one per replica) share their counts. */
@@ -60,7 +64,8 @@ export function createRateLimiter(pool: pg.Pool, spec: RateLimitSpec): RateLimit
         const result = await limiter.consume(key.slice(0, MAX_KEY), 1);
         return { allowed: true, remaining: result.remainingPoints };
       } catch (outcome) {
-        if (outcome instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)) };
+        if (outcome instanceof RateLimiterRes)
+          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)) };
         // Neither the database nor the insurance limiter answered: let the request through.
         log.error('rate limit could not be checked', { limit: spec.name, error: outcome });
         return { allowed: true, remaining: 0 };
@@ -77,7 +82,12 @@ function shared(spec: RateLimitSpec): RateLimiter {
   if (!url) throw new Error('DATABASE_URL is not set');
   const held = processSingleton('security.rate-limits', (): SharedLimits => ({ limiters: new Map() }));
   if (!held.pool || held.url !== url) {
-    const pool = new pg.Pool({ connectionString: url, max: 3, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2_000 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 3,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 2_000,
+    });
     pool.on('error', (error) => log.warn('rate-limit database connection lost', { error }));
     Object.assign(held, { url, pool, limiters: new Map() });
   }

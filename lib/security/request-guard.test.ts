@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { checkDeclaredLength, checkOrigin, checkPath, checkServerActionBody, clientAddress, isMutation, isServerActionRequest, MAX_BODY_BYTES, trustedProxyHops } from './request-guard';
+import {
+  checkDeclaredLength,
+  checkOrigin,
+  checkPath,
+  checkServerActionBody,
+  clientAddress,
+  isMutation,
+  isServerActionRequest,
+  MAX_BODY_BYTES,
+  trustedProxyHops,
+} from './request-guard';
 
 const multipart = async (fields: Record<string, string>) => {
   const form = new FormData();
@@ -13,12 +23,27 @@ describe('checkOrigin', () => {
   it('lets the portal’s own pages and callers without Origin through', () => {
     expect(checkOrigin({ origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' }, undefined)).toBeNull();
     expect(checkOrigin({ origin: 'https://ml.example.internal', host: '10.0.0.5:3000' }, portal)).toBeNull();
-    expect(checkOrigin({ origin: 'https://ml.example.internal', host: 'portal:3000', 'x-forwarded-host': 'ml.example.internal' }, undefined)).toBeNull();
+    expect(
+      checkOrigin(
+        { origin: 'https://ml.example.internal', host: 'portal:3000', 'x-forwarded-host': 'ml.example.internal' },
+        undefined,
+      ),
+    ).toBeNull();
     expect(checkOrigin({ host: '127.0.0.1:3000' }, portal)).toBeNull();
   });
 
-  it.each(['https://evil.example', 'http://127.0.0.1:3001', 'null', 'file://', 'http://127.0.0.1:3000.evil.example', 'not a url'])('refuses Origin %j with 403', (origin) => {
-    expect(checkOrigin({ origin, host: '127.0.0.1:3000' }, 'http://127.0.0.1:3000')).toMatchObject({ status: 403, message: expect.stringContaining('another site') });
+  it.each([
+    'https://evil.example',
+    'http://127.0.0.1:3001',
+    'null',
+    'file://',
+    'http://127.0.0.1:3000.evil.example',
+    'not a url',
+  ])('refuses Origin %j with 403', (origin) => {
+    expect(checkOrigin({ origin, host: '127.0.0.1:3000' }, 'http://127.0.0.1:3000')).toMatchObject({
+      status: 403,
+      message: expect.stringContaining('another site'),
+    });
   });
 });
 
@@ -27,7 +52,10 @@ describe('checkPath', () => {
     expect(checkPath('/t/fraud/models/fraud%20detector')).toBeNull();
     expect(checkPath('/t/fraud/models/%E2%9C%93')).toBeNull();
     for (const path of ['/t/fraud/models/%E0%A4%A', '/t/fraud/runs/%', '/slo/fraud/%ZZ/live', '/api/auth/%C0']) {
-      expect(checkPath(path), path).toMatchObject({ status: 400, message: expect.stringContaining('malformed percent-escape') });
+      expect(checkPath(path), path).toMatchObject({
+        status: 400,
+        message: expect.stringContaining('malformed percent-escape'),
+      });
     }
   });
 });
@@ -48,12 +76,19 @@ describe('server-action bodies', () => {
     expect(isMutation('get')).toBe(false);
     expect(isServerActionRequest('POST', { 'next-action': 'abc' }, '/t/fraud')).toBe(true);
     expect(isServerActionRequest('POST', { 'content-type': 'multipart/form-data; boundary=x' }, '/t/fraud')).toBe(true);
-    expect(isServerActionRequest('POST', { 'content-type': 'application/x-www-form-urlencoded' }, '/api/auth/signin/oidc')).toBe(false);
+    expect(
+      isServerActionRequest('POST', { 'content-type': 'application/x-www-form-urlencoded' }, '/api/auth/signin/oidc'),
+    ).toBe(false);
     expect(isServerActionRequest('GET', { 'next-action': 'abc' }, '/')).toBe(false);
   });
 
   it('passes what the browser sends', async () => {
-    expect(await checkServerActionBody({ 'next-action': 'a', 'content-type': 'text/plain;charset=UTF-8' }, Buffer.from('[null,{"tenant":"fraud"}]'))).toBeNull();
+    expect(
+      await checkServerActionBody(
+        { 'next-action': 'a', 'content-type': 'text/plain;charset=UTF-8' },
+        Buffer.from('[null,{"tenant":"fraud"}]'),
+      ),
+    ).toBeNull();
     const form = await multipart({ '1_tenant': 'fraud', '1_notes': 'not json at all', '0': '["$K1"]' });
     expect(await checkServerActionBody({ 'next-action': 'a', 'content-type': form.type }, form.body)).toBeNull();
   });
@@ -64,14 +99,21 @@ describe('server-action bodies', () => {
     ['not UTF-8', 'text/plain', Buffer.from([0x22, 0xff, 0xfe, 0x22])],
     ['a broken multipart body', 'multipart/form-data; boundary=xyz', Buffer.from('garbage')],
   ])('refuses %s with 400', async (_what, type, body) => {
-    expect(await checkServerActionBody({ 'next-action': 'a', 'content-type': type }, body)).toMatchObject({ status: 400 });
+    expect(await checkServerActionBody({ 'next-action': 'a', 'content-type': type }, body)).toMatchObject({
+      status: 400,
+    });
   });
 
   it('refuses a multipart reply whose rows are not JSON', async () => {
     const form = await multipart({ '0': '{not json' });
-    expect(await checkServerActionBody({ 'next-action': 'a', 'content-type': form.type }, form.body)).toMatchObject({ status: 400, message: expect.stringContaining('field 0 is not JSON') });
+    expect(await checkServerActionBody({ 'next-action': 'a', 'content-type': form.type }, form.body)).toMatchObject({
+      status: 400,
+      message: expect.stringContaining('field 0 is not JSON'),
+    });
     const noScript = await multipart({ '$ACTION_1:0': '{"id":' });
-    expect(await checkServerActionBody({ 'content-type': noScript.type }, noScript.body)).toMatchObject({ status: 400 });
+    expect(await checkServerActionBody({ 'content-type': noScript.type }, noScript.body)).toMatchObject({
+      status: 400,
+    });
   });
 });
 

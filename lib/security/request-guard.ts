@@ -44,7 +44,10 @@ export function originHost(origin: string): string | null {
  * or the portal's public URL. Without Origin (not a browser, or a very old one) it passes, as
  * in Next.js: such a request carries no one else's cookies.
  */
-export function checkOrigin(headers: Record<string, string | string[] | undefined>, portalUrl: string | undefined): Refusal | null {
+export function checkOrigin(
+  headers: Record<string, string | string[] | undefined>,
+  portalUrl: string | undefined,
+): Refusal | null {
   const origin = first(headers.origin);
   if (origin === undefined) return null;
   const from = originHost(origin);
@@ -61,7 +64,10 @@ export function checkOrigin(headers: Record<string, string | string[] | undefine
     }
   }
   if (from && allowed.has(from)) return null;
-  return { status: 403, message: "Refused: this request comes from another site. Changes can only be made from the portal's own pages." };
+  return {
+    status: 403,
+    message: "Refused: this request comes from another site. Changes can only be made from the portal's own pages.",
+  };
 }
 
 /**
@@ -73,7 +79,10 @@ export function checkPath(path: string): Refusal | null {
     for (const segment of path.split('/')) decodeURIComponent(segment);
     return null;
   } catch {
-    return { status: 400, message: 'Refused: this address has a malformed percent-escape (e.g. %E0%A4%A); nothing here answers to it.' };
+    return {
+      status: 400,
+      message: 'Refused: this address has a malformed percent-escape (e.g. %E0%A4%A); nothing here answers to it.',
+    };
   }
 }
 
@@ -81,23 +90,34 @@ export function checkPath(path: string): Refusal | null {
 export function checkDeclaredLength(headers: Record<string, string | string[] | undefined>): Refusal | null {
   const declared = first(headers['content-length']);
   if (declared === undefined) return null;
-  if (!/^\d+$/.test(declared.trim())) return { status: 400, message: 'Refused: the Content-Length header is not a number.' };
+  if (!/^\d+$/.test(declared.trim()))
+    return { status: 400, message: 'Refused: the Content-Length header is not a number.' };
   return Number(declared) > MAX_BODY_BYTES ? tooLarge() : null;
 }
 
 export function tooLarge(): Refusal {
-  return { status: 413, message: `Refused: the request body is larger than ${MAX_BODY_BYTES / 1024} KiB, more than any form of the portal sends.` };
+  return {
+    status: 413,
+    message: `Refused: the request body is larger than ${MAX_BODY_BYTES / 1024} KiB, more than any form of the portal sends.`,
+  };
 }
 
 /** A server action, as Next.js recognises one: its header (calls from the page's scripts), or a form posted without scripts. */
-export function isServerActionRequest(method: string | undefined, headers: Record<string, string | string[] | undefined>, path: string): boolean {
+export function isServerActionRequest(
+  method: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  path: string,
+): boolean {
   if ((method ?? '').toUpperCase() !== 'POST') return false;
   if (first(headers['next-action']) !== undefined) return true;
   const type = first(headers['content-type'])?.toLowerCase() ?? '';
   return type.startsWith('multipart/form-data') && !path.startsWith('/api/');
 }
 
-const notReadable = (what: string): Refusal => ({ status: 400, message: `Refused: the server action's ${what}. Use the portal's forms, or send what they send.` });
+const notReadable = (what: string): Refusal => ({
+  status: 400,
+  message: `Refused: the server action's ${what}. Use the portal's forms, or send what they send.`,
+});
 // React's reply rows (keys "0", "1", …) and Next.js' no-script action fields hold JSON.
 const JSON_FIELD = /^(\d+|\$ACTION_\d+:\d+|\$ACTION_KEY)$/;
 
@@ -105,7 +125,10 @@ const JSON_FIELD = /^(\d+|\$ACTION_\d+:\d+|\$ACTION_KEY)$/;
  * Checks a server action's body the way Next.js will read it, so that a malformed one is
  * refused with words (400) instead of failing inside Next.js (500).
  */
-export async function checkServerActionBody(headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<Refusal | null> {
+export async function checkServerActionBody(
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+): Promise<Refusal | null> {
   const type = first(headers['content-type']) ?? '';
   let text: string;
   if (type.toLowerCase().startsWith('multipart/form-data')) {
@@ -145,14 +168,21 @@ export async function checkServerActionBody(headers: Record<string, string | str
  * appending to X-Forwarded-For — the address the outermost trusted proxy saw. Anything that
  * is not an IP address falls back to the socket's; IPv4-mapped IPv6 addresses are written as IPv4.
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trustedHops: number): string {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedHops: number,
+): string {
   const normalise = (address: string) => {
     const plain = address.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
     return isIP(plain) ? plain : null;
   };
   const socket = (socketAddress && normalise(socketAddress)) ?? 'unknown';
   if (trustedHops <= 0 || forwardedFor === undefined) return socket;
-  const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((s) => s.trim()).filter(Boolean);
+  const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const candidate = chain[chain.length - trustedHops];
   return (candidate && normalise(candidate)) ?? socket;
 }

@@ -19,7 +19,11 @@ import type { SloSummary } from './view';
 
 const DAY = 86_400;
 const OBJECTIVE_WINDOW = 28 * DAY;
-const counts = (requests: number, errors: number, within200 = requests): SloCounts => ({ requests, errors, within: { 200: within200 } });
+const counts = (requests: number, errors: number, within200 = requests): SloCounts => ({
+  requests,
+  errors,
+  within: { 200: within200 },
+});
 
 describe('the arithmetic', () => {
   it('spends half the budget with 500 errors in 1,000,000 requests at 99.9 %', () => {
@@ -74,18 +78,40 @@ describe('windows', () => {
   });
 
   it('asked of Prometheus: burn-rate windows and each objective window, once each', () => {
-    expect(sloWindowsSeconds([DEFAULT_SLO_OBJECTIVES, { windowDays: 7 }, { windowDays: 28 }])).toEqual([300, 1800, 3600, 21_600, 3 * DAY, 7 * DAY, 28 * DAY]);
+    expect(sloWindowsSeconds([DEFAULT_SLO_OBJECTIVES, { windowDays: 7 }, { windowDays: 28 }])).toEqual([
+      300,
+      1800,
+      3600,
+      21_600,
+      3 * DAY,
+      7 * DAY,
+      28 * DAY,
+    ]);
     expect(sloWindowsSeconds([{ windowDays: 3 }])).toEqual([300, 1800, 3600, 21_600, 3 * DAY]);
-    expect(sloThresholdsMs([DEFAULT_SLO_OBJECTIVES, { latencyThresholdMs: 100 }, { latencyThresholdMs: 200 }])).toEqual([100, 200]);
+    expect(sloThresholdsMs([DEFAULT_SLO_OBJECTIVES, { latencyThresholdMs: 100 }, { latencyThresholdMs: 200 }])).toEqual(
+      [100, 200],
+    );
   });
 });
 
 /** Counts over every window, the same error and slow shares in each. */
-function steady(requestsPerSecond: number, errorShare: number, slowShare: number, objectives: SloObjectives = DEFAULT_SLO_OBJECTIVES): Record<number, SloCounts> {
+function steady(
+  requestsPerSecond: number,
+  errorShare: number,
+  slowShare: number,
+  objectives: SloObjectives = DEFAULT_SLO_OBJECTIVES,
+): Record<number, SloCounts> {
   return Object.fromEntries(
     sloWindowsSeconds([objectives]).map((w) => {
       const requests = requestsPerSecond * w;
-      return [w, { requests, errors: requests * errorShare, within: { [objectives.latencyThresholdMs]: requests * (1 - slowShare) } }];
+      return [
+        w,
+        {
+          requests,
+          errors: requests * errorShare,
+          within: { [objectives.latencyThresholdMs]: requests * (1 - slowShare) },
+        },
+      ];
     }),
   );
 }
@@ -94,12 +120,32 @@ describe('sloSummaries', () => {
   it('gives both SLOs of an endpoint from its counts', () => {
     const windows = { ...steady(10, 0.0005, 0.02), [OBJECTIVE_WINDOW]: counts(1_000_000, 500, 970_000) };
     const { availability, latency } = sloSummaries('fraud', 'fraud-detector', windows, DEFAULT_SLO_OBJECTIVES);
-    expect(availability).toMatchObject({ tenant: 'fraud', endpoint: 'fraud-detector', kind: 'availability', objective: 0.999, windowDays: 28, latencyThresholdMs: null, requests: 1_000_000, alerting: false, problem: null });
+    expect(availability).toMatchObject({
+      tenant: 'fraud',
+      endpoint: 'fraud-detector',
+      kind: 'availability',
+      objective: 0.999,
+      windowDays: 28,
+      latencyThresholdMs: null,
+      requests: 1_000_000,
+      alerting: false,
+      problem: null,
+    });
     expect(availability.sli).toBe(0.9995);
     expect(availability.budgetRemaining).toBeCloseTo(0.5, 9);
-    expect(availability.burnRates.map((b) => b.longRate)).toEqual([expect.closeTo(0.5, 9), expect.closeTo(0.5, 9), expect.closeTo(0.5, 9)]);
+    expect(availability.burnRates.map((b) => b.longRate)).toEqual([
+      expect.closeTo(0.5, 9),
+      expect.closeTo(0.5, 9),
+      expect.closeTo(0.5, 9),
+    ]);
     // 3 % slower than 200 ms against a 5 % allowance: 40 % of the budget left, burning at 0.4.
-    expect(latency).toMatchObject({ kind: 'latency', objective: 0.95, latencyThresholdMs: 200, requests: 1_000_000, alerting: false });
+    expect(latency).toMatchObject({
+      kind: 'latency',
+      objective: 0.95,
+      latencyThresholdMs: 200,
+      requests: 1_000_000,
+      alerting: false,
+    });
     expect(latency.sli).toBeCloseTo(0.97, 12);
     expect(latency.budgetRemaining).toBeCloseTo(0.4, 9);
     expect(latency.burnRates[0]!.shortRate).toBeCloseTo(0.4, 9);
@@ -110,13 +156,21 @@ describe('sloSummaries', () => {
     windows[3600] = counts(36_000, 36_000 * 0.015);
     windows[300] = counts(3000, 3000 * 0.02);
     const slo = sloSummary('pricing', 'price-elasticity', 'availability', windows, DEFAULT_SLO_OBJECTIVES);
-    expect(slo.burnRates[0]).toMatchObject({ label: '1h / 5m', longRate: expect.closeTo(15, 9), shortRate: expect.closeTo(20, 9), firing: true, severity: 'page' });
+    expect(slo.burnRates[0]).toMatchObject({
+      label: '1h / 5m',
+      longRate: expect.closeTo(15, 9),
+      shortRate: expect.closeTo(20, 9),
+      firing: true,
+      severity: 'page',
+    });
     expect(slo.burnRates[1]!.firing).toBe(false);
     expect(slo.alerting).toBe(true);
 
     // Recovered: the last five minutes are clean, so the page stops although the hour still burns.
     windows[300] = counts(3000, 0);
-    expect(sloSummary('pricing', 'price-elasticity', 'availability', windows, DEFAULT_SLO_OBJECTIVES)).toMatchObject({ alerting: false });
+    expect(sloSummary('pricing', 'price-elasticity', 'availability', windows, DEFAULT_SLO_OBJECTIVES)).toMatchObject({
+      alerting: false,
+    });
   });
 
   it('opens a ticket for a slow latency burn over three days', () => {
@@ -128,7 +182,12 @@ describe('sloSummaries', () => {
   });
 
   it('follows the objectives: window, objective and threshold', () => {
-    const objectives: SloObjectives = { availabilityObjective: 0.99, latencyObjective: 0.9, latencyThresholdMs: 300, windowDays: 7 };
+    const objectives: SloObjectives = {
+      availabilityObjective: 0.99,
+      latencyObjective: 0.9,
+      latencyThresholdMs: 300,
+      windowDays: 7,
+    };
     const windows = steady(1, 0.005, 0.05, objectives);
     const { availability, latency } = sloSummaries('fraud', 'fraud-detector', windows, objectives);
     expect(availability).toMatchObject({ windowDays: 7, objective: 0.99, requests: 7 * DAY });
@@ -140,14 +199,29 @@ describe('sloSummaries', () => {
   it('says so when there was no traffic, and never fires', () => {
     const { availability, latency } = sloSummaries('fraud', 'idle', {}, DEFAULT_SLO_OBJECTIVES);
     for (const slo of [availability, latency]) {
-      expect(slo).toMatchObject({ sli: null, budgetRemaining: null, requests: 0, alerting: false, problem: 'No requests in the last 28 days' });
+      expect(slo).toMatchObject({
+        sli: null,
+        budgetRemaining: null,
+        requests: 0,
+        alerting: false,
+        problem: 'No requests in the last 28 days',
+      });
       expect(slo.burnRates.every((b) => b.longRate === null && b.shortRate === null && !b.firing)).toBe(true);
     }
   });
 
   it('carries why the counts are missing', () => {
-    const { availability } = sloSummaries('fraud', 'fraud-detector', {}, DEFAULT_SLO_OBJECTIVES, 'Prometheus cannot be reached at 127.0.0.1:9090');
-    expect(availability).toMatchObject({ budgetRemaining: null, problem: 'Prometheus cannot be reached at 127.0.0.1:9090' });
+    const { availability } = sloSummaries(
+      'fraud',
+      'fraud-detector',
+      {},
+      DEFAULT_SLO_OBJECTIVES,
+      'Prometheus cannot be reached at 127.0.0.1:9090',
+    );
+    expect(availability).toMatchObject({
+      budgetRemaining: null,
+      problem: 'Prometheus cannot be reached at 127.0.0.1:9090',
+    });
   });
 });
 
@@ -161,7 +235,14 @@ describe('sloHistoryPoints', () => {
       DEFAULT_SLO_OBJECTIVES,
     );
     expect(points).toEqual([
-      { t: 1000, requestRate: 10, errorRate: 0.001, p95Ms: 120, availabilityBudget: expect.closeTo(0.5, 9), latencyBudget: expect.closeTo(0.4, 9) },
+      {
+        t: 1000,
+        requestRate: 10,
+        errorRate: 0.001,
+        p95Ms: 120,
+        availabilityBudget: expect.closeTo(0.5, 9),
+        latencyBudget: expect.closeTo(0.4, 9),
+      },
       { t: 2000, requestRate: 0, errorRate: null, p95Ms: null, availabilityBudget: null, latencyBudget: null },
     ]);
   });

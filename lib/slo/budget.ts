@@ -45,7 +45,10 @@ export function objectiveWindowSeconds(objectives: Pick<SloObjectives, 'windowDa
 
 /** Every window the SLOs of these objectives need counts over: the burn-rate windows and each objective window, ascending. */
 export function sloWindowsSeconds(objectives: readonly Pick<SloObjectives, 'windowDays'>[]): number[] {
-  const windows = new Set([...BURN_RATE_WINDOWS.flatMap((w) => [w.longWindowSeconds, w.shortWindowSeconds]), ...objectives.map(objectiveWindowSeconds)]);
+  const windows = new Set([
+    ...BURN_RATE_WINDOWS.flatMap((w) => [w.longWindowSeconds, w.shortWindowSeconds]),
+    ...objectives.map(objectiveWindowSeconds),
+  ]);
   return [...windows].sort((a, b) => a - b);
 }
 
@@ -146,14 +149,25 @@ export function sloSummaries(
 }
 
 /** Chart points: each with the budget left over the objective window that ends there. */
-export function sloHistoryPoints(points: readonly SloHistoryMetricsPoint[], objectives: SloObjectives): SloHistoryPoint[] {
+export function sloHistoryPoints(
+  points: readonly SloHistoryMetricsPoint[],
+  objectives: SloObjectives,
+): SloHistoryPoint[] {
   return points.map(({ t, requestRate, errorRate, p95Ms, trailing }) => ({
     t,
     requestRate,
     errorRate,
     p95Ms,
-    availabilityBudget: budgetRemaining(badRequests(trailing, 'availability', objectives.latencyThresholdMs), trailing.requests, objectives.availabilityObjective),
-    latencyBudget: budgetRemaining(badRequests(trailing, 'latency', objectives.latencyThresholdMs), trailing.requests, objectives.latencyObjective),
+    availabilityBudget: budgetRemaining(
+      badRequests(trailing, 'availability', objectives.latencyThresholdMs),
+      trailing.requests,
+      objectives.availabilityObjective,
+    ),
+    latencyBudget: budgetRemaining(
+      badRequests(trailing, 'latency', objectives.latencyThresholdMs),
+      trailing.requests,
+      objectives.latencyObjective,
+    ),
   }));
 }
 

@@ -13,12 +13,15 @@ import { z } from 'zod';
  * of requests "within 200 ms" needs a `le="200"` bucket). These are Knative queue-proxy's
  * buckets; an installation with other buckets lists its own in SLO_LATENCY_BUCKETS_MS.
  */
-export const DEFAULT_LATENCY_BUCKETS_MS = [5, 10, 20, 40, 60, 80, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800, 900, 1000, 2000, 5000, 10000] as const;
+export const DEFAULT_LATENCY_BUCKETS_MS = [
+  5, 10, 20, 40, 60, 80, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800, 900, 1000, 2000, 5000, 10000,
+] as const;
 
 export function latencyBucketsMs(env: string | undefined = process.env.SLO_LATENCY_BUCKETS_MS): number[] {
   if (!env?.trim()) return [...DEFAULT_LATENCY_BUCKETS_MS];
   const values = env.split(',').map((v) => Number(v.trim()));
-  if (values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`SLO_LATENCY_BUCKETS_MS must be a comma-separated list of positive milliseconds, not "${env}"`);
+  if (values.some((v) => !Number.isFinite(v) || v <= 0))
+    throw new Error(`SLO_LATENCY_BUCKETS_MS must be a comma-separated list of positive milliseconds, not "${env}"`);
   return values;
 }
 
@@ -31,8 +34,17 @@ const objective = (what: string) =>
 export const sloObjectivesSchema = z.strictObject({
   availabilityObjective: objective('availability').default(0.999),
   latencyObjective: objective('latency').default(0.95),
-  latencyThresholdMs: z.number().int('Use whole milliseconds').positive('The latency threshold must be above 0 ms').default(200),
-  windowDays: z.number().int('Use whole days').min(1, 'The window is at least 1 day').max(90, 'The window is at most 90 days').default(28),
+  latencyThresholdMs: z
+    .number()
+    .int('Use whole milliseconds')
+    .positive('The latency threshold must be above 0 ms')
+    .default(200),
+  windowDays: z
+    .number()
+    .int('Use whole days')
+    .min(1, 'The window is at least 1 day')
+    .max(90, 'The window is at most 90 days')
+    .default(28),
 });
 
 export type SloObjectives = z.output<typeof sloObjectivesSchema>;

@@ -17,12 +17,25 @@ import { answerPanel, outdatedOf, kubernetesPanel } from '../read-model/panel';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { answerCache } from '../cache/answer-cache';
 import { processSingleton } from '../process-singleton';
-import { objectiveWindowSeconds, sloHistoryPoints, sloSummaries, sloThresholdsMs, sloWindowsSeconds, sortWorstFirst } from './budget';
+import {
+  objectiveWindowSeconds,
+  sloHistoryPoints,
+  sloSummaries,
+  sloThresholdsMs,
+  sloWindowsSeconds,
+  sortWorstFirst,
+} from './budget';
 import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
 import { getSloObjectives, listSloObjectives, saveSloObjectives, type StoredSloObjectives } from './store';
 import { SLO_PAGE_SIZE, type SloDetailView, type SloListView, type SloRange, type SloSummary } from './view';
 
-const RANGE_SECONDS: Record<SloRange, number> = { '1h': 3_600, '6h': 21_600, '1d': 86_400, '7d': 604_800, '28d': 2_419_200 };
+const RANGE_SECONDS: Record<SloRange, number> = {
+  '1h': 3_600,
+  '6h': 21_600,
+  '1d': 86_400,
+  '7d': 604_800,
+  '28d': 2_419_200,
+};
 /** About 120 points per chart, whatever the range (never finer than a minute). */
 const stepFor = (rangeSeconds: number) => Math.max(60, Math.round(rangeSeconds / 120 / 60) * 60);
 
@@ -33,22 +46,45 @@ async function endpointsOf(tenants: readonly string[]) {
   return kubernetesPanel('the endpoints', async () => {
     const snapshot = await watchedInferenceServices().read();
     const items = snapshot.items.filter((isvc: InferenceService) => namespaces.has(isvc.metadata.namespace ?? ''));
-    return { data: items.map((isvc) => ({ tenant: isvc.metadata.namespace!, endpoint: isvc.metadata.name })), snapshots: [snapshot] };
+    return {
+      data: items.map((isvc) => ({ tenant: isvc.metadata.namespace!, endpoint: isvc.metadata.name })),
+      snapshots: [snapshot],
+    };
   });
 }
 
 /** Every SLO of `tenants`, worst first, and why numbers or endpoints may be missing. */
-async function allSlos(tenants: readonly string[], stored: Map<string, StoredSloObjectives>): Promise<{ slos: SloSummary[]; problems: SloListView['problems'] }> {
+async function allSlos(
+  tenants: readonly string[],
+  stored: Map<string, StoredSloObjectives>,
+): Promise<{ slos: SloSummary[]; problems: SloListView['problems'] }> {
   const endpoints = await endpointsOf(tenants);
-  const objectivesOf = (tenant: string, endpoint: string) => stored.get(key(tenant, endpoint))?.objectives ?? DEFAULT_SLO_OBJECTIVES;
+  const objectivesOf = (tenant: string, endpoint: string) =>
+    stored.get(key(tenant, endpoint))?.objectives ?? DEFAULT_SLO_OBJECTIVES;
   const all = [...stored.values()].map((s) => s.objectives).concat(DEFAULT_SLO_OBJECTIVES);
-  const counts = await answerPanel('the SLO metrics', () => sloMetrics(tenants).counts(sloWindowsSeconds(all), sloThresholdsMs(all)), (a) => a.endpoints);
+  const counts = await answerPanel(
+    'the SLO metrics',
+    () => sloMetrics(tenants).counts(sloWindowsSeconds(all), sloThresholdsMs(all)),
+    (a) => a.endpoints,
+  );
 
   // Without Kubernetes, the endpoints Prometheus knows stand in for the list.
-  const listed = endpoints.ok ? endpoints.data : counts.ok ? counts.data.map((c) => ({ tenant: c.tenant, endpoint: c.service })) : [];
-  const countsOf = new Map<string, EndpointSloCounts>(counts.ok ? counts.data.map((c) => [key(c.tenant, c.service), c]) : []);
+  const listed = endpoints.ok
+    ? endpoints.data
+    : counts.ok
+      ? counts.data.map((c) => ({ tenant: c.tenant, endpoint: c.service }))
+      : [];
+  const countsOf = new Map<string, EndpointSloCounts>(
+    counts.ok ? counts.data.map((c) => [key(c.tenant, c.service), c]) : [],
+  );
   const slos = listed.flatMap(({ tenant, endpoint }) => {
-    const pair = sloSummaries(tenant, endpoint, countsOf.get(key(tenant, endpoint))?.windows ?? {}, objectivesOf(tenant, endpoint), counts.ok ? null : counts.message);
+    const pair = sloSummaries(
+      tenant,
+      endpoint,
+      countsOf.get(key(tenant, endpoint))?.windows ?? {},
+      objectivesOf(tenant, endpoint),
+      counts.ok ? null : counts.message,
+    );
     return [pair.availability, pair.latency];
   });
   return {
@@ -77,8 +113,13 @@ const sharedLists = () => processSingleton('slo.lists', () => answerCache({ ttlM
 export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
   const scope = await dashboardTenants(user, 'slo.read', tenantFilter);
   const stored = await listSloObjectives(scope.selected);
-  const versions = [...stored].map(([k, v]) => `${k}@${v.version}`).sort().join(',');
-  const { slos, problems } = (await sharedLists()(`${scope.selected.join(',')}\u0000${versions}`, () => allSlos(scope.selected, stored))).value;
+  const versions = [...stored]
+    .map(([k, v]) => `${k}@${v.version}`)
+    .sort()
+    .join(',');
+  const { slos, problems } = (
+    await sharedLists()(`${scope.selected.join(',')}\u0000${versions}`, () => allSlos(scope.selected, stored))
+  ).value;
   const pageCount = Math.max(1, Math.ceil(slos.length / SLO_PAGE_SIZE));
   const shown = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
   return {
@@ -97,13 +138,19 @@ export async function sloList(user: SessionUser, tenantFilter: string | null, pa
 
 export class SloNotFoundError extends UserFacingError {}
 
-export async function sloDetail(user: SessionUser, tenant: string, endpoint: string, range: SloRange): Promise<SloDetailView> {
+export async function sloDetail(
+  user: SessionUser,
+  tenant: string,
+  endpoint: string,
+  range: SloRange,
+): Promise<SloDetailView> {
   // The same words for a tenant the viewer may not see and one that does not exist.
   await dashboardTenants(user, 'slo.read', tenant).catch(() => {
     throw new SloNotFoundError(`There is no endpoint ${endpoint} in ${tenant} among those you may see.`);
   });
   const endpoints = await endpointsOf([tenant]);
-  if (endpoints.ok && !endpoints.data.some((e) => e.endpoint === endpoint)) throw new SloNotFoundError(`There is no endpoint ${endpoint} in ${tenant}.`);
+  if (endpoints.ok && !endpoints.data.some((e) => e.endpoint === endpoint))
+    throw new SloNotFoundError(`There is no endpoint ${endpoint} in ${tenant}.`);
 
   const stored = await getSloObjectives(tenant, endpoint);
   const objectives = stored.objectives;
@@ -111,7 +158,11 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
   const rangeSeconds = RANGE_SECONDS[range];
   const end = new Date();
   const [counts, history] = await Promise.all([
-    answerPanel('the SLO metrics', () => metrics.counts(sloWindowsSeconds([objectives]), sloThresholdsMs([objectives])), (a) => a.endpoints),
+    answerPanel(
+      'the SLO metrics',
+      () => metrics.counts(sloWindowsSeconds([objectives]), sloThresholdsMs([objectives])),
+      (a) => a.endpoints,
+    ),
     answerPanel(
       'the SLO history',
       () =>
@@ -128,7 +179,9 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
   // Neither Kubernetes nor Prometheus can vouch for it: the objectives (the portal's own) are still
   // shown, with why its existence and numbers cannot be checked, rather than "not found".
   const unverified =
-    !endpoints.ok && !(counts.ok && counts.data.some((c) => c.service === endpoint)) ? `Whether ${endpoint} still exists cannot be checked: ${endpoints.message}` : null;
+    !endpoints.ok && !(counts.ok && counts.data.some((c) => c.service === endpoint))
+      ? `Whether ${endpoint} still exists cannot be checked: ${endpoints.message}`
+      : null;
   const windows = counts.ok ? (counts.data.find((c) => c.service === endpoint)?.windows ?? {}) : {};
   const pair = sloSummaries(tenant, endpoint, windows, objectives, counts.ok ? null : counts.message);
 
@@ -153,9 +206,16 @@ export async function sloDetail(user: SessionUser, tenant: string, endpoint: str
 }
 
 /** Saves an endpoint's objectives (see saveSloObjectives) — only for an endpoint that exists, so a made-up name stores nothing. */
-export async function saveEndpointObjectives(actor: Actor, tenant: string, endpoint: string, objectives: unknown, expectedVersion: number): Promise<StoredSloObjectives> {
+export async function saveEndpointObjectives(
+  actor: Actor,
+  tenant: string,
+  endpoint: string,
+  objectives: unknown,
+  expectedVersion: number,
+): Promise<StoredSloObjectives> {
   const endpoints = await endpointsOf([tenant]);
   if (!endpoints.ok) throw new UserFacingError(`Cannot check that ${endpoint} exists: ${endpoints.message}`);
-  if (!endpoints.data.some((e) => e.endpoint === endpoint)) throw new UserFacingError(`There is no endpoint ${endpoint} in ${tenant}.`);
+  if (!endpoints.data.some((e) => e.endpoint === endpoint))
+    throw new UserFacingError(`There is no endpoint ${endpoint} in ${tenant}.`);
   return saveSloObjectives(actor, tenant, endpoint, objectives, expectedVersion);
 }

@@ -1,6 +1,12 @@
 /** The SLO read models and edits against the real local platform (Kubernetes endpoints, Prometheus history). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAVE, SEEDED_TENANTS, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
+import {
+  DAVE,
+  SEEDED_TENANTS,
+  setUpDashboardTest,
+  tearDownDashboardTest,
+  type DashboardTest,
+} from '../../test/dashboards';
 import { getDb } from '../db/client';
 import { DEFAULT_SLO_OBJECTIVES } from './definition';
 import { saveEndpointObjectives, sloDetail, sloList } from './service';
@@ -24,7 +30,9 @@ describe('SLOs on the local platform', () => {
     // A page beyond the last shows the last.
     expect((await sloList(DAVE, null, 7)).page).toBe(1);
     for (const slo of view.slos) {
-      expect(slo.requests, `${slo.endpoint} ${slo.kind}: the backfill gives weeks of requests`).toBeGreaterThan(100_000);
+      expect(slo.requests, `${slo.endpoint} ${slo.kind}: the backfill gives weeks of requests`).toBeGreaterThan(
+        100_000,
+      );
       expect(slo.sli).toBeGreaterThan(0.5);
       expect(slo.burnRates.map((b) => b.label)).toEqual(['1h / 5m', '6h / 30m', '3d / 6h']);
     }
@@ -35,7 +43,13 @@ describe('SLOs on the local platform', () => {
   it('narrows to one tenant and refuses a tenant the viewer may not see in the same words as an unknown one', async () => {
     const view = await sloList(DAVE, 'pricing');
     expect(new Set(view.slos.map((s) => s.endpoint))).toEqual(new Set(['price-elasticity']));
-    const carol = { ...DAVE, id: 'carol', username: 'carol', platformRoles: [], memberships: [{ tenant: 'pricing', role: 'member' as const }] };
+    const carol = {
+      ...DAVE,
+      id: 'carol',
+      username: 'carol',
+      platformRoles: [],
+      memberships: [{ tenant: 'pricing', role: 'member' as const }],
+    };
     await expect(sloList(carol, 'fraud')).rejects.toThrow('There is no tenant “fraud” among those you may see.');
     await expect(sloList(carol, 'nowhere')).rejects.toThrow('There is no tenant “nowhere” among those you may see.');
     expect((await sloList(carol, null)).slos.every((s) => s.tenant === 'pricing')).toBe(true);
@@ -44,7 +58,13 @@ describe('SLOs on the local platform', () => {
   it('judges an endpoint against its own objectives once they are changed', async () => {
     const before = await sloDetail(DAVE, 'fraud', 'fraud-detector', '6h');
     expect(before.history!.length).toBeGreaterThan(10);
-    await saveEndpointObjectives(frank, 'fraud', 'fraud-detector', { ...DEFAULT_SLO_OBJECTIVES, availabilityObjective: 0.99 }, 0);
+    await saveEndpointObjectives(
+      frank,
+      'fraud',
+      'fraud-detector',
+      { ...DEFAULT_SLO_OBJECTIVES, availabilityObjective: 0.99 },
+      0,
+    );
     const after = await sloDetail(DAVE, 'fraud', 'fraud-detector', '6h');
     expect(after.availability.objective).toBe(0.99);
     expect(after.version).toBe(1);
@@ -54,7 +74,9 @@ describe('SLOs on the local platform', () => {
   });
 
   it('stores objectives only for an endpoint that exists', async () => {
-    await expect(saveEndpointObjectives(frank, 'fraud', 'made-up', DEFAULT_SLO_OBJECTIVES, 0)).rejects.toThrow('There is no endpoint made-up in fraud.');
+    await expect(saveEndpointObjectives(frank, 'fraud', 'made-up', DEFAULT_SLO_OBJECTIVES, 0)).rejects.toThrow(
+      'There is no endpoint made-up in fraud.',
+    );
     await expect(sloDetail(DAVE, 'fraud', 'made-up', '1d')).rejects.toThrow('There is no endpoint made-up in fraud.');
     expect(await getDb().sloDefinition.count({ where: { endpoint: 'made-up' } })).toBe(0);
   });

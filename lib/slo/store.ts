@@ -12,7 +12,12 @@ export interface StoredSloObjectives {
   updatedAt: Date | null;
 }
 
-const DEFAULTS: StoredSloObjectives = { objectives: DEFAULT_SLO_OBJECTIVES, version: 0, updatedBy: null, updatedAt: null };
+const DEFAULTS: StoredSloObjectives = {
+  objectives: DEFAULT_SLO_OBJECTIVES,
+  version: 0,
+  updatedBy: null,
+  updatedAt: null,
+};
 
 /** Stored objectives, read leniently: a field added later takes its default. */
 function readObjectives(stored: unknown): SloObjectives {
@@ -20,13 +25,26 @@ function readObjectives(stored: unknown): SloObjectives {
   return parsed.success ? parsed.data : DEFAULT_SLO_OBJECTIVES;
 }
 
-function toStored(row: { objectives: unknown; version: number; updatedBy: string; updatedAt: Date }): StoredSloObjectives {
-  return { objectives: readObjectives(row.objectives), version: row.version, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+function toStored(row: {
+  objectives: unknown;
+  version: number;
+  updatedBy: string;
+  updatedAt: Date;
+}): StoredSloObjectives {
+  return {
+    objectives: readObjectives(row.objectives),
+    version: row.version,
+    updatedBy: row.updatedBy,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** Every stored definition of the given tenants, keyed `tenant/endpoint`; endpoints without one run on the defaults. */
 export async function listSloObjectives(tenants: readonly string[]): Promise<Map<string, StoredSloObjectives>> {
-  const rows = await getDb().sloDefinition.findMany({ where: { tenant: { name: { in: [...tenants] } } }, include: { tenant: { select: { name: true } } } });
+  const rows = await getDb().sloDefinition.findMany({
+    where: { tenant: { name: { in: [...tenants] } } },
+    include: { tenant: { select: { name: true } } },
+  });
   return new Map(rows.map((row) => [`${row.tenant.name}/${row.endpoint}`, toStored(row)]));
 }
 
@@ -39,7 +57,13 @@ export async function getSloObjectives(tenant: string, endpoint: string): Promis
  * Saves an endpoint's objectives. `expectedVersion` is the version the editor started from: a
  * form submitted after someone else saved (or twice) is refused, never merged.
  */
-export async function saveSloObjectives(actor: Actor, tenant: string, endpoint: string, objectives: unknown, expectedVersion: number): Promise<StoredSloObjectives> {
+export async function saveSloObjectives(
+  actor: Actor,
+  tenant: string,
+  endpoint: string,
+  objectives: unknown,
+  expectedVersion: number,
+): Promise<StoredSloObjectives> {
   checkObjectName('InferenceService', endpoint);
   const parsed = sloObjectivesFor().safeParse(objectives);
   if (!parsed.success) {
@@ -54,7 +78,9 @@ export async function saveSloObjectives(actor: Actor, tenant: string, endpoint: 
     const current = await tx.sloDefinition.findUnique({ where: key });
     const currentVersion = current?.version ?? 0;
     if (currentVersion !== expectedVersion) {
-      throw new UserFacingError(`The objectives of ${endpoint} were changed by ${current?.updatedBy ?? 'someone'} since you opened them. Reload to see their change, then edit again.`);
+      throw new UserFacingError(
+        `The objectives of ${endpoint} were changed by ${current?.updatedBy ?? 'someone'} since you opened them. Reload to see their change, then edit again.`,
+      );
     }
     const before = current ? readObjectives(current.objectives) : DEFAULT_SLO_OBJECTIVES;
     const row = await tx.sloDefinition.upsert({
@@ -62,7 +88,15 @@ export async function saveSloObjectives(actor: Actor, tenant: string, endpoint: 
       create: { tenantId: tenantRow.id, endpoint, objectives: parsed.data, version: 1, updatedBy: actor.name },
       update: { objectives: parsed.data, version: currentVersion + 1, updatedBy: actor.name },
     });
-    await recordAudit(tx, { actor, action: 'slo.update', tenant, target: { type: 'slo', id: `${tenant}/${endpoint}` }, before, after: parsed.data, outcome: 'success' });
+    await recordAudit(tx, {
+      actor,
+      action: 'slo.update',
+      tenant,
+      target: { type: 'slo', id: `${tenant}/${endpoint}` },
+      before,
+      after: parsed.data,
+      outcome: 'success',
+    });
     return toStored(row);
   });
 }

@@ -61,7 +61,11 @@ export interface SloListView {
    * Why the numbers (Prometheus) or the endpoint list (Kubernetes) are missing, null when each
    * answered; and the sources whose last known data is shown because they did not answer since.
    */
-  problems: { prometheus: string | null; kubernetes: string | null; outdated: ({ source: 'kubernetes' | 'prometheus' } & Freshness)[] };
+  problems: {
+    prometheus: string | null;
+    kubernetes: string | null;
+    outdated: ({ source: 'kubernetes' | 'prometheus' } & Freshness)[];
+  };
 }
 
 export interface SloHistoryPoint {

@@ -10,5 +10,8 @@ import { userActor, type KubeActor } from '../integrations/kubernetes';
  * cluster's RBAC decides what they may create there — a second line of defence behind the portal's.
  */
 export function provisionerFor(user: SessionUser): { actor: Actor; kube: KubeActor } {
-  return { actor: { id: user.id, name: user.username }, kube: userActor(user.username, groupsForRoles(user, config().groupMapping)) };
+  return {
+    actor: { id: user.id, name: user.username },
+    kube: userActor(user.username, groupsForRoles(user, config().groupMapping)),
+  };
 }

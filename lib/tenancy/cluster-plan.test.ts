@@ -16,7 +16,9 @@ const portalLabels = { 'mlp.example.com/tenant': 'vision', 'mlp.example.com/mana
 describe('whose namespace it is', () => {
   it('uses a namespace the portal made for this tenant', () => {
     expect(namespaceProblem({ name: 'vision', labels: portalLabels, phase: 'Active' }, 'vision')).toBeNull();
-    expect(namespaceProblem({ name: 'vision', labels: { ...portalLabels, 'mlp.example.com/archived': 'true' } }, 'vision')).toBeNull();
+    expect(
+      namespaceProblem({ name: 'vision', labels: { ...portalLabels, 'mlp.example.com/archived': 'true' } }, 'vision'),
+    ).toBeNull();
   });
 
   it.each([
@@ -25,18 +27,28 @@ describe('whose namespace it is', () => {
     ['only the managed-by label (a platform namespace)', { 'mlp.example.com/managed-by': 'ml-platform-portal' }],
     ['another tool', { ...portalLabels, 'mlp.example.com/managed-by': 'helm' }],
   ])('never takes over one it did not make: %s', (_case, labels) => {
-    expect(namespaceProblem({ name: 'vision', labels }, 'vision')).toMatch(/already exists and was not created by the portal for this tenant\. Choose another name/);
+    expect(namespaceProblem({ name: 'vision', labels }, 'vision')).toMatch(
+      /already exists and was not created by the portal for this tenant\. Choose another name/,
+    );
   });
 
   it('names the tenant a namespace belongs to, and refuses one being deleted', () => {
-    expect(namespaceProblem({ name: 'vision', labels: { ...portalLabels, 'mlp.example.com/tenant': 'fraud' } }, 'vision')).toMatch(/belongs to tenant "fraud"/);
-    expect(namespaceProblem({ name: 'vision', labels: portalLabels, phase: 'Terminating' }, 'vision')).toMatch(/is being deleted/);
-    expect(namespaceProblem({ name: 'vision', labels: portalLabels, deletionTimestamp: '2026-01-01T00:00:00Z' }, 'vision')).toMatch(/is being deleted/);
+    expect(
+      namespaceProblem({ name: 'vision', labels: { ...portalLabels, 'mlp.example.com/tenant': 'fraud' } }, 'vision'),
+    ).toMatch(/belongs to tenant "fraud"/);
+    expect(namespaceProblem({ name: 'vision', labels: portalLabels, phase: 'Terminating' }, 'vision')).toMatch(
+      /is being deleted/,
+    );
+    expect(
+      namespaceProblem({ name: 'vision', labels: portalLabels, deletionTimestamp: '2026-01-01T00:00:00Z' }, 'vision'),
+    ).toMatch(/is being deleted/);
   });
 
   it('labels changes only when needed (idempotent)', () => {
     expect(activeNamespaceLabels(portalLabels, 'vision')).toBeNull();
-    expect(activeNamespaceLabels({ ...portalLabels, 'mlp.example.com/archived': 'true', team: 'cv' }, 'vision')).toEqual({ ...portalLabels, team: 'cv' });
+    expect(
+      activeNamespaceLabels({ ...portalLabels, 'mlp.example.com/archived': 'true', team: 'cv' }, 'vision'),
+    ).toEqual({ ...portalLabels, team: 'cv' });
     const archived = archivedNamespaceLabels(portalLabels)!;
     expect(archived).toEqual({ ...portalLabels, 'mlp.example.com/archived': 'true' });
     expect(archivedNamespaceLabels(archived)).toBeNull();
@@ -44,7 +56,11 @@ describe('whose namespace it is', () => {
 });
 
 describe('role bindings', () => {
-  const binding = (subjects: BindingFacts['subjects'], annotations: Record<string, string> = {}, labels: Record<string, string> = { 'mlp.example.com/managed-by': 'ml-platform-portal' }): BindingFacts => ({
+  const binding = (
+    subjects: BindingFacts['subjects'],
+    annotations: Record<string, string> = {},
+    labels: Record<string, string> = { 'mlp.example.com/managed-by': 'ml-platform-portal' },
+  ): BindingFacts => ({
     metadata: { name: 'mlp-member', labels, annotations },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
     subjects,
@@ -68,7 +84,9 @@ describe('role bindings', () => {
     const added = bindingWithGroup(binding([other]), 'mlp:vision:member')!;
     expect(added.subjects).toEqual([other, group('mlp:vision:member')]);
     expect(bindingWithGroup(added, 'mlp:vision:member')).toBeNull();
-    expect(bindingWithGroup(binding([group('mlp:vision:member')], {}, {}), 'mlp:vision:member')?.metadata.labels).toEqual({ 'mlp.example.com/managed-by': 'ml-platform-portal' });
+    expect(
+      bindingWithGroup(binding([group('mlp:vision:member')], {}, {}), 'mlp:vision:member')?.metadata.labels,
+    ).toEqual({ 'mlp.example.com/managed-by': 'ml-platform-portal' });
   });
 
   it('archiving takes the group out and keeps the binding; provisioning puts it back', () => {
@@ -84,7 +102,12 @@ describe('role bindings', () => {
 
   it('refuses a binding of the same name to another role (roleRef cannot change)', () => {
     expect(roleRefProblem(binding([]), member, 'vision')).toBeNull();
-    const wrong = { ...binding([]), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' } };
-    expect(roleRefProblem(wrong, member, 'vision')).toMatch(/RoleBinding vision\/mlp-member already exists and binds ClusterRole cluster-admin, not ClusterRole edit/);
+    const wrong = {
+      ...binding([]),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    };
+    expect(roleRefProblem(wrong, member, 'vision')).toMatch(
+      /RoleBinding vision\/mlp-member already exists and binds ClusterRole cluster-admin, not ClusterRole edit/,
+    );
   });
 });

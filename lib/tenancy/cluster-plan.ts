@@ -45,7 +45,10 @@ export interface NamespaceFacts {
 export function namespaceProblem(namespace: NamespaceFacts, tenant: string): string | null {
   const { labels } = namespace;
   if (labels[MANAGED_BY_LABEL] !== MANAGED_BY || labels[TENANT_LABEL] !== tenant) {
-    const owner = labels[TENANT_LABEL] && labels[TENANT_LABEL] !== tenant ? ` (it belongs to tenant "${labels[TENANT_LABEL]}")` : '';
+    const owner =
+      labels[TENANT_LABEL] && labels[TENANT_LABEL] !== tenant
+        ? ` (it belongs to tenant "${labels[TENANT_LABEL]}")`
+        : '';
     return (
       `A Kubernetes namespace named "${namespace.name}" already exists and was not created by the portal for this tenant${owner}. ` +
       `Choose another name — the portal never takes over a namespace it did not make (one it made carries the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${TENANT_LABEL}=${tenant}).`
@@ -139,7 +142,13 @@ export function bindingWithoutGroup<T extends BindingFacts>(binding: T, group: s
   if (!hasGroup && ARCHIVED_AT_ANNOTATION in binding.metadata.annotations) return null;
   return {
     ...binding,
-    metadata: { ...binding.metadata, annotations: { ...binding.metadata.annotations, [ARCHIVED_AT_ANNOTATION]: binding.metadata.annotations[ARCHIVED_AT_ANNOTATION] ?? now.toISOString() } },
+    metadata: {
+      ...binding.metadata,
+      annotations: {
+        ...binding.metadata.annotations,
+        [ARCHIVED_AT_ANNOTATION]: binding.metadata.annotations[ARCHIVED_AT_ANNOTATION] ?? now.toISOString(),
+      },
+    },
     subjects: binding.subjects.filter((s) => !isGroup(group)(s)),
   };
 }

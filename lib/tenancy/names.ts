@@ -10,7 +10,20 @@ export const tenantNameSchema = z
   .trim()
   .min(1, 'Enter a name')
   .max(63, 'At most 63 characters (a Kubernetes namespace name)')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'Use lower-case letters, digits and "-", starting and ending with a letter or digit (a Kubernetes namespace name)')
-  .refine((name) => !RESERVED_TENANT_NAMES.has(name) && !name.startsWith('kube-'), 'This name is reserved by Kubernetes or the platform');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'Use lower-case letters, digits and "-", starting and ending with a letter or digit (a Kubernetes namespace name)',
+  )
+  .refine(
+    (name) => !RESERVED_TENANT_NAMES.has(name) && !name.startsWith('kube-'),
+    'This name is reserved by Kubernetes or the platform',
+  );
 
-const RESERVED_TENANT_NAMES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'admin', 'platform']);
+const RESERVED_TENANT_NAMES = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'admin',
+  'platform',
+]);

@@ -23,7 +23,11 @@ const row = (step: string, position: number, state: StepRow['state'], extra: Par
 describe('provisioning progress', () => {
   it('lists the steps in order with their titles, states and durations', () => {
     const progress = describeProgress(
-      [row('quota', 1, 'failed', { error: 'refused' }), row('namespace', 0, 'done', { startedAt: ago(2000), finishedAt: ago(1500) }), row('storage', 2, 'pending')],
+      [
+        row('quota', 1, 'failed', { error: 'refused' }),
+        row('namespace', 0, 'done', { startedAt: ago(2000), finishedAt: ago(1500) }),
+        row('storage', 2, 'pending'),
+      ],
       titles,
       null,
       now,
@@ -37,7 +41,10 @@ describe('provisioning progress', () => {
   });
 
   it('shows archiving backwards', () => {
-    const rows = [row('namespace', 0, 'pending'), row('quota', 1, 'done'), row('storage', 2, 'done')].map((r) => ({ ...r, operation: 'archive' as const }));
+    const rows = [row('namespace', 0, 'pending'), row('quota', 1, 'done'), row('storage', 2, 'done')].map((r) => ({
+      ...r,
+      operation: 'archive' as const,
+    }));
     const progress = describeProgress(rows, titles, ago(1000), now);
     expect(progress).toMatchObject({ operation: 'archive', running: true });
     expect(progress.steps.map((s) => s.key)).toEqual(['storage', 'quota', 'namespace']);
@@ -48,18 +55,30 @@ describe('provisioning progress', () => {
     expect(describeProgress(rows, titles, ago(1000), now).steps[1]!.state).toBe('running');
     const stale = describeProgress(rows, titles, ago(RUN_LEASE_MS + 1), now);
     expect(stale).toMatchObject({ running: false, interrupted: true });
-    expect(stale.steps[1]).toMatchObject({ state: 'failed', error: expect.stringMatching(/Interrupted before it finished/) });
+    expect(stale.steps[1]).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/Interrupted before it finished/),
+    });
   });
 
   it('says nothing for tenants made before steps were recorded, and shows unknown steps by key', () => {
-    expect(describeProgress([], titles, null, now)).toEqual({ operation: null, running: false, interrupted: false, steps: [] });
+    expect(describeProgress([], titles, null, now)).toEqual({
+      operation: null,
+      running: false,
+      interrupted: false,
+      steps: [],
+    });
     expect(describeProgress([row('gone', 0, 'done')], titles, null, now).steps[0]!.title).toBe('gone');
   });
 
   it('a retry runs what is not done in the same operation', () => {
     const rows = [row('namespace', 0, 'done'), row('quota', 1, 'failed'), row('storage', 2, 'pending')];
     expect(remainingSteps(rows, ['namespace', 'quota', 'storage'], 'provision')).toEqual(['quota', 'storage']);
-    expect(remainingSteps(rows, ['storage', 'quota', 'namespace'], 'archive')).toEqual(['storage', 'quota', 'namespace']);
+    expect(remainingSteps(rows, ['storage', 'quota', 'namespace'], 'archive')).toEqual([
+      'storage',
+      'quota',
+      'namespace',
+    ]);
     expect(remainingSteps([], ['namespace'], 'provision')).toEqual(['namespace']);
   });
 

@@ -48,10 +48,18 @@ export function leaseHeld(runStartedAt: Date | null, now: Date): boolean {
  * The steps in the order the run takes them (reversed for archiving), with titles from the step
  * definitions (`titles`, by key; a step no longer defined shows its key).
  */
-export function describeProgress(rows: readonly StepRow[], titles: ReadonlyMap<string, string>, runStartedAt: Date | null, now: Date): TenantProgress {
-  if (rows.length === 0) return { operation: null, running: leaseHeld(runStartedAt, now), interrupted: false, steps: [] };
+export function describeProgress(
+  rows: readonly StepRow[],
+  titles: ReadonlyMap<string, string>,
+  runStartedAt: Date | null,
+  now: Date,
+): TenantProgress {
+  if (rows.length === 0)
+    return { operation: null, running: leaseHeld(runStartedAt, now), interrupted: false, steps: [] };
   const operation = rows.some((r) => r.operation === 'archive') ? 'archive' : 'provision';
-  const ordered = [...rows].sort((a, b) => (operation === 'archive' ? b.position - a.position : a.position - b.position));
+  const ordered = [...rows].sort((a, b) =>
+    operation === 'archive' ? b.position - a.position : a.position - b.position,
+  );
   const running = leaseHeld(runStartedAt, now);
   const unfinished = ordered.some((r) => r.state === 'running');
   return {
@@ -64,7 +72,10 @@ export function describeProgress(rows: readonly StepRow[], titles: ReadonlyMap<s
       // A step left "running" by an interrupted run did not finish: say so rather than spin forever.
       state: !running && r.state === 'running' ? 'failed' : r.state,
       detail: r.detail,
-      error: !running && r.state === 'running' ? 'Interrupted before it finished (the portal restarted?); Retry runs it again' : r.error,
+      error:
+        !running && r.state === 'running'
+          ? 'Interrupted before it finished (the portal restarted?); Retry runs it again'
+          : r.error,
       durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
     })),
   };

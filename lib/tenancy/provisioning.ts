@@ -57,5 +57,12 @@ export interface StepSettings {
 
 /** The platform steps, in order. The database record itself is made by the tenant service. */
 export function provisioningSteps(settings: StepSettings = {}): ProvisioningStep[] {
-  return [namespaceStep(), quotaStep(), roleBindingsStep(settings), mlflowWorkspaceStep(settings), storagePrefixStep(), admissionGuardStep()];
+  return [
+    namespaceStep(),
+    quotaStep(),
+    roleBindingsStep(settings),
+    mlflowWorkspaceStep(settings),
+    storagePrefixStep(),
+    admissionGuardStep(),
+  ];
 }

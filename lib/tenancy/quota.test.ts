@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { describeHard, gpuCountSchema, hardFor, isZeroed, parseStoredQuota, quotaFormSchema, zeroedHard } from './quota';
+import {
+  describeHard,
+  gpuCountSchema,
+  hardFor,
+  isZeroed,
+  parseStoredQuota,
+  quotaFormSchema,
+  zeroedHard,
+} from './quota';
 
-const message = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((i) => i.message).join(' ');
+const message = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
+  result.error?.issues.map((i) => i.message).join(' ');
 
 describe('the GPU count from the form', () => {
   it.each([
@@ -33,8 +42,16 @@ describe('the GPU count from the form', () => {
 
 describe('the quota form', () => {
   it('takes CPU and memory as Kubernetes quantities, or nothing', () => {
-    expect(quotaFormSchema.parse({ gpus: '2', cpu: '16', memory: '64Gi' })).toEqual({ gpus: 2, cpu: '16', memory: '64Gi' });
-    expect(quotaFormSchema.parse({ gpus: '0', cpu: '500m', memory: '' })).toEqual({ gpus: 0, cpu: '500m', memory: null });
+    expect(quotaFormSchema.parse({ gpus: '2', cpu: '16', memory: '64Gi' })).toEqual({
+      gpus: 2,
+      cpu: '16',
+      memory: '64Gi',
+    });
+    expect(quotaFormSchema.parse({ gpus: '0', cpu: '500m', memory: '' })).toEqual({
+      gpus: 0,
+      cpu: '500m',
+      memory: null,
+    });
     expect(quotaFormSchema.parse({ gpus: '1' })).toEqual({ gpus: 1, cpu: null, memory: null });
   });
 
@@ -53,19 +70,29 @@ describe('the quota form', () => {
 
 describe('quota arithmetic', () => {
   it('writes hard limits for what was asked', () => {
-    expect(hardFor({ gpus: 4, cpu: '16', memory: '64Gi' })).toEqual({ 'requests.nvidia.com/gpu': '4', 'requests.cpu': '16', 'requests.memory': '64Gi' });
+    expect(hardFor({ gpus: 4, cpu: '16', memory: '64Gi' })).toEqual({
+      'requests.nvidia.com/gpu': '4',
+      'requests.cpu': '16',
+      'requests.memory': '64Gi',
+    });
     expect(hardFor({ gpus: 0, cpu: null, memory: null })).toEqual({ 'requests.nvidia.com/gpu': '0' });
   });
 
   it('zeroes every limit, GPUs included', () => {
-    expect(zeroedHard({ 'requests.cpu': '16', pods: '10' })).toEqual({ 'requests.nvidia.com/gpu': '0', 'requests.cpu': '0', pods: '0' });
+    expect(zeroedHard({ 'requests.cpu': '16', pods: '10' })).toEqual({
+      'requests.nvidia.com/gpu': '0',
+      'requests.cpu': '0',
+      pods: '0',
+    });
     expect(isZeroed({ 'requests.nvidia.com/gpu': '0', 'requests.memory': '0Gi' })).toBe(true);
     expect(isZeroed({ 'requests.nvidia.com/gpu': '0', 'requests.cpu': '500m' })).toBe(false);
     expect(isZeroed({})).toBe(false);
   });
 
   it('describes limits for people', () => {
-    expect(describeHard({ 'requests.nvidia.com/gpu': '1', 'requests.memory': '8Gi', pods: '4', 'requests.cpu': '2' })).toBe('1 GPU, 2 CPU, 8Gi memory, pods=4');
+    expect(
+      describeHard({ 'requests.nvidia.com/gpu': '1', 'requests.memory': '8Gi', pods: '4', 'requests.cpu': '2' }),
+    ).toBe('1 GPU, 2 CPU, 8Gi memory, pods=4');
     expect(describeHard({ 'requests.nvidia.com/gpu': '8' })).toBe('8 GPUs');
     expect(describeHard({})).toBe('no limits');
   });

@@ -50,7 +50,10 @@ function quantitySchema(what: string, pattern: RegExp, example: string) {
       return z.NEVER;
     }
     if (!pattern.test(value)) {
-      ctx.addIssue({ code: 'custom', message: `Enter ${what} as a Kubernetes quantity, such as ${example} (or leave it empty for no ${what} limit)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `Enter ${what} as a Kubernetes quantity, such as ${example} (or leave it empty for no ${what} limit)`,
+      });
       return z.NEVER;
     }
     return value;

@@ -48,7 +48,10 @@ function fakeStep(key: string, log: string[], fail: () => string | null = () => 
 beforeAll(async () => {
   database = await useTestDatabase();
   await createTenant(frank, { name: 'fraud', displayName: 'Fraud', description: '' }, none);
-  await syncUserFromClaims({ sub: 'carol', preferred_username: 'carol', email: 'carol@example.test', groups: [] }, mapping);
+  await syncUserFromClaims(
+    { sub: 'carol', preferred_username: 'carol', email: 'carol@example.test', groups: [] },
+    mapping,
+  );
   await syncUserFromClaims({ sub: 'alice', preferred_username: 'alice', groups: ['mlp:fraud:member'] }, mapping);
 });
 afterAll(async () => {
@@ -66,7 +69,9 @@ describe('tenants', () => {
 
   it('refuses a duplicate name and changes nothing', async () => {
     const before = await listAuditEvents({ limit: 100 });
-    await expect(createTenant(frank, { name: 'fraud', displayName: 'Again', description: '' }, none)).rejects.toThrow('A tenant named "fraud" already exists');
+    await expect(createTenant(frank, { name: 'fraud', displayName: 'Again', description: '' }, none)).rejects.toThrow(
+      'A tenant named "fraud" already exists',
+    );
     expect((await listTenants()).filter((t) => t.name === 'fraud')).toHaveLength(1);
     expect((await listAuditEvents({ limit: 100 })).events).toHaveLength(before.events.length);
   });
@@ -81,13 +86,25 @@ describe('tenants', () => {
     }));
     const kube = userActor('frank', ['mlp:platform-admins']);
     const quota = { gpus: 2, cpu: '16', memory: null };
-    const tenant = await createTenant(frank, { name: 'vision', displayName: 'Vision', description: '', quota }, { steps, kube });
+    const tenant = await createTenant(
+      frank,
+      { name: 'vision', displayName: 'Vision', description: '', quota },
+      { steps, kube },
+    );
     expect(tenant.status).toBe('active');
-    expect(contexts).toEqual([{ kube, quota }, { kube, quota }, { kube, quota }]);
+    expect(contexts).toEqual([
+      { kube, quota },
+      { kube, quota },
+      { kube, quota },
+    ]);
     const listed = (await listTenantsWithProgress(steps)).find((t) => t.name === 'vision')!;
     expect(listed.quotaRequest).toEqual(quota);
     expect(listed.progress).toMatchObject({ operation: 'provision', running: false, interrupted: false });
-    expect(listed.progress.steps.map((s) => [s.key, s.state])).toEqual([['namespace', 'done'], ['quota', 'done'], ['bindings', 'done']]);
+    expect(listed.progress.steps.map((s) => [s.key, s.state])).toEqual([
+      ['namespace', 'done'],
+      ['quota', 'done'],
+      ['bindings', 'done'],
+    ]);
     const { events } = await listAuditEvents({ tenant: 'vision', action: 'tenant.create', limit: 1 });
     expect(events[0]!.after).toMatchObject({ quota });
   });
@@ -98,10 +115,15 @@ describe('tenants', () => {
     const step: ProvisioningStep = {
       ...fakeStep('namespace', provisioned),
       preflight: async () => {
-        throw new UserFacingError('A Kubernetes namespace named "taken" already exists and was not created by the portal', 'name');
+        throw new UserFacingError(
+          'A Kubernetes namespace named "taken" already exists and was not created by the portal',
+          'name',
+        );
       },
     };
-    await expect(createTenant(frank, { name: 'taken', displayName: 'Taken', description: '' }, { steps: [step] })).rejects.toThrow(/was not created by the portal/);
+    await expect(
+      createTenant(frank, { name: 'taken', displayName: 'Taken', description: '' }, { steps: [step] }),
+    ).rejects.toThrow(/was not created by the portal/);
     expect(provisioned).toEqual([]);
     expect((await listTenants({ includeArchived: true })).find((t) => t.name === 'taken')).toBeUndefined();
     expect((await listAuditEvents({ limit: 100 })).events).toHaveLength(before.events.length);
@@ -110,7 +132,11 @@ describe('tenants', () => {
   it('marks a tenant incomplete at the failing step, shows each step’s state, and Retry runs only the remaining steps', async () => {
     const calls: string[] = [];
     let failQuota: string | null = 'the API server refused';
-    const steps = [fakeStep('namespace', calls), fakeStep('quota', calls, () => failQuota), fakeStep('bindings', calls)];
+    const steps = [
+      fakeStep('namespace', calls),
+      fakeStep('quota', calls, () => failQuota),
+      fakeStep('bindings', calls),
+    ];
     const tenant = await createTenant(frank, { name: 'pricing', displayName: 'Pricing', description: '' }, { steps });
     expect(tenant).toMatchObject({ status: 'incomplete', provisioningError: 'Step quota: the API server refused' });
     expect(calls).toEqual(['provision namespace', 'provision quota']);
@@ -124,7 +150,10 @@ describe('tenants', () => {
 
     failQuota = null;
     calls.length = 0;
-    expect(await provisionTenant(frank, 'pricing', { steps })).toMatchObject({ status: 'active', provisioningError: null });
+    expect(await provisionTenant(frank, 'pricing', { steps })).toMatchObject({
+      status: 'active',
+      provisioningError: null,
+    });
     expect(calls).toEqual(['provision quota', 'provision bindings']);
     expect((await tenantProgress('pricing', steps))!.steps.every((s) => s.state === 'done')).toBe(true);
     const { events } = await listAuditEvents({ tenant: 'pricing', action: 'tenant.provision', limit: 10 });
@@ -140,13 +169,20 @@ describe('tenants', () => {
 
     // Another admin's retry is under way (the lease is fresh): a second one is refused.
     await getDb().tenant.update({ where: { id: tenant.id }, data: { runStartedAt: new Date() } });
-    await expect(provisionTenant(frank, 'forecast', { steps })).rejects.toThrow('is being provisioned or archived right now');
-    await expect(archiveTenant(frank, 'forecast', { steps })).rejects.toThrow('is being provisioned or archived right now');
+    await expect(provisionTenant(frank, 'forecast', { steps })).rejects.toThrow(
+      'is being provisioned or archived right now',
+    );
+    await expect(archiveTenant(frank, 'forecast', { steps })).rejects.toThrow(
+      'is being provisioned or archived right now',
+    );
 
     // That run died mid-step (a restart): the step shows as interrupted, and Retry takes over.
     const stale = new Date(Date.now() - RUN_LEASE_MS - 1000);
     await getDb().tenant.update({ where: { id: tenant.id }, data: { runStartedAt: stale, status: 'provisioning' } });
-    await getDb().tenantProvisioningStep.update({ where: { tenantId_step: { tenantId: tenant.id, step: 'quota' } }, data: { state: 'running', error: null } });
+    await getDb().tenantProvisioningStep.update({
+      where: { tenantId_step: { tenantId: tenant.id, step: 'quota' } },
+      data: { state: 'running', error: null },
+    });
     const progress = (await tenantProgress('forecast', steps))!;
     expect(progress).toMatchObject({ running: false, interrupted: true });
     expect(progress.steps[1]).toMatchObject({ state: 'failed', error: expect.stringMatching(/Interrupted/) });
@@ -177,11 +213,18 @@ describe('tenants', () => {
   it('stops archiving at a failing step, names it, and Retry finishes the archiving (not provisioning)', async () => {
     const calls: string[] = [];
     let failing = true;
-    const steps = [fakeStep('namespace', calls), fakeStep('quota', calls, () => (failing && calls.at(-1)?.startsWith('archive') ? 'quota is locked' : null)), fakeStep('bindings', calls)];
+    const steps = [
+      fakeStep('namespace', calls),
+      fakeStep('quota', calls, () => (failing && calls.at(-1)?.startsWith('archive') ? 'quota is locked' : null)),
+      fakeStep('bindings', calls),
+    ];
     await createTenant(frank, { name: 'legacy', displayName: 'Legacy', description: '' }, { steps });
     calls.length = 0;
     const stopped = await archiveTenant(frank, 'legacy', { steps });
-    expect(stopped).toMatchObject({ status: 'incomplete', provisioningError: 'Archiving stopped at Step quota: quota is locked' });
+    expect(stopped).toMatchObject({
+      status: 'incomplete',
+      provisioningError: 'Archiving stopped at Step quota: quota is locked',
+    });
     expect(calls).toEqual(['archive bindings', 'archive quota']);
 
     failing = false;
@@ -197,7 +240,10 @@ describe('memberships', () => {
   it('adds, changes and removes portal memberships, each audited with before and after', async () => {
     await addMembership(frank, 'fraud', 'carol@EXAMPLE.test', 'viewer');
     await changeMembershipRole(frank, 'fraud', 'carol', 'approver');
-    expect((await listMembers('fraud')).find((m) => m.username === 'carol')).toMatchObject({ role: 'approver', source: 'portal' });
+    expect((await listMembers('fraud')).find((m) => m.username === 'carol')).toMatchObject({
+      role: 'approver',
+      source: 'portal',
+    });
     await removeMembership(frank, 'fraud', 'carol');
     expect((await listMembers('fraud')).map((m) => m.username)).toEqual(['alice']);
 
@@ -212,9 +258,13 @@ describe('memberships', () => {
   it('refuses unknown users, duplicates and IdP-managed memberships with clear messages', async () => {
     await expect(addMembership(frank, 'fraud', 'nobody', 'member')).rejects.toThrow('No user "nobody" is known');
     await expect(addMembership(frank, 'fraud', 'alice', 'admin')).rejects.toThrow('alice is already member of fraud');
-    await expect(changeMembershipRole(frank, 'fraud', 'alice', 'admin')).rejects.toThrow(/comes from an identity-provider group/);
+    await expect(changeMembershipRole(frank, 'fraud', 'alice', 'admin')).rejects.toThrow(
+      /comes from an identity-provider group/,
+    );
     await expect(removeMembership(frank, 'fraud', 'alice')).rejects.toThrow(/comes from an identity-provider group/);
-    await expect(addMembership(frank, 'nowhere', 'carol', 'member')).rejects.toThrow('There is no tenant named "nowhere"');
+    await expect(addMembership(frank, 'nowhere', 'carol', 'member')).rejects.toThrow(
+      'There is no tenant named "nowhere"',
+    );
     expect((await listMembers('fraud')).map((m) => [m.username, m.role])).toEqual([['alice', 'member']]);
   });
 });

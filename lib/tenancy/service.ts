@@ -78,10 +78,17 @@ export async function listTenantsWithProgress(steps?: ProvisioningStep[]): Promi
 }
 
 /** One tenant's status and step progress (polled by the admin page while a run is under way); null if there is no such tenant. */
-export async function tenantProgress(name: string, steps?: ProvisioningStep[]): Promise<(TenantProgress & { status: TenantSummary['status']; provisioningError: string | null }) | null> {
+export async function tenantProgress(
+  name: string,
+  steps?: ProvisioningStep[],
+): Promise<(TenantProgress & { status: TenantSummary['status']; provisioningError: string | null }) | null> {
   const tenant = await getDb().tenant.findUnique({ where: { name }, include: { provisioningSteps: true } });
   if (!tenant) return null;
-  return { status: tenant.status, provisioningError: tenant.provisioningError, ...describeProgress(tenant.provisioningSteps, stepTitles(steps), tenant.runStartedAt, new Date()) };
+  return {
+    status: tenant.status,
+    provisioningError: tenant.provisioningError,
+    ...describeProgress(tenant.provisioningSteps, stepTitles(steps), tenant.runStartedAt, new Date()),
+  };
 }
 
 /**
@@ -133,14 +140,24 @@ export async function createTenant(
         },
       });
       await tx.tenantProvisioningStep.createMany({
-        data: steps.map((step, position) => ({ tenantId: created.id, step: step.key, position, operation: 'provision' as const })),
+        data: steps.map((step, position) => ({
+          tenantId: created.id,
+          step: step.key,
+          position,
+          operation: 'provision' as const,
+        })),
       });
       await recordAudit(tx, {
         actor,
         action: 'tenant.create',
         tenant: created.name,
         target: { type: 'tenant', id: created.name },
-        after: { name: created.name, displayName: created.displayName, description: created.description, quota: input.quota ?? null },
+        after: {
+          name: created.name,
+          displayName: created.displayName,
+          description: created.description,
+          quota: input.quota ?? null,
+        },
         outcome: 'success',
       });
       return created;
@@ -158,10 +175,14 @@ export async function createTenant(
  */
 async function claimRun(tenantId: string, name: string): Promise<void> {
   const claimed = await getDb().tenant.updateMany({
-    where: { id: tenantId, OR: [{ runStartedAt: null }, { runStartedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }] },
+    where: {
+      id: tenantId,
+      OR: [{ runStartedAt: null }, { runStartedAt: { lt: new Date(Date.now() - RUN_LEASE_MS) } }],
+    },
     data: { runStartedAt: new Date() },
   });
-  if (claimed.count === 0) throw new UserFacingError(`Tenant "${name}" is being provisioned or archived right now; wait for that to finish`);
+  if (claimed.count === 0)
+    throw new UserFacingError(`Tenant "${name}" is being provisioned or archived right now; wait for that to finish`);
 }
 
 /**
@@ -169,16 +190,30 @@ async function claimRun(tenantId: string, name: string): Promise<void> {
  * archive, the archiving steps) not yet done. Each step is idempotent, so a step that was half
  * done is simply run again.
  */
-export async function provisionTenant(actor: Actor, name: string, options: ProvisioningOptions = {}): Promise<TenantSummary> {
+export async function provisionTenant(
+  actor: Actor,
+  name: string,
+  options: ProvisioningOptions = {},
+): Promise<TenantSummary> {
   const steps = options.steps ?? provisioningSteps();
   const tenant = await getDb().tenant.findUnique({ where: { name }, include: { provisioningSteps: true } });
   if (!tenant) throw new UserFacingError(`There is no tenant named "${name}"`);
   if (tenant.status === 'archived') throw new UserFacingError(`Tenant "${name}" is archived`);
-  const operation: Operation = tenant.provisioningSteps.some((r) => r.operation === 'archive') ? 'archive' : 'provision';
+  const operation: Operation = tenant.provisioningSteps.some((r) => r.operation === 'archive')
+    ? 'archive'
+    : 'provision';
   await claimRun(tenant.id, name);
-  if (operation === 'provision') await getDb().tenant.update({ where: { id: tenant.id }, data: { status: 'provisioning' } });
-  const context: ProvisioningContext = { kube: options.kube ?? PORTAL_ACTOR, quota: parseStoredQuota(tenant.quotaRequest) };
-  return runSteps(actor, tenant, operation, steps, context, { onlyRemaining: true, rows: tenant.provisioningSteps, statusBefore: tenant.status });
+  if (operation === 'provision')
+    await getDb().tenant.update({ where: { id: tenant.id }, data: { status: 'provisioning' } });
+  const context: ProvisioningContext = {
+    kube: options.kube ?? PORTAL_ACTOR,
+    quota: parseStoredQuota(tenant.quotaRequest),
+  };
+  return runSteps(actor, tenant, operation, steps, context, {
+    onlyRemaining: true,
+    rows: tenant.provisioningSteps,
+    statusBefore: tenant.status,
+  });
 }
 
 /**
@@ -186,7 +221,11 @@ export async function provisionTenant(actor: Actor, name: string, options: Provi
  * marks it archived. If a step fails the tenant is `incomplete` with the step named, and Retry
  * finishes the archiving.
  */
-export async function archiveTenant(actor: Actor, name: string, options: ProvisioningOptions = {}): Promise<TenantSummary> {
+export async function archiveTenant(
+  actor: Actor,
+  name: string,
+  options: ProvisioningOptions = {},
+): Promise<TenantSummary> {
   const steps = options.steps ?? provisioningSteps();
   const db = getDb();
   const tenant = await db.tenant.findUnique({ where: { name } });
@@ -195,9 +234,19 @@ export async function archiveTenant(actor: Actor, name: string, options: Provisi
   await claimRun(tenant.id, name);
   await db.$transaction([
     db.tenantProvisioningStep.deleteMany({ where: { tenantId: tenant.id } }),
-    db.tenantProvisioningStep.createMany({ data: steps.map((step, position) => ({ tenantId: tenant.id, step: step.key, position, operation: 'archive' as const })) }),
+    db.tenantProvisioningStep.createMany({
+      data: steps.map((step, position) => ({
+        tenantId: tenant.id,
+        step: step.key,
+        position,
+        operation: 'archive' as const,
+      })),
+    }),
   ]);
-  const context: ProvisioningContext = { kube: options.kube ?? PORTAL_ACTOR, quota: parseStoredQuota(tenant.quotaRequest) };
+  const context: ProvisioningContext = {
+    kube: options.kube ?? PORTAL_ACTOR,
+    quota: parseStoredQuota(tenant.quotaRequest),
+  };
   return runSteps(actor, tenant, 'archive', steps, context, { onlyRemaining: false, statusBefore: tenant.status });
 }
 
@@ -216,9 +265,20 @@ async function runSteps(
 ): Promise<TenantSummary> {
   const db = getDb();
   const ordered = operation === 'archive' ? [...steps].reverse() : steps;
-  const toRun = new Set(options.onlyRemaining ? remainingSteps(options.rows ?? [], ordered.map((s) => s.key), operation) : ordered.map((s) => s.key));
+  const toRun = new Set(
+    options.onlyRemaining
+      ? remainingSteps(
+          options.rows ?? [],
+          ordered.map((s) => s.key),
+          operation,
+        )
+      : ordered.map((s) => s.key),
+  );
   const positions = new Map(steps.map((s, i) => [s.key, i]));
-  const record = (step: ProvisioningStep, data: Omit<Prisma.TenantProvisioningStepUncheckedCreateInput, 'tenantId' | 'step' | 'position' | 'operation'>) =>
+  const record = (
+    step: ProvisioningStep,
+    data: Omit<Prisma.TenantProvisioningStepUncheckedCreateInput, 'tenantId' | 'step' | 'position' | 'operation'>,
+  ) =>
     db.tenantProvisioningStep.upsert({
       where: { tenantId_step: { tenantId: tenant.id, step: step.key } },
       create: { tenantId: tenant.id, step: step.key, position: positions.get(step.key)!, operation, ...data },
@@ -249,12 +309,21 @@ async function runSteps(
   }
 
   const verb = operation === 'archive' ? 'Archiving' : 'Provisioning';
-  const error = failure ? (operation === 'archive' ? `${verb} stopped at ${failure.step.title}: ${failure.message}` : `${failure.step.title}: ${failure.message}`) : null;
+  const error = failure
+    ? operation === 'archive'
+      ? `${verb} stopped at ${failure.step.title}: ${failure.message}`
+      : `${failure.step.title}: ${failure.message}`
+    : null;
   const status = failure ? 'incomplete' : operation === 'archive' ? 'archived' : 'active';
   await db.$transaction(async (tx) => {
     await tx.tenant.update({
       where: { id: tenant.id },
-      data: { status, provisioningError: error, runStartedAt: null, ...(status === 'archived' ? { archivedAt: new Date() } : {}) },
+      data: {
+        status,
+        provisioningError: error,
+        runStartedAt: null,
+        ...(status === 'archived' ? { archivedAt: new Date() } : {}),
+      },
     });
     await recordAudit(tx, {
       actor,
@@ -301,7 +370,8 @@ export async function listMembers(tenantName: string): Promise<MemberRow[]> {
 async function activeTenant(name: string) {
   const tenant = await getDb().tenant.findUnique({ where: { name } });
   if (!tenant) throw new UserFacingError(`There is no tenant named "${name}"`);
-  if (tenant.status === 'archived') throw new UserFacingError(`Tenant "${name}" is archived; its members can no longer change`);
+  if (tenant.status === 'archived')
+    throw new UserFacingError(`Tenant "${name}" is archived; its members can no longer change`);
   return tenant;
 }
 
@@ -320,7 +390,11 @@ async function findUserByNameOrEmail(usernameOrEmail: string) {
 
 /** Separation of duties: nobody grants, raises, lowers or removes their own role; another admin must. */
 function refuseOwnMembership(actor: Actor, userId: string): void {
-  if (actor.id === userId) throw new UserFacingError('You cannot change your own membership: another admin of the tenant or a platform admin must do it.', 'user');
+  if (actor.id === userId)
+    throw new UserFacingError(
+      'You cannot change your own membership: another admin of the tenant or a platform admin must do it.',
+      'user',
+    );
 }
 
 export async function addMembership(actor: Actor, tenantName: string, usernameOrEmail: string, role: TenantRole) {
@@ -328,11 +402,24 @@ export async function addMembership(actor: Actor, tenantName: string, usernameOr
   const user = await findUserByNameOrEmail(usernameOrEmail);
   refuseOwnMembership(actor, user.id);
   await getDb().$transaction(async (tx) => {
-    const existing = await tx.membership.findUnique({ where: { userId_tenantId: { userId: user.id, tenantId: tenant.id } } });
+    const existing = await tx.membership.findUnique({
+      where: { userId_tenantId: { userId: user.id, tenantId: tenant.id } },
+    });
     if (existing) {
-      throw new UserFacingError(`${user.username} is already ${existing.role} of ${tenantName}; change the role in the list below`, 'user');
+      throw new UserFacingError(
+        `${user.username} is already ${existing.role} of ${tenantName}; change the role in the list below`,
+        'user',
+      );
     }
-    await tx.membership.create({ data: { userId: user.id, tenantId: tenant.id, role, source: 'portal', approverSince: approverSinceAfter(null, role, new Date()) } });
+    await tx.membership.create({
+      data: {
+        userId: user.id,
+        tenantId: tenant.id,
+        role,
+        source: 'portal',
+        approverSince: approverSinceAfter(null, role, new Date()),
+      },
+    });
     await recordAudit(tx, {
       actor,
       action: 'membership.add',
@@ -346,7 +433,10 @@ export async function addMembership(actor: Actor, tenantName: string, usernameOr
 
 async function portalMembership(tenantName: string, username: string) {
   const tenant = await activeTenant(tenantName);
-  const membership = await getDb().membership.findFirst({ where: { tenantId: tenant.id, user: { username } }, include: { user: true } });
+  const membership = await getDb().membership.findFirst({
+    where: { tenantId: tenant.id, user: { username } },
+    include: { user: true },
+  });
   if (!membership) throw new UserFacingError(`${username} is not a member of ${tenantName}`, 'user');
   if (membership.source === 'idp') {
     throw new UserFacingError(
@@ -362,7 +452,10 @@ export async function changeMembershipRole(actor: Actor, tenantName: string, use
   refuseOwnMembership(actor, membership.userId);
   if (membership.role === role) return;
   await getDb().$transaction(async (tx) => {
-    await tx.membership.update({ where: { id: membership.id }, data: { role, approverSince: approverSinceAfter(membership, role, new Date()) } });
+    await tx.membership.update({
+      where: { id: membership.id },
+      data: { role, approverSince: approverSinceAfter(membership, role, new Date()) },
+    });
     await recordAudit(tx, {
       actor,
       action: 'membership.change-role',

@@ -21,7 +21,15 @@ import { adminKubeConfig, applyObjects, loadManifests } from '../kubernetes/appl
 import { admissionObjects } from '../kubernetes/admission';
 import { kubernetesBinaries } from '../kubernetes/binaries';
 import { ADMIN, apiServerReady, httpsRequest, kubeRequest } from '../kubernetes/http';
-import { apiServerUrl, ensureIdentities, kubeconfigPath, kubernetesStateDir, portalKubeconfig, tokenFile, usersFile } from '../kubernetes/identities';
+import {
+  apiServerUrl,
+  ensureIdentities,
+  kubeconfigPath,
+  kubernetesStateDir,
+  portalKubeconfig,
+  tokenFile,
+  usersFile,
+} from '../kubernetes/identities';
 import { KWOK_NODE_ANNOTATION, NODE_SPECS, nodeObject } from '../kubernetes/nodes';
 import { SERVICE_CIDR, ensurePki, pkiFile } from '../kubernetes/pki';
 
@@ -50,7 +58,12 @@ async function healthz(ctx: StackContext, port: number): Promise<boolean> {
 
 async function etcdHealthy(ctx: StackContext): Promise<boolean> {
   try {
-    const response = await httpsRequest(ctx, `https://${HOST}:${ctx.ports.etcd}/health`, { certName: 'apiserver-etcd-client' }, { timeoutMs: 2_000 });
+    const response = await httpsRequest(
+      ctx,
+      `https://${HOST}:${ctx.ports.etcd}/health`,
+      { certName: 'apiserver-etcd-client' },
+      { timeoutMs: 2_000 },
+    );
     return (response.json as { health?: string } | null)?.health === 'true';
   } catch {
     return false;
@@ -60,7 +73,9 @@ async function etcdHealthy(ctx: StackContext): Promise<boolean> {
 async function crdsEstablished(ctx: StackContext): Promise<boolean> {
   for (const name of CRD_NAMES) {
     const response = await kubeRequest(ctx, ADMIN, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-    const conditions = (response.json as { status?: { conditions?: { type: string; status: string }[] } } | null)?.status?.conditions ?? [];
+    const conditions =
+      (response.json as { status?: { conditions?: { type: string; status: string }[] } } | null)?.status?.conditions ??
+      [];
     if (!conditions.some((c) => c.type === 'Established' && c.status === 'True')) return false;
   }
   return true;
@@ -68,17 +83,25 @@ async function crdsEstablished(ctx: StackContext): Promise<boolean> {
 
 async function nodesReady(ctx: StackContext): Promise<boolean> {
   const response = await kubeRequest(ctx, ADMIN, '/api/v1/nodes');
-  type NodeList = { items?: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+  type NodeList = {
+    items?: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+  };
   const items = (response.json as NodeList | null)?.items ?? [];
   return NODE_SPECS.every((spec) =>
-    items.some((n) => n.metadata.name === spec.name && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    items.some(
+      (n) =>
+        n.metadata.name === spec.name && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ),
   );
 }
 
 /** The nodes' capacity, addresses and node info live in status, which apply does not set. */
 async function applyNodes(ctx: StackContext): Promise<void> {
   const nodes = NODE_SPECS.map(nodeObject);
-  await applyObjects(adminKubeConfig(ctx), nodes.map(({ status: _status, ...node }) => node));
+  await applyObjects(
+    adminKubeConfig(ctx),
+    nodes.map(({ status: _status, ...node }) => node),
+  );
   for (const node of nodes) {
     const { addresses, allocatable, capacity, nodeInfo } = node.status ?? {};
     const response = await kubeRequest(ctx, ADMIN, `/api/v1/nodes/${node.metadata!.name}/status`, {
@@ -86,7 +109,10 @@ async function applyNodes(ctx: StackContext): Promise<void> {
       contentType: 'application/merge-patch+json',
       body: { status: { addresses, allocatable, capacity, nodeInfo } },
     });
-    if (response.status !== 200) throw new Error(`setting the status of node ${node.metadata!.name} failed (${response.status}): ${response.text.slice(0, 300)}`);
+    if (response.status !== 200)
+      throw new Error(
+        `setting the status of node ${node.metadata!.name} failed (${response.status}): ${response.text.slice(0, 300)}`,
+      );
   }
 }
 

@@ -18,7 +18,10 @@ export const MLFLOW_BUCKET = 'mlflow-artifacts';
 export const S3_REGION = 'us-east-1';
 
 /** Development-only root credentials; override with STACK_MINIO_ACCESS_KEY / STACK_MINIO_SECRET_KEY. */
-export function minioCredentials(env: NodeJS.ProcessEnv = process.env): { accessKeyId: string; secretAccessKey: string } {
+export function minioCredentials(env: NodeJS.ProcessEnv = process.env): {
+  accessKeyId: string;
+  secretAccessKey: string;
+} {
   return {
     accessKeyId: env.STACK_MINIO_ACCESS_KEY ?? 'mlp-minio',
     secretAccessKey: env.STACK_MINIO_SECRET_KEY ?? 'mlp-minio-dev-secret',
@@ -31,7 +34,12 @@ export function minioUrl(ctx: StackContext): string {
 
 /** An S3 client for the stack's MinIO (path-style addressing, as MinIO on an IP needs). */
 export function minioS3Client(ctx: StackContext): S3Client {
-  return new S3Client({ endpoint: minioUrl(ctx), region: S3_REGION, forcePathStyle: true, credentials: minioCredentials() });
+  return new S3Client({
+    endpoint: minioUrl(ctx),
+    region: S3_REGION,
+    forcePathStyle: true,
+    credentials: minioCredentials(),
+  });
 }
 
 function binaries(ctx: StackContext): Promise<string> {
@@ -83,7 +91,15 @@ export const minio: Component = {
     await startProcess(ctx, {
       name: 'minio',
       command: path.join(binDir, 'minio'),
-      args: ['server', dataDir, '--address', `${HOST}:${ctx.ports.minio}`, '--console-address', `${HOST}:${ctx.ports.minioConsole}`, '--quiet'],
+      args: [
+        'server',
+        dataDir,
+        '--address',
+        `${HOST}:${ctx.ports.minio}`,
+        '--console-address',
+        `${HOST}:${ctx.ports.minioConsole}`,
+        '--quiet',
+      ],
       env: {
         MINIO_ROOT_USER: accessKeyId,
         MINIO_ROOT_PASSWORD: secretAccessKey,

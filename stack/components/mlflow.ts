@@ -68,7 +68,10 @@ interface Python {
 }
 
 async function inspectPython(python: string): Promise<Python | null> {
-  const { code, output } = await run(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2], sys.executable)']);
+  const { code, output } = await run(python, [
+    '-c',
+    'import sys; print("%d.%d" % sys.version_info[:2], sys.executable)',
+  ]);
   const match = code === 0 ? /^(\d+\.\d+) (.+)$/m.exec(output.trim()) : null;
   return match ? { version: match[1]!, executable: match[2]! } : null;
 }
@@ -86,7 +89,9 @@ export async function findPython(env: NodeJS.ProcessEnv = process.env): Promise<
       .filter((v) => v.startsWith(`${minor}.`) && /^\d+\.\d+\.\d+$/.test(v))
       .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))
       .map((v) => path.join(pyenvRoot, 'versions', v, 'bin', 'python3'));
-  const candidates = env.STACK_PYTHON ? [env.STACK_PYTHON] : [...pyenv('3.12'), ...pyenv('3.13'), 'python3.12', 'python3.13', 'python3'];
+  const candidates = env.STACK_PYTHON
+    ? [env.STACK_PYTHON]
+    : [...pyenv('3.12'), ...pyenv('3.13'), 'python3.12', 'python3.13', 'python3'];
   for (const candidate of candidates) {
     const python = await inspectPython(candidate);
     if (python && (python.version === '3.12' || python.version === '3.13')) return python;
@@ -100,7 +105,8 @@ export async function findPython(env: NodeJS.ProcessEnv = process.env): Promise<
 /** Changes when a pin (or the interpreter's minor version) changes; stored in the venv once installed. */
 function installKey(ctx: StackContext, pythonMinor: string): string {
   const hash = createHash('sha256').update(pythonMinor);
-  for (const file of ['requirements.txt', 'constraints.txt']) hash.update(readFileSync(path.join(MLFLOW_DIR(ctx), file)));
+  for (const file of ['requirements.txt', 'constraints.txt'])
+    hash.update(readFileSync(path.join(MLFLOW_DIR(ctx), file)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -116,26 +122,44 @@ export async function ensureVenv(ctx: StackContext): Promise<void> {
   const key = installKey(ctx, python.version);
   const installed = () => existsSync(markerFile(ctx)) && readFileSync(markerFile(ctx), 'utf8').trim() === key;
   if (installed()) return;
-  await withMachineLock(`${venvDir(ctx)}.lock`, async () => {
-    if (!installed()) await installVenv(ctx, python, key);
-  }, (holder) => progress('mlflow', `waiting for another install of MLflow's virtualenv on this machine (process ${holder})`));
+  await withMachineLock(
+    `${venvDir(ctx)}.lock`,
+    async () => {
+      if (!installed()) await installVenv(ctx, python, key);
+    },
+    (holder) =>
+      progress('mlflow', `waiting for another install of MLflow's virtualenv on this machine (process ${holder})`),
+  );
 }
 
 async function installVenv(ctx: StackContext, python: Python, key: string): Promise<void> {
-
   const dir = venvDir(ctx);
   const started = Date.now();
-  progress('mlflow', `installing MLflow ${VERSIONS.mlflow} from PyPI into ${dir} (Python ${python.version}, ${python.executable}) — first time only, this takes minutes`);
+  progress(
+    'mlflow',
+    `installing MLflow ${VERSIONS.mlflow} from PyPI into ${dir} (Python ${python.version}, ${python.executable}) — first time only, this takes minutes`,
+  );
   await rm(dir, { recursive: true, force: true });
   const created = await run(python.executable, ['-m', 'venv', dir]);
-  if (created.code !== 0) throw new Error(`could not create the MLflow virtualenv with ${python.executable}:\n${created.output}`);
+  if (created.code !== 0)
+    throw new Error(`could not create the MLflow virtualenv with ${python.executable}:\n${created.output}`);
 
   let collected = 0;
   let installing = false;
   let last = Date.now();
   const pip = await run(
     path.join(dir, 'bin', 'python'),
-    ['-m', 'pip', 'install', '--progress-bar', 'off', '-r', path.join(MLFLOW_DIR(ctx), 'requirements.txt'), '-c', path.join(MLFLOW_DIR(ctx), 'constraints.txt')],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--progress-bar',
+      'off',
+      '-r',
+      path.join(MLFLOW_DIR(ctx), 'requirements.txt'),
+      '-c',
+      path.join(MLFLOW_DIR(ctx), 'constraints.txt'),
+    ],
     (line) => {
       const collecting = /^Collecting (\S+)/.exec(line);
       if (collecting) collected++;
@@ -145,11 +169,19 @@ async function installVenv(ctx: StackContext, python: Python, key: string): Prom
         last = Date.now();
       } else if (Date.now() - last > 10_000) {
         last = Date.now();
-        progress('mlflow', installing ? '… still installing' : `… ${collected} packages resolved (${collecting?.[1] ?? line.trim().slice(0, 80)})`);
+        progress(
+          'mlflow',
+          installing
+            ? '… still installing'
+            : `… ${collected} packages resolved (${collecting?.[1] ?? line.trim().slice(0, 80)})`,
+        );
       }
     },
   );
-  if (pip.code !== 0) throw new Error(`pip could not install MLflow's requirements:\n${pip.output.trimEnd().split('\n').slice(-30).join('\n')}`);
+  if (pip.code !== 0)
+    throw new Error(
+      `pip could not install MLflow's requirements:\n${pip.output.trimEnd().split('\n').slice(-30).join('\n')}`,
+    );
   await writeFile(markerFile(ctx), `${key}\n`);
   progress('mlflow', `installed MLflow ${VERSIONS.mlflow} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
@@ -180,23 +212,36 @@ export const mlflow: Component = {
     const backendStore = (await ensureDatabase(ctx, 'mlflow')).replace(/^postgresql:/, 'postgresql+psycopg2:');
     const provider = workspaceProvider();
     if (provider === 'kubernetes' && !existsSync(ctx.kubeconfig)) {
-      throw new Error(`MLflow's workspaces are Kubernetes namespaces, but there is no kubeconfig at ${ctx.kubeconfig}: start the kubernetes component first`);
+      throw new Error(
+        `MLflow's workspaces are Kubernetes namespaces, but there is no kubeconfig at ${ctx.kubeconfig}: start the kubernetes component first`,
+      );
     }
     const port = ctx.ports.mlflow;
     const args = [
       'server',
-      '--host', HOST,
-      '--port', String(port),
-      '--backend-store-uri', backendStore,
-      '--default-artifact-root', `s3://${MLFLOW_BUCKET}`,
+      '--host',
+      HOST,
+      '--port',
+      String(port),
+      '--backend-store-uri',
+      backendStore,
+      '--default-artifact-root',
+      `s3://${MLFLOW_BUCKET}`,
       '--serve-artifacts',
-      '--artifacts-destination', `s3://${MLFLOW_BUCKET}`,
+      '--artifacts-destination',
+      `s3://${MLFLOW_BUCKET}`,
       '--enable-workspaces',
       // One uvicorn worker (~285 MB, beside the ~280 MB `mlflow server` parent that supervises it).
-      '--workers', '1',
-      '--allowed-hosts', `${HOST}:${port},localhost:${port},${HOST},localhost`,
+      '--workers',
+      '1',
+      '--allowed-hosts',
+      `${HOST}:${port},localhost:${port},${HOST},localhost`,
     ];
-    if (provider === 'kubernetes') args.push('--workspace-store-uri', `kubernetes://?label_selector=${encodeURIComponent(WORKSPACE_NAMESPACE_LABEL)}`);
+    if (provider === 'kubernetes')
+      args.push(
+        '--workspace-store-uri',
+        `kubernetes://?label_selector=${encodeURIComponent(WORKSPACE_NAMESPACE_LABEL)}`,
+      );
     await startProcess(ctx, {
       name: 'mlflow',
       command: path.join(venvDir(ctx), 'bin', 'mlflow'),

@@ -16,8 +16,6 @@ import { configFile, prometheusConfig, prometheusUrl } from '../prometheus/confi
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const PROMTOOL_BIN = '/usr/bin/promtool';
 
-
-
 async function aptInstall(): Promise<void> {
   const asRoot = process.getuid?.() === 0;
   const prefix = asRoot ? [] : ['sudo', '-n'];
@@ -39,14 +37,19 @@ async function aptInstall(): Promise<void> {
   };
   progress('prometheus', 'installing Debian’s prometheus package (apt-get install prometheus)');
   let result = await apt(['install', '-y', '--no-install-recommends', 'prometheus']);
-  if (result.code !== 0 && /Unable to locate package|has no installation candidate|404\s+Not Found/i.test(result.output)) {
+  if (
+    result.code !== 0 &&
+    /Unable to locate package|has no installation candidate|404\s+Not Found/i.test(result.output)
+  ) {
     progress('prometheus', 'package lists are stale; apt-get update');
     await apt(['update']);
     result = await apt(['install', '-y', '--no-install-recommends', 'prometheus']);
   }
   if (result.code !== 0 || !existsSync(PROMETHEUS_BIN)) {
     const hint = asRoot ? '' : ' (installing needs root: run `sudo apt-get install prometheus` once)';
-    throw new Error(`apt-get install prometheus failed${hint}:\n${result.output.trim().split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `apt-get install prometheus failed${hint}:\n${result.output.trim().split('\n').slice(-15).join('\n')}`,
+    );
   }
   const version = await runCommand(PROMETHEUS_BIN, ['--version']);
   progress('prometheus', `installed ${version.output.split('\n')[0] ?? 'prometheus'}`);
@@ -102,9 +105,10 @@ export const prometheus: Component = {
     if (processRunning(ctx, 'prometheus')) {
       if (changed) {
         // Running with an older config (e.g. the Kubernetes PKI appeared since): reload in place.
-        const response = await fetch(`${prometheusUrl(ctx)}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(10_000) }).catch(
-          (error: unknown) => error as Error,
-        );
+        const response = await fetch(`${prometheusUrl(ctx)}/-/reload`, {
+          method: 'POST',
+          signal: AbortSignal.timeout(10_000),
+        }).catch((error: unknown) => error as Error);
         if (response instanceof Error || !response.ok) {
           const detail = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
           throw new Error(`prometheus did not reload ${configFile(ctx)}: ${detail}`);

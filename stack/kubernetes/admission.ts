@@ -23,15 +23,20 @@ export function withPortalUsers(objects: KubernetesObject[], users: readonly str
     if (object.kind !== 'ValidatingAdmissionPolicy') return object;
     const spec = (object as { spec?: { variables?: PolicyVariable[] } }).spec;
     const variables = spec?.variables ?? [];
-    if (!variables.some((v) => v.name === 'portalUsers')) throw new Error(`${object.metadata?.name}: no portalUsers variable to configure`);
+    if (!variables.some((v) => v.name === 'portalUsers'))
+      throw new Error(`${object.metadata?.name}: no portalUsers variable to configure`);
     const expression = `[${users.map((u) => `'${u.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}]`;
-    return { ...object, spec: { ...spec, variables: variables.map((v) => (v.name === 'portalUsers' ? { ...v, expression } : v)) } } as KubernetesObject;
+    return {
+      ...object,
+      spec: { ...spec, variables: variables.map((v) => (v.name === 'portalUsers' ? { ...v, expression } : v)) },
+    } as KubernetesObject;
   });
 }
 
 /** The guard's policies and bindings as the local platform applies them. */
 export async function admissionObjects(ctx: StackContext): Promise<KubernetesObject[]> {
   const objects: KubernetesObject[] = [];
-  for (const file of ADMISSION_FILES) objects.push(...(await loadManifests(path.join(ctx.root, 'deploy', 'admission', file))));
+  for (const file of ADMISSION_FILES)
+    objects.push(...(await loadManifests(path.join(ctx.root, 'deploy', 'admission', file))));
   return withPortalUsers(objects, [PORTAL_USER]);
 }

@@ -3,7 +3,13 @@
  * @kubernetes/client-node (field manager `ml-portal-stack`, forced: the stack owns what it applies).
  */
 import { readFile } from 'node:fs/promises';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  loadAllYaml,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { StackContext } from '../lib/context';
 
 export const FIELD_MANAGER = 'ml-portal-stack';
@@ -15,7 +21,9 @@ export function adminKubeConfig(ctx: StackContext): KubeConfig {
 }
 
 export async function loadManifests(file: string): Promise<KubernetesObject[]> {
-  return (loadAllYaml(await readFile(file, 'utf8')) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject => Boolean(o?.kind));
+  return (loadAllYaml(await readFile(file, 'utf8')) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject =>
+    Boolean(o?.kind),
+  );
 }
 
 /**
@@ -28,7 +36,14 @@ export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]):
     // Server-side apply refuses managedFields, and resourceVersion would turn it into a compare-and-swap.
     const { managedFields: _managed, resourceVersion: _rv, ...metadata } = object.metadata ?? {};
     try {
-      await client.patch({ ...object, metadata }, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      await client.patch(
+        { ...object, metadata },
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
     } catch (error) {
       const where = `${object.kind} ${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name}`;
       throw new Error(`applying ${where} failed: ${describeError(error)}`);

@@ -37,7 +37,9 @@ function checkPin(goMod: string, module: string, version: string): void {
   const text = readFileSync(goMod, 'utf8');
   const match = new RegExp(`^\\s*(?:require\\s+)?${module.replaceAll('.', '\\.')}\\s+(\\S+)`, 'm').exec(text);
   if (match?.[1] !== version) {
-    throw new Error(`${goMod} requires ${module} ${match?.[1] ?? '(nothing)'}, but stack/versions.ts pins ${version}: change both (and \`go mod tidy\` there)`);
+    throw new Error(
+      `${goMod} requires ${module} ${match?.[1] ?? '(nothing)'}, but stack/versions.ts pins ${version}: change both (and \`go mod tidy\` there)`,
+    );
   }
 }
 
@@ -50,7 +52,11 @@ export async function kubernetesBinaries(ctx: StackContext): Promise<KubernetesB
     binaries: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
     build: {
       moduleDir: kubernetesModuleDir(ctx),
-      packages: ['k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-controller-manager', 'k8s.io/kubernetes/cmd/kube-scheduler'],
+      packages: [
+        'k8s.io/kubernetes/cmd/kube-apiserver',
+        'k8s.io/kubernetes/cmd/kube-controller-manager',
+        'k8s.io/kubernetes/cmd/kube-scheduler',
+      ],
     },
     ldflags: versionLdflags(VERSIONS.kubernetes),
   });

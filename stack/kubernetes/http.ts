@@ -26,11 +26,24 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export function httpsRequest(ctx: StackContext, url: string, identity: Identity, options: RequestOptions = {}): Promise<KubeResponse> {
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+export function httpsRequest(
+  ctx: StackContext,
+  url: string,
+  identity: Identity,
+  options: RequestOptions = {},
+): Promise<KubeResponse> {
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const tls =
     'certName' in identity
-      ? { cert: readFileSync(pkiFile(ctx, `${identity.certName}.crt`)), key: readFileSync(pkiFile(ctx, `${identity.certName}.key`)) }
+      ? {
+          cert: readFileSync(pkiFile(ctx, `${identity.certName}.crt`)),
+          key: readFileSync(pkiFile(ctx, `${identity.certName}.key`)),
+        }
       : {};
   const headers: Record<string, string | string[]> = { Accept: 'application/json', ...options.headers };
   if ('token' in identity) headers.Authorization = `Bearer ${identity.token}`;
@@ -38,7 +51,13 @@ export function httpsRequest(ctx: StackContext, url: string, identity: Identity,
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: options.method ?? 'GET', ca: readFileSync(pkiFile(ctx, 'ca.crt')), ...tls, headers, timeout: options.timeoutMs ?? 10_000 },
+      {
+        method: options.method ?? 'GET',
+        ca: readFileSync(pkiFile(ctx, 'ca.crt')),
+        ...tls,
+        headers,
+        timeout: options.timeoutMs ?? 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -63,7 +82,12 @@ export function httpsRequest(ctx: StackContext, url: string, identity: Identity,
 }
 
 /** A request to the API server; `path` starts with `/`. */
-export function kubeRequest(ctx: StackContext, identity: Identity, path: string, options: RequestOptions = {}): Promise<KubeResponse> {
+export function kubeRequest(
+  ctx: StackContext,
+  identity: Identity,
+  path: string,
+  options: RequestOptions = {},
+): Promise<KubeResponse> {
   return httpsRequest(ctx, `${apiServerUrl(ctx)}${path}`, identity, options);
 }
 

@@ -74,11 +74,19 @@ async function kubeconfigText(ctx: StackContext, user: string, credentials: Cred
   const userEntry =
     'token' in credentials
       ? { token: credentials.token }
-      : { 'client-certificate-data': await b64(`${credentials.certName}.crt`), 'client-key-data': await b64(`${credentials.certName}.key`) };
+      : {
+          'client-certificate-data': await b64(`${credentials.certName}.crt`),
+          'client-key-data': await b64(`${credentials.certName}.key`),
+        };
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'ml-portal-stack', cluster: { server: apiServerUrl(ctx), 'certificate-authority-data': await b64('ca.crt') } }],
+    clusters: [
+      {
+        name: 'ml-portal-stack',
+        cluster: { server: apiServerUrl(ctx), 'certificate-authority-data': await b64('ca.crt') },
+      },
+    ],
     users: [{ name: user, user: userEntry }],
     contexts: [{ name: `${user}@ml-portal-stack`, context: { cluster: 'ml-portal-stack', user } }],
     'current-context': `${user}@ml-portal-stack`,
@@ -109,7 +117,12 @@ export async function ensureIdentities(ctx: StackContext): Promise<UsersFile> {
   ];
   const users: Record<string, UserEntry> = {};
   for (const identity of [...people, ...services]) {
-    users[identity.name] = { username: identity.username, groups: identity.groups, token: tokenOf(identity.name), kubeconfig: kubeconfigPath(ctx, identity.name) };
+    users[identity.name] = {
+      username: identity.username,
+      groups: identity.groups,
+      token: tokenOf(identity.name),
+      kubeconfig: kubeconfigPath(ctx, identity.name),
+    };
   }
 
   const csv = Object.entries(users).map(([name, u]) => `${u.token},${u.username},uid-${name},"${u.groups.join(',')}"`);
@@ -121,7 +134,10 @@ export async function ensureIdentities(ctx: StackContext): Promise<UsersFile> {
   }
   await writePrivate(kubeconfigPath(ctx, 'portal'), await kubeconfigText(ctx, PORTAL_USER, { certName: 'portal' }));
   await writePrivate(kubeconfigPath(ctx, 'admin'), await kubeconfigText(ctx, ADMIN_USER, { certName: 'admin' }));
-  await writePrivate(kubeconfigPath(ctx, BREAK_GLASS.name), await kubeconfigText(ctx, BREAK_GLASS.username, { certName: BREAK_GLASS.name }));
+  await writePrivate(
+    kubeconfigPath(ctx, BREAK_GLASS.name),
+    await kubeconfigText(ctx, BREAK_GLASS.username, { certName: BREAK_GLASS.name }),
+  );
   await writePrivate(ctx.kubeconfig, await kubeconfigText(ctx, ADMIN_USER, { certName: 'admin' }));
   for (const component of COMPONENT_KUBECONFIGS) {
     await writePrivate(kubeconfigPath(ctx, component), await kubeconfigText(ctx, component, { certName: component }));

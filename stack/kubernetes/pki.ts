@@ -60,9 +60,46 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 /** A key and a certificate signed by the CA, unless both exist already. */
 async function signed(dir: string, name: string, subject: string, extensions: string[]): Promise<void> {
   if (existsSync(path.join(dir, `${name}.crt`)) && existsSync(path.join(dir, `${name}.key`))) return;
-  await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
+  await openssl(
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      subject,
+    ],
+    dir,
+  );
   await writeFile(path.join(dir, `${name}.ext`), `${extensions.join('\n')}\n`);
-  await openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '3650', '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir);
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      '-sha256',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ],
+    dir,
+  );
   await rm(path.join(dir, `${name}.csr`), { force: true });
   await rm(path.join(dir, `${name}.ext`), { force: true });
 }
@@ -72,8 +109,16 @@ function subjectOf(identity: ClientIdentity): string {
   return `${identity.groups.map((g) => `/O=${g}`).join('')}/CN=${identity.user}`;
 }
 
-const SERVING = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth,clientAuth'];
-const CLIENT = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=clientAuth'];
+const SERVING = [
+  'basicConstraints=critical,CA:FALSE',
+  'keyUsage=critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage=serverAuth,clientAuth',
+];
+const CLIENT = [
+  'basicConstraints=critical,CA:FALSE',
+  'keyUsage=critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage=clientAuth',
+];
 
 /** The first address of the service CIDR is the `kubernetes` Service's ClusterIP. */
 export const SERVICE_CIDR = '10.96.0.0/16';
@@ -85,17 +130,49 @@ export async function ensurePki(ctx: StackContext): Promise<void> {
 
   if (!existsSync(path.join(dir, 'ca.crt')) || !existsSync(path.join(dir, 'ca.key'))) {
     await openssl(
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650', '-sha256', '-subj', '/CN=ml-portal-stack-ca',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-days',
+        '3650',
+        '-sha256',
+        '-subj',
+        '/CN=ml-portal-stack-ca',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+      ],
       dir,
     );
   }
 
-  const names = ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
-  await signed(dir, 'apiserver', '/CN=kube-apiserver', [...SERVING, `subjectAltName=${[...names.map((n) => `DNS:${n}`), 'IP:127.0.0.1', `IP:${KUBERNETES_SERVICE_IP}`].join(',')}`]);
+  const names = [
+    'localhost',
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    'kubernetes.default.svc.cluster.local',
+  ];
+  await signed(dir, 'apiserver', '/CN=kube-apiserver', [
+    ...SERVING,
+    `subjectAltName=${[...names.map((n) => `DNS:${n}`), 'IP:127.0.0.1', `IP:${KUBERNETES_SERVICE_IP}`].join(',')}`,
+  ]);
   await signed(dir, 'etcd', '/CN=etcd', [...SERVING, 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
   // The health endpoints of kube-controller-manager and kube-scheduler.
-  await signed(dir, 'controlplane-serving', '/CN=control-plane-serving', [...SERVING, 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+  await signed(dir, 'controlplane-serving', '/CN=control-plane-serving', [
+    ...SERVING,
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ]);
   for (const identity of CLIENT_CERTS) await signed(dir, identity.name, subjectOf(identity), CLIENT);
 
   if (!existsSync(path.join(dir, 'sa.key')) || !existsSync(path.join(dir, 'sa.pub'))) {

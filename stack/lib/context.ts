@@ -46,7 +46,9 @@ function envName(name: string): string {
 export function stackContext(env: NodeJS.ProcessEnv = process.env): StackContext {
   const root = path.resolve(import.meta.dirname, '..', '..');
   const stateDir = path.resolve(root, env.STACK_STATE_DIR ?? '.data/stack');
-  const cacheDir = path.resolve(env.STACK_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'ml-portal-stack'));
+  const cacheDir = path.resolve(
+    env.STACK_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'ml-portal-stack'),
+  );
   const ports = Object.fromEntries(
     Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, Number(env[envName(name)] ?? port)]),
   ) as Record<PortName, number>;

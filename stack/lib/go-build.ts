@@ -39,7 +39,12 @@ function buildKey(spec: GoBuild): string {
   return hash.digest('hex').slice(0, 12);
 }
 
-function run(component: string, command: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<void> {
+function run(
+  component: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let compiled = 0;
@@ -87,12 +92,23 @@ export async function goBinaries(ctx: StackContext, spec: GoBuild): Promise<stri
   const tmpDir = `${binDir}.partial`;
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false', GOTOOLCHAIN: 'local', ...spec.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOFLAGS: '-buildvcs=false',
+    GOTOOLCHAIN: 'local',
+    ...spec.env,
+  };
   const started = Date.now();
   const ldflags = `-ldflags=-s -w ${spec.ldflags ?? ''}`.trim();
-  progress(spec.component, `building ${spec.binaries.join(', ')} (${spec.name}) from Go modules — first time only, this takes minutes`);
+  progress(
+    spec.component,
+    `building ${spec.binaries.join(', ')} (${spec.name}) from Go modules — first time only, this takes minutes`,
+  );
   if (spec.install) {
-    await run(spec.component, 'go', ['install', '-v', '-trimpath', ldflags, ...spec.install], { env: { ...env, GOBIN: tmpDir } });
+    await run(spec.component, 'go', ['install', '-v', '-trimpath', ldflags, ...spec.install], {
+      env: { ...env, GOBIN: tmpDir },
+    });
   }
   if (spec.build) {
     await run(spec.component, 'go', ['build', '-v', '-trimpath', ldflags, '-o', `${tmpDir}/`, ...spec.build.packages], {

@@ -16,7 +16,12 @@ function alive(pid: number): boolean {
  * atomically, with the holder's pid in it): one install of a shared cache at a time, whichever
  * checkout asks. A lock whose holder has died is taken over. `onWait` is told once when it waits.
  */
-export async function withMachineLock<T>(lockDir: string, work: () => Promise<T>, onWait?: (holder: number) => void, pollMs = 500): Promise<T> {
+export async function withMachineLock<T>(
+  lockDir: string,
+  work: () => Promise<T>,
+  onWait?: (holder: number) => void,
+  pollMs = 500,
+): Promise<T> {
   await mkdir(path.dirname(lockDir), { recursive: true });
   let told = false;
   for (;;) {

@@ -53,7 +53,12 @@ export async function tailLog(file: string, lines = 25): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, failFast?: () => Promise<string | null>): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  failFast?: () => Promise<string | null>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;

@@ -11,7 +11,9 @@ const wanted = Number(/\d+/.exec(engines)?.[0]);
 const major = (version: string) => Number(version.replace(/^v/, '').split('.')[0]);
 
 const SYSTEM_NODE = '/usr/bin/node';
-const systemNode = existsSync(SYSTEM_NODE) ? execFileSync(SYSTEM_NODE, ['--version'], { encoding: 'utf8' }).trim() : null;
+const systemNode = existsSync(SYSTEM_NODE)
+  ? execFileSync(SYSTEM_NODE, ['--version'], { encoding: 'utf8' }).trim()
+  : null;
 
 describe("the project's Node.js", () => {
   it(`runs the tests (engines.node ${engines})`, () => {
@@ -20,11 +22,24 @@ describe("the project's Node.js", () => {
     expect(major(process.version)).toBeGreaterThanOrEqual(wanted);
   });
 
-  it.runIf(systemNode !== null && major(systemNode) < wanted)(`takes over a stack command started with the machine's older node (${systemNode})`, () => {
-    const output = execFileSync(SYSTEM_NODE, ['--import', 'tsx', '--input-type=module', '-e', "await import('./stack/lib/project-node.ts'); console.log(process.version)"], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    expect(major(output.trim())).toBeGreaterThanOrEqual(wanted);
-  });
+  it.runIf(systemNode !== null && major(systemNode) < wanted)(
+    `takes over a stack command started with the machine's older node (${systemNode})`,
+    () => {
+      const output = execFileSync(
+        SYSTEM_NODE,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          "await import('./stack/lib/project-node.ts'); console.log(process.version)",
+        ],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      expect(major(output.trim())).toBeGreaterThanOrEqual(wanted);
+    },
+  );
 });

@@ -11,12 +11,20 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const projectNode = path.join(root, 'node_modules/.bin/node');
-const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node ?? '';
+const engines =
+  (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines
+    ?.node ?? '';
 const wanted = Number(/\d+/.exec(engines)?.[0] ?? 0);
 
 // Not when this already is the project's Node.js, so it never loops (an outdated one is setup.sh's to report).
-if (Number(process.versions.node.split('.')[0]) < wanted && existsSync(projectNode) && realpathSync(projectNode) !== realpathSync(process.execPath)) {
-  process.stderr.write(`(Node.js ${process.version} is older than package.json's engines ask for: running under ${path.relative(process.cwd(), projectNode)})\n`);
+if (
+  Number(process.versions.node.split('.')[0]) < wanted &&
+  existsSync(projectNode) &&
+  realpathSync(projectNode) !== realpathSync(process.execPath)
+) {
+  process.stderr.write(
+    `(Node.js ${process.version} is older than package.json's engines ask for: running under ${path.relative(process.cwd(), projectNode)})\n`,
+  );
   const run = spawnSync(projectNode, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
 }

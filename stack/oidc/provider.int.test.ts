@@ -113,37 +113,47 @@ async function exchange(code: string, verifier: string) {
 async function verifiedClaims(idToken: string): Promise<Record<string, unknown>> {
   const [header = '', payload = '', signature = ''] = idToken.split('.');
   const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };
-  const discovery = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  const discovery = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as {
+    jwks_uri: string;
+  };
   const { keys } = (await (await fetch(discovery.jwks_uri)).json()) as { keys: (JsonWebKey & { kid: string })[] };
   const key = createPublicKey({ key: keys.find((k) => k.kid === kid)!, format: 'jwk' });
-  expect(verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))).toBe(true);
+  expect(verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))).toBe(
+    true,
+  );
   return JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
 }
 
 describe('development identity provider', () => {
   it('publishes a discovery document for its issuer', async () => {
-    const discovery = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const discovery = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(discovery.issuer).toBe(idp.issuer);
     expect(discovery.end_session_endpoint).toBe(`${idp.issuer}/session/end`);
     expect(discovery.scopes_supported).toEqual(expect.arrayContaining(['openid', 'groups']));
   });
 
-  it.each(DEMO_USERS.map((u) => [u.username, u] as const))('signs %s in and puts their groups in a signed ID token', async (_name, user) => {
-    const browser = new Browser();
-    const { leftTo, state, verifier } = await signIn(browser, user.username, user.password);
-    expect(leftTo?.origin + leftTo!.pathname).toBe(REDIRECT_URI);
-    expect(leftTo!.searchParams.get('state')).toBe(state);
-    const tokens = await exchange(leftTo!.searchParams.get('code')!, verifier);
-    const claims = await verifiedClaims(tokens.id_token);
-    expect(claims).toMatchObject({
-      iss: idp.issuer,
-      aud: client.clientId,
-      sub: user.username,
-      name: user.name,
-      email: user.email,
-      groups: user.groups,
-    });
-  });
+  it.each(DEMO_USERS.map((u) => [u.username, u] as const))(
+    'signs %s in and puts their groups in a signed ID token',
+    async (_name, user) => {
+      const browser = new Browser();
+      const { leftTo, state, verifier } = await signIn(browser, user.username, user.password);
+      expect(leftTo?.origin + leftTo!.pathname).toBe(REDIRECT_URI);
+      expect(leftTo!.searchParams.get('state')).toBe(state);
+      const tokens = await exchange(leftTo!.searchParams.get('code')!, verifier);
+      const claims = await verifiedClaims(tokens.id_token);
+      expect(claims).toMatchObject({
+        iss: idp.issuer,
+        aud: client.clientId,
+        sub: user.username,
+        name: user.name,
+        email: user.email,
+        groups: user.groups,
+      });
+    },
+  );
 
   it('refuses a wrong password with a message on the login page and issues no code', async () => {
     const browser = new Browser();
@@ -159,7 +169,10 @@ describe('development identity provider', () => {
     const { id_token } = await exchange(leftTo!.searchParams.get('code')!, verifier);
 
     const endSession = new URL('/session/end', idp.issuer);
-    endSession.search = new URLSearchParams({ id_token_hint: id_token, post_logout_redirect_uri: POST_LOGOUT_URI }).toString();
+    endSession.search = new URLSearchParams({
+      id_token_hint: id_token,
+      post_logout_redirect_uri: POST_LOGOUT_URI,
+    }).toString();
     const { response: confirm } = await browser.follow(endSession.href);
     const html = await confirm!.text();
     const action = /action="([^"]+)"/.exec(html)?.[1];

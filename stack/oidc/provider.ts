@@ -43,7 +43,12 @@ async function signingKey(keyFile: string | undefined): Promise<JWK> {
     }
   }
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), use: 'sig', alg: 'RS256' } as JWK;
+  const jwk = {
+    ...privateKey.export({ format: 'jwk' }),
+    kid: randomBytes(8).toString('hex'),
+    use: 'sig',
+    alg: 'RS256',
+  } as JWK;
   if (keyFile) {
     await mkdir(dirname(keyFile), { recursive: true });
     await writeFile(keyFile, JSON.stringify(jwk), { mode: 0o600 });
@@ -83,7 +88,8 @@ function page(title: string, body: string): string {
 
 function loginPage(uid: string, error?: string, username = ''): string {
   const users = DEMO_USERS.map(
-    (u) => `<tr><td><code>${escapeHtml(u.username)}</code></td><td><code>${escapeHtml(u.password)}</code></td><td>${escapeHtml(u.description)}</td></tr>`,
+    (u) =>
+      `<tr><td><code>${escapeHtml(u.username)}</code></td><td><code>${escapeHtml(u.password)}</code></td><td>${escapeHtml(u.description)}</td></tr>`,
   ).join('');
   return page(
     'Sign in',
@@ -214,7 +220,12 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
       sendHtml(res, 401, loginPage(details.uid, 'Unknown user or wrong password.', username));
       return;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.username } },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   if (details.prompt.name === 'login') {
@@ -244,7 +255,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     }
     handleInteraction(provider, req, res, path).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      if (!res.headersSent) sendHtml(res, 400, page('Error', `<h1>Sign-in failed</h1><p role="alert">${escapeHtml(message)}</p>`));
+      if (!res.headersSent)
+        sendHtml(res, 400, page('Error', `<h1>Sign-in failed</h1><p role="alert">${escapeHtml(message)}</p>`));
       else res.end();
     });
   });

@@ -23,7 +23,12 @@ export const DEMO_USERS: readonly DemoUser[] = [
   demoUser('dave', 'Dave Duarte', ['mlp:managers'], 'manager (read-only SLO and operations views)'),
   demoUser('erin', 'Erin Eriksen', ['mlp:oncall'], 'on-call engineer'),
   demoUser('frank', 'Frank Fischer', ['mlp:platform-admins'], 'platform admin'),
-  demoUser('grace', 'Grace Gomez', ['mlp:fraud:admin'], 'tenant admin of fraud (a second admin: accepts policy proposals)'),
+  demoUser(
+    'grace',
+    'Grace Gomez',
+    ['mlp:fraud:admin'],
+    'tenant admin of fraud (a second admin: accepts policy proposals)',
+  ),
 ];
 
 export function findDemoUser(username: string): DemoUser | undefined {

@@ -51,7 +51,12 @@ export function kubernetesClientPki(ctx: StackContext): KubernetesClientPki | nu
 }
 
 function staticJob(name: string, target: string, extra: string[] = []): string[] {
-  return [`  - job_name: ${name}`, ...extra.map((l) => `    ${l}`), '    static_configs:', `      - targets: ['${target}']`];
+  return [
+    `  - job_name: ${name}`,
+    ...extra.map((l) => `    ${l}`),
+    '    static_configs:',
+    `      - targets: ['${target}']`,
+  ];
 }
 
 export function prometheusConfig(ctx: StackContext, env: NodeJS.ProcessEnv = process.env): string {

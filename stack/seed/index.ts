@@ -20,7 +20,12 @@ import { readSeededModels, resetAliases, seedMlflow, type SeededModels } from '.
 const SEED_VERSION = '1';
 
 function endpointModels(models: SeededModels): EndpointModel[] {
-  return models.tenants.map((t) => ({ tenant: t.tenant, model: t.model, champion: t.champion, challenger: t.challenger }));
+  return models.tenants.map((t) => ({
+    tenant: t.tenant,
+    model: t.model,
+    champion: t.champion,
+    challenger: t.challenger,
+  }));
 }
 
 function markerFile(ctx: StackContext): string {

@@ -50,18 +50,28 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   // About 8 requests per second (the simulator's profile of this name), under 0.4 of them on a
   // 10 % canary at a weekend night: the default 120 s window would never see the 100 requests
   // judgment needs, and the failing canary would outlive the night. Ten minutes always hold over 200.
-  forecast: { name: 'demand-forecast', canaryPercent: 10, fault: { errorRate: 0.12, latencyMs: 450 }, policy: { analysisWindowSeconds: 600 } },
+  forecast: {
+    name: 'demand-forecast',
+    canaryPercent: 10,
+    fault: { errorRate: 0.12, latencyMs: 450 },
+    policy: { analysisWindowSeconds: 600 },
+  },
 };
 
 const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices' } as const;
 
 interface InferenceServiceStatus {
-  components?: { predictor?: { latestRolledoutRevision?: string; latestCreatedRevision?: string; traffic?: { percent: number }[] } };
+  components?: {
+    predictor?: { latestRolledoutRevision?: string; latestCreatedRevision?: string; traffic?: { percent: number }[] };
+  };
 }
 
 function predictor(model: EndpointModel['champion'], endpoint: Endpoint, modelName: string) {
   const resources = endpoint.gpus
-    ? { requests: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': String(endpoint.gpus) }, limits: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': String(endpoint.gpus) } }
+    ? {
+        requests: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': String(endpoint.gpus) },
+        limits: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': String(endpoint.gpus) },
+      }
     : { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
   return {
     minReplicas: 1,
@@ -76,7 +86,11 @@ function predictor(model: EndpointModel['champion'], endpoint: Endpoint, modelNa
  * admission guard accepts the seeded endpoints and a rollback to the seeded champion: exported for
  * tests that put a seeded version back on an endpoint.
  */
-export function seededEvidence(tenant: string, modelName: string, model: SeededEndpointVersion): Record<string, string> {
+export function seededEvidence(
+  tenant: string,
+  modelName: string,
+  model: SeededEndpointVersion,
+): Record<string, string> {
   return {
     [ANNOTATIONS.request]: `seed-${tenant}-v${model.version}`,
     [ANNOTATIONS.modelName]: modelName,
@@ -100,15 +114,27 @@ export function seededCanaryAnnotations(tenant: string, model: EndpointModel): R
 }
 
 function seededAnnotations(model: EndpointModel, endpoint: Endpoint): Record<string, string> {
-  return endpoint.canaryPercent === undefined ? seededEvidence(model.tenant, model.model, model.champion) : seededCanaryAnnotations(model.tenant, model);
+  return endpoint.canaryPercent === undefined
+    ? seededEvidence(model.tenant, model.model, model.champion)
+    : seededCanaryAnnotations(model.tenant, model);
 }
 
-function isSeeded(isvc: { spec: { predictor: Record<string, unknown> }; metadata: { annotations?: Record<string, string> } }, model: EndpointModel, endpoint: Endpoint): boolean {
+function isSeeded(
+  isvc: { spec: { predictor: Record<string, unknown> }; metadata: { annotations?: Record<string, string> } },
+  model: EndpointModel,
+  endpoint: Endpoint,
+): boolean {
   const predictor = isvc.spec.predictor as { canaryTrafficPercent?: number; model?: { storageUri?: string } };
   const wanted = endpoint.canaryPercent === undefined ? model.champion : model.challenger;
   const annotations = isvc.metadata.annotations ?? {};
-  const evidenceInPlace = Object.entries(seededAnnotations(model, endpoint)).every(([key, value]) => annotations[key] === value);
-  return predictor.model?.storageUri === wanted.storageUri && predictor.canaryTrafficPercent === endpoint.canaryPercent && evidenceInPlace;
+  const evidenceInPlace = Object.entries(seededAnnotations(model, endpoint)).every(
+    ([key, value]) => annotations[key] === value,
+  );
+  return (
+    predictor.model?.storageUri === wanted.storageUri &&
+    predictor.canaryTrafficPercent === endpoint.canaryPercent &&
+    evidenceInPlace
+  );
 }
 
 /** The admission guard's parameters in `namespace`, from the default policy, unless they are there already (the portal keeps them current). */
@@ -122,7 +148,16 @@ async function ensureGuardParams(core: CoreV1Api, namespace: string): Promise<vo
   const data = { ...admissionParams(DEFAULT_POLICY) } as Record<string, string>;
   await core.createNamespacedConfigMap({
     namespace,
-    body: { metadata: { name: PARAMS_CONFIGMAP, labels: { 'app.kubernetes.io/managed-by': 'ml-platform-portal', 'app.kubernetes.io/component': 'admission-guard' } }, data },
+    body: {
+      metadata: {
+        name: PARAMS_CONFIGMAP,
+        labels: {
+          'app.kubernetes.io/managed-by': 'ml-platform-portal',
+          'app.kubernetes.io/component': 'admission-guard',
+        },
+      },
+      data,
+    },
   });
 }
 
@@ -131,7 +166,11 @@ async function ensureGuardParams(core: CoreV1Api, namespace: string): Promise<vo
  * challenger as a canary with its fault — from whatever the demo or the tests left behind
  * (rollbacks, promotions). Runs at the first seed and whenever the demo starts fresh.
  */
-export async function seedInferenceServices(ctx: StackContext, models: EndpointModel[], simulatorUrl: string): Promise<void> {
+export async function seedInferenceServices(
+  ctx: StackContext,
+  models: EndpointModel[],
+  simulatorUrl: string,
+): Promise<void> {
   // As the portal's own identity: the admission guard accepts model changes only from the portal.
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromFile(portalKubeconfig(ctx));
@@ -151,7 +190,11 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
   };
   const rolledOut = async (namespace: string, name: string) => {
     const predictor = (await read(namespace, name))?.status?.components?.predictor;
-    return Boolean(predictor?.latestRolledoutRevision) && predictor?.latestRolledoutRevision === predictor?.latestCreatedRevision && predictor?.traffic?.length === 1;
+    return (
+      Boolean(predictor?.latestRolledoutRevision) &&
+      predictor?.latestRolledoutRevision === predictor?.latestCreatedRevision &&
+      predictor?.traffic?.length === 1
+    );
   };
 
   for (const model of models) {
@@ -161,26 +204,41 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
     await ensureGuardParams(core, namespace);
     let isvc = await read(namespace, endpoint.name);
     if (!isvc) {
-      progress('seed', `InferenceService ${namespace}/${endpoint.name} serving ${model.model} v${model.champion.version}`);
+      progress(
+        'seed',
+        `InferenceService ${namespace}/${endpoint.name} serving ${model.model} v${model.champion.version}`,
+      );
       await api.createNamespacedCustomObject({
         ...API,
         namespace,
         body: {
           apiVersion: `${API.group}/${API.version}`,
           kind: 'InferenceService',
-          metadata: { name: endpoint.name, namespace, labels: { 'mlp.example.com/model': model.model }, annotations: seededEvidence(model.tenant, model.model, model.champion) },
+          metadata: {
+            name: endpoint.name,
+            namespace,
+            labels: { 'mlp.example.com/model': model.model },
+            annotations: seededEvidence(model.tenant, model.model, model.champion),
+          },
           spec: { predictor: predictor(model.champion, endpoint, model.model) },
         },
       });
     } else if (!isSeeded(isvc, model, endpoint)) {
-      progress('seed', `InferenceService ${namespace}/${endpoint.name} back to ${model.model} v${model.champion.version}`);
+      progress(
+        'seed',
+        `InferenceService ${namespace}/${endpoint.name} back to ${model.model} v${model.champion.version}`,
+      );
       await api.patchNamespacedCustomObject({
         ...API,
         namespace,
         name: endpoint.name,
         body: [
           { op: 'replace', path: '/spec/predictor', value: predictor(model.champion, endpoint, model.model) },
-          { op: 'replace', path: '/metadata/annotations', value: seededEvidence(model.tenant, model.model, model.champion) },
+          {
+            op: 'replace',
+            path: '/metadata/annotations',
+            value: seededEvidence(model.tenant, model.model, model.champion),
+          },
         ],
       });
     }
@@ -188,13 +246,23 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
     if (endpoint.canaryPercent !== undefined && isvc && !isSeeded(isvc, model, endpoint)) {
       // The stable revision must be rolled out before a canary can start from it.
       await waitFor(`${namespace}/${endpoint.name} rolled out`, () => rolledOut(namespace, endpoint.name), 90_000);
-      progress('seed', `canary of ${model.model} v${model.challenger.version} at ${endpoint.canaryPercent} % on ${namespace}/${endpoint.name}`);
+      progress(
+        'seed',
+        `canary of ${model.model} v${model.challenger.version} at ${endpoint.canaryPercent} % on ${namespace}/${endpoint.name}`,
+      );
       await api.patchNamespacedCustomObject({
         ...API,
         namespace,
         name: endpoint.name,
         body: [
-          { op: 'replace', path: '/spec/predictor', value: { ...predictor(model.challenger, endpoint, model.model), canaryTrafficPercent: endpoint.canaryPercent } },
+          {
+            op: 'replace',
+            path: '/spec/predictor',
+            value: {
+              ...predictor(model.challenger, endpoint, model.model),
+              canaryTrafficPercent: endpoint.canaryPercent,
+            },
+          },
           // The previous stable version (and its evidence) is recorded as the portal records it for its own canaries, so a rollback can restore it.
           { op: 'replace', path: '/metadata/annotations', value: seededCanaryAnnotations(model.tenant, model) },
         ],
@@ -215,7 +283,8 @@ export async function seedInferenceServices(ctx: StackContext, models: EndpointM
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ namespace, service: endpoint.name, target: 'canary', ...endpoint.fault }),
       });
-      if (!response.ok) throw new Error(`the simulator refused the fault for ${namespace}/${endpoint.name}: ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`the simulator refused the fault for ${namespace}/${endpoint.name}: ${await response.text()}`);
     }
   }
 }

@@ -19,7 +19,15 @@
  *     controller records FailedCreate "exceeded quota: gpu-quota".
  *   pricing's GPUs are left to its InferenceService predictors (the simulator's pods).
  */
-import { BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Job,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import type { StackContext } from '../lib/context';
 import { waitFor } from '../lib/processes';
 import { progress } from '../lib/progress';
@@ -70,17 +78,52 @@ interface Pipeline {
 
 const PIPELINES: Record<string, Pipeline[]> = {
   fraud: [
-    { name: 'fraud-train', steps: ['prepare-data', 'train', 'evaluate', 'register-model'], minutes: 48, image: 'registry.example.com/fraud/trainer:2.4.1' },
-    { name: 'fraud-feature-backfill', steps: ['extract', 'compute-features', 'publish'], minutes: 22, image: 'registry.example.com/fraud/features:1.9.0' },
-    { name: 'fraud-batch-score', steps: ['load-model', 'score', 'write-results'], minutes: 14, image: 'registry.example.com/fraud/scorer:2.4.1' },
+    {
+      name: 'fraud-train',
+      steps: ['prepare-data', 'train', 'evaluate', 'register-model'],
+      minutes: 48,
+      image: 'registry.example.com/fraud/trainer:2.4.1',
+    },
+    {
+      name: 'fraud-feature-backfill',
+      steps: ['extract', 'compute-features', 'publish'],
+      minutes: 22,
+      image: 'registry.example.com/fraud/features:1.9.0',
+    },
+    {
+      name: 'fraud-batch-score',
+      steps: ['load-model', 'score', 'write-results'],
+      minutes: 14,
+      image: 'registry.example.com/fraud/scorer:2.4.1',
+    },
   ],
   pricing: [
-    { name: 'pricing-elasticity-train', steps: ['prepare-data', 'train', 'evaluate', 'register-model'], minutes: 36, image: 'registry.example.com/pricing/trainer:0.12.3' },
-    { name: 'pricing-data-refresh', steps: ['extract', 'validate', 'publish'], minutes: 11, image: 'registry.example.com/pricing/etl:0.8.0' },
+    {
+      name: 'pricing-elasticity-train',
+      steps: ['prepare-data', 'train', 'evaluate', 'register-model'],
+      minutes: 36,
+      image: 'registry.example.com/pricing/trainer:0.12.3',
+    },
+    {
+      name: 'pricing-data-refresh',
+      steps: ['extract', 'validate', 'publish'],
+      minutes: 11,
+      image: 'registry.example.com/pricing/etl:0.8.0',
+    },
   ],
   forecast: [
-    { name: 'forecast-tft-train', steps: ['prepare-data', 'train', 'backtest', 'register-model'], minutes: 64, image: 'registry.example.com/forecast/tft:1.3.0' },
-    { name: 'forecast-backtest', steps: ['load-history', 'backtest', 'report'], minutes: 26, image: 'registry.example.com/forecast/tft:1.3.0' },
+    {
+      name: 'forecast-tft-train',
+      steps: ['prepare-data', 'train', 'backtest', 'register-model'],
+      minutes: 64,
+      image: 'registry.example.com/forecast/tft:1.3.0',
+    },
+    {
+      name: 'forecast-backtest',
+      steps: ['load-history', 'backtest', 'report'],
+      minutes: 26,
+      image: 'registry.example.com/forecast/tft:1.3.0',
+    },
   ],
 };
 
@@ -131,21 +174,63 @@ export function workflowPlan(): PlannedRun[] {
       // Spread from 14 days ago to ~5 hours ago, a little jitter.
       const startedMinutesAgo = Math.round(((count - i) / count) * (14 * DAY_MINUTES - 300) + 300 - random() * 120);
       const roll = random();
-      const phase: Phase = i === 3 ? 'Failed' : i === 7 ? 'Error' : roll < 0.14 ? 'Failed' : roll < 0.19 ? 'Error' : 'Succeeded';
+      const phase: Phase =
+        i === 3 ? 'Failed' : i === 7 ? 'Error' : roll < 0.14 ? 'Failed' : roll < 0.19 ? 'Error' : 'Succeeded';
       const jitter = 0.65 + random() * 0.7;
-      const stepIndex = phase === 'Succeeded' ? pipeline.steps.length - 1 : 1 + Math.floor(random() * (pipeline.steps.length - 1));
+      const stepIndex =
+        phase === 'Succeeded' ? pipeline.steps.length - 1 : 1 + Math.floor(random() * (pipeline.steps.length - 1));
       const full = pipeline.minutes * jitter;
-      const durationMinutes = Math.max(2, Math.round(phase === 'Succeeded' ? full : (full * (stepIndex + 0.5)) / pipeline.steps.length));
-      const message = phase === 'Failed' ? FAILURES[Math.floor(random() * FAILURES.length)] : phase === 'Error' ? ERRORS[Math.floor(random() * ERRORS.length)] : undefined;
-      runs.push({ tenant: tenant.name, name: `${pipeline.name}-${suffix(random)}`, pipeline, phase, role: 'history', startedMinutesAgo, durationMinutes, stepIndex, message });
+      const durationMinutes = Math.max(
+        2,
+        Math.round(phase === 'Succeeded' ? full : (full * (stepIndex + 0.5)) / pipeline.steps.length),
+      );
+      const message =
+        phase === 'Failed'
+          ? FAILURES[Math.floor(random() * FAILURES.length)]
+          : phase === 'Error'
+            ? ERRORS[Math.floor(random() * ERRORS.length)]
+            : undefined;
+      runs.push({
+        tenant: tenant.name,
+        name: `${pipeline.name}-${suffix(random)}`,
+        pipeline,
+        phase,
+        role: 'history',
+        startedMinutesAgo,
+        durationMinutes,
+        stepIndex,
+        message,
+      });
     }
-    const recent = (pipeline: Pipeline, phase: Phase, role: RunRole, startedMinutesAgo: number, stepIndex: number, extra: Partial<PlannedRun> = {}) =>
-      runs.push({ tenant: tenant.name, name: `${pipeline.name}-${suffix(random)}`, pipeline, phase, role, startedMinutesAgo, stepIndex, ...extra });
+    const recent = (
+      pipeline: Pipeline,
+      phase: Phase,
+      role: RunRole,
+      startedMinutesAgo: number,
+      stepIndex: number,
+      extra: Partial<PlannedRun> = {},
+    ) =>
+      runs.push({
+        tenant: tenant.name,
+        name: `${pipeline.name}-${suffix(random)}`,
+        pipeline,
+        phase,
+        role,
+        startedMinutesAgo,
+        stepIndex,
+        ...extra,
+      });
     if (tenant.name === 'fraud') {
       const [train, backfill] = [pipelines[0]!, pipelines[1]!];
       recent(train, 'Failed', 'oom-killed', 130, 1, { durationMinutes: 19, message: 'OOMKilled (exit code 137)' });
       recent(train, 'Running', 'gpu-running', 41, 1);
-      recent({ ...backfill, name: 'fraud-gnn-embeddings', steps: ['build-graph', 'train-gnn', 'export'], minutes: 95 }, 'Running', 'gpu-pending-capacity', 16, 1);
+      recent(
+        { ...backfill, name: 'fraud-gnn-embeddings', steps: ['build-graph', 'train-gnn', 'export'], minutes: 95 },
+        'Running',
+        'gpu-pending-capacity',
+        16,
+        1,
+      );
     } else if (tenant.name === 'pricing') {
       recent(pipelines[1]!, 'Running', 'cpu-running', 7, 0);
     } else {
@@ -218,7 +303,10 @@ function workflowObject(run: PlannedRun, now: number): KubernetesObject & { spec
       arguments: { parameters: [{ name: 'tenant', value: run.tenant }] },
       templates: [
         { name: 'main', steps: steps.map((step) => [{ name: step, template: step }]) },
-        ...steps.map((step) => ({ name: step, container: { image: run.pipeline.image, command: ['python', '-m', `pipeline.${step.replaceAll('-', '_')}`] } })),
+        ...steps.map((step) => ({
+          name: step,
+          container: { image: run.pipeline.image, command: ['python', '-m', `pipeline.${step.replaceAll('-', '_')}`] },
+        })),
       ],
     },
     status: {
@@ -228,7 +316,14 @@ function workflowObject(run: PlannedRun, now: number): KubernetesObject & { spec
       progress: `${done}/${steps.length}`,
       estimatedDuration: run.pipeline.minutes * 60,
       ...(run.message ? { message: run.message } : {}),
-      ...(finished ? { resourcesDuration: { cpu: Math.round((run.durationMinutes ?? 1) * 60 * 4), memory: Math.round((run.durationMinutes ?? 1) * 60 * 16) } } : {}),
+      ...(finished
+        ? {
+            resourcesDuration: {
+              cpu: Math.round((run.durationMinutes ?? 1) * 60 * 4),
+              memory: Math.round((run.durationMinutes ?? 1) * 60 * 16),
+            },
+          }
+        : {}),
       nodes,
     },
   };
@@ -253,7 +348,10 @@ function namespaceObjects(): KubernetesObject[] {
   objects.push({
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: SHARED_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, 'mlp.example.com/platform': 'true' } },
+    metadata: {
+      name: SHARED_NAMESPACE,
+      labels: { [LABELS.managedBy]: MANAGED_BY, 'mlp.example.com/platform': 'true' },
+    },
   });
   return objects;
 }
@@ -265,13 +363,23 @@ function tenantObjects(tenant: Tenant): KubernetesObject[] {
       apiVersion: 'v1',
       kind: 'ResourceQuota',
       metadata: { name: QUOTA_NAME, namespace: ns, labels: { [LABELS.managedBy]: MANAGED_BY } },
-      spec: { hard: { 'requests.nvidia.com/gpu': String(tenant.gpus), 'requests.cpu': tenant.cpu, 'requests.memory': tenant.memory } },
+      spec: {
+        hard: {
+          'requests.nvidia.com/gpu': String(tenant.gpus),
+          'requests.cpu': tenant.cpu,
+          'requests.memory': tenant.memory,
+        },
+      },
     } as KubernetesObject,
     {
       apiVersion: 'v1',
       kind: 'LimitRange',
       metadata: { name: 'defaults', namespace: ns, labels: { [LABELS.managedBy]: MANAGED_BY } },
-      spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '1', memory: '1Gi' } }] },
+      spec: {
+        limits: [
+          { type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '1', memory: '1Gi' } },
+        ],
+      },
     } as KubernetesObject,
   ];
   for (const [role, clusterRole] of Object.entries(TENANT_ROLES)) {
@@ -319,10 +427,18 @@ function sharedObjects(): KubernetesObject[] {
             nodeSelector: { 'nvidia.com/gpu.product': H100 },
             affinity: {
               podAntiAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'llm-gateway' } } }],
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'llm-gateway' } } },
+                ],
               },
             },
-            containers: [{ name: 'server', image: 'registry.example.com/platform/llm-gateway:0.9.2', resources: resources(6, '24', '320Gi') }],
+            containers: [
+              {
+                name: 'server',
+                image: 'registry.example.com/platform/llm-gateway:0.9.2',
+                resources: resources(6, '24', '320Gi'),
+              },
+            ],
           },
         },
       },
@@ -368,7 +484,16 @@ function stepPod(step: StepPod, workflowUid: string): V1Pod {
       namespace: run.tenant,
       labels,
       annotations,
-      ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: run.name, uid: workflowUid, blockOwnerDeletion: true, controller: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Workflow',
+          name: run.name,
+          uid: workflowUid,
+          blockOwnerDeletion: true,
+          controller: true,
+        },
+      ],
     },
     spec: {
       restartPolicy: 'Never',
@@ -391,7 +516,11 @@ function quotaBlockedJob(): V1Job {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: 'fraud-retrain-full-history', namespace: 'fraud', labels: { [LABELS.tenant]: 'fraud', [LABELS.seeded]: 'true' } },
+    metadata: {
+      name: 'fraud-retrain-full-history',
+      namespace: 'fraud',
+      labels: { [LABELS.tenant]: 'fraud', [LABELS.seeded]: 'true' },
+    },
     spec: {
       backoffLimit: 2,
       template: {
@@ -399,7 +528,13 @@ function quotaBlockedJob(): V1Job {
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
-          containers: [{ name: 'train', image: 'registry.example.com/fraud/trainer:2.4.1', resources: resources(8, '32', '256Gi') }],
+          containers: [
+            {
+              name: 'train',
+              image: 'registry.example.com/fraud/trainer:2.4.1',
+              resources: resources(8, '32', '256Gi'),
+            },
+          ],
         },
       },
     },
@@ -437,7 +572,13 @@ async function podState(core: CoreV1Api, namespace: string, name: string): Promi
   }
 }
 
-async function hasEvent(ctx: StackContext, namespace: string, involvedName: string, reason: string, text: string): Promise<boolean> {
+async function hasEvent(
+  ctx: StackContext,
+  namespace: string,
+  involvedName: string,
+  reason: string,
+  text: string,
+): Promise<boolean> {
   const selector = encodeURIComponent(`involvedObject.name=${involvedName},reason=${reason}`);
   const response = await kubeRequest(ctx, ADMIN, `/api/v1/namespaces/${namespace}/events?fieldSelector=${selector}`);
   const items = (response.json as { items?: { message?: string }[] } | null)?.items ?? [];
@@ -464,7 +605,11 @@ export async function seedKubernetes(ctx: StackContext): Promise<void> {
   await applyObjects(kc, namespaceObjects());
   for (const tenant of TENANTS) await applyObjects(kc, tenantObjects(tenant));
   // Pods are admitted only once the ServiceAccount controller made each namespace's `default`.
-  await waitFor('the default ServiceAccounts', () => defaultServiceAccounts(core, [...TENANTS.map((t) => t.name), SHARED_NAMESPACE]), 60_000);
+  await waitFor(
+    'the default ServiceAccounts',
+    () => defaultServiceAccounts(core, [...TENANTS.map((t) => t.name), SHARED_NAMESPACE]),
+    60_000,
+  );
   await applyObjects(kc, sharedObjects());
 
   const now = Date.now();
@@ -498,12 +643,21 @@ export async function seedKubernetes(ctx: StackContext): Promise<void> {
   ];
   const pods: V1Pod[] = [];
   for (const step of steps) {
-    const workflow = (await custom.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: step.run.tenant, plural: 'workflows', name: step.run.name })) as KubernetesObject;
+    const workflow = (await custom.getNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: step.run.tenant,
+      plural: 'workflows',
+      name: step.run.name,
+    })) as KubernetesObject;
     const pod = stepPod(step, workflow.metadata!.uid!);
     pods.push(pod);
     try {
       const { name, namespace } = { name: pod.metadata!.name!, namespace: step.run.tenant };
-      await createIfMissing(() => core.readNamespacedPod({ namespace, name }), () => core.createNamespacedPod({ namespace, body: pod }));
+      await createIfMissing(
+        () => core.readNamespacedPod({ namespace, name }),
+        () => core.createNamespacedPod({ namespace, body: pod }),
+      );
     } catch (error) {
       throw new Error(`creating pod ${step.run.tenant}/${pod.metadata!.name} failed: ${describeError(error)}`);
     }
@@ -515,20 +669,41 @@ export async function seedKubernetes(ctx: StackContext): Promise<void> {
     () => batch.createNamespacedJob({ namespace: 'fraud', body: job }),
   );
 
-  const [fraudRunning, oom, pendingCapacity, pricingRunning, forecastRunning] = pods.map((p) => ({ namespace: p.metadata!.namespace!, name: p.metadata!.name! }));
+  const [fraudRunning, oom, pendingCapacity, pricingRunning, forecastRunning] = pods.map((p) => ({
+    namespace: p.metadata!.namespace!,
+    name: p.metadata!.name!,
+  }));
   for (const pod of [fraudRunning!, pricingRunning!, forecastRunning!]) {
-    await waitFor(`pod ${pod.namespace}/${pod.name} to run`, async () => (await podState(core, pod.namespace, pod.name))?.status?.phase === 'Running', 60_000);
+    await waitFor(
+      `pod ${pod.namespace}/${pod.name} to run`,
+      async () => (await podState(core, pod.namespace, pod.name))?.status?.phase === 'Running',
+      60_000,
+    );
   }
   await waitFor(
     `pod ${oom!.namespace}/${oom!.name} to be OOMKilled`,
-    async () => (await podState(core, oom!.namespace, oom!.name))?.status?.containerStatuses?.some((c) => c.state?.terminated?.reason === 'OOMKilled') ?? false,
+    async () =>
+      (await podState(core, oom!.namespace, oom!.name))?.status?.containerStatuses?.some(
+        (c) => c.state?.terminated?.reason === 'OOMKilled',
+      ) ?? false,
     60_000,
   );
   await waitFor(
     `the scheduler to report ${pendingCapacity!.namespace}/${pendingCapacity!.name} unschedulable`,
-    () => hasEvent(ctx, pendingCapacity!.namespace, pendingCapacity!.name, 'FailedScheduling', 'Insufficient nvidia.com/gpu'),
+    () =>
+      hasEvent(
+        ctx,
+        pendingCapacity!.namespace,
+        pendingCapacity!.name,
+        'FailedScheduling',
+        'Insufficient nvidia.com/gpu',
+      ),
     60_000,
   );
-  await waitFor('the quota to refuse fraud-retrain-full-history', () => hasEvent(ctx, 'fraud', 'fraud-retrain-full-history', 'FailedCreate', 'exceeded quota'), 60_000);
+  await waitFor(
+    'the quota to refuse fraud-retrain-full-history',
+    () => hasEvent(ctx, 'fraud', 'fraud-retrain-full-history', 'FailedCreate', 'exceeded quota'),
+    60_000,
+  );
   progress('seed', 'Kubernetes: GPU pods running, OOMKilled, pending on capacity and on quota');
 }

@@ -23,16 +23,30 @@ describe('the large platform', () => {
     expect(canaries).toHaveLength(125);
     expect(canaries.every((s) => s.canaryPredictor!.canaryTrafficPercent === 10)).toBe(true);
     // The canary is a second revision: another model than the stable one.
-    expect(canaries.every((s) => JSON.stringify(s.canaryPredictor!.model) !== JSON.stringify((s.stable.spec as { predictor: { model: unknown } }).predictor.model))).toBe(true);
+    expect(
+      canaries.every(
+        (s) =>
+          JSON.stringify(s.canaryPredictor!.model) !==
+          JSON.stringify((s.stable.spec as { predictor: { model: unknown } }).predictor.model),
+      ),
+    ).toBe(true);
     expect(canaries.filter((s) => s.canaryErrorRate !== undefined)).toHaveLength(5);
   });
 
   it('mixes running, OOM-killed and pending pods, and never asks a tenant for more GPUs than its quota', () => {
     const pods = all((t) => t.pods);
     const count = (role: string) => pods.filter((p) => p.role === role).length;
-    expect({ oom: count('oom-killed'), gpu: count('pending-gpu'), cpu: count('pending-cpu'), running: count('running') }).toEqual({ oom: 25, gpu: 100, cpu: 400, running: 4475 });
+    expect({
+      oom: count('oom-killed'),
+      gpu: count('pending-gpu'),
+      cpu: count('pending-cpu'),
+      running: count('running'),
+    }).toEqual({ oom: 25, gpu: 100, cpu: 400, running: 4475 });
     for (const tenant of plan.tenants) {
-      const gpus = tenant.pods.reduce((n, p) => n + Number((p.body.spec as PodSpec).containers[0]!.resources.requests['nvidia.com/gpu'] ?? 0), 0);
+      const gpus = tenant.pods.reduce(
+        (n, p) => n + Number((p.body.spec as PodSpec).containers[0]!.resources.requests['nvidia.com/gpu'] ?? 0),
+        0,
+      );
       const hard = Number((tenant.quota.spec as { hard: Record<string, string> }).hard['requests.nvidia.com/gpu']);
       expect(gpus).toBeLessThanOrEqual(hard);
       expect(new Set(tenant.pods.map((p) => p.body.metadata!.name)).size).toBe(tenant.pods.length);
@@ -43,7 +57,10 @@ describe('the large platform', () => {
     const perNode = new Map<string, number>();
     for (const pod of all((t) => t.pods)) {
       const node = (pod.body.spec as PodSpec).nodeName;
-      expect(Boolean(node), `${pod.role} pods are ${pod.role === 'running' || pod.role === 'oom-killed' ? 'bound' : 'left to the scheduler'}`).toBe(pod.role === 'running' || pod.role === 'oom-killed');
+      expect(
+        Boolean(node),
+        `${pod.role} pods are ${pod.role === 'running' || pod.role === 'oom-killed' ? 'bound' : 'left to the scheduler'}`,
+      ).toBe(pod.role === 'running' || pod.role === 'oom-killed');
       if (node) perNode.set(node, (perNode.get(node) ?? 0) + 1);
     }
     const capacity = plan.nodes.map((n) => Number((n.status as { allocatable: { pods: string } }).allocatable.pods));
@@ -51,7 +68,11 @@ describe('the large platform', () => {
     expect([...perNode.keys()].every((name) => plan.nodes.some((n) => n.metadata!.name === name))).toBe(true);
     expect(plan.nodes.every((n, i) => (perNode.get(n.metadata!.name!) ?? 0) <= capacity[i]!)).toBe(true);
     expect(capacity.reduce((a, b) => a + b, 0) - bound).toBeGreaterThanOrEqual(500 + 125);
-    expect(plan.nodes.every((n) => (n.metadata!.labels ?? {})[BENCH_LABEL] && (n.spec as { taints: unknown[] }).taints.length === 1)).toBe(true);
+    expect(
+      plan.nodes.every(
+        (n) => (n.metadata!.labels ?? {})[BENCH_LABEL] && (n.spec as { taints: unknown[] }).taints.length === 1,
+      ),
+    ).toBe(true);
   });
 
   it('has finished workflows within the last 7 days, with some tenants below a 95 % success rate', () => {
@@ -63,7 +84,9 @@ describe('the large platform', () => {
       expect(Date.parse(status.finishedAt)).toBeGreaterThan(Date.parse(status.startedAt));
       expect(Date.parse(status.finishedAt)).toBeLessThanOrEqual(NOW);
     }
-    const successRates = plan.tenants.map((t) => t.workflows.filter((w) => (w.status as WorkflowStatus).phase === 'Succeeded').length / t.workflows.length);
+    const successRates = plan.tenants.map(
+      (t) => t.workflows.filter((w) => (w.status as WorkflowStatus).phase === 'Succeeded').length / t.workflows.length,
+    );
     expect(successRates.filter((r) => r < 0.95).length).toBeGreaterThan(0);
     expect(successRates.filter((r) => r >= 0.95).length).toBeGreaterThan(successRates.length / 2);
   });

@@ -45,17 +45,28 @@ export interface LargePlatformSize {
 }
 
 /** 50 tenants, 500 InferenceServices, 5,000 pods, 2,000 workflows. */
-export const LARGE_PLATFORM: LargePlatformSize = { tenants: 50, servicesPerTenant: 10, podsPerTenant: 100, workflowsPerTenant: 40 };
+export const LARGE_PLATFORM: LargePlatformSize = {
+  tenants: 50,
+  servicesPerTenant: 10,
+  podsPerTenant: 100,
+  workflowsPerTenant: 40,
+};
 
 export const BENCH_LABEL = 'mlp.example.com/bench';
 export const BENCH_LABEL_VALUE = 'large-platform';
 const BENCH_SELECTOR = `${BENCH_LABEL}=${BENCH_LABEL_VALUE}`;
 /** The portal's tenant rows of the large platform say so; only rows with it are removed. */
-export const BENCH_TENANT_DESCRIPTION = 'Benchmark tenant of the large platform (stack/seed/large-platform.ts); removed when the benchmark ends.';
+export const BENCH_TENANT_DESCRIPTION =
+  'Benchmark tenant of the large platform (stack/seed/large-platform.ts); removed when the benchmark ends.';
 const MANAGED_BY = 'ml-platform-portal';
 const BENCH_POOL = 'bench';
 const BENCH_TAINT = { key: BENCH_LABEL, value: BENCH_LABEL_VALUE, effect: 'NoSchedule' } as const;
-const BENCH_TOLERATION = { key: BENCH_LABEL, operator: 'Equal', value: BENCH_LABEL_VALUE, effect: 'NoSchedule' } as const;
+const BENCH_TOLERATION = {
+  key: BENCH_LABEL,
+  operator: 'Equal',
+  value: BENCH_LABEL_VALUE,
+  effect: 'NoSchedule',
+} as const;
 const H100 = 'NVIDIA-H100-80GB-HBM3';
 
 /** Pods per bench node; bound pods fill it to NODE_BOUND_PODS, leaving room for predictor pods. */
@@ -68,7 +79,18 @@ const PENDING_CPU_PODS = 8;
 const TENANT_GPU_QUOTA = PENDING_GPU_PODS * PENDING_GPU_EACH + 4;
 const CANARY_PERCENT = 10;
 
-const SERVICE_NAMES = ['churn-scorer', 'fraud-scorer', 'demand-forecaster', 'price-optimizer', 'recommender', 'search-ranker', 'text-embedder', 'anomaly-detector', 'ticket-classifier', 'image-tagger'];
+const SERVICE_NAMES = [
+  'churn-scorer',
+  'fraud-scorer',
+  'demand-forecaster',
+  'price-optimizer',
+  'recommender',
+  'search-ranker',
+  'text-embedder',
+  'anomaly-detector',
+  'ticket-classifier',
+  'image-tagger',
+];
 const WORKLOADS = ['feature-server', 'batch-scorer', 'notebook', 'etl-worker', 'label-sync'];
 const PIPELINES = [
   { name: 'train', steps: 4, minutes: 45 },
@@ -134,7 +156,8 @@ function podRoles(tenantIndex: number, count: number): PodRole[] {
 }
 
 function nodeCount(size: LargePlatformSize): number {
-  const bound = size.tenants * podRoles(0, size.podsPerTenant).filter((r) => r === 'running' || r === 'oom-killed').length;
+  const bound =
+    size.tenants * podRoles(0, size.podsPerTenant).filter((r) => r === 'running' || r === 'oom-killed').length;
   const predictors = Math.ceil(size.tenants * size.servicesPerTenant * 1.25);
   return Math.max(1, Math.ceil(bound / NODE_BOUND_PODS), Math.ceil(predictors / (NODE_PODS - NODE_BOUND_PODS)));
 }
@@ -192,7 +215,9 @@ function runId(seed: string): string {
 
 function services(tenant: string, tenantIndex: number, count: number): PlannedService[] {
   return Array.from({ length: count }, (_, i) => {
-    const name = SERVICE_NAMES[i % SERVICE_NAMES.length]! + (i >= SERVICE_NAMES.length ? `-${Math.floor(i / SERVICE_NAMES.length) + 1}` : '');
+    const name =
+      SERVICE_NAMES[i % SERVICE_NAMES.length]! +
+      (i >= SERVICE_NAMES.length ? `-${Math.floor(i / SERVICE_NAMES.length) + 1}` : '');
     // The evidence a promotion writes: the cluster's admission guard refuses model changes without it.
     const evidence = (version: number) => ({
       [ANNOTATIONS.request]: `bench-${tenant}-${name}-v${version}`,
@@ -207,7 +232,12 @@ function services(tenant: string, tenantIndex: number, count: number): PlannedSe
     const stable: Obj = {
       apiVersion: `${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}`,
       kind: 'InferenceService',
-      metadata: { name, namespace: tenant, labels: { ...benchLabels(tenant), 'mlp.example.com/model': name }, annotations: evidence(1) },
+      metadata: {
+        name,
+        namespace: tenant,
+        labels: { ...benchLabels(tenant), 'mlp.example.com/model': name },
+        annotations: evidence(1),
+      },
       spec: { predictor: predictor(tenant, name, 1) },
     };
     const ordinal = tenantIndex * count + i;
@@ -229,7 +259,14 @@ function services(tenant: string, tenantIndex: number, count: number): PlannedSe
 }
 
 function pod(tenant: string, index: number, role: PodRole, nodeName: string | undefined): Obj {
-  const workload = role === 'pending-gpu' ? 'llm-finetune' : role === 'pending-cpu' ? 'spark-driver' : role === 'oom-killed' ? 'train-embeddings' : WORKLOADS[index % WORKLOADS.length]!;
+  const workload =
+    role === 'pending-gpu'
+      ? 'llm-finetune'
+      : role === 'pending-cpu'
+        ? 'spark-driver'
+        : role === 'oom-killed'
+          ? 'train-embeddings'
+          : WORKLOADS[index % WORKLOADS.length]!;
   const labels: Record<string, string> = { ...benchLabels(tenant), app: workload };
   const annotations: Record<string, string> = {};
   if (role === 'oom-killed') {
@@ -253,9 +290,16 @@ function pod(tenant: string, index: number, role: PodRole, nodeName: string | un
       restartPolicy: role === 'running' ? 'Always' : 'Never',
       automountServiceAccountToken: false,
       ...(nodeName ? { nodeName } : {}),
-      nodeSelector: role === 'pending-gpu' ? { 'nvidia.com/gpu.product': H100 } : { 'mlp.example.com/pool': BENCH_POOL },
+      nodeSelector:
+        role === 'pending-gpu' ? { 'nvidia.com/gpu.product': H100 } : { 'mlp.example.com/pool': BENCH_POOL },
       tolerations: [BENCH_TOLERATION],
-      containers: [{ name: 'main', image: `registry.example.com/${tenant}/${workload}:1.0.0`, resources: { requests, limits: requests } }],
+      containers: [
+        {
+          name: 'main',
+          image: `registry.example.com/${tenant}/${workload}:1.0.0`,
+          resources: { requests, limits: requests },
+        },
+      ],
     },
   };
 }
@@ -269,7 +313,10 @@ function workflows(tenant: string, tenantIndex: number, count: number, now: numb
     const name = `${pipeline.name}-${String(i).padStart(4, '0')}`;
     const roll = random();
     const phase = roll < failureRate * 0.7 ? 'Failed' : roll < failureRate ? 'Error' : 'Succeeded';
-    const minutes = Math.max(2, Math.round(pipeline.minutes * (0.6 + random() * 0.8) * (phase === 'Succeeded' ? 1 : 0.5)));
+    const minutes = Math.max(
+      2,
+      Math.round(pipeline.minutes * (0.6 + random() * 0.8) * (phase === 'Succeeded' ? 1 : 0.5)),
+    );
     const startedAt = now - ((count - i) / count) * (week - 4 * 60 * 60_000) - minutes * 60_000;
     const done = phase === 'Succeeded' ? pipeline.steps : 1 + Math.floor(random() * (pipeline.steps - 1));
     return {
@@ -286,7 +333,11 @@ function workflows(tenant: string, tenantIndex: number, count: number, now: numb
           'mlp.example.com/pipeline': `${tenant}-${pipeline.name}`,
         },
       },
-      spec: { entrypoint: 'main', workflowTemplateRef: { name: `${tenant}-${pipeline.name}` }, arguments: { parameters: [{ name: 'tenant', value: tenant }] } },
+      spec: {
+        entrypoint: 'main',
+        workflowTemplateRef: { name: `${tenant}-${pipeline.name}` },
+        arguments: { parameters: [{ name: 'tenant', value: tenant }] },
+      },
       status: {
         phase,
         startedAt: iso(startedAt),
@@ -294,7 +345,11 @@ function workflows(tenant: string, tenantIndex: number, count: number, now: numb
         progress: `${done}/${pipeline.steps}`,
         estimatedDuration: pipeline.minutes * 60,
         resourcesDuration: { cpu: minutes * 60 * 4, memory: minutes * 60 * 16 },
-        ...(phase === 'Failed' ? { message: 'child step "evaluate" failed: validation gate failed' } : phase === 'Error' ? { message: 'pod deleted' } : {}),
+        ...(phase === 'Failed'
+          ? { message: 'child step "evaluate" failed: validation gate failed' }
+          : phase === 'Error'
+            ? { message: 'pod deleted' }
+            : {}),
       },
     };
   });
@@ -317,17 +372,27 @@ export function largePlatformPlan(size: LargePlatformSize = LARGE_PLATFORM, now 
         metadata: {
           name,
           labels: { ...benchLabels(name), [LABELS.managedBy]: MANAGED_BY },
-          annotations: { 'mlp.example.com/display-name': displayName, 'mlflow.kubeflow.org/workspace-description': BENCH_TENANT_DESCRIPTION },
+          annotations: {
+            'mlp.example.com/display-name': displayName,
+            'mlflow.kubeflow.org/workspace-description': BENCH_TENANT_DESCRIPTION,
+          },
         },
       },
       quota: {
         apiVersion: 'v1',
         kind: 'ResourceQuota',
-        metadata: { name: QUOTA_NAME, namespace: name, labels: { [LABELS.managedBy]: MANAGED_BY, [BENCH_LABEL]: BENCH_LABEL_VALUE } },
+        metadata: {
+          name: QUOTA_NAME,
+          namespace: name,
+          labels: { [LABELS.managedBy]: MANAGED_BY, [BENCH_LABEL]: BENCH_LABEL_VALUE },
+        },
         spec: { hard: { 'requests.nvidia.com/gpu': String(TENANT_GPU_QUOTA) } },
       },
       services: services(name, t, size.servicesPerTenant),
-      pods: podRoles(t, size.podsPerTenant).map((role, i) => ({ role, body: pod(name, i, role, role === 'running' || role === 'oom-killed' ? nextNode() : undefined) })),
+      pods: podRoles(t, size.podsPerTenant).map((role, i) => ({
+        role,
+        body: pod(name, i, role, role === 'running' || role === 'oom-killed' ? nextNode() : undefined),
+      })),
       workflows: workflows(name, t, size.workflowsPerTenant, now),
     };
   });
@@ -342,7 +407,14 @@ interface KubeAnswer {
   body: unknown;
 }
 
-type Kube = (method: string, path: string, body?: unknown, contentType?: string, accept?: string, as?: string) => Promise<KubeAnswer>;
+type Kube = (
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType?: string,
+  accept?: string,
+  as?: string,
+) => Promise<KubeAnswer>;
 
 async function adminClient(ctx: StackContext, concurrency: number): Promise<{ kube: Kube; close: () => void }> {
   const kubeConfig = adminKubeConfig(ctx);
@@ -356,7 +428,16 @@ async function adminClient(ctx: StackContext, concurrency: number): Promise<{ ku
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = httpsRequest(
         `${server}${path}`,
-        { method, agent, timeout: 60_000, headers: { Accept: accept, ...(payload ? { 'Content-Type': contentType } : {}), ...(as ? { 'Impersonate-User': as } : {}) } },
+        {
+          method,
+          agent,
+          timeout: 60_000,
+          headers: {
+            Accept: accept,
+            ...(payload ? { 'Content-Type': contentType } : {}),
+            ...(as ? { 'Impersonate-User': as } : {}),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -400,18 +481,31 @@ interface Listed {
   status?: Record<string, unknown>;
 }
 
-async function list(kube: Kube, path: string, query: Record<string, string> = { labelSelector: BENCH_SELECTOR }, { metadataOnly = false } = {}): Promise<Listed[]> {
-  const accept = metadataOnly ? 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json' : 'application/json';
+async function list(
+  kube: Kube,
+  path: string,
+  query: Record<string, string> = { labelSelector: BENCH_SELECTOR },
+  { metadataOnly = false } = {},
+): Promise<Listed[]> {
+  const accept = metadataOnly
+    ? 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'
+    : 'application/json';
   const answer = await kube('GET', `${path}?${new URLSearchParams(query).toString()}`, undefined, undefined, accept);
   if (answer.status !== 200) throw failure(`listing ${path}`, answer);
   // A PartialObjectMetadataList without items has `items: null`.
   return (answer.body as { items: Listed[] | null }).items ?? [];
 }
 
-const key = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+const key = (o: { metadata?: { namespace?: string; name?: string } }) =>
+  `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
 /** Runs `work` over `items` with at most `limit` in flight; `onDone` after each. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, onDone?: (done: number) => void): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+  onDone?: (done: number) => void,
+): Promise<void> {
   let next = 0;
   let done = 0;
   const worker = async () => {
@@ -461,7 +555,12 @@ export interface LargePlatformOptions {
   log?: (line: string) => void;
 }
 
-async function timed(phases: PhaseResult[], phase: string, log: (line: string) => void, work: () => Promise<string>): Promise<void> {
+async function timed(
+  phases: PhaseResult[],
+  phase: string,
+  log: (line: string) => void,
+  work: () => Promise<string>,
+): Promise<void> {
   const started = Date.now();
   log(`${phase}…`);
   const detail = await work();
@@ -478,7 +577,9 @@ function progressEvery(log: (line: string) => void, what: string, total: number)
 }
 
 interface ServiceStatus {
-  components?: { predictor?: { latestCreatedRevision?: string; latestRolledoutRevision?: string; traffic?: { percent: number }[] } };
+  components?: {
+    predictor?: { latestCreatedRevision?: string; latestRolledoutRevision?: string; traffic?: { percent: number }[] };
+  };
 }
 
 export async function seedLargePlatform(ctx: StackContext, options: LargePlatformOptions): Promise<PhaseResult[]> {
@@ -491,14 +592,24 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
   const { kube, close } = await adminClient(ctx, concurrency);
   try {
     await timed(phases, 'earlier removal finished', log, async () => {
-      const terminating = async () => (await list(kube, '/api/v1/namespaces')).filter((ns) => ns.metadata.deletionTimestamp).length;
+      const terminating = async () =>
+        (await list(kube, '/api/v1/namespaces')).filter((ns) => ns.metadata.deletionTimestamp).length;
       const waiting = await terminating();
-      if (waiting) await until(`${waiting} bench namespaces still being deleted`, async () => (await terminating()) === 0, 600_000);
+      if (waiting)
+        await until(
+          `${waiting} bench namespaces still being deleted`,
+          async () => (await terminating()) === 0,
+          600_000,
+        );
       return waiting ? `waited for ${waiting} namespaces being deleted` : 'nothing being deleted';
     });
 
     await timed(phases, 'bench nodes', log, async () => {
-      const existing = new Set((await list(kube, '/api/v1/nodes', { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map((n) => n.metadata.name));
+      const existing = new Set(
+        (await list(kube, '/api/v1/nodes', { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map(
+          (n) => n.metadata.name,
+        ),
+      );
       let created = 0;
       for (const node of plan.nodes) {
         const name = node.metadata!.name!;
@@ -506,12 +617,20 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
         const { status, ...withoutStatus } = node;
         if (await create(kube, '/api/v1/nodes', withoutStatus as Obj)) created++;
         const { addresses, allocatable, capacity, nodeInfo } = status as Record<string, unknown>;
-        const patched = await kube('PATCH', `/api/v1/nodes/${name}/status`, { status: { addresses, allocatable, capacity, nodeInfo } }, 'application/merge-patch+json');
+        const patched = await kube(
+          'PATCH',
+          `/api/v1/nodes/${name}/status`,
+          { status: { addresses, allocatable, capacity, nodeInfo } },
+          'application/merge-patch+json',
+        );
         if (patched.status !== 200) throw failure(`setting the status of node ${name}`, patched);
       }
       const ready = async () =>
-        (await list(kube, '/api/v1/nodes')).filter((n) => ((n.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Ready' && c.status === 'True')).length >=
-        plan.nodes.length;
+        (await list(kube, '/api/v1/nodes')).filter((n) =>
+          ((n.status?.conditions ?? []) as { type: string; status: string }[]).some(
+            (c) => c.type === 'Ready' && c.status === 'True',
+          ),
+        ).length >= plan.nodes.length;
       await until('the bench nodes to be Ready (kwok)', ready, 90_000, 500);
       return `${plan.nodes.length} nodes of ${NODE_PODS} pods (${created} new), Ready`;
     });
@@ -527,7 +646,10 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
       // Pods are admitted only once the ServiceAccount controller has made each namespace's `default`.
       await until(
         'the default ServiceAccounts of the bench namespaces',
-        async () => (await list(kube, '/api/v1/serviceaccounts', { fieldSelector: 'metadata.name=default' })).filter((sa) => names.has(sa.metadata.namespace ?? '')).length >= names.size,
+        async () =>
+          (await list(kube, '/api/v1/serviceaccounts', { fieldSelector: 'metadata.name=default' })).filter((sa) =>
+            names.has(sa.metadata.namespace ?? ''),
+          ).length >= names.size,
         120_000,
         500,
       );
@@ -535,16 +657,45 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
     });
 
     await timed(phases, 'InferenceServices', log, async () => {
-      const path = (ns: string) => `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/namespaces/${ns}/${INFERENCE_SERVICES.plural}`;
+      const path = (ns: string) =>
+        `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/namespaces/${ns}/${INFERENCE_SERVICES.plural}`;
       const all = plan.tenants.flatMap((t) => t.services.map((s) => ({ tenant: t.name, service: s })));
-      const existing = new Set((await list(kube, `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`, { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map(key));
-      const missing = interleave(plan.tenants.map((t) => t.services.filter((s) => !existing.has(`${t.name}/${s.name}`)).map((s) => ({ tenant: t.name, service: s }))));
-      await inParallel(missing, concurrency, async ({ tenant, service }) => void (await create(kube, path(tenant), service.stable, PORTAL_USER)), progressEvery(log, 'created', missing.length));
+      const existing = new Set(
+        (
+          await list(
+            kube,
+            `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`,
+            { labelSelector: BENCH_SELECTOR },
+            { metadataOnly: true },
+          )
+        ).map(key),
+      );
+      const missing = interleave(
+        plan.tenants.map((t) =>
+          t.services.filter((s) => !existing.has(`${t.name}/${s.name}`)).map((s) => ({ tenant: t.name, service: s })),
+        ),
+      );
+      await inParallel(
+        missing,
+        concurrency,
+        async ({ tenant, service }) => void (await create(kube, path(tenant), service.stable, PORTAL_USER)),
+        progressEvery(log, 'created', missing.length),
+      );
 
-      const read = async () => new Map((await list(kube, `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`)).map((o) => [key(o), o]));
+      const read = async () =>
+        new Map(
+          (
+            await list(
+              kube,
+              `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`,
+            )
+          ).map((o) => [key(o), o]),
+        );
       const canaries = all.filter(({ service }) => service.canaryPredictor);
-      const isCanary = (o: Listed | undefined) => (o?.spec?.predictor as { canaryTrafficPercent?: number } | undefined)?.canaryTrafficPercent === CANARY_PERCENT;
-      const predictorStatus = (o: Listed | undefined) => (o?.status as ServiceStatus | undefined)?.components?.predictor;
+      const isCanary = (o: Listed | undefined) =>
+        (o?.spec?.predictor as { canaryTrafficPercent?: number } | undefined)?.canaryTrafficPercent === CANARY_PERCENT;
+      const predictorStatus = (o: Listed | undefined) =>
+        (o?.status as ServiceStatus | undefined)?.components?.predictor;
       // A canary starts from a rolled-out stable revision: wait until the simulator has rolled each out.
       let current = await read();
       const toSplit = canaries.filter(({ tenant, service }) => !isCanary(current.get(`${tenant}/${service.name}`)));
@@ -552,7 +703,10 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
         'the simulator to roll out the stable revisions',
         async () => {
           current = await read();
-          const waiting = toSplit.filter(({ tenant, service }) => !predictorStatus(current.get(`${tenant}/${service.name}`))?.latestRolledoutRevision).length;
+          const waiting = toSplit.filter(
+            ({ tenant, service }) =>
+              !predictorStatus(current.get(`${tenant}/${service.name}`))?.latestRolledoutRevision,
+          ).length;
           log(`  stable revisions rolled out: ${toSplit.length - waiting}/${toSplit.length}`);
           return waiting === 0;
         },
@@ -577,9 +731,16 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
         'the simulator to split traffic for every canary and report every service',
         async () => {
           current = await read();
-          const statusless = all.filter(({ tenant, service }) => !predictorStatus(current.get(`${tenant}/${service.name}`))?.latestCreatedRevision).length;
-          const unsplit = canaries.filter(({ tenant, service }) => (predictorStatus(current.get(`${tenant}/${service.name}`))?.traffic?.length ?? 0) < 2).length;
-          log(`  services with status: ${all.length - statusless}/${all.length}; canaries split: ${canaries.length - unsplit}/${canaries.length}`);
+          const statusless = all.filter(
+            ({ tenant, service }) => !predictorStatus(current.get(`${tenant}/${service.name}`))?.latestCreatedRevision,
+          ).length;
+          const unsplit = canaries.filter(
+            ({ tenant, service }) =>
+              (predictorStatus(current.get(`${tenant}/${service.name}`))?.traffic?.length ?? 0) < 2,
+          ).length;
+          log(
+            `  services with status: ${all.length - statusless}/${all.length}; canaries split: ${canaries.length - unsplit}/${canaries.length}`,
+          );
           return statusless === 0 && unsplit === 0;
         },
         600_000,
@@ -590,27 +751,58 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
         const response = await fetch(`${options.simulatorUrl}/faults`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ namespace: tenant, service: service.name, target: 'canary', errorRate: service.canaryErrorRate }),
+          body: JSON.stringify({
+            namespace: tenant,
+            service: service.name,
+            target: 'canary',
+            errorRate: service.canaryErrorRate,
+          }),
         });
-        if (!response.ok) throw new Error(`the simulator refused the fault for ${tenant}/${service.name}: ${await response.text()}`);
+        if (!response.ok)
+          throw new Error(`the simulator refused the fault for ${tenant}/${service.name}: ${await response.text()}`);
       }
       return `${all.length} services (${missing.length} new), ${canaries.length} canaries at ${CANARY_PERCENT} % (${toSplit.length} started now), ${failing.length} failing`;
     });
 
     await timed(phases, 'pods', log, async () => {
-      const existing = new Set((await list(kube, '/api/v1/pods', { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map(key));
-      const missing = interleave(plan.tenants.map((t) => t.pods.filter((p) => !existing.has(key(p.body))).map((p) => ({ tenant: t.name, body: p.body }))));
-      await inParallel(missing, concurrency, async ({ tenant, body }) => void (await create(kube, `/api/v1/namespaces/${tenant}/pods`, body)), progressEvery(log, 'created', missing.length));
+      const existing = new Set(
+        (await list(kube, '/api/v1/pods', { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map(key),
+      );
+      const missing = interleave(
+        plan.tenants.map((t) =>
+          t.pods.filter((p) => !existing.has(key(p.body))).map((p) => ({ tenant: t.name, body: p.body })),
+        ),
+      );
+      await inParallel(
+        missing,
+        concurrency,
+        async ({ tenant, body }) => void (await create(kube, `/api/v1/namespaces/${tenant}/pods`, body)),
+        progressEvery(log, 'created', missing.length),
+      );
       return `${plan.tenants.length * size.podsPerTenant} pods (${missing.length} new)`;
     });
 
     await timed(phases, 'workflows', log, async () => {
-      const existing = new Set((await list(kube, `/apis/${WORKFLOWS.group}/${WORKFLOWS.version}/${WORKFLOWS.plural}`, { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map(key));
+      const existing = new Set(
+        (
+          await list(
+            kube,
+            `/apis/${WORKFLOWS.group}/${WORKFLOWS.version}/${WORKFLOWS.plural}`,
+            { labelSelector: BENCH_SELECTOR },
+            { metadataOnly: true },
+          )
+        ).map(key),
+      );
       const missing = interleave(plan.tenants.map((t) => t.workflows.filter((w) => !existing.has(key(w)))));
       await inParallel(
         missing,
         concurrency,
-        async (body) => void (await create(kube, `/apis/${WORKFLOWS.group}/${WORKFLOWS.version}/namespaces/${body.metadata!.namespace}/${WORKFLOWS.plural}`, body)),
+        async (body) =>
+          void (await create(
+            kube,
+            `/apis/${WORKFLOWS.group}/${WORKFLOWS.version}/namespaces/${body.metadata!.namespace}/${WORKFLOWS.plural}`,
+            body,
+          )),
         progressEvery(log, 'created', missing.length),
       );
       return `${plan.tenants.length * size.workflowsPerTenant} workflows (${missing.length} new)`;
@@ -620,7 +812,12 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
       const db = createPrismaClient(options.databaseUrl);
       try {
         const { count } = await db.tenant.createMany({
-          data: plan.tenants.map((t) => ({ name: t.name, displayName: t.displayName, description: BENCH_TENANT_DESCRIPTION, status: 'active' as const })),
+          data: plan.tenants.map((t) => ({
+            name: t.name,
+            displayName: t.displayName,
+            description: BENCH_TENANT_DESCRIPTION,
+            status: 'active' as const,
+          })),
           skipDuplicates: true,
         });
         return `${plan.tenants.length} active tenant rows (${count} new)`;
@@ -632,13 +829,18 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
     await timed(phases, 'settled', log, async () => {
       const bound = plan.tenants.flatMap((t) => t.pods.filter((p) => p.role === 'running'));
       const oomKilled = plan.tenants.flatMap((t) => t.pods.filter((p) => p.role === 'oom-killed'));
-      const predictors = plan.tenants.reduce((n, t) => n + t.services.length + t.services.filter((s) => s.canaryPredictor).length, 0);
+      const predictors = plan.tenants.reduce(
+        (n, t) => n + t.services.length + t.services.filter((s) => s.canaryPredictor).length,
+        0,
+      );
       let census: LargePlatformCensus | undefined;
       await until(
         'the pods to run (kwok) and the OOM-killed ones to fail',
         async () => {
           census = await largePlatformCensus(ctx, kube);
-          log(`  pods running ${census.pods.running}/${bound.length + predictors}, OOM-killed ${census.pods.oomKilled}/${oomKilled.length}, pending ${census.pods.pending}`);
+          log(
+            `  pods running ${census.pods.running}/${bound.length + predictors}, OOM-killed ${census.pods.oomKilled}/${oomKilled.length}, pending ${census.pods.pending}`,
+          );
           return census.pods.running >= bound.length + predictors && census.pods.oomKilled >= oomKilled.length;
         },
         600_000,
@@ -669,16 +871,32 @@ export async function largePlatformCensus(ctx: StackContext, kube?: Kube): Promi
     const namespaces = new Set((await list(k, '/api/v1/namespaces')).map((n) => n.metadata.name));
     const inBench = (o: Listed) => namespaces.has(o.metadata.namespace ?? '');
     // Names only where names suffice: a full list of every pod is tens of megabytes.
-    const pods = async (query: Record<string, string>, metadataOnly = true) => (await list(k, '/api/v1/pods', query, { metadataOnly })).filter(inBench);
-    const services = await list(k, `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`);
+    const pods = async (query: Record<string, string>, metadataOnly = true) =>
+      (await list(k, '/api/v1/pods', query, { metadataOnly })).filter(inBench);
+    const services = await list(
+      k,
+      `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`,
+    );
     const oomKilled = (p: Listed) =>
-      ((p.status as { containerStatuses?: { state?: { terminated?: { reason?: string } } }[] } | undefined)?.containerStatuses ?? []).some((c) => c.state?.terminated?.reason === 'OOMKilled');
+      (
+        (p.status as { containerStatuses?: { state?: { terminated?: { reason?: string } } }[] } | undefined)
+          ?.containerStatuses ?? []
+      ).some((c) => c.state?.terminated?.reason === 'OOMKilled');
     return {
       namespaces: namespaces.size,
       nodes: (await list(k, '/api/v1/nodes', { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).length,
       services: services.length,
-      canaries: services.filter((s) => ((s.status as ServiceStatus | undefined)?.components?.predictor?.traffic?.length ?? 0) > 1).length,
-      workflows: (await list(k, `/apis/${WORKFLOWS.group}/${WORKFLOWS.version}/${WORKFLOWS.plural}`, { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).length,
+      canaries: services.filter(
+        (s) => ((s.status as ServiceStatus | undefined)?.components?.predictor?.traffic?.length ?? 0) > 1,
+      ).length,
+      workflows: (
+        await list(
+          k,
+          `/apis/${WORKFLOWS.group}/${WORKFLOWS.version}/${WORKFLOWS.plural}`,
+          { labelSelector: BENCH_SELECTOR },
+          { metadataOnly: true },
+        )
+      ).length,
       pods: {
         total: (await pods({})).length,
         running: (await pods({ fieldSelector: 'status.phase=Running' })).length,
@@ -703,7 +921,10 @@ export function describeCensus(c: LargePlatformCensus): string {
  * Deletes everything of the large platform: bench namespaces (Kubernetes deletes what is in them),
  * then the bench nodes, the simulator's injected faults and the portal's bench tenant rows.
  */
-export async function removeLargePlatform(ctx: StackContext, options: Pick<LargePlatformOptions, 'databaseUrl' | 'simulatorUrl' | 'log'>): Promise<PhaseResult[]> {
+export async function removeLargePlatform(
+  ctx: StackContext,
+  options: Pick<LargePlatformOptions, 'databaseUrl' | 'simulatorUrl' | 'log'>,
+): Promise<PhaseResult[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const phases: PhaseResult[] = [];
   const { kube, close } = await adminClient(ctx, 8);
@@ -713,7 +934,11 @@ export async function removeLargePlatform(ctx: StackContext, options: Pick<Large
       if (!response.ok) throw new Error(`the simulator did not list its faults (${response.status})`);
       const { faults } = (await response.json()) as { faults: { namespace: string; service: string }[] };
       const bench = faults.filter((f) => f.namespace.startsWith('bench-'));
-      for (const f of bench) await fetch(`${options.simulatorUrl}/faults?${new URLSearchParams({ namespace: f.namespace, service: f.service }).toString()}`, { method: 'DELETE' });
+      for (const f of bench)
+        await fetch(
+          `${options.simulatorUrl}/faults?${new URLSearchParams({ namespace: f.namespace, service: f.service }).toString()}`,
+          { method: 'DELETE' },
+        );
       return `${bench.length} faults cleared`;
     });
 
@@ -731,9 +956,13 @@ export async function removeLargePlatform(ctx: StackContext, options: Pick<Large
       for (const step of [0, 1, 2]) {
         await inParallel(namespaces, 4, async (ns) => {
           const path = collections(ns.metadata.name)[step]!;
-          const answer = await kube('DELETE', path).catch((error: unknown) => ({ status: 0, body: { message: String(error) } }));
+          const answer = await kube('DELETE', path).catch((error: unknown) => ({
+            status: 0,
+            body: { message: String(error) },
+          }));
           // What is left here, the namespace's deletion removes.
-          if (answer.status !== 200 && answer.status !== 404) failures.push(failure(`deleting ${path}`, answer).message);
+          if (answer.status !== 200 && answer.status !== 404)
+            failures.push(failure(`deleting ${path}`, answer).message);
         });
       }
       return `InferenceServices, pods and workflows of ${namespaces.length} namespaces deleted${failures.length ? `; ${failures.length} deletions left to the namespaces (${failures[0]})` : ''}`;
@@ -743,7 +972,8 @@ export async function removeLargePlatform(ctx: StackContext, options: Pick<Large
       const namespaces = await list(kube, '/api/v1/namespaces');
       await inParallel(namespaces, 8, async (ns) => {
         const answer = await kube('DELETE', `/api/v1/namespaces/${ns.metadata.name}`);
-        if (answer.status !== 200 && answer.status !== 202 && answer.status !== 404) throw failure(`deleting namespace ${ns.metadata.name}`, answer);
+        if (answer.status !== 200 && answer.status !== 202 && answer.status !== 404)
+          throw failure(`deleting namespace ${ns.metadata.name}`, answer);
       });
       let last = 0;
       await until(
@@ -764,7 +994,8 @@ export async function removeLargePlatform(ctx: StackContext, options: Pick<Large
       const nodes = await list(kube, '/api/v1/nodes');
       for (const node of nodes) {
         const answer = await kube('DELETE', `/api/v1/nodes/${node.metadata.name}`);
-        if (answer.status !== 200 && answer.status !== 404) throw failure(`deleting node ${node.metadata.name}`, answer);
+        if (answer.status !== 200 && answer.status !== 404)
+          throw failure(`deleting node ${node.metadata.name}`, answer);
       }
       return `${nodes.length} nodes deleted`;
     });
@@ -772,7 +1003,9 @@ export async function removeLargePlatform(ctx: StackContext, options: Pick<Large
     await timed(phases, 'remove portal tenants', log, async () => {
       const db = createPrismaClient(options.databaseUrl);
       try {
-        const { count } = await db.tenant.deleteMany({ where: { name: { startsWith: 'bench-' }, description: BENCH_TENANT_DESCRIPTION } });
+        const { count } = await db.tenant.deleteMany({
+          where: { name: { startsWith: 'bench-' }, description: BENCH_TENANT_DESCRIPTION },
+        });
         return `${count} tenant rows deleted`;
       } finally {
         await db.$disconnect();

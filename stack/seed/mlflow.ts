@@ -8,7 +8,14 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WORKSPACE_HEADER, WORKSPACE_NAMESPACE_LABEL, mlflowUrl, s3Env, venvPython, workspaceProvider } from '../components/mlflow';
+import {
+  WORKSPACE_HEADER,
+  WORKSPACE_NAMESPACE_LABEL,
+  mlflowUrl,
+  s3Env,
+  venvPython,
+  workspaceProvider,
+} from '../components/mlflow';
 import type { StackContext } from '../lib/context';
 import { progress } from '../lib/progress';
 
@@ -111,20 +118,27 @@ export async function seedMlflow(ctx: StackContext): Promise<SeededModels> {
   }
   await mkdir(path.dirname(seedSummaryFile(ctx)), { recursive: true });
   await writeFile(seedSummaryFile(ctx), `${JSON.stringify(models, null, 2)}\n`);
-  progress('seed', `mlflow: ${models.tenants.map((t) => `${t.tenant} ${t.model} v1–v${t.versions.length}`).join(', ')} in ${Math.round((Date.now() - started) / 1000)} s`);
+  progress(
+    'seed',
+    `mlflow: ${models.tenants.map((t) => `${t.tenant} ${t.model} v1–v${t.versions.length}`).join(', ')} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   return models;
 }
 
 /** Puts the seeded `champion` / `challenger` aliases back where the seed put them (promotions in the demo move them). */
 export async function resetAliases(ctx: StackContext, models: SeededModels): Promise<void> {
   for (const tenant of models.tenants) {
-    for (const [alias, version] of [['champion', tenant.champion.version], ['challenger', tenant.challenger.version]] as const) {
+    for (const [alias, version] of [
+      ['champion', tenant.champion.version],
+      ['challenger', tenant.challenger.version],
+    ] as const) {
       const response = await fetch(`${mlflowUrl(ctx)}/api/2.0/mlflow/registered-models/alias`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [WORKSPACE_HEADER]: tenant.workspace },
         body: JSON.stringify({ name: tenant.model, alias, version }),
       });
-      if (!response.ok) throw new Error(`MLflow refused to reset ${tenant.tenant}/${tenant.model}@${alias}: ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`MLflow refused to reset ${tenant.tenant}/${tenant.model}@${alias}: ${await response.text()}`);
     }
   }
 }

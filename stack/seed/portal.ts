@@ -37,7 +37,13 @@ export async function seedDemo(): Promise<void> {
   });
   for (const user of DEMO_USERS) {
     await syncUserFromClaims(
-      { sub: user.username, preferred_username: user.username, name: user.name, email: user.email, [oidc.groupsClaim]: user.groups },
+      {
+        sub: user.username,
+        preferred_username: user.username,
+        name: user.name,
+        email: user.email,
+        [oidc.groupsClaim]: user.groups,
+      },
       { groupsClaim: oidc.groupsClaim, mapping: groupMapping },
       'user.import',
     );
@@ -54,16 +60,32 @@ export async function seedRollouts(models: SeededModels): Promise<void> {
     const endpoint = ENDPOINTS[seeded.tenant];
     if (!endpoint || endpoint.canaryPercent === undefined) continue;
     const tenant = await findTenant(seeded.tenant);
-    if (!tenant || (await getDb().rollout.count({ where: { tenantId: tenant.id, endpoint: endpoint.name } })) > 0) continue;
+    if (!tenant || (await getDb().rollout.count({ where: { tenantId: tenant.id, endpoint: endpoint.name } })) > 0)
+      continue;
     const isvc = await inferenceServices(seeded.tenant, PORTAL_ACTOR).get(endpoint.name);
     const predictor = isvc?.spec.predictor;
-    if (predictor?.model?.storageUri !== seeded.challenger.storageUri || predictor.canaryTrafficPercent !== endpoint.canaryPercent) continue;
-    await getDb().$transaction((tx) => followSeededCanary(tx, { id: tenant.id, name: seeded.tenant }, seeded, { endpoint: endpoint.name, percent: endpoint.canaryPercent!, actor: SEEDER.name }));
+    if (
+      predictor?.model?.storageUri !== seeded.challenger.storageUri ||
+      predictor.canaryTrafficPercent !== endpoint.canaryPercent
+    )
+      continue;
+    await getDb().$transaction((tx) =>
+      followSeededCanary(tx, { id: tenant.id, name: seeded.tenant }, seeded, {
+        endpoint: endpoint.name,
+        percent: endpoint.canaryPercent!,
+        actor: SEEDER.name,
+      }),
+    );
   }
 }
 
 /** Records the seeded challenger's canary over the champion as a rollout the portal follows (also used by the benchmark and tests that arrange a canary). */
-export function followSeededCanary(tx: Tx, tenant: { id: string; name: string }, seeded: SeededTenant, canary: { endpoint: string; percent: number; actor: string }) {
+export function followSeededCanary(
+  tx: Tx,
+  tenant: { id: string; name: string },
+  seeded: SeededTenant,
+  canary: { endpoint: string; percent: number; actor: string },
+) {
   return startRollout(tx, {
     tenantId: tenant.id,
     tenant: tenant.name,

@@ -16,7 +16,9 @@ const STABLE: RevisionTraffic[] = [
   { namespace: 'fraud', service: 'scorer', revision: 'scorer-predictor-00001', percent: 100, role: 'stable' },
   { namespace: 'pricing', service: 'elastic', revision: 'elastic-predictor-00003', percent: 100, role: 'stable' },
 ];
-const PODS: GpuPod[] = [{ namespace: 'fraud', pod: 'scorer-predictor-00001-deployment-abc', node: 'gpu-node-1', gpus: 2, idle: false }];
+const PODS: GpuPod[] = [
+  { namespace: 'fraud', pod: 'scorer-predictor-00001-deployment-abc', node: 'gpu-node-1', gpus: 2, idle: false },
+];
 
 function collect(plan: Parameters<typeof generateOpenMetrics>[0]) {
   const generator = generateOpenMetrics(plan);
@@ -65,7 +67,16 @@ describe('sample times', () => {
 
 describe('incident plan', () => {
   it('is deterministic, stays inside the window and gives the first services a bad day and a recent outage', () => {
-    const services = [...STABLE, { namespace: 'forecast', service: 'demand', revision: 'demand-predictor-00002', percent: 100, role: 'stable' as const }];
+    const services = [
+      ...STABLE,
+      {
+        namespace: 'forecast',
+        service: 'demand',
+        revision: 'demand-predictor-00002',
+        percent: 100,
+        role: 'stable' as const,
+      },
+    ];
     const plan = planIncidents(services, END, 30);
     expect(planIncidents([...services].reverse(), END, 30)).toEqual(plan);
     expect(plan.length).toBeGreaterThanOrEqual(3);
@@ -103,7 +114,10 @@ describe('generated OpenMetrics', () => {
   const series = parseOpenMetrics(text);
 
   it('writes the same series a live scrape has, plus the job and instance labels', () => {
-    const live = createMetricsSimulator({ traffic: () => STABLE, gpuPods: () => PODS }, { now: () => END, random: () => 0.5 }).scrape();
+    const live = createMetricsSimulator(
+      { traffic: () => STABLE, gpuPods: () => PODS },
+      { now: () => END, random: () => 0.5 },
+    ).scrape();
     const liveSeries = new Set(
       live
         .split('\n')
@@ -120,7 +134,8 @@ describe('generated OpenMetrics', () => {
     for (const [name, samples] of series) {
       for (let i = 1; i < samples.length; i++) {
         if (samples[i]![0] <= samples[i - 1]![0]) problems.push(`${name} goes back in time at ${samples[i]![0]}`);
-        if (name.startsWith('revision_request') && samples[i]![1] < samples[i - 1]![1]) problems.push(`${name} decreases at ${samples[i]![0]}`);
+        if (name.startsWith('revision_request') && samples[i]![1] < samples[i - 1]![1])
+          problems.push(`${name} decreases at ${samples[i]![0]}`);
       }
       if (samples[0]![0] !== start / 1000) problems.push(`${name} starts at ${samples[0]![0]}`);
     }
@@ -129,7 +144,9 @@ describe('generated OpenMetrics', () => {
 
   it('shows the incident in the 5xx counts of that service only', () => {
     const errors = (rev: string, from: number, to: number) => {
-      const key = [...series.keys()].find((k) => k.startsWith('revision_request_count{') && k.includes(rev) && k.includes('5xx'))!;
+      const key = [...series.keys()].find(
+        (k) => k.startsWith('revision_request_count{') && k.includes(rev) && k.includes('5xx'),
+      )!;
       const at = (t: number) => series.get(key)!.find(([ts]) => ts === t / 1000)![1];
       return at(to) - at(from);
     };

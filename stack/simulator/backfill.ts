@@ -135,7 +135,11 @@ async function readMarker(ctx: StackContext): Promise<Marker> {
  * regression (+400 ms, 2 % errors for 90 min, 13 days ago); about a third of the rest a 10-minute
  * blip (10 % errors).
  */
-export function planIncidents(services: { namespace: string; service: string }[], endMs: number, days: number): Incident[] {
+export function planIncidents(
+  services: { namespace: string; service: string }[],
+  endMs: number,
+  days: number,
+): Incident[] {
   const startOfWindow = endMs - days * DAY;
   const ranked = [...new Map(services.map((s) => [serviceKey(s), s])).values()].sort(
     (a, b) => hash01(`${serviceKey(a)}#incident`) - hash01(`${serviceKey(b)}#incident`),
@@ -149,16 +153,43 @@ export function planIncidents(services: { namespace: string; service: string }[]
     const h = hash01(`${serviceKey(s)}#when`);
     if (i === 0) {
       const startMs = at(9, 8 + Math.floor(4 * h));
-      incidents.push({ ...s, startMs, endMs: startMs + 6 * HOUR, errorRate: 0.05, latencyMs: 150, description: 'bad day: 5 % errors and +150 ms for 6 h' });
+      incidents.push({
+        ...s,
+        startMs,
+        endMs: startMs + 6 * HOUR,
+        errorRate: 0.05,
+        latencyMs: 150,
+        description: 'bad day: 5 % errors and +150 ms for 6 h',
+      });
     } else if (i === 1) {
       const startMs = at(2, 10 + Math.floor(6 * h)) + 17 * MINUTE;
-      incidents.push({ ...s, startMs, endMs: startMs + 30 * MINUTE, errorRate: 0.25, description: 'outage: 25 % errors for 30 min' });
+      incidents.push({
+        ...s,
+        startMs,
+        endMs: startMs + 30 * MINUTE,
+        errorRate: 0.25,
+        description: 'outage: 25 % errors for 30 min',
+      });
     } else if (i === 2) {
       const startMs = at(13, 13 + Math.floor(4 * h)) + 40 * MINUTE;
-      incidents.push({ ...s, startMs, endMs: startMs + 90 * MINUTE, errorRate: 0.02, latencyMs: 400, description: 'latency regression: +400 ms, 2 % errors for 90 min' });
+      incidents.push({
+        ...s,
+        startMs,
+        endMs: startMs + 90 * MINUTE,
+        errorRate: 0.02,
+        latencyMs: 400,
+        description: 'latency regression: +400 ms, 2 % errors for 90 min',
+      });
     } else if (h < 0.35) {
-      const startMs = at(4 + Math.floor(22 * hash01(`${serviceKey(s)}#blipday`)), Math.floor(24 * h * 2.8)) + 5 * MINUTE;
-      incidents.push({ ...s, startMs, endMs: startMs + 10 * MINUTE, errorRate: 0.1, description: 'blip: 10 % errors for 10 min' });
+      const startMs =
+        at(4 + Math.floor(22 * hash01(`${serviceKey(s)}#blipday`)), Math.floor(24 * h * 2.8)) + 5 * MINUTE;
+      incidents.push({
+        ...s,
+        startMs,
+        endMs: startMs + 10 * MINUTE,
+        errorRate: 0.1,
+        description: 'blip: 10 % errors for 10 min',
+      });
     }
   });
   return incidents.filter((x) => x.startMs >= startOfWindow && x.endMs <= endMs);
@@ -174,11 +205,18 @@ function disturbanceAt(incidents: Incident[], t: number): Disturbance | undefine
 }
 
 /** Emission times (ms): `step` up to `recentFrom`, `recentStep` after, aligned to their steps, last one at or before `end`. */
-export function sampleTimes(startMs: number, endMs: number, stepMs: number, recentStepMs: number, recentFromMs: number): number[] {
+export function sampleTimes(
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+  recentStepMs: number,
+  recentFromMs: number,
+): number[] {
   const times: number[] = [];
   let t = Math.ceil(startMs / stepMs) * stepMs;
   for (; t < recentFromMs && t <= endMs; t += stepMs) times.push(t);
-  for (t = Math.ceil(Math.max(t, recentFromMs) / recentStepMs) * recentStepMs; t <= endMs; t += recentStepMs) times.push(t);
+  for (t = Math.ceil(Math.max(t, recentFromMs) / recentStepMs) * recentStepMs; t <= endMs; t += recentStepMs)
+    times.push(t);
   return times;
 }
 
@@ -209,7 +247,9 @@ export interface OpenMetricsPlan {
  * in; counters are integrated every minute between emissions. Returns the number of samples and
  * series when done.
  */
-export function* generateOpenMetrics(plan: OpenMetricsPlan): Generator<{ window: number; text: string }, { samples: number; series: number }> {
+export function* generateOpenMetrics(
+  plan: OpenMetricsPlan,
+): Generator<{ window: number; text: string }, { samples: number; series: number }> {
   const revisions: RevisionHistory[] = plan.revisions.map((traffic) => ({
     traffic,
     names: revisionSeriesNames([...revisionLabels(traffic), ...plan.extraLabels]),
@@ -236,7 +276,11 @@ export function* generateOpenMetrics(plan: OpenMetricsPlan): Generator<{ window:
         for (let from = previous; from < t; from += INTEGRATION_MS) {
           const seconds = (Math.min(t, from + INTEGRATION_MS) - from) / 1000;
           const mid = from + (seconds * 1000) / 2;
-          advanceCounters(r.counters, behaviourAt(r.traffic, 1, mid, disturbanceAt(r.incidents, mid), drawNoise(r.random)), seconds);
+          advanceCounters(
+            r.counters,
+            behaviourAt(r.traffic, 1, mid, disturbanceAt(r.incidents, mid), drawNoise(r.random)),
+            seconds,
+          );
         }
       }
       const lines = revisionSeriesLines(r.names, r.counters, ts);
@@ -260,12 +304,20 @@ export function* generateOpenMetrics(plan: OpenMetricsPlan): Generator<{ window:
 // ---------------------------------------------------------------------------------------------
 // Import
 
-async function query(ctx: StackContext, promql: string, timeSeconds?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+async function query(
+  ctx: StackContext,
+  promql: string,
+  timeSeconds?: number,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const url = new URL('/api/v1/query', prometheusUrl(ctx));
   url.searchParams.set('query', promql);
   if (timeSeconds !== undefined) url.searchParams.set('time', String(timeSeconds));
   const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  const body = (await response.json()) as { status: string; error?: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await response.json()) as {
+    status: string;
+    error?: string;
+    data?: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (body.status !== 'success') throw new Error(`prometheus query ${promql} failed: ${body.error ?? response.status}`);
   return body.data?.result ?? [];
 }
@@ -289,14 +341,20 @@ async function liveScrape(ctx: StackContext): Promise<string | null> {
 
 function runPromtool(file: string, outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=54h', '--quiet', file, outDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      PROMTOOL_BIN,
+      ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=54h', '--quiet', file, outDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`promtool failed on ${file} (exit ${code}):\n${output.slice(-2000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`promtool failed on ${file} (exit ${code}):\n${output.slice(-2000)}`)),
+    );
   });
 }
 
@@ -351,7 +409,12 @@ function closeStream(stream: WriteStream): Promise<void> {
  * Backfills `traffic`'s stable revisions (each at 100 % of its service) and `gpuPods` into the
  * stack's Prometheus, once. Starts Prometheus if it is not running.
  */
-export async function backfillPrometheus(ctx: StackContext, traffic: RevisionTraffic[], gpuPods: GpuPod[], options: BackfillOptions = {}): Promise<BackfillResult> {
+export async function backfillPrometheus(
+  ctx: StackContext,
+  traffic: RevisionTraffic[],
+  gpuPods: GpuPod[],
+  options: BackfillOptions = {},
+): Promise<BackfillResult> {
   const days = options.days ?? 30;
   const now = options.now ?? Date.now();
   const dataDir = ctx.dataDir('prometheus');
@@ -395,7 +458,9 @@ export async function backfillPrometheus(ctx: StackContext, traffic: RevisionTra
   // Serving pods have held their GPUs all along; training pods for the last 1–5 days.
   const devices = [...liveDevices, ...gpuDevices(pods.filter((p) => !live.has(podKey(p))))].map((device) => ({
     device,
-    fromMs: device.pod.includes('-predictor-') ? startMs : endMs - (1 + 4 * hash01(`${device.namespace}/${device.pod}#age`)) * DAY,
+    fromMs: device.pod.includes('-predictor-')
+      ? startMs
+      : endMs - (1 + 4 * hash01(`${device.namespace}/${device.pod}#age`)) * DAY,
   }));
   const extraLabels: Labels = [
     ['job', SIMULATOR_JOB],
@@ -453,7 +518,13 @@ export async function backfillPrometheus(ctx: StackContext, traffic: RevisionTra
   for (const block of blocks) await rename(path.join(blocksDir, block), path.join(dataDir, block));
   await rm(staging, { recursive: true, force: true });
 
-  marker.runs.push({ at: new Date(now).toISOString(), startMs, endMs, services: revisions.map(serviceKey), gpuPods: pods.map(podKey) });
+  marker.runs.push({
+    at: new Date(now).toISOString(),
+    startMs,
+    endMs,
+    services: revisions.map(serviceKey),
+    gpuPods: pods.map(podKey),
+  });
   await writeFile(markerFile(ctx), JSON.stringify(marker, null, 2));
 
   // Prometheus rescans its data folder every minute; restart it only if it does not see the blocks.

@@ -17,7 +17,14 @@ import {
   type V1Pod,
   type V1ResourceRequirements,
 } from '@kubernetes/client-node';
-import { canonicalJson, observeSpec, revisionsToRun, rolloutStatus, type Revision, type RolloutStatus } from './rollout';
+import {
+  canonicalJson,
+  observeSpec,
+  revisionsToRun,
+  rolloutStatus,
+  type Revision,
+  type RolloutStatus,
+} from './rollout';
 import type { GpuPod, RevisionTraffic, SimulatorView } from './view';
 
 const GROUP = 'serving.kserve.io';
@@ -128,7 +135,13 @@ export class KServeSimulator implements SimulatorView {
       const split = status.traffic.length > 1;
       for (const t of status.traffic) {
         if (t.percent <= 0) continue;
-        result.push({ namespace, service, revision: t.revisionName, percent: t.percent, role: split && t.tag === 'latest' ? 'canary' : 'stable' });
+        result.push({
+          namespace,
+          service,
+          revision: t.revisionName,
+          percent: t.percent,
+          role: split && t.tag === 'latest' ? 'canary' : 'stable',
+        });
       }
     }
     return result;
@@ -174,7 +187,10 @@ export class KServeSimulator implements SimulatorView {
     const cached = this.revisions.get(key);
     if (cached) return cached;
     try {
-      const cm = await this.core.readNamespacedConfigMap({ namespace: isvc.metadata!.namespace!, name: `${isvc.metadata!.name}-kserve-sim` });
+      const cm = await this.core.readNamespacedConfigMap({
+        namespace: isvc.metadata!.namespace!,
+        name: `${isvc.metadata!.name}-kserve-sim`,
+      });
       const revisions = JSON.parse(cm.data?.revisions ?? '[]') as Revision[];
       this.revisions.set(key, revisions);
       return revisions;
@@ -191,11 +207,14 @@ export class KServeSimulator implements SimulatorView {
         name: `${name}-kserve-sim`,
         namespace,
         labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, [ISVC_LABEL]: name! },
-        ownerReferences: [{ apiVersion: `${GROUP}/${VERSION}`, kind: 'InferenceService', name: name!, uid: uid!, controller: true }],
+        ownerReferences: [
+          { apiVersion: `${GROUP}/${VERSION}`, kind: 'InferenceService', name: name!, uid: uid!, controller: true },
+        ],
       },
       data: { revisions: JSON.stringify(revisions) },
     };
-    if (existed) await this.core.replaceNamespacedConfigMap({ namespace: namespace!, name: body.metadata!.name!, body });
+    if (existed)
+      await this.core.replaceNamespacedConfigMap({ namespace: namespace!, name: body.metadata!.name!, body });
     else await this.core.createNamespacedConfigMap({ namespace: namespace!, body });
     this.revisions.set(keyOf(isvc), revisions);
   }
@@ -237,7 +256,9 @@ export class KServeSimulator implements SimulatorView {
           'app.kubernetes.io/managed-by': MANAGED_BY,
         },
         annotations: { 'serving.kserve.io/storage-uri': spec.model?.storageUri ?? '' },
-        ownerReferences: [{ apiVersion: `${GROUP}/${VERSION}`, kind: 'InferenceService', name: name!, uid: uid!, controller: true }],
+        ownerReferences: [
+          { apiVersion: `${GROUP}/${VERSION}`, kind: 'InferenceService', name: name!, uid: uid!, controller: true },
+        ],
       },
       spec: {
         containers: [
@@ -317,16 +338,30 @@ export class KServeSimulator implements SimulatorView {
     else this.podErrors.delete(key);
     this.statuses.set(key, status);
 
-    const serving = status.traffic.filter((t) => t.percent > 0).map((t) => revisions.find((r) => r.name === t.revisionName)!);
+    const serving = status.traffic
+      .filter((t) => t.percent > 0)
+      .map((t) => revisions.find((r) => r.name === t.revisionName)!);
     const servingReady = serving.every((r) => this.revisionReady(namespace, r));
     const latestReady = status.latestReadyRevision === status.latestCreatedRevision;
     const now = new Date().toISOString();
     const url = `http://${name}.${namespace}.example.com`;
-    const message = problem ?? (servingReady ? undefined : `Revision pods of ${serving.map((r) => r.name).join(', ')} are not running yet`);
-    const previousConditions = (isvc.status?.conditions ?? []) as { type: string; status: string; lastTransitionTime?: string }[];
+    const message =
+      problem ??
+      (servingReady ? undefined : `Revision pods of ${serving.map((r) => r.name).join(', ')} are not running yet`);
+    const previousConditions = (isvc.status?.conditions ?? []) as {
+      type: string;
+      status: string;
+      lastTransitionTime?: string;
+    }[];
     const conditions = [
       condition('IngressReady', true, now),
-      condition('LatestDeploymentReady', latestReady, now, 'RevisionMissing', problem ?? `Revision ${status.latestCreatedRevision} is not ready`),
+      condition(
+        'LatestDeploymentReady',
+        latestReady,
+        now,
+        'RevisionMissing',
+        problem ?? `Revision ${status.latestCreatedRevision} is not ready`,
+      ),
       condition('PredictorReady', servingReady, now, 'RevisionFailed', message),
       condition('Ready', servingReady, now, 'RevisionFailed', message),
     ].map((c) => {

@@ -186,7 +186,7 @@ describe('counter advancement', () => {
   it('never lets a counter go down across scrapes with noise', () => {
     let now = Date.UTC(2025, 0, 8, 0, 0, 0);
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const sim = createMetricsSimulator(fakeView(), { now: () => now, random });
     let previous = parse(sim.scrape());
     for (let i = 0; i < 50; i++) {
@@ -203,7 +203,10 @@ describe('counter advancement', () => {
   it('drops a revision that left the view and starts a new one at zero', () => {
     let now = Date.UTC(2025, 0, 8, 14, 0, 0);
     let traffic = TRAFFIC;
-    const sim = createMetricsSimulator({ traffic: () => traffic, gpuPods: () => [] }, { now: () => now, random: () => 0.5 });
+    const sim = createMetricsSimulator(
+      { traffic: () => traffic, gpuPods: () => [] },
+      { now: () => now, random: () => 0.5 },
+    );
     sim.scrape();
     now += 60_000;
     traffic = [
@@ -224,9 +227,18 @@ describe('faults', () => {
     sim.scrape();
 
     const post = fakeResponse();
-    await sim.handle(fakeRequest('POST', '/faults', JSON.stringify({ namespace: 'fraud', service: 'scorer', errorRate: 0.5, latencyMs: 400 })), post.res);
+    await sim.handle(
+      fakeRequest(
+        'POST',
+        '/faults',
+        JSON.stringify({ namespace: 'fraud', service: 'scorer', errorRate: 0.5, latencyMs: 400 }),
+      ),
+      post.res,
+    );
     expect(post.out.status).toBe(200);
-    expect(JSON.parse(post.out.body)).toMatchObject({ fault: { target: 'canary', errorRate: 0.5, revisions: ['scorer-predictor-00002'] } });
+    expect(JSON.parse(post.out.body)).toMatchObject({
+      fault: { target: 'canary', errorRate: 0.5, revisions: ['scorer-predictor-00002'] },
+    });
 
     now += 300_000;
     const s = parse(sim.scrape());
@@ -261,10 +273,20 @@ describe('faults', () => {
   it('targets the stable revision on request and accepts a fault for a service not seen yet', async () => {
     const sim = createMetricsSimulator(fakeView(), { now: () => 0, random: () => 0.5 });
     const stable = fakeResponse();
-    await sim.handle(fakeRequest('POST', '/faults', JSON.stringify({ namespace: 'pricing', service: 'elastic', latencyMs: 100, target: 'stable' })), stable.res);
+    await sim.handle(
+      fakeRequest(
+        'POST',
+        '/faults',
+        JSON.stringify({ namespace: 'pricing', service: 'elastic', latencyMs: 100, target: 'stable' }),
+      ),
+      stable.res,
+    );
     expect(JSON.parse(stable.out.body).fault.revisions).toEqual(['elastic-predictor-00003']);
     const unseen = fakeResponse();
-    await sim.handle(fakeRequest('POST', '/faults', JSON.stringify({ namespace: 'x', service: 'new', errorRate: 1 })), unseen.res);
+    await sim.handle(
+      fakeRequest('POST', '/faults', JSON.stringify({ namespace: 'x', service: 'new', errorRate: 1 })),
+      unseen.res,
+    );
     expect(unseen.out.status).toBe(200);
     expect(JSON.parse(unseen.out.body).note).toMatch(/applies as soon as/);
   });
@@ -316,12 +338,26 @@ describe('GPU series', () => {
     const a: GpuPod = { namespace: 'z', pod: 'a', node: 'n1', gpus: 1, idle: false };
     const b: GpuPod = { namespace: 'z', pod: 'b', node: 'n1', gpus: 2, idle: false };
     const early: GpuPod = { namespace: 'a', pod: 'early', node: 'n1', gpus: 1, idle: true };
-    expect(allocate([a, b]).map((d) => [d.pod, d.gpu])).toEqual([['a', 0], ['b', 1], ['b', 2]]);
+    expect(allocate([a, b]).map((d) => [d.pod, d.gpu])).toEqual([
+      ['a', 0],
+      ['b', 1],
+      ['b', 2],
+    ]);
     // `early` sorts first but arrives later: nobody moves.
-    expect(allocate([a, b, early]).map((d) => [d.pod, d.gpu])).toEqual([['early', 3], ['a', 0], ['b', 1], ['b', 2]]);
+    expect(allocate([a, b, early]).map((d) => [d.pod, d.gpu])).toEqual([
+      ['early', 3],
+      ['a', 0],
+      ['b', 1],
+      ['b', 2],
+    ]);
     // `b` leaves; a newcomer gets its indices.
     const c: GpuPod = { namespace: 'z', pod: 'c', node: 'n1', gpus: 2, idle: false };
-    expect(allocate([a, early, c]).map((d) => [d.pod, d.gpu])).toEqual([['early', 3], ['a', 0], ['c', 1], ['c', 2]]);
+    expect(allocate([a, early, c]).map((d) => [d.pod, d.gpu])).toEqual([
+      ['early', 3],
+      ['a', 0],
+      ['c', 1],
+      ['c', 2],
+    ]);
   });
 
   it('reads the devices back from a live scrape, so a backfill writes the same series', () => {
@@ -353,12 +389,14 @@ describe('exposition text', () => {
     expect(text.match(/^# TYPE revision_request_count counter$/gm)).toHaveLength(1);
     expect(text.match(/^# TYPE revision_request_latencies histogram$/gm)).toHaveLength(1);
     expect(text.match(/^# TYPE DCGM_FI_DEV_GPU_UTIL gauge$/gm)).toHaveLength(1);
-    const buckets = text.match(/^revision_request_latencies_bucket\{[^}]*revision_name="scorer-predictor-00002",response_code_class="5xx"/gm);
-    expect(buckets).toHaveLength(LATENCY_BUCKETS_MS.length + 1);
-    expect(text).toContain(
-      'DCGM_FI_DEV_GPU_UTIL{gpu="2",UUID="',
+    const buckets = text.match(
+      /^revision_request_latencies_bucket\{[^}]*revision_name="scorer-predictor-00002",response_code_class="5xx"/gm,
     );
-    expect(text).toMatch(/Hostname="gpu-node-1",namespace="fraud",pod="scorer-predictor-00001-deployment-abc",container="kserve-container"\} \d+\n/);
+    expect(buckets).toHaveLength(LATENCY_BUCKETS_MS.length + 1);
+    expect(text).toContain('DCGM_FI_DEV_GPU_UTIL{gpu="2",UUID="');
+    expect(text).toMatch(
+      /Hostname="gpu-node-1",namespace="fraud",pod="scorer-predictor-00001-deployment-abc",container="kserve-container"\} \d+\n/,
+    );
     parse(text);
   });
 
@@ -372,6 +410,8 @@ describe('exposition text', () => {
   it('models behave the same at the same time whoever asks (backfill and live agree)', () => {
     const t = Date.UTC(2025, 0, 8, 3, 0, 0);
     expect(behaviourAt(TRAFFIC[0]!, 0.8, t)).toEqual(behaviourAt(TRAFFIC[0]!, 0.8, t));
-    expect(behaviourAt(TRAFFIC[0]!, 1, Date.UTC(2025, 0, 8, 14)).rps).toBeGreaterThan(behaviourAt(TRAFFIC[0]!, 1, t).rps);
+    expect(behaviourAt(TRAFFIC[0]!, 1, Date.UTC(2025, 0, 8, 14)).rps).toBeGreaterThan(
+      behaviourAt(TRAFFIC[0]!, 1, t).rps,
+    );
   });
 });

@@ -29,8 +29,8 @@ export const GPU_FB_FREE = 'DCGM_FI_DEV_FB_FREE';
 
 /** Knative queue-proxy's latency distribution (milliseconds), `defaultLatencyDistribution`. */
 export const LATENCY_BUCKETS_MS = [
-  5, 10, 20, 40, 60, 80, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800, 900, 1000, 2000, 5000, 10000, 20000,
-  50000, 100000,
+  5, 10, 20, 40, 60, 80, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800, 900, 1000, 2000, 5000, 10000,
+  20000, 50000, 100000,
 ] as const;
 
 export const CODE_CLASSES = ['2xx', '5xx'] as const;
@@ -184,7 +184,9 @@ export function behaviourAt(
 export function normalCdf(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
   return Math.min(1, Math.max(0, x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf)));
 }
 
@@ -258,7 +260,9 @@ export function revisionSeriesNames(labels: Labels): RevisionSeriesNames {
   for (const cls of CODE_CLASSES) {
     const base: Labels = [...labels, ['response_code_class', cls]];
     names.count[cls] = `${REQUEST_COUNT}${formatLabels(base)}`;
-    names.buckets[cls] = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map((le) => `${REQUEST_LATENCIES}_bucket${formatLabels([...base, ['le', le]])}`);
+    names.buckets[cls] = [...LATENCY_BUCKETS_MS.map(String), '+Inf'].map(
+      (le) => `${REQUEST_LATENCIES}_bucket${formatLabels([...base, ['le', le]])}`,
+    );
     names.sum[cls] = `${REQUEST_LATENCIES}_sum${formatLabels(base)}`;
     names.total[cls] = `${REQUEST_LATENCIES}_count${formatLabels(base)}`;
   }
@@ -266,7 +270,11 @@ export function revisionSeriesNames(labels: Labels): RevisionSeriesNames {
 }
 
 /** The exposition lines of one revision's counters (no HELP/TYPE). */
-export function revisionSeriesLines(names: RevisionSeriesNames, counters: RevisionCounters, timestampSeconds?: number): {
+export function revisionSeriesLines(
+  names: RevisionSeriesNames,
+  counters: RevisionCounters,
+  timestampSeconds?: number,
+): {
   count: string[];
   latencies: string[];
 } {
@@ -329,13 +337,22 @@ export interface Fault extends Disturbance {
 export const faultInput = z
   .object({
     namespace: z.string({ error: 'namespace (a string) is required' }).trim().min(1, 'namespace is required'),
-    service: z.string({ error: 'service (the InferenceService name) is required' }).trim().min(1, 'service (the InferenceService name) is required'),
-    errorRate: z.number({ error: 'errorRate is a number between 0 and 1' }).min(0).max(1, 'errorRate is a fraction between 0 and 1').optional(),
+    service: z
+      .string({ error: 'service (the InferenceService name) is required' })
+      .trim()
+      .min(1, 'service (the InferenceService name) is required'),
+    errorRate: z
+      .number({ error: 'errorRate is a number between 0 and 1' })
+      .min(0)
+      .max(1, 'errorRate is a fraction between 0 and 1')
+      .optional(),
     latencyMs: z.number({ error: 'latencyMs is a number of milliseconds' }).min(0).max(600_000).optional(),
     target: z.enum(['canary', 'stable']).default('canary'),
   })
   .strict()
-  .refine((f) => f.errorRate !== undefined || f.latencyMs !== undefined, { message: 'give errorRate (0–1) and/or latencyMs' });
+  .refine((f) => f.errorRate !== undefined || f.latencyMs !== undefined, {
+    message: 'give errorRate (0–1) and/or latencyMs',
+  });
 
 export type FaultInput = z.infer<typeof faultInput>;
 
@@ -416,7 +433,13 @@ export function createGpuAllocator(): (pods: GpuPod[]) => GpuDevice[] {
     const present = new Set(pods.map((p) => `${p.namespace}/${p.pod}`));
     for (const [key, allocation] of held) {
       const pod = pods.find((p) => `${p.namespace}/${p.pod}` === key);
-      if (!present.has(key) || !pod || pod.node !== allocation.node || allocation.indices.length !== Math.max(0, Math.floor(pod.gpus))) held.delete(key);
+      if (
+        !present.has(key) ||
+        !pod ||
+        pod.node !== allocation.node ||
+        allocation.indices.length !== Math.max(0, Math.floor(pod.gpus))
+      )
+        held.delete(key);
     }
     const sorted = [...pods].sort((a, b) => `${a.namespace}/${a.pod}`.localeCompare(`${b.namespace}/${b.pod}`));
     const devices: GpuDevice[] = [];
@@ -426,7 +449,8 @@ export function createGpuAllocator(): (pods: GpuPod[]) => GpuDevice[] {
       if (!allocation) {
         const taken = new Set([...held.values()].filter((a) => a.node === pod.node).flatMap((a) => a.indices));
         const indices: number[] = [];
-        for (let gpu = 0; indices.length < Math.max(0, Math.floor(pod.gpus)); gpu++) if (!taken.has(gpu)) indices.push(gpu);
+        for (let gpu = 0; indices.length < Math.max(0, Math.floor(pod.gpus)); gpu++)
+          if (!taken.has(gpu)) indices.push(gpu);
         allocation = { node: pod.node, indices };
         held.set(key, allocation);
       }
@@ -464,7 +488,10 @@ export function gpuDevicesFromScrape(text: string, pods: GpuPod[]): GpuDevice[] 
     if (!line.startsWith(`${GPU_UTIL}{`)) continue;
     const labels = new Map<string, string>();
     for (const m of line.slice(0, line.lastIndexOf('}')).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels.set(m[1]!, m[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)));
+      labels.set(
+        m[1]!,
+        m[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)),
+      );
     }
     const pod = byKey.get(`${labels.get('namespace')}/${labels.get('pod')}`);
     const gpu = Number(labels.get('gpu'));
@@ -518,7 +545,8 @@ export function gpuSampleAt(d: GpuDevice, timeMs: number, jitter = 0.5): GpuSamp
     used = Math.round(256 + 512 * hash01(`${key}#idlemem`));
   } else {
     const base = 55 + 25 * hash01(`${key}#util`);
-    const slow = 10 * Math.sin((2 * Math.PI * minutes) / (40 + 60 * hash01(`${key}#slow`)) + 6 * hash01(`${key}#phase`));
+    const slow =
+      10 * Math.sin((2 * Math.PI * minutes) / (40 + 60 * hash01(`${key}#slow`)) + 6 * hash01(`${key}#phase`));
     const fast = 4 * Math.sin((2 * Math.PI * minutes) / (5 + 5 * hash01(`${key}#fast`)));
     util = Math.round(Math.min(95, Math.max(40, base + slow + fast + 4 * (jitter - 0.5))));
     const share = 0.3 + 0.55 * hash01(`${key}#mem`);
@@ -528,7 +556,12 @@ export function gpuSampleAt(d: GpuDevice, timeMs: number, jitter = 0.5): GpuSamp
   return { utilPercent: util, fbUsedMiB: used, fbFreeMiB: d.memoryMiB - used };
 }
 
-export function gpuSeriesLines(d: GpuDevice, s: GpuSample, timestampSeconds?: number, extraLabels: Labels = []): { util: string; used: string; free: string } {
+export function gpuSeriesLines(
+  d: GpuDevice,
+  s: GpuSample,
+  timestampSeconds?: number,
+  extraLabels: Labels = [],
+): { util: string; used: string; free: string } {
   const labels = [...gpuLabels(d), ...extraLabels];
   return {
     util: sampleLine(GPU_UTIL, labels, s.utilPercent, timestampSeconds),
@@ -666,7 +699,8 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname === '/metrics') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'use GET /metrics' }, 'GET, HEAD');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendJson(res, 405, { error: 'use GET /metrics' }, 'GET, HEAD');
       const body = scrape();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -681,7 +715,9 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
       try {
         body = JSON.parse(await readBody(req));
       } catch (error) {
-        return sendJson(res, 400, { error: `the body must be JSON: ${error instanceof Error ? error.message : String(error)}` });
+        return sendJson(res, 400, {
+          error: `the body must be JSON: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
       const parsed = faultInput.safeParse(body);
       if (!parsed.success) return sendJson(res, 400, { error: describeIssues(parsed.error) });
@@ -697,8 +733,10 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
       const namespace = url.searchParams.get('namespace')?.trim();
       const service = url.searchParams.get('service')?.trim();
       const target = url.searchParams.get('target')?.trim();
-      if (!namespace || !service) return sendJson(res, 400, { error: 'give ?namespace=…&service=… (and optionally &target=canary|stable)' });
-      if (target && target !== 'canary' && target !== 'stable') return sendJson(res, 400, { error: 'target is canary or stable' });
+      if (!namespace || !service)
+        return sendJson(res, 400, { error: 'give ?namespace=…&service=… (and optionally &target=canary|stable)' });
+      if (target && target !== 'canary' && target !== 'stable')
+        return sendJson(res, 400, { error: 'target is canary or stable' });
       advance();
       const cleared = faults.clear(namespace, service, target as FaultTarget | undefined);
       return sendJson(res, 200, { cleared });
@@ -711,11 +749,17 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, allow?: string): true {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(allow ? { allow } : {}) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...(allow ? { allow } : {}),
+  });
   res.end(JSON.stringify(body));
   return true;
 }

@@ -14,7 +14,10 @@ describe('revisions', () => {
     const first = deployed(v1);
     expect(first.map((r) => r.name)).toEqual(['fraud-predictor-00001']);
     expect(observeSpec('fraud', first, { ...v1, canaryTrafficPercent: 10 })).toBe(first);
-    expect(observeSpec('fraud', first, v2).map((r) => r.name)).toEqual(['fraud-predictor-00001', 'fraud-predictor-00002']);
+    expect(observeSpec('fraud', first, v2).map((r) => r.name)).toEqual([
+      'fraud-predictor-00001',
+      'fraud-predictor-00002',
+    ]);
   });
 
   it('hashes specs independently of key order', () => {
@@ -24,8 +27,15 @@ describe('revisions', () => {
 
 describe('traffic', () => {
   it('sends everything to the first revision', () => {
-    const status = rolloutStatus({ revisions: deployed(v1), canaryTrafficPercent: 20, previous: undefined, ready: all });
-    expect(status.traffic).toEqual([{ revisionName: 'fraud-predictor-00001', percent: 100, tag: 'latest', latestRevision: true }]);
+    const status = rolloutStatus({
+      revisions: deployed(v1),
+      canaryTrafficPercent: 20,
+      previous: undefined,
+      ready: all,
+    });
+    expect(status.traffic).toEqual([
+      { revisionName: 'fraud-predictor-00001', percent: 100, tag: 'latest', latestRevision: true },
+    ]);
     expect(status.latestRolledoutRevision).toBe('fraud-predictor-00001');
   });
 
@@ -50,8 +60,15 @@ describe('traffic', () => {
 
   it('promotes: the latest revision takes everything once ready, the old one becomes previous', () => {
     const previous = { latestRolledoutRevision: 'fraud-predictor-00001' };
-    const status = rolloutStatus({ revisions: deployed(v1, v2), canaryTrafficPercent: undefined, previous, ready: all });
-    expect(status.traffic).toEqual([{ revisionName: 'fraud-predictor-00002', percent: 100, tag: 'latest', latestRevision: true }]);
+    const status = rolloutStatus({
+      revisions: deployed(v1, v2),
+      canaryTrafficPercent: undefined,
+      previous,
+      ready: all,
+    });
+    expect(status.traffic).toEqual([
+      { revisionName: 'fraud-predictor-00002', percent: 100, tag: 'latest', latestRevision: true },
+    ]);
     expect(status.latestRolledoutRevision).toBe('fraud-predictor-00002');
     expect(status.previousRolledoutRevision).toBe('fraud-predictor-00001');
   });
@@ -64,7 +81,9 @@ describe('traffic', () => {
       previous,
       ready: (name) => name === 'fraud-predictor-00001',
     });
-    expect(status.traffic).toEqual([{ revisionName: 'fraud-predictor-00001', percent: 100, tag: 'prev', latestRevision: false }]);
+    expect(status.traffic).toEqual([
+      { revisionName: 'fraud-predictor-00001', percent: 100, tag: 'prev', latestRevision: false },
+    ]);
     expect(status.latestReadyRevision).toBe('fraud-predictor-00001');
     expect(revisionsToRun(status).has('fraud-predictor-00002')).toBe(true);
   });

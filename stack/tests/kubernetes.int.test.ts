@@ -28,7 +28,10 @@ interface Node {
 interface Pod {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   spec?: { nodeName?: string };
-  status?: { phase?: string; containerStatuses?: { state?: { terminated?: { reason?: string; exitCode?: number } } }[] };
+  status?: {
+    phase?: string;
+    containerStatuses?: { state?: { terminated?: { reason?: string; exitCode?: number } } }[];
+  };
 }
 interface List<T> {
   items: T[];
@@ -54,19 +57,26 @@ function gpuPod(name: string, gpus: number): object {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name },
-    spec: { automountServiceAccountToken: false, restartPolicy: 'Never', containers: [{ name: 'main', image: 'registry.example.com/test/gpu:1', resources: { requests: r, limits: r } }] },
+    spec: {
+      automountServiceAccountToken: false,
+      restartPolicy: 'Never',
+      containers: [{ name: 'main', image: 'registry.example.com/test/gpu:1', resources: { requests: r, limits: r } }],
+    },
   };
 }
 
 beforeAll(async () => {
   if (!(await apiServerReady(ctx))) {
-    throw new Error(`kubernetes: the API server at ${apiServerUrl(ctx)} is not reachable (run \`npm run stack -- up\`; logs in ${ctx.logFile('kube-apiserver')})`);
+    throw new Error(
+      `kubernetes: the API server at ${apiServerUrl(ctx)} is not reachable (run \`npm run stack -- up\`; logs in ${ctx.logFile('kube-apiserver')})`,
+    );
   }
   users = await readUsers(ctx);
 });
 
 afterAll(async () => {
-  if (users) await kubeRequest(ctx, ADMIN, `/api/v1/namespaces/${testNamespace}`, { method: 'DELETE' }).catch(() => undefined);
+  if (users)
+    await kubeRequest(ctx, ADMIN, `/api/v1/namespaces/${testNamespace}`, { method: 'DELETE' }).catch(() => undefined);
 });
 
 describe('kubernetes control plane', () => {
@@ -79,9 +89,12 @@ describe('kubernetes control plane', () => {
   });
 
   it('has six Ready kwok nodes, four with 8 allocatable GPUs', async () => {
-    const nodes = (await get<List<Node>>('/api/v1/nodes')).items.filter((n) => NODE_SPECS.some((s) => s.name === n.metadata.name));
+    const nodes = (await get<List<Node>>('/api/v1/nodes')).items.filter((n) =>
+      NODE_SPECS.some((s) => s.name === n.metadata.name),
+    );
     expect(nodes).toHaveLength(6);
-    for (const node of nodes) expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, node.metadata.name).toBe('True');
+    for (const node of nodes)
+      expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, node.metadata.name).toBe('True');
     const gpuNodes = nodes.filter((n) => n.status?.allocatable?.['nvidia.com/gpu'] === '8');
     expect(gpuNodes.map((n) => n.metadata.name).sort()).toEqual([...GPU_NODE_NAMES].sort());
     for (const node of gpuNodes) {
@@ -92,7 +105,9 @@ describe('kubernetes control plane', () => {
 
   it('serves the InferenceService and Workflow CRDs', async () => {
     for (const name of ['inferenceservices.serving.kserve.io', 'workflows.argoproj.io']) {
-      const crd = await get<{ status?: { conditions?: Condition[] } }>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      const crd = await get<{ status?: { conditions?: Condition[] } }>(
+        `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
+      );
       expect(crd.status?.conditions?.find((c) => c.type === 'Established')?.status, name).toBe('True');
     }
   });
@@ -131,26 +146,43 @@ describe('kubernetes RBAC', () => {
   });
 
   it('does not let a demo user impersonate', async () => {
-    const response = await kubeRequest(ctx, as('alice'), '/api/v1/namespaces/pricing/pods', { headers: impersonating('carol') });
+    const response = await kubeRequest(ctx, as('alice'), '/api/v1/namespaces/pricing/pods', {
+      headers: impersonating('carol'),
+    });
     expect(response.status).toBe(403);
   });
 });
 
 describe('kubernetes admission and scheduling', () => {
   it("rejects a GPU pod over fraud's quota", async () => {
-    const response = await kubeRequest(ctx, as('alice'), '/api/v1/namespaces/fraud/pods', { method: 'POST', body: gpuPod('k8s-test-over-quota', 9) });
-    if (response.status === 201) await kubeRequest(ctx, ADMIN, '/api/v1/namespaces/fraud/pods/k8s-test-over-quota', { method: 'DELETE' });
+    const response = await kubeRequest(ctx, as('alice'), '/api/v1/namespaces/fraud/pods', {
+      method: 'POST',
+      body: gpuPod('k8s-test-over-quota', 9),
+    });
+    if (response.status === 201)
+      await kubeRequest(ctx, ADMIN, '/api/v1/namespaces/fraud/pods/k8s-test-over-quota', { method: 'DELETE' });
     expect(response.status).toBe(403);
     expect(response.text).toContain('exceeded quota');
     expect(response.text).toContain(QUOTA_NAME);
   });
 
   it('schedules a 1-GPU pod onto a GPU node, where it runs', async () => {
-    const created = await kubeRequest(ctx, ADMIN, '/api/v1/namespaces', { method: 'POST', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: testNamespace } } });
+    const created = await kubeRequest(ctx, ADMIN, '/api/v1/namespaces', {
+      method: 'POST',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: testNamespace } },
+    });
     expect(created.status).toBe(201);
     // ServiceAccount admission needs the namespace's `default` ServiceAccount (made by its controller).
-    await waitFor('the default ServiceAccount', async () => (await kubeRequest(ctx, ADMIN, `/api/v1/namespaces/${testNamespace}/serviceaccounts/default`)).status === 200, 30_000);
-    let pod: KubeResponse = await kubeRequest(ctx, ADMIN, `/api/v1/namespaces/${testNamespace}/pods`, { method: 'POST', body: gpuPod('one-gpu', 1) });
+    await waitFor(
+      'the default ServiceAccount',
+      async () =>
+        (await kubeRequest(ctx, ADMIN, `/api/v1/namespaces/${testNamespace}/serviceaccounts/default`)).status === 200,
+      30_000,
+    );
+    let pod: KubeResponse = await kubeRequest(ctx, ADMIN, `/api/v1/namespaces/${testNamespace}/pods`, {
+      method: 'POST',
+      body: gpuPod('one-gpu', 1),
+    });
     expect(pod.status, pod.text).toBe(201);
     await waitFor(
       'the 1-GPU pod to run',
@@ -170,7 +202,9 @@ describe('kubernetes seed', () => {
       const ns = await get<{ metadata: { labels?: Record<string, string> } }>(`/api/v1/namespaces/${tenant.name}`);
       expect(ns.metadata.labels?.[LABELS.tenant]).toBe(tenant.name);
       expect(ns.metadata.labels?.[LABELS.managedBy]).toBe('ml-platform-portal');
-      const quota = await get<{ spec: { hard: Record<string, string> } }>(`/api/v1/namespaces/${tenant.name}/resourcequotas/${QUOTA_NAME}`);
+      const quota = await get<{ spec: { hard: Record<string, string> } }>(
+        `/api/v1/namespaces/${tenant.name}/resourcequotas/${QUOTA_NAME}`,
+      );
       expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(String(tenant.gpus));
     }
     expect(TENANTS.map((t) => t.gpus)).toEqual([8, 4, 2]);
@@ -179,13 +213,18 @@ describe('kubernetes seed', () => {
   it('has pipeline runs of the last 14 days in every phase', async () => {
     const plan = workflowPlan();
     for (const tenant of TENANTS) {
-      const runs = (await get<List<{ metadata: { name: string }; status?: { phase?: string; startedAt?: string } }>>(`/apis/argoproj.io/v1alpha1/namespaces/${tenant.name}/workflows`)).items;
+      const runs = (
+        await get<List<{ metadata: { name: string }; status?: { phase?: string; startedAt?: string } }>>(
+          `/apis/argoproj.io/v1alpha1/namespaces/${tenant.name}/workflows`,
+        )
+      ).items;
       const names = new Set(runs.map((r) => r.metadata.name));
       const planned = plan.filter((r) => r.tenant === tenant.name);
       expect(planned.length).toBeGreaterThanOrEqual(10);
       for (const run of planned) expect(names.has(run.name), `${tenant.name}/${run.name}`).toBe(true);
       const phases = new Set(runs.map((r) => r.status?.phase));
-      for (const phase of ['Succeeded', 'Failed', 'Error', 'Running']) expect(phases, `${tenant.name} ${phase}`).toContain(phase);
+      for (const phase of ['Succeeded', 'Failed', 'Error', 'Running'])
+        expect(phases, `${tenant.name} ${phase}`).toContain(phase);
       const oldest = Math.min(...runs.map((r) => Date.parse(r.status?.startedAt ?? '')));
       expect(Date.now() - oldest).toBeGreaterThan(10 * 24 * 3600_000);
     }
@@ -195,14 +234,32 @@ describe('kubernetes seed', () => {
     const fraud = (await get<List<Pod>>('/api/v1/namespaces/fraud/pods')).items;
     const oom = fraud.filter((p) => p.metadata.labels?.[OOM_KILLED_LABEL] === 'true');
     expect(oom.length).toBeGreaterThan(0);
-    expect(oom[0]!.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
-    expect(fraud.some((p) => p.status?.phase === 'Running' && GPU_NODE_NAMES.includes(p.spec?.nodeName ?? ''))).toBe(true);
+    expect(oom[0]!.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+      reason: 'OOMKilled',
+      exitCode: 137,
+    });
+    expect(fraud.some((p) => p.status?.phase === 'Running' && GPU_NODE_NAMES.includes(p.spec?.nodeName ?? ''))).toBe(
+      true,
+    );
 
     const pending = fraud.filter((p) => p.status?.phase === 'Pending' && !p.spec?.nodeName);
     expect(pending.length).toBeGreaterThan(0);
-    const events = (await get<List<{ reason?: string; message?: string; involvedObject: { name?: string } }>>('/api/v1/namespaces/fraud/events')).items;
-    expect(events.some((e) => e.reason === 'FailedScheduling' && e.message?.includes('Insufficient nvidia.com/gpu') && pending.some((p) => p.metadata.name === e.involvedObject.name))).toBe(true);
-    expect(events.some((e) => e.reason === 'FailedCreate' && e.message?.includes('exceeded quota: gpu-quota'))).toBe(true);
+    const events = (
+      await get<List<{ reason?: string; message?: string; involvedObject: { name?: string } }>>(
+        '/api/v1/namespaces/fraud/events',
+      )
+    ).items;
+    expect(
+      events.some(
+        (e) =>
+          e.reason === 'FailedScheduling' &&
+          e.message?.includes('Insufficient nvidia.com/gpu') &&
+          pending.some((p) => p.metadata.name === e.involvedObject.name),
+      ),
+    ).toBe(true);
+    expect(events.some((e) => e.reason === 'FailedCreate' && e.message?.includes('exceeded quota: gpu-quota'))).toBe(
+      true,
+    );
 
     const shared = (await get<List<Pod>>(`/api/v1/namespaces/${SHARED_NAMESPACE}/pods`)).items;
     expect(shared.filter((p) => p.status?.phase === 'Running')).toHaveLength(2);

@@ -35,24 +35,40 @@ interface ModelVersion {
   aliases?: string[];
 }
 
-async function api<T>(path: string, workspace: string | null, init: { method?: 'GET' | 'POST'; body?: unknown; query?: Record<string, string> } = {}): Promise<T> {
+async function api<T>(
+  path: string,
+  workspace: string | null,
+  init: { method?: 'GET' | 'POST'; body?: unknown; query?: Record<string, string> } = {},
+): Promise<T> {
   const url = new URL(path, MLFLOW);
   for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (workspace) headers[WORKSPACE_HEADER] = workspace;
   let response: Response;
   try {
-    response = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: AbortSignal.timeout(20_000) });
+    response = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(20_000),
+    });
   } catch (error) {
     throw new Error(`mlflow is not reachable at ${MLFLOW} (${String(error)}) — start the stack (npm run stack -- up)`);
   }
   const text = await response.text();
-  if (!response.ok) throw new Error(`mlflow ${init.method ?? 'GET'} ${path} [${workspace ?? 'no workspace'}]: ${response.status} ${text}`);
+  if (!response.ok)
+    throw new Error(
+      `mlflow ${init.method ?? 'GET'} ${path} [${workspace ?? 'no workspace'}]: ${response.status} ${text}`,
+    );
   return JSON.parse(text) as T;
 }
 
 async function searchExperiments(workspace: string): Promise<Experiment[]> {
-  const { experiments = [] } = await api<{ experiments?: Experiment[] }>('/api/2.0/mlflow/experiments/search', workspace, { method: 'POST', body: { max_results: 1000 } });
+  const { experiments = [] } = await api<{ experiments?: Experiment[] }>(
+    '/api/2.0/mlflow/experiments/search',
+    workspace,
+    { method: 'POST', body: { max_results: 1000 } },
+  );
   return experiments;
 }
 
@@ -71,9 +87,13 @@ async function searchRuns(workspace: string, experimentId: string): Promise<Run[
 }
 
 async function modelVersions(workspace: string, model: string): Promise<ModelVersion[]> {
-  const { model_versions = [] } = await api<{ model_versions?: ModelVersion[] }>('/api/2.0/mlflow/model-versions/search', workspace, {
-    query: { filter: `name = '${model}'`, max_results: '100' },
-  });
+  const { model_versions = [] } = await api<{ model_versions?: ModelVersion[] }>(
+    '/api/2.0/mlflow/model-versions/search',
+    workspace,
+    {
+      query: { filter: `name = '${model}'`, max_results: '100' },
+    },
+  );
   return model_versions.sort((a, b) => Number(a.version) - Number(b.version));
 }
 
@@ -86,8 +106,12 @@ function s3Location(uri: string): { bucket: string; key: string } {
 let s3: S3Client;
 
 beforeAll(async () => {
-  if (!(await mlflow.isUp(ctx))) throw new Error(`mlflow is not reachable at ${MLFLOW}/health — start the stack (npm run stack -- up)`);
-  if (!(await minio.isUp(ctx))) throw new Error(`minio is not reachable at ${minio.url(ctx)} (MLflow's artifacts) — start the stack (npm run stack -- up)`);
+  if (!(await mlflow.isUp(ctx)))
+    throw new Error(`mlflow is not reachable at ${MLFLOW}/health — start the stack (npm run stack -- up)`);
+  if (!(await minio.isUp(ctx)))
+    throw new Error(
+      `minio is not reachable at ${minio.url(ctx)} (MLflow's artifacts) — start the stack (npm run stack -- up)`,
+    );
   s3 = minioS3Client(ctx);
 });
 afterAll(() => s3?.destroy());
@@ -133,9 +157,13 @@ describe('mlflow', () => {
 
   it('keeps each tenant in its own workspace', async () => {
     for (const { tenant, model } of TENANTS) {
-      const { registered_models = [] } = await api<{ registered_models?: { name: string }[] }>('/api/2.0/mlflow/registered-models/search', tenant, {
-        query: { max_results: '100' },
-      });
+      const { registered_models = [] } = await api<{ registered_models?: { name: string }[] }>(
+        '/api/2.0/mlflow/registered-models/search',
+        tenant,
+        {
+          query: { max_results: '100' },
+        },
+      );
       expect(registered_models.map((m) => m.name)).toEqual([model]);
       for (const experiment of await searchExperiments(tenant)) {
         expect(experiment.name.startsWith(`${tenant}-`), experiment.name).toBe(true);
@@ -168,7 +196,9 @@ describe('mlflow', () => {
       expect(versions.length).toBeLessThanOrEqual(5);
       for (const version of versions) {
         expect(version.run_id).toMatch(/^[0-9a-f]{32}$/);
-        const { run } = await api<{ run: Run }>('/api/2.0/mlflow/runs/get', tenant, { query: { run_id: version.run_id } });
+        const { run } = await api<{ run: Run }>('/api/2.0/mlflow/runs/get', tenant, {
+          query: { run_id: version.run_id },
+        });
         expect(version.source).toBe(`${run.info.artifact_uri}/model`);
       }
       const { registered_model } = await api<{ registered_model: { aliases?: { alias: string; version: string }[] } }>(
@@ -179,7 +209,11 @@ describe('mlflow', () => {
       expect((registered_model.aliases ?? []).map((a) => a.alias).sort()).toEqual(['challenger', 'champion']);
       const resolved: Record<string, string> = {};
       for (const alias of ['champion', 'challenger']) {
-        const { model_version } = await api<{ model_version: ModelVersion }>('/api/2.0/mlflow/registered-models/alias', tenant, { query: { name: model, alias } });
+        const { model_version } = await api<{ model_version: ModelVersion }>(
+          '/api/2.0/mlflow/registered-models/alias',
+          tenant,
+          { query: { name: model, alias } },
+        );
         expect(versions.map((v) => v.version)).toContain(model_version.version);
         resolved[alias] = model_version.version;
       }
@@ -195,10 +229,18 @@ describe('mlflow', () => {
     });
 
     it("keeps the champion run's loss per epoch as a metric history of several steps", async () => {
-      const { model_version } = await api<{ model_version: ModelVersion }>('/api/2.0/mlflow/registered-models/alias', tenant, { query: { name: model, alias: 'champion' } });
-      const { metrics = [] } = await api<{ metrics?: { step: number; value: number }[] }>('/api/2.0/mlflow/metrics/get-history', tenant, {
-        query: { run_id: model_version.run_id, metric_key: 'train_loss' },
-      });
+      const { model_version } = await api<{ model_version: ModelVersion }>(
+        '/api/2.0/mlflow/registered-models/alias',
+        tenant,
+        { query: { name: model, alias: 'champion' } },
+      );
+      const { metrics = [] } = await api<{ metrics?: { step: number; value: number }[] }>(
+        '/api/2.0/mlflow/metrics/get-history',
+        tenant,
+        {
+          query: { run_id: model_version.run_id, metric_key: 'train_loss' },
+        },
+      );
       const steps = new Set(metrics.map((m) => m.step));
       expect(steps.size).toBeGreaterThanOrEqual(5);
       // Training loss falls from the first step to the last.

@@ -142,17 +142,39 @@ describe('prometheus in the local stack', () => {
       return Number.isFinite(value) ? value : null;
     }
 
-    const predictor = (storageUri: string) => ({ minReplicas: 1, model: { modelFormat: { name: 'mlflow' }, storageUri, resources: { requests: { cpu: '100m', memory: '256Mi' } } } });
+    const predictor = (storageUri: string) => ({
+      minReplicas: 1,
+      model: { modelFormat: { name: 'mlflow' }, storageUri, resources: { requests: { cpu: '100m', memory: '256Mi' } } },
+    });
     const traffic = async () =>
-      ((await custom.getNamespacedCustomObject({ ...API, name: service })) as { status?: { components?: { predictor?: { traffic?: { revisionName: string; tag?: string }[] } } } }).status?.components?.predictor?.traffic ?? [];
+      (
+        (await custom.getNamespacedCustomObject({ ...API, name: service })) as {
+          status?: { components?: { predictor?: { traffic?: { revisionName: string; tag?: string }[] } } };
+        }
+      ).status?.components?.predictor?.traffic ?? [];
 
     it('raises the canary 5xx ratio in prometheus within a few scrape intervals, and clearing it brings it down', async () => {
       await custom.createNamespacedCustomObject({
         ...API,
-        body: { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: service }, spec: { predictor: predictor('s3://mlflow-artifacts/1/a/artifacts/model') } },
+        body: {
+          apiVersion: 'serving.kserve.io/v1beta1',
+          kind: 'InferenceService',
+          metadata: { name: service },
+          spec: { predictor: predictor('s3://mlflow-artifacts/1/a/artifacts/model') },
+        },
       });
       await waitFor('the first revision to serve', async () => (await traffic()).length === 1, 60_000);
-      await custom.patchNamespacedCustomObject({ ...API, name: service, body: [{ op: 'replace', path: '/spec/predictor', value: { ...predictor('s3://mlflow-artifacts/1/b/artifacts/model'), canaryTrafficPercent: 50 } }] });
+      await custom.patchNamespacedCustomObject({
+        ...API,
+        name: service,
+        body: [
+          {
+            op: 'replace',
+            path: '/spec/predictor',
+            value: { ...predictor('s3://mlflow-artifacts/1/b/artifacts/model'), canaryTrafficPercent: 50 },
+          },
+        ],
+      });
       await waitFor('the canary to take traffic', async () => (await traffic()).length === 2, 60_000);
 
       const response = await fetch(`${SIMULATOR}/faults`, {
@@ -165,13 +187,21 @@ describe('prometheus in the local stack', () => {
       expect(canary, 'the simulator names the canary revision it faults').toBeDefined();
 
       const deadline = Math.max(60, 12 * interval) * 1000;
-      await waitFor(`the 5xx ratio of canary ${namespace}/${canary} to rise above 30 %`, async () => ((await errorRatio(canary!)) ?? 0) > 0.3, deadline);
+      await waitFor(
+        `the 5xx ratio of canary ${namespace}/${canary} to rise above 30 %`,
+        async () => ((await errorRatio(canary!)) ?? 0) > 0.3,
+        deadline,
+      );
 
       await clear();
-      await waitFor(`the 5xx ratio of canary ${namespace}/${canary} to fall below 10 % after clearing`, async () => {
-        const ratio = await errorRatio(canary!);
-        return ratio !== null && ratio < 0.1;
-      }, deadline);
+      await waitFor(
+        `the 5xx ratio of canary ${namespace}/${canary} to fall below 10 % after clearing`,
+        async () => {
+          const ratio = await errorRatio(canary!);
+          return ratio !== null && ratio < 0.1;
+        },
+        deadline,
+      );
     });
   });
 });

@@ -36,10 +36,13 @@ beforeAll(async () => {
     custom = kubeconfig.makeApiClient(CustomObjectsApi);
     await core.listNamespace({ limit: 1 });
   } catch (error) {
-    throw new Error(`kubernetes is not reachable with ${ctx.kubeconfig} (run \`npm run stack -- up\`): ${String(error)}`);
+    throw new Error(
+      `kubernetes is not reachable with ${ctx.kubeconfig} (run \`npm run stack -- up\`): ${String(error)}`,
+    );
   }
   const health = await fetch(`http://127.0.0.1:${ctx.ports.simulator}/healthz`).catch(() => null);
-  if (!health?.ok) throw new Error(`simulator is not answering on port ${ctx.ports.simulator} (run \`npm run stack -- up\`)`);
+  if (!health?.ok)
+    throw new Error(`simulator is not answering on port ${ctx.ports.simulator} (run \`npm run stack -- up\`)`);
   await core.createNamespace({ body: { metadata: { name: namespace } } });
 });
 
@@ -63,7 +66,12 @@ function predictor(storageUri: string, extra: Record<string, unknown> = {}) {
 }
 
 async function patchPredictor(value: Record<string, unknown>) {
-  await custom.patchNamespacedCustomObject({ ...API, namespace, name, body: [{ op: 'replace', path: '/spec/predictor', value }] });
+  await custom.patchNamespacedCustomObject({
+    ...API,
+    namespace,
+    name,
+    body: [{ op: 'replace', path: '/spec/predictor', value }],
+  });
 }
 
 async function podsOf(revision: string): Promise<V1Pod[]> {
@@ -76,9 +84,18 @@ describe('KServe simulator', () => {
     await custom.createNamespacedCustomObject({
       ...API,
       namespace,
-      body: { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name }, spec: { predictor: predictor('s3://mlflow-artifacts/1/a/artifacts/model') } },
+      body: {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: { name },
+        spec: { predictor: predictor('s3://mlflow-artifacts/1/a/artifacts/model') },
+      },
     });
-    await waitFor('first revision ready', async () => (await read()).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 30_000);
+    await waitFor(
+      'first revision ready',
+      async () => (await read()).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+      30_000,
+    );
     const status = (await read()).status!;
     expect(status.url).toBe(`http://${name}.${namespace}.example.com`);
     expect(status.components?.predictor).toMatchObject({
@@ -98,15 +115,33 @@ describe('KServe simulator', () => {
     await waitFor('canary at 10 %', async () => (await predictorStatus())?.traffic?.length === 2, 10_000);
     expect((await predictorStatus())?.traffic).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ revisionName: 'scorer-predictor-00002', percent: 10, tag: 'latest', latestRevision: true }),
-        expect.objectContaining({ revisionName: 'scorer-predictor-00001', percent: 90, tag: 'prev', latestRevision: false }),
+        expect.objectContaining({
+          revisionName: 'scorer-predictor-00002',
+          percent: 10,
+          tag: 'latest',
+          latestRevision: true,
+        }),
+        expect.objectContaining({
+          revisionName: 'scorer-predictor-00001',
+          percent: 90,
+          tag: 'prev',
+          latestRevision: false,
+        }),
       ]),
     );
-    await waitFor('canary pod running', async () => (await podsOf('scorer-predictor-00002')).some((p) => p.status?.phase === 'Running'), 30_000);
+    await waitFor(
+      'canary pod running',
+      async () => (await podsOf('scorer-predictor-00002')).some((p) => p.status?.phase === 'Running'),
+      30_000,
+    );
 
     const patchedAt = Date.now();
     await patchPredictor(predictor('s3://mlflow-artifacts/1/b/artifacts/model', { canaryTrafficPercent: 50 }));
-    await waitFor('canary at 50 %', async () => (await predictorStatus())?.traffic?.some((t) => t.percent === 50) ?? false, 5_000);
+    await waitFor(
+      'canary at 50 %',
+      async () => (await predictorStatus())?.traffic?.some((t) => t.percent === 50) ?? false,
+      5_000,
+    );
     expect(Date.now() - patchedAt).toBeLessThan(5_000);
     expect((await predictorStatus())?.latestCreatedRevision).toBe('scorer-predictor-00002');
   });
@@ -115,7 +150,8 @@ describe('KServe simulator', () => {
     await patchPredictor(predictor('s3://mlflow-artifacts/1/b/artifacts/model', { canaryTrafficPercent: 0 }));
     await waitFor(
       'all traffic back on the stable revision',
-      async () => (await predictorStatus())?.traffic?.find((t) => t.percent === 100)?.revisionName === 'scorer-predictor-00001',
+      async () =>
+        (await predictorStatus())?.traffic?.find((t) => t.percent === 100)?.revisionName === 'scorer-predictor-00001',
       5_000,
     );
     await waitFor('canary pods gone', async () => (await podsOf('scorer-predictor-00002')).length === 0, 15_000);
@@ -123,12 +159,20 @@ describe('KServe simulator', () => {
 
   it('promotes: without canaryTrafficPercent the latest revision takes all traffic', async () => {
     await patchPredictor(predictor('s3://mlflow-artifacts/1/b/artifacts/model'));
-    await waitFor('promoted', async () => (await predictorStatus())?.latestRolledoutRevision === 'scorer-predictor-00002', 30_000);
+    await waitFor(
+      'promoted',
+      async () => (await predictorStatus())?.latestRolledoutRevision === 'scorer-predictor-00002',
+      30_000,
+    );
     expect(await predictorStatus()).toMatchObject({
       previousRolledoutRevision: 'scorer-predictor-00001',
       traffic: [{ revisionName: 'scorer-predictor-00002', percent: 100 }],
     });
-    await waitFor('old revision scaled to zero', async () => (await podsOf('scorer-predictor-00001')).length === 0, 15_000);
+    await waitFor(
+      'old revision scaled to zero',
+      async () => (await podsOf('scorer-predictor-00001')).length === 0,
+      15_000,
+    );
   });
 
   it('reports its view of traffic for the metrics exporter', async () => {
@@ -143,9 +187,23 @@ describe('KServe simulator', () => {
 
 describe('stack CLI', () => {
   it('reports every component up, with URLs and the kubeconfig, as one JSON object', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'stack/cli.ts', 'status', '--json'], { cwd: ctx.root, encoding: 'utf8' });
-    const report = JSON.parse(output) as { components: Record<string, { state: string; url: string }>; kubeconfig: string };
-    expect(Object.keys(report.components).sort()).toEqual(['kubernetes', 'minio', 'mlflow', 'oidc', 'postgres', 'prometheus', 'simulator']);
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'stack/cli.ts', 'status', '--json'], {
+      cwd: ctx.root,
+      encoding: 'utf8',
+    });
+    const report = JSON.parse(output) as {
+      components: Record<string, { state: string; url: string }>;
+      kubeconfig: string;
+    };
+    expect(Object.keys(report.components).sort()).toEqual([
+      'kubernetes',
+      'minio',
+      'mlflow',
+      'oidc',
+      'postgres',
+      'prometheus',
+      'simulator',
+    ]);
     for (const [component, entry] of Object.entries(report.components)) {
       expect(entry.state, `${component} is ${entry.state}`).toBe('up');
       expect(entry.url).toMatch(/^(https?|postgresql):\/\/.*127\.0\.0\.1:\d+/);

@@ -12,7 +12,10 @@ describe('parseDefault (a default as pg_get_expr prints it)', () => {
     expect(parseDefault(`'-1'::integer`)).toEqual({ kind: 'literal', value: '-1' });
     expect(parseDefault('true')).toEqual({ kind: 'literal', value: 'true' });
     expect(parseDefault('ARRAY[]::"PlatformRole"[]')).toEqual({ kind: 'list', values: [] });
-    expect(parseDefault(`ARRAY['oncall'::"PlatformRole", 'manager'::"PlatformRole"]`)).toEqual({ kind: 'list', values: ['oncall', 'manager'] });
+    expect(parseDefault(`ARRAY['oncall'::"PlatformRole", 'manager'::"PlatformRole"]`)).toEqual({
+      kind: 'list',
+      values: ['oncall', 'manager'],
+    });
   });
 
   it('keeps anything else as an expression, which no declared default equals', () => {

@@ -15,8 +15,10 @@ export async function schemaFromDatabase(client: pg.Client, schema = 'public'): 
   const foreignKeyRows = await query<ForeignKeyRow>(FOREIGN_KEYS_SQL);
 
   const tables = new Map<string, Table>();
-  const table = (name: string) => tables.get(name) ?? tables.set(name, { name, columns: new Map(), indexes: [], foreignKeys: [] }).get(name)!;
-  for (const row of columnRows) if (row.table !== '_prisma_migrations') table(row.table).columns.set(row.name, columnFromRow(row));
+  const table = (name: string) =>
+    tables.get(name) ?? tables.set(name, { name, columns: new Map(), indexes: [], foreignKeys: [] }).get(name)!;
+  for (const row of columnRows)
+    if (row.table !== '_prisma_migrations') table(row.table).columns.set(row.name, columnFromRow(row));
   for (const row of indexRows) {
     const owner = tables.get(row.table);
     if (!owner) continue;
@@ -106,16 +108,30 @@ interface ForeignKeyRow {
 }
 
 function columnFromRow(row: ColumnRow): Column {
-  return { name: row.name, type: row.type, notNull: row.not_null, default: parseDefault(row.default_sql), defaultText: row.default_sql ?? 'none' };
+  return {
+    name: row.name,
+    type: row.type,
+    notNull: row.not_null,
+    default: parseDefault(row.default_sql),
+    defaultText: row.default_sql ?? 'none',
+  };
 }
 
 function indexFromRow(row: IndexRow): Index {
   const index: Index = { name: row.name, unique: row.unique, columns: row.columns };
-  return row.plain ? index : { ...index, beyondPlain: row.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, '') };
+  return row.plain
+    ? index
+    : { ...index, beyondPlain: row.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, '') };
 }
 
 function foreignKeyFromRow(row: ForeignKeyRow): ForeignKey {
-  const actions: Record<string, ReferentialAction> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+  const actions: Record<string, ReferentialAction> = {
+    a: 'NO ACTION',
+    r: 'RESTRICT',
+    c: 'CASCADE',
+    n: 'SET NULL',
+    d: 'SET DEFAULT',
+  };
   return {
     name: row.name,
     columns: row.columns,
@@ -137,7 +153,8 @@ export function parseDefault(sql: string | null): ColumnDefault {
   if (/^(now\(\)|current_timestamp)$/i.test(text)) return { kind: 'now' };
   const array = /^ARRAY\[(.*?)\](?:::[^']+)?$/s.exec(text);
   if (array) {
-    const items = array[1]!.trim() === '' ? [] : (array[1]!.match(/'(?:[^']|'')*'(?:::[^,']+)?|[^,]+/g) ?? []).map(literal);
+    const items =
+      array[1]!.trim() === '' ? [] : (array[1]!.match(/'(?:[^']|'')*'(?:::[^,']+)?|[^,]+/g) ?? []).map(literal);
     return items.every((v) => v !== undefined) ? { kind: 'list', values: items as string[] } : { kind: 'expression' };
   }
   const value = literal(text);

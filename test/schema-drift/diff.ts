@@ -1,4 +1,13 @@
-import { quoteIdentifier, type Column, type ColumnDefault, type Constraint, type ForeignKey, type Index, type SchemaShape, type Table } from './shape';
+import {
+  quoteIdentifier,
+  type Column,
+  type ColumnDefault,
+  type Constraint,
+  type ForeignKey,
+  type Index,
+  type SchemaShape,
+  type Table,
+} from './shape';
 
 const EXPECTS = 'schema.prisma expects';
 
@@ -23,13 +32,20 @@ function diffEnums(expected: Map<string, string[]>, actual: Map<string, string[]
     } else if (found.join('\0') !== values.join('\0')) {
       const missing = values.filter((v) => !found.includes(v));
       const extra = found.filter((v) => !values.includes(v));
-      const details = [...(missing.length ? [`missing ${list(missing)}`] : []), ...(extra.length ? [`extra ${list(extra)}`] : [])];
-      differences.push(`${label}: values differ (${details.join('; ') || 'order differs'}) — ${EXPECTS} ${list(values)}, database has ${list(found)}`);
+      const details = [
+        ...(missing.length ? [`missing ${list(missing)}`] : []),
+        ...(extra.length ? [`extra ${list(extra)}`] : []),
+      ];
+      differences.push(
+        `${label}: values differ (${details.join('; ') || 'order differs'}) — ${EXPECTS} ${list(values)}, database has ${list(found)}`,
+      );
     }
   }
   for (const [name, values] of actual) {
     if (expected.has(name)) continue;
-    differences.push(`enum ${quoteIdentifier(name)}: extra type in the database (values ${list(values)}), schema.prisma has no such enum`);
+    differences.push(
+      `enum ${quoteIdentifier(name)}: extra type in the database (values ${list(values)}), schema.prisma has no such enum`,
+    );
   }
   return differences;
 }
@@ -38,11 +54,21 @@ function diffTables(expected: Map<string, Table>, actual: Map<string, Table>): s
   const differences: string[] = [];
   for (const [name, table] of expected) {
     const found = actual.get(name);
-    if (found) differences.push(...diffColumns(table, found), ...diffPrimaryKey(table, found), ...diffIndexes(table, found), ...diffForeignKeys(table, found));
-    else differences.push(`${name}: table missing — schema.prisma has model ${table.model ?? name}, database has no such table`);
+    if (found)
+      differences.push(
+        ...diffColumns(table, found),
+        ...diffPrimaryKey(table, found),
+        ...diffIndexes(table, found),
+        ...diffForeignKeys(table, found),
+      );
+    else
+      differences.push(
+        `${name}: table missing — schema.prisma has model ${table.model ?? name}, database has no such table`,
+      );
   }
   for (const name of actual.keys()) {
-    if (!expected.has(name)) differences.push(`${name}: extra table in the database, schema.prisma has no model for it`);
+    if (!expected.has(name))
+      differences.push(`${name}: extra table in the database, schema.prisma has no model for it`);
   }
   return differences;
 }
@@ -53,20 +79,29 @@ function diffColumns(expected: Table, actual: Table): string[] {
     const label = `${expected.name}.${name}`;
     const found = actual.columns.get(name);
     if (!found) {
-      differences.push(`${label}: column missing — schema.prisma has ${column.field ?? name} (${describeColumn(column)}), database has no such column`);
+      differences.push(
+        `${label}: column missing — schema.prisma has ${column.field ?? name} (${describeColumn(column)}), database has no such column`,
+      );
       continue;
     }
-    if (found.type !== column.type) differences.push(`${label}: type differs — ${EXPECTS} ${column.type}, database has ${found.type}`);
+    if (found.type !== column.type)
+      differences.push(`${label}: type differs — ${EXPECTS} ${column.type}, database has ${found.type}`);
     if (found.notNull !== column.notNull) {
-      differences.push(`${label}: nullability differs — ${EXPECTS} ${nullability(column)}, database has ${nullability(found)}`);
+      differences.push(
+        `${label}: nullability differs — ${EXPECTS} ${nullability(column)}, database has ${nullability(found)}`,
+      );
     }
     if (!sameDefault(column.default, found.default)) {
-      differences.push(`${label}: default differs — ${EXPECTS} ${column.defaultText}, database has ${found.defaultText}`);
+      differences.push(
+        `${label}: default differs — ${EXPECTS} ${column.defaultText}, database has ${found.defaultText}`,
+      );
     }
   }
   for (const [name, column] of actual.columns) {
     if (expected.columns.has(name)) continue;
-    differences.push(`${expected.name}.${name}: extra column in the database (${describeColumn(column)}), schema.prisma has no field for it`);
+    differences.push(
+      `${expected.name}.${name}: extra column in the database (${describeColumn(column)}), schema.prisma has no field for it`,
+    );
   }
   return differences;
 }
@@ -82,7 +117,8 @@ function diffPrimaryKey(expected: Table, actual: Table): string[] {
   return e === a ? [] : [`${expected.name}: primary key differs — ${EXPECTS} ${e}, database has ${a}`];
 }
 
-const describeIndex = (index: Index) => index.beyondPlain ?? `${index.unique ? 'UNIQUE ' : ''}INDEX (${index.columns.join(', ')})`;
+const describeIndex = (index: Index) =>
+  index.beyondPlain ?? `${index.unique ? 'UNIQUE ' : ''}INDEX (${index.columns.join(', ')})`;
 
 function diffIndexes(expected: Table, actual: Table): string[] {
   return diffConstraints(expected.name, 'index', expected.indexes, actual.indexes, describeIndex);
@@ -100,7 +136,13 @@ function diffForeignKeys(expected: Table, actual: Table): string[] {
  * Pairs constraints by name and compares their descriptions. An unpaired one described the same
  * as an unpaired counterpart is reported as misnamed; the rest as missing or extra.
  */
-function diffConstraints<T extends { name: string }>(table: string, kind: string, expected: T[], actual: T[], describe: (constraint: T) => string): string[] {
+function diffConstraints<T extends { name: string }>(
+  table: string,
+  kind: string,
+  expected: T[],
+  actual: T[],
+  describe: (constraint: T) => string,
+): string[] {
   const differences: string[] = [];
   const unpaired = new Map(actual.map((c) => [c.name, c]));
   for (const constraint of expected) {
@@ -108,20 +150,28 @@ function diffConstraints<T extends { name: string }>(table: string, kind: string
     if (found) {
       unpaired.delete(found.name);
       if (describe(found) !== describe(constraint)) {
-        differences.push(`${table}: ${kind} ${constraint.name} differs — ${EXPECTS} ${describe(constraint)}, database has ${describe(found)}`);
+        differences.push(
+          `${table}: ${kind} ${constraint.name} differs — ${EXPECTS} ${describe(constraint)}, database has ${describe(found)}`,
+        );
       }
       continue;
     }
     const renamed = [...unpaired.values()].find((c) => describe(c) === describe(constraint));
     if (renamed) {
       unpaired.delete(renamed.name);
-      differences.push(`${table}: ${kind} ${renamed.name} is misnamed — ${EXPECTS} the name ${constraint.name} for ${describe(constraint)}`);
+      differences.push(
+        `${table}: ${kind} ${renamed.name} is misnamed — ${EXPECTS} the name ${constraint.name} for ${describe(constraint)}`,
+      );
     } else {
-      differences.push(`${table}: ${kind} ${constraint.name} missing — ${EXPECTS} ${describe(constraint)}, database has none`);
+      differences.push(
+        `${table}: ${kind} ${constraint.name} missing — ${EXPECTS} ${describe(constraint)}, database has none`,
+      );
     }
   }
   for (const constraint of unpaired.values()) {
-    differences.push(`${table}: extra ${kind} ${constraint.name} in the database (${describe(constraint)}), schema.prisma does not declare it`);
+    differences.push(
+      `${table}: extra ${kind} ${constraint.name} in the database (${describe(constraint)}), schema.prisma does not declare it`,
+    );
   }
   return differences;
 }

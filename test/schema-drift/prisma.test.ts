@@ -46,7 +46,14 @@ model Member {
     expect(member.indexes[0]!.name).toHaveLength(63);
     // A required relation without onDelete: Prisma's default, Restrict.
     expect(member.foreignKeys).toEqual([
-      { name: 'Member_team_id_fkey', columns: ['team_id'], referencedTable: 'teams', referencedColumns: ['id'], onDelete: 'RESTRICT', onUpdate: 'CASCADE' },
+      {
+        name: 'Member_team_id_fkey',
+        columns: ['team_id'],
+        referencedTable: 'teams',
+        referencedColumns: ['id'],
+        onDelete: 'RESTRICT',
+        onUpdate: 'CASCADE',
+      },
     ]);
   });
 
@@ -54,10 +61,18 @@ model Member {
     const model = (body: string) => `${HEADER}model Thing {\n  id Int @id\n${body}\n}`;
     expect(() => schemaFromPrisma(model('  price Decimal'))).toThrow(/does not handle the field type Decimal/);
     expect(() => schemaFromPrisma(model('  at DateTime @db.Date'))).toThrow(/does not handle the native type @db.Date/);
-    expect(() => schemaFromPrisma(model('  at DateTime\n  @@index([at(sort: Desc)])'))).toThrow(/does not handle an index with a sort order/);
-    expect(() => schemaFromPrisma(model('  data Json @default("{}")'))).toThrow(/does not handle a literal default of a Json field/);
-    expect(() => schemaFromPrisma(model('  code String @default(dbgenerated("gen_random_uuid()"))'))).toThrow(/does not handle the default dbgenerated\(\)/);
-    expect(() => schemaFromPrisma(model('  legacy Unsupported("circle")'))).toThrow(/does not handle schemas that use Unsupported\(/);
+    expect(() => schemaFromPrisma(model('  at DateTime\n  @@index([at(sort: Desc)])'))).toThrow(
+      /does not handle an index with a sort order/,
+    );
+    expect(() => schemaFromPrisma(model('  data Json @default("{}")'))).toThrow(
+      /does not handle a literal default of a Json field/,
+    );
+    expect(() => schemaFromPrisma(model('  code String @default(dbgenerated("gen_random_uuid()"))'))).toThrow(
+      /does not handle the default dbgenerated\(\)/,
+    );
+    expect(() => schemaFromPrisma(model('  legacy Unsupported("circle")'))).toThrow(
+      /does not handle schemas that use Unsupported\(/,
+    );
     expect(() => schemaFromPrisma(model('  id2 Int oops'))).toThrow(/schema.prisma does not parse/);
   });
 });

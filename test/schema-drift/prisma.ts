@@ -1,5 +1,14 @@
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
-import { quoteIdentifier, type Column, type ColumnDefault, type ForeignKey, type Index, type ReferentialAction, type SchemaShape, type Table } from './shape';
+import {
+  quoteIdentifier,
+  type Column,
+  type ColumnDefault,
+  type ForeignKey,
+  type Index,
+  type ReferentialAction,
+  type SchemaShape,
+  type Table,
+} from './shape';
 
 /**
  * What prisma/schema.prisma declares, in the names and PostgreSQL types Prisma Migrate gives it,
@@ -31,7 +40,10 @@ export function schemaFromPrisma(schemaText: string): SchemaShape {
           : SCALAR_TYPES[field.type];
     if (base === undefined) unhandled(`the field type ${field.type} (${model.name}.${field.name})`);
     const type = field.isList ? `${base}[]` : base;
-    const value = (v: DmmfScalar) => (field.kind === 'enum' ? (enums.get(field.type)?.values.find((e) => e.name === v)?.dbName ?? String(v)) : String(v));
+    const value = (v: DmmfScalar) =>
+      field.kind === 'enum'
+        ? (enums.get(field.type)?.values.find((e) => e.name === v)?.dbName ?? String(v))
+        : String(v);
     const columnDefault = defaultOf(model, field, value);
     return {
       name: field.dbName ?? field.name,
@@ -46,12 +58,22 @@ export function schemaFromPrisma(schemaText: string): SchemaShape {
 
   function index(model: DmmfModel, declared: DmmfIndex): Index {
     const table = tableName(model);
-    if (declared.type === 'fulltext' || declared.algorithm !== undefined || declared.fields.some((f) => Object.keys(f).some((key) => key !== 'name'))) {
-      unhandled(`an index with a sort order, length, operator class or access method (${model.name}: ${JSON.stringify(declared.fields)})`);
+    if (
+      declared.type === 'fulltext' ||
+      declared.algorithm !== undefined ||
+      declared.fields.some((f) => Object.keys(f).some((key) => key !== 'name'))
+    ) {
+      unhandled(
+        `an index with a sort order, length, operator class or access method (${model.name}: ${JSON.stringify(declared.fields)})`,
+      );
     }
     const columns = declared.fields.map((f) => columnName(model, f.name));
     const unique = declared.type === 'unique';
-    return { name: declared.dbName ?? constraintName(`${table}_${columns.join('_')}`, unique ? '_key' : '_idx'), unique, columns };
+    return {
+      name: declared.dbName ?? constraintName(`${table}_${columns.join('_')}`, unique ? '_key' : '_idx'),
+      unique,
+      columns,
+    };
   }
 
   function foreignKey(model: DmmfModel, field: DmmfField): ForeignKey {
@@ -78,9 +100,14 @@ export function schemaFromPrisma(schemaText: string): SchemaShape {
       name,
       model: model.name,
       columns: new Map(columns.map((c) => [c.name, c])),
-      primaryKey: id && { name: id.dbName ?? constraintName(name, '_pkey'), columns: id.fields.map((f) => columnName(model, f.name)) },
+      primaryKey: id && {
+        name: id.dbName ?? constraintName(name, '_pkey'),
+        columns: id.fields.map((f) => columnName(model, f.name)),
+      },
       indexes: declared.filter((i) => i.type !== 'id').map((i) => index(model, i)),
-      foreignKeys: model.fields.filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0).map((f) => foreignKey(model, f)),
+      foreignKeys: model.fields
+        .filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0)
+        .map((f) => foreignKey(model, f)),
     };
   });
   return {
@@ -165,7 +192,8 @@ function refuseImplicitManyToMany(models: DmmfModel[]): void {
   const sides = models.flatMap((m) => m.fields).filter((f) => f.kind === 'object' && f.relationName);
   for (const field of sides) {
     const both = sides.filter((f) => f.relationName === field.relationName);
-    if (both.every((f) => f.isList && !f.relationFromFields?.length)) unhandled(`the implicit many-to-many relation ${field.relationName}`);
+    if (both.every((f) => f.isList && !f.relationFromFields?.length))
+      unhandled(`the implicit many-to-many relation ${field.relationName}`);
   }
 }
 
@@ -202,7 +230,11 @@ const LITERAL_DEFAULT_TYPES = new Set(['String', 'Boolean', 'Int', 'BigInt']);
 function defaultOf(model: DmmfModel, field: DmmfField, value: (v: DmmfScalar) => string): ColumnDefault {
   const declared = field.default;
   if (declared === undefined) return { kind: 'none' };
-  if (field.kind === 'scalar' && !LITERAL_DEFAULT_TYPES.has(field.type) && (Array.isArray(declared) || typeof declared !== 'object')) {
+  if (
+    field.kind === 'scalar' &&
+    !LITERAL_DEFAULT_TYPES.has(field.type) &&
+    (Array.isArray(declared) || typeof declared !== 'object')
+  ) {
     unhandled(`a literal default of a ${field.type} field (${model.name}.${field.name})`);
   }
   if (Array.isArray(declared)) return { kind: 'list', values: declared.map(value) };
@@ -236,7 +268,9 @@ function defaultSql(columnDefault: ColumnDefault, type: string): string {
     case 'now':
       return 'CURRENT_TIMESTAMP';
     case 'literal':
-      return /^(integer|bigint|boolean)$/.test(element) ? columnDefault.value : `${quoted(columnDefault.value)}::${element}`;
+      return /^(integer|bigint|boolean)$/.test(element)
+        ? columnDefault.value
+        : `${quoted(columnDefault.value)}::${element}`;
     case 'list':
       return `ARRAY[${columnDefault.values.map(quoted).join(', ')}]::${type}`;
   }

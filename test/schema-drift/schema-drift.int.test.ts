@@ -185,7 +185,10 @@ describe('schema drift', () => {
 
   describe('catches schema.prisma changes without a migration', () => {
     it('a new field', async () => {
-      const schema = editedSchema(['  name              String?\n', '  name              String?\n  nickname          String? @db.VarChar(40)\n']);
+      const schema = editedSchema([
+        '  name              String?\n',
+        '  name              String?\n  nickname          String? @db.VarChar(40)\n',
+      ]);
       expect(await driftAfter('', { schema })).toEqual([
         'users.nickname: column missing — schema.prisma has User.nickname (character varying(40) NULL), database has no such column',
       ]);

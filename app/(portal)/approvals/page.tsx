@@ -15,11 +15,19 @@ export default async function ApprovalsPage() {
   const now = new Date();
   return (
     <>
-      <PageHeader title="Approvals" description="Promotion requests waiting for your decision, oldest first. You never see your own requests here." />
+      <PageHeader
+        title="Approvals"
+        description="Promotion requests waiting for your decision, oldest first. You never see your own requests here."
+      />
       {requests.length === 0 ? (
-        <EmptyState title="Nothing waits for you">When someone in a tenant you approve for requests a promotion, it appears here.</EmptyState>
+        <EmptyState title="Nothing waits for you">
+          When someone in a tenant you approve for requests a promotion, it appears here.
+        </EmptyState>
       ) : (
-        <DataTable caption="Requests waiting for your approval" columns={['Tenant', 'Model version', 'Requested by', 'Gates', 'Status']}>
+        <DataTable
+          caption="Requests waiting for your approval"
+          columns={['Tenant', 'Model version', 'Requested by', 'Gates', 'Status']}
+        >
           {requests.map((r) => {
             const gates = requestGates(r);
             return (

@@ -10,7 +10,9 @@ export const metadata = { title: 'Cluster GPUs' };
 export default async function ClusterGpuPage() {
   const user = await requirePermission('cluster.gpu.read', { kind: 'platform' });
   const tenants = await listTenants({ includeArchived: true });
-  const view = await clusterGpuView(tenants.map((t) => ({ name: t.name, displayName: t.displayName, archived: t.status === 'archived' })));
+  const view = await clusterGpuView(
+    tenants.map((t) => ({ name: t.name, displayName: t.displayName, archived: t.status === 'archived' })),
+  );
   return (
     <>
       <PageHeader

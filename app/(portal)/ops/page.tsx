@@ -9,7 +9,11 @@ export const metadata = { title: 'Operations' };
 const DESCRIPTION =
   'Every tenant you may see, one row per area — pipelines, training, registry, serving, canary, infrastructure — judged against the platform’s thresholds, with a link to where to act. Live: refreshed every 10 seconds.';
 
-export default async function OpsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OpsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const opened = await openFilteredDashboard(searchParams, opsView);
   return (
     <>
@@ -17,7 +21,10 @@ export default async function OpsPage({ searchParams }: { searchParams: Promise<
       {'refused' in opened ? (
         <FilterRefused path="/ops" message={opened.refused} />
       ) : (
-        <OpsDashboard initial={opened.view} editor={opened.view.canEditThresholds ? <ThresholdsForm thresholds={opened.view.thresholds} /> : null} />
+        <OpsDashboard
+          initial={opened.view}
+          editor={opened.view.canEditThresholds ? <ThresholdsForm thresholds={opened.view.thresholds} /> : null}
+        />
       )}
     </>
   );

@@ -11,11 +11,17 @@ export async function GET() {
       getDb().$queryRaw`SELECT 1`,
       new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000)),
     ]);
-    return Response.json({ status: 'ready', checks: { database: { ok: true, ms: Math.round(performance.now() - started) } } });
+    return Response.json({
+      status: 'ready',
+      checks: { database: { ok: true, ms: Math.round(performance.now() - started) } },
+    });
   } catch (error) {
     log.warn('not ready: database unreachable', { error });
     return Response.json(
-      { status: 'not ready', checks: { database: { ok: false, error: 'The database cannot be reached; the portal log says why.' } } },
+      {
+        status: 'not ready',
+        checks: { database: { ok: false, error: 'The database cannot be reached; the portal log says why.' } },
+      },
       { status: 503, headers: { 'Cache-Control': 'no-store' } },
     );
   }

@@ -68,14 +68,23 @@ export function defaultKubeConnection(): KubeConnection {
     try {
       kubeConfig.loadFromFile(config.KUBERNETES_PORTAL_KUBECONFIG);
     } catch (error) {
-      throw new Error(`The kubeconfig in KUBERNETES_PORTAL_KUBECONFIG (${config.KUBERNETES_PORTAL_KUBECONFIG}) cannot be read: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `The kubeconfig in KUBERNETES_PORTAL_KUBECONFIG (${config.KUBERNETES_PORTAL_KUBECONFIG}) cannot be read: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   } else if (process.env.KUBERNETES_SERVICE_HOST) {
     kubeConfig.loadFromCluster();
   } else {
-    throw new Error('The kubernetes connection is not configured: set KUBERNETES_PORTAL_KUBECONFIG, or run the portal in a cluster. See the configuration table in README.md.');
+    throw new Error(
+      'The kubernetes connection is not configured: set KUBERNETES_PORTAL_KUBECONFIG, or run the portal in a cluster. See the configuration table in README.md.',
+    );
   }
-  portalConnection = { kubeConfig, timeoutMs: config.KUBERNETES_TIMEOUT_MS, marker: config.KUBERNETES_PORTAL_MARKER === 'true' };
+  portalConnection = {
+    kubeConfig,
+    timeoutMs: config.KUBERNETES_TIMEOUT_MS,
+    marker: config.KUBERNETES_PORTAL_MARKER === 'true',
+  };
   return portalConnection;
 }
 
@@ -110,15 +119,25 @@ function statusOf(body: string): z.output<typeof statusSchema> {
 }
 
 /** Turns an error answer of the API server into a sentence for people. Pure; exported for tests. */
-export function describeKubeFailure(status: number, body: string, operation: KubeOperation, actor: KubeActor): { kind: UpstreamErrorKind; message: string } {
+export function describeKubeFailure(
+  status: number,
+  body: string,
+  operation: KubeOperation,
+  actor: KubeActor,
+): { kind: UpstreamErrorKind; message: string } {
   const { message, reason } = statusOf(body);
   const what = target(operation);
   const who = actorName(actor);
   if (status === 401) {
-    return { kind: 'forbidden', message: "Kubernetes did not accept the portal's credentials (check KUBERNETES_PORTAL_KUBECONFIG or the service account token)" };
+    return {
+      kind: 'forbidden',
+      message:
+        "Kubernetes did not accept the portal's credentials (check KUBERNETES_PORTAL_KUBECONFIG or the service account token)",
+    };
   }
   if (status === 403) {
-    if (message?.includes('cannot impersonate')) return { kind: 'forbidden', message: `The cluster does not let the portal act as ${who}` };
+    if (message?.includes('cannot impersonate'))
+      return { kind: 'forbidden', message: `The cluster does not let the portal act as ${who}` };
     // RBAC says "User "alice" cannot list resource …"; anything else is admission (a policy, a quota).
     if (message === undefined || / cannot [a-z]+ resource /.test(message)) {
       return { kind: 'forbidden', message: `The cluster does not allow ${who} to ${operation.verb} ${what}` };
@@ -136,7 +155,10 @@ export function describeKubeFailure(status: number, body: string, operation: Kub
       : { kind: 'conflict', message: `${what} was changed by someone else meanwhile` };
   }
   if (status === 422) return { kind: 'rejected', message: `The cluster rejected ${what}: ${message ?? 'invalid'}` };
-  return { kind: 'rejected', message: `Kubernetes could not ${operation.verb} ${what} (${status}${message ? `: ${message}` : ''})` };
+  return {
+    kind: 'rejected',
+    message: `Kubernetes could not ${operation.verb} ${what} (${status}${message ? `: ${message}` : ''})`,
+  };
 }
 
 export interface KubeCall<S extends z.ZodType> {
@@ -189,12 +211,17 @@ function keepAliveAgent(kubeConfig: KubeConfig, fresh: HttpsAgent): HttpsAgent {
  * when the server was slow, unreachable or briefly failing, writes never repeated, errors turned
  * into an `UpstreamError` whose message says who was refused what.
  */
-export async function kubeRequest<S extends z.ZodType>(connection: KubeConnection, actor: KubeActor, call: KubeCall<S>): Promise<z.output<S>> {
+export async function kubeRequest<S extends z.ZodType>(
+  connection: KubeConnection,
+  actor: KubeActor,
+  call: KubeCall<S>,
+): Promise<z.output<S>> {
   const cluster = connection.kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('The Kubernetes kubeconfig has no current cluster');
   const server = new URL(cluster.server);
   const url = new URL(`${server.pathname.replace(/\/$/, '')}${call.path}`, server);
-  for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(call.query ?? {}))
+    if (value !== undefined) url.searchParams.set(key, value);
   const body = call.body === undefined ? undefined : JSON.stringify(call.body);
 
   return withRetry(call.method === 'GET' ? READ_RETRY : NO_RETRY, async () => {
@@ -203,7 +230,8 @@ export async function kubeRequest<S extends z.ZodType>(connection: KubeConnectio
     // Credentials are applied per call (into `headers` and the TLS agent): tokens from files and
     // exec plugins are refreshed there.
     await connection.kubeConfig.applyToHTTPSOptions(options);
-    if (!cluster.proxyUrl && options.agent instanceof HttpsAgent) options.agent = keepAliveAgent(connection.kubeConfig, options.agent);
+    if (!cluster.proxyUrl && options.agent instanceof HttpsAgent)
+      options.agent = keepAliveAgent(connection.kubeConfig, options.agent);
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (actor.kind === 'user') {
       headers['impersonate-user'] = actor.username;
@@ -216,10 +244,22 @@ export async function kubeRequest<S extends z.ZodType>(connection: KubeConnectio
       response = await send(url, { ...options, signal }, body);
     } catch (error) {
       if (signal.aborted) {
-        throw new UpstreamError('Kubernetes', 'timeout', `Kubernetes did not answer within ${formatDuration(connection.timeoutMs)}`, undefined, { cause: error });
+        throw new UpstreamError(
+          'Kubernetes',
+          'timeout',
+          `Kubernetes did not answer within ${formatDuration(connection.timeoutMs)}`,
+          undefined,
+          { cause: error },
+        );
       }
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UpstreamError('Kubernetes', 'unreachable', `Kubernetes cannot be reached at ${server.host}${code ? ` (${code})` : ''}`, undefined, { cause: error });
+      throw new UpstreamError(
+        'Kubernetes',
+        'unreachable',
+        `Kubernetes cannot be reached at ${server.host}${code ? ` (${code})` : ''}`,
+        undefined,
+        { cause: error },
+      );
     }
     if (response.status < 200 || response.status >= 300) {
       const failure = describeKubeFailure(response.status, response.text, call.operation, actor);
@@ -229,9 +269,15 @@ export async function kubeRequest<S extends z.ZodType>(connection: KubeConnectio
     try {
       json = JSON.parse(response.text);
     } catch (error) {
-      throw new UpstreamError('Kubernetes', 'invalid-response', `Kubernetes sent an answer that is not JSON to ${call.operation.verb} ${target(call.operation)}`, response.status, {
-        cause: error,
-      });
+      throw new UpstreamError(
+        'Kubernetes',
+        'invalid-response',
+        `Kubernetes sent an answer that is not JSON to ${call.operation.verb} ${target(call.operation)}`,
+        response.status,
+        {
+          cause: error,
+        },
+      );
     }
     const parsed = call.schema.safeParse(json);
     if (!parsed.success) {

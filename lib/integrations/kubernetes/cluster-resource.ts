@@ -35,6 +35,10 @@ export type NewClusterObject = NewObject;
 /** The operations of `NamespacedResource`, with the same read-modify-write update, outside any namespace. */
 export type ClusterResource<T extends ClusterObject> = ResourceOperations<T>;
 
-export function clusterResource<T extends ClusterObject>(kind: ClusterResourceKind<T>, actor: KubeActor, connection: KubeConnection): ClusterResource<T> {
+export function clusterResource<T extends ClusterObject>(
+  kind: ClusterResourceKind<T>,
+  actor: KubeActor,
+  connection: KubeConnection,
+): ClusterResource<T> {
   return scopedResource(kind, null, actor, connection);
 }

@@ -15,7 +15,14 @@ export const configMapSchema = z.looseObject({
 
 export type ConfigMap = z.output<typeof configMapSchema>;
 
-const CONFIG_MAP: ResourceKind<ConfigMap> = { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', kindPlural: 'ConfigMaps', schema: configMapSchema };
+const CONFIG_MAP: ResourceKind<ConfigMap> = {
+  group: '',
+  version: 'v1',
+  plural: 'configmaps',
+  kind: 'ConfigMap',
+  kindPlural: 'ConfigMaps',
+  schema: configMapSchema,
+};
 
 export interface NewConfigMap {
   name: string;
@@ -33,12 +40,17 @@ export interface ConfigMapApi {
   update(name: string, change: (current: ConfigMap) => ConfigMap | null): Promise<ConfigMap>;
 }
 
-export function configMaps(tenant: string, actor: KubeActor, connection: KubeConnection = defaultKubeConnection()): ConfigMapApi {
+export function configMaps(
+  tenant: string,
+  actor: KubeActor,
+  connection: KubeConnection = defaultKubeConnection(),
+): ConfigMapApi {
   const resource = namespacedResource(CONFIG_MAP, tenantNamespace(tenant), actor, connection);
   return {
     namespace: resource.namespace,
     get: (name) => resource.get(name),
-    create: ({ name, labels = {}, annotations = {}, data }) => resource.create({ metadata: { name, labels, annotations }, data }),
+    create: ({ name, labels = {}, annotations = {}, data }) =>
+      resource.create({ metadata: { name, labels, annotations }, data }),
     update: (name, change) => resource.update(name, change),
   };
 }

@@ -37,7 +37,14 @@ export const kubeEventSchema = z.looseObject({
 
 export type KubeEvent = z.output<typeof kubeEventSchema>;
 
-const EVENT: ResourceKind<KubeEvent> = { group: '', version: 'v1', plural: 'events', kind: 'Event', kindPlural: 'Events', schema: kubeEventSchema };
+const EVENT: ResourceKind<KubeEvent> = {
+  group: '',
+  version: 'v1',
+  plural: 'events',
+  kind: 'Event',
+  kindPlural: 'Events',
+  schema: kubeEventSchema,
+};
 
 export const WARNING_EVENTS_WATCHED: WatchedKind<KubeEvent> = { ...EVENT, fieldSelector: 'type=Warning' };
 
@@ -48,7 +55,13 @@ export function watchedWarningEvents(): WatchCache<KubeEvent> {
 
 /** When the event last happened: the series' last observation, else lastTimestamp, eventTime or creation. */
 export function eventLastSeen(event: KubeEvent): string | undefined {
-  return event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
+  return (
+    event.series?.lastObservedTime ??
+    event.lastTimestamp ??
+    event.eventTime ??
+    event.firstTimestamp ??
+    event.metadata.creationTimestamp
+  );
 }
 
 /** How many times it happened. */

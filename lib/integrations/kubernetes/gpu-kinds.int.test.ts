@@ -44,7 +44,9 @@ function portalConnection(beforeWrite?: () => Promise<void>): KubeConnection {
 function portalConnectionTo(server: string, timeoutMs = 5000): KubeConnection {
   const connection = portalConnection();
   const cluster = connection.kubeConfig.getCurrentCluster()!;
-  connection.kubeConfig.clusters = connection.kubeConfig.clusters.map((c) => (c.name === cluster.name ? { ...c, server } : c));
+  connection.kubeConfig.clusters = connection.kubeConfig.clusters.map((c) =>
+    c.name === cluster.name ? { ...c, server } : c,
+  );
   return { kubeConfig: connection.kubeConfig, timeoutMs };
 }
 
@@ -63,13 +65,20 @@ async function apiServerLists(resource: string): Promise<number> {
   });
   let total = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('apiserver_request_total{') && line.includes('verb="LIST"') && line.includes(`resource="${resource}"`)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (
+      line.startsWith('apiserver_request_total{') &&
+      line.includes('verb="LIST"') &&
+      line.includes(`resource="${resource}"`)
+    )
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
 }
 
 /** A TCP proxy to the API server that the test can cut and restore. */
-async function cuttableProxy(target: URL): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+async function cuttableProxy(
+  target: URL,
+): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
   let server: Server | undefined;
   const sockets = new Set<Socket>();
   let port = 0;
@@ -113,12 +122,18 @@ beforeAll(async () => {
   try {
     await resourceQuotas('fraud', PORTAL_ACTOR).list();
   } catch (error) {
-    throw new Error(`kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`);
+    throw new Error(
+      `kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`,
+    );
   }
-  const users = JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'kubernetes'), 'utf8')) as { users: Record<string, { username: string; groups: string[] }> };
+  const users = JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'kubernetes'), 'utf8')) as {
+    users: Record<string, { username: string; groups: string[] }>;
+  };
   alice = userActor(users.users.alice!.username, users.users.alice!.groups);
   frank = userActor(users.users.frank!.username, users.users.frank!.groups);
-  await admin.createNamespace({ body: { metadata: { name: scratch, labels: { 'app.kubernetes.io/managed-by': 'gpu-kinds-test' } } } });
+  await admin.createNamespace({
+    body: { metadata: { name: scratch, labels: { 'app.kubernetes.io/managed-by': 'gpu-kinds-test' } } },
+  });
 });
 
 afterAll(async () => {
@@ -131,7 +146,10 @@ describe('ResourceQuotas', () => {
   it("reads fraud's seeded GPU quota, as the portal and as alice", async () => {
     for (const actor of [PORTAL_ACTOR, alice]) {
       const quota = await resourceQuotas('fraud', actor).get('gpu-quota');
-      expect(quota?.spec.hard['requests.nvidia.com/gpu'], 'the seeded fraud/gpu-quota (run npm run stack -- seed)').toBeDefined();
+      expect(
+        quota?.spec.hard['requests.nvidia.com/gpu'],
+        'the seeded fraud/gpu-quota (run npm run stack -- seed)',
+      ).toBeDefined();
       expect(quota?.status?.used['requests.nvidia.com/gpu']).toMatch(/^\d+$/);
     }
     expect((await resourceQuotas('fraud', PORTAL_ACTOR).list()).map((q) => q.metadata.name)).toContain('gpu-quota');
@@ -140,7 +158,11 @@ describe('ResourceQuotas', () => {
 
   it('apply creates a quota, leaves an equal one alone, and sets named keys keeping the others', async () => {
     const api = resourceQuotas(scratch, frank);
-    const created = await api.apply('gpu-quota', { 'requests.nvidia.com/gpu': '4' }, { 'mlp.example.com/managed-by': 'ml-platform-portal' });
+    const created = await api.apply(
+      'gpu-quota',
+      { 'requests.nvidia.com/gpu': '4' },
+      { 'mlp.example.com/managed-by': 'ml-platform-portal' },
+    );
     expect(created.spec.hard).toEqual({ 'requests.nvidia.com/gpu': '4' });
     expect(created.metadata.labels).toMatchObject({ 'mlp.example.com/managed-by': 'ml-platform-portal' });
 
@@ -156,14 +178,19 @@ describe('ResourceQuotas', () => {
     expect(again.spec.hard).toEqual({ 'requests.nvidia.com/gpu': '4' });
     expect(writes).toBe(0);
 
-    await api.update('gpu-quota', (q) => ({ ...q, spec: { ...q.spec, hard: { ...q.spec.hard, 'requests.cpu': '16' } } }));
+    await api.update('gpu-quota', (q) => ({
+      ...q,
+      spec: { ...q.spec, hard: { ...q.spec.hard, 'requests.cpu': '16' } },
+    }));
     const merged = await api.apply('gpu-quota', { 'requests.nvidia.com/gpu': '6' }, { team: 'ml' });
     expect(merged.spec.hard).toEqual({ 'requests.nvidia.com/gpu': '6', 'requests.cpu': '16' });
     expect(merged.metadata.labels).toMatchObject({ 'mlp.example.com/managed-by': 'ml-platform-portal', team: 'ml' });
   });
 
   it('refuses a change the cluster does not allow, saying who was refused what', async () => {
-    await expect(resourceQuotas('fraud', alice).apply('gpu-quota', { 'requests.nvidia.com/gpu': '80' })).rejects.toMatchObject({
+    await expect(
+      resourceQuotas('fraud', alice).apply('gpu-quota', { 'requests.nvidia.com/gpu': '80' }),
+    ).rejects.toMatchObject({
       kind: 'forbidden',
       message: 'The cluster does not allow alice to update ResourceQuota fraud/gpu-quota',
     });
@@ -179,7 +206,10 @@ describe('ResourceQuotas', () => {
       portalConnection(async () => {
         if (concurrent++ > 0) return;
         // Someone else (another admin, another replica) changes the quota meanwhile.
-        await resourceQuotas(scratch, frank).update('gpu-quota', (q) => ({ ...q, spec: { ...q.spec, hard: { ...q.spec.hard, 'requests.memory': '64Gi' } } }));
+        await resourceQuotas(scratch, frank).update('gpu-quota', (q) => ({
+          ...q,
+          spec: { ...q.spec, hard: { ...q.spec.hard, 'requests.memory': '64Gi' } },
+        }));
       }),
     );
     const seen: string[] = [];
@@ -192,8 +222,15 @@ describe('ResourceQuotas', () => {
     // in between (it recounts usage after a spec change): each attempt starts from a fresh read.
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(updated.spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '5', 'requests.memory': '64Gi', 'requests.cpu': '16' });
-    expect((await resourceQuotas(scratch, PORTAL_ACTOR).get('gpu-quota'))?.spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '5', 'requests.memory': '64Gi' });
+    expect(updated.spec.hard).toMatchObject({
+      'requests.nvidia.com/gpu': '5',
+      'requests.memory': '64Gi',
+      'requests.cpu': '16',
+    });
+    expect((await resourceQuotas(scratch, PORTAL_ACTOR).get('gpu-quota'))?.spec.hard).toMatchObject({
+      'requests.nvidia.com/gpu': '5',
+      'requests.memory': '64Gi',
+    });
   });
 
   it(`gives up after ${MAX_UPDATE_ATTEMPTS} conflicting attempts`, async () => {
@@ -203,11 +240,17 @@ describe('ResourceQuotas', () => {
       frank,
       portalConnection(() =>
         resourceQuotas(scratch, frank)
-          .update('gpu-quota', (q) => ({ ...q, metadata: { ...q.metadata, labels: { ...q.metadata.labels, round: String(++round) } } }))
+          .update('gpu-quota', (q) => ({
+            ...q,
+            metadata: { ...q.metadata, labels: { ...q.metadata.labels, round: String(++round) } },
+          }))
           .then(() => undefined),
       ),
     );
-    await expect(api.update('gpu-quota', (q) => q)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining(`(${MAX_UPDATE_ATTEMPTS} attempts)`) });
+    await expect(api.update('gpu-quota', (q) => q)).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining(`(${MAX_UPDATE_ATTEMPTS} attempts)`),
+    });
   });
 });
 
@@ -228,7 +271,9 @@ describe('watch caches', () => {
     // A change reaches the cache through the watch, within moments.
     const started = Date.now();
     await resourceQuotas(scratch, frank).apply('gpu-quota', { 'requests.nvidia.com/gpu': '7' });
-    expect(await cache.waitFor(scratch, 'gpu-quota', (q) => q?.spec.hard['requests.nvidia.com/gpu'] === '7', 3000)).toBe(true);
+    expect(
+      await cache.waitFor(scratch, 'gpu-quota', (q) => q?.spec.hard['requests.nvidia.com/gpu'] === '7', 3000),
+    ).toBe(true);
     expect(Date.now() - started).toBeLessThan(1000);
     expect((await cache.get(scratch, 'gpu-quota'))?.spec.hard['requests.nvidia.com/gpu']).toBe('7');
     expect(cache.health().lists).toBe(1);
@@ -237,8 +282,14 @@ describe('watch caches', () => {
   it('are shared per process, kept on globalThis, for pods, nodes, quotas and Warning events', async () => {
     const pods = sharedWatchCache(PODS_WATCHED);
     expect(sharedWatchCache(PODS_WATCHED)).toBe(pods);
-    expect((globalThis as Record<symbol, unknown>)[Symbol.for('ml-platform-portal.kubernetes.watch-caches')]).toBeDefined();
-    const [podList, nodes, events] = await Promise.all([pods.read('fraud'), sharedWatchCache(NODES_WATCHED).read(), sharedWatchCache(WARNING_EVENTS_WATCHED).read('fraud')]);
+    expect(
+      (globalThis as Record<symbol, unknown>)[Symbol.for('ml-platform-portal.kubernetes.watch-caches')],
+    ).toBeDefined();
+    const [podList, nodes, events] = await Promise.all([
+      pods.read('fraud'),
+      sharedWatchCache(NODES_WATCHED).read(),
+      sharedWatchCache(WARNING_EVENTS_WATCHED).read('fraud'),
+    ]);
     expect(podList.items.length).toBeGreaterThan(0);
     expect(podList.items.every((p) => p.metadata.namespace === 'fraud')).toBe(true);
     expect(nodes.items.filter((n) => n.status.allocatable['nvidia.com/gpu'] === '8')).toHaveLength(4);
@@ -257,7 +308,9 @@ describe('watch caches', () => {
       const stale = await cache.read();
       expect(stale.items.length).toBe(6);
       expect(Date.parse(stale.freshness.asOf)).toBeLessThan(Date.now());
-      expect(stale.freshness.error).toMatch(/^Kubernetes data may be out of date: Kubernetes cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
+      expect(stale.freshness.error).toMatch(
+        /^Kubernetes data may be out of date: Kubernetes cannot be reached at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/,
+      );
 
       await proxy.restore();
       await eventually('the cache to reconnect', () => cache.health().state === 'live', 40_000);
@@ -273,7 +326,10 @@ describe('watch caches', () => {
     const port = await closedPort();
     const refused = createWatchCache(PODS_WATCHED, portalConnectionTo(`https://127.0.0.1:${port}`, 1000));
     caches.push(refused as WatchCache<unknown>);
-    await expect(refused.read(undefined, 1500)).rejects.toMatchObject({ kind: 'unreachable', message: `Kubernetes cannot be reached at 127.0.0.1:${port} (ECONNREFUSED)` });
+    await expect(refused.read(undefined, 1500)).rejects.toMatchObject({
+      kind: 'unreachable',
+      message: `Kubernetes cannot be reached at 127.0.0.1:${port} (ECONNREFUSED)`,
+    });
     expect(refused.health()).toMatchObject({ state: 'starting', synced: false });
 
     const silent = await silentServer();

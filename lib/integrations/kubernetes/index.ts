@@ -1,4 +1,11 @@
-export { PORTAL_ACTOR, PORTAL_MARKER, defaultKubeConnection, userActor, type KubeActor, type KubeConnection } from './client';
+export {
+  PORTAL_ACTOR,
+  PORTAL_MARKER,
+  defaultKubeConnection,
+  userActor,
+  type KubeActor,
+  type KubeConnection,
+} from './client';
 export { configMaps, type ConfigMap, type ConfigMapApi, type NewConfigMap } from './config-maps';
 export { eventCount, eventLastSeen, watchedWarningEvents, type KubeEvent } from './events';
 export {
@@ -17,9 +24,19 @@ export { watchedNodes, type Node } from './nodes';
 export { pods, watchedPods, type Pod, type PodApi } from './pods';
 export { MAX_UPDATE_ATTEMPTS } from './resource';
 export { resourceQuotas, watchedResourceQuotas, type ResourceQuota, type ResourceQuotaApi } from './resource-quotas';
-export { roleBindings, type NewRoleBinding, type RoleBinding, type RoleBindingApi, type RoleBindingSubject } from './role-bindings';
+export {
+  roleBindings,
+  type NewRoleBinding,
+  type RoleBinding,
+  type RoleBindingApi,
+  type RoleBindingSubject,
+} from './role-bindings';
 export { servingState, type ServingState } from './serving-state';
-export { validatingAdmissionPolicies, type ValidatingAdmissionPolicy, type ValidatingAdmissionPolicyApi } from './validating-admission-policies';
+export {
+  validatingAdmissionPolicies,
+  type ValidatingAdmissionPolicy,
+  type ValidatingAdmissionPolicyApi,
+} from './validating-admission-policies';
 export {
   validatingAdmissionPolicyBindings,
   type LabelSelector,

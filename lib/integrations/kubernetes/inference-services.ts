@@ -8,7 +8,13 @@
 import { z } from 'zod';
 import { defaultKubeConnection, type KubeActor, type KubeConnection } from './client';
 import { tenantNamespace } from './namespace';
-import { conditionSchema, namespacedResource, objectMetaSchema, resourceRequirementsSchema, type ResourceKind } from './resource';
+import {
+  conditionSchema,
+  namespacedResource,
+  objectMetaSchema,
+  resourceRequirementsSchema,
+  type ResourceKind,
+} from './resource';
 import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 const inferenceServicePredictorSchema = z.looseObject({
@@ -94,13 +100,18 @@ export interface InferenceServiceApi {
 }
 
 /** The InferenceServices of `tenant`'s namespace, as `actor` may see and change them. */
-export function inferenceServices(tenant: string, actor: KubeActor, connection: KubeConnection = defaultKubeConnection()): InferenceServiceApi {
+export function inferenceServices(
+  tenant: string,
+  actor: KubeActor,
+  connection: KubeConnection = defaultKubeConnection(),
+): InferenceServiceApi {
   const resource = namespacedResource(INFERENCE_SERVICE, tenantNamespace(tenant), actor, connection);
   return {
     namespace: resource.namespace,
     list: () => resource.list(),
     get: (name) => resource.get(name),
-    create: ({ name, labels, annotations, predictor }) => resource.create({ metadata: { name, labels, annotations }, spec: { predictor } }),
+    create: ({ name, labels, annotations, predictor }) =>
+      resource.create({ metadata: { name, labels, annotations }, spec: { predictor } }),
     update: (name, change) => resource.update(name, change),
   };
 }

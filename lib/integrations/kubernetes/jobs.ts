@@ -9,7 +9,13 @@ import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cac
 
 export const jobSchema = z.looseObject({
   metadata: objectMetaSchema,
-  spec: z.looseObject({ parallelism: z.number().int().optional(), completions: z.number().int().nullish(), suspend: z.boolean().optional() }).prefault({}),
+  spec: z
+    .looseObject({
+      parallelism: z.number().int().optional(),
+      completions: z.number().int().nullish(),
+      suspend: z.boolean().optional(),
+    })
+    .prefault({}),
   status: z
     .looseObject({
       active: z.number().int().optional(),
@@ -28,7 +34,14 @@ export function jobFinished(job: Job): boolean {
   return job.status.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
-const JOB: ResourceKind<Job> = { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', kindPlural: 'Jobs', schema: jobSchema };
+const JOB: ResourceKind<Job> = {
+  group: 'batch',
+  version: 'v1',
+  plural: 'jobs',
+  kind: 'Job',
+  kindPlural: 'Jobs',
+  schema: jobSchema,
+};
 
 export const JOBS_WATCHED: WatchedKind<Job> = JOB;
 

@@ -62,11 +62,16 @@ beforeAll(async () => {
   try {
     await inferenceServices('fraud', PORTAL_ACTOR).list();
   } catch (error) {
-    throw new Error(`kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`);
+    throw new Error(
+      `kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`,
+    );
   }
-  const users = JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'kubernetes'), 'utf8')) as { users: Record<string, { username: string; groups: string[] }> };
+  const users = JSON.parse(readFileSync(requireSetting('KUBERNETES_USERS_FILE', 'kubernetes'), 'utf8')) as {
+    users: Record<string, { username: string; groups: string[] }>;
+  };
   const entry = users.users.alice;
-  if (!entry) throw new Error('kubernetes: the demo user alice is missing from KUBERNETES_USERS_FILE — run npm run stack -- up');
+  if (!entry)
+    throw new Error('kubernetes: the demo user alice is missing from KUBERNETES_USERS_FILE — run npm run stack -- up');
   alice = userActor(entry.username, entry.groups);
   const adminConfig = new KubeConfig();
   adminConfig.loadFromFile(requireSetting('KUBECONFIG', 'kubernetes (admin kubeconfig)'));
@@ -74,7 +79,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await inferenceServices('fraud', PORTAL_ACTOR).update('fraud-detector', withoutTestAnnotations).catch(() => undefined);
+  await inferenceServices('fraud', PORTAL_ACTOR)
+    .update('fraud-detector', withoutTestAnnotations)
+    .catch(() => undefined);
   await admin?.deleteNamespace({ name: scratchNamespace }).catch(() => undefined);
 });
 
@@ -88,7 +95,12 @@ describe('InferenceServices', () => {
     expect(all.every((isvc) => isvc.metadata.namespace === 'fraud')).toBe(true);
 
     const isvc = await api.get('fraud-detector');
-    expect(isvc?.metadata).toMatchObject({ name: 'fraud-detector', namespace: 'fraud', uid: listed!.metadata.uid, labels: { 'mlp.example.com/model': 'fraud-detector' } });
+    expect(isvc?.metadata).toMatchObject({
+      name: 'fraud-detector',
+      namespace: 'fraud',
+      uid: listed!.metadata.uid,
+      labels: { 'mlp.example.com/model': 'fraud-detector' },
+    });
     expect(isvc?.spec.predictor.model?.storageUri).toMatch(/^s3:\/\/.+\/model$/);
     // Other work may have moved fraud's traffic since the seed; whatever the split, it adds up.
     const traffic = isvc?.status?.components?.predictor?.traffic ?? [];
@@ -117,7 +129,9 @@ describe('InferenceServices', () => {
   });
 
   it('acts as alice: she reads fraud, and pricing refuses her with a message that says so', async () => {
-    expect((await inferenceServices('fraud', alice).list()).map((isvc) => isvc.metadata.name)).toContain('fraud-detector');
+    expect((await inferenceServices('fraud', alice).list()).map((isvc) => isvc.metadata.name)).toContain(
+      'fraud-detector',
+    );
     const pricing = inferenceServices('pricing', alice);
     await expect(pricing.list()).rejects.toMatchObject({
       name: 'UpstreamError',
@@ -125,7 +139,9 @@ describe('InferenceServices', () => {
       status: 403,
       message: 'The cluster does not allow alice to list InferenceServices in pricing',
     });
-    await expect(pricing.get('price-elasticity')).rejects.toThrow('The cluster does not allow alice to get InferenceService pricing/price-elasticity');
+    await expect(pricing.get('price-elasticity')).rejects.toThrow(
+      'The cluster does not allow alice to get InferenceService pricing/price-elasticity',
+    );
     await expect(pricing.update('price-elasticity', (isvc) => isvc)).rejects.toMatchObject({ kind: 'forbidden' });
   });
 
@@ -153,9 +169,15 @@ describe('InferenceServices', () => {
 
     expect(seen).toHaveLength(2);
     expect(seen[1]).not.toBe(seen[0]);
-    expect(updated.metadata.annotations).toMatchObject({ [`${ANNOTATION}-alice`]: 'concurrent', [`${ANNOTATION}-portal`]: 'mine' });
+    expect(updated.metadata.annotations).toMatchObject({
+      [`${ANNOTATION}-alice`]: 'concurrent',
+      [`${ANNOTATION}-portal`]: 'mine',
+    });
     const stored = (await inferenceServices('fraud', PORTAL_ACTOR).get('fraud-detector'))!;
-    expect(stored.metadata.annotations).toMatchObject({ [`${ANNOTATION}-alice`]: 'concurrent', [`${ANNOTATION}-portal`]: 'mine' });
+    expect(stored.metadata.annotations).toMatchObject({
+      [`${ANNOTATION}-alice`]: 'concurrent',
+      [`${ANNOTATION}-portal`]: 'mine',
+    });
     // Only metadata changed: same spec, same generation, so no new revision and no traffic change.
     expect(stored.spec).toEqual(before.spec);
     expect(stored.metadata.generation).toBe(before.metadata.generation);
@@ -197,7 +219,9 @@ describe('InferenceServices', () => {
   });
 
   it('creates an InferenceService, and says so when it already exists', async () => {
-    await admin.createNamespace({ body: { metadata: { name: scratchNamespace, labels: { 'app.kubernetes.io/managed-by': 'k8s-adapter-test' } } } });
+    await admin.createNamespace({
+      body: { metadata: { name: scratchNamespace, labels: { 'app.kubernetes.io/managed-by': 'k8s-adapter-test' } } },
+    });
     const api = inferenceServices(scratchNamespace, PORTAL_ACTOR);
     const input = {
       name: 'scratch-model',
@@ -206,14 +230,26 @@ describe('InferenceServices', () => {
       predictor: {
         minReplicas: 1,
         canaryTrafficPercent: 10,
-        model: { modelFormat: { name: 'sklearn' }, storageUri: 's3://mlflow-artifacts/test/model', resources: { requests: { cpu: '10m', memory: '16Mi' } } },
+        model: {
+          modelFormat: { name: 'sklearn' },
+          storageUri: 's3://mlflow-artifacts/test/model',
+          resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        },
       },
     };
     const created = await api.create(input);
-    expect(created.metadata).toMatchObject({ name: 'scratch-model', namespace: scratchNamespace, labels: input.labels, annotations: input.annotations });
+    expect(created.metadata).toMatchObject({
+      name: 'scratch-model',
+      namespace: scratchNamespace,
+      labels: input.labels,
+      annotations: input.annotations,
+    });
     expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.spec.predictor).toMatchObject(input.predictor);
-    await expect(api.create(input)).rejects.toMatchObject({ kind: 'conflict', message: `InferenceService ${scratchNamespace}/scratch-model already exists` });
+    await expect(api.create(input)).rejects.toMatchObject({
+      kind: 'conflict',
+      message: `InferenceService ${scratchNamespace}/scratch-model already exists`,
+    });
   });
 });
 
@@ -226,7 +262,9 @@ describe('pods', () => {
       expect(pod.status?.phase).toBe('Running');
       expect(pod.spec.containers[0]?.resources?.requests?.cpu).toBeDefined();
     }
-    await expect(pods('pricing', alice).list()).rejects.toThrow('The cluster does not allow alice to list Pods in pricing');
+    await expect(pods('pricing', alice).list()).rejects.toThrow(
+      'The cluster does not allow alice to list Pods in pricing',
+    );
   });
 });
 
@@ -236,11 +274,16 @@ describe('when the API server misbehaves', () => {
     try {
       const api = inferenceServices('fraud', PORTAL_ACTOR, connectionTo(`https://127.0.0.1:${server.port}`, 300));
       const started = Date.now();
-      await expect(api.list()).rejects.toMatchObject({ kind: 'timeout', message: 'Kubernetes did not answer within 300 ms' });
+      await expect(api.list()).rejects.toMatchObject({
+        kind: 'timeout',
+        message: 'Kubernetes did not answer within 300 ms',
+      });
       expect(server.connections()).toBe(1);
       expect(Date.now() - started).toBeLessThan(1000);
 
-      await expect(api.create({ name: 'never', predictor: {} })).rejects.toThrow('Kubernetes did not answer within 300 ms');
+      await expect(api.create({ name: 'never', predictor: {} })).rejects.toThrow(
+        'Kubernetes did not answer within 300 ms',
+      );
       expect(server.connections()).toBe(2);
     } finally {
       await server.close();

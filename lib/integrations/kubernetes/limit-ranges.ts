@@ -14,14 +14,29 @@ export const limitRangeSchema = z.looseObject({
   metadata: objectMetaSchema,
   spec: z.looseObject({
     limits: z
-      .array(z.looseObject({ type: z.string(), default: quantities.optional(), defaultRequest: quantities.optional(), max: quantities.optional(), min: quantities.optional() }))
+      .array(
+        z.looseObject({
+          type: z.string(),
+          default: quantities.optional(),
+          defaultRequest: quantities.optional(),
+          max: quantities.optional(),
+          min: quantities.optional(),
+        }),
+      )
       .default([]),
   }),
 });
 
 export type LimitRange = z.output<typeof limitRangeSchema>;
 
-const LIMIT_RANGE: ResourceKind<LimitRange> = { group: '', version: 'v1', plural: 'limitranges', kind: 'LimitRange', kindPlural: 'LimitRanges', schema: limitRangeSchema };
+const LIMIT_RANGE: ResourceKind<LimitRange> = {
+  group: '',
+  version: 'v1',
+  plural: 'limitranges',
+  kind: 'LimitRange',
+  kindPlural: 'LimitRanges',
+  schema: limitRangeSchema,
+};
 
 export interface NewLimitRange {
   name: string;
@@ -36,7 +51,11 @@ export interface LimitRangeApi {
   create(limitRange: NewLimitRange): Promise<LimitRange>;
 }
 
-export function limitRanges(tenant: string, actor: KubeActor, connection: KubeConnection = defaultKubeConnection()): LimitRangeApi {
+export function limitRanges(
+  tenant: string,
+  actor: KubeActor,
+  connection: KubeConnection = defaultKubeConnection(),
+): LimitRangeApi {
   const resource = namespacedResource(LIMIT_RANGE, tenantNamespace(tenant), actor, connection);
   return {
     namespace: resource.namespace,
@@ -44,7 +63,15 @@ export function limitRanges(tenant: string, actor: KubeActor, connection: KubeCo
     create: ({ name, labels = {}, container }) =>
       resource.create({
         metadata: { name, labels },
-        spec: { limits: [{ type: 'Container', defaultRequest: container.defaultRequest, ...(container.default ? { default: container.default } : {}) }] },
+        spec: {
+          limits: [
+            {
+              type: 'Container',
+              defaultRequest: container.defaultRequest,
+              ...(container.default ? { default: container.default } : {}),
+            },
+          ],
+        },
       }),
   };
 }

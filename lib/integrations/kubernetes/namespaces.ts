@@ -16,7 +16,14 @@ export const namespaceSchema = z.looseObject({
 
 export type Namespace = z.output<typeof namespaceSchema>;
 
-const NAMESPACE: ClusterResourceKind<Namespace> = { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', kindPlural: 'Namespaces', schema: namespaceSchema };
+const NAMESPACE: ClusterResourceKind<Namespace> = {
+  group: '',
+  version: 'v1',
+  plural: 'namespaces',
+  kind: 'Namespace',
+  kindPlural: 'Namespaces',
+  schema: namespaceSchema,
+};
 
 export interface NewNamespace {
   name: string;
@@ -38,7 +45,8 @@ export function namespaces(actor: KubeActor, connection: KubeConnection = defaul
   return {
     list: (labelSelector) => resource.list({ labelSelector }),
     get: (name) => resource.get(tenantNamespace(name)),
-    create: ({ name, labels = {}, annotations = {} }) => resource.create({ metadata: { name: tenantNamespace(name), labels, annotations } }),
+    create: ({ name, labels = {}, annotations = {} }) =>
+      resource.create({ metadata: { name: tenantNamespace(name), labels, annotations } }),
     update: (name, change) => resource.update(tenantNamespace(name), change),
   };
 }

@@ -30,7 +30,14 @@ export const nodeSchema = z.looseObject({
 
 export type Node = z.output<typeof nodeSchema>;
 
-const NODE: ResourceKind<Node> = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', kindPlural: 'Nodes', schema: nodeSchema };
+const NODE: ResourceKind<Node> = {
+  group: '',
+  version: 'v1',
+  plural: 'nodes',
+  kind: 'Node',
+  kindPlural: 'Nodes',
+  schema: nodeSchema,
+};
 
 export const NODES_WATCHED: WatchedKind<Node> = NODE;
 

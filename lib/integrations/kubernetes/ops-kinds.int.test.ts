@@ -31,7 +31,9 @@ beforeAll(async () => {
   try {
     await watchedWorkflows().read(undefined, 10_000);
   } catch (error) {
-    throw new Error(`kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`);
+    throw new Error(
+      `kubernetes: the API server at ${server} cannot be used (${(error as Error).message}) — start the local platform (npm run stack -- up, then seed)`,
+    );
   }
 });
 
@@ -45,7 +47,7 @@ describe('the Workflows watch cache', () => {
     expect(watchedWorkflows()).toBe(sharedWatchCache(WORKFLOWS_WATCHED));
   });
 
-  it("lists the seeded pipeline runs of each tenant with their phase, times and template, without the per-step nodes", async () => {
+  it('lists the seeded pipeline runs of each tenant with their phase, times and template, without the per-step nodes', async () => {
     const plan = workflowPlan();
     expect(plan).toHaveLength(47);
     const { items, freshness } = await watchedWorkflows().read();
@@ -53,14 +55,19 @@ describe('the Workflows watch cache', () => {
     for (const tenant of TENANTS) {
       const seeded = items.filter((w) => w.metadata.namespace === tenant && w.metadata.labels[SEEDED_LABEL] === 'true');
       const planned = plan.filter((r) => r.tenant === tenant);
-      expect(seeded.map((w) => w.metadata.name).sort(), `${tenant}'s seeded Workflows (npm run stack -- seed)`).toEqual(planned.map((r) => r.name).sort());
+      expect(seeded.map((w) => w.metadata.name).sort(), `${tenant}'s seeded Workflows (npm run stack -- seed)`).toEqual(
+        planned.map((r) => r.name).sort(),
+      );
       for (const run of planned) {
         const workflow = seeded.find((w) => w.metadata.name === run.name)!;
         expect(workflow.status.phase, run.name).toBe(run.phase);
         expect(workflowTemplate(workflow), run.name).toBe(run.pipeline.name);
         expect(Date.parse(workflow.status.startedAt ?? ''), run.name).not.toBeNaN();
         if (run.phase === 'Running') expect(workflow.status.finishedAt, run.name).toBeNull();
-        else expect(Date.parse(workflow.status.finishedAt ?? '') - Date.parse(workflow.status.startedAt!), run.name).toBe(run.durationMinutes! * 60_000);
+        else
+          expect(Date.parse(workflow.status.finishedAt ?? '') - Date.parse(workflow.status.startedAt!), run.name).toBe(
+            run.durationMinutes! * 60_000,
+          );
         if (run.message) expect(workflow.status.message, run.name).toBe(run.message);
         expect(workflow.status, run.name).not.toHaveProperty('nodes');
       }
@@ -86,28 +93,57 @@ describe('the Workflows watch cache', () => {
         status: { phase: 'Running', startedAt, finishedAt: null },
       },
     });
-    const seen = await eventually('the new Workflow to reach the cache', 10_000, async () => {
-      const workflow = await cache.get(scratch.namespace, scratch.name);
-      return { done: workflow !== null, value: workflow?.status ?? null };
-    }, 200);
+    const seen = await eventually(
+      'the new Workflow to reach the cache',
+      10_000,
+      async () => {
+        const workflow = await cache.get(scratch.namespace, scratch.name);
+        return { done: workflow !== null, value: workflow?.status ?? null };
+      },
+      200,
+    );
     expect(seen).toEqual({ phase: 'Running', startedAt, finishedAt: null });
     expect(workflowTemplate((await cache.get(scratch.namespace, scratch.name))!)).toBe('ops-kinds-test');
 
     // The minimal Argo CRD has no status subresource: the status is written with the object.
-    const current = (await admin.getNamespacedCustomObject({ ...WORKFLOW_API, ...scratch })) as { status: Record<string, unknown> };
+    const current = (await admin.getNamespacedCustomObject({ ...WORKFLOW_API, ...scratch })) as {
+      status: Record<string, unknown>;
+    };
     const finishedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await admin.replaceNamespacedCustomObject({ ...WORKFLOW_API, ...scratch, body: { ...current, status: { ...current.status, phase: 'Failed', finishedAt, message: 'ops-kinds test failure' } } });
-    await eventually('the status change to reach the cache', 10_000, async () => {
-      const status = (await cache.get(scratch.namespace, scratch.name))?.status ?? null;
-      return { done: status?.phase === 'Failed', value: status };
-    }, 200);
-    expect((await cache.get(scratch.namespace, scratch.name))?.status).toEqual({ phase: 'Failed', startedAt, finishedAt, message: 'ops-kinds test failure' });
+    await admin.replaceNamespacedCustomObject({
+      ...WORKFLOW_API,
+      ...scratch,
+      body: {
+        ...current,
+        status: { ...current.status, phase: 'Failed', finishedAt, message: 'ops-kinds test failure' },
+      },
+    });
+    await eventually(
+      'the status change to reach the cache',
+      10_000,
+      async () => {
+        const status = (await cache.get(scratch.namespace, scratch.name))?.status ?? null;
+        return { done: status?.phase === 'Failed', value: status };
+      },
+      200,
+    );
+    expect((await cache.get(scratch.namespace, scratch.name))?.status).toEqual({
+      phase: 'Failed',
+      startedAt,
+      finishedAt,
+      message: 'ops-kinds test failure',
+    });
 
     await admin.deleteNamespacedCustomObject({ ...WORKFLOW_API, ...scratch });
-    await eventually('the deletion to reach the cache', 10_000, async () => {
-      const workflow = await cache.get(scratch.namespace, scratch.name);
-      return { done: workflow === null, value: workflow?.metadata.name ?? null };
-    }, 200);
+    await eventually(
+      'the deletion to reach the cache',
+      10_000,
+      async () => {
+        const workflow = await cache.get(scratch.namespace, scratch.name);
+        return { done: workflow === null, value: workflow?.metadata.name ?? null };
+      },
+      200,
+    );
     expect(cache.health().lists).toBe(1);
   });
 });
@@ -125,7 +161,9 @@ describe('the InferenceServices watch cache', () => {
       const isvc = items.find((i) => i.metadata.namespace === tenant && i.metadata.name === endpoint.name);
       expect(isvc, `${tenant}/${endpoint.name} (npm run stack -- seed)`).toBeDefined();
       expect(isvc!.spec.predictor.model?.storageUri).toMatch(/^s3:\/\/.+\/model$/);
-      expect(isvc!.status?.components?.predictor?.traffic.length, `${tenant}/${endpoint.name} status`).toBeGreaterThan(0);
+      expect(isvc!.status?.components?.predictor?.traffic.length, `${tenant}/${endpoint.name} status`).toBeGreaterThan(
+        0,
+      );
       // The API server keeps field ownership on every object; the cache drops it (memory).
       expect(isvc!.metadata, `${tenant}/${endpoint.name} metadata`).not.toHaveProperty('managedFields');
     }

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { defaultKubeConnection, type KubeActor, type KubeConnection } from './client';
 import { tenantNamespace } from './namespace';
-import { conditionSchema, namespacedResource, objectMetaSchema, resourceRequirementsSchema, type ResourceKind } from './resource';
+import {
+  conditionSchema,
+  namespacedResource,
+  objectMetaSchema,
+  resourceRequirementsSchema,
+  type ResourceKind,
+} from './resource';
 import { sharedWatchCache, type WatchCache, type WatchedKind } from './watch-cache';
 
 const containerStateSchema = z.looseObject({
@@ -22,7 +28,11 @@ const containerStateSchema = z.looseObject({
     .optional(),
 });
 
-const containerSchema = z.looseObject({ name: z.string(), image: z.string().optional(), resources: resourceRequirementsSchema.optional() });
+const containerSchema = z.looseObject({
+  name: z.string(),
+  image: z.string().optional(),
+  resources: resourceRequirementsSchema.optional(),
+});
 
 const containerStatusSchema = z.looseObject({
   name: z.string(),
@@ -32,7 +42,13 @@ const containerStatusSchema = z.looseObject({
   lastState: containerStateSchema.optional(),
 });
 
-const ownerReferenceSchema = z.looseObject({ apiVersion: z.string().optional(), kind: z.string(), name: z.string(), uid: z.string().optional(), controller: z.boolean().optional() });
+const ownerReferenceSchema = z.looseObject({
+  apiVersion: z.string().optional(),
+  kind: z.string(),
+  name: z.string(),
+  uid: z.string().optional(),
+  controller: z.boolean().optional(),
+});
 
 export const podSchema = z.looseObject({
   metadata: objectMetaSchema.extend({
@@ -59,7 +75,14 @@ export const podSchema = z.looseObject({
 
 export type Pod = z.output<typeof podSchema>;
 
-const POD: ResourceKind<Pod> = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', kindPlural: 'Pods', schema: podSchema };
+const POD: ResourceKind<Pod> = {
+  group: '',
+  version: 'v1',
+  plural: 'pods',
+  kind: 'Pod',
+  kindPlural: 'Pods',
+  schema: podSchema,
+};
 
 export interface PodApi {
   readonly namespace: string;

@@ -69,7 +69,11 @@ function sameEntries(a: Record<string, string>, b: Record<string, string>): bool
 }
 
 /** The ResourceQuotas of `tenant`'s namespace, as `actor` may see and change them. */
-export function resourceQuotas(tenant: string, actor: KubeActor, connection: KubeConnection = defaultKubeConnection()): ResourceQuotaApi {
+export function resourceQuotas(
+  tenant: string,
+  actor: KubeActor,
+  connection: KubeConnection = defaultKubeConnection(),
+): ResourceQuotaApi {
   const resource = namespacedResource(RESOURCE_QUOTA, tenantNamespace(tenant), actor, connection);
 
   const update: ResourceQuotaApi['update'] = (name, change) => resource.update(name, change);

@@ -78,7 +78,10 @@ export function apiVersionOf(kind: Pick<ResourceKind<unknown>, 'group' | 'versio
  * The URL path of the kind's objects in `namespace`; without one, of every namespace's (a watch
  * cache's) or of a cluster-scoped kind's: `/api/v1/pods`, `/apis/batch/v1/namespaces/fraud/jobs`.
  */
-export function collectionPath(kind: Pick<ResourceKind<unknown>, 'group' | 'version' | 'plural'>, namespace: string | null = null): string {
+export function collectionPath(
+  kind: Pick<ResourceKind<unknown>, 'group' | 'version' | 'plural'>,
+  namespace: string | null = null,
+): string {
   const scopePath = namespace === null ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
   return `${kind.group ? `/apis/${apiVersionOf(kind)}` : `/api/${kind.version}`}${scopePath}/${kind.plural}`;
 }
@@ -114,7 +117,12 @@ export const MAX_UPDATE_ATTEMPTS = 5;
 /** Marks the portal's writes in each object's managedFields. */
 const FIELD_MANAGER = 'ml-platform-portal';
 
-export function namespacedResource<T extends KubeObject>(kind: ResourceKind<T>, namespace: string, actor: KubeActor, connection: KubeConnection): NamespacedResource<T> {
+export function namespacedResource<T extends KubeObject>(
+  kind: ResourceKind<T>,
+  namespace: string,
+  actor: KubeActor,
+  connection: KubeConnection,
+): NamespacedResource<T> {
   return { namespace, ...scopedResource(kind, namespace, actor, connection) };
 }
 
@@ -123,16 +131,33 @@ export function namespacedResource<T extends KubeObject>(kind: ResourceKind<T>, 
  * `namespace` is the objects' namespace, or null for a cluster-scoped kind. Kinds use those two,
  * not this.
  */
-export function scopedResource<T extends VersionedObject>(kind: ResourceKind<T>, namespace: string | null, actor: KubeActor, connection: KubeConnection): ResourceOperations<T> {
+export function scopedResource<T extends VersionedObject>(
+  kind: ResourceKind<T>,
+  namespace: string | null,
+  actor: KubeActor,
+  connection: KubeConnection,
+): ResourceOperations<T> {
   const apiVersion = apiVersionOf(kind);
   const collection = collectionPath(kind, namespace);
   const listSchema = z.object({ items: z.array(kind.schema) });
   /** The metadata the scope fixes: a namespaced object's namespace; nothing for a cluster-scoped one. */
   const scope = namespace === null ? {} : { namespace };
-  const operation = (verb: KubeOperation['verb'], name?: string): KubeOperation => ({ verb, kind: kind.kind, kindPlural: kind.kindPlural, namespace: namespace ?? '', name });
+  const operation = (verb: KubeOperation['verb'], name?: string): KubeOperation => ({
+    verb,
+    kind: kind.kind,
+    kindPlural: kind.kindPlural,
+    namespace: namespace ?? '',
+    name,
+  });
   const itemPath = (name: string) => `${collection}/${encodeURIComponent(checkObjectName(kind.kind, name))}`;
 
-  const read = (name: string) => kubeRequest(connection, actor, { method: 'GET', path: itemPath(name), schema: kind.schema, operation: operation('get', name) });
+  const read = (name: string) =>
+    kubeRequest(connection, actor, {
+      method: 'GET',
+      path: itemPath(name),
+      schema: kind.schema,
+      operation: operation('get', name),
+    });
 
   return {
     async list(options = {}) {
@@ -186,9 +211,15 @@ export function scopedResource<T extends VersionedObject>(kind: ResourceKind<T>,
           if (!isUpstreamError(error, 'conflict')) throw error;
           if (attempt >= MAX_UPDATE_ATTEMPTS) {
             const object = namespace === null ? name : `${namespace}/${name}`;
-            throw new UpstreamError('Kubernetes', 'conflict', `${kind.kind} ${object} kept changing while the portal updated it (${MAX_UPDATE_ATTEMPTS} attempts); try again`, 409, {
-              cause: error,
-            });
+            throw new UpstreamError(
+              'Kubernetes',
+              'conflict',
+              `${kind.kind} ${object} kept changing while the portal updated it (${MAX_UPDATE_ATTEMPTS} attempts); try again`,
+              409,
+              {
+                cause: error,
+              },
+            );
           }
         }
       }

@@ -9,7 +9,12 @@ import { tenantNamespace } from './namespace';
 import { namespacedResource, objectMetaSchema, type ResourceKind } from './resource';
 
 const roleRefSchema = z.looseObject({ apiGroup: z.string(), kind: z.string(), name: z.string() });
-const subjectSchema = z.looseObject({ kind: z.string(), name: z.string(), apiGroup: z.string().optional(), namespace: z.string().optional() });
+const subjectSchema = z.looseObject({
+  kind: z.string(),
+  name: z.string(),
+  apiGroup: z.string().optional(),
+  namespace: z.string().optional(),
+});
 
 export const roleBindingSchema = z.looseObject({
   metadata: objectMetaSchema,
@@ -46,13 +51,18 @@ export interface RoleBindingApi {
   update(name: string, change: (current: RoleBinding) => RoleBinding | null): Promise<RoleBinding>;
 }
 
-export function roleBindings(tenant: string, actor: KubeActor, connection: KubeConnection = defaultKubeConnection()): RoleBindingApi {
+export function roleBindings(
+  tenant: string,
+  actor: KubeActor,
+  connection: KubeConnection = defaultKubeConnection(),
+): RoleBindingApi {
   const resource = namespacedResource(ROLE_BINDING, tenantNamespace(tenant), actor, connection);
   return {
     namespace: resource.namespace,
     list: (labelSelector) => resource.list({ labelSelector }),
     get: (name) => resource.get(name),
-    create: ({ name, labels = {}, annotations = {}, roleRef, subjects }) => resource.create({ metadata: { name, labels, annotations }, roleRef, subjects }),
+    create: ({ name, labels = {}, annotations = {}, roleRef, subjects }) =>
+      resource.create({ metadata: { name, labels, annotations }, roleRef, subjects }),
     update: (name, change) => resource.update(name, change),
   };
 }

@@ -19,11 +19,22 @@ const target = (n: number, percent: number, tag: 'latest' | 'prev', latestRevisi
   latestRevision,
 });
 
-function isvc(options: { canaryTrafficPercent?: number; storageUri?: string; generation?: number; status?: Record<string, unknown> }): InferenceService {
+function isvc(options: {
+  canaryTrafficPercent?: number;
+  storageUri?: string;
+  generation?: number;
+  status?: Record<string, unknown>;
+}): InferenceService {
   return inferenceServiceSchema.parse({
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
-    metadata: { name: 'price-elasticity', namespace: 'pricing', uid: 'u-1', resourceVersion: '42', generation: options.generation ?? 2 },
+    metadata: {
+      name: 'price-elasticity',
+      namespace: 'pricing',
+      uid: 'u-1',
+      resourceVersion: '42',
+      generation: options.generation ?? 2,
+    },
     spec: {
       predictor: {
         minReplicas: 1,
@@ -53,12 +64,23 @@ describe('servingState', () => {
         storageUri: MODEL_V1,
         generation: 1,
         status: status(
-          { latestCreatedRevision: rev(1), latestReadyRevision: rev(1), latestRolledoutRevision: rev(1), traffic: [target(1, 100, 'latest', true)] },
+          {
+            latestCreatedRevision: rev(1),
+            latestReadyRevision: rev(1),
+            latestRolledoutRevision: rev(1),
+            traffic: [target(1, 100, 'latest', true)],
+          },
           { observedGeneration: 1 },
         ),
       }),
     );
-    expect(state).toEqual({ stableRevision: rev(1), canaryRevision: undefined, canaryPercent: 0, storageUri: MODEL_V1, ready: true });
+    expect(state).toEqual({
+      stableRevision: rev(1),
+      canaryRevision: undefined,
+      canaryPercent: 0,
+      storageUri: MODEL_V1,
+      ready: true,
+    });
   });
 
   it('reads a canary: the latest revision with its percentage, the rolled-out one as stable', () => {
@@ -74,7 +96,13 @@ describe('servingState', () => {
         }),
       }),
     );
-    expect(state).toMatchObject({ stableRevision: rev(1), canaryRevision: rev(2), canaryPercent: 20, storageUri: MODEL_V2, ready: true });
+    expect(state).toMatchObject({
+      stableRevision: rev(1),
+      canaryRevision: rev(2),
+      canaryPercent: 20,
+      storageUri: MODEL_V2,
+      ready: true,
+    });
   });
 
   it('reads a rolled-back canary as a canary at 0 %', () => {
@@ -95,7 +123,12 @@ describe('servingState', () => {
     const state = servingState(
       isvc({
         status: status(
-          { latestCreatedRevision: rev(2), latestReadyRevision: rev(1), latestRolledoutRevision: rev(1), traffic: [target(1, 100, 'prev', false)] },
+          {
+            latestCreatedRevision: rev(2),
+            latestReadyRevision: rev(1),
+            latestRolledoutRevision: rev(1),
+            traffic: [target(1, 100, 'prev', false)],
+          },
           { conditions: ready(false, 'Revision pods of price-elasticity-predictor-00002 are not running yet') },
         ),
       }),
@@ -123,14 +156,33 @@ describe('servingState', () => {
 
   it('is not ready while KServe has not observed the latest generation', () => {
     const state = servingState(
-      isvc({ generation: 3, canaryTrafficPercent: 50, status: status({ latestRolledoutRevision: rev(1), traffic: [target(2, 20, 'latest', true), target(1, 80, 'prev', false)] }) }),
+      isvc({
+        generation: 3,
+        canaryTrafficPercent: 50,
+        status: status({
+          latestRolledoutRevision: rev(1),
+          traffic: [target(2, 20, 'latest', true), target(1, 80, 'prev', false)],
+        }),
+      }),
     );
-    expect(state).toMatchObject({ canaryPercent: 20, ready: false, message: 'KServe has not acted on the latest change yet' });
+    expect(state).toMatchObject({
+      canaryPercent: 20,
+      ready: false,
+      message: 'KServe has not acted on the latest change yet',
+    });
   });
 
   it('finds the canary by latestCreatedRevision when the split carries no latest marker', () => {
     const state = servingState(
-      isvc({ status: status({ latestCreatedRevision: rev(2), traffic: [{ revisionName: rev(1), percent: 75 }, { revisionName: rev(2), percent: 25 }] }) }),
+      isvc({
+        status: status({
+          latestCreatedRevision: rev(2),
+          traffic: [
+            { revisionName: rev(1), percent: 75 },
+            { revisionName: rev(2), percent: 25 },
+          ],
+        }),
+      }),
     );
     expect(state).toMatchObject({ stableRevision: rev(1), canaryRevision: rev(2), canaryPercent: 25 });
   });

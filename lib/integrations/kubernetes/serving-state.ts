@@ -32,7 +32,9 @@ export function servingState(isvc: InferenceService): ServingState {
   let canaryPercent = 0;
   if (traffic.length > 1) {
     const canary =
-      traffic.find((t) => t.latestRevision === true) ?? traffic.find((t) => t.tag === 'latest') ?? traffic.find((t) => t.revisionName === predictor?.latestCreatedRevision);
+      traffic.find((t) => t.latestRevision === true) ??
+      traffic.find((t) => t.tag === 'latest') ??
+      traffic.find((t) => t.revisionName === predictor?.latestCreatedRevision);
     const stable = traffic.filter((t) => t !== canary).sort((a, b) => (b.percent ?? 0) - (a.percent ?? 0))[0];
     stableRevision = stable?.revisionName ?? predictor?.latestRolledoutRevision;
     canaryRevision = canary?.revisionName;

@@ -17,7 +17,11 @@ export const validatingAdmissionPolicySchema = z.looseObject({
   status: z
     .looseObject({
       observedGeneration: z.number().int().optional(),
-      typeChecking: z.looseObject({ expressionWarnings: z.array(z.looseObject({ fieldRef: z.string(), warning: z.string() })).default([]) }).optional(),
+      typeChecking: z
+        .looseObject({
+          expressionWarnings: z.array(z.looseObject({ fieldRef: z.string(), warning: z.string() })).default([]),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -38,7 +42,10 @@ export interface ValidatingAdmissionPolicyApi {
   get(name: string): Promise<ValidatingAdmissionPolicy | null>;
 }
 
-export function validatingAdmissionPolicies(actor: KubeActor, connection: KubeConnection = defaultKubeConnection()): ValidatingAdmissionPolicyApi {
+export function validatingAdmissionPolicies(
+  actor: KubeActor,
+  connection: KubeConnection = defaultKubeConnection(),
+): ValidatingAdmissionPolicyApi {
   const resource = clusterResource(VALIDATING_ADMISSION_POLICY, actor, connection);
   return { get: (name) => resource.get(name) };
 }

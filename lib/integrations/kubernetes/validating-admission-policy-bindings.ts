@@ -9,7 +9,9 @@ import { clusterObjectMetaSchema, clusterResource, type ClusterResourceKind } fr
 
 const labelSelectorSchema = z.looseObject({
   matchLabels: z.record(z.string(), z.string()).optional(),
-  matchExpressions: z.array(z.looseObject({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() })).optional(),
+  matchExpressions: z
+    .array(z.looseObject({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() }))
+    .optional(),
 });
 
 export const validatingAdmissionPolicyBindingSchema = z.looseObject({
@@ -17,7 +19,13 @@ export const validatingAdmissionPolicyBindingSchema = z.looseObject({
   spec: z.looseObject({
     policyName: z.string().optional(),
     validationActions: z.array(z.string()).default([]),
-    paramRef: z.looseObject({ name: z.string().optional(), namespace: z.string().optional(), parameterNotFoundAction: z.string().optional() }).optional(),
+    paramRef: z
+      .looseObject({
+        name: z.string().optional(),
+        namespace: z.string().optional(),
+        parameterNotFoundAction: z.string().optional(),
+      })
+      .optional(),
     matchResources: z.looseObject({ namespaceSelector: labelSelectorSchema.optional() }).optional(),
   }),
 });
@@ -39,7 +47,10 @@ export interface ValidatingAdmissionPolicyBindingApi {
   get(name: string): Promise<ValidatingAdmissionPolicyBinding | null>;
 }
 
-export function validatingAdmissionPolicyBindings(actor: KubeActor, connection: KubeConnection = defaultKubeConnection()): ValidatingAdmissionPolicyBindingApi {
+export function validatingAdmissionPolicyBindings(
+  actor: KubeActor,
+  connection: KubeConnection = defaultKubeConnection(),
+): ValidatingAdmissionPolicyBindingApi {
   const resource = clusterResource(VALIDATING_ADMISSION_POLICY_BINDING, actor, connection);
   return { get: (name) => resource.get(name) };
 }

@@ -78,7 +78,12 @@ export interface WatchCache<T> {
    * Resolves once `predicate` holds for the cached object `namespace/name` (null when absent), or
    * after `timeoutMs` with false. For writers that want their change visible before a page renders.
    */
-  waitFor(namespace: string | undefined, name: string, predicate: (object: T | null) => boolean, timeoutMs: number): Promise<boolean>;
+  waitFor(
+    namespace: string | undefined,
+    name: string,
+    predicate: (object: T | null) => boolean,
+    timeoutMs: number,
+  ): Promise<boolean>;
   health(): CacheHealth;
   stop(): Promise<void>;
 }
@@ -105,8 +110,16 @@ interface WatchHooks {
 function watchError(status: number, body: string, kind: WatchedKind<unknown>): Error {
   const failure =
     status === 410
-      ? { kind: 'rejected' as UpstreamErrorKind, message: `The resourceVersion of the ${kind.kindPlural} watch expired` }
-      : describeKubeFailure(status, body, { verb: 'list', kind: kind.kind, kindPlural: kind.kindPlural, namespace: 'all namespaces' }, PORTAL_ACTOR);
+      ? {
+          kind: 'rejected' as UpstreamErrorKind,
+          message: `The resourceVersion of the ${kind.kindPlural} watch expired`,
+        }
+      : describeKubeFailure(
+          status,
+          body,
+          { verb: 'list', kind: kind.kind, kindPlural: kind.kindPlural, namespace: 'all namespaces' },
+          PORTAL_ACTOR,
+        );
   return Object.assign(new UpstreamError('Kubernetes', failure.kind, failure.message, status), { statusCode: status });
 }
 
@@ -148,7 +161,16 @@ class PortalWatch extends Watch {
     const heard = (ms = WATCH_SILENCE_MS) => {
       clearTimeout(silence);
       silence = setTimeout(
-        () => finish(new UpstreamError('Kubernetes', 'timeout', ms === WATCH_SILENCE_MS ? `The ${this.watched.kindPlural} watch went silent` : `Kubernetes did not answer within ${formatDuration(ms)}`)),
+        () =>
+          finish(
+            new UpstreamError(
+              'Kubernetes',
+              'timeout',
+              ms === WATCH_SILENCE_MS
+                ? `The ${this.watched.kindPlural} watch went silent`
+                : `Kubernetes did not answer within ${formatDuration(ms)}`,
+            ),
+          ),
         ms,
       );
       silence.unref();
@@ -160,47 +182,63 @@ class PortalWatch extends Watch {
       if (!cluster) throw new Error('The Kubernetes kubeconfig has no current cluster');
       const server = new URL(cluster.server);
       const url = new URL(`${server.pathname.replace(/\/$/, '')}${path}`, server);
-      for (const [key, value] of Object.entries(queryParams)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+      for (const [key, value] of Object.entries(queryParams))
+        if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
       url.searchParams.set('watch', 'true');
       url.searchParams.set('allowWatchBookmarks', 'true');
       url.searchParams.set('timeoutSeconds', String(WATCH_TIMEOUT_SECONDS));
-      const options: RequestOptions = { method: 'GET', headers: { accept: 'application/json', 'user-agent': 'ml-platform-portal (watch cache)' } };
+      const options: RequestOptions = {
+        method: 'GET',
+        headers: { accept: 'application/json', 'user-agent': 'ml-platform-portal (watch cache)' },
+      };
       await this.connection.kubeConfig.applyToHTTPSOptions(options);
       if (finished) return controller;
       // Until the API server answers, the ordinary per-call time budget applies.
       heard(this.connection.timeoutMs);
-      const request = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { ...options, signal: controller.signal }, (response) => {
-        if (response.statusCode !== 200) {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => finish(watchError(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), this.watched)));
-          response.on('error', finish);
-          return;
-        }
-        heard();
-        this.hooks.opened();
-        const lines = createInterface({ input: response, crlfDelay: Infinity });
-        lines.on('error', finish); // readline re-emits the response's errors (e.g. "aborted")
-        lines.on('line', (line) => {
-          if (finished) return; // lines still buffered after the watch ended are not applied
-          heard();
-          let event: { type?: unknown; object?: unknown };
-          try {
-            event = JSON.parse(line) as typeof event;
-          } catch {
-            event = {};
-          }
-          if (typeof event.type !== 'string' || !event.object || typeof event.object !== 'object') {
-            // Resumed from the last resourceVersion applied, the watch sends this event again.
-            finish(new UpstreamError('Kubernetes', 'invalid-response', `Kubernetes sent an unreadable ${this.watched.kindPlural} watch event`));
+      const request = (url.protocol === 'http:' ? httpRequest : httpsRequest)(
+        url,
+        { ...options, signal: controller.signal },
+        (response) => {
+          if (response.statusCode !== 200) {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              finish(watchError(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), this.watched)),
+            );
+            response.on('error', finish);
             return;
           }
-          keepOnlyRead(this.watched, event.object as KubernetesObject);
-          callback(event.type, event.object, event);
-        });
-        response.on('error', finish);
-        response.on('close', () => finish(null));
-      });
+          heard();
+          this.hooks.opened();
+          const lines = createInterface({ input: response, crlfDelay: Infinity });
+          lines.on('error', finish); // readline re-emits the response's errors (e.g. "aborted")
+          lines.on('line', (line) => {
+            if (finished) return; // lines still buffered after the watch ended are not applied
+            heard();
+            let event: { type?: unknown; object?: unknown };
+            try {
+              event = JSON.parse(line) as typeof event;
+            } catch {
+              event = {};
+            }
+            if (typeof event.type !== 'string' || !event.object || typeof event.object !== 'object') {
+              // Resumed from the last resourceVersion applied, the watch sends this event again.
+              finish(
+                new UpstreamError(
+                  'Kubernetes',
+                  'invalid-response',
+                  `Kubernetes sent an unreadable ${this.watched.kindPlural} watch event`,
+                ),
+              );
+              return;
+            }
+            keepOnlyRead(this.watched, event.object as KubernetesObject);
+            callback(event.type, event.object, event);
+          });
+          response.on('error', finish);
+          response.on('close', () => finish(null));
+        },
+      );
       request.on('error', (error) => finish(connectionError(error, server.host)));
       request.end();
     } catch (error) {
@@ -221,7 +259,13 @@ function keepOnlyRead<T>(watched: WatchedKind<T>, object: KubernetesObject): voi
 
 function connectionError(error: Error, host: string): UpstreamError {
   const code = (error as NodeJS.ErrnoException).code;
-  return new UpstreamError('Kubernetes', 'unreachable', `Kubernetes cannot be reached at ${host}${code ? ` (${code})` : ''}`, undefined, { cause: error });
+  return new UpstreamError(
+    'Kubernetes',
+    'unreachable',
+    `Kubernetes cannot be reached at ${host}${code ? ` (${code})` : ''}`,
+    undefined,
+    { cause: error },
+  );
 }
 
 function describe(error: unknown): string {
@@ -251,7 +295,10 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
 
   const notify = () => waiters.forEach((wake) => wake());
 
-  const listConnection: KubeConnection = { ...connection, timeoutMs: Math.max(connection.timeoutMs, MIN_LIST_TIMEOUT_MS) };
+  const listConnection: KubeConnection = {
+    ...connection,
+    timeoutMs: Math.max(connection.timeoutMs, MIN_LIST_TIMEOUT_MS),
+  };
   const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
     lists++;
     const answer = await kubeRequest(listConnection, PORTAL_ACTOR, {
@@ -343,9 +390,21 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
       });
     }
     if (synced) return;
-    if (isUpstreamError(lastError)) throw new UpstreamError('Kubernetes', lastError.kind, lastError.message, lastError.status, { cause: lastError });
-    if (lastError) throw new UpstreamError('Kubernetes', 'unreachable', `Kubernetes cannot be read: ${describe(lastError)}`, undefined, { cause: lastError });
-    throw new UpstreamError('Kubernetes', 'timeout', `Kubernetes has not sent the ${watched.kindPlural} within ${formatDuration(waitMs)}`);
+    if (isUpstreamError(lastError))
+      throw new UpstreamError('Kubernetes', lastError.kind, lastError.message, lastError.status, { cause: lastError });
+    if (lastError)
+      throw new UpstreamError(
+        'Kubernetes',
+        'unreachable',
+        `Kubernetes cannot be read: ${describe(lastError)}`,
+        undefined,
+        { cause: lastError },
+      );
+    throw new UpstreamError(
+      'Kubernetes',
+      'timeout',
+      `Kubernetes has not sent the ${watched.kindPlural} within ${formatDuration(waitMs)}`,
+    );
   };
 
   const valid = (raw: KubernetesObject): T | null => {
@@ -361,7 +420,10 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
   const freshness = (): Freshness =>
     state === 'live'
       ? { asOf: new Date().toISOString() }
-      : { asOf: (lostAt ?? currentAt ?? new Date()).toISOString(), error: `Kubernetes data may be out of date: ${problem ?? 'the watch is reconnecting'}` };
+      : {
+          asOf: (lostAt ?? currentAt ?? new Date()).toISOString(),
+          error: `Kubernetes data may be out of date: ${problem ?? 'the watch is reconnecting'}`,
+        };
 
   return {
     kind: watched.kind,
@@ -400,10 +462,13 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
           waiters.delete(wake);
           resolve(true);
         };
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          resolve(check());
-        }, Math.max(0, deadline - Date.now()));
+        const timer = setTimeout(
+          () => {
+            waiters.delete(wake);
+            resolve(check());
+          },
+          Math.max(0, deadline - Date.now()),
+        );
         waiters.add(wake);
       });
     },

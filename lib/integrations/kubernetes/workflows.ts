@@ -37,11 +37,19 @@ export function workflowTemplate(workflow: Workflow): string | null {
 /** Keeps of a Workflow only what the schema reads. */
 function trimWorkflow(object: KubernetesObject): void {
   const workflow = object as { spec?: Record<string, unknown>; status?: Record<string, unknown> };
-  if (workflow.spec) workflow.spec = workflow.spec.workflowTemplateRef ? { workflowTemplateRef: workflow.spec.workflowTemplateRef } : {};
+  if (workflow.spec)
+    workflow.spec = workflow.spec.workflowTemplateRef ? { workflowTemplateRef: workflow.spec.workflowTemplateRef } : {};
   if (workflow.status) delete workflow.status.nodes;
 }
 
-const WORKFLOW: ResourceKind<Workflow> = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', kind: 'Workflow', kindPlural: 'Workflows', schema: workflowSchema };
+const WORKFLOW: ResourceKind<Workflow> = {
+  group: 'argoproj.io',
+  version: 'v1alpha1',
+  plural: 'workflows',
+  kind: 'Workflow',
+  kindPlural: 'Workflows',
+  schema: workflowSchema,
+};
 
 export const WORKFLOWS_WATCHED: WatchedKind<Workflow> = { ...WORKFLOW, trim: trimWorkflow };
 

@@ -18,7 +18,10 @@ const ERROR_KINDS: Record<string, UpstreamErrorKind> = {
 };
 
 /** MLflow explains its refusals as `{error_code, message}`; that message is what people need to read. */
-export function describeMlflowError(status: number, body: string): { kind: UpstreamErrorKind; message: string } | undefined {
+export function describeMlflowError(
+  status: number,
+  body: string,
+): { kind: UpstreamErrorKind; message: string } | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -28,14 +31,23 @@ export function describeMlflowError(status: number, body: string): { kind: Upstr
   const parsed = errorBodySchema.safeParse(json);
   if (!parsed.success) return undefined;
   const { error_code: code, message } = parsed.data;
-  return { kind: ERROR_KINDS[code] ?? (status === 404 ? 'not-found' : 'rejected'), message: `MLflow: ${message || code}` };
+  return {
+    kind: ERROR_KINDS[code] ?? (status === 404 ? 'not-found' : 'rejected'),
+    message: `MLflow: ${message || code}`,
+  };
 }
 
 function loadConfig(): MlflowConfig {
   try {
     return integrationConfig('mlflow');
   } catch (error) {
-    throw new UpstreamError('MLflow', 'unreachable', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    throw new UpstreamError(
+      'MLflow',
+      'unreachable',
+      error instanceof Error ? error.message : String(error),
+      undefined,
+      { cause: error },
+    );
   }
 }
 
@@ -45,7 +57,10 @@ const HISTORY_MAX_PAGES = 8;
 const MODEL_VERSIONS_PAGE_SIZE = 1000;
 const MODEL_VERSIONS_MAX_PAGES = 20;
 
-async function collectPages<T>(maxPages: number, fetchPage: (pageToken?: string) => Promise<{ items: T[]; nextPageToken?: string }>): Promise<T[]> {
+async function collectPages<T>(
+  maxPages: number,
+  fetchPage: (pageToken?: string) => Promise<{ items: T[]; nextPageToken?: string }>,
+): Promise<T[]> {
   const items: T[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < maxPages; page++) {
@@ -69,17 +84,24 @@ function quoted(value: string): string {
  * included, though MLflow makes them POSTs) are retried on transient failures; writes never are.
  */
 export function mlflowFor(tenant: string, config: MlflowConfig = loadConfig()): MlflowClient {
-  if (tenantNameSchema.safeParse(tenant).data !== tenant) throw new UserFacingError(`"${tenant.slice(0, 80)}" is not a tenant name.`, 'tenant');
+  if (tenantNameSchema.safeParse(tenant).data !== tenant)
+    throw new UserFacingError(`"${tenant.slice(0, 80)}" is not a tenant name.`, 'tenant');
   const base = `${config.MLFLOW_TRACKING_URI.replace(/\/+$/, '')}/api/2.0/mlflow/`;
   const headers = { [config.MLFLOW_WORKSPACE_HEADER]: tenant };
 
   function call<S extends z.ZodType>(
     endpoint: string,
     schema: S,
-    options: { method?: 'GET' | 'POST' | 'DELETE'; query?: Record<string, string | number | undefined>; body?: unknown; retry?: RetryOptions } = {},
+    options: {
+      method?: 'GET' | 'POST' | 'DELETE';
+      query?: Record<string, string | number | undefined>;
+      body?: unknown;
+      retry?: RetryOptions;
+    } = {},
   ): Promise<z.output<S>> {
     const url = new URL(endpoint, base);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     return httpJson({
       system: 'MLflow',
       url: url.toString(),
@@ -106,13 +128,21 @@ export function mlflowFor(tenant: string, config: MlflowConfig = loadConfig()): 
     },
 
     async getExperiment(experimentId) {
-      return (await call('experiments/get', responses.getExperiment, { query: { experiment_id: experimentId } })).experiment;
+      return (await call('experiments/get', responses.getExperiment, { query: { experiment_id: experimentId } }))
+        .experiment;
     },
 
     async searchRuns({ experimentIds, filter, orderBy, maxResults, pageToken }) {
       const page = await call('runs/search', responses.searchRuns, {
         method: 'POST',
-        body: { experiment_ids: experimentIds, filter: filter || undefined, order_by: orderBy, max_results: maxResults, page_token: pageToken, run_view_type: 'ACTIVE_ONLY' },
+        body: {
+          experiment_ids: experimentIds,
+          filter: filter || undefined,
+          order_by: orderBy,
+          max_results: maxResults,
+          page_token: pageToken,
+          run_view_type: 'ACTIVE_ONLY',
+        },
         retry: READ_RETRY,
       });
       return { runs: page.runs, nextPageToken: page.next_page_token };
@@ -135,7 +165,9 @@ export function mlflowFor(tenant: string, config: MlflowConfig = loadConfig()): 
     },
 
     async searchRegisteredModels({ maxResults = 100, pageToken } = {}) {
-      const page = await call('registered-models/search', responses.searchRegisteredModels, { query: { max_results: maxResults, page_token: pageToken } });
+      const page = await call('registered-models/search', responses.searchRegisteredModels, {
+        query: { max_results: maxResults, page_token: pageToken },
+      });
       return { models: page.registered_models, nextPageToken: page.next_page_token };
     },
 
@@ -150,7 +182,11 @@ export function mlflowFor(tenant: string, config: MlflowConfig = loadConfig()): 
         known ?? client.getRegisteredModel(modelName),
         collectPages(MODEL_VERSIONS_MAX_PAGES, async (pageToken) => {
           const page = await call('model-versions/search', responses.searchModelVersions, {
-            query: { filter: `name = ${quoted(modelName)}`, max_results: MODEL_VERSIONS_PAGE_SIZE, page_token: pageToken },
+            query: {
+              filter: `name = ${quoted(modelName)}`,
+              max_results: MODEL_VERSIONS_PAGE_SIZE,
+              page_token: pageToken,
+            },
           });
           return { items: page.model_versions, nextPageToken: page.next_page_token };
         }),

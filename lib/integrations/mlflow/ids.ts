@@ -9,7 +9,10 @@ export function isRunId(value: string): boolean {
 
 export function assertRunId(runId: string): void {
   if (!isRunId(runId)) {
-    throw new UserFacingError(`"${runId.slice(0, 80)}" is not an MLflow run id (32 lower-case hexadecimal characters).`, 'runId');
+    throw new UserFacingError(
+      `"${runId.slice(0, 80)}" is not an MLflow run id (32 lower-case hexadecimal characters).`,
+      'runId',
+    );
   }
 }
 

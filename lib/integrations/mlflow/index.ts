@@ -1,5 +1,17 @@
 export { mlflowFor, type MlflowConfig } from './client';
 export { isRunId, RUN_ID_PATTERN } from './ids';
 export { inspectModelArtifact, parseMlModel, type MlModelSummary, type ModelArtifactCheck } from './mlmodel';
-export type { MetricPoint, MlflowClient, MlflowExperiment, MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './types';
-export { mlflowWorkspaces, type CreateWorkspaceOutcome, type MlflowWorkspace, type MlflowWorkspaces } from './workspaces';
+export type {
+  MetricPoint,
+  MlflowClient,
+  MlflowExperiment,
+  MlflowModelVersion,
+  MlflowRegisteredModel,
+  MlflowRun,
+} from './types';
+export {
+  mlflowWorkspaces,
+  type CreateWorkspaceOutcome,
+  type MlflowWorkspace,
+  type MlflowWorkspaces,
+} from './workspaces';

@@ -3,7 +3,16 @@
  * real MLflow 3 with one workspace per tenant, and the model files it wrote to MinIO.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closedPort, loadStackEnv, requireMlflow, seededTenant, silentServer, upstreamRejection, type SeededTenant, type SilentServer } from '../../../test/stack';
+import {
+  closedPort,
+  loadStackEnv,
+  requireMlflow,
+  seededTenant,
+  silentServer,
+  upstreamRejection,
+  type SeededTenant,
+  type SilentServer,
+} from '../../../test/stack';
 import { integrationConfig } from '../config';
 import { storageFor } from '../s3';
 import { isUpstreamError } from '../upstream';
@@ -32,7 +41,8 @@ describe('experiments', () => {
     const pricingNames = (await pricing.searchExperiments()).experiments.map((e) => e.name);
     expect(pricingNames.length).toBeGreaterThan(0);
     expect(names.filter((n) => pricingNames.includes(n))).toEqual([]);
-    for (const experiment of experiments) expect(experiment.artifactLocation).toMatch(/^s3:\/\/mlflow-artifacts\/workspaces\/fraud\//);
+    for (const experiment of experiments)
+      expect(experiment.artifactLocation).toMatch(/^s3:\/\/mlflow-artifacts\/workspaces\/fraud\//);
 
     const pricingExperiment = seed.pricing.experiments[0]!;
     const error = await upstreamRejection(fraud.getExperiment(pricingExperiment.experimentId));
@@ -51,7 +61,11 @@ describe('experiments', () => {
   it('reads one experiment with its tags', async () => {
     const seeded = seed.fraud.experiments[0]!;
     const experiment = await fraud.getExperiment(seeded.experimentId);
-    expect(experiment).toMatchObject({ experimentId: seeded.experimentId, name: seeded.name, lifecycleStage: 'active' });
+    expect(experiment).toMatchObject({
+      experimentId: seeded.experimentId,
+      name: seeded.name,
+      lifecycleStage: 'active',
+    });
     expect(experiment.tags['mlp.tenant']).toBe('fraud');
     expect(experiment.creationTime).toBeGreaterThan(0);
   });
@@ -90,7 +104,9 @@ describe('runs', () => {
   });
 
   it('explains a filter MLflow cannot read', async () => {
-    const error = await upstreamRejection(fraud.searchRuns({ experimentIds: ['1'], filter: 'metrics.holdout_auc >>= 0.9', maxResults: 1 }));
+    const error = await upstreamRejection(
+      fraud.searchRuns({ experimentIds: ['1'], filter: 'metrics.holdout_auc >>= 0.9', maxResults: 1 }),
+    );
     expect(error.kind).toBe('rejected');
     expect(error.message).toMatch(/^MLflow: Invalid comparator/);
   });
@@ -98,7 +114,11 @@ describe('runs', () => {
   it('reads a run with its metrics, params and tags', async () => {
     const version = seed.fraud.versions[0]!;
     const run = await fraud.getRun(version.runId);
-    expect(run).toMatchObject({ runId: version.runId, status: 'FINISHED', artifactUri: version.source.replace(/\/model$/, '') });
+    expect(run).toMatchObject({
+      runId: version.runId,
+      status: 'FINISHED',
+      artifactUri: version.source.replace(/\/model$/, ''),
+    });
     expect(Object.keys(run.metrics)).toEqual(expect.arrayContaining(['holdout_auc', 'cv_f1_mean', 'cv_f1_std']));
     expect(Object.keys(run.params).length).toBeGreaterThan(0);
     expect(run.runName).not.toBe('');
@@ -106,7 +126,9 @@ describe('runs', () => {
 
   it('refuses a malformed run id clearly, without a request', async () => {
     const fetch = vi.spyOn(globalThis, 'fetch');
-    await expect(fraud.getRun('not-a-run')).rejects.toThrow('"not-a-run" is not an MLflow run id (32 lower-case hexadecimal characters).');
+    await expect(fraud.getRun('not-a-run')).rejects.toThrow(
+      '"not-a-run" is not an MLflow run id (32 lower-case hexadecimal characters).',
+    );
     expect(fetch).not.toHaveBeenCalled();
   });
 
@@ -148,17 +170,27 @@ describe('model registry', () => {
     // Aliases as the registry has them now (other suites move them and put them back).
     const { aliases } = await fraud.getRegisteredModel(model());
     const versions = await fraud.searchModelVersions(model());
-    expect(versions.map((v) => v.version)).toEqual(seed.fraud.versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a)));
+    expect(versions.map((v) => v.version)).toEqual(
+      seed.fraud.versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a)),
+    );
     for (const seeded of seed.fraud.versions) {
       const version = versions.find((v) => v.version === seeded.version)!;
       expect(version).toMatchObject({ runId: seeded.runId, source: seeded.source, status: 'READY' });
-      expect(version.aliases).toEqual(aliases.filter((a) => a.version === seeded.version).map((a) => a.alias).sort());
+      expect(version.aliases).toEqual(
+        aliases
+          .filter((a) => a.version === seeded.version)
+          .map((a) => a.alias)
+          .sort(),
+      );
     }
   });
 
   it('reads one version, and says not-found for an unknown one', async () => {
     const seeded = seed.fraud.versions[0]!;
-    expect(await fraud.getModelVersion(model(), seeded.version)).toMatchObject({ version: seeded.version, runId: seeded.runId });
+    expect(await fraud.getModelVersion(model(), seeded.version)).toMatchObject({
+      version: seeded.version,
+      runId: seeded.runId,
+    });
     const error = await upstreamRejection(fraud.getModelVersion(model(), '999'));
     expect(error.kind).toBe('not-found');
     expect(error.message).toContain('not found');
@@ -218,7 +250,11 @@ describe('model artifacts', () => {
     const storage = storageFor('fraud');
     for (const version of seed.fraud.versions) {
       const check = await inspectModelArtifact(storage, version.source);
-      expect(check, `version ${version.version}`).toMatchObject({ exists: true, hasSignature: version.signature, mlmodelUri: `${version.source}/MLmodel` });
+      expect(check, `version ${version.version}`).toMatchObject({
+        exists: true,
+        hasSignature: version.signature,
+        mlmodelUri: `${version.source}/MLmodel`,
+      });
       expect(check.flavors).toContain('python_function');
     }
     expect(seed.fraud.versions.some((v) => !v.signature)).toBe(true);
@@ -227,7 +263,10 @@ describe('model artifacts', () => {
   it('says when the model artifact is missing, and refuses another tenant’s', async () => {
     const storage = storageFor('fraud');
     const run = seed.fraud.versions[0]!;
-    expect(await inspectModelArtifact(storage, `${run.source}-missing`)).toMatchObject({ exists: false, hasSignature: false });
+    expect(await inspectModelArtifact(storage, `${run.source}-missing`)).toMatchObject({
+      exists: false,
+      hasSignature: false,
+    });
     const error = await upstreamRejection(inspectModelArtifact(storage, seed.pricing.versions[0]!.source));
     expect(error.kind).toBe('forbidden');
   });
@@ -242,7 +281,11 @@ describe('failures', () => {
   afterAll(() => hung.close());
 
   it('says MLflow did not answer in time', async () => {
-    const config = { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${hung.port}`, MLFLOW_TIMEOUT_MS: 200 };
+    const config = {
+      ...integrationConfig('mlflow'),
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${hung.port}`,
+      MLFLOW_TIMEOUT_MS: 200,
+    };
     const error = await upstreamRejection(mlflowFor('fraud', config).searchExperiments());
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('MLflow did not answer within 200 ms');

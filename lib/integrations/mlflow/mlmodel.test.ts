@@ -39,7 +39,10 @@ describe('parseMlModel', () => {
   });
 
   it('says so when no signature was logged', () => {
-    expect(parseMlModel(WITHOUT_SIGNATURE)).toMatchObject({ flavors: ['python_function', 'sklearn'], hasSignature: false });
+    expect(parseMlModel(WITHOUT_SIGNATURE)).toMatchObject({
+      flavors: ['python_function', 'sklearn'],
+      hasSignature: false,
+    });
   });
 
   it('does not count an empty or null signature, nor a nested key named signature', () => {
@@ -49,7 +52,9 @@ describe('parseMlModel', () => {
   });
 
   it('reads a flow-style signature', () => {
-    expect(parseMlModel(`${WITHOUT_SIGNATURE}signature: {inputs: '[{"type": "double"}]', outputs: null}\n`).hasSignature).toBe(true);
+    expect(
+      parseMlModel(`${WITHOUT_SIGNATURE}signature: {inputs: '[{"type": "double"}]', outputs: null}\n`).hasSignature,
+    ).toBe(true);
   });
 
   it('copes with an empty file', () => {

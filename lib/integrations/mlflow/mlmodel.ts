@@ -55,7 +55,9 @@ export function parseMlModel(text: string): MlModelSummary {
 
   const signature = sections.get('signature');
   // Block style (`signature:` then `  inputs: '[…]'`) or flow style (`signature: {inputs: …}`).
-  const inputs = signature ? /(?:^|[\s{,])inputs:\s*([^\s,}]*)/.exec([signature.value, ...signature.body].join('\n')) : null;
+  const inputs = signature
+    ? /(?:^|[\s{,])inputs:\s*([^\s,}]*)/.exec([signature.value, ...signature.body].join('\n'))
+    : null;
   const hasSignature = inputs !== null && !['null', '~'].includes(inputs[1]!);
 
   const scalar = (key: string) => {

@@ -58,7 +58,10 @@ export interface MlflowRegisteredModel {
 /** One tenant's view of MLflow: every call carries that tenant's workspace, so none can forget it. */
 export interface MlflowClient {
   readonly tenant: string;
-  searchExperiments(options?: { maxResults?: number; pageToken?: string }): Promise<{ experiments: MlflowExperiment[]; nextPageToken?: string }>;
+  searchExperiments(options?: {
+    maxResults?: number;
+    pageToken?: string;
+  }): Promise<{ experiments: MlflowExperiment[]; nextPageToken?: string }>;
   getExperiment(experimentId: string): Promise<MlflowExperiment>;
   searchRuns(options: {
     experimentIds: string[];
@@ -71,7 +74,10 @@ export interface MlflowClient {
   getRun(runId: string): Promise<MlflowRun>;
   /** Every recorded point, ordered by step then time. */
   getMetricHistory(runId: string, metricKey: string): Promise<MetricPoint[]>;
-  searchRegisteredModels(options?: { maxResults?: number; pageToken?: string }): Promise<{ models: MlflowRegisteredModel[]; nextPageToken?: string }>;
+  searchRegisteredModels(options?: {
+    maxResults?: number;
+    pageToken?: string;
+  }): Promise<{ models: MlflowRegisteredModel[]; nextPageToken?: string }>;
   getRegisteredModel(name: string): Promise<MlflowRegisteredModel>;
   /** Every version of the model, newest first, with its aliases (from `model` when given, else fetched). */
   searchModelVersions(modelName: string, model?: Pick<MlflowRegisteredModel, 'aliases'>): Promise<MlflowModelVersion[]>;

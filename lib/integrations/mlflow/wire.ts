@@ -30,17 +30,15 @@ export const experimentSchema = z
     creation_time: optionalNumeric,
     tags: keyValues,
   })
-  .transform(
-    (e): MlflowExperiment => ({
-      experimentId: e.experiment_id,
-      name: e.name,
-      artifactLocation: e.artifact_location,
-      lifecycleStage: e.lifecycle_stage,
-      lastUpdateTime: e.last_update_time,
-      creationTime: e.creation_time,
-      tags: e.tags,
-    }),
-  );
+  .transform((e): MlflowExperiment => ({
+    experimentId: e.experiment_id,
+    name: e.name,
+    artifactLocation: e.artifact_location,
+    lifecycleStage: e.lifecycle_stage,
+    lastUpdateTime: e.last_update_time,
+    creationTime: e.creation_time,
+    tags: e.tags,
+  }));
 
 export const runSchema = z
   .object({
@@ -64,26 +62,29 @@ export const runSchema = z
       })
       .default({ metrics: [], params: {}, tags: {} }),
   })
-  .refine((r) => Boolean(r.info.run_id ?? r.info.run_uuid), { message: 'a run without run_id', path: ['info', 'run_id'] })
-  .transform(
-    ({ info, data }): MlflowRun => ({
-      runId: (info.run_id ?? info.run_uuid)!,
-      // Older servers keep the name only in the mlflow.runName tag.
-      runName: info.run_name || data.tags['mlflow.runName'] || '',
-      experimentId: info.experiment_id,
-      status: info.status,
-      startTime: info.start_time,
-      endTime: info.end_time,
-      artifactUri: info.artifact_uri,
-      lifecycleStage: info.lifecycle_stage,
-      userId: info.user_id || undefined,
-      metrics: Object.fromEntries(data.metrics.map((m) => [m.key, m.value])),
-      params: data.params,
-      tags: data.tags,
-    }),
-  );
+  .refine((r) => Boolean(r.info.run_id ?? r.info.run_uuid), {
+    message: 'a run without run_id',
+    path: ['info', 'run_id'],
+  })
+  .transform(({ info, data }): MlflowRun => ({
+    runId: (info.run_id ?? info.run_uuid)!,
+    // Older servers keep the name only in the mlflow.runName tag.
+    runName: info.run_name || data.tags['mlflow.runName'] || '',
+    experimentId: info.experiment_id,
+    status: info.status,
+    startTime: info.start_time,
+    endTime: info.end_time,
+    artifactUri: info.artifact_uri,
+    lifecycleStage: info.lifecycle_stage,
+    userId: info.user_id || undefined,
+    metrics: Object.fromEntries(data.metrics.map((m) => [m.key, m.value])),
+    params: data.params,
+    tags: data.tags,
+  }));
 
-const metricPointSchema = z.object({ step: numeric.default(0), timestamp: numeric.default(0), value: numeric }).transform((p): MetricPoint => p);
+const metricPointSchema = z
+  .object({ step: numeric.default(0), timestamp: numeric.default(0), value: numeric })
+  .transform((p): MetricPoint => p);
 
 const modelVersionFields = z.object({
   name: z.string(),
@@ -125,21 +126,22 @@ export const registeredModelSchema = z
     tags: keyValues,
     latest_versions: z.array(modelVersionFields).default([]),
   })
-  .transform(
-    (m): MlflowRegisteredModel => ({
-      name: m.name,
-      description: m.description,
-      creationTimestamp: m.creation_timestamp,
-      lastUpdatedTimestamp: m.last_updated_timestamp,
-      aliases: m.aliases,
-      tags: m.tags,
-      // latest_versions come without their aliases; the model's own list has them.
-      latestVersions: m.latest_versions.map((v) => withAliases(toModelVersion(v), m.aliases)),
-    }),
-  );
+  .transform((m): MlflowRegisteredModel => ({
+    name: m.name,
+    description: m.description,
+    creationTimestamp: m.creation_timestamp,
+    lastUpdatedTimestamp: m.last_updated_timestamp,
+    aliases: m.aliases,
+    tags: m.tags,
+    // latest_versions come without their aliases; the model's own list has them.
+    latestVersions: m.latest_versions.map((v) => withAliases(toModelVersion(v), m.aliases)),
+  }));
 
 /** Gives a version the aliases that point at it, for answers (search, latest_versions) that leave them out. */
-export function withAliases(version: MlflowModelVersion, aliases: readonly { alias: string; version: string }[]): MlflowModelVersion {
+export function withAliases(
+  version: MlflowModelVersion,
+  aliases: readonly { alias: string; version: string }[],
+): MlflowModelVersion {
   const pointing = aliases.filter((a) => a.version === version.version).map((a) => a.alias);
   return { ...version, aliases: [...new Set([...version.aliases, ...pointing])].sort() };
 }
@@ -150,9 +152,15 @@ export const responses = {
   searchRuns: z.object({ runs: z.array(runSchema).default([]), next_page_token: pageToken }),
   getRun: z.object({ run: runSchema }),
   getMetricHistory: z.object({ metrics: z.array(metricPointSchema).default([]), next_page_token: pageToken }),
-  searchRegisteredModels: z.object({ registered_models: z.array(registeredModelSchema).default([]), next_page_token: pageToken }),
+  searchRegisteredModels: z.object({
+    registered_models: z.array(registeredModelSchema).default([]),
+    next_page_token: pageToken,
+  }),
   getRegisteredModel: z.object({ registered_model: registeredModelSchema }),
-  searchModelVersions: z.object({ model_versions: z.array(modelVersionSchema).default([]), next_page_token: pageToken }),
+  searchModelVersions: z.object({
+    model_versions: z.array(modelVersionSchema).default([]),
+    next_page_token: pageToken,
+  }),
   getModelVersion: z.object({ model_version: modelVersionSchema }),
   /** Writes answer `{}`; only the status matters. */
   empty: z.object({}),

@@ -24,12 +24,17 @@ export interface MlflowWorkspace {
 
 const workspaceSchema = z
   .object({ name: z.string(), description: z.string().optional(), default_artifact_root: z.string().optional() })
-  .transform((w): MlflowWorkspace => ({ name: w.name, description: w.description || null, defaultArtifactRoot: w.default_artifact_root || null }));
+  .transform((w): MlflowWorkspace => ({
+    name: w.name,
+    description: w.description || null,
+    defaultArtifactRoot: w.default_artifact_root || null,
+  }));
 
 const oneWorkspace = z.object({ workspace: workspaceSchema });
 const manyWorkspaces = z.object({ workspaces: z.array(workspaceSchema).default([]) });
 
-export type CreateWorkspaceOutcome = { kind: 'created'; workspace: MlflowWorkspace } | { kind: 'exists' } | { kind: 'unsupported'; message: string };
+export type CreateWorkspaceOutcome =
+  { kind: 'created'; workspace: MlflowWorkspace } | { kind: 'exists' } | { kind: 'unsupported'; message: string };
 
 export interface MlflowWorkspaces {
   list(): Promise<MlflowWorkspace[]>;
@@ -49,7 +54,13 @@ function loadConfig(): MlflowConfig {
   try {
     return integrationConfig('mlflow');
   } catch (error) {
-    throw new UpstreamError('MLflow', 'unreachable', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    throw new UpstreamError(
+      'MLflow',
+      'unreachable',
+      error instanceof Error ? error.message : String(error),
+      undefined,
+      { cause: error },
+    );
   }
 }
 
@@ -65,13 +76,20 @@ function errorCode(body: string): string | undefined {
 export function mlflowWorkspaces(config: MlflowConfig = loadConfig()): MlflowWorkspaces {
   const base = `${config.MLFLOW_TRACKING_URI.replace(/\/+$/, '')}/api/3.0/mlflow/workspaces`;
   const checkName = (name: string) => {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) throw new UpstreamError('MLflow', 'rejected', `"${name.slice(0, 80)}" is not a workspace name`);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63)
+      throw new UpstreamError('MLflow', 'rejected', `"${name.slice(0, 80)}" is not a workspace name`);
     return name;
   };
 
   return {
     async list() {
-      const answer = await httpJson({ system: 'MLflow', url: base, schema: manyWorkspaces, timeoutMs: config.MLFLOW_TIMEOUT_MS, describeError: describeMlflowError });
+      const answer = await httpJson({
+        system: 'MLflow',
+        url: base,
+        schema: manyWorkspaces,
+        timeoutMs: config.MLFLOW_TIMEOUT_MS,
+        describeError: describeMlflowError,
+      });
       return answer.workspaces;
     },
 
@@ -109,7 +127,8 @@ export function mlflowWorkspaces(config: MlflowConfig = loadConfig()): MlflowWor
         });
         return { kind: 'created', workspace: answer.workspace };
       } catch (error) {
-        if (code && UNSUPPORTED_CODES.has(code) && error instanceof UpstreamError) return { kind: 'unsupported', message: error.message };
+        if (code && UNSUPPORTED_CODES.has(code) && error instanceof UpstreamError)
+          return { kind: 'unsupported', message: error.message };
         if (code === 'RESOURCE_ALREADY_EXISTS' || isUpstreamError(error, 'conflict')) return { kind: 'exists' };
         throw error;
       }

@@ -12,12 +12,27 @@ describe('Prometheus answers', () => {
   });
 
   it('says why a query failed', () => {
-    const body = JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis' });
-    expect(describePrometheusFailure(400, body)).toEqual({ kind: 'rejected', message: 'Prometheus rejected the query: invalid parameter "query": 1:5: parse error: unclosed left parenthesis' });
-    expect(describePrometheusFailure(503, JSON.stringify({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }))).toEqual({
+    const body = JSON.stringify({
+      status: 'error',
+      errorType: 'bad_data',
+      error: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis',
+    });
+    expect(describePrometheusFailure(400, body)).toEqual({
+      kind: 'rejected',
+      message: 'Prometheus rejected the query: invalid parameter "query": 1:5: parse error: unclosed left parenthesis',
+    });
+    expect(
+      describePrometheusFailure(
+        503,
+        JSON.stringify({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }),
+      ),
+    ).toEqual({
       kind: 'timeout',
       message: 'Prometheus gave up on the query: query timed out in expression evaluation',
     });
-    expect(describePrometheusFailure(502, '<html>Bad Gateway</html>')).toEqual({ kind: 'rejected', message: 'Prometheus could not run the query (502)' });
+    expect(describePrometheusFailure(502, '<html>Bad Gateway</html>')).toEqual({
+      kind: 'rejected',
+      message: 'Prometheus could not run the query (502)',
+    });
   });
 });

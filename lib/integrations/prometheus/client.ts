@@ -61,8 +61,14 @@ const labelsSchema = z.record(z.string(), z.string());
 const answerSchema = z.object({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
-    z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: labelsSchema, value: sampleSchema })) }),
-    z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: labelsSchema, values: z.array(sampleSchema) })) }),
+    z.object({
+      resultType: z.literal('vector'),
+      result: z.array(z.object({ metric: labelsSchema, value: sampleSchema })),
+    }),
+    z.object({
+      resultType: z.literal('matrix'),
+      result: z.array(z.object({ metric: labelsSchema, values: z.array(sampleSchema) })),
+    }),
     z.object({ resultType: z.literal('scalar'), result: sampleSchema }),
     z.object({ resultType: z.literal('string'), result: z.tuple([z.number(), z.string()]) }),
   ]),
@@ -80,9 +86,14 @@ export function describePrometheusFailure(status: number, body: string): { kind:
   } catch {
     // not Prometheus' JSON (a proxy's page, say): the status says enough
   }
-  if (status === 400 || status === 422) return { kind: 'rejected', message: `Prometheus rejected the query: ${detail.error ?? `HTTP ${status}`}` };
-  if (detail.errorType === 'timeout') return { kind: 'timeout', message: `Prometheus gave up on the query: ${detail.error ?? 'timeout'}` };
-  return { kind: 'rejected', message: `Prometheus could not run the query (${status}${detail.error ? `: ${detail.error}` : ''})` };
+  if (status === 400 || status === 422)
+    return { kind: 'rejected', message: `Prometheus rejected the query: ${detail.error ?? `HTTP ${status}`}` };
+  if (detail.errorType === 'timeout')
+    return { kind: 'timeout', message: `Prometheus gave up on the query: ${detail.error ?? 'timeout'}` };
+  return {
+    kind: 'rejected',
+    message: `Prometheus could not run the query (${status}${detail.error ? `: ${detail.error}` : ''})`,
+  };
 }
 
 function unixSeconds(date: Date): string {
@@ -116,13 +127,28 @@ export function prometheusApi(connection: PrometheusConnection = defaultPromethe
       const data = await call('api/v1/query', { query: promql, ...(time ? { time: unixSeconds(time) } : {}) });
       if (data.resultType === 'vector') return data.result.map(({ metric, value }) => ({ metric, ...value }));
       if (data.resultType === 'scalar') return [{ metric: {}, ...data.result }];
-      throw new UpstreamError('Prometheus', 'invalid-response', `Prometheus answered an instant query with a ${data.resultType}; use a range query for range vectors`);
+      throw new UpstreamError(
+        'Prometheus',
+        'invalid-response',
+        `Prometheus answered an instant query with a ${data.resultType}; use a range query for range vectors`,
+      );
     },
 
     async queryRange(promql, range) {
-      if (!(range.stepSeconds > 0) || range.end < range.start) throw new Error('A Prometheus range needs start <= end and a positive step');
-      const data = await call('api/v1/query_range', { query: promql, start: unixSeconds(range.start), end: unixSeconds(range.end), step: String(range.stepSeconds) });
-      if (data.resultType !== 'matrix') throw new UpstreamError('Prometheus', 'invalid-response', `Prometheus answered a range query with a ${data.resultType}`);
+      if (!(range.stepSeconds > 0) || range.end < range.start)
+        throw new Error('A Prometheus range needs start <= end and a positive step');
+      const data = await call('api/v1/query_range', {
+        query: promql,
+        start: unixSeconds(range.start),
+        end: unixSeconds(range.end),
+        step: String(range.stepSeconds),
+      });
+      if (data.resultType !== 'matrix')
+        throw new UpstreamError(
+          'Prometheus',
+          'invalid-response',
+          `Prometheus answered a range query with a ${data.resultType}`,
+        );
       return data.result.map(({ metric, values }) => ({ metric, points: values }));
     },
   };

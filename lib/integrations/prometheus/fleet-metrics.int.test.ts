@@ -28,7 +28,8 @@ async function stableRevisions(): Promise<Map<string, string>> {
   for (const { tenant, service } of SEEDED) {
     const isvc = await inferenceServices(tenant, PORTAL_ACTOR).get(service);
     const stable = isvc && servingState(isvc).stableRevision;
-    if (!stable) throw new Error(`the seeded endpoint ${tenant}/${service} has no stable revision — run npm run stack -- seed`);
+    if (!stable)
+      throw new Error(`the seeded endpoint ${tenant}/${service} has no stable revision — run npm run stack -- seed`);
     revisions.set(`${tenant}/${service}`, stable);
   }
   return revisions;
@@ -36,11 +37,22 @@ async function stableRevisions(): Promise<Map<string, string>> {
 
 describe('fleet serving', () => {
   it('gives every seeded endpoint with traffic, its revisions and their figures, in one query', async () => {
-    const endpoints = await eventually<EndpointServingStats[]>("each seeded endpoint with its stable revision's traffic", 60_000, async () => {
-      const [{ endpoints: value }, stable] = await Promise.all([fleetMetrics(TENANTS, prometheusApi()).serving(WINDOW_SECONDS), stableRevisions()]);
-      const done = SEEDED.every(({ tenant, service }) => value.find((e) => e.tenant === tenant && e.service === service)?.revisions.some((r) => r.revision === stable.get(`${tenant}/${service}`)));
-      return { done, value };
-    });
+    const endpoints = await eventually<EndpointServingStats[]>(
+      "each seeded endpoint with its stable revision's traffic",
+      60_000,
+      async () => {
+        const [{ endpoints: value }, stable] = await Promise.all([
+          fleetMetrics(TENANTS, prometheusApi()).serving(WINDOW_SECONDS),
+          stableRevisions(),
+        ]);
+        const done = SEEDED.every(({ tenant, service }) =>
+          value
+            .find((e) => e.tenant === tenant && e.service === service)
+            ?.revisions.some((r) => r.revision === stable.get(`${tenant}/${service}`)),
+        );
+        return { done, value };
+      },
+    );
     for (const { tenant, service } of SEEDED) {
       const endpoint = endpoints.find((e) => e.tenant === tenant && e.service === service)!;
       expect(endpoint.requestRate, `${tenant}/${service}`).toBeGreaterThan(1);
@@ -51,7 +63,8 @@ describe('fleet serving', () => {
       expect(endpoint.errorRate).toBeGreaterThanOrEqual(0);
       expect(endpoint.errorRate).toBeLessThan(0.5);
       expect(endpoint.p99Ms!).toBeGreaterThan(0);
-      for (const revision of endpoint.revisions) expect(revision.revision.startsWith(`${service}-predictor-`)).toBe(true);
+      for (const revision of endpoint.revisions)
+        expect(revision.revision.startsWith(`${service}-predictor-`)).toBe(true);
     }
     // Nothing but the tenants asked about: the stack's test namespaces serve traffic too.
     expect(new Set(endpoints.map((e) => e.tenant))).toEqual(new Set(TENANTS));
@@ -60,7 +73,11 @@ describe('fleet serving', () => {
   it("agrees with the tenant-scoped serving metrics of each endpoint's revisions", async () => {
     const { endpoints, freshness } = await fleetMetrics(['fraud'], prometheusApi()).serving(WINDOW_SECONDS);
     // At the time the fleet query was sent (Prometheus evaluated it a few milliseconds later).
-    const own = await servingMetrics('fraud').revisionMetrics('fraud-detector', WINDOW_SECONDS, new Date(freshness.asOf));
+    const own = await servingMetrics('fraud').revisionMetrics(
+      'fraud-detector',
+      WINDOW_SECONDS,
+      new Date(freshness.asOf),
+    );
     const fleet = endpoints.find((e) => e.service === 'fraud-detector')!;
     expect(fleet.revisions.map((r) => r.revision)).toEqual(own.map((r) => r.revision));
     for (const revision of own) {
@@ -83,7 +100,9 @@ describe('fleet GPUs', () => {
   it("gives each tenant's allocated GPUs and their mean utilisation, as the tenant's GPU view counts them", async () => {
     await eventually('the fleet and tenant GPU views to agree', 60_000, async () => {
       const { tenants } = await fleetMetrics(TENANTS, prometheusApi()).gpuUtilisation(WINDOW_SECONDS);
-      const devices = await Promise.all(TENANTS.map(async (tenant) => (await gpuMetrics(tenant, prometheusApi()).devices(WINDOW_SECONDS)).devices));
+      const devices = await Promise.all(
+        TENANTS.map(async (tenant) => (await gpuMetrics(tenant, prometheusApi()).devices(WINDOW_SECONDS)).devices),
+      );
       const value = tenants.map((t, i) => ({ ...t, devices: devices[i]!.map((d) => d.utilPercent) }));
       const done = value.every((t) => {
         const utils = t.devices.filter((u): u is number => u !== null);

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { InstantSample, PrometheusApi } from './client';
-import { endpointServingStatsFrom, fleetGpuQuery, fleetMetrics, fleetServingQuery, tenantGpuUtilisationFrom } from './fleet-metrics';
+import {
+  endpointServingStatsFrom,
+  fleetGpuQuery,
+  fleetMetrics,
+  fleetServingQuery,
+  tenantGpuUtilisationFrom,
+} from './fleet-metrics';
 import { DEFAULT_QUERY_TEMPLATES, mergeQueryTemplates } from './templates';
 
-const revision = (namespace: string, service: string, name: string) => ({ namespace_name: namespace, configuration_name: `${service}-predictor`, revision_name: name });
-const sample = (stat: string, value: number, labels: Record<string, string>): InstantSample => ({ metric: { ...labels, portal_stat: stat }, time: 1, value });
+const revision = (namespace: string, service: string, name: string) => ({
+  namespace_name: namespace,
+  configuration_name: `${service}-predictor`,
+  revision_name: name,
+});
+const sample = (stat: string, value: number, labels: Record<string, string>): InstantSample => ({
+  metric: { ...labels, portal_stat: stat },
+  time: 1,
+  value,
+});
 
 const stable = revision('pricing', 'price-elasticity', 'price-elasticity-predictor-00001');
 const canary = revision('pricing', 'price-elasticity', 'price-elasticity-predictor-00002');
@@ -22,7 +36,11 @@ const answer: InstantSample[] = [
   sample('requestRate', 0, revision('fraud', 'fraud-detector', 'fraud-detector-predictor-00002')),
   // Another tenant's endpoint, and a configuration that is not an InferenceService's predictor.
   sample('requestRate', 9, revision('forecast', 'demand-forecast', 'demand-forecast-predictor-00001')),
-  sample('requestRate', 9, { namespace_name: 'fraud', configuration_name: 'batch-scorer', revision_name: 'batch-scorer-00001' }),
+  sample('requestRate', 9, {
+    namespace_name: 'fraud',
+    configuration_name: 'batch-scorer',
+    revision_name: 'batch-scorer-00001',
+  }),
   sample('requestRate', 9, { namespace_name: 'fraud', configuration_name: '-predictor', revision_name: 'x' }),
   // An endpoint without traffic in the window.
   sample('requestRate', 0, revision('pricing', 'idle', 'idle-predictor-00001')),
@@ -49,7 +67,14 @@ function recordingApi(samples: InstantSample[]) {
 describe('fleet serving', () => {
   it("gives each endpoint of the viewer's tenants with traffic, with its revisions", () => {
     expect(endpointServingStatsFrom(answer, ['pricing', 'fraud'])).toEqual([
-      { tenant: 'fraud', service: 'fraud-detector', requestRate: 30, errorRate: 0, p99Ms: null, revisions: [{ revision: 'fraud-detector-predictor-00003', requestRate: 30, errorRate: 0 }] },
+      {
+        tenant: 'fraud',
+        service: 'fraud-detector',
+        requestRate: 30,
+        errorRate: 0,
+        p99Ms: null,
+        revisions: [{ revision: 'fraud-detector-predictor-00003', requestRate: 30, errorRate: 0 }],
+      },
       {
         tenant: 'pricing',
         service: 'price-elasticity',
@@ -70,7 +95,10 @@ describe('fleet serving', () => {
   });
 
   it('keeps error shares within 0–1 when rate() rounding puts errors above requests', () => {
-    const [endpoint] = endpointServingStatsFrom([sample('requestRate', 1, fraud), sample('errorRate', 1.0000001, fraud)], ['fraud']);
+    const [endpoint] = endpointServingStatsFrom(
+      [sample('requestRate', 1, fraud), sample('errorRate', 1.0000001, fraud)],
+      ['fraud'],
+    );
     expect(endpoint!.errorRate).toBe(1);
     expect(endpoint!.revisions[0]!.errorRate).toBe(1);
   });
@@ -94,9 +122,16 @@ describe('fleetMetrics', () => {
     const otherServing = await fleetMetrics(['pricing', 'forecast'], api).serving(300);
     const gpus = await fleetMetrics(['pricing', 'forecast'], api).gpuUtilisation(600);
     expect(serving.endpoints.map((e) => e.service)).toEqual(['fraud-detector']);
-    expect(otherServing.endpoints.map((e) => `${e.tenant}/${e.service}`)).toEqual(['forecast/demand-forecast', 'pricing/price-elasticity']);
+    expect(otherServing.endpoints.map((e) => `${e.tenant}/${e.service}`)).toEqual([
+      'forecast/demand-forecast',
+      'pricing/price-elasticity',
+    ]);
     expect(gpus.tenants.map((t) => t.tenant)).toEqual(['forecast', 'pricing']);
-    expect(queries).toEqual([fleetServingQuery(DEFAULT_QUERY_TEMPLATES, 300), fleetServingQuery(DEFAULT_QUERY_TEMPLATES, 300), fleetGpuQuery(DEFAULT_QUERY_TEMPLATES, 600)]);
+    expect(queries).toEqual([
+      fleetServingQuery(DEFAULT_QUERY_TEMPLATES, 300),
+      fleetServingQuery(DEFAULT_QUERY_TEMPLATES, 300),
+      fleetGpuQuery(DEFAULT_QUERY_TEMPLATES, 600),
+    ]);
     for (const promql of queries) expect(promql).not.toMatch(/fraud|pricing|forecast/);
   });
 
@@ -120,9 +155,12 @@ describe('fleetMetrics', () => {
   });
 
   it('lets an installation override the cluster templates without a namespace', () => {
-    const override = 'sum by (namespace_name, configuration_name, revision_name) (rate(my_requests_total[{{windowSeconds}}s]))';
+    const override =
+      'sum by (namespace_name, configuration_name, revision_name) (rate(my_requests_total[{{windowSeconds}}s]))';
     const templates = mergeQueryTemplates({ clusterRevisionRequestRate: override }, 'test.json');
     expect(fleetServingQuery(templates, 60)).toContain('rate(my_requests_total[60s])');
-    expect(() => mergeQueryTemplates({ clusterRevisionRequestRate: 'x{n="{{namespace}}"}' }, 'test.json')).toThrow('clusterRevisionRequestRate uses {{namespace}}');
+    expect(() => mergeQueryTemplates({ clusterRevisionRequestRate: 'x{n="{{namespace}}"}' }, 'test.json')).toThrow(
+      'clusterRevisionRequestRate uses {{namespace}}',
+    );
   });
 });

@@ -89,7 +89,8 @@ export function fleetGpuQuery(templates: QueryTemplates, windowSeconds: number):
   return joined(parts);
 }
 
-const finiteOrNull = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+const finiteOrNull = (value: number | undefined): number | null =>
+  value !== undefined && Number.isFinite(value) ? value : null;
 
 /** errors / requests within 0–1; 0 without requests. */
 function share(errors: number | undefined, requests: number): number {
@@ -109,7 +110,10 @@ function tenantsByNamespace(tenants: readonly string[]): Map<string, string> {
 }
 
 /** The tenants' endpoints with traffic, from the serving query's answer. Pure; exported for tests. */
-export function endpointServingStatsFrom(samples: readonly InstantSample[], tenants: readonly string[]): EndpointServingStats[] {
+export function endpointServingStatsFrom(
+  samples: readonly InstantSample[],
+  tenants: readonly string[],
+): EndpointServingStats[] {
   const tenantOf = tenantsByNamespace(tenants);
   const endpoints = new Map<string, ServiceStats>();
   for (const { metric, value } of samples) {
@@ -129,7 +133,9 @@ export function endpointServingStatsFrom(samples: readonly InstantSample[], tena
   }
   return [...endpoints.values()]
     .map(({ tenant, service, p99, revisions }) => {
-      const served = [...revisions.entries()].filter(([, stats]) => (stats.requestRate ?? 0) > 0).sort(([a], [b]) => a.localeCompare(b));
+      const served = [...revisions.entries()]
+        .filter(([, stats]) => (stats.requestRate ?? 0) > 0)
+        .sort(([a], [b]) => a.localeCompare(b));
       const requestRate = served.reduce((sum, [, stats]) => sum + stats.requestRate!, 0);
       const errorsPerSecond = served.reduce((sum, [, stats]) => sum + (stats.errorRate ?? 0), 0);
       return {
@@ -138,7 +144,11 @@ export function endpointServingStatsFrom(samples: readonly InstantSample[], tena
         requestRate,
         errorRate: share(errorsPerSecond, requestRate),
         p99Ms: finiteOrNull(p99),
-        revisions: served.map(([revision, stats]) => ({ revision, requestRate: stats.requestRate!, errorRate: share(stats.errorRate, stats.requestRate!) })),
+        revisions: served.map(([revision, stats]) => ({
+          revision,
+          requestRate: stats.requestRate!,
+          errorRate: share(stats.errorRate, stats.requestRate!),
+        })),
       };
     })
     .filter((endpoint) => endpoint.requestRate > 0)
@@ -146,7 +156,10 @@ export function endpointServingStatsFrom(samples: readonly InstantSample[], tena
 }
 
 /** Every tenant asked about with its GPUs, from the GPU query's answer. Pure; exported for tests. */
-export function tenantGpuUtilisationFrom(samples: readonly InstantSample[], tenants: readonly string[]): TenantGpuUtilisation[] {
+export function tenantGpuUtilisationFrom(
+  samples: readonly InstantSample[],
+  tenants: readonly string[],
+): TenantGpuUtilisation[] {
   const tenantOf = tenantsByNamespace(tenants);
   const stats = new Map<string, { gpus?: number; util?: number }>();
   for (const { metric, value } of samples) {
@@ -168,17 +181,27 @@ export function tenantGpuUtilisationFrom(samples: readonly InstantSample[], tena
  * Serving and GPU figures of `tenants` (those the viewer may see). Without `api`, answers are
  * shared across viewers (sharedPrometheus; the GPU means, which move slowly, four times as long).
  */
-export function fleetMetrics(tenants: readonly string[], api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): FleetMetricsApi {
+export function fleetMetrics(
+  tenants: readonly string[],
+  api?: PrometheusApi,
+  templates: QueryTemplates = queryTemplates(),
+): FleetMetricsApi {
   const visible = [...new Set(tenants)];
   visible.forEach(tenantNamespace);
   const client = api ?? sharedPrometheus();
   return {
     async serving(windowSeconds) {
-      const { samples, ...age } = await instantAnswer(client, fleetServingQuery(templates, checkWindowSeconds(windowSeconds)));
+      const { samples, ...age } = await instantAnswer(
+        client,
+        fleetServingQuery(templates, checkWindowSeconds(windowSeconds)),
+      );
       return { ...age, endpoints: endpointServingStatsFrom(samples, visible) };
     },
     async gpuUtilisation(windowSeconds) {
-      const { samples, ...age } = await instantAnswer(api ?? slowlySharedPrometheus(), fleetGpuQuery(templates, checkWindowSeconds(windowSeconds)));
+      const { samples, ...age } = await instantAnswer(
+        api ?? slowlySharedPrometheus(),
+        fleetGpuQuery(templates, checkWindowSeconds(windowSeconds)),
+      );
       return { ...age, tenants: tenantGpuUtilisationFrom(samples, visible) };
     },
   };

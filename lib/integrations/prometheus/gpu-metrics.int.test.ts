@@ -18,7 +18,10 @@ function gpuPod(name: string, idle: boolean) {
   const annotations: Record<string, string> = idle ? { 'simulator.mlp.example.com/gpu-idle': 'true' } : {};
   return {
     metadata: { name, annotations },
-    spec: { automountServiceAccountToken: false, containers: [{ name: 'main', image: 'registry.example.com/test:1', resources: { requests: gpus, limits: gpus } }] },
+    spec: {
+      automountServiceAccountToken: false,
+      containers: [{ name: 'main', image: 'registry.example.com/test:1', resources: { requests: gpus, limits: gpus } }],
+    },
   };
 }
 
@@ -27,9 +30,21 @@ beforeAll(async () => {
   const admin = new KubeConfig();
   admin.loadFromFile(requireSetting('KUBECONFIG', 'kubernetes (admin kubeconfig)'));
   core = admin.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: scratch, labels: { 'app.kubernetes.io/managed-by': 'gpu-metrics-test' } } } });
-  await eventually('the default ServiceAccount', 30_000, async () => ({ done: await core.readNamespacedServiceAccount({ namespace: scratch, name: 'default' }).then(() => true, () => false), value: null }));
-  for (const [name, idle] of [['idle-gpu', true], ['busy-gpu', false]] as const) await core.createNamespacedPod({ namespace: scratch, body: gpuPod(name, idle) });
+  await core.createNamespace({
+    body: { metadata: { name: scratch, labels: { 'app.kubernetes.io/managed-by': 'gpu-metrics-test' } } },
+  });
+  await eventually('the default ServiceAccount', 30_000, async () => ({
+    done: await core.readNamespacedServiceAccount({ namespace: scratch, name: 'default' }).then(
+      () => true,
+      () => false,
+    ),
+    value: null,
+  }));
+  for (const [name, idle] of [
+    ['idle-gpu', true],
+    ['busy-gpu', false],
+  ] as const)
+    await core.createNamespacedPod({ namespace: scratch, body: gpuPod(name, idle) });
 }, 60_000);
 
 afterAll(async () => {
@@ -40,7 +55,10 @@ describe('GPU metrics', () => {
   it("reports utilisation and memory per GPU of a tenant's pods, and tells idle GPUs", async () => {
     const devices = await eventually<GpuDeviceMetrics[]>('both pods’ GPUs in Prometheus', 90_000, async () => {
       const { devices: value } = await gpuMetrics(scratch).devices(600);
-      return { done: value.length === 2 && value.every((d) => d.utilPercent !== null && d.memoryTotalMiB !== null), value };
+      return {
+        done: value.length === 2 && value.every((d) => d.utilPercent !== null && d.memoryTotalMiB !== null),
+        value,
+      };
     });
     const idle = devices.find((d) => d.pod === 'idle-gpu')!;
     const busy = devices.find((d) => d.pod === 'busy-gpu')!;
@@ -50,7 +68,12 @@ describe('GPU metrics', () => {
     expect(busy.utilPercent!).toBeGreaterThan(30);
 
     const { devices: cluster } = await clusterGpuMetrics().devices(600);
-    expect(cluster.filter((d) => d.namespace === scratch).map((d) => d.pod).sort()).toEqual(['busy-gpu', 'idle-gpu']);
+    expect(
+      cluster
+        .filter((d) => d.namespace === scratch)
+        .map((d) => d.pod)
+        .sort(),
+    ).toEqual(['busy-gpu', 'idle-gpu']);
     expect(cluster.some((d) => d.namespace === 'mlp-shared')).toBe(true);
   }, 120_000);
 
@@ -62,7 +85,11 @@ describe('GPU metrics', () => {
 
   it('charts utilisation per pod over time', async () => {
     const end = new Date();
-    const { series } = await gpuMetrics('fraud').utilisationHistory({ start: new Date(end.getTime() - 3600_000), end, stepSeconds: 60 });
+    const { series } = await gpuMetrics('fraud').utilisationHistory({
+      start: new Date(end.getTime() - 3600_000),
+      end,
+      stepSeconds: 60,
+    });
     expect(series.length).toBeGreaterThan(0);
     for (const s of series) {
       expect(s.points.length).toBeGreaterThan(30);

@@ -3,8 +3,19 @@ import type { InstantSample, PrometheusApi } from './client';
 import { clusterGpuMetrics, gpuDevicesFrom, gpuMetrics, utilisationSeriesFrom } from './gpu-metrics';
 import { DEFAULT_QUERY_TEMPLATES, mergeQueryTemplates } from './templates';
 
-const device = { namespace: 'fraud', pod: 'train-1', Hostname: 'gpu-a100-1', gpu: '0', UUID: 'GPU-1', modelName: 'NVIDIA A100' };
-const sample = (stat: string, value: number, labels: Record<string, string> = device): InstantSample => ({ metric: { ...labels, portal_stat: stat }, time: 1, value });
+const device = {
+  namespace: 'fraud',
+  pod: 'train-1',
+  Hostname: 'gpu-a100-1',
+  gpu: '0',
+  UUID: 'GPU-1',
+  modelName: 'NVIDIA A100',
+};
+const sample = (stat: string, value: number, labels: Record<string, string> = device): InstantSample => ({
+  metric: { ...labels, portal_stat: stat },
+  time: 1,
+  value,
+});
 
 function recordingApi(samples: InstantSample[] = []) {
   const queries: string[] = [];
@@ -25,15 +36,47 @@ describe('GPU device metrics', () => {
   it('groups the four stats per GPU and pod', () => {
     const second = { ...device, gpu: '1', UUID: 'GPU-2' };
     expect(
-      gpuDevicesFrom([sample('util', 71.5), sample('peak', 90), sample('used', 30000), sample('free', 10960), sample('util', 1, second), sample('peak', 2, second), sample('used', NaN, second)]),
+      gpuDevicesFrom([
+        sample('util', 71.5),
+        sample('peak', 90),
+        sample('used', 30000),
+        sample('free', 10960),
+        sample('util', 1, second),
+        sample('peak', 2, second),
+        sample('used', NaN, second),
+      ]),
     ).toEqual([
-      { namespace: 'fraud', pod: 'train-1', node: 'gpu-a100-1', gpu: '0', uuid: 'GPU-1', model: 'NVIDIA A100', utilPercent: 71.5, peakUtilPercent: 90, memoryUsedMiB: 30000, memoryTotalMiB: 40960 },
-      { namespace: 'fraud', pod: 'train-1', node: 'gpu-a100-1', gpu: '1', uuid: 'GPU-2', model: 'NVIDIA A100', utilPercent: 1, peakUtilPercent: 2, memoryUsedMiB: null, memoryTotalMiB: null },
+      {
+        namespace: 'fraud',
+        pod: 'train-1',
+        node: 'gpu-a100-1',
+        gpu: '0',
+        uuid: 'GPU-1',
+        model: 'NVIDIA A100',
+        utilPercent: 71.5,
+        peakUtilPercent: 90,
+        memoryUsedMiB: 30000,
+        memoryTotalMiB: 40960,
+      },
+      {
+        namespace: 'fraud',
+        pod: 'train-1',
+        node: 'gpu-a100-1',
+        gpu: '1',
+        uuid: 'GPU-2',
+        model: 'NVIDIA A100',
+        utilPercent: 1,
+        peakUtilPercent: 2,
+        memoryUsedMiB: null,
+        memoryTotalMiB: null,
+      },
     ]);
   });
 
   it('ignores series without a pod or a stat', () => {
-    expect(gpuDevicesFrom([sample('util', 5, { ...device, pod: '' }), { metric: device, time: 1, value: 3 }])).toEqual([]);
+    expect(gpuDevicesFrom([sample('util', 5, { ...device, pod: '' }), { metric: device, time: 1, value: 3 }])).toEqual(
+      [],
+    );
   });
 
   it("keeps a tenant's query to its namespace, in one round trip", async () => {
@@ -61,7 +104,13 @@ describe('GPU device metrics', () => {
     expect(queries[0]).toBe('avg by (pod) (DCGM_FI_DEV_GPU_UTIL{namespace="pricing", pod!=""})');
     expect(
       utilisationSeriesFrom([
-        { metric: { pod: 'b' }, points: [{ time: 10, value: 50 }, { time: 20, value: NaN }] },
+        {
+          metric: { pod: 'b' },
+          points: [
+            { time: 10, value: 50 },
+            { time: 20, value: NaN },
+          ],
+        },
         { metric: { pod: 'a' }, points: [{ time: 10, value: 1 }] },
         { metric: {}, points: [{ time: 10, value: 1 }] },
       ]),
@@ -74,10 +123,16 @@ describe('GPU device metrics', () => {
 
 describe('GPU templates', () => {
   it('hold tenant templates to their namespace, and let cluster templates go without', () => {
-    expect(() => mergeQueryTemplates({ gpuUtilisation: 'avg_over_time(DCGM_FI_DEV_GPU_UTIL[{{windowSeconds}}s])' }, 'test.json')).toThrow('gpuUtilisation must select by {{namespace}}');
+    expect(() =>
+      mergeQueryTemplates({ gpuUtilisation: 'avg_over_time(DCGM_FI_DEV_GPU_UTIL[{{windowSeconds}}s])' }, 'test.json'),
+    ).toThrow('gpuUtilisation must select by {{namespace}}');
     const cluster = 'avg_over_time(DCGM_FI_DEV_GPU_UTIL{exported_pod!=""}[{{windowSeconds}}s])';
     expect(mergeQueryTemplates({ clusterGpuUtilisation: cluster }, 'test.json').clusterGpuUtilisation).toBe(cluster);
-    expect(() => mergeQueryTemplates({ clusterGpuUtilisation: 'x{n="{{namespace}}"}' }, 'test.json')).toThrow('clusterGpuUtilisation uses {{namespace}}');
-    expect(DEFAULT_QUERY_TEMPLATES.gpuMemoryUsed).toBe('last_over_time(DCGM_FI_DEV_FB_USED{namespace="{{namespace}}", pod!=""}[{{windowSeconds}}s])');
+    expect(() => mergeQueryTemplates({ clusterGpuUtilisation: 'x{n="{{namespace}}"}' }, 'test.json')).toThrow(
+      'clusterGpuUtilisation uses {{namespace}}',
+    );
+    expect(DEFAULT_QUERY_TEMPLATES.gpuMemoryUsed).toBe(
+      'last_over_time(DCGM_FI_DEV_FB_USED{namespace="{{namespace}}", pod!=""}[{{windowSeconds}}s])',
+    );
   });
 });

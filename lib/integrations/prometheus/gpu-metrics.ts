@@ -12,7 +12,13 @@ import { tenantNamespace } from '../kubernetes/namespace';
 import type { InstantSample, PrometheusApi, RangeSeries } from './client';
 import { instantAnswer, rangeAnswer, sharedPrometheus } from './shared-query';
 import type { Freshness } from '../../freshness';
-import { checkWindowSeconds, queryTemplates, renderQuery, type QueryTemplateName, type QueryTemplates } from './templates';
+import {
+  checkWindowSeconds,
+  queryTemplates,
+  renderQuery,
+  type QueryTemplateName,
+  type QueryTemplates,
+} from './templates';
 
 export interface GpuDeviceMetrics {
   namespace: string;
@@ -63,7 +69,12 @@ const STAT_LABEL = 'portal_stat';
 const STATS = ['util', 'peak', 'used', 'free'] as const;
 type Stat = (typeof STATS)[number];
 
-const TENANT_TEMPLATES: Record<Stat, QueryTemplateName> = { util: 'gpuUtilisation', peak: 'gpuPeakUtilisation', used: 'gpuMemoryUsed', free: 'gpuMemoryFree' };
+const TENANT_TEMPLATES: Record<Stat, QueryTemplateName> = {
+  util: 'gpuUtilisation',
+  peak: 'gpuPeakUtilisation',
+  used: 'gpuMemoryUsed',
+  free: 'gpuMemoryFree',
+};
 const CLUSTER_TEMPLATES: Record<Stat, QueryTemplateName> = {
   util: 'clusterGpuUtilisation',
   peak: 'clusterGpuPeakUtilisation',
@@ -72,11 +83,18 @@ const CLUSTER_TEMPLATES: Record<Stat, QueryTemplateName> = {
 };
 
 /** The one query for the four stats of every GPU. Pure; exported for tests. */
-export function gpuDevicesQuery(templates: QueryTemplates, names: Record<Stat, QueryTemplateName>, variables: Record<string, string | number>): string {
-  return STATS.map((stat) => `label_replace(${renderQuery(templates[names[stat]], variables)}, "${STAT_LABEL}", "${stat}", "", "")`).join(' or ');
+export function gpuDevicesQuery(
+  templates: QueryTemplates,
+  names: Record<Stat, QueryTemplateName>,
+  variables: Record<string, string | number>,
+): string {
+  return STATS.map(
+    (stat) => `label_replace(${renderQuery(templates[names[stat]], variables)}, "${STAT_LABEL}", "${stat}", "", "")`,
+  ).join(' or ');
 }
 
-const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+const finite = (value: number | undefined): number | null =>
+  value !== undefined && Number.isFinite(value) ? value : null;
 
 /** Groups an instant answer into one entry per GPU and pod. Pure; exported for tests. */
 export function gpuDevicesFrom(samples: readonly InstantSample[]): GpuDeviceMetrics[] {
@@ -107,39 +125,67 @@ export function gpuDevicesFrom(samples: readonly InstantSample[]): GpuDeviceMetr
         memoryTotalMiB: used !== null && free !== null ? used + free : null,
       };
     })
-    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod) || (a.node ?? '').localeCompare(b.node ?? '') || a.gpu.localeCompare(b.gpu, 'en', { numeric: true }));
+    .sort(
+      (a, b) =>
+        a.namespace.localeCompare(b.namespace) ||
+        a.pod.localeCompare(b.pod) ||
+        (a.node ?? '').localeCompare(b.node ?? '') ||
+        a.gpu.localeCompare(b.gpu, 'en', { numeric: true }),
+    );
 }
 
 /** Chart series per pod from a range answer. Pure; exported for tests. */
 export function utilisationSeriesFrom(series: readonly RangeSeries[]): UtilisationSeries[] {
   return series
     .filter((s) => s.metric.pod)
-    .map((s) => ({ pod: s.metric.pod!, points: s.points.filter((p) => Number.isFinite(p.value)).map((p) => ({ t: Math.round(p.time * 1000), value: p.value })) }))
+    .map((s) => ({
+      pod: s.metric.pod!,
+      points: s.points
+        .filter((p) => Number.isFinite(p.value))
+        .map((p) => ({ t: Math.round(p.time * 1000), value: p.value })),
+    }))
     .filter((s) => s.points.length > 0)
     .sort((a, b) => a.pod.localeCompare(b.pod));
 }
 
 /** GPU metrics of `tenant`'s pods; every query is bound to the tenant's namespace. */
-export function gpuMetrics(tenant: string, api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): GpuMetricsApi {
+export function gpuMetrics(
+  tenant: string,
+  api?: PrometheusApi,
+  templates: QueryTemplates = queryTemplates(),
+): GpuMetricsApi {
   const namespace = tenantNamespace(tenant);
   const client = api ?? sharedPrometheus();
   return {
     async devices(windowSeconds) {
-      return devicesAnswer(client, gpuDevicesQuery(templates, TENANT_TEMPLATES, { namespace, windowSeconds: checkWindowSeconds(windowSeconds) }));
+      return devicesAnswer(
+        client,
+        gpuDevicesQuery(templates, TENANT_TEMPLATES, { namespace, windowSeconds: checkWindowSeconds(windowSeconds) }),
+      );
     },
     async utilisationHistory({ start, end, stepSeconds }) {
-      const { series, ...age } = await rangeAnswer(client, renderQuery(templates.gpuUtilisationByPod, { namespace }), { start, end, stepSeconds });
+      const { series, ...age } = await rangeAnswer(client, renderQuery(templates.gpuUtilisationByPod, { namespace }), {
+        start,
+        end,
+        stepSeconds,
+      });
       return { series: utilisationSeriesFrom(series), ...age };
     },
   };
 }
 
 /** GPU metrics of every allocated GPU, for the platform's pages. */
-export function clusterGpuMetrics(api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): ClusterGpuMetricsApi {
+export function clusterGpuMetrics(
+  api?: PrometheusApi,
+  templates: QueryTemplates = queryTemplates(),
+): ClusterGpuMetricsApi {
   const client = api ?? sharedPrometheus();
   return {
     async devices(windowSeconds) {
-      return devicesAnswer(client, gpuDevicesQuery(templates, CLUSTER_TEMPLATES, { windowSeconds: checkWindowSeconds(windowSeconds) }));
+      return devicesAnswer(
+        client,
+        gpuDevicesQuery(templates, CLUSTER_TEMPLATES, { windowSeconds: checkWindowSeconds(windowSeconds) }),
+      );
     },
   };
 }

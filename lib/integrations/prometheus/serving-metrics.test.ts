@@ -5,13 +5,18 @@ import { DEFAULT_QUERY_TEMPLATES } from './templates';
 
 const CANARY = 'demand-forecast-predictor-00002';
 const STABLE = 'demand-forecast-predictor-00001';
-const sample = (revision: string, stat: string, value: number): InstantSample => ({ metric: { revision_name: revision, portal_stat: stat }, time: 1_800_000_000, value });
+const sample = (revision: string, stat: string, value: number): InstantSample => ({
+  metric: { revision_name: revision, portal_stat: stat },
+  time: 1_800_000_000,
+  value,
+});
 
 describe('servingQuery', () => {
   it('asks for all four stats of every revision in one tenant-scoped query', () => {
     const promql = servingQuery(DEFAULT_QUERY_TEMPLATES, 'forecast', 'demand-forecast', 120);
     expect(promql.split(' or ')).toHaveLength(4);
-    for (const stat of ['requestRate', 'errorRate', 'p50', 'p99']) expect(promql).toContain(`"portal_stat", "${stat}", "", "")`);
+    for (const stat of ['requestRate', 'errorRate', 'p50', 'p99'])
+      expect(promql).toContain(`"portal_stat", "${stat}", "", "")`);
     expect(promql.match(/namespace_name="forecast"/g)).toHaveLength(4);
     expect(promql).toContain('histogram_quantile(0.99,');
     expect(promql).toContain('[120s]');
@@ -42,9 +47,12 @@ describe('revisionMetricsFrom', () => {
   });
 
   it('treats a missing 5xx series as no errors and ignores series it did not ask for', () => {
-    expect(revisionMetricsFrom([sample(STABLE, 'requestRate', 1), { metric: { revision_name: STABLE }, time: 0, value: 5 }], 120)).toEqual([
-      { revision: STABLE, requestRate: 1, requests: 120, errorRate: 0, p50Ms: null, p99Ms: null },
-    ]);
+    expect(
+      revisionMetricsFrom(
+        [sample(STABLE, 'requestRate', 1), { metric: { revision_name: STABLE }, time: 0, value: 5 }],
+        120,
+      ),
+    ).toEqual([{ revision: STABLE, requestRate: 1, requests: 120, errorRate: 0, p50Ms: null, p99Ms: null }]);
   });
 });
 
@@ -55,9 +63,15 @@ describe('revisionHistoryFrom', () => {
       points: points.map(([time, value]) => ({ time, value })),
     });
     const history = revisionHistoryFrom([
-      series(CANARY, 'requestRate', [[1000, 0], [1060, 2]]),
+      series(CANARY, 'requestRate', [
+        [1000, 0],
+        [1060, 2],
+      ]),
       series(CANARY, 'errorRate', [[1060, 0.5]]),
-      series(CANARY, 'p99', [[1000, NaN], [1060, 650]]),
+      series(CANARY, 'p99', [
+        [1000, NaN],
+        [1060, 650],
+      ]),
       series(STABLE, 'requestRate', [[1000, 0]]),
     ]);
     expect(history).toEqual([
@@ -74,9 +88,16 @@ describe('revisionHistoryFrom', () => {
 
 describe('servingMetrics', () => {
   it('refuses names that are not a tenant or an InferenceService, before asking Prometheus', async () => {
-    const api = { query: () => Promise.reject(new Error('not to be called')), queryRange: () => Promise.reject(new Error('not to be called')) };
+    const api = {
+      query: () => Promise.reject(new Error('not to be called')),
+      queryRange: () => Promise.reject(new Error('not to be called')),
+    };
     expect(() => servingMetrics('../pricing', api)).toThrow('is not a tenant name');
-    await expect(servingMetrics('forecast', api).revisionMetrics('x"} or up{a="', 60)).rejects.toThrow('is not a valid InferenceService name');
-    await expect(servingMetrics('forecast', api).revisionMetrics('demand-forecast', 0.5)).rejects.toThrow('whole number of seconds');
+    await expect(servingMetrics('forecast', api).revisionMetrics('x"} or up{a="', 60)).rejects.toThrow(
+      'is not a valid InferenceService name',
+    );
+    await expect(servingMetrics('forecast', api).revisionMetrics('demand-forecast', 0.5)).rejects.toThrow(
+      'whole number of seconds',
+    );
   });
 });

@@ -39,7 +39,10 @@ export interface ServingMetricsApi {
   /** Per revision over the last `windowSeconds` (at least 4 scrape intervals); revisions without traffic in the window are absent. */
   revisionMetrics(service: string, windowSeconds: number, at?: Date): Promise<RevisionMetrics[]>;
   /** Time series for charts; the rate window is `windowSeconds`, by default the step but at least MIN_HISTORY_WINDOW_SECONDS. */
-  revisionHistory(service: string, range: { start: Date; end: Date; stepSeconds: number; windowSeconds?: number }): Promise<RevisionHistory[]>;
+  revisionHistory(
+    service: string,
+    range: { start: Date; end: Date; stepSeconds: number; windowSeconds?: number },
+  ): Promise<RevisionHistory[]>;
 }
 
 /** Long enough for rate() over a few scrapes at common scrape intervals (15 s). */
@@ -51,7 +54,12 @@ type Stat = (typeof STATS)[number];
 type StatValues = Partial<Record<Stat, number>>;
 
 /** The one query for all four stats of every revision of `service`. Pure; exported for tests. */
-export function servingQuery(templates: QueryTemplates, namespace: string, service: string, windowSeconds: number): string {
+export function servingQuery(
+  templates: QueryTemplates,
+  namespace: string,
+  service: string,
+  windowSeconds: number,
+): string {
   const variables = { namespace, service, windowSeconds };
   const parts: Record<Stat, string> = {
     requestRate: renderQuery(templates.revisionRequestRate, variables),
@@ -66,7 +74,8 @@ function statOf(metric: Record<string, string>): Stat | undefined {
   return STATS.find((stat) => stat === metric[STAT_LABEL]);
 }
 
-const finiteOrNull = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+const finiteOrNull = (value: number | undefined): number | null =>
+  value !== undefined && Number.isFinite(value) ? value : null;
 
 /** The 5xx share; errors without requests (rounding in rate()) count as no requests. */
 function errorShare(values: StatValues): number | null {
@@ -127,9 +136,14 @@ export function revisionHistoryFrom(series: RangeSeries[]): RevisionHistory[] {
 }
 
 /** Serving metrics of `tenant`'s InferenceServices; every query is bound to the tenant's namespace. */
-export function servingMetrics(tenant: string, api: PrometheusApi = prometheusApi(), templates: QueryTemplates = queryTemplates()): ServingMetricsApi {
+export function servingMetrics(
+  tenant: string,
+  api: PrometheusApi = prometheusApi(),
+  templates: QueryTemplates = queryTemplates(),
+): ServingMetricsApi {
   const namespace = tenantNamespace(tenant);
-  const queryFor = (service: string, windowSeconds: number) => servingQuery(templates, namespace, checkObjectName('InferenceService', service), checkWindowSeconds(windowSeconds));
+  const queryFor = (service: string, windowSeconds: number) =>
+    servingQuery(templates, namespace, checkObjectName('InferenceService', service), checkWindowSeconds(windowSeconds));
 
   return {
     async revisionMetrics(service, windowSeconds, at) {

@@ -44,11 +44,21 @@ describe('shared answers', () => {
   it('share a history range opened a moment later, aligned to its step', async () => {
     const shared = sharedPrometheus(prometheusApi());
     const before = await queriesSent('range');
-    const options = (end: Date) => ({ start: new Date(end.getTime() - 3600_000), end, stepSeconds: 3600, thresholdMs: 200, objectiveWindowSeconds: 28 * 86_400 });
+    const options = (end: Date) => ({
+      start: new Date(end.getTime() - 3600_000),
+      end,
+      stepSeconds: 3600,
+      thresholdMs: 200,
+      objectiveWindowSeconds: 28 * 86_400,
+    });
     // Within the same hour-long step (both ends round down to the same hour).
     const end = new Date(Math.floor(Date.now() / 3600_000) * 3600_000 + 1000);
     const first = await sloMetrics(['fraud'], shared).history('fraud', 'fraud-detector', options(end));
-    const second = await sloMetrics(['fraud'], shared).history('fraud', 'fraud-detector', options(new Date(end.getTime() + 60_000)));
+    const second = await sloMetrics(['fraud'], shared).history(
+      'fraud',
+      'fraud-detector',
+      options(new Date(end.getTime() + 60_000)),
+    );
     expect(await queriesSent('range')).toBe(before + 1);
     expect(second.freshness.asOf).toEqual(first.freshness.asOf);
     expect(second.points).toEqual(first.points);
@@ -62,7 +72,11 @@ describe('a Prometheus that cannot be reached', () => {
     const shared = sharedPrometheus(prometheusApi({ url: `http://127.0.0.1:${port}`, timeoutMs: 1000 }));
     const before = await queriesSent('instant');
     const error = await upstreamRejection(fleetMetrics(['fraud'], shared).serving(300));
-    expect(error).toMatchObject({ system: 'Prometheus', kind: 'unreachable', message: `Prometheus cannot be reached at 127.0.0.1:${port}` });
+    expect(error).toMatchObject({
+      system: 'Prometheus',
+      kind: 'unreachable',
+      message: `Prometheus cannot be reached at 127.0.0.1:${port}`,
+    });
     await upstreamRejection(sloMetrics(['fraud'], shared).counts([300], [200]));
     await upstreamRejection(fleetMetrics(['fraud'], shared).serving(300));
     // The failure was not kept: each ask went to Prometheus.

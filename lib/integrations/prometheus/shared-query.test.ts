@@ -8,7 +8,8 @@ const TTL = 15_000;
 function fakePrometheus() {
   const asked: { promql: string; range?: TimeRange; time?: Date }[] = [];
   const pending: { resolve: (value: InstantSample[] & RangeSeries[]) => void; reject: (error: Error) => void }[] = [];
-  const answer = () => new Promise<InstantSample[] & RangeSeries[]>((resolve, reject) => pending.push({ resolve, reject }));
+  const answer = () =>
+    new Promise<InstantSample[] & RangeSeries[]>((resolve, reject) => pending.push({ resolve, reject }));
   const upstream: PrometheusApi = {
     query: (promql, time) => {
       asked.push({ promql, time });
@@ -139,9 +140,19 @@ describe('sharedPrometheus', () => {
   it('shares ranges aligned to the step, and queries the aligned range', async () => {
     const fake = fakePrometheus();
     const shared = sharedPrometheus(fake.upstream, { ttlMs: TTL, now: fake.clock.now });
-    const first = shared.queryRangeAnswer('up', { start: new Date(3_600_000 + 12_345), end: new Date(7_200_000 + 59_999), stepSeconds: 60 });
-    const second = shared.queryRange('up', { start: new Date(3_600_000 + 1), end: new Date(7_200_000 + 30_000), stepSeconds: 60 });
-    expect(fake.asked).toEqual([{ promql: 'up', range: { start: new Date(3_600_000), end: new Date(7_200_000), stepSeconds: 60 } }]);
+    const first = shared.queryRangeAnswer('up', {
+      start: new Date(3_600_000 + 12_345),
+      end: new Date(7_200_000 + 59_999),
+      stepSeconds: 60,
+    });
+    const second = shared.queryRange('up', {
+      start: new Date(3_600_000 + 1),
+      end: new Date(7_200_000 + 30_000),
+      stepSeconds: 60,
+    });
+    expect(fake.asked).toEqual([
+      { promql: 'up', range: { start: new Date(3_600_000), end: new Date(7_200_000), stepSeconds: 60 } },
+    ]);
     await fake.resolveNext(1);
     expect((await first).series).toBe(await second);
 
@@ -225,7 +236,11 @@ describe('settings', () => {
   });
 
   it('aligns ranges down to a multiple of the step', () => {
-    expect(alignRange({ start: new Date(61_000), end: new Date(299_999), stepSeconds: 60 })).toEqual({ start: new Date(60_000), end: new Date(240_000), stepSeconds: 60 });
+    expect(alignRange({ start: new Date(61_000), end: new Date(299_999), stepSeconds: 60 })).toEqual({
+      start: new Date(60_000),
+      end: new Date(240_000),
+      stepSeconds: 60,
+    });
     expect(() => alignRange({ start: new Date(0), end: new Date(1), stepSeconds: 0 })).toThrow('positive step');
   });
 });

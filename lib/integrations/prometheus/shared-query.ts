@@ -18,7 +18,14 @@ import { answerCache } from '../../cache/answer-cache';
 import type { Freshness } from '../../freshness';
 import { processSingleton } from '../../process-singleton';
 import { failureMessage } from '../upstream';
-import { defaultPrometheusConnection, prometheusApi, type InstantSample, type PrometheusApi, type RangeSeries, type TimeRange } from './client';
+import {
+  defaultPrometheusConnection,
+  prometheusApi,
+  type InstantSample,
+  type PrometheusApi,
+  type RangeSeries,
+  type TimeRange,
+} from './client';
 
 export interface SharedPrometheusApi extends PrometheusApi {
   /** An instant query at "now" and when it was sent (up to 4 × TTL ago). */
@@ -39,8 +46,13 @@ const DEFAULT_MAX_ENTRIES = 500;
 
 /** PROMETHEUS_SHARE_TTL_SECONDS in milliseconds (20 s when unset; 0 leaves only single flight). */
 export function shareTtlMs(env: string | undefined = process.env.PROMETHEUS_SHARE_TTL_SECONDS): number {
-  const parsed = z.coerce.number().min(0).max(3600).safeParse(env?.trim() || 20);
-  if (!parsed.success) throw new Error(`PROMETHEUS_SHARE_TTL_SECONDS must be a number of seconds from 0 to 3600, not "${env}"`);
+  const parsed = z.coerce
+    .number()
+    .min(0)
+    .max(3600)
+    .safeParse(env?.trim() || 20);
+  if (!parsed.success)
+    throw new Error(`PROMETHEUS_SHARE_TTL_SECONDS must be a number of seconds from 0 to 3600, not "${env}"`);
   return parsed.data * 1000;
 }
 
@@ -79,22 +91,33 @@ export function slowlySharedPrometheus(): SharedPrometheusApi {
   return sharedPrometheus(undefined, { ttlMs: 4 * shareTtlMs() });
 }
 
-function createShared(upstream: PrometheusApi, { ttlMs = shareTtlMs(), maxEntries = DEFAULT_MAX_ENTRIES, now = Date.now }: ShareOptions): SharedPrometheusApi {
+function createShared(
+  upstream: PrometheusApi,
+  { ttlMs = shareTtlMs(), maxEntries = DEFAULT_MAX_ENTRIES, now = Date.now }: ShareOptions,
+): SharedPrometheusApi {
   const ask = answerCache({ ttlMs, maxEntries, now, describeError: (error) => failureMessage('Prometheus', error) });
-  const counted = <T>(type: 'instant' | 'range', send: () => Promise<T>) => () => {
-    metrics().prometheusQueries.inc({ type });
-    return send();
-  };
+  const counted =
+    <T>(type: 'instant' | 'range', send: () => Promise<T>) =>
+    () => {
+      metrics().prometheusQueries.inc({ type });
+      return send();
+    };
 
   async function queryAnswer(promql: string) {
-    const { value, freshness } = await ask(`instant\u0000${promql}`, counted('instant', () => upstream.query(promql)));
+    const { value, freshness } = await ask(
+      `instant\u0000${promql}`,
+      counted('instant', () => upstream.query(promql)),
+    );
     return { samples: value, freshness };
   }
 
   async function queryRangeAnswer(promql: string, range: TimeRange) {
     const aligned = alignRange(range);
     const key = `range\u0000${aligned.start.getTime()}\u0000${aligned.end.getTime()}\u0000${aligned.stepSeconds}\u0000${promql}`;
-    const { value, freshness } = await ask(key, counted('range', () => upstream.queryRange(promql, aligned)));
+    const { value, freshness } = await ask(
+      key,
+      counted('range', () => upstream.queryRange(promql, aligned)),
+    );
     return { series: value, freshness };
   }
 
@@ -116,14 +139,21 @@ function isShared(api: PrometheusApi): api is SharedPrometheusApi {
 }
 
 /** An instant query at "now" with the time of its answer: the shared answer's, or now for a plain client. */
-export async function instantAnswer(api: PrometheusApi, promql: string): Promise<{ samples: InstantSample[]; freshness: Freshness }> {
+export async function instantAnswer(
+  api: PrometheusApi,
+  promql: string,
+): Promise<{ samples: InstantSample[]; freshness: Freshness }> {
   if (isShared(api)) return api.queryAnswer(promql);
   const asOf = new Date().toISOString();
   return { samples: await api.query(promql), freshness: { asOf } };
 }
 
 /** A range query over `range` aligned to its step, with the time of its answer. */
-export async function rangeAnswer(api: PrometheusApi, promql: string, range: TimeRange): Promise<{ series: RangeSeries[]; freshness: Freshness }> {
+export async function rangeAnswer(
+  api: PrometheusApi,
+  promql: string,
+  range: TimeRange,
+): Promise<{ series: RangeSeries[]; freshness: Freshness }> {
   if (isShared(api)) return api.queryRangeAnswer(promql, range);
   const asOf = new Date().toISOString();
   return { series: await api.queryRange(promql, alignRange(range)), freshness: { asOf } };

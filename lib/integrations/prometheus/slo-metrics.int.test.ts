@@ -49,7 +49,9 @@ describe('SLO counts', () => {
 
   it("agrees with a direct query of the endpoint's requests", async () => {
     const { endpoints } = await sloMetrics(['pricing'], prometheusApi()).counts([DAYS_28], []);
-    const [direct] = await query('sum(increase(revision_request_count{namespace_name="pricing", configuration_name="price-elasticity-predictor"}[28d]))');
+    const [direct] = await query(
+      'sum(increase(revision_request_count{namespace_name="pricing", configuration_name="price-elasticity-predictor"}[28d]))',
+    );
     const counted = endpoints.find((e) => e.service === 'price-elasticity')!.windows[DAYS_28]!.requests;
     expect(Math.abs(counted - direct!.value) / direct!.value).toBeLessThan(0.001);
   });
@@ -93,13 +95,17 @@ describe('SLO history', () => {
 
   it('rates over the backfilled history (5-minute resolution) without gaps, at the shortest rate window', async () => {
     const end = new Date();
-    const { points, rateWindowSeconds } = await sloMetrics(['pricing'], prometheusApi()).history('pricing', 'price-elasticity', {
-      start: new Date(end.getTime() - 5 * 86_400_000),
-      end,
-      stepSeconds: 600,
-      thresholdMs: 200,
-      objectiveWindowSeconds: DAYS_28,
-    });
+    const { points, rateWindowSeconds } = await sloMetrics(['pricing'], prometheusApi()).history(
+      'pricing',
+      'price-elasticity',
+      {
+        start: new Date(end.getTime() - 5 * 86_400_000),
+        end,
+        stepSeconds: 600,
+        thresholdMs: 200,
+        objectiveWindowSeconds: DAYS_28,
+      },
+    );
     // Older than two days is backfill, before the local platform last started.
     const backfilled = points.filter((p) => p.t < end.getTime() - 2 * 86_400_000);
     expect(rateWindowSeconds).toBe(MIN_HISTORY_RATE_WINDOW_SECONDS);

@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import type { InstantSample, PrometheusApi, RangeSeries, TimeRange } from './client';
-import { endpointSloCountsFrom, MIN_HISTORY_RATE_WINDOW_SECONDS, sloCountsQuery, sloHistoryFrom, sloHistoryQuery, sloMetrics } from './slo-metrics';
+import {
+  endpointSloCountsFrom,
+  MIN_HISTORY_RATE_WINDOW_SECONDS,
+  sloCountsQuery,
+  sloHistoryFrom,
+  sloHistoryQuery,
+  sloMetrics,
+} from './slo-metrics';
 import { DEFAULT_QUERY_TEMPLATES } from './templates';
 
-const service = (namespace: string, name: string) => ({ namespace_name: namespace, configuration_name: `${name}-predictor` });
-const count = (stat: string, windowSeconds: number, value: number, labels: Record<string, string>, le?: number): InstantSample => ({
-  metric: { ...labels, portal_stat: stat, portal_window: String(windowSeconds), ...(le === undefined ? {} : { portal_le: String(le) }) },
+const service = (namespace: string, name: string) => ({
+  namespace_name: namespace,
+  configuration_name: `${name}-predictor`,
+});
+const count = (
+  stat: string,
+  windowSeconds: number,
+  value: number,
+  labels: Record<string, string>,
+  le?: number,
+): InstantSample => ({
+  metric: {
+    ...labels,
+    portal_stat: stat,
+    portal_window: String(windowSeconds),
+    ...(le === undefined ? {} : { portal_le: String(le) }),
+  },
   time: 1,
   value,
 });
@@ -69,13 +90,18 @@ describe('SLO counts', () => {
       {
         tenant: 'pricing',
         service: 'price-elasticity',
-        windows: { 300: { requests: 10, errors: 0, within: { 200: 0, 500: 0 } }, [DAYS_28]: { requests: 0, errors: 0, within: { 200: 0, 500: 0 } } },
+        windows: {
+          300: { requests: 10, errors: 0, within: { 200: 0, 500: 0 } },
+          [DAYS_28]: { requests: 0, errors: 0, within: { 200: 0, 500: 0 } },
+        },
       },
     ]);
   });
 
   it('leaves out endpoints without requests in any window', () => {
-    expect(endpointSloCountsFrom([count('requests', 300, 0, fraud), count('errors', 300, 0, fraud)], ['fraud'], [300], [])).toEqual([]);
+    expect(
+      endpointSloCountsFrom([count('requests', 300, 0, fraud), count('errors', 300, 0, fraud)], ['fraud'], [300], []),
+    ).toEqual([]);
   });
 
   it('asks the same query whoever asks, and keeps the answer to their tenants', async () => {
@@ -93,15 +119,33 @@ describe('SLO counts', () => {
 
 describe('SLO history', () => {
   it("asks one range query over the endpoint's tenant-scoped series", () => {
-    const promql = sloHistoryQuery(DEFAULT_QUERY_TEMPLATES, 'fraud', 'fraud-detector', { rateWindowSeconds: 900, objectiveWindowSeconds: DAYS_28, thresholdMs: 200 });
+    const promql = sloHistoryQuery(DEFAULT_QUERY_TEMPLATES, 'fraud', 'fraud-detector', {
+      rateWindowSeconds: 900,
+      objectiveWindowSeconds: DAYS_28,
+      thresholdMs: 200,
+    });
     const parts = promql.split(' or ');
-    expect(parts.map((p) => p.match(/"portal_stat", "(\w+)"/)![1])).toEqual(['requests', 'errors', 'p95', 'trailingRequests', 'trailingErrors', 'trailingWithin']);
-    expect(parts[2]).toContain('histogram_quantile(0.95, sum by (le) (rate(revision_request_latencies_bucket{namespace_name="fraud", configuration_name="fraud-detector-predictor"}[900s])))');
-    expect(parts[5]).toContain('increase(revision_request_latencies_bucket{namespace_name="fraud", configuration_name="fraud-detector-predictor", le=~"200|200[.]0"}[2419200s])');
+    expect(parts.map((p) => p.match(/"portal_stat", "(\w+)"/)![1])).toEqual([
+      'requests',
+      'errors',
+      'p95',
+      'trailingRequests',
+      'trailingErrors',
+      'trailingWithin',
+    ]);
+    expect(parts[2]).toContain(
+      'histogram_quantile(0.95, sum by (le) (rate(revision_request_latencies_bucket{namespace_name="fraud", configuration_name="fraud-detector-predictor"}[900s])))',
+    );
+    expect(parts[5]).toContain(
+      'increase(revision_request_latencies_bucket{namespace_name="fraud", configuration_name="fraud-detector-predictor", le=~"200|200[.]0"}[2419200s])',
+    );
   });
 
   it('gives a point per time with rates and the trailing counts', () => {
-    const stat = (name: string, points: [number, number][]): RangeSeries => ({ metric: { portal_stat: name }, points: points.map(([time, value]) => ({ time, value })) });
+    const stat = (name: string, points: [number, number][]): RangeSeries => ({
+      metric: { portal_stat: name },
+      points: points.map(([time, value]) => ({ time, value })),
+    });
     const points = sloHistoryFrom(
       [
         stat('requests', [
@@ -124,8 +168,20 @@ describe('SLO history', () => {
       { rateWindowSeconds: 900, thresholdMs: 200 },
     );
     expect(points).toEqual([
-      { t: 60_000, requestRate: 0, errorRate: null, p95Ms: null, trailing: { requests: 1e6, errors: 0, within: { 200: 0 } } },
-      { t: 120_000, requestRate: 1, errorRate: 0.01, p95Ms: 150, trailing: { requests: 1.0009e6, errors: 500, within: { 200: 990_000 } } },
+      {
+        t: 60_000,
+        requestRate: 0,
+        errorRate: null,
+        p95Ms: null,
+        trailing: { requests: 1e6, errors: 0, within: { 200: 0 } },
+      },
+      {
+        t: 120_000,
+        requestRate: 1,
+        errorRate: 0.01,
+        p95Ms: 150,
+        trailing: { requests: 1.0009e6, errors: 500, within: { 200: 990_000 } },
+      },
     ]);
   });
 
@@ -140,17 +196,39 @@ describe('SLO history', () => {
     });
     expect(queries[0]!.range).toEqual({ start: new Date(3_600_000), end: new Date(7_200_000), stepSeconds: 60 });
     expect(queries[0]!.promql).toContain(`[${MIN_HISTORY_RATE_WINDOW_SECONDS}s]`);
-    expect(history).toMatchObject({ start: new Date(3_600_000), end: new Date(7_200_000), stepSeconds: 60, rateWindowSeconds: MIN_HISTORY_RATE_WINDOW_SECONDS, points: [] });
+    expect(history).toMatchObject({
+      start: new Date(3_600_000),
+      end: new Date(7_200_000),
+      stepSeconds: 60,
+      rateWindowSeconds: MIN_HISTORY_RATE_WINDOW_SECONDS,
+      points: [],
+    });
 
-    await sloMetrics(['fraud'], api).history('fraud', 'fraud-detector', { start: new Date(0), end: new Date(86_400_000), stepSeconds: 3600, thresholdMs: 200, objectiveWindowSeconds: DAYS_28 });
+    await sloMetrics(['fraud'], api).history('fraud', 'fraud-detector', {
+      start: new Date(0),
+      end: new Date(86_400_000),
+      stepSeconds: 3600,
+      thresholdMs: 200,
+      objectiveWindowSeconds: DAYS_28,
+    });
     expect(queries[1]!.promql).toContain('[3600s]');
   });
 
   it("refuses another tenant's endpoint and names that are not object names", async () => {
     const { api, queries } = recordingApi();
-    const options = { start: new Date(0), end: new Date(60_000), stepSeconds: 60, thresholdMs: 200, objectiveWindowSeconds: DAYS_28 };
-    await expect(sloMetrics(['fraud'], api).history('pricing', 'price-elasticity', options)).rejects.toThrow('"pricing" is not one of the tenants');
-    await expect(sloMetrics(['fraud'], api).history('fraud', 'x"} or vector(1)', options)).rejects.toThrow('not a valid InferenceService name');
+    const options = {
+      start: new Date(0),
+      end: new Date(60_000),
+      stepSeconds: 60,
+      thresholdMs: 200,
+      objectiveWindowSeconds: DAYS_28,
+    };
+    await expect(sloMetrics(['fraud'], api).history('pricing', 'price-elasticity', options)).rejects.toThrow(
+      '"pricing" is not one of the tenants',
+    );
+    await expect(sloMetrics(['fraud'], api).history('fraud', 'x"} or vector(1)', options)).rejects.toThrow(
+      'not a valid InferenceService name',
+    );
     expect(queries).toEqual([]);
   });
 });

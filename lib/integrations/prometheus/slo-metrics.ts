@@ -69,7 +69,10 @@ export interface SloHistorySeries {
 
 export interface SloMetricsApi {
   /** Every endpoint of the tenants with requests in any of the windows (seconds), by tenant and service. */
-  counts(windowsSeconds: readonly number[], thresholdsMs: readonly number[]): Promise<{ endpoints: EndpointSloCounts[] } & { freshness: Freshness }>;
+  counts(
+    windowsSeconds: readonly number[],
+    thresholdsMs: readonly number[],
+  ): Promise<{ endpoints: EndpointSloCounts[] } & { freshness: Freshness }>;
   /** One endpoint's history for charts, the range aligned to the step. */
   history(tenant: string, service: string, options: SloHistoryOptions): Promise<SloHistorySeries>;
 }
@@ -84,31 +87,58 @@ const PREDICTOR_SUFFIX = '-predictor';
 
 /** Adds constant labels to every series of `promql`. */
 function marked(promql: string, labels: Record<string, string | number>): string {
-  return Object.entries(labels).reduce((query, [name, value]) => `label_replace(${query}, "${name}", "${value}", "", "")`, promql);
+  return Object.entries(labels).reduce(
+    (query, [name, value]) => `label_replace(${query}, "${name}", "${value}", "", "")`,
+    promql,
+  );
 }
 
 function checkThresholdMs(thresholdMs: number): number {
-  if (!(Number.isFinite(thresholdMs) && thresholdMs > 0)) throw new Error(`A latency threshold is a positive number of milliseconds, not ${thresholdMs}`);
+  if (!(Number.isFinite(thresholdMs) && thresholdMs > 0))
+    throw new Error(`A latency threshold is a positive number of milliseconds, not ${thresholdMs}`);
   return thresholdMs;
 }
 
 /** The one query for every endpoint's counts over every window. Pure; exported for tests. */
-export function sloCountsQuery(templates: QueryTemplates, windowsSeconds: readonly number[], thresholdsMs: readonly number[]): string {
+export function sloCountsQuery(
+  templates: QueryTemplates,
+  windowsSeconds: readonly number[],
+  thresholdsMs: readonly number[],
+): string {
   return windowsSeconds
     .flatMap((windowSeconds) => [
-      marked(renderQuery(templates.clusterServiceRequests, { windowSeconds }), { [STAT_LABEL]: 'requests', [WINDOW_LABEL]: windowSeconds }),
-      marked(renderQuery(templates.clusterServiceErrors, { windowSeconds }), { [STAT_LABEL]: 'errors', [WINDOW_LABEL]: windowSeconds }),
+      marked(renderQuery(templates.clusterServiceRequests, { windowSeconds }), {
+        [STAT_LABEL]: 'requests',
+        [WINDOW_LABEL]: windowSeconds,
+      }),
+      marked(renderQuery(templates.clusterServiceErrors, { windowSeconds }), {
+        [STAT_LABEL]: 'errors',
+        [WINDOW_LABEL]: windowSeconds,
+      }),
       ...thresholdsMs.map((thresholdMs) =>
-        marked(renderQuery(templates.clusterServiceRequestsWithin, { windowSeconds, thresholdMs }), { [STAT_LABEL]: 'within', [WINDOW_LABEL]: windowSeconds, [THRESHOLD_LABEL]: thresholdMs }),
+        marked(renderQuery(templates.clusterServiceRequestsWithin, { windowSeconds, thresholdMs }), {
+          [STAT_LABEL]: 'within',
+          [WINDOW_LABEL]: windowSeconds,
+          [THRESHOLD_LABEL]: thresholdMs,
+        }),
       ),
     ])
     .join(' or ');
 }
 
-const emptyCounts = (thresholdsMs: readonly number[]): SloCounts => ({ requests: 0, errors: 0, within: Object.fromEntries(thresholdsMs.map((ms) => [ms, 0])) });
+const emptyCounts = (thresholdsMs: readonly number[]): SloCounts => ({
+  requests: 0,
+  errors: 0,
+  within: Object.fromEntries(thresholdsMs.map((ms) => [ms, 0])),
+});
 
 /** The tenants' endpoints' counts from the counts query's answer. Pure; exported for tests. */
-export function endpointSloCountsFrom(samples: readonly InstantSample[], tenants: readonly string[], windowsSeconds: readonly number[], thresholdsMs: readonly number[]): EndpointSloCounts[] {
+export function endpointSloCountsFrom(
+  samples: readonly InstantSample[],
+  tenants: readonly string[],
+  windowsSeconds: readonly number[],
+  thresholdsMs: readonly number[],
+): EndpointSloCounts[] {
   const tenantOf = new Map(tenants.map((tenant) => [tenantNamespace(tenant), tenant]));
   const endpoints = new Map<string, EndpointSloCounts>();
   for (const { metric, value } of samples) {
@@ -116,10 +146,21 @@ export function endpointSloCountsFrom(samples: readonly InstantSample[], tenants
     const configuration = metric.configuration_name ?? '';
     const windowSeconds = Number(metric[WINDOW_LABEL]);
     const stat = metric[STAT_LABEL];
-    if (!tenant || !configuration.endsWith(PREDICTOR_SUFFIX) || configuration === PREDICTOR_SUFFIX || !windowsSeconds.includes(windowSeconds) || !Number.isFinite(value)) continue;
+    if (
+      !tenant ||
+      !configuration.endsWith(PREDICTOR_SUFFIX) ||
+      configuration === PREDICTOR_SUFFIX ||
+      !windowsSeconds.includes(windowSeconds) ||
+      !Number.isFinite(value)
+    )
+      continue;
     const service = configuration.slice(0, -PREDICTOR_SUFFIX.length);
     const key = `${tenant}\u0000${service}`;
-    const endpoint = endpoints.get(key) ?? { tenant, service, windows: Object.fromEntries(windowsSeconds.map((w) => [w, emptyCounts(thresholdsMs)])) };
+    const endpoint = endpoints.get(key) ?? {
+      tenant,
+      service,
+      windows: Object.fromEntries(windowsSeconds.map((w) => [w, emptyCounts(thresholdsMs)])),
+    };
     endpoints.set(key, endpoint);
     const counts = endpoint.windows[windowSeconds]!;
     if (stat === 'requests') counts.requests = value;
@@ -142,7 +183,11 @@ export function sloHistoryQuery(
   templates: QueryTemplates,
   namespace: string,
   service: string,
-  { rateWindowSeconds, objectiveWindowSeconds, thresholdMs }: { rateWindowSeconds: number; objectiveWindowSeconds: number; thresholdMs: number },
+  {
+    rateWindowSeconds,
+    objectiveWindowSeconds,
+    thresholdMs,
+  }: { rateWindowSeconds: number; objectiveWindowSeconds: number; thresholdMs: number },
 ): string {
   const recent = { namespace, service, windowSeconds: rateWindowSeconds };
   const trailing = { namespace, service, windowSeconds: objectiveWindowSeconds };
@@ -157,11 +202,15 @@ export function sloHistoryQuery(
   return HISTORY_STATS.map((stat) => marked(parts[stat], { [STAT_LABEL]: stat })).join(' or ');
 }
 
-const finiteOrNull = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+const finiteOrNull = (value: number | undefined): number | null =>
+  value !== undefined && Number.isFinite(value) ? value : null;
 const finiteOrZero = (value: number | undefined): number => finiteOrNull(value) ?? 0;
 
 /** Chart points from the history query's answer, in time order. Pure; exported for tests. */
-export function sloHistoryFrom(series: readonly RangeSeries[], { rateWindowSeconds, thresholdMs }: { rateWindowSeconds: number; thresholdMs: number }): SloHistoryMetricsPoint[] {
+export function sloHistoryFrom(
+  series: readonly RangeSeries[],
+  { rateWindowSeconds, thresholdMs }: { rateWindowSeconds: number; thresholdMs: number },
+): SloHistoryMetricsPoint[] {
   const byTime = new Map<number, Partial<Record<HistoryStat, number>>>();
   for (const { metric, points } of series) {
     const stat = HISTORY_STATS.find((s) => s === metric[STAT_LABEL]);
@@ -177,7 +226,11 @@ export function sloHistoryFrom(series: readonly RangeSeries[], { rateWindowSecon
         requestRate: requests / rateWindowSeconds,
         errorRate: requests > 0 ? Math.min(1, Math.max(0, finiteOrZero(stats.errors) / requests)) : null,
         p95Ms: finiteOrNull(stats.p95),
-        trailing: { requests: finiteOrZero(stats.trailingRequests), errors: finiteOrZero(stats.trailingErrors), within: { [thresholdMs]: finiteOrZero(stats.trailingWithin) } },
+        trailing: {
+          requests: finiteOrZero(stats.trailingRequests),
+          errors: finiteOrZero(stats.trailingErrors),
+          within: { [thresholdMs]: finiteOrZero(stats.trailingWithin) },
+        },
       };
     });
 }
@@ -186,7 +239,11 @@ export function sloHistoryFrom(series: readonly RangeSeries[], { rateWindowSecon
  * SLO counts of `tenants` (those the viewer may see). Without `api`, answers are shared across
  * viewers (slowlySharedPrometheus: windows of 5 minutes to 28 days move slowly).
  */
-export function sloMetrics(tenants: readonly string[], api?: PrometheusApi, templates: QueryTemplates = queryTemplates()): SloMetricsApi {
+export function sloMetrics(
+  tenants: readonly string[],
+  api?: PrometheusApi,
+  templates: QueryTemplates = queryTemplates(),
+): SloMetricsApi {
   const visible = [...new Set(tenants)];
   visible.forEach(tenantNamespace);
   const client = api ?? slowlySharedPrometheus();
@@ -199,17 +256,34 @@ export function sloMetrics(tenants: readonly string[], api?: PrometheusApi, temp
       return { ...age, endpoints: endpointSloCountsFrom(samples, visible, windows, thresholds) };
     },
 
-    async history(tenant, service, { start, end, stepSeconds, thresholdMs, objectiveWindowSeconds, rateWindowSeconds }) {
-      if (!visible.includes(tenant)) throw new Error(`"${tenant}" is not one of the tenants these SLO metrics were opened for`);
+    async history(
+      tenant,
+      service,
+      { start, end, stepSeconds, thresholdMs, objectiveWindowSeconds, rateWindowSeconds },
+    ) {
+      if (!visible.includes(tenant))
+        throw new Error(`"${tenant}" is not one of the tenants these SLO metrics were opened for`);
       const windows = {
-        rateWindowSeconds: checkWindowSeconds(rateWindowSeconds ?? Math.max(Math.ceil(stepSeconds), MIN_HISTORY_RATE_WINDOW_SECONDS)),
+        rateWindowSeconds: checkWindowSeconds(
+          rateWindowSeconds ?? Math.max(Math.ceil(stepSeconds), MIN_HISTORY_RATE_WINDOW_SECONDS),
+        ),
         objectiveWindowSeconds: checkWindowSeconds(objectiveWindowSeconds),
         thresholdMs: checkThresholdMs(thresholdMs),
       };
-      const promql = sloHistoryQuery(templates, tenantNamespace(tenant), checkObjectName('InferenceService', service), windows);
+      const promql = sloHistoryQuery(
+        templates,
+        tenantNamespace(tenant),
+        checkObjectName('InferenceService', service),
+        windows,
+      );
       const range = alignRange({ start, end, stepSeconds });
       const { series, ...age } = await rangeAnswer(client, promql, range);
-      return { ...age, ...range, rateWindowSeconds: windows.rateWindowSeconds, points: sloHistoryFrom(series, windows) };
+      return {
+        ...age,
+        ...range,
+        rateWindowSeconds: windows.rateWindowSeconds,
+        points: sloHistoryFrom(series, windows),
+      };
     },
   };
 }

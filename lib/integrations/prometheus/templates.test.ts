@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY_TEMPLATES, escapeLabelValue, mergeQueryTemplates, queryTemplates, renderQuery } from './templates';
+import {
+  DEFAULT_QUERY_TEMPLATES,
+  escapeLabelValue,
+  mergeQueryTemplates,
+  queryTemplates,
+  renderQuery,
+} from './templates';
 
 describe('renderQuery', () => {
   it('escapes strings for a quoted label value and writes numbers as they are', () => {
@@ -26,7 +32,12 @@ describe('renderQuery', () => {
   });
 
   it('renders the defaults as tenant-scoped PromQL', () => {
-    const promql = renderQuery(DEFAULT_QUERY_TEMPLATES.revisionLatencyQuantile, { namespace: 'forecast', service: 'demand-forecast', windowSeconds: 60, quantile: 0.5 });
+    const promql = renderQuery(DEFAULT_QUERY_TEMPLATES.revisionLatencyQuantile, {
+      namespace: 'forecast',
+      service: 'demand-forecast',
+      windowSeconds: 60,
+      quantile: 0.5,
+    });
     expect(promql).toBe(
       'histogram_quantile(0.5, sum by (revision_name, le) (rate(revision_request_latencies_bucket{namespace_name="forecast", configuration_name="demand-forecast-predictor"}[60s])))',
     );
@@ -34,8 +45,9 @@ describe('renderQuery', () => {
 });
 
 describe('template overrides', () => {
-  it('merges an installation\'s templates over the defaults', () => {
-    const override = 'sum by (revision_name) (rate(my_requests_total{namespace="{{namespace}}", service="{{service}}"}[{{windowSeconds}}s]))';
+  it("merges an installation's templates over the defaults", () => {
+    const override =
+      'sum by (revision_name) (rate(my_requests_total{namespace="{{namespace}}", service="{{service}}"}[{{windowSeconds}}s]))';
     const templates = mergeQueryTemplates({ revisionRequestRate: override }, 'test.json');
     expect(templates.revisionRequestRate).toBe(override);
     expect(templates.revisionErrorRate).toBe(DEFAULT_QUERY_TEMPLATES.revisionErrorRate);
@@ -46,23 +58,31 @@ describe('template overrides', () => {
   });
 
   it('refuses unknown templates, unknown placeholders and templates that are not tenant-scoped', () => {
-    expect(() => mergeQueryTemplates({ revisionRequestRates: 'x' }, 'test.json')).toThrow(/test\.json are not usable: .*revisionRequestRate/);
+    expect(() => mergeQueryTemplates({ revisionRequestRates: 'x' }, 'test.json')).toThrow(
+      /test\.json are not usable: .*revisionRequestRate/,
+    );
     expect(() => mergeQueryTemplates({ revisionErrorRate: 'x{n="{{namespace}}", p="{{pod}}"}' }, 'test.json')).toThrow(
       'revisionErrorRate uses {{pod}}, which is not one of {{namespace}}, {{service}}, {{windowSeconds}}',
     );
-    expect(() => mergeQueryTemplates({ revisionRequestRate: 'sum(rate(x{service="{{service}}"}[{{windowSeconds}}s]))' }, 'test.json')).toThrow(
-      'revisionRequestRate must select by {{namespace}}',
-    );
+    expect(() =>
+      mergeQueryTemplates(
+        { revisionRequestRate: 'sum(rate(x{service="{{service}}"}[{{windowSeconds}}s]))' },
+        'test.json',
+      ),
+    ).toThrow('revisionRequestRate must select by {{namespace}}');
     expect(() => mergeQueryTemplates(['x'], 'test.json')).toThrow('are not usable');
   });
 
   it('reads the file named by PROMETHEUS_QUERY_TEMPLATES, and says when it cannot', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'promql-'));
     const file = path.join(dir, 'templates.json');
-    const override = 'histogram_quantile({{quantile}}, sum by (revision_name, le) (rate(lat_bucket{ns="{{namespace}}"}[{{windowSeconds}}s])))';
+    const override =
+      'histogram_quantile({{quantile}}, sum by (revision_name, le) (rate(lat_bucket{ns="{{namespace}}"}[{{windowSeconds}}s])))';
     writeFileSync(file, JSON.stringify({ revisionLatencyQuantile: override }));
     expect(queryTemplates(file).revisionLatencyQuantile).toBe(override);
     expect(queryTemplates(undefined)).toBe(DEFAULT_QUERY_TEMPLATES);
-    expect(() => queryTemplates(path.join(dir, 'missing.json'))).toThrow(/missing\.json \(PROMETHEUS_QUERY_TEMPLATES\) cannot be read/);
+    expect(() => queryTemplates(path.join(dir, 'missing.json'))).toThrow(
+      /missing\.json \(PROMETHEUS_QUERY_TEMPLATES\) cannot be read/,
+    );
   });
 });

@@ -178,7 +178,9 @@ export type QueryTemplates = Record<QueryTemplateName, string>;
 
 const TEMPLATE_NAMES = Object.keys(TEMPLATES) as QueryTemplateName[];
 
-export const DEFAULT_QUERY_TEMPLATES: QueryTemplates = Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, TEMPLATES[name].promql])) as QueryTemplates;
+export const DEFAULT_QUERY_TEMPLATES: QueryTemplates = Object.fromEntries(
+  TEMPLATE_NAMES.map((name) => [name, TEMPLATES[name].promql]),
+) as QueryTemplates;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]\w*)\s*\}\}/g;
 
@@ -190,13 +192,20 @@ function placeholders(template: string): string[] {
 function templateProblem(name: QueryTemplateName, template: string): string | undefined {
   const allowed: readonly string[] = TEMPLATES[name].variables;
   const unknown = placeholders(template).filter((p) => !allowed.includes(p));
-  if (unknown.length) return `${name} uses {{${unknown[0]}}}, which is not one of ${allowed.map((v) => `{{${v}}}`).join(', ')}`;
+  if (unknown.length)
+    return `${name} uses {{${unknown[0]}}}, which is not one of ${allowed.map((v) => `{{${v}}}`).join(', ')}`;
   const clusterScoped = 'scope' in TEMPLATES[name] && TEMPLATES[name].scope === 'cluster';
-  if (!clusterScoped && !placeholders(template).includes('namespace')) return `${name} must select by {{namespace}} so that a tenant sees only its own namespace`;
+  if (!clusterScoped && !placeholders(template).includes('namespace'))
+    return `${name} must select by {{namespace}} so that a tenant sees only its own namespace`;
   return undefined;
 }
 
-const overridesSchema = z.strictObject(Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, z.string().trim().min(1).optional()])) as Record<QueryTemplateName, z.ZodOptional<z.ZodString>>);
+const overridesSchema = z.strictObject(
+  Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, z.string().trim().min(1).optional()])) as Record<
+    QueryTemplateName,
+    z.ZodOptional<z.ZodString>
+  >,
+);
 
 /** The defaults with `overrides` (parsed JSON) merged over them; `source` names the file in messages. */
 export function mergeQueryTemplates(overrides: unknown, source: string): QueryTemplates {
@@ -204,7 +213,9 @@ export function mergeQueryTemplates(overrides: unknown, source: string): QueryTe
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const known = TEMPLATE_NAMES.join(', ');
-    throw new Error(`The Prometheus query templates in ${source} are not usable: ${issue?.path.join('.') || 'the file'}: ${issue?.message} (templates: ${known})`);
+    throw new Error(
+      `The Prometheus query templates in ${source} are not usable: ${issue?.path.join('.') || 'the file'}: ${issue?.message} (templates: ${known})`,
+    );
   }
   const templates = { ...DEFAULT_QUERY_TEMPLATES };
   for (const name of TEMPLATE_NAMES) {
@@ -228,7 +239,9 @@ export function queryTemplates(file: string | undefined = process.env.PROMETHEUS
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`The Prometheus query templates file ${file} (PROMETHEUS_QUERY_TEMPLATES) cannot be read: ${(error as Error).message}`);
+    throw new Error(
+      `The Prometheus query templates file ${file} (PROMETHEUS_QUERY_TEMPLATES) cannot be read: ${(error as Error).message}`,
+    );
   }
   const templates = mergeQueryTemplates(json, `${file} (PROMETHEUS_QUERY_TEMPLATES)`);
   loaded.set(file, templates);
@@ -237,7 +250,10 @@ export function queryTemplates(file: string | undefined = process.env.PROMETHEUS
 
 /** Escapes a value for a double-quoted PromQL string (a label matcher's value). */
 export function escapeLabelValue(value: string): string {
-  return value.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
+  return value.replace(
+    /[\\"\n\r\t]/g,
+    (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!,
+  );
 }
 
 /** Fills a template's placeholders: strings escaped for a quoted label value, numbers as they are. */
@@ -253,6 +269,7 @@ export function renderQuery(template: string, variables: Record<string, string |
 
 /** A template's window: whole seconds, at least one. */
 export function checkWindowSeconds(windowSeconds: number): number {
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new Error(`A metrics window is a whole number of seconds, not ${windowSeconds}`);
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1)
+    throw new Error(`A metrics window is a whole number of seconds, not ${windowSeconds}`);
   return windowSeconds;
 }

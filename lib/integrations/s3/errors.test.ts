@@ -3,12 +3,17 @@ import { UpstreamError } from '../upstream';
 import { toStorageError } from './errors';
 
 const context = { timeoutMs: 5000, endpoint: 'http://127.0.0.1:9000', what: 'workspaces/fraud/x' };
-const sdkError = (name: string, status?: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const sdkError = (name: string, status?: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 describe('toStorageError', () => {
   it('says when storage did not answer in time', () => {
     const error = toStorageError(Object.assign(new Error('aborted'), { name: 'AbortError' }), context);
-    expect(error).toMatchObject({ system: 'Object storage', kind: 'timeout', message: 'Object storage did not answer within 5 s' });
+    expect(error).toMatchObject({
+      system: 'Object storage',
+      kind: 'timeout',
+      message: 'Object storage did not answer within 5 s',
+    });
   });
 
   it('says when storage cannot be reached', () => {
@@ -17,9 +22,16 @@ describe('toStorageError', () => {
   });
 
   it('maps missing objects and refused credentials', () => {
-    expect(toStorageError(sdkError('NoSuchKey', 404), context)).toMatchObject({ kind: 'not-found', status: 404, message: 'Object storage has no workspaces/fraud/x' });
+    expect(toStorageError(sdkError('NoSuchKey', 404), context)).toMatchObject({
+      kind: 'not-found',
+      status: 404,
+      message: 'Object storage has no workspaces/fraud/x',
+    });
     expect(toStorageError(sdkError('NotFound', 404), context).kind).toBe('not-found');
-    expect(toStorageError(sdkError('AccessDenied', 403), context)).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('S3 credentials') });
+    expect(toStorageError(sdkError('AccessDenied', 403), context)).toMatchObject({
+      kind: 'forbidden',
+      message: expect.stringContaining('S3 credentials'),
+    });
   });
 
   it('keeps the status of other answers, so 5xx are retried', () => {

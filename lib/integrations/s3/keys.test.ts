@@ -3,7 +3,10 @@ import { attachmentDisposition, baseName, isWithinPrefix, normalizeKey, parseS3U
 
 describe('object keys', () => {
   it('parses s3:// URIs', () => {
-    expect(parseS3Uri('s3://mlflow-artifacts/workspaces/fraud/1/x')).toEqual({ bucket: 'mlflow-artifacts', key: 'workspaces/fraud/1/x' });
+    expect(parseS3Uri('s3://mlflow-artifacts/workspaces/fraud/1/x')).toEqual({
+      bucket: 'mlflow-artifacts',
+      key: 'workspaces/fraud/1/x',
+    });
     expect(parseS3Uri('s3://bucket')).toEqual({ bucket: 'bucket', key: '' });
     expect(parseS3Uri('https://bucket/key')).toBeUndefined();
     expect(parseS3Uri('mlflow-artifacts:/x')).toBeUndefined();
@@ -32,6 +35,8 @@ describe('object keys', () => {
     expect(baseName('a/b/MLmodel')).toBe('MLmodel');
     expect(baseName('a/b/model/')).toBe('model');
     expect(attachmentDisposition('MLmodel')).toBe(`attachment; filename="MLmodel"; filename*=UTF-8''MLmodel`);
-    expect(attachmentDisposition('roc "curve".png')).toBe(`attachment; filename="roc__curve_.png"; filename*=UTF-8''roc%20%22curve%22.png`);
+    expect(attachmentDisposition('roc "curve".png')).toBe(
+      `attachment; filename="roc__curve_.png"; filename*=UTF-8''roc%20%22curve%22.png`,
+    );
   });
 });

@@ -5,7 +5,10 @@ describe('a tenant’s prefix policy', () => {
   it('allows objects under the prefix only, and listing only of the prefix', () => {
     const policy = prefixPolicy('mlflow-artifacts', 'workspaces/vision/', 'read-write');
     expect(tenantPolicyName('vision')).toBe('mlp-tenant-vision');
-    expect(policy.Statement[0]).toMatchObject({ Action: expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']), Resource: ['arn:aws:s3:::mlflow-artifacts/workspaces/vision/*'] });
+    expect(policy.Statement[0]).toMatchObject({
+      Action: expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
+      Resource: ['arn:aws:s3:::mlflow-artifacts/workspaces/vision/*'],
+    });
     expect(policy.Statement[1]).toMatchObject({
       Action: ['s3:ListBucket'],
       Resource: ['arn:aws:s3:::mlflow-artifacts'],
@@ -16,7 +19,11 @@ describe('a tenant’s prefix policy', () => {
 
   it('is read-only once archived', () => {
     const policy = prefixPolicy('b', 'workspaces/old/', 'read-only');
-    expect(policy.Statement.flatMap((s) => s.Action).sort()).toEqual(['s3:GetBucketLocation', 's3:GetObject', 's3:ListBucket']);
+    expect(policy.Statement.flatMap((s) => s.Action).sort()).toEqual([
+      's3:GetBucketLocation',
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
   });
 
   it('compares policies as MinIO gives them back: reordered, without ids, single values as strings', () => {

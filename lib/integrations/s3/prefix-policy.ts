@@ -21,7 +21,13 @@ export type PolicyAccess = 'read-write' | 'read-only';
 
 export interface PolicyDocument {
   Version: string;
-  Statement: { Sid?: string; Effect: 'Allow' | 'Deny'; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string[]>> }[];
+  Statement: {
+    Sid?: string;
+    Effect: 'Allow' | 'Deny';
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, string[]>>;
+  }[];
 }
 
 export function tenantPolicyName(tenant: string): string {
@@ -30,13 +36,27 @@ export function tenantPolicyName(tenant: string): string {
 
 /** The policy document for one prefix (pure). */
 export function prefixPolicy(bucket: string, prefix: string, access: PolicyAccess): PolicyDocument {
-  const objectActions = access === 'read-write' ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'] : ['s3:GetObject'];
+  const objectActions =
+    access === 'read-write'
+      ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']
+      : ['s3:GetObject'];
   return {
     Version: '2012-10-17',
     Statement: [
       { Sid: 'TenantObjects', Effect: 'Allow', Action: objectActions, Resource: [`arn:aws:s3:::${bucket}/${prefix}*`] },
-      { Sid: 'TenantListing', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`], Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } } },
-      { Sid: 'BucketLocation', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [`arn:aws:s3:::${bucket}`] },
+      {
+        Sid: 'TenantListing',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: [`arn:aws:s3:::${bucket}`],
+        Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } },
+      },
+      {
+        Sid: 'BucketLocation',
+        Effect: 'Allow',
+        Action: ['s3:GetBucketLocation'],
+        Resource: [`arn:aws:s3:::${bucket}`],
+      },
     ],
   };
 }
@@ -47,20 +67,29 @@ export function prefixPolicy(bucket: string, prefix: string, access: PolicyAcces
  * string), statements sorted. Pure.
  */
 export function canonicalPolicy(document: unknown): string {
-  const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]).sort();
-  const statements = z.object({ Statement: z.array(z.record(z.string(), z.unknown())).default([]) }).safeParse(document);
+  const asList = (value: unknown): string[] =>
+    (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]).sort();
+  const statements = z
+    .object({ Statement: z.array(z.record(z.string(), z.unknown())).default([]) })
+    .safeParse(document);
   if (!statements.success) return JSON.stringify(document);
   const normalized = statements.data.Statement.map((s) => {
     const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
     const conditions = Object.keys(condition)
       .sort()
-      .map((operator) => [operator, Object.keys(condition[operator] ?? {}).sort().map((key) => [key, asList(condition[operator]![key])])]);
+      .map((operator) => [
+        operator,
+        Object.keys(condition[operator] ?? {})
+          .sort()
+          .map((key) => [key, asList(condition[operator]![key])]),
+      ]);
     return JSON.stringify([s.Effect, asList(s.Action), asList(s.Resource), conditions]);
   }).sort();
   return JSON.stringify(normalized);
 }
 
-export type PolicyOutcome = { kind: 'created' | 'updated' | 'unchanged'; name: string } | { kind: 'unsupported'; reason: string };
+export type PolicyOutcome =
+  { kind: 'created' | 'updated' | 'unchanged'; name: string } | { kind: 'unsupported'; reason: string };
 
 export interface PrefixPolicies {
   /** Makes the tenant's canned policy say `access` on its prefix; idempotent (no write when it already does). */
@@ -79,13 +108,28 @@ interface AdminAnswer {
 export function prefixPolicies(config: S3Config = loadS3Config()): PrefixPolicies {
   const endpoint = new URL(config.S3_ENDPOINT);
 
-  async function admin(method: 'GET' | 'PUT', path: string, query: Record<string, string>, body = ''): Promise<AdminAnswer> {
+  async function admin(
+    method: 'GET' | 'PUT',
+    path: string,
+    query: Record<string, string>,
+    body = '',
+  ): Promise<AdminAnswer> {
     const url = new URL(`${endpoint.pathname.replace(/\/$/, '')}/minio/admin/v3/${path}`, endpoint);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     const payloadHash = sha256Hex(body);
     const headers = signV4(
-      { method, url, headers: { 'x-amz-content-sha256': payloadHash, ...(body ? { 'content-type': 'application/json' } : {}) }, payloadHash },
-      { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY, region: config.S3_REGION, service: 's3' },
+      {
+        method,
+        url,
+        headers: { 'x-amz-content-sha256': payloadHash, ...(body ? { 'content-type': 'application/json' } : {}) },
+        payloadHash,
+      },
+      {
+        accessKeyId: config.S3_ACCESS_KEY_ID,
+        secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+        region: config.S3_REGION,
+        service: 's3',
+      },
       new Date(),
     );
     delete headers.host;
@@ -94,8 +138,21 @@ export function prefixPolicies(config: S3Config = loadS3Config()): PrefixPolicie
       const response = await fetch(url, { method, headers, body: body || undefined, signal, cache: 'no-store' });
       return { status: response.status, text: await response.text() };
     } catch (error) {
-      if (signal.aborted) throw new UpstreamError('Object storage', 'timeout', `Object storage did not answer within ${formatDuration(config.S3_TIMEOUT_MS)}`, undefined, { cause: error });
-      throw new UpstreamError('Object storage', 'unreachable', `Object storage cannot be reached at ${endpoint.host}`, undefined, { cause: error });
+      if (signal.aborted)
+        throw new UpstreamError(
+          'Object storage',
+          'timeout',
+          `Object storage did not answer within ${formatDuration(config.S3_TIMEOUT_MS)}`,
+          undefined,
+          { cause: error },
+        );
+      throw new UpstreamError(
+        'Object storage',
+        'unreachable',
+        `Object storage cannot be reached at ${endpoint.host}`,
+        undefined,
+        { cause: error },
+      );
     }
   }
 
@@ -111,11 +168,21 @@ export function prefixPolicies(config: S3Config = loadS3Config()): PrefixPolicie
 
   function unsupported(answer: AdminAnswer, action: string): { unsupported: string } | never {
     const error = errorOf(answer);
-    if (!error) return { unsupported: 'the S3 server has no MinIO admin API, and the S3 API itself cannot make per-prefix policies' };
+    if (!error)
+      return {
+        unsupported: 'the S3 server has no MinIO admin API, and the S3 API itself cannot make per-prefix policies',
+      };
     if (answer.status === 403 || error.Code === 'AccessDenied') {
-      return { unsupported: `MinIO did not let the portal's key ${action} (it needs admin:GetPolicy and admin:CreatePolicy)` };
+      return {
+        unsupported: `MinIO did not let the portal's key ${action} (it needs admin:GetPolicy and admin:CreatePolicy)`,
+      };
     }
-    throw new UpstreamError('Object storage', 'rejected', `MinIO refused to ${action}: ${error.Message ?? error.Code}`, answer.status);
+    throw new UpstreamError(
+      'Object storage',
+      'rejected',
+      `MinIO refused to ${action}: ${error.Message ?? error.Code}`,
+      answer.status,
+    );
   }
 
   async function read(tenant: string) {
@@ -127,7 +194,9 @@ export function prefixPolicies(config: S3Config = loadS3Config()): PrefixPolicie
       } catch {
         // not JSON: not MinIO's admin API
       }
-      return { unsupported: 'the S3 server has no MinIO admin API, and the S3 API itself cannot make per-prefix policies' };
+      return {
+        unsupported: 'the S3 server has no MinIO admin API, and the S3 API itself cannot make per-prefix policies',
+      };
     }
     if (errorOf(answer)?.Code === 'XMinioAdminNoSuchPolicy') return null;
     return unsupported(answer, `read the policy ${tenantPolicyName(tenant)}`);

@@ -27,7 +27,8 @@ export interface TenantPrefix {
 }
 
 export function tenantPrefixFor(tenant: string, config: S3Config = loadS3Config()): TenantPrefix {
-  if (tenantNameSchema.safeParse(tenant).data !== tenant) throw new UserFacingError(`"${tenant.slice(0, 80)}" is not a tenant name.`, 'tenant');
+  if (tenantNameSchema.safeParse(tenant).data !== tenant)
+    throw new UserFacingError(`"${tenant.slice(0, 80)}" is not a tenant name.`, 'tenant');
   const s3 = s3ClientFor(config);
   const bucket = config.S3_BUCKET;
   const prefix = tenantPrefix(config.S3_TENANT_PREFIX, tenant);
@@ -36,7 +37,9 @@ export function tenantPrefixFor(tenant: string, config: S3Config = loadS3Config(
   async function exists(): Promise<boolean> {
     return withRetry(READ_RETRY, async () => {
       try {
-        const answer = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal: AbortSignal.timeout(config.S3_TIMEOUT_MS) });
+        const answer = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), {
+          abortSignal: AbortSignal.timeout(config.S3_TIMEOUT_MS),
+        });
         return (answer.KeyCount ?? answer.Contents?.length ?? 0) > 0;
       } catch (error) {
         throw toStorageError(error, context(`the bucket ${bucket} (listing ${prefix})`));

@@ -3,7 +3,14 @@
  * MinIO holding the artifacts MLflow wrote under `workspaces/<tenant>/`.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadStackEnv, requireObjectStorage, seededTenant, silentServer, upstreamRejection, type SilentServer } from '../../../test/stack';
+import {
+  loadStackEnv,
+  requireObjectStorage,
+  seededTenant,
+  silentServer,
+  upstreamRejection,
+  type SilentServer,
+} from '../../../test/stack';
 import { integrationConfig } from '../config';
 import { UpstreamError } from '../upstream';
 import { storageFor, type TenantStorage } from '.';
@@ -35,7 +42,9 @@ beforeAll(async () => {
 describe('keyOf', () => {
   it('gives the key of a URI inside the tenant’s prefix', () => {
     expect(fraud).toMatchObject({ tenant: 'fraud', bucket: 'mlflow-artifacts', prefix: 'workspaces/fraud/' });
-    expect(fraud.keyOf(`${fraudArtifacts}/model/MLmodel`)).toBe(`${fraudArtifacts.replace('s3://mlflow-artifacts/', '')}/model/MLmodel`);
+    expect(fraud.keyOf(`${fraudArtifacts}/model/MLmodel`)).toBe(
+      `${fraudArtifacts.replace('s3://mlflow-artifacts/', '')}/model/MLmodel`,
+    );
   });
 
   it.each([
@@ -109,7 +118,9 @@ describe('presigned downloads', () => {
 
     const response = await fetch(url);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="fraud_MLmodel.yaml"; filename*=UTF-8''fraud%20MLmodel.yaml`);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="fraud_MLmodel.yaml"; filename*=UTF-8''fraud%20MLmodel.yaml`,
+    );
     expect(await response.text()).toBe(await fraud.readText(uri));
   });
 

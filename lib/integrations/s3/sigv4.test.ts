@@ -3,7 +3,12 @@ import { amzDate, sha256Hex, signV4 } from './sigv4';
 
 // AWS's own worked example (IAM ListUsers, "Create a signed AWS API request"): the credentials,
 // time and request are AWS's documented example values, and so is the signature.
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', region: 'us-east-1', service: 'iam' };
+const credentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  region: 'us-east-1',
+  service: 'iam',
+};
 const now = new Date('2015-08-30T12:36:00Z');
 
 describe('SigV4', () => {
@@ -26,9 +31,20 @@ describe('SigV4', () => {
 
   it('sorts and encodes the query and signs every given header, lower-cased', () => {
     const sign = (url: string) =>
-      signV4({ method: 'put', url: new URL(url), headers: { 'X-Amz-Content-Sha256': sha256Hex('{}') }, payloadHash: sha256Hex('{}') }, { ...credentials, service: 's3' }, now).authorization;
+      signV4(
+        {
+          method: 'put',
+          url: new URL(url),
+          headers: { 'X-Amz-Content-Sha256': sha256Hex('{}') },
+          payloadHash: sha256Hex('{}'),
+        },
+        { ...credentials, service: 's3' },
+        now,
+      ).authorization;
     // The same parameters in another order sign the same.
-    expect(sign('http://127.0.0.1:9000/minio/admin/v3/add-canned-policy?name=mlp-tenant-a&b=1')).toBe(sign('http://127.0.0.1:9000/minio/admin/v3/add-canned-policy?b=1&name=mlp-tenant-a'));
+    expect(sign('http://127.0.0.1:9000/minio/admin/v3/add-canned-policy?name=mlp-tenant-a&b=1')).toBe(
+      sign('http://127.0.0.1:9000/minio/admin/v3/add-canned-policy?b=1&name=mlp-tenant-a'),
+    );
     expect(sign('http://127.0.0.1:9000/x?name=a')).toContain('SignedHeaders=host;x-amz-content-sha256;x-amz-date,');
     expect(sign('http://127.0.0.1:9000/x?name=a')).not.toBe(sign('http://127.0.0.1:9000/x?name=b'));
   });

@@ -42,7 +42,10 @@ function canonicalQuery(url: URL): string {
 
 /** `20150830T123600Z` */
 export function amzDate(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -59,10 +62,20 @@ export function signV4(request: SignableRequest, credentials: SigningCredentials
   const names = Object.keys(headers).sort();
   const canonicalHeaders = names.map((name) => `${name}:${headers[name]!.trim().replace(/\s+/g, ' ')}\n`).join('');
   const signedHeaders = names.join(';');
-  const canonicalRequest = [request.method.toUpperCase(), request.url.pathname || '/', canonicalQuery(request.url), canonicalHeaders, signedHeaders, request.payloadHash].join('\n');
+  const canonicalRequest = [
+    request.method.toUpperCase(),
+    request.url.pathname || '/',
+    canonicalQuery(request.url),
+    canonicalHeaders,
+    signedHeaders,
+    request.payloadHash,
+  ].join('\n');
   const scope = `${day}/${credentials.region}/${credentials.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', date, scope, sha256Hex(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), credentials.region), credentials.service), 'aws4_request');
+  const signingKey = hmac(
+    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), credentials.region), credentials.service),
+    'aws4_request',
+  );
   const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
   return {
     ...headers,

@@ -42,7 +42,13 @@ export function loadS3Config(): S3Config {
   try {
     return integrationConfig('s3');
   } catch (error) {
-    throw new UpstreamError('Object storage', 'unreachable', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    throw new UpstreamError(
+      'Object storage',
+      'unreachable',
+      error instanceof Error ? error.message : String(error),
+      undefined,
+      { cause: error },
+    );
   }
 }
 
@@ -70,7 +76,8 @@ export function s3ClientFor(config: S3Config): S3Client {
 }
 
 export function storageFor(tenant: string, config: S3Config = loadS3Config()): TenantStorage {
-  if (tenantNameSchema.safeParse(tenant).data !== tenant) throw new UserFacingError(`"${tenant.slice(0, 80)}" is not a tenant name.`, 'tenant');
+  if (tenantNameSchema.safeParse(tenant).data !== tenant)
+    throw new UserFacingError(`"${tenant.slice(0, 80)}" is not a tenant name.`, 'tenant');
   const s3 = s3ClientFor(config);
   const bucket = config.S3_BUCKET;
   const prefix = tenantPrefix(config.S3_TENANT_PREFIX, tenant);
@@ -92,7 +99,11 @@ export function storageFor(tenant: string, config: S3Config = loadS3Config()): T
     if (!location) throw new UpstreamError('Object storage', 'rejected', `"${uri.slice(0, 200)}" is not an s3:// URI`);
     const key = normalizeKey(location.key);
     if (location.bucket !== bucket || !isWithinPrefix(key, prefix)) {
-      throw new UpstreamError('Object storage', 'forbidden', `${uri.slice(0, 200)} is outside the storage of tenant ${tenant} (s3://${bucket}/${prefix})`);
+      throw new UpstreamError(
+        'Object storage',
+        'forbidden',
+        `${uri.slice(0, 200)} is outside the storage of tenant ${tenant} (s3://${bucket}/${prefix})`,
+      );
     }
     return key;
   }
@@ -110,12 +121,22 @@ export function storageFor(tenant: string, config: S3Config = loadS3Config()): T
       let continuationToken: string | undefined;
       for (let page = 0; page < LIST_MAX_PAGES; page++) {
         const answer = await read(`the folder ${folder}`, (abortSignal) =>
-          s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: continuationToken }), { abortSignal }),
+          s3.send(
+            new ListObjectsV2Command({
+              Bucket: bucket,
+              Prefix: folder,
+              Delimiter: '/',
+              ContinuationToken: continuationToken,
+            }),
+            { abortSignal },
+          ),
         );
-        for (const p of answer.CommonPrefixes ?? []) if (p.Prefix) folders.push({ key: p.Prefix, name: baseName(p.Prefix) });
+        for (const p of answer.CommonPrefixes ?? [])
+          if (p.Prefix) folders.push({ key: p.Prefix, name: baseName(p.Prefix) });
         for (const o of answer.Contents ?? []) {
           // Some tools write an empty object named like the folder itself.
-          if (o.Key && o.Key !== folder) files.push({ key: o.Key, name: baseName(o.Key), size: o.Size ?? 0, lastModified: o.LastModified });
+          if (o.Key && o.Key !== folder)
+            files.push({ key: o.Key, name: baseName(o.Key), size: o.Size ?? 0, lastModified: o.LastModified });
         }
         continuationToken = answer.IsTruncated ? answer.NextContinuationToken : undefined;
         if (!continuationToken) break;
@@ -140,7 +161,11 @@ export function storageFor(tenant: string, config: S3Config = loadS3Config()): T
         const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
         if ((object.ContentLength ?? 0) > maxBytes) {
           object.Body?.transformToWebStream().cancel();
-          throw new UpstreamError('Object storage', 'rejected', `${key} is larger than ${maxBytes} bytes (${object.ContentLength} bytes)`);
+          throw new UpstreamError(
+            'Object storage',
+            'rejected',
+            `${key} is larger than ${maxBytes} bytes (${object.ContentLength} bytes)`,
+          );
         }
         return (await object.Body?.transformToString('utf-8')) ?? '';
       });
@@ -150,7 +175,11 @@ export function storageFor(tenant: string, config: S3Config = loadS3Config()): T
       const key = keyOf(uri);
       const ttl = config.S3_PRESIGN_TTL_SECONDS;
       const expiresAt = new Date(Date.now() + ttl * 1000);
-      const command = new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: attachmentDisposition(downloadName ?? baseName(key)) });
+      const command = new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ResponseContentDisposition: attachmentDisposition(downloadName ?? baseName(key)),
+      });
       // Signing is local work: no request is sent, so there is nothing to time out or retry.
       return { url: await getSignedUrl(s3, command, { expiresIn: ttl }), expiresAt };
     },

@@ -12,7 +12,12 @@ import {
 } from '../cluster-plan';
 import type { ProvisioningStep, TenantRef } from '../provisioning';
 
-const facts = (ns: Namespace) => ({ name: ns.metadata.name, labels: ns.metadata.labels, phase: ns.status?.phase, deletionTimestamp: ns.metadata.deletionTimestamp });
+const facts = (ns: Namespace) => ({
+  name: ns.metadata.name,
+  labels: ns.metadata.labels,
+  phase: ns.status?.phase,
+  deletionTimestamp: ns.metadata.deletionTimestamp,
+});
 
 /**
  * The tenant's namespace, labelled as the tenant's (which also makes it its MLflow workspace). An
@@ -30,7 +35,9 @@ export function namespaceStep(): ProvisioningStep {
         existing = await namespaces(kube).get(tenant.name);
       } catch (error) {
         // Unreachable, refused or not configured: say so, and create nothing.
-        throw new UserFacingError(`The name could not be checked with Kubernetes, so nothing was created: ${error instanceof Error ? error.message : String(error)}`);
+        throw new UserFacingError(
+          `The name could not be checked with Kubernetes, so nothing was created: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       const problem = existing && namespaceProblem(facts(existing), tenant.name);
       if (problem) throw new UserFacingError(problem, 'name');
@@ -44,7 +51,10 @@ export function namespaceStep(): ProvisioningStep {
           await api.create({
             name: tenant.name,
             labels: tenantLabels(tenant.name),
-            annotations: { [DISPLAY_NAME_ANNOTATION]: tenant.displayName, [WORKSPACE_DESCRIPTION_ANNOTATION]: tenant.description || tenant.displayName },
+            annotations: {
+              [DISPLAY_NAME_ANNOTATION]: tenant.displayName,
+              [WORKSPACE_DESCRIPTION_ANNOTATION]: tenant.description || tenant.displayName,
+            },
           });
           return `Created namespace ${tenant.name}`;
         } catch (error) {
@@ -61,9 +71,14 @@ export function namespaceStep(): ProvisioningStep {
         changed = true;
         const annotations = { ...current.metadata.annotations };
         delete annotations[ARCHIVED_AT_ANNOTATION];
-        return { ...current, metadata: { ...current.metadata, labels: labels ?? current.metadata.labels, annotations } };
+        return {
+          ...current,
+          metadata: { ...current.metadata, labels: labels ?? current.metadata.labels, annotations },
+        };
       });
-      return changed ? `Namespace ${updated.metadata.name} was already there (made by the portal); labelled active again` : `Namespace ${updated.metadata.name} is in place`;
+      return changed
+        ? `Namespace ${updated.metadata.name} was already there (made by the portal); labelled active again`
+        : `Namespace ${updated.metadata.name} is in place`;
     },
 
     async archive(tenant, { kube }) {
@@ -78,10 +93,16 @@ export function namespaceStep(): ProvisioningStep {
         changed = true;
         return {
           ...current,
-          metadata: { ...current.metadata, labels, annotations: { ...current.metadata.annotations, [ARCHIVED_AT_ANNOTATION]: new Date().toISOString() } },
+          metadata: {
+            ...current.metadata,
+            labels,
+            annotations: { ...current.metadata.annotations, [ARCHIVED_AT_ANNOTATION]: new Date().toISOString() },
+          },
         };
       });
-      return changed ? `Labelled namespace ${tenant.name} archived; everything in it is kept` : `Namespace ${tenant.name} is labelled archived; everything in it is kept`;
+      return changed
+        ? `Labelled namespace ${tenant.name} archived; everything in it is kept`
+        : `Namespace ${tenant.name} is labelled archived; everything in it is kept`;
     },
   };
 }

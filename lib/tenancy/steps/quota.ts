@@ -19,7 +19,11 @@ async function ensureDefaultRequests(tenant: string, kube: KubeActor, hard: Reco
   const api = limitRanges(tenant, kube);
   if (await api.get(LIMIT_RANGE_NAME)) return '';
   try {
-    await api.create({ name: LIMIT_RANGE_NAME, labels: tenantLabels(tenant), container: { defaultRequest: DEFAULT_REQUESTS } });
+    await api.create({
+      name: LIMIT_RANGE_NAME,
+      labels: tenantLabels(tenant),
+      container: { defaultRequest: DEFAULT_REQUESTS },
+    });
   } catch (error) {
     if (isUpstreamError(error, 'conflict')) return '';
     throw error;
@@ -60,7 +64,10 @@ export function quotaStep(): ProvisioningStep {
       const existing = await api.get(QUOTA_NAME);
       const labels = tenantLabels(tenant.name);
       if (!existing) {
-        if (!quota) throw new Error(`There is no ResourceQuota ${QUOTA_NAME} in ${tenant.name} and no quota was asked for at creation`);
+        if (!quota)
+          throw new Error(
+            `There is no ResourceQuota ${QUOTA_NAME} in ${tenant.name} and no quota was asked for at creation`,
+          );
         const created = await api.apply(QUOTA_NAME, hardFor(quota), labels);
         return `Created ResourceQuota ${QUOTA_NAME}: ${describeHard(created.spec.hard)}${await ensureDefaultRequests(tenant.name, kube, created.spec.hard)}`;
       }
@@ -75,11 +82,16 @@ export function quotaStep(): ProvisioningStep {
         const base = restored ?? current.spec.hard;
         const hard = { ...base, ...(quota ? hardFor(quota) : {}) };
         const wantedLabels = { ...current.metadata.labels, ...labels };
-        if (!restored && sameHard(hard, current.spec.hard) && sameHard(wantedLabels, current.metadata.labels)) return null;
+        if (!restored && sameHard(hard, current.spec.hard) && sameHard(wantedLabels, current.metadata.labels))
+          return null;
         changed = true;
         const annotations = { ...current.metadata.annotations };
         delete annotations[HARD_BEFORE_ARCHIVE_ANNOTATION];
-        return { ...current, metadata: { ...current.metadata, labels: wantedLabels, annotations }, spec: { ...current.spec, hard } };
+        return {
+          ...current,
+          metadata: { ...current.metadata, labels: wantedLabels, annotations },
+          spec: { ...current.spec, hard },
+        };
       });
       const summary = describeHard(updated.spec.hard);
       const defaults = await ensureDefaultRequests(tenant.name, kube, updated.spec.hard);
@@ -97,7 +109,13 @@ export function quotaStep(): ProvisioningStep {
         if (remembered && isZeroed(current.spec.hard)) return null;
         return {
           ...current,
-          metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, [HARD_BEFORE_ARCHIVE_ANNOTATION]: remembered ?? JSON.stringify(current.spec.hard) } },
+          metadata: {
+            ...current.metadata,
+            annotations: {
+              ...current.metadata.annotations,
+              [HARD_BEFORE_ARCHIVE_ANNOTATION]: remembered ?? JSON.stringify(current.spec.hard),
+            },
+          },
           spec: { ...current.spec, hard: zeroedHard(current.spec.hard) },
         };
       });

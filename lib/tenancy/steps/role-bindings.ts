@@ -2,7 +2,15 @@ import { config } from '../../config';
 import { UserFacingError } from '../../errors';
 import { roleBindings } from '../../integrations/kubernetes';
 import { isUpstreamError } from '../../integrations/upstream';
-import { bindingWithGroup, bindingWithoutGroup, DEFAULT_TENANT_GROUP_PATTERN, roleRefProblem, TENANT_ROLE_BINDINGS, tenantGroup, tenantLabels } from '../cluster-plan';
+import {
+  bindingWithGroup,
+  bindingWithoutGroup,
+  DEFAULT_TENANT_GROUP_PATTERN,
+  roleRefProblem,
+  TENANT_ROLE_BINDINGS,
+  tenantGroup,
+  tenantLabels,
+} from '../cluster-plan';
 import type { ProvisioningStep, StepSettings } from '../provisioning';
 
 /**

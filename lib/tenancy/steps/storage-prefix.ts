@@ -2,7 +2,8 @@ import { prefixPolicies, tenantPrefixFor, type PolicyOutcome } from '../../integ
 import type { ProvisioningStep } from '../provisioning';
 
 function policySentence(outcome: PolicyOutcome, access: string): string {
-  if (outcome.kind === 'unsupported') return `No per-prefix access policy: ${outcome.reason}; people reach the prefix only through the portal's presigned links`;
+  if (outcome.kind === 'unsupported')
+    return `No per-prefix access policy: ${outcome.reason}; people reach the prefix only through the portal's presigned links`;
   const verb = outcome.kind === 'created' ? 'created' : outcome.kind === 'updated' ? 'set' : 'in place';
   return `MinIO policy ${outcome.name} ${verb}, ${access} on this prefix only (attach it to the tenant's storage users or IdP group)`;
 }

@@ -12,10 +12,16 @@ import { Time } from '@/components/ui/time';
 export const metadata = { title: 'Audit log' };
 
 const PAGE_SIZE = 50;
-const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string().max(200).optional());
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+  z.string().max(200).optional(),
+);
 const optionalDate = z.preprocess(
   (v) => (typeof v === 'string' && v !== '' ? v : undefined),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD').optional(),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')
+    .optional(),
 );
 const filtersSchema = z.object({
   tenant: optionalText,
@@ -34,7 +40,11 @@ function summary(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePermission('audit.read', { kind: 'platform' });
   const parsed = filtersSchema.safeParse(await searchParams);
   const filters = parsed.success ? parsed.data : {};
@@ -65,13 +75,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="Audit log"
         description="Every change and every refused attempt, newest first. Append-only and hash-chained: `npm run audit:verify` checks that nothing was altered."
       />
-      <form method="get" action="/admin/audit" className="mb-6 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6 dark:border-slate-700 dark:bg-slate-900">
+      <form
+        method="get"
+        action="/admin/audit"
+        className="mb-6 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6 dark:border-slate-700 dark:bg-slate-900"
+      >
         {fields.map((f) => (
           <div key={f.name}>
             <label htmlFor={`filter-${f.name}`} className="block text-sm font-medium">
               {f.label}
             </label>
-            <input id={`filter-${f.name}`} name={f.name} type={f.type} defaultValue={filters[f.name] ?? ''} className={inputClass} />
+            <input
+              id={`filter-${f.name}`}
+              name={f.name}
+              type={f.type}
+              defaultValue={filters[f.name] ?? ''}
+              className={inputClass}
+            />
           </div>
         ))}
         <div className="flex items-end gap-2">
@@ -84,14 +104,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         {!parsed.success ? (
           <p role="alert" className="text-sm text-red-700 sm:col-span-3 lg:col-span-6 dark:text-red-300">
-            Some filters were not understood and are ignored: {parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}
+            Some filters were not understood and are ignored:{' '}
+            {parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}
           </p>
         ) : null}
       </form>
       {events.length === 0 ? (
         <EmptyState title="No events match">Widen the time range or clear a filter.</EmptyState>
       ) : (
-        <DataTable caption="Audit events" columns={['Time (UTC)', 'Actor', 'Action', 'Tenant', 'Target', 'Outcome', 'Change']}>
+        <DataTable
+          caption="Audit events"
+          columns={['Time (UTC)', 'Actor', 'Action', 'Tenant', 'Target', 'Outcome', 'Change']}
+        >
           {events.map((e) => (
             <tr key={e.id.toString()} className={`${rowClass} align-top`} data-testid="audit-row">
               <td className={`${cellClass} whitespace-nowrap font-mono text-xs`}>

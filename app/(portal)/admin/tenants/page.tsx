@@ -30,19 +30,30 @@ export default async function TenantsAdminPage() {
       {tenants.length === 0 ? (
         <EmptyState title="No tenants yet">Create the first one above; then add its members.</EmptyState>
       ) : (
-        <DataTable caption="All tenants" columns={['Tenant', 'Status', 'Quota asked', 'On the platform', 'Members', 'Created', 'Actions']}>
+        <DataTable
+          caption="All tenants"
+          columns={['Tenant', 'Status', 'Quota asked', 'On the platform', 'Members', 'Created', 'Actions']}
+        >
           {tenants.map((t) => (
             <tr key={t.id} className={`${rowClass} align-top`} data-testid={`tenant-${t.name}`}>
               <td className={cellClass}>
                 <span className="font-medium">{t.displayName}</span>{' '}
                 <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{t.name}</span>
                 {/* The failing step says why in the steps column; this line is for tenants without recorded steps. */}
-                {t.provisioningError && t.progress.steps.length === 0 ? <p className="text-xs text-amber-800 dark:text-amber-200">{t.provisioningError}</p> : null}
+                {t.provisioningError && t.progress.steps.length === 0 ? (
+                  <p className="text-xs text-amber-800 dark:text-amber-200">{t.provisioningError}</p>
+                ) : null}
               </td>
               <td className={cellClass}>
                 <Badge tone={tenantStatusTone[t.status]}>{t.status}</Badge>
               </td>
-              <td className={`${cellClass} text-xs`}>{t.quotaRequest ? describeHard(hardFor(t.quotaRequest)) : <NoValue reason="no quota asked for at creation" />}</td>
+              <td className={`${cellClass} text-xs`}>
+                {t.quotaRequest ? (
+                  describeHard(hardFor(t.quotaRequest))
+                ) : (
+                  <NoValue reason="no quota asked for at creation" />
+                )}
+              </td>
               <td className={`${cellClass} min-w-80`}>
                 <LiveTenantSteps tenant={t.name} initial={t.progress} />
               </td>
@@ -50,19 +61,29 @@ export default async function TenantsAdminPage() {
                 {t.status === 'archived' ? (
                   t.memberCount
                 ) : (
-                  <Link className={buttonClass.link} href={`/t/${t.name}/members`} aria-label={`${t.memberCount} members of ${t.name}: manage`}>
+                  <Link
+                    className={buttonClass.link}
+                    href={`/t/${t.name}/members`}
+                    aria-label={`${t.memberCount} members of ${t.name}: manage`}
+                  >
                     {t.memberCount}
                   </Link>
                 )}
               </td>
-              <td className={`${cellClass} whitespace-nowrap`}><Time at={t.createdAt} /></td>
+              <td className={`${cellClass} whitespace-nowrap`}>
+                <Time at={t.createdAt} />
+              </td>
               <td className={cellClass}>
                 <TenantRowActions
                   name={t.name}
                   status={t.status}
                   operation={t.progress.operation}
                   running={t.progress.running}
-                  retryable={t.status === 'incomplete' || t.progress.interrupted || (t.status === 'provisioning' && !t.progress.running)}
+                  retryable={
+                    t.status === 'incomplete' ||
+                    t.progress.interrupted ||
+                    (t.status === 'provisioning' && !t.progress.running)
+                  }
                 />
               </td>
             </tr>

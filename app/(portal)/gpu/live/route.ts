@@ -7,7 +7,10 @@ export const dynamic = 'force-dynamic';
 
 /** The cluster GPU page's live data: platform admins and managers (`cluster.gpu.read`). */
 export const GET = liveRoute(async ({ user }) => {
-  if (!can(user, 'cluster.gpu.read', { kind: 'platform' })) return liveAnswer({ error: 'You are not allowed to see the cluster’s GPUs.' }, 403);
+  if (!can(user, 'cluster.gpu.read', { kind: 'platform' }))
+    return liveAnswer({ error: 'You are not allowed to see the cluster’s GPUs.' }, 403);
   const tenants = await listTenants({ includeArchived: true });
-  return clusterGpuView(tenants.map((t) => ({ name: t.name, displayName: t.displayName, archived: t.status === 'archived' })));
+  return clusterGpuView(
+    tenants.map((t) => ({ name: t.name, displayName: t.displayName, archived: t.status === 'archived' })),
+  );
 });

@@ -18,11 +18,17 @@ export default async function TenantOverviewPage({ params }: TenantPageProps) {
     <>
       <PageHeader
         title={tenant.displayName}
-        description={tenant.description || `Tenant ${tenant.name}: its namespace, MLflow workspace and storage prefix share this name.`}
+        description={
+          tenant.description ||
+          `Tenant ${tenant.name}: its namespace, MLflow workspace and storage prefix share this name.`
+        }
         actions={<Badge tone={tenantStatusTone[tenant.status]}>{tenant.status}</Badge>}
       />
       {tenant.status === 'incomplete' ? (
-        <p role="alert" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+        <p
+          role="alert"
+          className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+        >
           Provisioning did not finish: {tenant.provisioningError}. A platform admin can retry it from the tenants page.
         </p>
       ) : null}
@@ -50,7 +56,8 @@ export default async function TenantOverviewPage({ params }: TenantPageProps) {
                 ) : undefined
               }
             >
-              People join through the identity-provider group <code>mlp:{tenant.name}:&lt;role&gt;</code> or when an admin adds them here.
+              People join through the identity-provider group <code>mlp:{tenant.name}:&lt;role&gt;</code> or when an
+              admin adds them here.
             </EmptyState>
           ) : (
             <p className="text-sm">

@@ -5,7 +5,10 @@ import { requireTenant } from '@/lib/auth/session';
 export type SearchParams = Record<string, string | string[] | undefined>;
 
 /** The props of a page under /t/[tenant]; `Segments` are the route's other dynamic segments. */
-export interface TenantPageProps<Segments extends Record<string, string> = Record<never, never>, Search = SearchParams> {
+export interface TenantPageProps<
+  Segments extends Record<string, string> = Record<never, never>,
+  Search = SearchParams,
+> {
   params: Promise<{ tenant: string } & Segments>;
   searchParams: Promise<Search>;
 }
@@ -15,7 +18,10 @@ export interface TenantPageProps<Segments extends Record<string, string> = Recor
  * do `action` in it (otherwise the 403 page, see `requireTenant`), the route's other segments,
  * and `may(action)` for what else the user may do in this tenant.
  */
-export async function openTenantPage<Segments extends Record<string, string>>(params: Promise<{ tenant: string } & Segments>, action?: Action) {
+export async function openTenantPage<Segments extends Record<string, string>>(
+  params: Promise<{ tenant: string } & Segments>,
+  action?: Action,
+) {
   const { tenant: name, ...segments } = await params;
   const { user, tenant } = await requireTenant(name, action);
   const may = (other: TenantAction) => can(user, other, { kind: 'tenant', tenant: tenant.name, status: tenant.status });

@@ -20,8 +20,8 @@ export default function SloEndpointNotFound() {
           </Link>
         }
       >
-        SLOs belong to the model endpoints (KServe InferenceServices) in the tenant’s namespace, and it has none by that name. Check the address, or pick
-        an endpoint from the list.
+        SLOs belong to the model endpoints (KServe InferenceServices) in the tenant’s namespace, and it has none by that
+        name. Check the address, or pick an endpoint from the list.
       </EmptyState>
     </>
   );

@@ -44,7 +44,11 @@ export default async function SloDetailPage({ params, searchParams }: Props) {
       </ProblemPage>
     );
   }
-  const mayDeploymentRead = can(user, 'deployment.read', { kind: 'tenant', tenant: tenant.name, status: tenant.status });
+  const mayDeploymentRead = can(user, 'deployment.read', {
+    kind: 'tenant',
+    tenant: tenant.name,
+    status: tenant.status,
+  });
 
   return (
     <>
@@ -68,9 +72,20 @@ export default async function SloDetailPage({ params, searchParams }: Props) {
         <SloDetailDashboard initial={view} />
         <Card title="Objectives">
           {view.canEdit ? (
-            <ObjectivesForm tenant={tenant.name} endpoint={endpoint} objectives={view.objectives} version={view.version} latencyBuckets={view.latencyBuckets} />
+            <ObjectivesForm
+              tenant={tenant.name}
+              endpoint={endpoint}
+              objectives={view.objectives}
+              version={view.version}
+              latencyBuckets={view.latencyBuckets}
+            />
           ) : (
-            <ObjectivesList objectives={view.objectives} version={view.version} updatedBy={view.updatedBy} updatedAt={view.updatedAt} />
+            <ObjectivesList
+              objectives={view.objectives}
+              version={view.version}
+              updatedBy={view.updatedBy}
+              updatedAt={view.updatedAt}
+            />
           )}
         </Card>
       </div>

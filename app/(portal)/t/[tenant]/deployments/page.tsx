@@ -32,11 +32,15 @@ export default async function DeploymentsPage({ params }: TenantPageProps) {
             </Link>
           }
         >
-          An endpoint appears here once a promotion request for a model version is approved: the version is deployed as a canary and judged
-          automatically. {mayRequest ? 'Request a promotion to start.' : 'Members of this tenant request promotions.'}
+          An endpoint appears here once a promotion request for a model version is approved: the version is deployed as
+          a canary and judged automatically.{' '}
+          {mayRequest ? 'Request a promotion to start.' : 'Members of this tenant request promotions.'}
         </EmptyState>
       ) : (
-        <DataTable caption={`Endpoints of ${tenant.name}`} columns={['Endpoint', 'Model', 'State', 'Traffic', 'Automatic judgment']}>
+        <DataTable
+          caption={`Endpoints of ${tenant.name}`}
+          columns={['Endpoint', 'Model', 'State', 'Traffic', 'Automatic judgment']}
+        >
           {deployments.data.map(({ endpoint, rollout }) => (
             <tr key={endpoint.name} className={`${rowClass} align-top`} data-testid={`deployment-${endpoint.name}`}>
               <th scope="row" className={`${cellClass} whitespace-nowrap font-normal`}>
@@ -61,7 +65,9 @@ export default async function DeploymentsPage({ params }: TenantPageProps) {
                   </div>
                 ) : (
                   <span className="text-slate-600 dark:text-slate-400">
-                    {endpoint.canary ? 'Not judged: the portal has no rollout for this canary' : 'No canary in progress'}
+                    {endpoint.canary
+                      ? 'Not judged: the portal has no rollout for this canary'
+                      : 'No canary in progress'}
                   </span>
                 )}
               </td>

@@ -24,7 +24,10 @@ export default async function ExperimentsPage({ params, searchParams }: TenantPa
 
   return (
     <>
-      <PageHeader title="Experiments" description={`The MLflow experiments of ${tenant.displayName} (workspace ${tenant.name}). Open one to see, filter and compare its runs.`} />
+      <PageHeader
+        title="Experiments"
+        description={`The MLflow experiments of ${tenant.displayName} (workspace ${tenant.name}). Open one to see, filter and compare its runs.`}
+      />
       {!result.ok ? (
         <ProblemPanel title="The experiments could not be loaded" message={result.message}>
           {page !== undefined ? (
@@ -35,20 +38,30 @@ export default async function ExperimentsPage({ params, searchParams }: TenantPa
         </ProblemPanel>
       ) : result.value.experiments.length === 0 ? (
         <EmptyState title="No experiments yet">
-          Experiments appear here once a training job logs to MLflow with the tracking URI of the platform and the workspace <code>{tenant.name}</code>{' '}
-          (for example <code>mlflow.set_experiment(&quot;{tenant.name}-my-model&quot;)</code>).
+          Experiments appear here once a training job logs to MLflow with the tracking URI of the platform and the
+          workspace <code>{tenant.name}</code> (for example{' '}
+          <code>mlflow.set_experiment(&quot;{tenant.name}-my-model&quot;)</code>).
         </EmptyState>
       ) : (
         <>
-          <DataTable caption={`Experiments of ${tenant.name}`} columns={['Name', 'Description', 'Created', 'Last updated']} testId="experiments-table">
+          <DataTable
+            caption={`Experiments of ${tenant.name}`}
+            columns={['Name', 'Description', 'Created', 'Last updated']}
+            testId="experiments-table"
+          >
             {result.value.experiments.map((experiment) => (
               <tr key={experiment.experimentId} className={rowClass} data-testid={`experiment-${experiment.name}`}>
                 <th scope="row" className={`${cellClass} font-medium`}>
-                  <Link href={`${basePath}/${experiment.experimentId}`} className="text-blue-700 hover:underline dark:text-blue-300">
+                  <Link
+                    href={`${basePath}/${experiment.experimentId}`}
+                    className="text-blue-700 hover:underline dark:text-blue-300"
+                  >
                     {experiment.name}
                   </Link>
                 </th>
-                <td className={`${cellClass} text-slate-700 dark:text-slate-300`}>{experiment.tags['mlflow.note.content'] ?? ''}</td>
+                <td className={`${cellClass} text-slate-700 dark:text-slate-300`}>
+                  {experiment.tags['mlflow.note.content'] ?? ''}
+                </td>
                 <td className={`${cellClass} whitespace-nowrap`}>{formatTime(experiment.creationTime)}</td>
                 <td className={`${cellClass} whitespace-nowrap`}>{formatTime(experiment.lastUpdateTime)}</td>
               </tr>
@@ -57,7 +70,11 @@ export default async function ExperimentsPage({ params, searchParams }: TenantPa
           <PageLinks
             label="Pages of experiments"
             firstHref={page !== undefined ? basePath : undefined}
-            nextHref={result.value.nextPageToken ? `${basePath}?page=${encodeURIComponent(result.value.nextPageToken)}` : undefined}
+            nextHref={
+              result.value.nextPageToken
+                ? `${basePath}?page=${encodeURIComponent(result.value.nextPageToken)}`
+                : undefined
+            }
           />
         </>
       )}

@@ -20,10 +20,11 @@ export default async function MembersPage({ params }: TenantPageProps) {
         title={`Members of ${tenant.displayName}`}
         description={
           <>
-            Roles: viewer (read), member (request promotions, download artifacts), approver (approve others’ requests), admin (manage
-            members and policies). Roles from identity-provider groups (<code>mlp:{tenant.name}:&lt;role&gt;</code>) are re-read at every
-            sign-in and changed in the IdP. Nobody changes their own membership, and an approval counts only from someone who was approver
-            before the request was filed.
+            Roles: viewer (read), member (request promotions, download artifacts), approver (approve others’ requests),
+            admin (manage members and policies). Roles from identity-provider groups (
+            <code>mlp:{tenant.name}:&lt;role&gt;</code>) are re-read at every sign-in and changed in the IdP. Nobody
+            changes their own membership, and an approval counts only from someone who was approver before the request
+            was filed.
           </>
         }
       />
@@ -37,7 +38,10 @@ export default async function MembersPage({ params }: TenantPageProps) {
           {canManage ? 'Add the first member above.' : 'A tenant admin or platform admin can add members.'}
         </EmptyState>
       ) : (
-        <DataTable caption={`Members of ${tenant.name}`} columns={['User', 'Role', 'Granted by', ...(canManage ? ['Change'] : [])]}>
+        <DataTable
+          caption={`Members of ${tenant.name}`}
+          columns={['User', 'Role', 'Granted by', ...(canManage ? ['Change'] : [])]}
+        >
           {members.map((m) => (
             <tr key={m.userId} className={rowClass} data-testid={`member-${m.username}`}>
               <td className={cellClass}>
@@ -46,12 +50,16 @@ export default async function MembersPage({ params }: TenantPageProps) {
               </td>
               <td className={cellClass}>{m.role}</td>
               <td className={cellClass}>
-                <Badge tone={m.source === 'idp' ? 'info' : 'neutral'}>{m.source === 'idp' ? 'IdP group' : 'portal admin'}</Badge>
+                <Badge tone={m.source === 'idp' ? 'info' : 'neutral'}>
+                  {m.source === 'idp' ? 'IdP group' : 'portal admin'}
+                </Badge>
               </td>
               {canManage ? (
                 <td className={cellClass}>
                   {m.userId === user.id ? (
-                    <span className="text-xs text-slate-600 dark:text-slate-400">Your own role: another admin changes it</span>
+                    <span className="text-xs text-slate-600 dark:text-slate-400">
+                      Your own role: another admin changes it
+                    </span>
                   ) : m.source === 'portal' ? (
                     <MemberRowControls tenant={tenant.name} username={m.username} role={m.role} />
                   ) : (

@@ -47,8 +47,9 @@ export default async function ModelsPage({ params, searchParams }: TenantPagePro
             ) : undefined
           }
         >
-          Register a model version from a run in MLflow: open the run in the MLflow UI (workspace <code>{tenant.name}</code>) and choose
-          “Register model”, or call <code>mlflow.register_model(&quot;runs:/&lt;run id&gt;/model&quot;, &quot;&lt;model name&gt;&quot;)</code>.
+          Register a model version from a run in MLflow: open the run in the MLflow UI (workspace{' '}
+          <code>{tenant.name}</code>) and choose “Register model”, or call{' '}
+          <code>mlflow.register_model(&quot;runs:/&lt;run id&gt;/model&quot;, &quot;&lt;model name&gt;&quot;)</code>.
           The model and its versions then appear here.
         </EmptyState>
       ) : (

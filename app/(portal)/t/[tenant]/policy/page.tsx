@@ -19,7 +19,10 @@ export default async function PolicyPage({ params }: TenantPageProps) {
     : 'The platform defaults apply (version 0).';
   return (
     <>
-      <PageHeader title="Promotion policy" description={`What a version of ${tenant.displayName} must show before serving traffic, and how its canary is judged. ${changed}`} />
+      <PageHeader
+        title="Promotion policy"
+        description={`What a version of ${tenant.displayName} must show before serving traffic, and how its canary is judged. ${changed}`}
+      />
       {proposals.length > 0 ? (
         <Card title="Proposed changes waiting for a second admin">
           <PolicyProposals
@@ -38,8 +41,10 @@ export default async function PolicyPage({ params }: TenantPageProps) {
       ) : null}
       {mayEdit ? (
         <p className="text-sm text-slate-700 dark:text-slate-300">
-          Changes that only strengthen the gates apply at once. A change that weakens any gate (fewer approvals, a threshold removed or lowered, a larger tolerance, evidence no longer
-          required, a shorter bake, a larger first canary step, looser canary thresholds) is a proposal until another admin of the tenant or a platform admin accepts it.
+          Changes that only strengthen the gates apply at once. A change that weakens any gate (fewer approvals, a
+          threshold removed or lowered, a larger tolerance, evidence no longer required, a shorter bake, a larger first
+          canary step, looser canary thresholds) is a proposal until another admin of the tenant or a platform admin
+          accepts it.
         </p>
       ) : null}
       <Card>
@@ -55,16 +60,21 @@ export default async function PolicyPage({ params }: TenantPageProps) {
             </dd>
             <dt className="font-medium">Signature / model card / notes</dt>
             <dd>
-              {[policy.requireSignature, policy.requireModelCard, policy.requireNotes].map((r) => (r ? 'required' : 'optional')).join(' / ')}
+              {[policy.requireSignature, policy.requireModelCard, policy.requireNotes]
+                .map((r) => (r ? 'required' : 'optional'))
+                .join(' / ')}
             </dd>
             <dt className="font-medium">Approvals</dt>
             <dd>
-              {policy.requiredApprovals}, flagged after {policy.staleAfterHours} h, expire after {policy.expireAfterHours} h
+              {policy.requiredApprovals}, flagged after {policy.staleAfterHours} h, expire after{' '}
+              {policy.expireAfterHours} h
             </dd>
             <dt className="font-medium">Canary</dt>
             <dd>
-              steps {policy.canarySteps.join(' → ')} %, {policy.bakeMinutes} min each; error rate &lt; {policy.maxErrorRate * 100} %, p99 &lt; {policy.maxP99Ms} ms, ≥ {policy.minRequests} requests;
-              immediate rollback above {policy.immediateRollbackFactor}× the error threshold; {policy.minPassRatio * 100} % of checks must pass
+              steps {policy.canarySteps.join(' → ')} %, {policy.bakeMinutes} min each; error rate &lt;{' '}
+              {policy.maxErrorRate * 100} %, p99 &lt; {policy.maxP99Ms} ms, ≥ {policy.minRequests} requests; immediate
+              rollback above {policy.immediateRollbackFactor}× the error threshold; {policy.minPassRatio * 100} % of
+              checks must pass
             </dd>
           </dl>
         )}

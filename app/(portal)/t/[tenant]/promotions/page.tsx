@@ -13,7 +13,10 @@ export const metadata = { title: 'Promotions' };
 const FILTERS = { open: 'Open', pending: 'Waiting for approval', all: 'All' } as const;
 type Filter = keyof typeof FILTERS;
 
-export default async function PromotionsPage({ params, searchParams }: TenantPageProps<Record<never, never>, { status?: string }>) {
+export default async function PromotionsPage({
+  params,
+  searchParams,
+}: TenantPageProps<Record<never, never>, { status?: string }>) {
   const { tenant, may } = await openTenantPage(params, 'promotion.read');
   const requested = (await searchParams).status;
   const filter: Filter = requested && requested in FILTERS ? (requested as Filter) : 'open';
@@ -36,17 +39,27 @@ export default async function PromotionsPage({ params, searchParams }: TenantPag
       />
       <nav aria-label="Filter requests" className="mb-4 flex gap-2 text-sm">
         {(Object.keys(FILTERS) as Filter[]).map((key) => (
-          <Link key={key} href={`?status=${key}`} aria-current={key === filter ? 'page' : undefined} className={key === filter ? buttonClass.primary : buttonClass.secondary}>
+          <Link
+            key={key}
+            href={`?status=${key}`}
+            aria-current={key === filter ? 'page' : undefined}
+            className={key === filter ? buttonClass.primary : buttonClass.secondary}
+          >
             {FILTERS[key]}
           </Link>
         ))}
       </nav>
       {requests.length === 0 ? (
         <EmptyState title="No promotion requests here">
-          {canRequest ? 'Open a model version and request its promotion; the gates tell you what is still missing.' : 'Members of this tenant request promotions from the Models page.'}
+          {canRequest
+            ? 'Open a model version and request its promotion; the gates tell you what is still missing.'
+            : 'Members of this tenant request promotions from the Models page.'}
         </EmptyState>
       ) : (
-        <DataTable caption={`Promotion requests of ${tenant.name}`} columns={['Model version', 'Status', 'Approvals', 'Requested', 'Endpoint']}>
+        <DataTable
+          caption={`Promotion requests of ${tenant.name}`}
+          columns={['Model version', 'Status', 'Approvals', 'Requested', 'Endpoint']}
+        >
           {requests.map((r) => (
             <tr key={r.id} className={rowClass}>
               <td className={cellClass}>

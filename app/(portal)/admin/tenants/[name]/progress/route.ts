@@ -10,7 +10,8 @@ export const dynamic = 'force-dynamic';
  * action cannot be polled while another one — the create — is still running). Platform admins only.
  */
 export const GET = liveRoute<{ name: string }>(async ({ user, params: { name } }) => {
-  if (!can(user, 'tenant.create', { kind: 'platform' })) return liveAnswer({ error: 'You are not allowed to see tenant provisioning.' }, 403);
+  if (!can(user, 'tenant.create', { kind: 'platform' }))
+    return liveAnswer({ error: 'You are not allowed to see tenant provisioning.' }, 403);
   if (!tenantNameSchema.safeParse(name).success) return liveAnswer({ error: 'Not a tenant name.' }, 404);
   return (await tenantProgress(name)) ?? liveAnswer({ error: `There is no tenant named ${name} yet.` }, 404);
 });

@@ -20,8 +20,8 @@ export default function DeploymentNotFound() {
           </Link>
         }
       >
-        Kubernetes has no InferenceService by that name in the tenant’s namespace, and the portal has no rollout history for it. Check the
-        address, or pick an endpoint from the list.
+        Kubernetes has no InferenceService by that name in the tenant’s namespace, and the portal has no rollout history
+        for it. Check the address, or pick an endpoint from the list.
       </EmptyState>
     </>
   );

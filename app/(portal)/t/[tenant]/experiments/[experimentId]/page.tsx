@@ -39,7 +39,11 @@ export default async function ExperimentRunsPage({ params, searchParams }: Tenan
     return (
       <ProblemPage
         heading={missing ? 'Experiment not found' : 'Experiment'}
-        title={missing ? `There is no experiment ${experimentId.slice(0, 64)} in ${tenant.name}` : 'The experiment could not be loaded'}
+        title={
+          missing
+            ? `There is no experiment ${experimentId.slice(0, 64)} in ${tenant.name}`
+            : 'The experiment could not be loaded'
+        }
         message={experiment.message}
       >
         {back}
@@ -56,15 +60,31 @@ export default async function ExperimentRunsPage({ params, searchParams }: Tenan
   return (
     <>
       <p className="mb-2 text-sm">{back}</p>
-      <PageHeader title={experiment.value.name} description={experiment.value.tags['mlflow.note.content'] ?? `Experiment ${experiment.value.experimentId}`} />
-      <RunsToolbar query={query} filterText={filterText} problems={problems} basePath={basePath} available={available} shown={shown} />
+      <PageHeader
+        title={experiment.value.name}
+        description={experiment.value.tags['mlflow.note.content'] ?? `Experiment ${experiment.value.experimentId}`}
+      />
+      <RunsToolbar
+        query={query}
+        filterText={filterText}
+        problems={problems}
+        basePath={basePath}
+        available={available}
+        shown={shown}
+      />
       {otherProblems.length > 0 ? (
         <div className="mb-4">
-          <ProblemPanel title="Part of the link could not be used; defaults are shown instead" message={otherProblems.map(([, message]) => message).join(' ')} />
+          <ProblemPanel
+            title="Part of the link could not be used; defaults are shown instead"
+            message={otherProblems.map(([, message]) => message).join(' ')}
+          />
         </div>
       ) : null}
       {page === undefined ? (
-        <ProblemPanel title="The filter could not be read" message="Correct the filter above (or clear it) to see the runs." />
+        <ProblemPanel
+          title="The filter could not be read"
+          message="Correct the filter above (or clear it) to see the runs."
+        />
       ) : !page.ok ? (
         <ProblemPanel title="The runs could not be loaded" message={page.message}>
           <Link href={basePath} className={buttonClass.link}>
@@ -82,10 +102,19 @@ export default async function ExperimentRunsPage({ params, searchParams }: Tenan
           <CompareSelection action={`${basePath}/compare`} max={MAX_COMPARED_RUNS}>
             <RunsTable tenant={tenant.name} runs={pageRuns} query={query} basePath={basePath} {...shown} />
           </CompareSelection>
-          <RunsPagination query={query} nextPageToken={page.value.nextPageToken} basePath={basePath} shown={pageRuns.length} />
+          <RunsPagination
+            query={query}
+            nextPageToken={page.value.nextPageToken}
+            basePath={basePath}
+            shown={pageRuns.length}
+          />
         </>
       )}
-      {!sample.ok ? <p className="mt-4 text-sm text-slate-600 dark:text-slate-400">The column choices come from this page only: {sample.message}</p> : null}
+      {!sample.ok ? (
+        <p className="mt-4 text-sm text-slate-600 dark:text-slate-400">
+          The column choices come from this page only: {sample.message}
+        </p>
+      ) : null}
     </>
   );
 }

@@ -56,7 +56,11 @@ export default async function ModelPage({ params }: Props) {
   const problems = artifactProblems(model);
   return (
     <>
-      <PageHeader title={model.name} description={model.description || 'No description in MLflow.'} actions={allModels} />
+      <PageHeader
+        title={model.name}
+        description={model.description || 'No description in MLflow.'}
+        actions={allModels}
+      />
       <dl className="mb-6 flex flex-wrap gap-x-8 gap-y-3 text-sm">
         <div>
           <dt className="text-xs uppercase text-slate-600 dark:text-slate-400">Aliases</dt>
@@ -77,7 +81,9 @@ export default async function ModelPage({ params }: Props) {
       </dl>
       {problems.length > 0 ? (
         <RegistryProblem title="Artifact and signature checks are incomplete" tone="warning">
-          <p>Object storage could not show the MLmodel files, so whether they exist and carry a signature is unknown:</p>
+          <p>
+            Object storage could not show the MLmodel files, so whether they exist and carry a signature is unknown:
+          </p>
           <ul className="mt-1 list-disc pl-5">
             {problems.map((problem) => (
               <li key={problem}>{problem}</li>
@@ -87,7 +93,8 @@ export default async function ModelPage({ params }: Props) {
       ) : null}
       {model.versions.length === 0 ? (
         <EmptyState title="No versions yet">
-          Register a version of <code>{model.name}</code> from a run in MLflow; it then appears here with the run’s metrics.
+          Register a version of <code>{model.name}</code> from a run in MLflow; it then appears here with the run’s
+          metrics.
         </EmptyState>
       ) : (
         <VersionsTable tenant={tenant.name} model={model} canRequestPromotion={canRequestPromotion} />

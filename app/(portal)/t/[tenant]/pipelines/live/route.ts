@@ -16,7 +16,8 @@ export const GET = liveRoute<{ tenant: string }>(async ({ user, params, search }
   try {
     return await tenantPipelines(user, params.tenant, filter.phase);
   } catch (error) {
-    if (error instanceof ForbiddenError) return liveAnswer({ error: 'You are not allowed to see the pipeline runs of this tenant.' }, 403);
+    if (error instanceof ForbiddenError)
+      return liveAnswer({ error: 'You are not allowed to see the pipeline runs of this tenant.' }, 403);
     throw error;
   }
 });

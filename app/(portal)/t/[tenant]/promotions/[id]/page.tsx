@@ -15,7 +15,11 @@ import { Time } from '@/components/ui/time';
 export const metadata = { title: 'Promotion request' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STEP_LABELS: Record<string, string> = { alias: 'MLflow alias and tags set', canary: 'InferenceService updated', rollout: 'Canary rollout started' };
+const STEP_LABELS: Record<string, string> = {
+  alias: 'MLflow alias and tags set',
+  canary: 'InferenceService updated',
+  rollout: 'Canary rollout started',
+};
 
 export default async function PromotionRequestPage({ params }: TenantPageProps<{ id: string }>) {
   const { user, tenant, id, may } = await openTenantPage(params, 'promotion.read');
@@ -24,7 +28,12 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
 
   const policy = requestPolicy(request);
   const approvals = countingApprovals(request.approvals).length;
-  const mayApprove = can(user, 'promotion.approve', { kind: 'promotion', tenant: tenant.name, status: tenant.status, requesterId: request.requesterId });
+  const mayApprove = can(user, 'promotion.approve', {
+    kind: 'promotion',
+    tenant: tenant.name,
+    status: tenant.status,
+    requesterId: request.requesterId,
+  });
   const decided = request.approvals.some((a) => a.approverId === user.id);
   const mayOperate = may('deployment.operate');
   const open = request.status === 'pending' && request.expiresAt > new Date();
@@ -35,7 +44,8 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
         title={`${request.modelName} v${request.version}`}
         description={
           <>
-            Requested by {request.requesterName} on <Time at={request.createdAt} /> for the endpoint <strong>{request.endpoint}</strong>.
+            Requested by {request.requesterName} on <Time at={request.createdAt} /> for the endpoint{' '}
+            <strong>{request.endpoint}</strong>.
           </>
         }
         actions={
@@ -74,19 +84,36 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
           <Card title="Status">
             <div className="space-y-2 text-sm">
               <PromotionStatusBadge status={request.status} stale={isStale(request, policy)} />
-              <p>Judged against version {request.policyVersion} of the tenant&apos;s promotion policy{request.policyVersion === 0 ? ' (the defaults)' : ''}.</p>
+              <p>
+                Judged against version {request.policyVersion} of the tenant&apos;s promotion policy
+                {request.policyVersion === 0 ? ' (the defaults)' : ''}.
+              </p>
               <p>
                 {approvals} of {request.requiredApprovals} counting approval{request.requiredApprovals === 1 ? '' : 's'}
-                {request.status === 'pending' ? <> · expires <Time at={request.expiresAt} /></> : null}
+                {request.status === 'pending' ? (
+                  <>
+                    {' '}
+                    · expires <Time at={request.expiresAt} />
+                  </>
+                ) : null}
               </p>
               {request.approvals.length > 0 ? (
                 <ul className="space-y-1" aria-label="Decisions">
                   {request.approvals.map((a) => (
                     <li key={a.id} data-testid="decision" data-counts={a.decision === 'approve' ? a.counts : undefined}>
-                      <strong>{a.approverName}</strong> {a.decision === 'approve' ? 'approved' : 'rejected'} on <Time at={a.createdAt} />
+                      <strong>{a.approverName}</strong> {a.decision === 'approve' ? 'approved' : 'rejected'} on{' '}
+                      <Time at={a.createdAt} />
                       {a.comment ? <>: “{a.comment}”</> : null}
                       {a.decision === 'approve' && a.standing ? (
-                        <p className={a.counts ? 'text-slate-700 dark:text-slate-300' : 'font-medium text-red-800 dark:text-red-200'}>{a.standing}</p>
+                        <p
+                          className={
+                            a.counts
+                              ? 'text-slate-700 dark:text-slate-300'
+                              : 'font-medium text-red-800 dark:text-red-200'
+                          }
+                        >
+                          {a.standing}
+                        </p>
                       ) : null}
                     </li>
                   ))}
@@ -97,7 +124,9 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
           {open ? (
             <Card title="Your decision">
               {request.requesterId === user.id ? (
-                <p className="text-sm">You cannot approve your own request: another approver of {tenant.displayName} must decide.</p>
+                <p className="text-sm">
+                  You cannot approve your own request: another approver of {tenant.displayName} must decide.
+                </p>
               ) : decided ? (
                 <p className="text-sm">You have decided on this request.</p>
               ) : mayApprove ? (
@@ -112,7 +141,8 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
               <ol className="space-y-1 text-sm" aria-label="Deployment steps">
                 {Object.entries(STEP_LABELS).map(([step, label]) => {
                   const order = Object.keys(STEP_LABELS);
-                  const reached = request.deployStep !== null && order.indexOf(step) <= order.indexOf(request.deployStep);
+                  const reached =
+                    request.deployStep !== null && order.indexOf(step) <= order.indexOf(request.deployStep);
                   return (
                     <li key={step}>
                       {reached ? 'Done' : 'Not yet'}: {label}

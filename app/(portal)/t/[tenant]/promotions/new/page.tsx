@@ -19,7 +19,10 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 
 function Problem({ children }: { children: React.ReactNode }) {
   return (
-    <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+    <p
+      role="alert"
+      className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+    >
       {children}
     </p>
   );
@@ -41,13 +44,24 @@ async function loadChoices(tenant: string, model: string | undefined) {
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
     // Another tenant's model, or a typo: this tenant's registry has no such model.
-    const problem = error.kind === 'not-found' ? `This tenant has no registered model named “${model.slice(0, 200)}”. Choose one of its models.` : error.message;
+    const problem =
+      error.kind === 'not-found'
+        ? `This tenant has no registered model named “${model.slice(0, 200)}”. Choose one of its models.`
+        : error.message;
     return { models, chosen: undefined, versions: [], problem };
   }
 }
 
 /** `showProblem`: false where the page already says what is wrong with the choice. */
-async function Chooser({ tenant, model, showProblem = true }: { tenant: string; model?: string; showProblem?: boolean }) {
+async function Chooser({
+  tenant,
+  model,
+  showProblem = true,
+}: {
+  tenant: string;
+  model?: string;
+  showProblem?: boolean;
+}) {
   const { models, chosen, versions, problem } = await loadChoices(tenant, model);
   model = chosen;
   return (
@@ -98,7 +112,11 @@ async function Chooser({ tenant, model, showProblem = true }: { tenant: string; 
 }
 
 /** What the gates need, or the message to show instead (a bad version number, MLflow down…). */
-async function loadEvidence(tenant: string, model: string, version: string): Promise<{ evidence: Omit<GateInput, 'evidence'> } | { problem: string; chooseAgain: boolean }> {
+async function loadEvidence(
+  tenant: string,
+  model: string,
+  version: string,
+): Promise<{ evidence: Omit<GateInput, 'evidence'> } | { problem: string; chooseAgain: boolean }> {
   try {
     const { policy } = await getPolicy(tenant);
     return { evidence: gateInputOf(await gatherEvidence(tenant, model, version, policy), policy) };
@@ -109,7 +127,10 @@ async function loadEvidence(tenant: string, model: string, version: string): Pro
   }
 }
 
-export default async function NewPromotionPage({ params, searchParams }: TenantPageProps<Record<never, never>, Search>) {
+export default async function NewPromotionPage({
+  params,
+  searchParams,
+}: TenantPageProps<Record<never, never>, Search>) {
   const { tenant } = await openTenantPage(params, 'promotion.request');
   const query = await searchParams;
   const model = first(query.model);

@@ -36,7 +36,11 @@ export default async function RunPage({ params, searchParams }: TenantPageProps<
   if (!run.ok) {
     const missing = isMissing(run);
     return (
-      <ProblemPage heading={missing ? 'Run not found' : 'Run'} title={missing ? `There is no such run in ${tenant.name}` : 'The run could not be loaded'} message={run.message}>
+      <ProblemPage
+        heading={missing ? 'Run not found' : 'Run'}
+        title={missing ? `There is no such run in ${tenant.name}` : 'The run could not be loaded'}
+        message={run.message}
+      >
         <Link href={experimentsPath} className={buttonClass.link}>
           All experiments
         </Link>
@@ -49,22 +53,37 @@ export default async function RunPage({ params, searchParams }: TenantPageProps<
   const [experiment, histories, artifacts] = await Promise.all([
     attempt(() => getExperiment(tenant.name, r.experimentId)),
     attempt(() => loadMetricHistories(tenant.name, r)),
-    attempt(async () => listRunArtifacts(tenant.name, r.artifactUri, parseArtifactPath(typeof path === 'string' ? path : undefined))),
+    attempt(async () =>
+      listRunArtifacts(tenant.name, r.artifactUri, parseArtifactPath(typeof path === 'string' ? path : undefined)),
+    ),
   ]);
   const experimentName = experiment.ok ? experiment.value.name : `Experiment ${r.experimentId}`;
   const curves = histories.ok ? sortedEntries(histories.value).filter(([, points]) => points.length > 1) : [];
-  const downloadProblem = typeof downloadError === 'string' && Object.hasOwn(DOWNLOAD_PROBLEMS, downloadError) ? DOWNLOAD_PROBLEMS[downloadError as keyof typeof DOWNLOAD_PROBLEMS] : undefined;
+  const downloadProblem =
+    typeof downloadError === 'string' && Object.hasOwn(DOWNLOAD_PROBLEMS, downloadError)
+      ? DOWNLOAD_PROBLEMS[downloadError as keyof typeof DOWNLOAD_PROBLEMS]
+      : undefined;
   const canDownload = may('artifact.download');
 
   const facts: [string, ReactNode][] = [
     ['Run id', <code key="id">{r.runId}</code>],
-    ['Experiment', <Link key="exp" href={`${experimentsPath}/${encodeURIComponent(r.experimentId)}`} className={buttonClass.link}>{experimentName}</Link>],
+    [
+      'Experiment',
+      <Link key="exp" href={`${experimentsPath}/${encodeURIComponent(r.experimentId)}`} className={buttonClass.link}>
+        {experimentName}
+      </Link>,
+    ],
     ['Status', <RunStatus key="status" status={r.status} />],
     ['Started', formatTime(r.startTime)],
     ['Ended', formatTime(r.endTime)],
     ['Duration', formatDurationBetween(r.startTime, r.endTime)],
     ['User', r.userId ?? '—'],
-    ['Artifact location', <code key="uri" className="break-all text-xs">{r.artifactUri}</code>],
+    [
+      'Artifact location',
+      <code key="uri" className="break-all text-xs">
+        {r.artifactUri}
+      </code>,
+    ],
   ];
 
   return (
@@ -86,7 +105,11 @@ export default async function RunPage({ params, searchParams }: TenantPageProps<
           <li aria-current="page">{r.runName || r.runId}</li>
         </ol>
       </nav>
-      <PageHeader title={r.runName || r.runId} description={`Run ${r.runId}`} actions={<RunStatus status={r.status} />} />
+      <PageHeader
+        title={r.runName || r.runId}
+        description={`Run ${r.runId}`}
+        actions={<RunStatus status={r.status} />}
+      />
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="Overview">
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
@@ -103,7 +126,12 @@ export default async function RunPage({ params, searchParams }: TenantPageProps<
         </Card>
         <Card title="Metrics" className="xl:col-span-2">
           <div className="space-y-4">
-            <KeyValueTable caption="Latest metric values" rows={sortedEntries(r.metrics).map(([key, value]) => [key, formatNumber(value)])} valueHeader="Latest value" numeric />
+            <KeyValueTable
+              caption="Latest metric values"
+              rows={sortedEntries(r.metrics).map(([key, value]) => [key, formatNumber(value)])}
+              valueHeader="Latest value"
+              numeric
+            />
             {!histories.ok ? (
               <ProblemPanel title="The metric histories could not be loaded" message={histories.message} />
             ) : curves.length > 0 ? (
@@ -113,7 +141,9 @@ export default async function RunPage({ params, searchParams }: TenantPageProps<
                 ))}
               </div>
             ) : (
-              <p className="text-sm text-slate-600 dark:text-slate-400">Every metric of this run has a single value, so there are no curves to draw.</p>
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                Every metric of this run has a single value, so there are no curves to draw.
+              </p>
             )}
           </div>
         </Card>

@@ -19,7 +19,9 @@ export default async function CompareRunsPage({ params, searchParams }: TenantPa
   const comparePath = `${experimentPath}/compare`;
   const onlyDiffering = diff === 'only';
 
-  const comparison = await attempt(() => loadComparison(tenant.name, runs, typeof metric === 'string' ? metric : undefined));
+  const comparison = await attempt(() =>
+    loadComparison(tenant.name, runs, typeof metric === 'string' ? metric : undefined),
+  );
   const back = (
     <Link href={experimentPath} className={buttonClass.link}>
       Back to the runs
@@ -41,20 +43,38 @@ export default async function CompareRunsPage({ params, searchParams }: TenantPa
   const differing = value.params.filter((row) => row.differs).length;
   const linkWith = (changes: Record<string, string | undefined>) => {
     const search = new URLSearchParams({ runs: runIds.join(',') });
-    for (const [key, v] of Object.entries({ metric: value.metric, diff: onlyDiffering ? 'only' : undefined, ...changes })) if (v) search.set(key, v);
+    for (const [key, v] of Object.entries({
+      metric: value.metric,
+      diff: onlyDiffering ? 'only' : undefined,
+      ...changes,
+    }))
+      if (v) search.set(key, v);
     return `${comparePath}?${search.toString()}`;
   };
 
   return (
     <>
       <p className="mb-2 text-sm">{back}</p>
-      <PageHeader title={`Compare ${value.runs.length} runs`} description={value.runs.map((r) => r.runName || r.runId.slice(0, 8)).join(' · ')} />
+      <PageHeader
+        title={`Compare ${value.runs.length} runs`}
+        description={value.runs.map((r) => r.runName || r.runId.slice(0, 8)).join(' · ')}
+      />
       <div className="space-y-6">
         <Card title="Metric curves">
           {value.metric ? (
             <div className="space-y-4">
-              <MetricPicker action={comparePath} runIds={runIds} metricKeys={value.metricKeys} metric={value.metric} hidden={onlyDiffering ? { diff: 'only' } : {}} />
-              <MetricChart title={value.metric} series={value.series.map((s) => ({ id: s.runId, label: s.runName, points: s.points }))} height={320} />
+              <MetricPicker
+                action={comparePath}
+                runIds={runIds}
+                metricKeys={value.metricKeys}
+                metric={value.metric}
+                hidden={onlyDiffering ? { diff: 'only' } : {}}
+              />
+              <MetricChart
+                title={value.metric}
+                series={value.series.map((s) => ({ id: s.runId, label: s.runName, points: s.points }))}
+                height={320}
+              />
             </div>
           ) : (
             <p className="text-sm text-slate-600 dark:text-slate-400">These runs logged no metrics.</p>
@@ -67,10 +87,22 @@ export default async function CompareRunsPage({ params, searchParams }: TenantPa
               {onlyDiffering ? 'Show all parameters' : 'Show only the differing ones'}
             </Link>
           </p>
-          <SideBySideTable caption="Parameters of the compared runs" rows={paramRows} runs={columns} tenant={tenant.name} />
+          <SideBySideTable
+            caption="Parameters of the compared runs"
+            rows={paramRows}
+            runs={columns}
+            tenant={tenant.name}
+          />
         </Card>
         <Card title="Metrics (latest values)">
-          <SideBySideTable caption="Latest metric values of the compared runs" rows={value.metrics} runs={columns} tenant={tenant.name} numeric markDifferences={false} />
+          <SideBySideTable
+            caption="Latest metric values of the compared runs"
+            rows={value.metrics}
+            runs={columns}
+            tenant={tenant.name}
+            numeric
+            markDifferences={false}
+          />
         </Card>
       </div>
     </>

@@ -23,5 +23,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const back = new URLSearchParams({ downloadError: outcome.reason });
   const folder = path?.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
   if (folder) back.set('path', folder);
-  return redirect(`/t/${encodeURIComponent(tenantName)}/runs/${encodeURIComponent(runId)}?${back.toString()}#artifacts`);
+  return redirect(
+    `/t/${encodeURIComponent(tenantName)}/runs/${encodeURIComponent(runId)}?${back.toString()}#artifacts`,
+  );
 }
