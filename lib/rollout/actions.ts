@@ -20,6 +20,7 @@ import { recordAudit, type Actor } from '../audit/log';
 import { getDb, type Tx } from '../db/client';
 import type { Rollout } from '../db/generated/client';
 import { UserFacingError } from '../errors';
+import { formatTime } from '../format';
 import { inferenceServices, PORTAL_ACTOR, type InferenceService, type KubeActor } from '../integrations/kubernetes';
 import { mlflowFor } from '../integrations/mlflow';
 import { UpstreamError } from '../integrations/upstream';
@@ -236,7 +237,7 @@ async function beginAction(
       return {
         answer: {
           changed: false,
-          message: `Nothing done: ${what} asked for by ${pending.actor} at ${pending.occurredAt.toISOString().slice(11, 19)} UTC is still under way. The page shows its outcome once it is recorded.`,
+          message: `Nothing done: ${what} asked for by ${pending.actor} at ${formatTime(pending.occurredAt)} is still under way. The page shows its outcome once it is recorded.`,
         },
       };
     }

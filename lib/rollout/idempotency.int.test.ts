@@ -153,7 +153,7 @@ describe('idempotency keys', () => {
     });
     expect(other.changed).toBe(false);
     expect(other.message).toMatch(
-      /^Nothing done: a rollback asked for by erin at \d\d:\d\d:\d\d UTC is still under way\./,
+      /^Nothing done: a rollback asked for by erin at \d{4}-\d\d-\d\d \d\d:\d\d UTC is still under way\./,
     );
     expect(await getDb().rolloutEvent.count({ where: { rolloutId: live.id } })).toBe(1);
   });
