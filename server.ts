@@ -4,21 +4,30 @@
  * a duration in /api/metrics and the security headers (lib/security/headers.ts). Before Next.js
  * reads a mutation it refuses, with a 4xx and words, what Next.js would answer with a 500: a
  * foreign Origin (403), a body over 256 KiB (413), a malformed server-action body (400); and
- * what comes too often from one address (429, shared across replicas). Stops the database with
- * the portal.
+ * what comes too often from one address (429, shared across replicas).
+ *
+ * Readiness (/api/ready) waits at start for the Kubernetes watch caches the pages read (bounded:
+ * lib/observability/readiness.ts). On SIGTERM (or SIGINT) — node is PID 1 in the image, so this
+ * is the only handler there is — the replica answers not ready, stops accepting connections
+ * (after SHUTDOWN_DELAY_SECONDS, default 0, for load balancers that route by readiness), lets
+ * the requests in flight finish (at most SHUTDOWN_DRAIN_SECONDS, default 20), then closes the
+ * watches, Next.js, the database pools (and the embedded PostgreSQL) and exits 0.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
 import { flushAnonymousRefusalsSoon } from './lib/audit/refusals';
+import { getDb } from './lib/db/client';
 import { resolveDatabase } from './lib/db/embedded';
 import { migrate } from './lib/db/migrator';
 import { log } from './lib/observability/logger';
+import { stopSharedWatchCaches } from './lib/integrations/kubernetes/watch-cache';
 import { metrics, routePattern } from './lib/observability/metrics';
+import { markShuttingDown, startWatchCacheReadiness } from './lib/observability/readiness';
 import { REQUEST_ID_HEADER, requestContext, type RequestContext } from './lib/observability/request-context';
 import { isHttps, securityHeaders } from './lib/security/headers';
-import { consumeAddressMutation } from './lib/security/rate-limit';
+import { closeRateLimits, consumeAddressMutation } from './lib/security/rate-limit';
 import {
   checkDeclaredLength,
   checkOrigin,
@@ -41,6 +50,8 @@ if (existsSync(envFile)) process.loadEnvFile(envFile);
 const dev = process.argv.includes('--dev');
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
+const shutdownDelayMs = Number(process.env.SHUTDOWN_DELAY_SECONDS ?? 0) * 1000;
+const shutdownDrainMs = Number(process.env.SHUTDOWN_DRAIN_SECONDS ?? 20) * 1000;
 
 let database: { stop(): Promise<void> } | undefined;
 
@@ -225,7 +236,22 @@ async function main(): Promise<void> {
   // further call comes to trigger it (lib/audit/refusals.ts).
   setInterval(() => void flushAnonymousRefusalsSoon(), 60_000).unref();
 
+  // Requests being answered, for the drain at shutdown.
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  const drained = new Set<() => void>();
+
   const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (!draining) return;
+      // Its connection is idle now: closed, so that nothing more arrives on it.
+      setImmediate(() => server.closeIdleConnections());
+      if (inFlight.size === 0) drained.forEach((wake) => wake());
+    });
+    // While draining, every answer closes its connection behind it.
+    if (draining) res.shouldKeepAlive = false;
     const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.headers[REQUEST_ID_HEADER] = requestId;
@@ -258,17 +284,47 @@ async function main(): Promise<void> {
     });
   });
 
+  // The watch caches the pages read start now; /api/ready waits for their first LIST (bounded).
+  startWatchCacheReadiness();
   server.listen(port, host, () => log.info('portal listening', { url: `http://${host}:${port}`, dev }));
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal });
+    const started = Date.now();
+    markShuttingDown();
+    log.info('stopping: not ready, draining requests in flight', {
+      signal,
+      inFlight: inFlight.size,
+      delaySeconds: shutdownDelayMs / 1000,
+      drainSeconds: shutdownDrainMs / 1000,
+    });
+    if (shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
+    // No new connections; idle keep-alive connections are closed, busy ones after their answer.
+    draining = true;
     server.close();
+    server.closeIdleConnections();
+    for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    if (inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, shutdownDrainMs);
+        drained.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    if (inFlight.size > 0) log.warn('drain time is up: requests still in flight are cut', { inFlight: inFlight.size });
     server.closeAllConnections();
+    await stopSharedWatchCaches().catch((error: unknown) => log.error('could not close the watches', { error }));
     await app.close?.().catch(() => {});
+    await closeRateLimits().catch((error: unknown) => log.error('could not close the rate-limit pool', { error }));
+    await getDb()
+      .$disconnect()
+      .catch((error: unknown) => log.error('could not close the database pool', { error }));
     await database?.stop().catch((error: unknown) => log.error('could not stop the embedded PostgreSQL', { error }));
+    log.info('stopped', { signal, ms: Date.now() - started });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

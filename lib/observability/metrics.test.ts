@@ -41,3 +41,15 @@ describe('metrics()', () => {
     expect(text).toContain('portal_http_request_duration_seconds');
   });
 });
+
+describe('operability series', () => {
+  it('exports worker leadership and judgment latency without labels', async () => {
+    metrics().workerLeader.set(1);
+    metrics().judgmentDuration.observe(0.3);
+    const text = await metrics().registry.metrics();
+    expect(text).toContain('portal_worker_leader 1');
+    expect(text).toMatch(/portal_worker_judgment_duration_seconds_bucket\{le="0.5"\} 1/);
+    expect(text).toContain('portal_worker_judgment_duration_seconds_count 1');
+    metrics().workerLeader.set(0);
+  });
+});

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { watchCacheHealth } from '../integrations/kubernetes/watch-cache';
 import { routeTemplate } from './routes';
 import { processSingleton } from '../process-singleton';
 
@@ -7,11 +8,41 @@ interface PortalMetrics {
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   serverActions: Counter<'action' | 'outcome'>;
   prometheusQueries: Counter<'type'>;
+  /** 1 while this worker holds the leader lock, else 0 (web replicas export 0 too: they never lead). */
+  workerLeader: Gauge;
+  /** How long one worker tick took to judge every live canary. */
+  judgmentDuration: Histogram;
 }
 
 function create(): PortalMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'portal_' });
+  // Read at each scrape from the process's shared watch caches: one series per watched kind (a
+  // handful, fixed by the code), none before a cache is started.
+  new Gauge({
+    name: 'portal_watch_cache_staleness_seconds',
+    help: 'Seconds since the watch cache of a Kubernetes kind was last known current (0 while its watch is live; before its first LIST, seconds since it started).',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = Date.now();
+      for (const cache of watchCacheHealth()) {
+        const since = cache.state === 'live' ? now : (cache.currentAt ?? cache.startedAt).getTime();
+        this.set({ kind: cache.kind }, Math.max(0, (now - since) / 1000));
+      }
+    },
+  });
+  new Gauge({
+    name: 'portal_watch_cache_synced',
+    help: 'Whether the watch cache of a Kubernetes kind has had its first LIST (1) or not yet (0).',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const cache of watchCacheHealth()) this.set({ kind: cache.kind }, cache.synced ? 1 : 0);
+    },
+  });
   return {
     registry,
     httpRequestDuration: new Histogram({
@@ -31,6 +62,17 @@ function create(): PortalMetrics {
       name: 'portal_prometheus_queries_total',
       help: 'Queries sent to Prometheus by the shared (dashboard) client, answers served from its cache not counted; by type (instant, range).',
       labelNames: ['type'],
+      registers: [registry],
+    }),
+    workerLeader: new Gauge({
+      name: 'portal_worker_leader',
+      help: 'Whether this worker holds the leader lock and so judges canaries (1) or stands by (0).',
+      registers: [registry],
+    }),
+    judgmentDuration: new Histogram({
+      name: 'portal_worker_judgment_duration_seconds',
+      help: "Duration of one worker tick's judgment of every live canary (metrics read, check recorded, action taken).",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
   };

@@ -3,6 +3,7 @@ import { recordBreakGlassChanges, syncAllAdmissionParams } from '../admission/se
 import { deployPromotion, findInterruptedDeployments } from '../promotion/deploy';
 import { expireRequests } from '../promotion/requests';
 import { log } from '../observability/logger';
+import { metrics } from '../observability/metrics';
 import { finishUnfinishedActions } from './actions';
 import { liveRollouts } from './records';
 import { checkRollout } from './service';
@@ -17,6 +18,17 @@ import { checkRollout } from './service';
  */
 
 const LEADER_LOCK_KEY = 4_242_002;
+
+/**
+ * The lock connection's TCP keepalives, set on PostgreSQL's side of it: a leader whose machine
+ * vanishes (no FIN, no RST) loses the lock once PostgreSQL gives up on it — after at most
+ * idle + interval × count seconds. A leader that dies (killed, crashed) loses it at once: its
+ * kernel closes the connection.
+ */
+const LOCK_KEEPALIVE = { idleSeconds: 10, intervalSeconds: 5, count: 3 };
+/** The longest the lock outlives a leader that vanished: failover takes at most this plus one check interval. */
+export const LEADER_LOCK_TIMEOUT_SECONDS =
+  LOCK_KEEPALIVE.idleSeconds + LOCK_KEEPALIVE.intervalSeconds * LOCK_KEEPALIVE.count;
 
 export const DEFAULT_RESUME_ACTIONS_AFTER_MS = 15_000;
 
@@ -34,7 +46,11 @@ export interface WorkerOptions {
 }
 
 export interface WorkerHandle {
-  stop(): Promise<void>;
+  /**
+   * Stops: no further tick; waits for the tick under way (at most `timeoutMs`), then releases the
+   * leader lock and closes its connection.
+   */
+  stop(timeoutMs?: number): Promise<void>;
   isLeader(): boolean;
 }
 
@@ -49,6 +65,7 @@ async function tick(options: WorkerOptions): Promise<void> {
   await finishUnfinishedActions(options.resumeActionsAfterMs ?? DEFAULT_RESUME_ACTIONS_AFTER_MS);
   await keepAdmissionGuard();
   const rollouts = await liveRollouts();
+  const endTimer = metrics().judgmentDuration.startTimer();
   // One endpoint's trouble (an unreachable API, a bad spec) must not stop the judgment of the others.
   await Promise.all(
     rollouts.map(async (rollout) => {
@@ -66,6 +83,7 @@ async function tick(options: WorkerOptions): Promise<void> {
       }
     }),
   );
+  endTimer();
 }
 
 /**
@@ -103,9 +121,13 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
+  const leaderGauge = metrics().workerLeader;
+  leaderGauge.set(0);
+
   const dropLeadership = async (reason: string) => {
     if (leader) log.warn('worker lost leadership', { worker: options.name, reason });
     leader = false;
+    leaderGauge.set(0);
     const old = client;
     client = null;
     await old?.end().catch(() => {});
@@ -120,13 +142,22 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       });
       fresh.on('error', (error) => void dropLeadership(error.message));
       await fresh.connect();
+      const { idleSeconds, intervalSeconds, count } = LOCK_KEEPALIVE;
+      await fresh
+        .query(
+          `SET tcp_keepalives_idle = ${idleSeconds}; SET tcp_keepalives_interval = ${intervalSeconds}; SET tcp_keepalives_count = ${count}`,
+        )
+        .catch((error: unknown) => log.warn('the leader lock connection keeps no TCP keepalives', { error }));
       client = fresh;
     }
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
       LEADER_LOCK_KEY,
     ]);
     leader = rows[0]?.locked === true;
-    if (leader) log.info('worker is the leader', { worker: options.name });
+    if (leader) {
+      leaderGauge.set(1);
+      log.info('worker is the leader', { worker: options.name });
+    }
   };
 
   const loop = async () => {
@@ -143,10 +174,23 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
 
   return {
     isLeader: () => leader,
-    async stop() {
+    async stop(timeoutMs = 20_000) {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      let waiting: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        running.then(() => true),
+        new Promise<boolean>((resolve) => (waiting = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+      clearTimeout(waiting);
+      if (!finished) log.warn('worker stopping in the middle of a tick', { worker: options.name, timeoutMs });
+      // Released before the connection closes, so that another worker may lead at its next attempt.
+      if (leader && client) {
+        await client
+          .query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK_KEY])
+          .then(() => log.info('worker released the leader lock', { worker: options.name }))
+          .catch((error: unknown) => log.warn('could not release the leader lock', { worker: options.name, error }));
+      }
       await dropLeadership('stopped');
     },
   };

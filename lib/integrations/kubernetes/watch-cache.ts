@@ -51,6 +51,8 @@ export interface CacheHealth {
   synced: boolean;
   /** When the data was last known current: now while live, else when the watch was lost. */
   currentAt: Date | null;
+  /** When the cache was made (its first LIST asked for): staleness counts from here until it syncs. */
+  startedAt: Date;
   /** Why the cache is not live, in words for people. */
   problem: string | null;
   /** LISTs sent so far (the first, and one after each expired resourceVersion). */
@@ -281,6 +283,7 @@ const listSchema = z.looseObject({
 /** A watch cache of `watched`, not shared: `sharedWatchCache` is what the portal uses. */
 export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeConnection): WatchCache<T> {
   let state: CacheState = 'starting';
+  const startedAt = new Date();
   let synced = false;
   let currentAt: Date | null = null;
   let lostAt: Date | null = null;
@@ -479,6 +482,7 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
         state,
         synced,
         currentAt: state === 'live' ? new Date() : (lostAt ?? currentAt),
+        startedAt,
         problem: state === 'live' ? null : problem,
         lists,
         invalid,
@@ -521,9 +525,23 @@ export function sharedWatchCache<T>(watched: WatchedKind<T>, connection?: KubeCo
   return cache;
 }
 
-/** The health of every shared cache started so far (for readiness and diagnostics). */
+/** The health of every shared cache started so far (for readiness, metrics and diagnostics). */
 export function watchCacheHealth(): CacheHealth[] {
   return [...registry().caches.values()].map((cache) => cache.health());
+}
+
+/**
+ * Starts the shared caches of `kinds` now rather than at their first read (the web server at
+ * start, so that readiness can wait for them) and returns them. Throws like
+ * `sharedWatchCache` when the Kubernetes connection is not configured.
+ */
+export function startSharedWatchCaches(kinds: readonly WatchedKind<unknown>[]): WatchCache<unknown>[] {
+  return kinds.map((kind) => {
+    const cache = sharedWatchCache(kind);
+    // A read starts the watch; its answer (or its UpstreamError before the first LIST) is not needed here.
+    void cache.read(undefined, 0).catch(() => undefined);
+    return cache;
+  });
 }
 
 /** Stops and forgets every shared cache (tests, shutdown). */
