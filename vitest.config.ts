@@ -20,6 +20,7 @@ const PLATFORM_TESTS = [
   'lib/slo/**/*.int.test.ts',
   'lib/read-model/**/*.int.test.ts',
   'lib/admission/**/*.int.test.ts',
+  'test/helm/**/*.int.test.ts',
 ];
 
 export default defineConfig({

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { COMPONENTS, inDependencyOrder } from './components/index';
 import type { Component } from './lib/component';
 import { stackContext, type StackContext } from './lib/context';
+import { helmBinary } from './lib/helm';
 import { progress } from './lib/progress';
 import { resetDemoState, seedStack } from './seed/index';
 
@@ -24,8 +25,9 @@ async function writeEnvFile(ctx: StackContext, components: Component[]): Promise
 export async function up(ctx: StackContext): Promise<void> {
   const started = Date.now();
   const ordered = inDependencyOrder();
-  // Builds and installs are independent of each other; starting follows the dependencies.
-  await Promise.all(ordered.map((c) => c.install?.(ctx)));
+  // Builds and installs are independent of each other; starting follows the dependencies. Helm
+  // is a tool, not a component: built here for the chart's tests (test/helm/).
+  await Promise.all([...ordered.map((c) => c.install?.(ctx)), helmBinary(ctx)]);
   for (const component of ordered) {
     if (await component.isUp(ctx)) {
       progress(component.name, `up (${component.url(ctx)})`);

@@ -22,6 +22,13 @@ export const VERSIONS = {
    */
   kwok: 'v0.8.0',
   /**
+   * helm.sh/helm/v4/cmd/helm, for the chart's tests (deploy/helm/, stack/lib/helm.ts): v4.3.2 is
+   * the newest release on the module proxy; its go.mod says `go 1.26.0` and links client-go
+   * v0.37.2, the same Kubernetes libraries as the API server above, so Go 1.26 builds it under
+   * GOTOOLCHAIN=local (v3 is in maintenance; v4 reads v2 charts unchanged).
+   */
+  helm: 'v4.3.2',
+  /**
    * github.com/minio/minio has no semver tags (RELEASE.* tags are not resolvable through the
    * module proxy); this pseudo-version is the last commit before the repository was archived
    * (2026-02-13), the proxy's @latest. Its go.mod says `go 1.24.0`, so Go 1.26 builds it.
