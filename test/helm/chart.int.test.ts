@@ -155,7 +155,13 @@ describe('helm template', () => {
     // DNS, the API server, PostgreSQL, MLflow, object storage, Prometheus, the IdP — nothing else.
     expect(policy.spec!.egress).toHaveLength(7);
     for (const rule of policy.spec!.egress!) expect(rule.to!.length).toBeGreaterThan(0);
-    expect(policy.spec!.ingress).toEqual([expect.objectContaining({ ports: [{ port: 'http', protocol: 'TCP' }] })]);
+    // In: the web port and the worker's metrics port, from the ingress controller and Prometheus only.
+    expect(policy.spec!.ingress!.map((rule) => rule.ports)).toEqual([
+      [{ port: 'http', protocol: 'TCP' }],
+      [{ port: 'metrics', protocol: 'TCP' }],
+    ]);
+    // (client-node's model calls `from` `_from`)
+    expect(policy.spec!.ingress!.map((rule) => rule._from?.length)).toEqual([2, 1]);
   });
 
   it("maps every variable of README's configuration table to the containers' environment", async () => {

@@ -130,6 +130,48 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end -}}
 
+{{/* What only the web server reads. */}}
+{{- define "portal.webEnv" -}}
+{{- include "portal.envValue" (list "READY_WATCH_CACHE_WAIT_SECONDS" .Values.web.readyWatchCacheWaitSeconds) }}
+{{- include "portal.envValue" (list "SHUTDOWN_DELAY_SECONDS" .Values.web.shutdownDelaySeconds) }}
+{{- include "portal.envValue" (list "SHUTDOWN_DRAIN_SECONDS" .Values.web.shutdownDrainSeconds) }}
+{{- end -}}
+
+{{/* What only the worker reads. */}}
+{{- define "portal.workerEnv" -}}
+{{- include "portal.envValue" (list "WORKER_METRICS_PORT" .Values.worker.metricsPort) }}
+{{- include "portal.envValue" (list "WORKER_STOP_TIMEOUT_SECONDS" .Values.worker.stopTimeoutSeconds) }}
+{{- end -}}
+
+{{/* The worker container (its own Deployment, or beside the portal in a trial). */}}
+{{- define "portal.workerContainer" -}}
+- name: worker
+  image: {{ include "portal.image" . | quote }}
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  command:
+    {{- toYaml .Values.worker.command | nindent 4 }}
+  {{- if .Values.worker.metricsPort }}
+  ports:
+    - name: metrics
+      containerPort: {{ .Values.worker.metricsPort }}
+      protocol: TCP
+  livenessProbe:
+    {{- toYaml .Values.worker.livenessProbe | nindent 4 }}
+  {{- end }}
+  env:
+    {{- include "portal.env" . | nindent 4 }}
+    {{- include "portal.workerEnv" . | nindent 4 }}
+    {{- if .Values.trial.enabled }}
+    {{- include "portal.trialWorkerDatabaseEnv" . | nindent 4 }}
+    {{- end }}
+  resources:
+    {{- toYaml .Values.worker.resources | nindent 4 }}
+  securityContext:
+    {{- toYaml .Values.containerSecurityContext | nindent 4 }}
+  volumeMounts:
+    {{- include "portal.volumeMounts" . | nindent 4 }}
+{{- end -}}
+
 {{/* The worker in trial mode reaches the embedded PostgreSQL the web container started in the same pod. */}}
 {{- define "portal.trialWorkerDatabaseEnv" -}}
 - name: DATABASE_URL
