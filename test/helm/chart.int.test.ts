@@ -94,12 +94,13 @@ describe('helm template', () => {
     expect(container.readinessProbe!.httpGet!.path).toBe('/api/ready');
     expect(container.resources!.requests!.memory).toBeTruthy();
     expect(pod.topologySpreadConstraints!.map((t) => t.topologyKey)).toContain('kubernetes.io/hostname');
-    expect(worker.spec!.template.spec!.containers[0]!.command).toEqual([
-      'node',
-      '--import',
-      'tsx',
-      'scripts/worker.ts',
-    ]);
+    // The image's entrypoint is node (deploy/image/Containerfile): the portal by default, the worker by args.
+    const workerContainer = worker.spec!.template.spec!.containers[0]!;
+    expect(container.args).toBeUndefined();
+    expect(workerContainer.args).toEqual(['/app/worker.mjs']);
+    expect(workerContainer.livenessProbe!.httpGet).toEqual({ path: '/health', port: 'metrics' });
+    expect(workerContainer.env).toContainEqual({ name: 'WORKER_METRICS_PORT', value: '9464' });
+    expect(container.env).toContainEqual({ name: 'SHUTDOWN_DRAIN_SECONDS', value: '20' });
     for (const p of [pod, worker.spec!.template.spec!]) {
       expect(p.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(p.automountServiceAccountToken).toBe(true);
@@ -127,20 +128,31 @@ describe('helm template', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
-  it('renders a one-pod trial: the embedded PostgreSQL in an emptyDir, the worker beside the portal', () => {
+  it('renders a one-pod trial: the portal, the worker and PostgreSQL beside them on an emptyDir', async () => {
     const objects = rendered.trial;
     const web = find(objects, 'Deployment', 'ml-platform-portal-web') as V1Deployment;
     expect(web.spec!.replicas).toBe(1);
+    expect(web.spec!.strategy!.type).toBe('Recreate');
     expect(objects.some((o) => o.kind === 'Deployment' && o.metadata!.name!.endsWith('-worker'))).toBe(false);
     expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
     const pod = web.spec!.template.spec!;
-    expect(pod.containers.map((c) => c.name)).toEqual(['web', 'worker']);
+    expect(pod.containers.map((c) => c.name)).toEqual(['web', 'worker', 'postgres']);
     expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: {} });
-    const webEnv = Object.fromEntries(pod.containers[0]!.env!.map((e) => [e.name, e.value]));
+    const url = 'postgresql://portal:portal-trial@127.0.0.1:5432/portal';
+    for (const c of pod.containers.slice(0, 2)) expect(c.env).toContainEqual({ name: 'DATABASE_URL', value: url });
+    expect(pod.containers[2]!.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsUser: 999 });
+
+    // The portal's own embedded PostgreSQL instead, for an image that ships it.
+    const { objects: embedded } = await render({ valuesFiles: [...VARIANTS.trial], set: ['trial.database=embedded'] });
+    const embeddedPod = (find(embedded, 'Deployment', 'ml-platform-portal-web') as V1Deployment).spec!.template.spec!;
+    expect(embeddedPod.containers.map((c) => c.name)).toEqual(['web', 'worker']);
+    const webEnv = Object.fromEntries(embeddedPod.containers[0]!.env!.map((e) => [e.name, e.value]));
     expect(webEnv.PORTAL_DATA_DIR).toBe('/var/lib/ml-portal');
     expect('DATABASE_URL' in webEnv).toBe(false);
-    const workerEnv = Object.fromEntries(pod.containers[1]!.env!.map((e) => [e.name, e.value]));
-    expect(workerEnv.DATABASE_URL).toBe('postgresql://postgres:postgres@127.0.0.1:54329/portal');
+    expect(embeddedPod.containers[1]!.env).toContainEqual({
+      name: 'DATABASE_URL',
+      value: 'postgresql://postgres:postgres@127.0.0.1:54329/portal',
+    });
   });
 
   it('renders the production example: ingress, admission guard, network policy to each upstream', () => {
@@ -175,7 +187,8 @@ describe('helm template', () => {
         'prometheus.queryTemplates.fleetRequestRate=sum(rate(x[5m]))',
       ],
     });
-    const names = new Set([...envNames(full), ...envNames(rendered.trial)]);
+    const { objects: embedded } = await render({ valuesFiles: [...VARIANTS.trial], set: ['trial.database=embedded'] });
+    const names = new Set([...envNames(full), ...envNames(embedded)]);
     expect(variables.filter((v) => !names.has(v))).toEqual([]);
   });
 

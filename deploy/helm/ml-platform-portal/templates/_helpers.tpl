@@ -75,9 +75,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: production
 {{- include "portal.envValue" (list "PORTAL_URL" $v.publicUrl) }}
 {{- include "portal.envValue" (list "NEXTAUTH_URL" $v.publicUrl) }}
-{{- if $v.trial.enabled }}
+{{- if and $v.trial.enabled (eq $v.trial.database "embedded") }}
 {{- include "portal.envValue" (list "PORTAL_DATA_DIR" $v.trial.dataDir) }}
 {{- include "portal.envValue" (list "EMBEDDED_PG_PORT" $v.trial.embeddedPostgresPort) }}
+{{- end }}
+{{- if and $v.trial.enabled (eq $v.trial.database "sidecar") }}
+- name: DATABASE_URL
+  value: {{ include "portal.trialSidecarUrl" . | quote }}
 {{- end }}
 {{- if not $v.trial.enabled }}
 {{- include "portal.envSecret" (list "DATABASE_URL" $v.database.url $v.database.url.key) }}
@@ -148,8 +152,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - name: worker
   image: {{ include "portal.image" . | quote }}
   imagePullPolicy: {{ .Values.image.pullPolicy }}
+  {{- with .Values.worker.command }}
   command:
-    {{- toYaml .Values.worker.command | nindent 4 }}
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.worker.args }}
+  args:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   {{- if .Values.worker.metricsPort }}
   ports:
     - name: metrics
@@ -161,7 +171,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   env:
     {{- include "portal.env" . | nindent 4 }}
     {{- include "portal.workerEnv" . | nindent 4 }}
-    {{- if .Values.trial.enabled }}
+    {{- if and .Values.trial.enabled (eq .Values.trial.database "embedded") }}
     {{- include "portal.trialWorkerDatabaseEnv" . | nindent 4 }}
     {{- end }}
   resources:
@@ -170,6 +180,43 @@ app.kubernetes.io/instance: {{ .Release.Name }}
     {{- toYaml .Values.containerSecurityContext | nindent 4 }}
   volumeMounts:
     {{- include "portal.volumeMounts" . | nindent 4 }}
+{{- end -}}
+
+{{/* The trial's PostgreSQL container: on 127.0.0.1 only, so its fixed password guards nothing outside the pod. */}}
+{{- define "portal.trialSidecarUrl" -}}
+{{- printf "postgresql://portal:portal-trial@127.0.0.1:%v/portal" .Values.trial.postgres.port -}}
+{{- end -}}
+
+{{- define "portal.trialPostgresContainer" -}}
+- name: postgres
+  image: {{ .Values.trial.postgres.image | quote }}
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  args: [-c, listen_addresses=127.0.0.1, -c, "port={{ .Values.trial.postgres.port }}"]
+  env:
+    - name: POSTGRES_USER
+      value: portal
+    - name: POSTGRES_PASSWORD
+      value: portal-trial
+    - name: POSTGRES_DB
+      value: portal
+    - name: PGDATA
+      value: /var/lib/postgresql/data/pgdata
+  readinessProbe:
+    exec:
+      command: [pg_isready, -h, 127.0.0.1, -p, "{{ .Values.trial.postgres.port }}", -U, portal]
+    periodSeconds: 5
+  resources:
+    requests: { cpu: 100m, memory: 256Mi }
+    limits: { memory: 512Mi }
+  securityContext:
+    {{- toYaml (merge (dict "runAsUser" (int .Values.trial.postgres.runAsUser) "runAsGroup" (int .Values.trial.postgres.runAsUser)) .Values.containerSecurityContext) | nindent 4 }}
+  volumeMounts:
+    - name: tmp
+      mountPath: /tmp
+    - name: postgres-run
+      mountPath: /var/run/postgresql
+    - name: data
+      mountPath: /var/lib/postgresql/data
 {{- end -}}
 
 {{/* The worker in trial mode reaches the embedded PostgreSQL the web container started in the same pod. */}}
