@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metrics, routePattern } from './metrics';
+import { metrics, routePattern, workerMetrics } from './metrics';
 
 describe('routePattern', () => {
   it('labels requests by the template of the route serving them', () => {
@@ -43,13 +43,14 @@ describe('metrics()', () => {
 });
 
 describe('operability series', () => {
-  it('exports worker leadership and judgment latency without labels', async () => {
-    metrics().workerLeader.set(1);
-    metrics().judgmentDuration.observe(0.3);
+  it('exports worker leadership and judgment latency without labels, once the worker makes them', async () => {
+    expect(await metrics().registry.metrics()).not.toContain('portal_worker_leader');
+    workerMetrics().leader.set(1);
+    workerMetrics().judgmentDuration.observe(0.3);
     const text = await metrics().registry.metrics();
     expect(text).toContain('portal_worker_leader 1');
     expect(text).toMatch(/portal_worker_judgment_duration_seconds_bucket\{le="0.5"\} 1/);
     expect(text).toContain('portal_worker_judgment_duration_seconds_count 1');
-    metrics().workerLeader.set(0);
+    workerMetrics().leader.set(0);
   });
 });

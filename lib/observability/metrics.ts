@@ -8,8 +8,11 @@ interface PortalMetrics {
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   serverActions: Counter<'action' | 'outcome'>;
   prometheusQueries: Counter<'type'>;
-  /** 1 while this worker holds the leader lock, else 0 (web replicas export 0 too: they never lead). */
-  workerLeader: Gauge;
+}
+
+interface WorkerMetrics {
+  /** 1 while this worker holds the leader lock, else 0. */
+  leader: Gauge;
   /** How long one worker tick took to judge every live canary. */
   judgmentDuration: Histogram;
 }
@@ -64,23 +67,29 @@ function create(): PortalMetrics {
       labelNames: ['type'],
       registers: [registry],
     }),
-    workerLeader: new Gauge({
-      name: 'portal_worker_leader',
-      help: 'Whether this worker holds the leader lock and so judges canaries (1) or stands by (0).',
-      registers: [registry],
-    }),
-    judgmentDuration: new Histogram({
-      name: 'portal_worker_judgment_duration_seconds',
-      help: "Duration of one worker tick's judgment of every live canary (metrics read, check recorded, action taken).",
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-      registers: [registry],
-    }),
   };
 }
 
 /** The process's one registry. */
 export function metrics(): PortalMetrics {
   return processSingleton('observability.metrics', create);
+}
+
+/** The worker's series, in the same registry; made by the worker only, so web replicas do not export them. */
+export function workerMetrics(): WorkerMetrics {
+  return processSingleton('observability.worker-metrics', (): WorkerMetrics => ({
+    leader: new Gauge({
+      name: 'portal_worker_leader',
+      help: 'Whether this worker holds the leader lock and so judges canaries (1) or stands by (0).',
+      registers: [metrics().registry],
+    }),
+    judgmentDuration: new Histogram({
+      name: 'portal_worker_judgment_duration_seconds',
+      help: "Duration of one worker tick's judgment of every live canary (metrics read, check recorded, action taken).",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [metrics().registry],
+    }),
+  }));
 }
 
 /**

@@ -3,7 +3,7 @@ import { recordBreakGlassChanges, syncAllAdmissionParams } from '../admission/se
 import { deployPromotion, findInterruptedDeployments } from '../promotion/deploy';
 import { expireRequests } from '../promotion/requests';
 import { log } from '../observability/logger';
-import { metrics } from '../observability/metrics';
+import { workerMetrics } from '../observability/metrics';
 import { finishUnfinishedActions } from './actions';
 import { liveRollouts } from './records';
 import { checkRollout } from './service';
@@ -65,7 +65,7 @@ async function tick(options: WorkerOptions): Promise<void> {
   await finishUnfinishedActions(options.resumeActionsAfterMs ?? DEFAULT_RESUME_ACTIONS_AFTER_MS);
   await keepAdmissionGuard();
   const rollouts = await liveRollouts();
-  const endTimer = metrics().judgmentDuration.startTimer();
+  const endTimer = workerMetrics().judgmentDuration.startTimer();
   // One endpoint's trouble (an unreachable API, a bad spec) must not stop the judgment of the others.
   await Promise.all(
     rollouts.map(async (rollout) => {
@@ -121,7 +121,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  const leaderGauge = metrics().workerLeader;
+  const leaderGauge = workerMetrics().leader;
   leaderGauge.set(0);
 
   const dropLeadership = async (reason: string) => {
@@ -188,7 +188,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       if (leader && client) {
         await client
           .query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK_KEY])
-          .then(() => log.info('worker released the leader lock', { worker: options.name }))
+          .then(() => {
+            leader = false;
+            log.info('worker released the leader lock', { worker: options.name });
+          })
           .catch((error: unknown) => log.warn('could not release the leader lock', { worker: options.name, error }));
       }
       await dropLeadership('stopped');
