@@ -10,6 +10,9 @@ function publicHost(): string[] {
 }
 
 const nextConfig: NextConfig = {
+  // .next/standalone: the server files and the node_modules they use, traced, for the container
+  // image (deploy/image). `npm run demo`, the tests and server.ts run from .next as before.
+  output: 'standalone',
   experimental: {
     // forbidden() renders app/forbidden.tsx with a real 403 status.
     authInterrupts: true,
