@@ -21,6 +21,8 @@ const PLATFORM_TESTS = [
   'lib/read-model/**/*.int.test.ts',
   'lib/admission/**/*.int.test.ts',
   'test/helm/**/*.int.test.ts',
+  'lib/observability/**/*.int.test.ts',
+  'test/scale-out/**/*.int.test.ts',
 ];
 
 export default defineConfig({
