@@ -37,6 +37,11 @@ mkdir -p .data && rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile="$report" || true
 node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (!r.success || r.numFailedTests > 0 || r.numTotalTests === 0) { console.error(`vitest: ${r.numFailedTests} of ${r.numTotalTests} tests failed`); process.exit(1); }' "$report"
 
+step "Kubernetes integration tests again, as the Helm chart's service account only (test/helm/sa-pass.ts)"
+# The portal's identity is then a TokenRequest token of the chart's ServiceAccount with the chart's
+# RBAC, as in a pod; the tests still arrange things as the local platform's admin and demo users.
+node --import tsx test/helm/sa-pass.ts
+
 step "Browser tests (playwright)"
 npx playwright test
 

@@ -40,6 +40,24 @@ export const SA_PASS_TESTS = [
   'lib/read-model/degraded-kubernetes.int.test.ts',
 ];
 
+/**
+ * Tests of the local platform's own portal identity, not of the product, left out of this pass
+ * (they run in the main pass), each with the reason.
+ */
+export const SA_PASS_EXCLUDED = [
+  {
+    test: 'is idempotent: provisioning again writes nothing, and the portal’s own read-only identity can confirm it',
+    why:
+      "its last step provisions as the portal's own identity, as the local platform's demo seeder does (the seeder's" +
+      ' identity may read LimitRanges and RoleBindings); the product provisions only as the signed-in platform admin,' +
+      " so the chart's service account is not given those reads",
+  },
+];
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 async function main(files: string[]): Promise<number> {
   const started = Date.now();
   const kc = adminConfig();
@@ -54,6 +72,8 @@ async function main(files: string[]): Promise<number> {
   if (policies.length !== 4)
     throw new Error(`expected the guard's 4 policies and bindings, rendered ${policies.length}`);
   console.log(`▸ the portal's identity for this pass: ${sa.username} (${path.relative(ROOT, sa.kubeconfig)})`);
+  for (const excluded of SA_PASS_EXCLUDED) console.log(`▸ left out of this pass: "${excluded.test}": ${excluded.why}`);
+  const namePattern = `^(?!.*(?:${SA_PASS_EXCLUDED.map((e) => escapeRegExp(e.test)).join('|')})$)`;
   const report = path.join(ROOT, '.data/vitest-sa-report.json');
   rmSync(report, { force: true });
   try {
@@ -68,6 +88,7 @@ async function main(files: string[]): Promise<number> {
         '--reporter=default',
         '--reporter=json',
         `--outputFile=${report}`,
+        `--testNamePattern=${namePattern}`,
         ...(files.length ? files : SA_PASS_TESTS),
       ],
       { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KUBERNETES_PORTAL_KUBECONFIG: sa.kubeconfig } },
@@ -92,7 +113,15 @@ async function main(files: string[]): Promise<number> {
     );
     return 1;
   }
-  console.log(`▸ service-account pass: ${result.numTotalTests} tests passed as ${sa.username} in ${seconds} s`);
+  if (result.numPendingTests !== SA_PASS_EXCLUDED.length) {
+    console.error(
+      `service-account pass: ${result.numPendingTests} tests were skipped, but only ${SA_PASS_EXCLUDED.length} are left out on purpose`,
+    );
+    return 1;
+  }
+  console.log(
+    `▸ service-account pass: ${result.numPassedTests} tests passed as ${sa.username} (${result.numPendingTests} left out, above) in ${seconds} s`,
+  );
   return 0;
 }
 
