@@ -105,6 +105,8 @@ async function main(files: string[]): Promise<number> {
     success: boolean;
     numFailedTests: number;
     numTotalTests: number;
+    numPassedTests: number;
+    numPendingTests: number;
   };
   const seconds = Math.round((Date.now() - started) / 1000);
   if (!result.success || result.numFailedTests > 0 || result.numTotalTests === 0) {
