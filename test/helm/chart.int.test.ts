@@ -294,4 +294,14 @@ describe('server-side dry run against the local API server', () => {
     expect(objects.length).toBeGreaterThan(5);
     expect(await serverDryRun(kc, objects)).toEqual([]);
   });
+
+  it('is a real check: the API server refuses a broken object of the render', async () => {
+    const web = structuredClone(find(rendered.default, 'Deployment', 'ml-platform-portal-web')) as V1Deployment;
+    web.spec!.replicas = -1;
+    web.spec!.template.spec!.containers[0]!.ports![0]!.containerPort = 70_000;
+    const [refusal] = await serverDryRun(adminConfig(), [web as KubernetesObject]);
+    expect(refusal).toMatch(/Deployment mlp-system\/ml-platform-portal-web: HTTP 422/);
+    expect(refusal).toContain('spec.replicas');
+    expect(refusal).toContain('containerPort');
+  });
 });
