@@ -7,21 +7,9 @@
  * (PORTAL_URL's host for server actions) is read from the running container's environment.
  */
 import { readFileSync } from 'node:fs';
+import { overlay } from './overlay';
 
 type Config = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Config =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `over` laid onto `base`: objects merged key by key, anything else replaced. */
-export function overlay(base: Config, over: Config): Config {
-  const merged: Config = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = merged[key];
-    merged[key] = isObject(current) && isObject(value) ? overlay(current, value) : value;
-  }
-  return merged;
-}
 
 const here = (file: string) => new URL(file, import.meta.url);
 
