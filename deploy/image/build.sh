@@ -28,14 +28,18 @@ command -v buildah >/dev/null || missing+=(buildah)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
 if [ ${#missing[@]} -gt 0 ]; then
   step "Installing ${missing[*]} (Debian packages)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 fi
+
+mkdir -p "$DIR"
+# One build at a time in this checkout (two test runs at once share .data/image).
+exec 9>"$DIR/.build.lock"
+flock 9
 
 bash scripts/setup.sh --build
 VERSION=$(node -p 'require("./package.json").version')
 REVISION=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-mkdir -p "$DIR"
 
 # buildah keeps its images under .data/image (vfs: works wherever the machine gives no overlay).
 buildah() { command buildah --root "$PWD/$DIR/storage" --runroot "/tmp/ml-platform-portal-buildah-$(pwd | sha256sum | cut -c1-8)" --storage-driver vfs "$@"; }

@@ -125,7 +125,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of containers) await podman('rm', '-f', '-t', '0', name).catch(() => {});
-  await podman('rmi', '-f', IMAGE).catch(() => {});
+  // Not forced: another test run's container may still use it (it is then removed after that run).
+  await podman('rmi', IMAGE).catch(() => {});
   await database?.drop();
 }, 120_000);
 
