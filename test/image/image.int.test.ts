@@ -127,6 +127,9 @@ afterAll(async () => {
   for (const name of containers) await podman('rm', '-f', '-t', '0', name).catch(() => {});
   // Not forced: another test run's container may still use it (it is then removed after that run).
   await podman('rmi', IMAGE).catch(() => {});
+  // What interrupted runs left: their stopped containers after an hour, images no container uses.
+  await podman('container', 'prune', '-f', '--filter', 'until=1h').catch(() => {});
+  await podman('image', 'prune', '-f').catch(() => {});
   await database?.drop();
 }, 120_000);
 
