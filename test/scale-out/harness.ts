@@ -232,8 +232,11 @@ export async function startScaleOut(options: {
   const all = [...webs, ...workers];
   const stop = async () => {
     for (const r of all) if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill('SIGTERM');
+    const haproxyExited = new Promise((resolve) =>
+      haproxy.exitCode === null && haproxy.signalCode === null ? haproxy.once('exit', resolve) : resolve(undefined),
+    );
     haproxy.kill('SIGTERM');
-    await Promise.all(all.map((r) => r.exited));
+    await Promise.all([...all.map((r) => r.exited), haproxyExited]);
   };
 
   try {
