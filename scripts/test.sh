@@ -10,7 +10,7 @@ step() { printf '\n\033[1m▸ %s\033[0m\n' "$*"; }
 start=$(date +%s)
 
 bash scripts/setup.sh --build
-bash scripts/ensure-chromium.sh
+bash scripts/ensure-debian-packages.sh
 # npm scripts find the project's Node.js (the `node` devDependency) first on PATH; so does this
 # script when started by hand, and so does every process it starts (Vitest's workers, the stack's
 # processes, Playwright's web server, the portal and the worker).

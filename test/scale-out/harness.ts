@@ -52,7 +52,7 @@ export interface ScaleOut {
 export function ensureHaproxy(): void {
   if (existsSync(HAPROXY)) return;
   const apt = (args: string[]) =>
-    execFileSync('nice', ['-n', '19', 'apt-get', ...args], {
+    execFileSync('nice', ['-n', '19', 'apt-get', '-o', 'DPkg::Lock::Timeout=600', ...args], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
