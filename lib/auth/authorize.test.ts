@@ -10,6 +10,10 @@ import {
   type Principal,
   type PlatformRole,
   type TenantRole,
+  TOKEN_SCOPE_ACTIONS,
+  TOKEN_SCOPES,
+  tokenAllows,
+  type TokenScope,
 } from './authorize';
 
 // The expected matrix is written out by hand, independently of the tables in authorize.ts:
@@ -84,6 +88,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'policy.edit',
     'deployment.operate',
     'slo.edit',
+    'token.manage',
   ],
   'platform-admin': [
     'tenant.view',
@@ -267,5 +272,82 @@ describe('approverSinceAfter(): since when a member holds the approver role', ()
   it('ends below approver, so a later raise starts afresh', () => {
     expect(approverSinceAfter({ role: 'approver', approverSince: then }, 'member', now)).toBeNull();
     expect(approverSinceAfter(null, 'viewer', now)).toBeNull();
+  });
+});
+
+describe('can(): API tokens', () => {
+  const grant = (kind: 'personal' | 'service', scopes: TokenScope[]) => ({
+    id: 'tok-1',
+    kind,
+    tenant: 'fraud',
+    scopes,
+  });
+  const personal = (role: TenantRole, scopes: TokenScope[]): Principal => ({
+    ...tenantUser(role),
+    token: grant('personal', scopes),
+  });
+  const service = (scopes: TokenScope[]): Principal => ({
+    id: 'creator',
+    platformRoles: [],
+    memberships: [],
+    token: grant('service', scopes),
+  });
+  const OTHERS_REQUEST = { ...ACTIVE_FRAUD, kind: 'promotion' as const, requesterId: 'someone-else' };
+
+  it('a personal token acts with its owner’s roles intersected with its scopes', () => {
+    expect(can(personal('member', ['promotion.request']), 'promotion.request', ACTIVE_FRAUD)).toBe(true);
+    // In scope, but the owner's role does not allow it.
+    expect(can(personal('viewer', ['promotion.request']), 'promotion.request', ACTIVE_FRAUD)).toBe(false);
+    // The owner may, but the token's scopes do not cover it.
+    expect(can(personal('admin', ['promotion.read']), 'promotion.request', ACTIVE_FRAUD)).toBe(false);
+    expect(can(personal('admin', ['promotion.read']), 'member.manage', ACTIVE_FRAUD)).toBe(false);
+  });
+
+  it('each scope allows exactly its actions, for every kind of token', () => {
+    for (const scope of TOKEN_SCOPES) {
+      for (const action of TENANT_ACTIONS) {
+        const expected = TOKEN_SCOPE_ACTIONS[scope].includes(action);
+        expect(can(service([scope]), action, resourceFor(action, ACTIVE_FRAUD)), `${scope} → ${action}`).toBe(expected);
+        expect(can(personal('admin', [scope]), action, resourceFor(action, ACTIVE_FRAUD))).toBe(expected);
+      }
+    }
+  });
+
+  it('no scope allows approving, creating tokens or anything on the platform', () => {
+    const all = [...TOKEN_SCOPES];
+    for (const principal of [service(all), personal('admin', all)]) {
+      expect(can(principal, 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+      expect(can(principal, 'token.manage', ACTIVE_FRAUD)).toBe(false);
+      for (const action of PLATFORM_ACTIONS) expect(can(principal, action, PLATFORM)).toBe(false);
+    }
+    const platformAdminToken: Principal = { ...platformUser('platform-admin'), token: grant('personal', all) };
+    expect(can(platformAdminToken, 'admin.access', PLATFORM)).toBe(false);
+  });
+
+  it('a service token can never approve, whatever else it is given', () => {
+    const sneaky: Principal = {
+      id: 'creator',
+      platformRoles: [],
+      memberships: [{ tenant: 'fraud', role: 'approver' }],
+      token: grant('service', [...TOKEN_SCOPES]),
+    };
+    expect(can(sneaky, 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+    expect(tokenAllows(grant('service', [...TOKEN_SCOPES]), 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+  });
+
+  it('a token acts only in its own tenant, and not at all in an archived one', () => {
+    expect(can(service(['promotion.read']), 'promotion.read', PRICING)).toBe(false);
+    const memberOfBoth: Principal = {
+      id: 'u',
+      platformRoles: [],
+      memberships: [
+        { tenant: 'fraud', role: 'member' },
+        { tenant: 'pricing', role: 'member' },
+      ],
+      token: grant('personal', ['promotion.read']),
+    };
+    expect(can(memberOfBoth, 'promotion.read', PRICING)).toBe(false);
+    expect(can(memberOfBoth, 'promotion.read', ACTIVE_FRAUD)).toBe(true);
+    expect(can(service(['promotion.read']), 'promotion.read', ARCHIVED_FRAUD)).toBe(false);
   });
 });

@@ -17,7 +17,45 @@ export interface Principal {
   id: string;
   platformRoles: readonly PlatformRole[];
   memberships: readonly { tenant: string; role: TenantRole }[];
+  /**
+   * Set when the caller is an API token rather than a person in a browser: it may act only in
+   * its one tenant and only within its scopes. A personal token also needs its owner's roles (the
+   * principal's memberships are the owner's); a service token has no person behind it, so its
+   * scopes are all it has, and it can never approve (four eyes need a person).
+   */
+  token?: TokenGrant;
 }
+
+/** What an API token may do, as far as the authorization module is concerned. */
+export interface TokenGrant {
+  id: string;
+  kind: 'personal' | 'service';
+  tenant: string;
+  scopes: readonly TokenScope[];
+}
+
+/** The scopes an API token may carry, each allowing a few tenant actions. */
+export const TOKEN_SCOPES = [
+  'promotion.request',
+  'promotion.read',
+  'rollout.read',
+  'rollout.operate',
+  'experiments.read',
+  'models.read',
+  'quota.read',
+] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** The tenant actions each token scope allows (and nothing else: no scope allows approving). */
+export const TOKEN_SCOPE_ACTIONS: Record<TokenScope, readonly TenantAction[]> = {
+  'promotion.request': ['promotion.request'],
+  'promotion.read': ['promotion.read'],
+  'rollout.read': ['deployment.read'],
+  'rollout.operate': ['deployment.operate'],
+  'experiments.read': ['experiment.read'],
+  'models.read': ['model.read'],
+  'quota.read': ['gpu.read'],
+};
 
 /** Actions on one tenant's things. */
 export const TENANT_ACTIONS = [
@@ -37,6 +75,8 @@ export const TENANT_ACTIONS = [
   'ops.read',
   'slo.read',
   'slo.edit',
+  /** Create and revoke the tenant's service tokens. */
+  'token.manage',
 ] as const;
 export type TenantAction = (typeof TENANT_ACTIONS)[number];
 
@@ -79,6 +119,7 @@ const MIN_TENANT_ROLE: Record<TenantAction, TenantRole> = {
   'policy.edit': 'admin',
   'deployment.operate': 'admin',
   'slo.edit': 'admin',
+  'token.manage': 'admin',
 };
 
 /** What platform roles may do in every tenant, beyond any membership. */
@@ -137,6 +178,13 @@ const ARCHIVED_TENANT_ACTIONS: readonly TenantAction[] = [
   'gpu.read',
 ];
 
+/** Whether a token's grant covers `action` in `resource`: its tenant, its scopes, never approval for a service token. */
+export function tokenAllows(grant: TokenGrant, action: TenantAction, resource: Resource): boolean {
+  if (resource.kind === 'platform' || resource.tenant !== grant.tenant) return false;
+  if (action === 'promotion.approve' && grant.kind === 'service') return false;
+  return grant.scopes.some((scope) => TOKEN_SCOPE_ACTIONS[scope]?.includes(action));
+}
+
 function isTenantAction(action: Action): action is TenantAction {
   return (TENANT_ACTIONS as readonly string[]).includes(action);
 }
@@ -166,6 +214,16 @@ export function approverSinceAfter(
 
 export function can(principal: Principal | null | undefined, action: Action, resource: Resource): boolean {
   if (!principal) return false;
+
+  // An API token never does platform things, and nothing outside its tenant and scopes; a
+  // service token has no roles to intersect with, a personal token goes on to its owner's.
+  if (principal.token) {
+    if (!isTenantAction(action) || !tokenAllows(principal.token, action, resource)) return false;
+    if (principal.token.kind === 'service') {
+      if (principal.platformRoles.length > 0 || principal.memberships.length > 0) return false;
+      return resource.kind !== 'platform' && resource.status !== 'archived';
+    }
+  }
 
   if (!isTenantAction(action)) {
     if (resource.kind !== 'platform') return false;
