@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { can, TOKEN_SCOPE_ACTIONS, TOKEN_SCOPES, type Principal, type TokenScope } from '../auth/authorize';
+import {
+  can,
+  canManageToken,
+  TOKEN_SCOPES,
+  type Principal,
+  type TenantStatus,
+  type TokenScope,
+} from '../auth/authorize';
 import type { SessionUser } from '../auth/users';
 import { loadSessionUser } from '../auth/users';
 import { recordAudit, recordAuditAlone, type Actor } from '../audit/log';
@@ -13,7 +20,7 @@ import { expiryFor, hashSecret, maxTokenDays, newSecret, parseBearer, readScopes
  * authenticate a `Bearer` header into a principal for the one authorization module. Each
  * change is audited in its own transaction; a refused one is audited as denied.
  *
- * Who may do what (decided with `can`, so the rules live in lib/auth/authorize.ts):
+ * Who may do what is `canManageToken`'s and `can`'s to say (lib/auth/authorize.ts):
  * - a personal token: anyone who may view the tenant, with scopes whose actions they may do
  *   themselves (a token never widens what its owner can do; it is narrowed again at every use);
  * - a service token: a tenant admin (`token.manage`), again only with scopes they hold;
@@ -47,21 +54,25 @@ function actorOf(user: SessionUser): Actor & { id: string } {
   return { id: user.id, name: user.username };
 }
 
-/** Why `user` may not create this token, or null when they may. */
+/**
+ * Why `user` may not create this token, in words, or null when they may; the decision is
+ * `canManageToken`'s (lib/auth/authorize.ts), the words only say which rule refused.
+ */
 export function creationRefusal(
   user: Principal,
   input: { kind: 'personal' | 'service'; tenant: string; scopes: readonly TokenScope[] },
-  tenantStatus: 'provisioning' | 'active' | 'incomplete' | 'archived',
+  tenantStatus: TenantStatus,
 ): string | null {
-  const resource = { kind: 'tenant' as const, tenant: input.tenant, status: tenantStatus };
+  const token = { ...input, status: tenantStatus, ownerId: input.kind === 'personal' ? user.id : null };
+  if (canManageToken(user, 'create', token)) return null;
+  if (user.token) return 'A token cannot create tokens.';
   if (tenantStatus !== 'active') return 'Tokens are only made for active tenants.';
-  if (input.kind === 'service' ? !can(user, 'token.manage', resource) : !can(user, 'tenant.view', resource))
+  if (!canManageToken(user, 'create', { ...token, scopes: [] }))
     return input.kind === 'service'
       ? 'Only an admin of the tenant may create its service tokens.'
       : 'You are not a member of this tenant.';
-  const beyond = input.scopes.filter((scope) => TOKEN_SCOPE_ACTIONS[scope].some((a) => !can(user, a, resource)));
-  if (beyond.length > 0) return `You may not give a token what you cannot do yourself: ${beyond.join(', ')}.`;
-  return null;
+  const beyond = input.scopes.filter((scope) => !canManageToken(user, 'create', { ...token, scopes: [scope] }));
+  return `You may not give a token what you cannot do yourself: ${beyond.join(', ')}.`;
 }
 
 export interface CreatedToken {
@@ -190,13 +201,16 @@ export async function listServiceTokens(user: SessionUser, tenant: string, now =
 export async function revokeApiToken(user: SessionUser, raw: z.input<typeof revokeTokenSchema>): Promise<void> {
   const { tokenId } = revokeTokenSchema.parse(raw);
   const token = await getDb().apiToken.findUnique({ where: { id: tokenId }, include: { tenant: true } });
-  const resource = token ? { kind: 'tenant' as const, tenant: token.tenant.name, status: token.tenant.status } : null;
   const allowed =
-    token &&
-    resource &&
-    !user.token &&
-    ((token.kind === 'personal' && token.ownerId === user.id) || can(user, 'token.manage', resource));
-  if (!allowed) {
+    token !== null &&
+    canManageToken(user, 'revoke', {
+      kind: token.kind,
+      tenant: token.tenant.name,
+      status: token.tenant.status,
+      ownerId: token.ownerId,
+      scopes: readScopes(token.scopes),
+    });
+  if (!token || !allowed) {
     await recordAuditAlone({
       actor: actorOf(user),
       action: 'token.revoke',

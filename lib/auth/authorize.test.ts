@@ -13,6 +13,7 @@ import {
   TOKEN_SCOPE_ACTIONS,
   TOKEN_SCOPES,
   tokenAllows,
+  canManageToken,
   type TokenScope,
 } from './authorize';
 
@@ -349,5 +350,63 @@ describe('can(): API tokens', () => {
     expect(can(memberOfBoth, 'promotion.read', PRICING)).toBe(false);
     expect(can(memberOfBoth, 'promotion.read', ACTIVE_FRAUD)).toBe(true);
     expect(can(service(['promotion.read']), 'promotion.read', ARCHIVED_FRAUD)).toBe(false);
+  });
+});
+
+describe('canManageToken(): who creates and revokes API tokens', () => {
+  const member = tenantUser('member');
+  const admin = tenantUser('admin');
+  const viewer = tenantUser('viewer');
+  const personal = (owner: Principal, scopes: TokenScope[], status: 'active' | 'archived' = 'active') => ({
+    kind: 'personal' as const,
+    tenant: 'fraud',
+    status,
+    ownerId: owner.id,
+    scopes,
+  });
+  const service = (scopes: TokenScope[], tenant = 'fraud') => ({
+    kind: 'service' as const,
+    tenant,
+    status: 'active' as const,
+    ownerId: null,
+    scopes,
+  });
+
+  it('lets a member make a personal token only with scopes they hold themself', () => {
+    expect(canManageToken(member, 'create', personal(member, ['promotion.request', 'promotion.read']))).toBe(true);
+    expect(canManageToken(member, 'create', personal(member, ['rollout.operate']))).toBe(false);
+    expect(canManageToken(viewer, 'create', personal(viewer, ['promotion.request']))).toBe(false);
+    expect(canManageToken(viewer, 'create', personal(viewer, ['promotion.read']))).toBe(true);
+  });
+
+  it('makes personal tokens only for oneself, and only in an active tenant one can see', () => {
+    expect(canManageToken(admin, 'create', personal(member, ['promotion.read']))).toBe(false);
+    expect(canManageToken(member, 'create', personal(member, ['promotion.read'], 'archived'))).toBe(false);
+    expect(
+      canManageToken(tenantUser('member'), 'create', { ...personal(member, ['promotion.read']), tenant: 'pricing' }),
+    ).toBe(false);
+  });
+
+  it('lets only a tenant admin make a service token, with scopes the admin holds', () => {
+    expect(canManageToken(admin, 'create', service(['promotion.request', 'rollout.operate']))).toBe(true);
+    expect(canManageToken(member, 'create', service(['promotion.request']))).toBe(false);
+    expect(canManageToken(tenantUser('approver'), 'create', service(['promotion.read']))).toBe(false);
+    expect(canManageToken(admin, 'create', service(['promotion.read'], 'pricing'))).toBe(false);
+    // A platform admin manages members everywhere, but makes no tenant's service tokens.
+    expect(canManageToken(platformUser('platform-admin'), 'create', service(['promotion.read']))).toBe(false);
+  });
+
+  it('lets the owner or the tenant admin revoke; nobody else, and never a token', () => {
+    expect(canManageToken(member, 'revoke', personal(member, ['promotion.read']))).toBe(true);
+    expect(canManageToken(admin, 'revoke', personal(member, ['promotion.read']))).toBe(true);
+    expect(canManageToken(admin, 'revoke', service(['promotion.read']))).toBe(true);
+    expect(canManageToken(tenantUser('approver'), 'revoke', personal(member, ['promotion.read']))).toBe(false);
+    expect(canManageToken(member, 'revoke', service(['promotion.read']))).toBe(false);
+    const viaToken: Principal = {
+      ...admin,
+      token: { id: 't', kind: 'personal', tenant: 'fraud', scopes: [...TOKEN_SCOPES] },
+    };
+    expect(canManageToken(viaToken, 'revoke', service(['promotion.read']))).toBe(false);
+    expect(canManageToken(viaToken, 'create', service(['promotion.read']))).toBe(false);
   });
 });

@@ -245,6 +245,39 @@ export function can(principal: Principal | null | undefined, action: Action, res
   return principal.platformRoles.some((r) => PLATFORM_ROLE_TENANT_ACTIONS[r]?.includes(action));
 }
 
+/** An API token as the rules for creating and revoking it see it. */
+export interface TokenResource {
+  kind: 'personal' | 'service';
+  tenant: string;
+  status?: TenantStatus;
+  /** The owner of a personal token. */
+  ownerId: string | null;
+  scopes: readonly TokenScope[];
+}
+
+/**
+ * Whether `principal` may create or revoke an API token (never through a token itself):
+ * - create a personal token: anyone who may view an active tenant, for themself, with scopes
+ *   whose actions they may do themself (a token never widens what its owner can do);
+ * - create a service token: a tenant admin (`token.manage`) of an active tenant, again only with
+ *   scopes they hold;
+ * - revoke: the owner of a personal token, or an admin of the token's tenant (any token).
+ */
+export function canManageToken(
+  principal: Principal | null | undefined,
+  operation: 'create' | 'revoke',
+  token: TokenResource,
+): boolean {
+  if (!principal || principal.token) return false;
+  const tenant = { kind: 'tenant' as const, tenant: token.tenant, status: token.status };
+  if (operation === 'revoke')
+    return (token.kind === 'personal' && token.ownerId === principal.id) || can(principal, 'token.manage', tenant);
+  if (token.status !== undefined && token.status !== 'active') return false;
+  if (token.kind === 'personal' ? token.ownerId !== principal.id : token.ownerId !== null) return false;
+  if (!can(principal, token.kind === 'service' ? 'token.manage' : 'tenant.view', tenant)) return false;
+  return token.scopes.every((scope) => TOKEN_SCOPE_ACTIONS[scope].every((action) => can(principal, action, tenant)));
+}
+
 export class ForbiddenError extends Error {
   constructor(
     readonly action: Action,
