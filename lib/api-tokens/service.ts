@@ -32,12 +32,19 @@ export const createTokenSchema = z.object({
   kind: z.enum(['personal', 'service'], { message: 'Choose a personal or a service token' }),
   tenant: tenantNameSchema,
   name: z.string().trim().min(1, 'Name the token, e.g. after its pipeline').max(100, 'At most 100 characters'),
-  scopes: z
-    .array(z.enum(TOKEN_SCOPES, { message: 'Unknown scope' }))
-    .min(1, 'Choose at least one scope')
-    .max(TOKEN_SCOPES.length),
-  /** Lifetime in days; the configured maximum (API_TOKEN_MAX_DAYS, 90) when absent. */
-  days: z.coerce.number().int('A whole number of days').min(1, 'At least 1 day').optional(),
+  // A form sends the scopes as one comma-separated field; a JSON caller as a list.
+  scopes: z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value),
+    z
+      .array(z.enum(TOKEN_SCOPES, { message: 'Unknown scope' }))
+      .min(1, 'Choose at least one scope')
+      .max(TOKEN_SCOPES.length),
+  ),
+  /** Lifetime in days; the configured maximum (API_TOKEN_MAX_DAYS, 90) when absent or empty. */
+  days: z.preprocess(
+    (value) => (value === '' || value === null ? undefined : value),
+    z.coerce.number().int('A whole number of days').min(1, 'At least 1 day').optional(),
+  ),
 });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
