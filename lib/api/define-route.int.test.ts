@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMembers, useTestDatabase, type TestDatabase } from '../../test/db';
 import * as filePromotionRoute from '../../app/api/v1/t/[tenant]/promotions/route';
@@ -272,6 +273,43 @@ describe('/api/v1: refusals after authentication', () => {
     expect(response.status).toBe(403);
     const [last] = (await apiAudit(tokens.pipeline!.id)).slice(-1);
     expect(last).toMatchObject({ outcome: 'denied', tenant: 'pricing' });
+  });
+});
+
+describe('/api/v1: acting through the service', () => {
+  it('files through the promotion service: MLflow unreachable answers 503, files nothing, audits the failure', async () => {
+    // A port nobody listens on: the service's first MLflow call fails for real.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const saved = process.env.MLFLOW_TRACKING_URI;
+    // Read once per process (lib/integrations/config.ts), and nothing in this file read it before.
+    process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${closed}`;
+    try {
+      const count = await getDb().promotionRequest.count();
+      const response = await filePromotionRoute.POST(
+        post('fraud/promotions', { model: 'fraud-detector', version: '4' }, tokens.pipeline!.secret),
+        params({ tenant: 'fraud' }),
+      );
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('30');
+      expect((await response.json()).error).toMatch(/^MLflow is not answering/);
+      expect(await getDb().promotionRequest.count()).toBe(count);
+      const [last] = (await apiAudit(tokens.pipeline!.id)).slice(-1);
+      expect(last).toMatchObject({
+        action: 'api.promotion.request',
+        outcome: 'failed',
+        actor: expect.stringMatching(/^service token pipeline/),
+      });
+      expect(last!.reason).toMatch(/^MLflow /);
+    } finally {
+      if (saved === undefined) delete process.env.MLFLOW_TRACKING_URI;
+      else process.env.MLFLOW_TRACKING_URI = saved;
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { recordAuditAlone } from '../audit/log';
 import { flushAnonymousRefusalsSoon, noteAnonymousRefusal } from '../audit/refusals';
 import { INPUT_JSON_LIMITS, storableJson } from '../audit/sanitize';
 import { UserFacingError } from '../errors';
+import { UpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
 import { currentRequest, currentRequestId } from '../observability/request-context';
 import { consumeUserAction } from '../security/rate-limit';
@@ -190,9 +191,22 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
     } catch (error) {
       const known = error instanceof UserFacingError;
       await audit('failed', tenant, {
-        reason: known ? error.message : 'internal error',
+        reason: known
+          ? error.message
+          : error instanceof UpstreamError
+            ? `${error.system} ${error.kind}`
+            : 'internal error',
         input: parsed.data,
       }).catch((auditError: unknown) => log.error('could not audit a failed API call', { error: auditError }));
+      if (error instanceof UpstreamError) {
+        log.warn('API call failed: upstream', { action: spec.name, system: error.system, kind: error.kind });
+        return failure(
+          503,
+          `${error.system} is not answering the portal just now. Nothing was changed; try again later.`,
+          {},
+          { 'Retry-After': '30' },
+        );
+      }
       if (known)
         return failure(422, error.message, error.field ? { fieldErrors: { [error.field]: error.message } } : {});
       log.error('API call failed', { action: spec.name, error });

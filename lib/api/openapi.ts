@@ -31,6 +31,7 @@ const ERROR_RESPONSES = {
   401: 'No usable token: missing, malformed, unknown, expired or revoked',
   403: 'The token (or its owner) may not do this in this tenant',
   429: 'Too many calls; retry after `Retry-After` seconds',
+  503: 'A system the portal depends on (MLflow, Kubernetes, …) is not answering; nothing was changed; retry after `Retry-After` seconds',
 } as const;
 
 function operation(endpoint: Endpoint, components: Record<string, JsonSchema>) {
