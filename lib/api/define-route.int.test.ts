@@ -216,6 +216,39 @@ describe('/api/v1: allowed calls', () => {
   });
 });
 
+describe('/api/v1: listing promotion requests', () => {
+  const list = (query: string, token: string) =>
+    filePromotionRoute.GET(get(`fraud/promotions${query}`, token), params({ tenant: 'fraud' }));
+
+  it('lists with the page’s filter: open by default, anything unknown read as open', async () => {
+    await getDb().promotionRequest.update({ where: { id: requestId }, data: { status: 'rejected' } });
+    try {
+      for (const [query, expected] of [
+        ['', []],
+        ['?status=bogus', []],
+        ['?status=pending', []],
+        ['?status=all', [requestId]],
+      ] as const) {
+        const response = await list(query, tokens.miaRead!.secret);
+        expect(response.status, query).toBe(200);
+        const body = (await response.json()) as { requests: unknown[] };
+        expect(
+          body.requests.map((r) => promotionRequestView.parse(r).id),
+          query,
+        ).toEqual(expected);
+      }
+    } finally {
+      await getDb().promotionRequest.update({ where: { id: requestId }, data: { status: 'pending' } });
+    }
+    const open = (await (await list('', tokens.pipeline!.secret)).json()) as { requests: { id: string }[] };
+    expect(open.requests.map((r) => r.id)).toEqual([requestId]);
+  });
+
+  it('needs promotion.read', async () => {
+    expect((await list('', tokens.miaQuota!.secret)).status).toBe(403);
+  });
+});
+
 describe('/api/v1: refusals after authentication', () => {
   it('answers 400 with field errors for input the server action’s schema refuses', async () => {
     const bad = await read('fraud', 'not-a-uuid', tokens.miaRead!.secret);

@@ -3,10 +3,11 @@ import { TOKEN_SCOPES } from '../auth/authorize';
 import {
   createPromotionRequest,
   getPromotionRequest,
+  listPromotionRequests,
   requestGates,
   type PromotionRequestDetail,
 } from '../promotion/requests';
-import { promotionRequestRef, requestPromotionSchema } from '../promotion/schemas';
+import { promotionListSchema, promotionRequestRef, requestPromotionSchema } from '../promotion/schemas';
 import { findTenant } from '../tenancy/service';
 import { defineApiRoute, type ApiMethod, type RouteHandler } from './define-route';
 
@@ -161,4 +162,30 @@ export const readPromotion: Endpoint = {
   }),
 };
 
-export const ENDPOINTS: readonly Endpoint[] = [filePromotion, readPromotion];
+export const listPromotions: Endpoint = {
+  method: 'GET',
+  path: '/api/v1/t/{tenant}/promotions',
+  operationId: 'listPromotionRequests',
+  summary: 'List promotion requests, newest first (at most 200), with the page’s filter',
+  scope: 'promotion.read',
+  input: promotionListSchema,
+  pathParams: ['tenant'],
+  responses: {
+    200: {
+      description: 'The requests',
+      schema: z.object({ requests: z.array(promotionRequestView) }),
+    },
+  },
+  handler: defineApiRoute({
+    name: 'promotion.list',
+    method: 'GET',
+    input: promotionListSchema,
+    permission: async (input) => ({ action: 'promotion.read', resource: await tenantResource(input.tenant) }),
+    async run(_caller, input) {
+      const requests = await listPromotionRequests(input.tenant, { status: input.status });
+      return { status: 200, body: { requests: requests.map(viewOf) } };
+    },
+  }),
+};
+
+export const ENDPOINTS: readonly Endpoint[] = [filePromotion, listPromotions, readPromotion];

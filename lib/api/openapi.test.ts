@@ -84,4 +84,16 @@ describe('/api/v1/openapi.json', () => {
     expect(JSON.stringify(op.responses['201'])).toContain('#/components/schemas/PromotionRequest');
     expect(doc.components.schemas).toHaveProperty('PromotionRequest.properties.gates');
   });
+
+  it('documents the list filter as an optional query parameter', () => {
+    const op = openApiDocument().paths['/api/v1/t/{tenant}/promotions']!.get as Operation & {
+      parameters: { schema: { enum?: string[]; default?: string } }[];
+    };
+    const status = op.parameters.find((p) => p.name === 'status')!;
+    expect(status).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { enum: ['open', 'pending', 'all'], default: 'open' },
+    });
+  });
 });

@@ -37,3 +37,14 @@ export const decidePromotionSchema = promotionRequestRef.extend({
   decision: z.enum(['approve', 'reject'], { message: 'Choose approve or reject' }),
   comment: z.string().trim().max(2000),
 });
+
+/** The promotions list's filter, as the page reads `?status=` and the API its query: anything else is `open`. */
+export const PROMOTION_LIST_FILTERS = ['open', 'pending', 'all'] as const;
+export const promotionListSchema = z.object({
+  tenant: tenantNameSchema,
+  status: z
+    .enum(PROMOTION_LIST_FILTERS)
+    .default('open')
+    .catch('open')
+    .meta({ description: 'open (pending, deploying, failed), pending (waiting for approval) or all; default open' }),
+});

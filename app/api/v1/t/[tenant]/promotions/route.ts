@@ -1,5 +1,6 @@
-import { filePromotion } from '@/lib/api/endpoints';
+import { filePromotion, listPromotions } from '@/lib/api/endpoints';
 
 export const dynamic = 'force-dynamic';
 
+export const GET = listPromotions.handler;
 export const POST = filePromotion.handler;
