@@ -213,6 +213,9 @@ describe('/api/v1: allowed calls', () => {
     expect((await read('fraud', requestId, tokens.pipeline!.secret)).status).toBe(200);
     const missing = await read('fraud', '00000000-0000-4000-8000-000000000000', tokens.pipeline!.secret);
     expect(missing.status).toBe(404);
+    const [last] = (await apiAudit(tokens.pipeline!.id)).slice(-1);
+    expect(last).toMatchObject({ outcome: 'failed', reason: 'answered 404' });
+    expect(last!.after).toMatchObject({ status: 404 });
   });
 });
 

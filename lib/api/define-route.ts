@@ -186,7 +186,9 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
     // 5. Act and audit.
     try {
       const result = await spec.run(caller, parsed.data);
-      await audit('success', tenant, { status: result.status });
+      // An answer the endpoint gave as a refusal (404, a filing its gates refused) is audited as failed.
+      const refusedBy = result.status >= 400 ? `answered ${result.status}` : undefined;
+      await audit(refusedBy ? 'failed' : 'success', tenant, { status: result.status, reason: refusedBy });
       return answer(result.status, result.body);
     } catch (error) {
       const known = error instanceof UserFacingError;

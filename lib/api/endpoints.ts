@@ -3,6 +3,7 @@ import { TOKEN_SCOPES } from '../auth/authorize';
 import {
   createPromotionRequest,
   getPromotionRequest,
+  GatesRefusedError,
   listPromotionRequests,
   requestGates,
   type PromotionRequestDetail,
@@ -65,6 +66,12 @@ export const apiErrorSchema = z
   })
   .meta({ id: 'Error' });
 
+export const gatesRefusedSchema = apiErrorSchema
+  .extend({
+    gates: z.array(gateSchema).meta({ description: 'Every gate’s result; the blocking failures refused the filing' }),
+  })
+  .meta({ id: 'GatesRefused' });
+
 export function viewOf(request: PromotionRequestDetail): PromotionRequestView {
   return {
     id: request.id,
@@ -114,8 +121,9 @@ export const filePromotion: Endpoint = {
   responses: {
     201: { description: 'Filed; the request with its gate results', schema: promotionRequestView },
     422: {
-      description: 'Refused, e.g. a blocking gate failed or the version already has an open request',
-      schema: apiErrorSchema,
+      description:
+        'Refused: a blocking gate failed (every gate’s result in `gates`), the version is unknown or already has an open request',
+      schema: gatesRefusedSchema,
     },
   },
   handler: defineApiRoute({
@@ -123,15 +131,25 @@ export const filePromotion: Endpoint = {
     method: 'POST',
     input: requestPromotionSchema,
     permission: async (input) => ({ action: 'promotion.request', resource: await tenantResource(input.tenant) }),
-    async run(caller, input) {
-      const request = await createPromotionRequest(caller.actor, input.tenant, {
-        modelName: input.model,
-        version: input.version,
-        modelCardUrl: input.modelCardUrl,
-        notes: input.notes,
-      });
-      const detail = await getPromotionRequest(input.tenant, request.id);
-      return { status: 201, body: viewOf(detail!) };
+    async run(
+      caller,
+      input,
+    ): Promise<{ status: number; body: PromotionRequestView | z.infer<typeof gatesRefusedSchema> }> {
+      try {
+        const request = await createPromotionRequest(caller.actor, input.tenant, {
+          modelName: input.model,
+          version: input.version,
+          modelCardUrl: input.modelCardUrl,
+          notes: input.notes,
+        });
+        const detail = await getPromotionRequest(input.tenant, request.id);
+        return { status: 201, body: viewOf(detail!) };
+      } catch (error) {
+        // The pipeline learns which gates failed, with their numbers, not only a sentence.
+        if (error instanceof GatesRefusedError)
+          return { status: 422, body: { error: error.message, gates: error.gates } };
+        throw error;
+      }
     },
   }),
 };
