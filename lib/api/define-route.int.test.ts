@@ -188,6 +188,27 @@ describe('/api/v1: a call without a usable token answers 401 before anything is 
   });
 });
 
+describe('/api/v1: a revoked token cannot flood the audit log', () => {
+  it('audits its refusals up to the rate limit, then only counts them per address', async () => {
+    process.env.RATE_LIMIT_USER_ACTIONS_PER_MINUTE = '2';
+    try {
+      const leaked = await createApiToken(mia, {
+        kind: 'personal',
+        tenant: 'fraud',
+        name: 'leaked',
+        scopes: ['promotion.read'],
+      });
+      await getDb().apiToken.update({ where: { id: leaked.id }, data: { revokedAt: new Date() } });
+      const before = await anonymousCalls('api.promotion.read');
+      for (let i = 0; i < 5; i++) expect((await read('fraud', requestId, leaked.secret)).status).toBe(401);
+      expect(await apiAudit(leaked.id)).toHaveLength(2);
+      expect(await anonymousCalls('api.promotion.read')).toBe(before + 3);
+    } finally {
+      delete process.env.RATE_LIMIT_USER_ACTIONS_PER_MINUTE;
+    }
+  });
+});
+
 describe('/api/v1: allowed calls', () => {
   it('reads a request with a personal token, answers as documented, audits the use and sets last use', async () => {
     const response = await read('fraud', requestId, tokens.miaRead!.secret);

@@ -96,8 +96,11 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
     const authentication = await authenticateToken(request.headers.get('authorization'));
     if (!authentication.ok) {
       const { reason, token } = authentication;
-      if (token) {
-        // A real token that may no longer be used: worth a line in the audit log with its id.
+      // A real token that may no longer be used is worth a line in the audit log with its id —
+      // up to the rate limit, so that a leaked revoked token cannot flood the log; beyond it, and
+      // for anything else, only a count per source address and minute.
+      const auditable = token ? (await consumeUserAction(`token:${token.id}`)).allowed : false;
+      if (token && auditable) {
         await recordAuditAlone({
           actor: { name: `token ${token.id}` },
           action: auditName,
