@@ -8,6 +8,7 @@ import { can } from '../auth/authorize';
 import { loadSessionUser, type SessionUser } from '../auth/users';
 import { verifyAuditLog } from '../audit/log';
 import { getDb } from '../db/client';
+import { metrics } from '../observability/metrics';
 import { DEFAULT_POLICY } from '../promotion/policy';
 import { getPromotionRequest } from '../promotion/requests';
 import { decidePromotionSchema } from '../promotion/schemas';
@@ -452,6 +453,24 @@ describe('/api/v1: rate limit', () => {
     } finally {
       delete process.env.RATE_LIMIT_USER_ACTIONS_PER_MINUTE;
     }
+  });
+});
+
+describe('/api/v1: metrics', () => {
+  it('counts calls by operation and outcome', async () => {
+    const text = await metrics().registry.metrics();
+    for (const [operation, outcome] of [
+      ['promotion.read', 'unauthenticated'],
+      ['promotion.read', 'success'],
+      ['promotion.read', 'denied'],
+      ['promotion.read', 'invalid'],
+      ['promotion.read', 'failed'],
+      ['promotion.read', 'rate-limited'],
+      ['promotion.request', 'denied'],
+    ])
+      expect(text).toMatch(
+        new RegExp(`portal_api_calls_total\\{operation="${operation}",outcome="${outcome}"\\} [1-9]`),
+      );
   });
 });
 

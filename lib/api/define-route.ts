@@ -8,6 +8,7 @@ import { INPUT_JSON_LIMITS, storableJson } from '../audit/sanitize';
 import { UserFacingError } from '../errors';
 import { UpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
+import { metrics } from '../observability/metrics';
 import { currentRequest, currentRequestId } from '../observability/request-context';
 import { consumeUserAction } from '../security/rate-limit';
 
@@ -90,6 +91,7 @@ async function readInput(request: Request, method: ApiMethod, params: Record<str
 export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, Body>): RouteHandler {
   const auditName = AUDIT_PREFIX + spec.name;
   return async function handler(request, context) {
+    const count = (outcome: string) => metrics().apiCalls.inc({ operation: spec.name, outcome });
     const address = currentRequest()?.clientAddress ?? 'unknown';
 
     // 1. Who is calling. Nothing of the request but its Authorization header is read before this.
@@ -115,6 +117,7 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
         );
         void flushAnonymousRefusalsSoon();
       }
+      count('unauthenticated');
       log.warn('API call refused: no usable token', { action: spec.name, reason, address });
       return failure(401, REFUSAL_WORDS[reason] ?? 'Not authenticated.', {}, { 'WWW-Authenticate': 'Bearer' });
     }
@@ -144,6 +147,7 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
       caller.token.kind === 'personal' ? caller.principal.id : `token:${caller.token.id}`,
     );
     if (!rate.allowed) {
+      count('rate-limited');
       log.warn('API call refused: rate limit', { action: spec.name, token: caller.token.id });
       return failure(
         429,
@@ -157,17 +161,23 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
 
     // 3. Parse: the same checks and the same schema as the server action.
     const raw = await readInput(request, spec.method, await context.params);
-    if (!raw.ok) return failure(400, raw.error);
+    if (!raw.ok) {
+      count('invalid');
+      return failure(400, raw.error);
+    }
     const refused = unacceptableInput(raw.value);
-    if (refused)
+    if (refused) {
+      count('invalid');
       return failure(400, 'The request has fields no client sends.', {
         fieldErrors: { [refused.field]: refused.message },
       });
+    }
     const parsed = spec.input.safeParse(raw.value);
     if (!parsed.success) {
       const fieldErrors: Record<string, string> = {};
       for (const issue of parsed.error.issues)
         fieldErrors[String(issue.path[0] ?? 'body').slice(0, 100)] ??= issue.message;
+      count('invalid');
       return failure(400, 'Some fields are not valid.', { fieldErrors });
     }
 
@@ -177,11 +187,13 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
     try {
       permission = await spec.permission(parsed.data);
     } catch (error) {
+      count('failed');
       log.error('API call could not be authorized', { action: spec.name, error });
       return failure(500, 'Something went wrong on our side. Nothing was changed.');
     }
     const tenant = tenantOf(permission.resource);
     if (!can(caller.principal, permission.action, permission.resource)) {
+      count('denied');
       await audit('denied', tenant, { reason: `not allowed to ${permission.action}`, input: parsed.data });
       return failure(403, `This token may not ${permission.action}${tenant ? ` in tenant ${tenant}` : ''}.`);
     }
@@ -191,9 +203,11 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
       const result = await spec.run(caller, parsed.data);
       // An answer the endpoint gave as a refusal (404, a filing its gates refused) is audited as failed.
       const refusedBy = result.status >= 400 ? `answered ${result.status}` : undefined;
+      count(refusedBy ? 'failed' : 'success');
       await audit(refusedBy ? 'failed' : 'success', tenant, { status: result.status, reason: refusedBy });
       return answer(result.status, result.body);
     } catch (error) {
+      count('failed');
       const known = error instanceof UserFacingError;
       await audit('failed', tenant, {
         reason: known
