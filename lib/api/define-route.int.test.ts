@@ -144,7 +144,7 @@ describe('/api/v1: a call without a usable token answers 401 before anything is 
   it('refuses a call without a token, counts it per address and audits no token', async () => {
     const response = await read('fraud', requestId);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
     expect(await response.json()).toMatchObject({ error: expect.stringContaining('needs a token') });
     expect(await anonymousCalls('api.promotion.read')).toBe(1);
     expect(await apiAudit()).toEqual([]);
@@ -166,6 +166,7 @@ describe('/api/v1: a call without a usable token answers 401 before anything is 
         params({ tenant: 'fraud', requestId }),
       );
       expect(response.status, header).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api", error="invalid_token"');
     }
   });
 

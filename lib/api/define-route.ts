@@ -119,7 +119,9 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
       }
       count('unauthenticated');
       log.warn('API call refused: no usable token', { action: spec.name, reason, address });
-      return failure(401, REFUSAL_WORDS[reason] ?? 'Not authenticated.', {}, { 'WWW-Authenticate': 'Bearer' });
+      // RFC 6750: a presented token that cannot be used is an `invalid_token`; no token, no error code.
+      const challenge = reason === 'missing' ? 'Bearer realm="api"' : 'Bearer realm="api", error="invalid_token"';
+      return failure(401, REFUSAL_WORDS[reason] ?? 'Not authenticated.', {}, { 'WWW-Authenticate': challenge });
     }
     const caller = authentication.caller;
     const tokenRef = { id: caller.token.id, kind: caller.token.kind };
