@@ -92,7 +92,7 @@ describe('createTokenAction', () => {
     session.user = ada;
     const result = await createTokenAction(
       null,
-      form({ kind: 'service', tenant: 'fraud', name: 'ci', scopes: 'promotion.approve', days: '0' }),
+      form({ kind: 'service', tenant: 'fraud', name: 'ci', scopes: 'promotion.decide', days: '0' }),
     );
     expect(result).toMatchObject({ ok: false, fieldErrors: { scopes: 'Unknown scope', days: 'At least 1 day' } });
   });

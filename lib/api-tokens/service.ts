@@ -78,6 +78,8 @@ export function creationRefusal(
     return input.kind === 'service'
       ? 'Only an admin of the tenant may create its service tokens.'
       : 'You are not a member of this tenant.';
+  if (input.kind === 'service' && input.scopes.includes('promotion.approve'))
+    return 'A service token never approves: four eyes need a person. Use a personal token.';
   const beyond = input.scopes.filter((scope) => !canManageToken(user, 'create', { ...token, scopes: [scope] }));
   return `You may not give a token what you cannot do yourself: ${beyond.join(', ')}.`;
 }

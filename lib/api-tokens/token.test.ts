@@ -111,7 +111,7 @@ describe('tokenState()', () => {
 
 describe('readScopes()', () => {
   it('keeps known scopes in canonical order and drops unknown ones', () => {
-    expect(readScopes(['quota.read', 'promotion.request', 'promotion.approve', 'x'])).toEqual([
+    expect(readScopes(['quota.read', 'promotion.request', 'promotion.decide', 'x'])).toEqual([
       'promotion.request',
       'quota.read',
     ]);

@@ -4,7 +4,8 @@ import { createMembers, useTestDatabase, type TestDatabase } from '../../test/db
 import * as filePromotionRoute from '../../app/api/v1/t/[tenant]/promotions/route';
 import * as readPromotionRoute from '../../app/api/v1/t/[tenant]/promotions/[requestId]/route';
 import { createApiToken } from '../api-tokens/service';
-import { can } from '../auth/authorize';
+import { newSecret } from '../api-tokens/token';
+import { can, TOKEN_SCOPES } from '../auth/authorize';
 import { loadSessionUser, type SessionUser } from '../auth/users';
 import { verifyAuditLog } from '../audit/log';
 import { getDb } from '../db/client';
@@ -374,7 +375,9 @@ describe('/api/v1: acting through the service', () => {
 });
 
 describe('/api/v1: approving needs a person', () => {
-  // The decision endpoint is not built yet; this route is the server action's decision through the same door.
+  // The decision endpoint is not built yet: this route puts the server action's decision schema and
+  // permission through the same door, and only notes that a call got past authorization.
+  let reached = 0;
   const approve = defineApiRoute({
     name: 'promotion.decide',
     method: 'POST',
@@ -392,7 +395,8 @@ describe('/api/v1: approving needs a person', () => {
       };
     },
     async run() {
-      throw new Error('an approval through a token must never get this far');
+      reached += 1;
+      return { status: 200, body: { reached: true } };
     },
   });
   const decide = (token: string) =>
@@ -401,37 +405,52 @@ describe('/api/v1: approving needs a person', () => {
       params({ tenant: 'fraud', requestId }),
     );
 
-  it('refuses a service token, with every scope there is, and audits it', async () => {
-    const everything = await createApiToken(ada, {
-      kind: 'service',
-      tenant: 'fraud',
-      name: 'everything',
-      scopes: [
-        'promotion.request',
-        'promotion.read',
-        'rollout.read',
-        'rollout.operate',
-        'experiments.read',
-        'models.read',
-        'quota.read',
-      ],
+  it('refuses a service token even with every scope there is, promotion.approve included, and audits it', async () => {
+    // The portal never makes such a token (see service.int.test.ts); this one is written straight
+    // into the table, as a bug or a hand-edited row might, to show the authorization module holds anyway.
+    const { secret, hash, prefix } = newSecret();
+    const tenant = await getDb().tenant.findUniqueOrThrow({ where: { name: 'fraud' } });
+    const row = await getDb().apiToken.create({
+      data: {
+        kind: 'service',
+        name: 'everything',
+        prefix,
+        secretHash: hash,
+        tenantId: tenant.id,
+        scopes: [...TOKEN_SCOPES],
+        expiresAt: new Date(Date.now() + 86_400_000),
+        createdById: abe.id,
+        createdByName: 'abe',
+      },
     });
-    const response = await decide(everything.secret);
+    const response = await decide(secret);
     expect(response.status).toBe(403);
-    const [event] = await apiAudit(everything.id);
+    const [event] = await apiAudit(row.id);
     expect(event).toMatchObject({
       action: 'api.promotion.decide',
       outcome: 'denied',
       reason: 'not allowed to promotion.approve',
     });
-    expect(await getDb().approval.count()).toBe(0);
+    expect(reached).toBe(0);
   });
 
-  it('refuses an approver’s personal token too (no scope approves), though the approver may in the portal', async () => {
+  it('refuses an approver’s personal token without promotion.approve, though the approver may in the portal', async () => {
     expect(
       can(abe, 'promotion.approve', { kind: 'promotion', tenant: 'fraud', status: 'active', requesterId: mia.id }),
     ).toBe(true);
     expect((await decide(tokens.abeAll!.secret)).status).toBe(403);
+    expect(reached).toBe(0);
+  });
+
+  it('lets an approver’s personal token with promotion.approve through the door, as the approver', async () => {
+    const { secret } = await createApiToken(abe, {
+      kind: 'personal',
+      tenant: 'fraud',
+      name: 'abe-approves',
+      scopes: ['promotion.approve'],
+    });
+    expect((await decide(secret)).status).toBe(200);
+    expect(reached).toBe(1);
     expect(await getDb().approval.count()).toBe(0);
   });
 });

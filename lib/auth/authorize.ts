@@ -38,6 +38,8 @@ export interface TokenGrant {
 export const TOKEN_SCOPES = [
   'promotion.request',
   'promotion.read',
+  /** Personal tokens only: a service token never approves (four eyes need a person). */
+  'promotion.approve',
   'rollout.read',
   'rollout.operate',
   'experiments.read',
@@ -46,10 +48,11 @@ export const TOKEN_SCOPES = [
 ] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
-/** The tenant actions each token scope allows (and nothing else: no scope allows approving). */
+/** The tenant actions each token scope allows, and nothing else. */
 export const TOKEN_SCOPE_ACTIONS: Record<TokenScope, readonly TenantAction[]> = {
   'promotion.request': ['promotion.request'],
   'promotion.read': ['promotion.read'],
+  'promotion.approve': ['promotion.approve'],
   'rollout.read': ['deployment.read'],
   'rollout.operate': ['deployment.operate'],
   'experiments.read': ['experiment.read'],
@@ -178,10 +181,13 @@ const ARCHIVED_TENANT_ACTIONS: readonly TenantAction[] = [
   'gpu.read',
 ];
 
+/** What a service token may never do, whatever its scopes say. */
+const NEVER_BY_SERVICE_TOKEN: readonly TenantAction[] = ['promotion.approve'];
+
 /** Whether a token's grant covers `action` in `resource`: its tenant, its scopes, never approval for a service token. */
 export function tokenAllows(grant: TokenGrant, action: TenantAction, resource: Resource): boolean {
   if (resource.kind === 'platform' || resource.tenant !== grant.tenant) return false;
-  if (action === 'promotion.approve' && grant.kind === 'service') return false;
+  if (grant.kind === 'service' && NEVER_BY_SERVICE_TOKEN.includes(action)) return false;
   return grant.scopes.some((scope) => TOKEN_SCOPE_ACTIONS[scope]?.includes(action));
 }
 
@@ -260,7 +266,7 @@ export interface TokenResource {
  * - create a personal token: anyone who may view an active tenant, for themself, with scopes
  *   whose actions they may do themself (a token never widens what its owner can do);
  * - create a service token: a tenant admin (`token.manage`) of an active tenant, again only with
- *   scopes they hold;
+ *   scopes they hold, and never one that approves;
  * - revoke: the owner of a personal token, or an admin of the token's tenant (any token).
  */
 export function canManageToken(
@@ -275,7 +281,12 @@ export function canManageToken(
   if (token.status !== undefined && token.status !== 'active') return false;
   if (token.kind === 'personal' ? token.ownerId !== principal.id : token.ownerId !== null) return false;
   if (!can(principal, token.kind === 'service' ? 'token.manage' : 'tenant.view', tenant)) return false;
-  return token.scopes.every((scope) => TOKEN_SCOPE_ACTIONS[scope].every((action) => can(principal, action, tenant)));
+  const actions = token.scopes.flatMap((scope) => TOKEN_SCOPE_ACTIONS[scope]);
+  if (token.kind === 'service' && actions.some((action) => NEVER_BY_SERVICE_TOKEN.includes(action))) return false;
+  // Approving is judged on a request; "someone else's" stands for any the creator may decide on.
+  return actions.every((action) =>
+    can(principal, action, action === 'promotion.approve' ? { ...tenant, kind: 'promotion', requesterId: '' } : tenant),
+  );
 }
 
 export class ForbiddenError extends Error {
