@@ -278,7 +278,7 @@ export function canManageToken(
   const tenant = { kind: 'tenant' as const, tenant: token.tenant, status: token.status };
   if (operation === 'revoke')
     return (token.kind === 'personal' && token.ownerId === principal.id) || can(principal, 'token.manage', tenant);
-  if (token.status !== undefined && token.status !== 'active') return false;
+  if (token.status !== 'active') return false;
   if (token.kind === 'personal' ? token.ownerId !== principal.id : token.ownerId !== null) return false;
   if (!can(principal, token.kind === 'service' ? 'token.manage' : 'tenant.view', tenant)) return false;
   const actions = token.scopes.flatMap((scope) => TOKEN_SCOPE_ACTIONS[scope]);
