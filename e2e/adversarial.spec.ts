@@ -142,6 +142,9 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
   },
   decidePromotionAction: { tenant: TENANT, requestId: SEGMENTS.id, decision: 'approve', comment: '' },
   retryDeploymentAction: { tenant: TENANT, requestId: SEGMENTS.id },
+  // A tenant that does not exist: nobody may make its tokens (no page uses these actions yet).
+  createTokenAction: { kind: 'service', tenant: 'no-such-tenant', name: 'probe', scopes: 'promotion.read' },
+  revokeTokenAction: { tokenId: SEGMENTS.id },
   rollbackDeploymentAction: {
     tenant: TENANT,
     endpoint: 'fraud-detector',

@@ -1,11 +1,10 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { defineAction } from '@/lib/actions/define-action';
 import { deployPromotion } from '@/lib/promotion/deploy';
 import { createPromotionRequest, decidePromotion, getPromotionRequest } from '@/lib/promotion/requests';
-import { tenantNameSchema } from '@/lib/tenancy/names';
+import { decidePromotionSchema, promotionRequestRef, requestPromotionSchema } from '@/lib/promotion/schemas';
 import { findTenant } from '@/lib/tenancy/service';
 
 async function tenantResource(tenant: string) {
@@ -13,21 +12,9 @@ async function tenantResource(tenant: string) {
   return { kind: 'tenant' as const, tenant, status: row?.status };
 }
 
-const modelNameSchema = z.string().trim().min(1, 'Choose a model').max(256);
-const versionSchema = z
-  .string()
-  .trim()
-  .regex(/^[1-9][0-9]{0,8}$/, 'A version is a whole number, e.g. 5');
-
 export const requestPromotionAction = defineAction({
   name: 'promotion.request',
-  input: z.object({
-    tenant: tenantNameSchema,
-    model: modelNameSchema,
-    version: versionSchema,
-    modelCardUrl: z.string().trim().max(2000, 'The model card URL is too long'),
-    notes: z.string().trim().max(5000, 'Notes are limited to 5,000 characters'),
-  }),
+  input: requestPromotionSchema,
   permission: async (input) => ({ action: 'promotion.request', resource: await tenantResource(input.tenant) }),
   async run(user, input) {
     const request = await createPromotionRequest({ id: user.id, name: user.username }, input.tenant, {
@@ -45,15 +32,9 @@ export const requestPromotionAction = defineAction({
   },
 });
 
-const requestRef = { tenant: tenantNameSchema, requestId: z.uuid('That is not a promotion request id') };
-
 export const decidePromotionAction = defineAction({
   name: 'promotion.decide',
-  input: z.object({
-    ...requestRef,
-    decision: z.enum(['approve', 'reject'], { message: 'Choose approve or reject' }),
-    comment: z.string().trim().max(2000),
-  }),
+  input: decidePromotionSchema,
   // The requester is part of the resource: the authorization module refuses self-approval.
   permission: async (input) => {
     const [resource, request] = await Promise.all([
@@ -93,7 +74,7 @@ export const decidePromotionAction = defineAction({
 
 export const retryDeploymentAction = defineAction({
   name: 'promotion.retry-deploy',
-  input: z.object(requestRef),
+  input: promotionRequestRef,
   permission: async (input) => ({ action: 'deployment.operate', resource: await tenantResource(input.tenant) }),
   async run(user, input) {
     const request = await getPromotionRequest(input.tenant, input.requestId);

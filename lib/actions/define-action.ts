@@ -87,6 +87,11 @@ function unacceptable(
   return null;
 }
 
+/** What `unacceptable` finds in a whole input (a form, or an API call's JSON): the REST API's door refuses the same. */
+export function unacceptableInput(value: unknown): { field: string; message: string } | null {
+  return unacceptable(value, 'form');
+}
+
 function tenantOf(resource: Resource): string | null {
   return 'tenant' in resource ? resource.tenant : null;
 }

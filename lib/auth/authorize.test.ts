@@ -10,6 +10,11 @@ import {
   type Principal,
   type PlatformRole,
   type TenantRole,
+  TOKEN_SCOPE_ACTIONS,
+  TOKEN_SCOPES,
+  tokenAllows,
+  canManageToken,
+  type TokenScope,
 } from './authorize';
 
 // The expected matrix is written out by hand, independently of the tables in authorize.ts:
@@ -84,6 +89,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'policy.edit',
     'deployment.operate',
     'slo.edit',
+    'token.manage',
   ],
   'platform-admin': [
     'tenant.view',
@@ -267,5 +273,161 @@ describe('approverSinceAfter(): since when a member holds the approver role', ()
   it('ends below approver, so a later raise starts afresh', () => {
     expect(approverSinceAfter({ role: 'approver', approverSince: then }, 'member', now)).toBeNull();
     expect(approverSinceAfter(null, 'viewer', now)).toBeNull();
+  });
+});
+
+describe('can(): API tokens', () => {
+  const grant = (kind: 'personal' | 'service', scopes: TokenScope[]) => ({
+    id: 'tok-1',
+    kind,
+    tenant: 'fraud',
+    scopes,
+  });
+  const personal = (role: TenantRole, scopes: TokenScope[]): Principal => ({
+    ...tenantUser(role),
+    token: grant('personal', scopes),
+  });
+  const service = (scopes: TokenScope[]): Principal => ({
+    id: 'creator',
+    platformRoles: [],
+    memberships: [],
+    token: grant('service', scopes),
+  });
+  const OTHERS_REQUEST = { ...ACTIVE_FRAUD, kind: 'promotion' as const, requesterId: 'someone-else' };
+
+  it('a personal token acts with its owner’s roles intersected with its scopes', () => {
+    expect(can(personal('member', ['promotion.request']), 'promotion.request', ACTIVE_FRAUD)).toBe(true);
+    // In scope, but the owner's role does not allow it.
+    expect(can(personal('viewer', ['promotion.request']), 'promotion.request', ACTIVE_FRAUD)).toBe(false);
+    // The owner may, but the token's scopes do not cover it.
+    expect(can(personal('admin', ['promotion.read']), 'promotion.request', ACTIVE_FRAUD)).toBe(false);
+    expect(can(personal('admin', ['promotion.read']), 'member.manage', ACTIVE_FRAUD)).toBe(false);
+  });
+
+  it('each scope allows exactly its actions, for every kind of token', () => {
+    for (const scope of TOKEN_SCOPES) {
+      for (const action of TENANT_ACTIONS) {
+        const expected = TOKEN_SCOPE_ACTIONS[scope].includes(action);
+        // …except that a service token never approves, even with the scope (see below).
+        const byService = expected && action !== 'promotion.approve';
+        expect(can(service([scope]), action, resourceFor(action, ACTIVE_FRAUD)), `${scope} → ${action}`).toBe(
+          byService,
+        );
+        expect(can(personal('admin', [scope]), action, resourceFor(action, ACTIVE_FRAUD))).toBe(expected);
+      }
+    }
+  });
+
+  it('a personal token with promotion.approve approves as its owner would: others’ requests, with the role', () => {
+    expect(can(personal('approver', ['promotion.approve']), 'promotion.approve', OTHERS_REQUEST)).toBe(true);
+    const own = { ...OTHERS_REQUEST, requesterId: tenantUser('approver').id };
+    expect(can(personal('approver', ['promotion.approve']), 'promotion.approve', own)).toBe(false);
+    expect(can(personal('member', ['promotion.approve']), 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+    expect(can(personal('approver', ['promotion.read']), 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+  });
+
+  it('no scope allows creating tokens or anything on the platform', () => {
+    const all = [...TOKEN_SCOPES];
+    for (const principal of [service(all), personal('admin', all)]) {
+      expect(can(principal, 'token.manage', ACTIVE_FRAUD)).toBe(false);
+      for (const action of PLATFORM_ACTIONS) expect(can(principal, action, PLATFORM)).toBe(false);
+    }
+    const platformAdminToken: Principal = { ...platformUser('platform-admin'), token: grant('personal', all) };
+    expect(can(platformAdminToken, 'admin.access', PLATFORM)).toBe(false);
+  });
+
+  it('a service token can never approve, whatever else it is given', () => {
+    const sneaky: Principal = {
+      id: 'creator',
+      platformRoles: [],
+      memberships: [{ tenant: 'fraud', role: 'approver' }],
+      token: grant('service', [...TOKEN_SCOPES]),
+    };
+    expect(can(sneaky, 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+    expect(tokenAllows(grant('service', [...TOKEN_SCOPES]), 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+  });
+
+  it('a token acts only in its own tenant, and not at all in an archived one', () => {
+    expect(can(service(['promotion.read']), 'promotion.read', PRICING)).toBe(false);
+    const memberOfBoth: Principal = {
+      id: 'u',
+      platformRoles: [],
+      memberships: [
+        { tenant: 'fraud', role: 'member' },
+        { tenant: 'pricing', role: 'member' },
+      ],
+      token: grant('personal', ['promotion.read']),
+    };
+    expect(can(memberOfBoth, 'promotion.read', PRICING)).toBe(false);
+    expect(can(memberOfBoth, 'promotion.read', ACTIVE_FRAUD)).toBe(true);
+    expect(can(service(['promotion.read']), 'promotion.read', ARCHIVED_FRAUD)).toBe(false);
+  });
+});
+
+describe('canManageToken(): who creates and revokes API tokens', () => {
+  const member = tenantUser('member');
+  const admin = tenantUser('admin');
+  const viewer = tenantUser('viewer');
+  const personal = (owner: Principal, scopes: TokenScope[], status: 'active' | 'archived' = 'active') => ({
+    kind: 'personal' as const,
+    tenant: 'fraud',
+    status,
+    ownerId: owner.id,
+    scopes,
+  });
+  const service = (scopes: TokenScope[], tenant = 'fraud') => ({
+    kind: 'service' as const,
+    tenant,
+    status: 'active' as const,
+    ownerId: null,
+    scopes,
+  });
+
+  it('lets a member make a personal token only with scopes they hold themself', () => {
+    expect(canManageToken(member, 'create', personal(member, ['promotion.request', 'promotion.read']))).toBe(true);
+    expect(canManageToken(member, 'create', personal(member, ['rollout.operate']))).toBe(false);
+    expect(canManageToken(viewer, 'create', personal(viewer, ['promotion.request']))).toBe(false);
+    expect(canManageToken(viewer, 'create', personal(viewer, ['promotion.read']))).toBe(true);
+  });
+
+  it('gives promotion.approve to a personal token only of someone who may approve', () => {
+    expect(
+      canManageToken(tenantUser('approver'), 'create', personal(tenantUser('approver'), ['promotion.approve'])),
+    ).toBe(true);
+    expect(canManageToken(member, 'create', personal(member, ['promotion.approve']))).toBe(false);
+  });
+
+  it('makes personal tokens only for oneself, and only in an active tenant one can see', () => {
+    expect(canManageToken(admin, 'create', personal(member, ['promotion.read']))).toBe(false);
+    expect(canManageToken(member, 'create', personal(member, ['promotion.read'], 'archived'))).toBe(false);
+    expect(
+      canManageToken(tenantUser('member'), 'create', { ...personal(member, ['promotion.read']), tenant: 'pricing' }),
+    ).toBe(false);
+  });
+
+  it('lets only a tenant admin make a service token, with scopes the admin holds', () => {
+    expect(canManageToken(admin, 'create', service(['promotion.request', 'rollout.operate']))).toBe(true);
+    expect(canManageToken(member, 'create', service(['promotion.request']))).toBe(false);
+    expect(canManageToken(tenantUser('approver'), 'create', service(['promotion.read']))).toBe(false);
+    expect(canManageToken(admin, 'create', service(['promotion.read'], 'pricing'))).toBe(false);
+    // Four eyes need a person: no service token is made to approve, even by an admin who may.
+    expect(canManageToken(admin, 'create', service(['promotion.approve']))).toBe(false);
+    expect(canManageToken(admin, 'create', service(['promotion.read', 'promotion.approve']))).toBe(false);
+    // A platform admin manages members everywhere, but makes no tenant's service tokens.
+    expect(canManageToken(platformUser('platform-admin'), 'create', service(['promotion.read']))).toBe(false);
+  });
+
+  it('lets the owner or the tenant admin revoke; nobody else, and never a token', () => {
+    expect(canManageToken(member, 'revoke', personal(member, ['promotion.read']))).toBe(true);
+    expect(canManageToken(admin, 'revoke', personal(member, ['promotion.read']))).toBe(true);
+    expect(canManageToken(admin, 'revoke', service(['promotion.read']))).toBe(true);
+    expect(canManageToken(tenantUser('approver'), 'revoke', personal(member, ['promotion.read']))).toBe(false);
+    expect(canManageToken(member, 'revoke', service(['promotion.read']))).toBe(false);
+    const viaToken: Principal = {
+      ...admin,
+      token: { id: 't', kind: 'personal', tenant: 'fraud', scopes: [...TOKEN_SCOPES] },
+    };
+    expect(canManageToken(viaToken, 'revoke', service(['promotion.read']))).toBe(false);
+    expect(canManageToken(viaToken, 'create', service(['promotion.read']))).toBe(false);
   });
 });

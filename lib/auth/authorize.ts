@@ -17,7 +17,48 @@ export interface Principal {
   id: string;
   platformRoles: readonly PlatformRole[];
   memberships: readonly { tenant: string; role: TenantRole }[];
+  /**
+   * Set when the caller is an API token rather than a person in a browser: it may act only in
+   * its one tenant and only within its scopes. A personal token also needs its owner's roles (the
+   * principal's memberships are the owner's); a service token has no person behind it, so its
+   * scopes are all it has, and it can never approve (four eyes need a person).
+   */
+  token?: TokenGrant;
 }
+
+/** What an API token may do, as far as the authorization module is concerned. */
+export interface TokenGrant {
+  id: string;
+  kind: 'personal' | 'service';
+  tenant: string;
+  scopes: readonly TokenScope[];
+}
+
+/** The scopes an API token may carry, each allowing a few tenant actions. */
+export const TOKEN_SCOPES = [
+  'promotion.request',
+  'promotion.read',
+  /** Personal tokens only: a service token never approves (four eyes need a person). */
+  'promotion.approve',
+  'rollout.read',
+  'rollout.operate',
+  'experiments.read',
+  'models.read',
+  'quota.read',
+] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** The tenant actions each token scope allows, and nothing else. */
+export const TOKEN_SCOPE_ACTIONS: Record<TokenScope, readonly TenantAction[]> = {
+  'promotion.request': ['promotion.request'],
+  'promotion.read': ['promotion.read'],
+  'promotion.approve': ['promotion.approve'],
+  'rollout.read': ['deployment.read'],
+  'rollout.operate': ['deployment.operate'],
+  'experiments.read': ['experiment.read'],
+  'models.read': ['model.read'],
+  'quota.read': ['gpu.read'],
+};
 
 /** Actions on one tenant's things. */
 export const TENANT_ACTIONS = [
@@ -37,6 +78,8 @@ export const TENANT_ACTIONS = [
   'ops.read',
   'slo.read',
   'slo.edit',
+  /** Create and revoke the tenant's service tokens. */
+  'token.manage',
 ] as const;
 export type TenantAction = (typeof TENANT_ACTIONS)[number];
 
@@ -79,6 +122,7 @@ const MIN_TENANT_ROLE: Record<TenantAction, TenantRole> = {
   'policy.edit': 'admin',
   'deployment.operate': 'admin',
   'slo.edit': 'admin',
+  'token.manage': 'admin',
 };
 
 /** What platform roles may do in every tenant, beyond any membership. */
@@ -137,6 +181,16 @@ const ARCHIVED_TENANT_ACTIONS: readonly TenantAction[] = [
   'gpu.read',
 ];
 
+/** What a service token may never do, whatever its scopes say. */
+const NEVER_BY_SERVICE_TOKEN: readonly TenantAction[] = ['promotion.approve'];
+
+/** Whether a token's grant covers `action` in `resource`: its tenant, its scopes, never approval for a service token. */
+export function tokenAllows(grant: TokenGrant, action: TenantAction, resource: Resource): boolean {
+  if (resource.kind === 'platform' || resource.tenant !== grant.tenant) return false;
+  if (grant.kind === 'service' && NEVER_BY_SERVICE_TOKEN.includes(action)) return false;
+  return grant.scopes.some((scope) => TOKEN_SCOPE_ACTIONS[scope]?.includes(action));
+}
+
 function isTenantAction(action: Action): action is TenantAction {
   return (TENANT_ACTIONS as readonly string[]).includes(action);
 }
@@ -167,6 +221,16 @@ export function approverSinceAfter(
 export function can(principal: Principal | null | undefined, action: Action, resource: Resource): boolean {
   if (!principal) return false;
 
+  // An API token never does platform things, and nothing outside its tenant and scopes; a
+  // service token has no roles to intersect with, a personal token goes on to its owner's.
+  if (principal.token) {
+    if (!isTenantAction(action) || !tokenAllows(principal.token, action, resource)) return false;
+    if (principal.token.kind === 'service') {
+      if (principal.platformRoles.length > 0 || principal.memberships.length > 0) return false;
+      return resource.kind !== 'platform' && resource.status !== 'archived';
+    }
+  }
+
   if (!isTenantAction(action)) {
     if (resource.kind !== 'platform') return false;
     return principal.platformRoles.some((role) => PLATFORM_ROLE_ACTIONS[role]?.includes(action));
@@ -185,6 +249,44 @@ export function can(principal: Principal | null | undefined, action: Action, res
   const role = tenantRoleOf(principal, resource.tenant);
   if (role && roleAtLeast(role, MIN_TENANT_ROLE[action])) return true;
   return principal.platformRoles.some((r) => PLATFORM_ROLE_TENANT_ACTIONS[r]?.includes(action));
+}
+
+/** An API token as the rules for creating and revoking it see it. */
+export interface TokenResource {
+  kind: 'personal' | 'service';
+  tenant: string;
+  status?: TenantStatus;
+  /** The owner of a personal token. */
+  ownerId: string | null;
+  scopes: readonly TokenScope[];
+}
+
+/**
+ * Whether `principal` may create or revoke an API token (never through a token itself):
+ * - create a personal token: anyone who may view an active tenant, for themself, with scopes
+ *   whose actions they may do themself (a token never widens what its owner can do);
+ * - create a service token: a tenant admin (`token.manage`) of an active tenant, again only with
+ *   scopes they hold, and never one that approves;
+ * - revoke: the owner of a personal token, or an admin of the token's tenant (any token).
+ */
+export function canManageToken(
+  principal: Principal | null | undefined,
+  operation: 'create' | 'revoke',
+  token: TokenResource,
+): boolean {
+  if (!principal || principal.token) return false;
+  const tenant = { kind: 'tenant' as const, tenant: token.tenant, status: token.status };
+  if (operation === 'revoke')
+    return (token.kind === 'personal' && token.ownerId === principal.id) || can(principal, 'token.manage', tenant);
+  if (token.status !== 'active') return false;
+  if (token.kind === 'personal' ? token.ownerId !== principal.id : token.ownerId !== null) return false;
+  if (!can(principal, token.kind === 'service' ? 'token.manage' : 'tenant.view', tenant)) return false;
+  const actions = token.scopes.flatMap((scope) => TOKEN_SCOPE_ACTIONS[scope]);
+  if (token.kind === 'service' && actions.some((action) => NEVER_BY_SERVICE_TOKEN.includes(action))) return false;
+  // Approving is judged on a request; "someone else's" stands for any the creator may decide on.
+  return actions.every((action) =>
+    can(principal, action, action === 'promotion.approve' ? { ...tenant, kind: 'promotion', requesterId: '' } : tenant),
+  );
 }
 
 export class ForbiddenError extends Error {

@@ -7,6 +7,7 @@ interface PortalMetrics {
   registry: Registry;
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   serverActions: Counter<'action' | 'outcome'>;
+  apiCalls: Counter<'operation' | 'outcome'>;
   prometheusQueries: Counter<'type'>;
 }
 
@@ -59,6 +60,12 @@ function create(): PortalMetrics {
       name: 'portal_server_actions_total',
       help: 'Server actions handled, by action and outcome (success, invalid, denied, failed).',
       labelNames: ['action', 'outcome'],
+      registers: [registry],
+    }),
+    apiCalls: new Counter({
+      name: 'portal_api_calls_total',
+      help: 'Calls of /api/v1 handled, by operation and outcome (unauthenticated, rate-limited, invalid, denied, failed, success).',
+      labelNames: ['operation', 'outcome'],
       registers: [registry],
     }),
     prometheusQueries: new Counter({

@@ -43,17 +43,21 @@ export function isStale(request: { status: string; createdAt: Date }, policy: Po
   );
 }
 
-/** Files a promotion request after evaluating every gate on the server; a blocking failure refuses it. */
+/** A filing refused by its gates: the message for people, every gate's result for the API's callers. */
+export class GatesRefusedError extends UserFacingError {
+  constructor(readonly gates: GateResult[]) {
+    const failing = blockingFailures(gates);
+    super(`This version cannot be submitted: ${failing.map((g) => `${g.label} — ${g.detail}`).join(' ')}`);
+    this.name = 'GatesRefusedError';
+  }
+}
+
+/** Files a promotion request after evaluating every gate on the server; a blocking failure refuses it (GatesRefusedError). */
 export async function createPromotionRequest(actor: Actor & { id: string }, tenant: string, input: RequestInput) {
   const { policy, version: policyVersion } = await getPolicy(tenant);
   const evidence = await gatherEvidence(tenant, input.modelName, input.version, policy);
   const gates = gatesFor(evidence, policy, input);
-  const failing = blockingFailures(gates);
-  if (failing.length > 0) {
-    throw new UserFacingError(
-      `This version cannot be submitted: ${failing.map((g) => `${g.label} — ${g.detail}`).join(' ')}`,
-    );
-  }
+  if (blockingFailures(gates).length > 0) throw new GatesRefusedError(gates);
   const endpoint = await resolveEndpoint(tenant, input.modelName);
 
   return getDb().$transaction(async (tx) => {

@@ -70,6 +70,7 @@ describe('schema drift', () => {
       `enum "PromotionStatus": missing — schema.prisma expects values 'pending', 'rejected', 'expired', 'cancelled', 'deploying', 'deployed', 'failed', database has no such type`,
       `enum "ApprovalDecision": missing — schema.prisma expects values 'approve', 'reject', database has no such type`,
       `enum "RolloutState": missing — schema.prisma expects values 'progressing', 'promoted', 'rolled-back', 'superseded', database has no such type`,
+      `enum "ApiTokenKind": missing — schema.prisma expects values 'personal', 'service', database has no such type`,
       'users: table missing — schema.prisma has model User, database has no such table',
       'tenants: table missing — schema.prisma has model Tenant, database has no such table',
       'tenant_provisioning_steps: table missing — schema.prisma has model TenantProvisioningStep, database has no such table',
@@ -86,6 +87,7 @@ describe('schema drift', () => {
       'slo_definitions: table missing — schema.prisma has model SloDefinition, database has no such table',
       'rate_limits: table missing — schema.prisma has model RateLimit, database has no such table',
       'anonymous_refusals: table missing — schema.prisma has model AnonymousRefusal, database has no such table',
+      'api_tokens: table missing — schema.prisma has model ApiToken, database has no such table',
     ]);
   });
 

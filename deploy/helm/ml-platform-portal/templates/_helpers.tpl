@@ -100,6 +100,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- include "portal.envValue" (list "TRUSTED_PROXY_HOPS" $v.security.trustedProxyHops) }}
 {{- include "portal.envValue" (list "RATE_LIMIT_USER_ACTIONS_PER_MINUTE" $v.security.rateLimitUserActionsPerMinute) }}
 {{- include "portal.envValue" (list "RATE_LIMIT_ADDRESS_MUTATIONS_PER_MINUTE" $v.security.rateLimitAddressMutationsPerMinute) }}
+{{- include "portal.envValue" (list "API_TOKEN_MAX_DAYS" $v.security.apiTokenMaxDays) }}
 {{- if $v.kubernetes.portalKubeconfig.existingSecret }}
 - name: KUBERNETES_PORTAL_KUBECONFIG
   value: /etc/ml-portal/kubeconfig/{{ $v.kubernetes.portalKubeconfig.key }}

@@ -5,12 +5,16 @@ import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { cellClass, DataTable, rowClass } from '@/components/ui/table';
 import { countingApprovals, isStale, listPromotionRequests, requestPolicy } from '@/lib/promotion/requests';
+import { PROMOTION_LIST_FILTERS, promotionListSchema } from '@/lib/promotion/schemas';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
 import { Time } from '@/components/ui/time';
 
 export const metadata = { title: 'Promotions' };
 
-const FILTERS = { open: 'Open', pending: 'Waiting for approval', all: 'All' } as const;
+const FILTERS = { open: 'Open', pending: 'Waiting for approval', all: 'All' } as const satisfies Record<
+  (typeof PROMOTION_LIST_FILTERS)[number],
+  string
+>;
 type Filter = keyof typeof FILTERS;
 
 export default async function PromotionsPage({
@@ -18,8 +22,7 @@ export default async function PromotionsPage({
   searchParams,
 }: TenantPageProps<Record<never, never>, { status?: string }>) {
   const { tenant, may } = await openTenantPage(params, 'promotion.read');
-  const requested = (await searchParams).status;
-  const filter: Filter = requested && requested in FILTERS ? (requested as Filter) : 'open';
+  const filter: Filter = promotionListSchema.shape.status.parse((await searchParams).status);
   const requests = await listPromotionRequests(tenant.name, { status: filter });
   const canRequest = may('promotion.request');
   const now = new Date();

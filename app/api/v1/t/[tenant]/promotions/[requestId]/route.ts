@@ -1,0 +1,5 @@
+import { readPromotion } from '@/lib/api/endpoints';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = readPromotion.handler;

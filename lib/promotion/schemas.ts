@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { tenantNameSchema } from '../tenancy/names';
+
+/**
+ * The inputs of the promotion actions, one schema per action for both doors: the server actions
+ * (components/promotions/actions.ts) and the REST API (/api/v1, lib/api/endpoints.ts), whose
+ * OpenAPI document is generated from these same schemas.
+ */
+
+const modelNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Choose a model')
+  .max(256)
+  .meta({ description: 'Registered model name' });
+const versionSchema = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]{0,8}$/, 'A version is a whole number, e.g. 5')
+  .meta({ description: 'Model version number, e.g. "5"' });
+
+export const requestPromotionSchema = z.object({
+  tenant: tenantNameSchema,
+  model: modelNameSchema,
+  version: versionSchema,
+  // A form always sends both fields; an API caller may leave them out.
+  modelCardUrl: z.string().trim().max(2000, 'The model card URL is too long').default(''),
+  notes: z.string().trim().max(5000, 'Notes are limited to 5,000 characters').default(''),
+});
+
+export const promotionRequestRef = z.object({
+  tenant: tenantNameSchema,
+  requestId: z.uuid('That is not a promotion request id'),
+});
+
+export const decidePromotionSchema = promotionRequestRef.extend({
+  decision: z.enum(['approve', 'reject'], { message: 'Choose approve or reject' }),
+  comment: z.string().trim().max(2000),
+});
+
+/** The promotions list's filter, as the page reads `?status=` and the API its query: anything else is `open`. */
+export const PROMOTION_LIST_FILTERS = ['open', 'pending', 'all'] as const;
+export const promotionListSchema = z.object({
+  tenant: tenantNameSchema,
+  status: z
+    .enum(PROMOTION_LIST_FILTERS)
+    .default('open')
+    .catch('open')
+    .meta({ description: 'open (pending, deploying, failed), pending (waiting for approval) or all; default open' }),
+});
