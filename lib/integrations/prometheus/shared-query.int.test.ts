@@ -30,8 +30,10 @@ describe('shared answers', () => {
     const second = await fleetMetrics(['pricing', 'forecast']).serving(300);
     expect(await queriesSent('instant')).toBe(before + 1);
     expect(second.freshness.asOf).toEqual(first.freshness.asOf);
-    expect(first.endpoints.map((e) => e.tenant)).toEqual(['fraud']);
-    expect(second.endpoints.map((e) => e.tenant)).toEqual(['forecast', 'pricing']);
+    // Other suites' throwaway endpoints may be live in these namespaces too: the tenants are judged.
+    const tenantsOf = (answer: typeof first) => [...new Set(answer.endpoints.map((e) => e.tenant))];
+    expect(tenantsOf(first)).toEqual(['fraud']);
+    expect(tenantsOf(second)).toEqual(['forecast', 'pricing']);
 
     // The GPU figures are one more query, whoever asks; another window is another query.
     await fleetMetrics(['fraud']).gpuUtilisation(600);
