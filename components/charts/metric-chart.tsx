@@ -1,6 +1,7 @@
 'use client';
 
 import { useId } from 'react';
+import { CHART_TICK } from '@/components/ui/chart-style';
 import {
   CartesianGrid,
   Legend,
@@ -114,12 +115,12 @@ export function MetricChart({
               type="number"
               domain={['dataMin', 'dataMax']}
               stroke="currentColor"
-              tick={{ fill: 'currentColor', fontSize: 12 }}
+              tick={CHART_TICK}
               allowDecimals={false}
             />
             <YAxis
               stroke="currentColor"
-              tick={{ fill: 'currentColor', fontSize: 12 }}
+              tick={CHART_TICK}
               tickFormatter={formatNumber}
               width={56}
               domain={['auto', 'auto']}

@@ -2,6 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartPoint, ChartStat, Thresholds } from '@/lib/rollout/dashboard';
+import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
 import { formatAxisTime } from '@/lib/format';
 
 interface ChartSpec {
@@ -20,8 +21,6 @@ const PALETTE =
   '[--chart-stable:#1d4ed8] [--chart-canary:#c2410c] [--chart-threshold:#b91c1c] [--chart-tooltip:#ffffff] [--chart-tooltip-border:#cbd5e1] ' +
   'dark:[--chart-stable:#60a5fa] dark:[--chart-canary:#fb923c] dark:[--chart-threshold:#f87171] dark:[--chart-tooltip:#1e293b] dark:[--chart-tooltip-border:#475569]';
 
-const tick = { fill: 'currentColor', fontSize: 12 };
-
 function MetricChart({ spec, points, hasCanary }: { spec: ChartSpec; points: ChartPoint[]; hasCanary: boolean }) {
   const format = (value: unknown) =>
     typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data';
@@ -38,18 +37,14 @@ function MetricChart({ spec, points, hasCanary }: { spec: ChartSpec; points: Cha
         title={`${spec.title} of stable${hasCanary ? ' and canary' : ''}`}
         desc={spec.threshold === undefined ? undefined : `Threshold ${format(spec.threshold)}`}
       >
-        <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={['dataMin', 'dataMax']}
-          tickFormatter={(t: number) => formatAxisTime(t)}
-          tick={tick}
+        <CartesianGrid {...CHART_GRID} />
+        <XAxis {...timeAxis()} />
+        <YAxis
+          tick={CHART_TICK}
           stroke="currentColor"
-          minTickGap={24}
+          width={52}
+          tickFormatter={(v: number) => v.toFixed(spec.digits)}
         />
-        <YAxis tick={tick} stroke="currentColor" width={52} tickFormatter={(v: number) => v.toFixed(spec.digits)} />
         <Tooltip
           labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`}
           formatter={format}

@@ -3,9 +3,9 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { UtilisationSeries } from '@/lib/integrations/prometheus';
 import { IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
+import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
 import { formatAxisTime } from '@/lib/format';
 
-const tick = { fill: 'currentColor', fontSize: 12 };
 // Distinct by colour and by dash, readable in light and dark mode.
 const COLOURS = ['#2563eb', '#c2410c', '#15803d', '#9333ea', '#0e7490', '#be185d', '#4d7c0f', '#64748b'];
 const DASHES = ['', '6 3', '2 3', '10 3 2 3', '4 4', '1 2', '12 4', '6 2 2 2'];
@@ -36,18 +36,9 @@ export function UtilisationChart({ series, hours }: { series: UtilisationSeries[
         title={`GPU utilisation per pod over the last ${hours} hours`}
         desc={`Mean over the period: ${summary}`}
       >
-        <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={['dataMin', 'dataMax']}
-          tickFormatter={(t: number) => formatAxisTime(t)}
-          tick={tick}
-          stroke="currentColor"
-          minTickGap={24}
-        />
-        <YAxis domain={[0, 100]} tick={tick} stroke="currentColor" width={40} />
+        <CartesianGrid {...CHART_GRID} />
+        <XAxis {...timeAxis()} />
+        <YAxis domain={[0, 100]} tick={CHART_TICK} stroke="currentColor" width={40} />
         <Tooltip
           labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`}
           formatter={(v) => (typeof v === 'number' ? `${Math.round(v)} %` : 'no data')}

@@ -4,6 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, 
 import { formatAxisTime, formatNumber, formatTime } from '@/lib/format';
 import type { SloObjectives } from '@/lib/slo/definition';
 import type { SloHistoryPoint, SloRange } from '@/lib/slo/view';
+import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
 import { RANGE_LABELS } from './format';
 
 interface SeriesSpec {
@@ -28,7 +29,6 @@ const PALETTE =
   '[--slo-a:#1d4ed8] [--slo-b:#c2410c] [--slo-ref:#b91c1c] [--slo-tooltip:#ffffff] [--slo-tooltip-border:#cbd5e1] ' +
   'dark:[--slo-a:#60a5fa] dark:[--slo-b:#fb923c] dark:[--slo-ref:#f87171] dark:[--slo-tooltip:#1e293b] dark:[--slo-tooltip-border:#475569]';
 
-const tick = { fill: 'currentColor', fontSize: 12 };
 const percentOf = (v: number | null) => (v === null ? null : v * 100);
 
 /** Axis labels in UTC: the clock for ranges within a day or two, the date beyond. */
@@ -108,18 +108,9 @@ function HistoryChart({ spec, points, range }: { spec: ChartSpec; points: SloHis
             : 'The values are in the data table below the charts.'
         }
       >
-        <CartesianGrid stroke="currentColor" strokeOpacity={0.15} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={['dataMin', 'dataMax']}
-          tickFormatter={label}
-          tick={tick}
-          stroke="currentColor"
-          minTickGap={32}
-        />
-        <YAxis tick={tick} stroke="currentColor" width={56} tickFormatter={(v: number) => formatNumber(v)} />
+        <CartesianGrid {...CHART_GRID} />
+        <XAxis {...timeAxis(label, 32)} />
+        <YAxis tick={CHART_TICK} stroke="currentColor" width={56} tickFormatter={(v: number) => formatNumber(v)} />
         <Tooltip
           labelFormatter={(t) => formatTime(Number(t))}
           formatter={format}

@@ -64,16 +64,18 @@ export const endpointNameSchema = z.string().max(253).regex(OBJECT_NAME, 'That i
 /** One panel's data, or why it is missing. */
 export type { Panel };
 
-export type Thresholds = Pick<
-  Policy,
-  | 'maxErrorRate'
-  | 'maxP99Ms'
-  | 'minRequests'
-  | 'immediateRollbackFactor'
-  | 'minPassRatio'
-  | 'bakeMinutes'
-  | 'analysisWindowSeconds'
->;
+const THRESHOLD_FIELDS = [
+  'maxErrorRate',
+  'maxP99Ms',
+  'minRequests',
+  'immediateRollbackFactor',
+  'minPassRatio',
+  'bakeMinutes',
+  'analysisWindowSeconds',
+] as const satisfies readonly (keyof Policy)[];
+
+/** The policy's canary thresholds, as the dashboard shows them beside the judgment. */
+export type Thresholds = Pick<Policy, (typeof THRESHOLD_FIELDS)[number]>;
 
 /** State in words, for a badge that does not rely on colour. */
 export interface ServingStatus {
@@ -707,24 +709,7 @@ export function chartPoints(
 }
 
 function thresholdsOf(policy: Policy): Thresholds {
-  const {
-    maxErrorRate,
-    maxP99Ms,
-    minRequests,
-    immediateRollbackFactor,
-    minPassRatio,
-    bakeMinutes,
-    analysisWindowSeconds,
-  } = policy;
-  return {
-    maxErrorRate,
-    maxP99Ms,
-    minRequests,
-    immediateRollbackFactor,
-    minPassRatio,
-    bakeMinutes,
-    analysisWindowSeconds,
-  };
+  return Object.fromEntries(THRESHOLD_FIELDS.map((field) => [field, policy[field]])) as Thresholds;
 }
 
 // ---------------------------------------------------------------------------------------------
