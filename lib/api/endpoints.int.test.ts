@@ -489,9 +489,12 @@ describe('/api/v1: a canary through the API (pricing’s seeded canary)', () => 
 
   it('refuses a rollback without an Idempotency-Key, changing nothing', async () => {
     const before = await served();
-    const response = await call('rollbackRollout', PRICING_ENDPOINT, { body: { rolloutId: rollout.id } });
-    expect(response.status).toBe(400);
-    expect(response.body.fieldErrors).toEqual({ 'Idempotency-Key': 'That is not an idempotency key' });
+    // The key travels as the header only: the server action's field of the same name in the body does not stand in for it.
+    for (const body of [{ rolloutId: rollout.id }, { rolloutId: rollout.id, idempotencyKey: randomUUID() }]) {
+      const response = await call('rollbackRollout', PRICING_ENDPOINT, { body });
+      expect(response.status).toBe(400);
+      expect(response.body.fieldErrors).toEqual({ 'Idempotency-Key': 'That is not an idempotency key' });
+    }
     expect(await served()).toEqual(before);
   });
 
