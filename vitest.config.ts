@@ -23,6 +23,7 @@ const PLATFORM_TESTS = [
   'test/helm/**/*.int.test.ts',
   'lib/observability/**/*.int.test.ts',
   'test/scale-out/**/*.int.test.ts',
+  'lib/api/endpoints.int.test.ts',
 ];
 
 export default defineConfig({

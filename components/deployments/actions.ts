@@ -1,23 +1,13 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { defineAction } from '@/lib/actions/define-action';
 import { UserFacingError } from '@/lib/errors';
-import { endpointNameSchema } from '@/lib/rollout/dashboard';
 import { operatorFor } from '@/lib/rollout/operator';
-import { rolloutsOf } from '@/lib/rollout/records';
+import { isRolloutOf } from '@/lib/rollout/records';
+import { promoteDeploymentSchema, rollbackDeploymentSchema } from '@/lib/rollout/schemas';
 import { promoteRollout, rollbackRollout } from '@/lib/rollout/service';
-import { tenantNameSchema } from '@/lib/tenancy/names';
 import { findTenant } from '@/lib/tenancy/service';
-
-const rolloutRef = {
-  tenant: tenantNameSchema,
-  endpoint: endpointNameSchema,
-  rolloutId: z.uuid('That is not a rollout id'),
-  /** One per intended action: a repeated click or a retry after a lost answer is answered, not repeated. */
-  idempotencyKey: z.uuid('That is not an idempotency key'),
-};
 
 async function operateDeployments(input: { tenant: string }) {
   const tenant = await findTenant(input.tenant);
@@ -29,14 +19,13 @@ async function operateDeployments(input: { tenant: string }) {
 
 /** The confirmation named this endpoint: a rollout of another one (or of another tenant) is refused, not acted on. */
 async function requireRolloutOf(input: { tenant: string; endpoint: string; rolloutId: string }): Promise<void> {
-  const rollouts = await rolloutsOf(input.tenant, input.endpoint);
-  if (!rollouts.some((r) => r.id === input.rolloutId))
+  if (!(await isRolloutOf(input.tenant, input.endpoint, input.rolloutId)))
     throw new UserFacingError(`There is no such rollout on ${input.endpoint} in ${input.tenant}.`);
 }
 
 export const rollbackDeploymentAction = defineAction({
   name: 'deployment.rollback',
-  input: z.object(rolloutRef),
+  input: rollbackDeploymentSchema,
   permission: operateDeployments,
   async run(user, input) {
     await requireRolloutOf(input);
@@ -51,7 +40,7 @@ export const rollbackDeploymentAction = defineAction({
 
 export const promoteDeploymentAction = defineAction({
   name: 'deployment.promote',
-  input: z.object({ ...rolloutRef, to: z.enum(['next', 'full'], { message: 'Choose the next step or 100 %' }) }),
+  input: promoteDeploymentSchema,
   permission: operateDeployments,
   async run(user, input) {
     await requireRolloutOf(input);

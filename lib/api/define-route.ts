@@ -28,11 +28,20 @@ export interface ApiRouteSpec<S extends z.ZodType, Body> {
   method: ApiMethod;
   /** The action's zod schema; fed the path parameters merged with the query (GET) or JSON body (POST). */
   input: S;
+  /**
+   * Input fields that travel as request headers, by field: e.g. `{ idempotencyKey: 'Idempotency-Key' }`.
+   * Taken from the header only (a body or query field of the same name is overridden), and named
+   * by the header in field errors.
+   */
+  headers?: Readonly<Record<string, string>>;
   permission: (
     input: z.output<S>,
   ) => { action: Action; resource: Resource } | Promise<{ action: Action; resource: Resource }>;
   /** Does the work through the same service as the page; audits its own change as the service does. */
-  run: (caller: TokenCaller, input: z.output<S>) => Promise<{ status: number; body: Body }>;
+  run: (
+    caller: TokenCaller,
+    input: z.output<S>,
+  ) => Promise<{ status: number; body: Body; headers?: Record<string, string> }>;
 }
 
 export interface ApiError {
@@ -67,11 +76,20 @@ function tenantOf(resource: Resource): string | null {
   return 'tenant' in resource ? resource.tenant : null;
 }
 
-async function readInput(request: Request, method: ApiMethod, params: Record<string, unknown>) {
+async function readInput(
+  request: Request,
+  method: ApiMethod,
+  params: Record<string, unknown>,
+  headers: Readonly<Record<string, string>>,
+) {
   const fromPath = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string'));
+  // A header field is the header's value or nothing: absent, the schema says it is missing.
+  const fromHeaders = Object.fromEntries(
+    Object.entries(headers).map(([field, header]) => [field, request.headers.get(header) ?? undefined]),
+  );
   if (method === 'GET') {
     const query = Object.fromEntries(new URL(request.url).searchParams.entries());
-    return { ok: true as const, value: { ...query, ...fromPath } };
+    return { ok: true as const, value: { ...query, ...fromHeaders, ...fromPath } };
   }
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type))
@@ -85,7 +103,7 @@ async function readInput(request: Request, method: ApiMethod, params: Record<str
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return { ok: false as const, error: 'The body must be a JSON object.' };
   // The path names the tenant (and record); a body cannot point elsewhere.
-  return { ok: true as const, value: { ...(body as Record<string, unknown>), ...fromPath } };
+  return { ok: true as const, value: { ...(body as Record<string, unknown>), ...fromHeaders, ...fromPath } };
 }
 
 export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, Body>): RouteHandler {
@@ -162,7 +180,8 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
     }
 
     // 3. Parse: the same checks and the same schema as the server action.
-    const raw = await readInput(request, spec.method, await context.params);
+    const headerFields = spec.headers ?? {};
+    const raw = await readInput(request, spec.method, await context.params, headerFields);
     if (!raw.ok) {
       count('invalid');
       return failure(400, raw.error);
@@ -177,8 +196,10 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
     const parsed = spec.input.safeParse(raw.value);
     if (!parsed.success) {
       const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues)
-        fieldErrors[String(issue.path[0] ?? 'body').slice(0, 100)] ??= issue.message;
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? 'body');
+        fieldErrors[(headerFields[field] ?? field).slice(0, 100)] ??= issue.message;
+      }
       count('invalid');
       return failure(400, 'Some fields are not valid.', { fieldErrors });
     }
@@ -207,7 +228,7 @@ export function defineApiRoute<S extends z.ZodType, Body>(spec: ApiRouteSpec<S, 
       const refusedBy = result.status >= 400 ? `answered ${result.status}` : undefined;
       count(refusedBy ? 'failed' : 'success');
       await audit(refusedBy ? 'failed' : 'success', tenant, { status: result.status, reason: refusedBy });
-      return answer(result.status, result.body);
+      return answer(result.status, result.body, result.headers);
     } catch (error) {
       count('failed');
       const known = error instanceof UserFacingError;

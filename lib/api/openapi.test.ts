@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GET } from '../../app/api/v1/openapi.json/route';
+import { jsonSchemaValidator, validateOpenApi, type JsonSchema } from '../../test/openapi';
+import { TOKEN_SCOPES } from '../auth/authorize';
 import { ENDPOINTS } from './endpoints';
 import { openApiDocument } from './openapi';
 
@@ -42,6 +44,42 @@ describe('/api/v1/openapi.json', () => {
     const doc = (await response.json()) as Doc;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearerToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it(`validates as OpenAPI 3.1 with its ${ENDPOINTS.length} operations`, async () => {
+    const operations = await validateOpenApi(openApiDocument());
+    expect(operations).toHaveLength(ENDPOINTS.length);
+    expect(ENDPOINTS.length).toBe(12);
+  });
+
+  it('is refused by the validator when it is broken, so the validation above means something', async () => {
+    const broken = openApiDocument() as unknown as {
+      paths: Record<string, Record<string, { parameters: { in?: string }[] }>>;
+    };
+    delete broken.paths['/api/v1/t/{tenant}/quota']!.get!.parameters[0]!.in;
+    await expect(validateOpenApi(broken)).rejects.toThrow(/not a valid OpenAPI document/);
+  });
+
+  it('has only schemas a strict JSON Schema 2020-12 validator compiles', async () => {
+    const ajv = jsonSchemaValidator();
+    const operations = await validateOpenApi(openApiDocument());
+    for (const op of operations) {
+      const schemas: [string, JsonSchema][] = [
+        ...op.parameters.map((p): [string, JsonSchema] => [`parameter ${p.name}`, p.schema]),
+        ...(op.body ? [['body', op.body] as [string, JsonSchema]] : []),
+        ...Object.entries(op.responses).map(([status, schema]): [string, JsonSchema] => [status, schema]),
+      ];
+      for (const [what, schema] of schemas)
+        expect(() => ajv.compile(schema), `${op.operationId} ${what}`).not.toThrow();
+    }
+  });
+
+  it('names the token scope in each operation’s bearer requirement', async () => {
+    for (const op of await validateOpenApi(openApiDocument())) {
+      const endpoint = ENDPOINTS.find((e) => e.operationId === op.operationId)!;
+      expect(op.scope, op.operationId).toBe(endpoint.scope);
+      expect(TOKEN_SCOPES).toContain(op.scope);
+    }
   });
 
   it('documents every endpoint once, with unique operation ids and every path parameter', () => {
@@ -95,5 +133,37 @@ describe('/api/v1/openapi.json', () => {
       required: false,
       schema: { enum: ['open', 'pending', 'all'], default: 'open' },
     });
+  });
+});
+
+describe('/api/v1/openapi.json: rollouts and runs', () => {
+  const operation = (path: string, method: 'get' | 'post') =>
+    (openApiDocument().paths[path] as Record<string, Operation & { parameters: Record<string, unknown>[] }>)[method]!;
+
+  it('requires the Idempotency-Key header of rollback and promote, and keeps the key out of the body', () => {
+    for (const action of ['rollback', 'promote']) {
+      const op = operation(`/api/v1/t/{tenant}/rollouts/{endpoint}/${action}`, 'post');
+      expect(op.parameters.find((p) => p.in === 'header')).toMatchObject({
+        name: 'Idempotency-Key',
+        required: true,
+        schema: { type: 'string', format: 'uuid' },
+      });
+      const body = op.requestBody!.content['application/json']!.schema;
+      expect(Object.keys(body.properties!)).not.toContain('idempotencyKey');
+      expect(body.required).toContain('rolloutId');
+      expect(op.responses['422']).toBeDefined();
+    }
+  });
+
+  it('documents the runs page’s parameters as optional query parameters', () => {
+    const op = operation('/api/v1/t/{tenant}/experiments/{experimentId}/runs', 'get');
+    expect(op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.required])).toEqual([
+      ['filter', false],
+      ['sort', false],
+      ['dir', false],
+      ['size', false],
+      ['page', false],
+    ]);
+    expect(op.parameters.find((p) => p.name === 'size')).toMatchObject({ schema: { enum: ['10', '25', '50', '100'] } });
   });
 });

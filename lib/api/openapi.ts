@@ -36,15 +36,17 @@ const ERROR_RESPONSES = {
 
 function operation(endpoint: Endpoint, components: Record<string, JsonSchema>) {
   const shape = endpoint.input.shape as Record<string, z.ZodType>;
-  const parameters = endpoint.pathParams.map((name) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: jsonSchema(shape[name]!, 'input', components),
-  }));
-  const rest = z.object(
-    Object.fromEntries(Object.entries(shape).filter(([name]) => !endpoint.pathParams.includes(name))),
+  const parameter = (name: string, where: 'path' | 'query' | 'header', required: boolean, schema: JsonSchema) => {
+    const { description, ...rest } = schema as JsonSchema & { description?: string };
+    return { name, in: where, required, ...(typeof description === 'string' ? { description } : {}), schema: rest };
+  };
+  const parameters = endpoint.pathParams.map((name) =>
+    parameter(name, 'path', true, jsonSchema(shape[name]!, 'input', components)),
   );
+  for (const [field, header] of Object.entries(endpoint.headerParams))
+    parameters.push(parameter(header, 'header', true, jsonSchema(shape[field]!, 'input', components)));
+  const elsewhere = new Set([...endpoint.pathParams, ...Object.keys(endpoint.headerParams)]);
+  const rest = z.object(Object.fromEntries(Object.entries(shape).filter(([name]) => !elsewhere.has(name))));
   const body =
     endpoint.method === 'POST'
       ? {
@@ -60,7 +62,7 @@ function operation(endpoint: Endpoint, components: Record<string, JsonSchema>) {
       required?: string[];
     };
     for (const [name, schema] of Object.entries(query.properties ?? {}))
-      parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+      parameters.push(parameter(name, 'query', query.required?.includes(name) ?? false, schema));
   }
   const errorSchema = jsonSchema(apiErrorSchema, 'output', components);
   const responses: Record<string, unknown> = {};
@@ -78,6 +80,8 @@ function operation(endpoint: Endpoint, components: Record<string, JsonSchema>) {
     parameters,
     ...body,
     responses,
+    // OpenAPI 3.1 lets a bearer requirement name the roles it needs: here the token scope.
+    security: [{ bearerToken: [endpoint.scope] }],
   };
 }
 

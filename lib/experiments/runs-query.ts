@@ -250,6 +250,40 @@ function zodMessage(error: z.ZodError): string {
   return error.issues[0]?.message ?? 'Not valid.';
 }
 
+/**
+ * The runs table's query parameters for a caller that is not the page (the REST API): the same
+ * names, read by `parseRunsQuery` as the page reads its URL (`refuseUnreadableRunsQuery`), except
+ * that a part which does not read is refused with its message instead of falling back to its default.
+ */
+export const runsSearchParams = {
+  filter: z
+    .string()
+    .max(MAX_FILTER_LENGTH)
+    .optional()
+    .meta({ description: `Conditions joined by "and", e.g. ${EXAMPLE}` }),
+  sort: z
+    .string()
+    .max(300)
+    .optional()
+    .meta({
+      description: `The column to sort by: metrics.<name>, params.<name>, tags.<name> or attributes.<${Object.keys(RUN_ATTRIBUTES).join('|')}>; default attributes.start_time`,
+    }),
+  dir: directionSchema.optional().meta({ description: 'Sort direction; default desc' }),
+  size: z
+    .enum(PAGE_SIZES.map(String) as [string, ...string[]], {
+      message: `Choose a page size of ${PAGE_SIZES.join(', ')}.`,
+    })
+    .optional()
+    .meta({ description: `Runs per page; default ${DEFAULT_PAGE_SIZE}` }),
+  page: pageTokenSchema.optional().meta({ description: 'The `nextPageToken` of the page before' }),
+};
+
+/** For `.superRefine` on a schema with `runsSearchParams`: what `parseRunsQuery` could not read, as issues. */
+export function refuseUnreadableRunsQuery(params: RawParams, ctx: z.RefinementCtx): void {
+  for (const [field, message] of Object.entries(parseRunsQuery(params).problems))
+    ctx.addIssue({ code: 'custom', path: [field], message });
+}
+
 /** Reads the runs table's URL search params. Anything unreadable falls back to its default and is reported. */
 export function parseRunsQuery(raw: RawParams): { query: RunsQuery; problems: QueryProblems } {
   const problems: QueryProblems = {};

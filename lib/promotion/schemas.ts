@@ -7,7 +7,7 @@ import { tenantNameSchema } from '../tenancy/names';
  * OpenAPI document is generated from these same schemas.
  */
 
-const modelNameSchema = z
+export const modelNameSchema = z
   .string()
   .trim()
   .min(1, 'Choose a model')

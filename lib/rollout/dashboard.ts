@@ -816,7 +816,7 @@ export function breakGlassEntry(change: {
 }
 
 /** One endpoint: what it serves, its live (else latest) rollout, the last decisions and the thresholds. null when there is no such endpoint and never was. */
-async function deploymentDetail(tenant: string, endpoint: string): Promise<DeploymentDetail | null> {
+export async function deploymentDetail(tenant: string, endpoint: string): Promise<DeploymentDetail | null> {
   if (!endpointNameSchema.safeParse(endpoint).success) return null;
   const [isvc, rollouts, { policy }] = await Promise.all([
     readPanel('the InferenceService', () => inferenceServices(tenant, PORTAL_ACTOR).get(endpoint)),

@@ -155,6 +155,11 @@ export async function rolloutsOf(tenant: string, endpoint: string) {
   });
 }
 
+/** Whether `rolloutId` is one of the endpoint's recent rollouts in this tenant: what an action names must be what it acts on. */
+export async function isRolloutOf(tenant: string, endpoint: string, rolloutId: string): Promise<boolean> {
+  return (await rolloutsOf(tenant, endpoint)).some((r) => r.id === rolloutId);
+}
+
 export async function eventsOf(rolloutIds: string[], limit = 200) {
   return getDb().rolloutEvent.findMany({
     where: { rolloutId: { in: rolloutIds } },

@@ -1,0 +1,5 @@
+import { rollbackEndpoint } from '@/lib/api/endpoints';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = rollbackEndpoint.handler;
