@@ -136,12 +136,18 @@ export const filePromotion: Endpoint = {
       input,
     ): Promise<{ status: number; body: PromotionRequestView | z.infer<typeof gatesRefusedSchema> }> {
       try {
-        const request = await createPromotionRequest(caller.actor, input.tenant, {
-          modelName: input.model,
-          version: input.version,
-          modelCardUrl: input.modelCardUrl,
-          notes: input.notes,
-        });
+        const request = await createPromotionRequest(
+          caller.actor,
+          input.tenant,
+          {
+            modelName: input.model,
+            version: input.version,
+            modelCardUrl: input.modelCardUrl,
+            notes: input.notes,
+            pipeline: input.pipeline,
+          },
+          { kind: 'token', token: caller.token },
+        );
         const detail = await getPromotionRequest(input.tenant, request.id);
         return { status: 201, body: viewOf(detail!) };
       } catch (error) {
