@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
@@ -44,11 +44,6 @@ export function CreateTokenForm({
     state?.ok && 'secret' in state && typeof state.secret === 'string'
       ? { secret: state.secret, message: state.message }
       : null;
-
-  // After a successful creation the form is cleared (useFormAction); the chosen scopes go with it.
-  useEffect(() => {
-    if (state?.ok) setChosen(suggestedScopes);
-  }, [state, suggestedScopes]);
 
   return (
     <div className="space-y-4">
