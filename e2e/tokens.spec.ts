@@ -22,19 +22,20 @@ test('alice creates a personal token, sees it once, calls the API with it, and r
   await expect(page).toHaveURL(/\/settings\/tokens$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your API tokens');
 
+  const form = page.getByRole('form', { name: 'Create a personal token' });
   // Refused per field: no name, no scope.
-  await page.getByRole('button', { name: 'Create token' }).click();
-  await expect(page.getByText('Name the token, e.g. after its pipeline')).toBeVisible();
-  await expect(page.getByText('Choose at least one scope')).toBeVisible();
+  await form.getByRole('button', { name: 'Create token' }).click();
+  await expect(form.getByText('Name the token, e.g. after its pipeline')).toBeVisible();
+  await expect(form.getByText('Choose at least one scope')).toBeVisible();
 
-  await page.getByLabel('Name').fill(name);
-  await expect(page.getByLabel('Tenant')).toHaveValue('fraud');
+  await form.getByLabel('Name').fill(name);
+  await expect(form.getByLabel('Tenant')).toHaveValue('fraud');
   // alice is a member: she may not give a token what only approvers or admins do.
-  await expect(page.getByRole('checkbox', { name: /promotion\.approve/ })).toHaveCount(0);
-  await expect(page.getByRole('checkbox', { name: /rollout\.operate/ })).toHaveCount(0);
-  await page.getByRole('checkbox', { name: /promotion\.read/ }).check();
-  await expect(page.getByLabel('Expires after (days)')).toHaveAttribute('max', '90');
-  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(form.getByRole('checkbox', { name: /promotion\.approve/ })).toHaveCount(0);
+  await expect(form.getByRole('checkbox', { name: /rollout\.operate/ })).toHaveCount(0);
+  await form.getByRole('checkbox', { name: /promotion\.read/ }).check();
+  await expect(form.getByLabel('Expires after (days)')).toHaveAttribute('max', '90');
+  await form.getByRole('button', { name: 'Create token' }).click();
 
   const shown = page.getByTestId('new-token');
   await expect(shown).toContainText('you will not see it again');
