@@ -33,7 +33,9 @@ export default defineConfig({
   },
   webServer: {
     command: 'node --import tsx stack/demo.ts',
-    url: `http://127.0.0.1:${portalPort}/api/ready`,
+    // Not /api/ready: the demo announces the portal once the seeded pipeline's step has filed its
+    // promotion request through the running portal's API, and the specs must not see that happen.
+    wait: { stdout: /The portal is ready: / },
     reuseExistingServer: false,
     // The platform is normally up already (npm test starts it first); cold, it is built here.
     timeout: 3_600_000,

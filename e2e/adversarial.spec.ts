@@ -142,7 +142,7 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
   },
   decidePromotionAction: { tenant: TENANT, requestId: SEGMENTS.id, decision: 'approve', comment: '' },
   retryDeploymentAction: { tenant: TENANT, requestId: SEGMENTS.id },
-  // A tenant that does not exist: nobody may make its tokens (no page uses these actions yet).
+  // A tenant that does not exist: nobody may make its tokens; a token that does not exist: nobody revokes it.
   createTokenAction: { kind: 'service', tenant: 'no-such-tenant', name: 'probe', scopes: 'promotion.read' },
   revokeTokenAction: { tokenId: SEGMENTS.id },
   rollbackDeploymentAction: {
@@ -228,6 +228,7 @@ async function databaseFingerprint(): Promise<string[]> {
        UNION ALL SELECT 'policy-change ' || id || ' ' || status FROM policy_changes
        UNION ALL SELECT 'request ' || id || ' ' || status FROM promotion_requests
        UNION ALL SELECT 'approval ' || id FROM approvals
+       UNION ALL SELECT 'token ' || id || ' ' || coalesce(revoked_at::text, 'active') FROM api_tokens
        UNION ALL SELECT 'slo ' || tenant_id || ' ' || endpoint || ' v' || version FROM slo_definitions
        UNION ALL SELECT 'ops-thresholds v' || version FROM ops_thresholds
        UNION ALL SELECT 'rollout-event ' || id || ' by ' || actor FROM rollout_events WHERE actor <> 'worker'

@@ -153,7 +153,8 @@ test.describe.serial('golden path', () => {
     expect(await refused.text()).toContain('You are not allowed to do this.');
 
     const bob = await signedIn(browser, 'bob');
-    await expect(bob.getByTestId('badge-Approvals')).toHaveText(/1/);
+    // alice's request, and the one the seeded pipeline filed when the portal started (stack/seed/pipeline-promotion.ts).
+    await expect(bob.getByTestId('badge-Approvals')).toHaveText('2 waiting');
     await bob.goto('/approvals');
     await bob.getByRole('link', { name: `${fraud.model} v${fraud.challenger.version}` }).click();
     await expectAccessible(bob);

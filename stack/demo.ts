@@ -14,6 +14,7 @@ import { up } from './cli';
 import { ensureDatabase, postgresUrl } from './components/postgres';
 import { stackContext } from './lib/context';
 import { DEMO_USERS } from './oidc/users';
+import { pipelineVersion, runPromotionPipeline, type PipelineRun } from './seed/pipeline-promotion';
 import { seedDemo, seedRollouts } from './seed/portal';
 import { resetDemoState, seedStack } from './seed/index';
 import { readSeededModels } from './seed/mlflow';
@@ -75,7 +76,6 @@ async function main() {
   await seedDemo();
   const models = await readSeededModels(ctx);
   if (models) await seedRollouts(models);
-  await getDb().$disconnect();
 
   progress('starting the portal');
   const portal = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
@@ -129,6 +129,20 @@ async function main() {
   }
 
   await waitForReady(`${portalUrl}/api/ready`, portal);
+  // The seeded pipeline's last step files a promotion request through the portal's REST API, so
+  // it runs once the portal answers — and before the portal is announced ready (the browser tests
+  // wait for that line), so that nobody sees the database change under them.
+  let pipeline: PipelineRun | null = null;
+  if (models) {
+    progress('running the last step of the seeded pipeline: it files a promotion request through /api/v1');
+    try {
+      pipeline = await runPromotionPipeline(ctx, { portalUrl, database, version: pipelineVersion(models) });
+    } catch (error) {
+      console.error(`The seeded pipeline could not run: ${error instanceof Error ? error.message : String(error)}`);
+      await stop(1);
+    }
+  }
+  await getDb().$disconnect();
   const width = Math.max(...DEMO_USERS.map((u) => u.username.length));
   console.log(
     [
@@ -137,6 +151,11 @@ async function main() {
       `  Identity provider:   ${process.env.OIDC_ISSUER}`,
       `  Local platform:      npm run stack -- status (kubeconfig ${ctx.kubeconfig})`,
       `  Worker:              judging canaries every ${process.env.ROLLOUT_CHECK_INTERVAL_SECONDS ?? 30} s`,
+      ...(pipeline
+        ? [
+            `  Pipeline:            fraud/${pipeline.workflow} ${pipeline.phase === 'Failed' ? `failed: ${pipeline.message}` : `filed ${portalUrl}/t/fraud/promotions/${pipeline.requestId}`}`,
+          ]
+        : []),
       '',
       '  Demo users (username / password — role):',
       ...DEMO_USERS.map((u) => `    ${u.username.padEnd(width)} / ${u.password.padEnd(width + 5)} — ${u.description}`),

@@ -22,6 +22,8 @@ export const requestPromotionAction = defineAction({
       version: input.version,
       modelCardUrl: input.modelCardUrl,
       notes: input.notes,
+      // The form never sends one; a forged call naming a pipeline is refused by the service.
+      pipeline: input.pipeline,
     });
     revalidatePath(`/t/${input.tenant}/promotions`);
     return {

@@ -37,6 +37,9 @@ export function AppShell({
               <span className="text-slate-600 dark:text-slate-400"> · {user.platformRoles.join(', ')}</span>
             ) : null}
           </span>
+          <Link href="/settings/tokens" className={buttonClass.link}>
+            API tokens
+          </Link>
           <form action={signOutAction}>
             <button type="submit" className={buttonClass.secondary}>
               Sign out

@@ -54,6 +54,27 @@ describe('navigation', () => {
     ]);
   });
 
+  it("links a tenant's service tokens for its admins only", () => {
+    const tokenLinks = (p: Principal) =>
+      buildNavigation(p, tenants).tenants.map((t) =>
+        tenantLinks(t)
+          .map((l) => l.href)
+          .filter((href) => href.endsWith('/tokens')),
+      );
+    expect(
+      tokenLinks(
+        principal({
+          memberships: [
+            { tenant: 'fraud', role: 'admin' },
+            { tenant: 'pricing', role: 'approver' },
+          ],
+        }),
+      ),
+    ).toEqual([['/t/fraud/tokens'], []]);
+    // A platform admin manages tenants, not their pipelines' tokens.
+    expect(tokenLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual([[], []]);
+  });
+
   it('leaves them out for someone without a tenant to see', () => {
     expect(platformLinks(principal({}))).toEqual([]);
     expect(platformLinks(principal({ platformRoles: ['oncall'] }), [])).toEqual([]);

@@ -8,6 +8,9 @@ import { closeRateLimits } from '../../lib/security/rate-limit';
 // The session is next-auth's (it needs a Next.js request); here it is whoever the test says.
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock('../../lib/auth/session', () => ({ getCurrentUser: async () => session.user }));
+// Refreshing the token pages needs Next.js's request store; here there are no pages to refresh.
+const revalidated = vi.hoisted(() => [] as string[]);
+vi.mock('next/cache', () => ({ revalidatePath: (path: string) => void revalidated.push(path) }));
 
 const { createTokenAction, revokeTokenAction } = await import('./actions');
 
@@ -61,6 +64,7 @@ describe('createTokenAction', () => {
     );
     if (!result.ok || !('secret' in result)) throw new Error(JSON.stringify(result));
     expect(result.message).toMatch(/shown only this once/);
+    expect(revalidated).toContain('/settings/tokens');
     const auth = await authenticateToken(`Bearer ${result.secret}`);
     expect(auth.ok && auth.caller.token.kind).toBe('personal');
     const row = await getDb().apiToken.findFirstOrThrow({ where: { name: 'laptop' } });

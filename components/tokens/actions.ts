@@ -1,14 +1,21 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
 import { createApiToken, createTokenSchema, revokeApiToken, revokeTokenSchema } from '@/lib/api-tokens/service';
 import { getDb } from '@/lib/db/client';
 import { findTenant } from '@/lib/tenancy/service';
 
-// The server actions behind the (not yet built) token pages. `defineAction` checks the session,
+// The server actions behind the token pages (/settings/tokens, /t/[tenant]/tokens). `defineAction` checks the session,
 // rate limit, fields and schema, and a first permission (seeing the tenant, or managing its
 // tokens); the token service then applies the finer rules of canManageToken (scopes the creator
 // holds, owner-or-admin revocation) and audits every change and refusal.
+
+/** Both token pages list what changed (a tenant admin may revoke a member's personal token). */
+function revalidateTokenPages(): void {
+  revalidatePath('/settings/tokens');
+  revalidatePath('/t/[tenant]/tokens', 'page');
+}
 
 export const createTokenAction = defineAction({
   name: 'token.create',
@@ -22,6 +29,7 @@ export const createTokenAction = defineAction({
   },
   async run(user, input) {
     const created = await createApiToken(user, input);
+    revalidateTokenPages();
     return {
       ok: true as const,
       message: `Copy the token now: it is shown only this once. It expires on ${created.expiresAt.toISOString().slice(0, 10)}.`,
@@ -50,6 +58,7 @@ export const revokeTokenAction = defineAction({
   },
   async run(user, input) {
     await revokeApiToken(user, input);
+    revalidateTokenPages();
     return { ok: true, message: 'Revoked: the token stops working at once.' };
   },
 });

@@ -84,6 +84,20 @@ export function creationRefusal(
   return `You may not give a token what you cannot do yourself: ${beyond.join(', ')}.`;
 }
 
+/**
+ * The scopes `user` may give a new token of `kind` in `tenant`, in the canonical order: those whose
+ * actions they may do themself there, never approval for a service token (canManageToken decides).
+ * Empty when they may make no such token at all. For the forms; the service decides again on create.
+ */
+export function grantableScopes(
+  user: Principal,
+  kind: 'personal' | 'service',
+  tenant: { name: string; status: TenantStatus },
+): TokenScope[] {
+  const token = { kind, tenant: tenant.name, status: tenant.status, ownerId: kind === 'personal' ? user.id : null };
+  return TOKEN_SCOPES.filter((scope) => canManageToken(user, 'create', { ...token, scopes: [scope] }));
+}
+
 export interface CreatedToken {
   id: string;
   /** Shown once: only its hash is kept. */
@@ -157,6 +171,7 @@ export interface TokenSummary {
   createdAt: Date;
   createdByName: string;
   revokedAt: Date | null;
+  revokedByName: string | null;
 }
 
 const SUMMARY = { tenant: { select: { name: true } } } as const;
@@ -178,6 +193,7 @@ function summary(
     createdAt: row.createdAt,
     createdByName: row.createdByName,
     revokedAt: row.revokedAt,
+    revokedByName: row.revokedByName,
   };
 }
 

@@ -118,7 +118,7 @@ describe('/api/v1/openapi.json', () => {
     const schema = op.requestBody!.content['application/json']!.schema;
     // The tenant comes from the path; notes and model card URL have defaults.
     expect(schema.required).toEqual(['model', 'version']);
-    expect(Object.keys(schema.properties!).sort()).toEqual(['model', 'modelCardUrl', 'notes', 'version']);
+    expect(Object.keys(schema.properties!).sort()).toEqual(['model', 'modelCardUrl', 'notes', 'pipeline', 'version']);
     expect(JSON.stringify(op.responses['201'])).toContain('#/components/schemas/PromotionRequest');
     expect(doc.components.schemas).toHaveProperty('PromotionRequest.properties.gates');
   });

@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../audit/log';
 import { getDb } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { UserFacingError } from '../errors';
+import { filedVia, type FilingChannel } from './filed-via';
 import { blockingFailures, type GateResult } from './gates';
 import { gatesFor, gatherEvidence } from './evaluation';
 import { approvalStanding } from './approval-standing';
@@ -15,12 +16,15 @@ export interface RequestInput {
   version: string;
   modelCardUrl: string;
   notes: string;
+  /** The pipeline run filing it: a service token's filing only (see filed-via.ts). */
+  pipeline?: string;
 }
 
 const DETAIL = {
   approvals: { orderBy: { createdAt: 'asc' } },
   rollout: true,
   tenant: { select: { name: true } },
+  filedViaToken: { select: { name: true, kind: true, prefix: true, createdByName: true } },
 } as const satisfies Prisma.PromotionRequestInclude;
 export type PromotionRequestDetail = Prisma.PromotionRequestGetPayload<{ include: typeof DETAIL }>;
 
@@ -52,8 +56,19 @@ export class GatesRefusedError extends UserFacingError {
   }
 }
 
-/** Files a promotion request after evaluating every gate on the server; a blocking failure refuses it (GatesRefusedError). */
-export async function createPromotionRequest(actor: Actor & { id: string }, tenant: string, input: RequestInput) {
+/**
+ * Files a promotion request after evaluating every gate on the server; a blocking failure refuses
+ * it (GatesRefusedError). `channel` says how it came (the browser, or an API token), and with it
+ * whether it may name the pipeline run filing it.
+ */
+export async function createPromotionRequest(
+  actor: Actor & { id: string },
+  tenant: string,
+  input: RequestInput,
+  channel: FilingChannel = { kind: 'browser' },
+) {
+  const origin = filedVia(channel, input.pipeline);
+  if (!origin.ok) throw new UserFacingError(origin.error, 'pipeline');
   const { policy, version: policyVersion } = await getPolicy(tenant);
   const evidence = await gatherEvidence(tenant, input.modelName, input.version, policy);
   const gates = gatesFor(evidence, policy, input);
@@ -93,6 +108,8 @@ export async function createPromotionRequest(actor: Actor & { id: string }, tena
         policyVersion,
         requiredApprovals: policy.requiredApprovals,
         expiresAt: new Date(Date.now() + policy.expireAfterHours * 3_600_000),
+        filedViaTokenId: origin.filedVia.tokenId,
+        pipeline: origin.filedVia.pipeline,
       },
     });
     await recordAudit(tx, {
@@ -106,6 +123,7 @@ export async function createPromotionRequest(actor: Actor & { id: string }, tena
         endpoint,
         policyVersion,
         gates: gates.map((g) => ({ id: g.id, passed: g.passed })),
+        ...(origin.filedVia.tokenId ? { filedVia: origin.filedVia } : {}),
       },
       outcome: 'success',
     });

@@ -19,6 +19,21 @@ const versionSchema = z
   .regex(/^[1-9][0-9]{0,8}$/, 'A version is a whole number, e.g. 5')
   .meta({ description: 'Model version number, e.g. "5"' });
 
+/** A pipeline run's name as Kubernetes names a Workflow (or a Kubeflow run): a DNS-1123 subdomain. */
+export const pipelineRunSchema = z
+  .string()
+  .trim()
+  .min(1, 'Name the pipeline run')
+  .max(253, 'At most 253 characters (a Kubernetes object name)')
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+    'A pipeline run is named like a Kubernetes object: lower-case letters, digits, "-" and "."',
+  )
+  .meta({
+    description:
+      'The pipeline run filing the request, e.g. the Argo Workflow’s `{{workflow.name}}`: shown as “filed by pipeline …”. Accepted only from a tenant service token.',
+  });
+
 export const requestPromotionSchema = z.object({
   tenant: tenantNameSchema,
   model: modelNameSchema,
@@ -26,6 +41,9 @@ export const requestPromotionSchema = z.object({
   // A form always sends both fields; an API caller may leave them out.
   modelCardUrl: z.string().trim().max(2000, 'The model card URL is too long').default(''),
   notes: z.string().trim().max(5000, 'Notes are limited to 5,000 characters').default(''),
+  // Only a tenant service token may name the pipeline run filing the request (lib/promotion/filed-via.ts);
+  // the browser's form never sends it.
+  pipeline: pipelineRunSchema.optional(),
 });
 
 export const promotionRequestRef = z.object({

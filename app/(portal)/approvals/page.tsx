@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { FiledBy } from '@/components/promotions/filed-by';
 import { PromotionStatusBadge } from '@/components/promotions/status-badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -38,7 +39,9 @@ export default async function ApprovalsPage() {
                     {r.modelName} v{r.version}
                   </Link>
                 </td>
-                <td className={cellClass}>{r.requesterName}</td>
+                <td className={cellClass}>
+                  <FiledBy request={r} />
+                </td>
                 <td className={cellClass}>
                   {gates.filter((g) => g.passed).length} of {gates.length} pass
                 </td>

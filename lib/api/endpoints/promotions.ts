@@ -95,12 +95,18 @@ export const filePromotion = defineEndpoint({
   },
   async run(caller, input) {
     try {
-      const request = await createPromotionRequest(caller.actor, input.tenant, {
-        modelName: input.model,
-        version: input.version,
-        modelCardUrl: input.modelCardUrl,
-        notes: input.notes,
-      });
+      const request = await createPromotionRequest(
+        caller.actor,
+        input.tenant,
+        {
+          modelName: input.model,
+          version: input.version,
+          modelCardUrl: input.modelCardUrl,
+          notes: input.notes,
+          pipeline: input.pipeline,
+        },
+        { kind: 'token', token: caller.token },
+      );
       const detail = await getPromotionRequest(input.tenant, request.id);
       return { status: 201, body: viewOf(detail!) };
     } catch (error) {

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { FiledBy } from '@/components/promotions/filed-by';
 import { PromotionStatusBadge } from '@/components/promotions/status-badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -64,7 +65,7 @@ export default async function PromotionsPage({
           columns={['Model version', 'Status', 'Approvals', 'Requested', 'Endpoint']}
         >
           {requests.map((r) => (
-            <tr key={r.id} className={rowClass}>
+            <tr key={r.id} className={rowClass} data-testid={`promotion-${r.modelName}-v${r.version}`}>
               <td className={cellClass}>
                 <Link className={buttonClass.link} href={`/t/${tenant.name}/promotions/${r.id}`}>
                   {r.modelName} v{r.version}
@@ -77,7 +78,7 @@ export default async function PromotionsPage({
                 {countingApprovals(r.approvals).length} of {r.requiredApprovals}
               </td>
               <td className={cellClass}>
-                {r.requesterName}, <Time at={r.createdAt} />
+                <FiledBy request={r} />, <Time at={r.createdAt} />
               </td>
               <td className={cellClass}>{r.endpoint}</td>
             </tr>

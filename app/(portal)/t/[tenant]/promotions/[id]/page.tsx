@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DecisionForm } from '@/components/promotions/decision-form';
+import { FiledBy } from '@/components/promotions/filed-by';
 import { GateList } from '@/components/promotions/gate-list';
 import { RetryDeployButton } from '@/components/promotions/retry-deploy-button';
 import { PromotionStatusBadge } from '@/components/promotions/status-badge';
@@ -44,7 +45,7 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
         title={`${request.modelName} v${request.version}`}
         description={
           <>
-            Requested by {request.requesterName} on <Time at={request.createdAt} /> for the endpoint{' '}
+            <FiledBy request={request} sentence /> on <Time at={request.createdAt} /> for the endpoint{' '}
             <strong>{request.endpoint}</strong>.
           </>
         }
