@@ -55,6 +55,8 @@ export function recipientsOf(
   candidates: readonly Principal[],
   subscriptions: ReadonlyMap<string, Exclude<SubscriptionMode, 'default'>>,
 ): string[] {
+  // A test event is for the one endpoint it tests, never anyone's inbox.
+  if (context.kind === 'test') return [];
   const tenant = { kind: 'tenant' as const, tenant: context.tenant, status: context.tenantStatus };
   const audiences = DEFAULT_AUDIENCE[context.kind];
   const chosen = new Set<string>();
