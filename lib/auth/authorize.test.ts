@@ -90,6 +90,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'deployment.operate',
     'slo.edit',
     'token.manage',
+    'notification.webhook.manage',
   ],
   'platform-admin': [
     'tenant.view',
@@ -257,6 +258,33 @@ describe('can(): denials that no role overrides', () => {
     expect(() => authorize(PRINCIPALS.member, 'member.manage', ACTIVE_FRAUD)).toThrow(ForbiddenError);
     expect(() => authorize(PRINCIPALS.member, 'member.manage', ACTIVE_FRAUD)).toThrow(/member\.manage in tenant fraud/);
     expect(() => authorize(PRINCIPALS.admin, 'member.manage', ACTIVE_FRAUD)).not.toThrow();
+  });
+});
+
+describe("can(): personal actions (a person's own inbox and notification settings)", () => {
+  it('allows every signed-in person their own things, and nobody a tenant or the platform through them', () => {
+    for (const principal of Object.values(PRINCIPALS)) {
+      expect(can(principal, 'notification.inbox', { kind: 'self' })).toBe(true);
+      expect(can(principal, 'notification.inbox', ACTIVE_FRAUD)).toBe(false);
+      expect(can(principal, 'notification.inbox', PLATFORM)).toBe(false);
+      // No tenant or platform action applies to one's own things.
+      expect(can(principal, 'tenant.view', { kind: 'self' })).toBe(false);
+      expect(can(principal, 'admin.access', { kind: 'self' })).toBe(false);
+    }
+    expect(can(null, 'notification.inbox', { kind: 'self' })).toBe(false);
+  });
+
+  it('gives a token no inbox, whatever its kind', () => {
+    for (const kind of ['personal', 'service'] as const) {
+      const principal: Principal = {
+        id: 'alice',
+        platformRoles: [],
+        memberships: kind === 'personal' ? [{ tenant: 'fraud', role: 'admin' }] : [],
+        token: { id: 't', kind, tenant: 'fraud', scopes: [...TOKEN_SCOPES].filter((s) => s !== 'promotion.approve') },
+      };
+      expect(can(principal, 'notification.inbox', { kind: 'self' })).toBe(false);
+      expect(can(principal, 'notification.webhook.manage', ACTIVE_FRAUD)).toBe(false);
+    }
   });
 });
 

@@ -80,6 +80,8 @@ export const TENANT_ACTIONS = [
   'slo.edit',
   /** Create and revoke the tenant's service tokens. */
   'token.manage',
+  /** Create, change and delete the tenant's outgoing webhooks; send test events; read their delivery log. */
+  'notification.webhook.manage',
 ] as const;
 export type TenantAction = (typeof TENANT_ACTIONS)[number];
 
@@ -96,10 +98,16 @@ export const PLATFORM_ACTIONS = [
 ] as const;
 export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
 
-export type Action = TenantAction | PlatformAction;
+/** Actions on the caller's own things (their inbox, their subscriptions): any signed-in person, never a token. */
+export const PERSONAL_ACTIONS = ['notification.inbox'] as const;
+export type PersonalAction = (typeof PERSONAL_ACTIONS)[number];
+
+export type Action = TenantAction | PlatformAction | PersonalAction;
 
 export type Resource =
   | { kind: 'platform' }
+  /** The caller's own things: only personal actions apply. */
+  | { kind: 'self' }
   | { kind: 'tenant'; tenant: string; status?: TenantStatus }
   /** A promotion request: its requester may never approve it. */
   | { kind: 'promotion'; tenant: string; status?: TenantStatus; requesterId: string };
@@ -123,6 +131,7 @@ const MIN_TENANT_ROLE: Record<TenantAction, TenantRole> = {
   'deployment.operate': 'admin',
   'slo.edit': 'admin',
   'token.manage': 'admin',
+  'notification.webhook.manage': 'admin',
 };
 
 /** What platform roles may do in every tenant, beyond any membership. */
@@ -186,13 +195,17 @@ const NEVER_BY_SERVICE_TOKEN: readonly TenantAction[] = ['promotion.approve'];
 
 /** Whether a token's grant covers `action` in `resource`: its tenant, its scopes, never approval for a service token. */
 export function tokenAllows(grant: TokenGrant, action: TenantAction, resource: Resource): boolean {
-  if (resource.kind === 'platform' || resource.tenant !== grant.tenant) return false;
+  if (resource.kind === 'platform' || resource.kind === 'self' || resource.tenant !== grant.tenant) return false;
   if (grant.kind === 'service' && NEVER_BY_SERVICE_TOKEN.includes(action)) return false;
   return grant.scopes.some((scope) => TOKEN_SCOPE_ACTIONS[scope]?.includes(action));
 }
 
 function isTenantAction(action: Action): action is TenantAction {
   return (TENANT_ACTIONS as readonly string[]).includes(action);
+}
+
+function isPersonalAction(action: Action): action is PersonalAction {
+  return (PERSONAL_ACTIONS as readonly string[]).includes(action);
 }
 
 export function tenantRoleOf(principal: Principal, tenant: string): TenantRole | undefined {
@@ -220,6 +233,10 @@ export function approverSinceAfter(
 
 export function can(principal: Principal | null | undefined, action: Action, resource: Resource): boolean {
   if (!principal) return false;
+
+  // A person's own inbox and settings: theirs alone, and a token (made for automation) has none.
+  if (isPersonalAction(action) || resource.kind === 'self')
+    return isPersonalAction(action) && resource.kind === 'self' && !principal.token;
 
   // An API token never does platform things, and nothing outside its tenant and scopes; a
   // service token has no roles to intersect with, a personal token goes on to its owner's.

@@ -99,6 +99,44 @@ export function workerMetrics(): WorkerMetrics {
   }));
 }
 
+interface NotificationMetrics {
+  /** Webhook delivery attempts by outcome: delivered (2xx), retry (scheduled again), failed-permanently. */
+  webhookDeliveries: Counter<'outcome'>;
+  /** From an event's commit to its receiver's 2xx. */
+  webhookDeliveryLatency: Histogram;
+}
+
+/**
+ * The worker's notification series, in the same registry. `outboxPending` is read at each scrape
+ * by `pendingDeliveries` (a count over the outbox), so every worker — leader or not — reports it.
+ */
+export function notificationMetrics(pendingDeliveries: () => Promise<number>): NotificationMetrics {
+  return processSingleton('observability.notification-metrics', (): NotificationMetrics => {
+    new Gauge({
+      name: 'portal_webhook_outbox_pending',
+      help: 'Webhook deliveries waiting in the outbox (not yet acknowledged by their receiver nor failed permanently).',
+      registers: [metrics().registry],
+      async collect() {
+        this.set(await pendingDeliveries());
+      },
+    });
+    return {
+      webhookDeliveries: new Counter({
+        name: 'portal_webhook_deliveries_total',
+        help: 'Webhook delivery attempts by outcome: delivered (the receiver answered 2xx), retry (tried again later), failed-permanently (no attempts left).',
+        labelNames: ['outcome'],
+        registers: [metrics().registry],
+      }),
+      webhookDeliveryLatency: new Histogram({
+        name: 'portal_webhook_delivery_latency_seconds',
+        help: 'Time from an event being committed to its receiver acknowledging it (2xx), retries included.',
+        buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+        registers: [metrics().registry],
+      }),
+    };
+  });
+}
+
 /**
  * The route label of a request: the template of the app route serving it, written with `:name`
  * for dynamic segments (/t/fraud/models → /t/:tenant/models), `/_next/*` for Next.js' files and

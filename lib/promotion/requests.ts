@@ -10,6 +10,8 @@ import { approvalStanding } from './approval-standing';
 import { getPolicy, policyChangesBy } from './policy-store';
 import { readPolicy, type Policy } from './policy';
 import { resolveEndpoint } from './endpoint';
+import { gateFailed, promotionApproved, promotionRejected, promotionRequested } from '../notifications/events';
+import { emitNotification } from '../notifications/outbox';
 
 export interface RequestInput {
   modelName: string;
@@ -72,7 +74,10 @@ export async function createPromotionRequest(
   const { policy, version: policyVersion } = await getPolicy(tenant);
   const evidence = await gatherEvidence(tenant, input.modelName, input.version, policy);
   const gates = gatesFor(evidence, policy, input);
-  if (blockingFailures(gates).length > 0) throw new GatesRefusedError(gates);
+  if (blockingFailures(gates).length > 0) {
+    await recordRefusal(actor, tenant, input, gates);
+    throw new GatesRefusedError(gates);
+  }
   const endpoint = await resolveEndpoint(tenant, input.modelName);
 
   return getDb().$transaction(async (tx) => {
@@ -127,7 +132,38 @@ export async function createPromotionRequest(
       },
       outcome: 'success',
     });
+    const notified = { requesterId: actor.id, actorId: actor.id };
+    await emitNotification(tx, promotionRequested(tenant, request, gates), notified);
+    // A failing gate that did not block is news for the requester, who may not have read every gate.
+    const failing = gateFailed(tenant, request, request, gates);
+    if (failing) await emitNotification(tx, failing, { requesterId: actor.id });
     return request;
+  });
+}
+
+/**
+ * A filing refused by a blocking gate changes nothing, but it is news for the requester (a
+ * pipeline's team hears why its request did not go in) and for the tenant's webhooks: the refusal
+ * is audited and its `promotion.gate_failed` event written in one transaction.
+ */
+async function recordRefusal(actor: Actor & { id: string }, tenant: string, input: RequestInput, gates: GateResult[]) {
+  const failing = gateFailed(tenant, { ...input, requesterName: actor.name }, null, gates)!;
+  await getDb().$transaction(async (tx) => {
+    await recordAudit(tx, {
+      actor,
+      action: 'promotion.request',
+      tenant,
+      target: { type: 'model-version', id: `${input.modelName}/${input.version}` },
+      after: {
+        model: input.modelName,
+        version: input.version,
+        gates: gates.map((g) => ({ id: g.id, passed: g.passed })),
+      },
+      outcome: 'denied',
+      reason: 'a blocking gate failed',
+    });
+    // The requester is told even though they caused it: the refusal is the news.
+    await emitNotification(tx, failing, { requesterId: actor.id });
   });
 }
 
@@ -259,6 +295,16 @@ export async function decidePromotion(
       input.decision === 'reject' ? 'rejected' : approvals >= request.requiredApprovals ? 'deploying' : 'pending';
     if (status !== 'pending')
       await tx.promotionRequest.update({ where: { id: requestId }, data: { status, decidedAt: new Date() } });
+    const notified = { requesterId: request.requesterId, actorId: actor.id };
+    if (status === 'deploying') {
+      const approvers = [
+        ...countingApprovals(request.approvals).map((a) => a.approverName),
+        ...(standing.counts ? [actor.name] : []),
+      ];
+      await emitNotification(tx, promotionApproved(tenant, request, approvers), notified);
+    } else if (status === 'rejected') {
+      await emitNotification(tx, promotionRejected(tenant, request, actor.name, input.comment.trim()), notified);
+    }
     await recordAudit(tx, {
       actor,
       action: input.decision === 'approve' ? 'promotion.approve' : 'promotion.reject',

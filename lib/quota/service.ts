@@ -255,6 +255,31 @@ async function quotaEditFacts(namespace: string, quota: TenantQuotaView): Promis
   }
 }
 
+/** One tenant's GPU quota use, as the worker's quota alert reads it. */
+export interface TenantGpuQuotaUse {
+  tenant: string;
+  used: number;
+  /** null when no quota limits the tenant's GPUs. */
+  hard: number | null;
+}
+
+/** Every tenant's GPU quota use, from the shared watch caches (pods and ResourceQuotas only). */
+export async function tenantGpuQuotaUse(tenants: readonly string[]): Promise<Panel<TenantGpuQuotaUse[]>> {
+  return kubernetesPanel('the GPU quotas', async () => {
+    const [pods, quotas] = await Promise.all([watchedPods().read(), watchedResourceQuotas().read()]);
+    const requestedBy = gpusByNamespace(pods.items);
+    const data = tenants.map((tenant) => {
+      const namespace = tenantNamespace(tenant);
+      const quota = gpuQuotaOf(
+        quotas.items.filter((q) => q.metadata.namespace === namespace),
+        requestedBy.get(namespace) ?? 0,
+      );
+      return { tenant, used: quota.used, hard: quota.hard };
+    });
+    return { data, snapshots: [pods, quotas] };
+  });
+}
+
 export interface TenantGpuOptions {
   /** Include the quota form's facts (only for people who may edit quotas). */
   quotaEdit?: boolean;

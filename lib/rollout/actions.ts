@@ -38,7 +38,9 @@ import {
   type RolloutEventInput,
   type Traffic,
 } from './events';
-import { lockEndpoint, pendingIntentsOf } from './records';
+import { rolloutOutcome } from '../notifications/events';
+import { emitNotification } from '../notifications/outbox';
+import { lockEndpoint, pendingIntentsOf, requesterOf } from './records';
 
 /** Who acts: the name kept in the audit log and rollout history, and the identity used at the Kubernetes API. */
 export interface Operator {
@@ -399,6 +401,21 @@ async function recordOutcome(
     }
     const event = outcomeEvent(intent, change, recorded);
     await recordRolloutEvent(tx, rollout.id, intent.actor, event, { intentId: intent.id });
+    // Told in the same transaction: the event exists exactly when the outcome does.
+    const metrics = intent.values.judgment?.metrics;
+    await emitNotification(
+      tx,
+      rolloutOutcome(intent.tenant, rollout, {
+        action: action === 'rollback' ? 'rollback' : 'step',
+        automatic: intent.actor === WORKER.actor.name,
+        actor: intent.actor,
+        reason: intent.reason,
+        fromPercent: rollout.currentPercent,
+        toPercent: action === 'rollback' ? 0 : (target.canaryTrafficPercent ?? 100),
+        canary: metrics && 'canary' in metrics ? metrics.canary : null,
+      }),
+      { requesterId: await requesterOf(tx, rollout), actorId: intent.values.actorId ?? null },
+    );
     await recordAudit(tx, {
       actor: auditActor(intent),
       action:

@@ -99,6 +99,16 @@ export async function startRollout(tx: Tx, input: StartInput) {
   return rollout;
 }
 
+/** Who filed the promotion request a rollout came from (the person its news concerns), if any. */
+export async function requesterOf(tx: Tx, rollout: { promotionRequestId: string | null }): Promise<string | null> {
+  if (!rollout.promotionRequestId) return null;
+  const request = await tx.promotionRequest.findUnique({
+    where: { id: rollout.promotionRequestId },
+    select: { requesterId: true },
+  });
+  return request?.requesterId ?? null;
+}
+
 /** An intent without an outcome: an action asked for whose result is not recorded yet. */
 const PENDING_INTENT = { kind: 'intent', outcome: { is: null } } as const;
 

@@ -11,6 +11,9 @@ import { getPolicy } from '../promotion/policy-store';
 import { promoteRollout, rollbackRollout, WORKER } from './actions';
 import { checkOutcomeOf, recordRolloutEvent, storedJudgmentSchema, type JudgmentValues } from './events';
 import { judge, type CheckOutcome, type Decision, type RevisionSample } from './judgment';
+import { judgmentPaused } from '../notifications/events';
+import { emitNotification } from '../notifications/outbox';
+import { requesterOf } from './records';
 
 export {
   finishUnfinishedActions,
@@ -130,12 +133,22 @@ export async function checkRollout(rollout: LiveRollout, now = new Date()): Prom
         values: { ...shared, check: decision.check },
       });
     } else if ('unavailable' in metrics) {
+      // People hear when judgment pauses, not at every check while it stays paused.
+      const previous = await tx.rolloutEvent.findFirst({
+        where: { rolloutId: rollout.id, kind: { in: ['check', 'pause'] } },
+        orderBy: { id: 'desc' },
+        select: { kind: true },
+      });
       await recordRolloutEvent(tx, rollout.id, WORKER.actor.name, {
         kind: 'pause',
         decision: 'paused',
         reason: decision.reason,
         values: { ...shared, metrics },
       });
+      if (previous?.kind !== 'pause')
+        await emitNotification(tx, judgmentPaused(tenant, rollout, decision.reason), {
+          requesterId: await requesterOf(tx, rollout),
+        });
     }
   });
   // The same actions people take, under a key of this step's automatic judgment: acted on once.

@@ -2,6 +2,9 @@ import pg from 'pg';
 import { recordBreakGlassChanges, syncAllAdmissionParams } from '../admission/service';
 import { deployPromotion, findInterruptedDeployments } from '../promotion/deploy';
 import { expireRequests } from '../promotion/requests';
+import { startDeliveryLoop } from '../notifications/delivery';
+import { OUTBOX_CHANNEL } from '../notifications/outbox';
+import { watchConditions } from '../notifications/watch';
 import { log } from '../observability/logger';
 import { workerMetrics } from '../observability/metrics';
 import { finishUnfinishedActions } from './actions';
@@ -10,8 +13,10 @@ import { checkRollout } from './service';
 
 /**
  * The background worker: canary judgment, request expiry, finishing interrupted deployments and
- * rollout actions (rollback, promote) whose outcome was never recorded, and keeping the cluster's
- * admission guard (its parameters; break-glass changes on the timelines).
+ * rollout actions (rollback, promote) whose outcome was never recorded, keeping the cluster's
+ * admission guard (its parameters; break-glass changes on the timelines), watching GPU quota use
+ * and SLO burn for notifications, and — beside the tick — delivering webhooks from the outbox
+ * (lib/notifications/delivery.ts), woken as soon as an event commits.
  * Any number may run; only the one holding a PostgreSQL advisory lock acts. The lock lives on a
  * dedicated connection, so a worker that dies (or loses its connection) releases it at once and
  * another takes over at its next attempt.
@@ -84,6 +89,17 @@ async function tick(options: WorkerOptions): Promise<void> {
     }),
   );
   endTimer();
+  await watchNotificationConditions();
+}
+
+/** GPU quota above 90 % and SLO fast burn: an event when a condition opens (lib/notifications/watch.ts). Never stops the tick. */
+async function watchNotificationConditions(): Promise<void> {
+  try {
+    const { unread } = await watchConditions();
+    for (const problem of unread) log.warn('notification conditions could not be read', { problem });
+  } catch (error) {
+    log.error('notification conditions could not be checked', { error });
+  }
 }
 
 /**
@@ -123,6 +139,8 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
 
   const leaderGauge = workerMetrics().leader;
   leaderGauge.set(0);
+  // One leader delivers webhooks, beside the tick so that a long tick never holds a delivery back.
+  const delivery = startDeliveryLoop({ isLeader: () => leader, name: options.name });
 
   const dropLeadership = async (reason: string) => {
     if (leader) log.warn('worker lost leadership', { worker: options.name, reason });
@@ -157,6 +175,12 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     if (leader) {
       leaderGauge.set(1);
       log.info('worker is the leader', { worker: options.name });
+      // An event committed anywhere (a web replica's approval, this tick's rollback) wakes the delivery at once.
+      client.on('notification', (message) => {
+        if (message.channel === OUTBOX_CHANNEL) delivery.wake();
+      });
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      delivery.wake();
     }
   };
 
@@ -177,12 +201,14 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     async stop(timeoutMs = 20_000) {
       stopped = true;
       clearTimeout(timer);
+      const deliveryStopped = delivery.stop(timeoutMs);
       let waiting: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
         running.then(() => true),
         new Promise<boolean>((resolve) => (waiting = setTimeout(() => resolve(false), timeoutMs))),
       ]);
       clearTimeout(waiting);
+      await deliveryStopped;
       if (!finished) log.warn('worker stopping in the middle of a tick', { worker: options.name, timeoutMs });
       // Released before the connection closes, so that another worker may lead at its next attempt.
       if (leader && client) {

@@ -103,6 +103,17 @@ async function allSlos(
 }
 
 /**
+ * Every SLO of `tenants` with its burn rates, for the worker's fast-burn alert (no viewer). Null
+ * `prometheus` means the numbers were read; otherwise why not (and every rate is null).
+ */
+export async function tenantSlos(
+  tenants: readonly string[],
+): Promise<{ slos: SloSummary[]; prometheus: string | null; kubernetes: string | null }> {
+  const { slos, problems } = await allSlos(tenants, await listSloObjectives(tenants));
+  return { slos, prometheus: problems.prometheus, kubernetes: problems.kubernetes };
+}
+
+/**
  * Viewers of the same tenants share the sorted SLOs for a few seconds (a thousand SLOs from one
  * shared Prometheus answer are worth computing once; nobody waits while they are redone); an
  * edited objective takes effect at once, as every stored definition's version is part of the key.

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { isNonPublicAddress, webhookUrlProblem } from './webhook-url';
+
+describe('isNonPublicAddress', () => {
+  it('knows loopback, private, link-local, CGNAT, multicast and unspecified addresses', () => {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+    ])
+      expect(isNonPublicAddress(address), address).toBe(true);
+  });
+
+  it('lets public addresses and names through (names are checked when resolved)', () => {
+    for (const address of ['8.8.8.8', '172.32.0.1', '100.128.0.1', '2a00:1450:4001::1', 'hooks.slack.com'])
+      expect(isNonPublicAddress(address), address).toBe(false);
+  });
+});
+
+describe('webhookUrlProblem', () => {
+  it('takes public http(s) URLs', () => {
+    expect(webhookUrlProblem('https://hooks.slack.com/services/T/B/x', false)).toBeNull();
+    expect(webhookUrlProblem('http://receiver.example.com/hook', false)).toBeNull();
+  });
+
+  it('refuses other schemes, credentials in the URL and what is not a URL', () => {
+    expect(webhookUrlProblem('ftp://example.com/x', false)).toMatch(/https:\/\/ or http:\/\//);
+    expect(webhookUrlProblem('https://user:pw@example.com/x', false)).toMatch(/no user name or password/);
+    expect(webhookUrlProblem('example.com/x', false)).toMatch(/full URL/);
+  });
+
+  it('refuses internal addresses unless private networks are allowed', () => {
+    for (const url of [
+      'http://127.0.0.1:9000/x',
+      'http://localhost/x',
+      'http://169.254.169.254/latest',
+      'http://[::1]/x',
+    ])
+      expect(webhookUrlProblem(url, false), url).toMatch(/public addresses only/);
+    expect(webhookUrlProblem('http://127.0.0.1:9000/x', true)).toBeNull();
+  });
+});
