@@ -28,9 +28,13 @@ async function waitForPortal(portal: ChildProcess, timeoutMs = 600_000): Promise
 
 /**
  * Spawns stack/demo.ts on the bench port with `database` (`fresh`: recreated empty, DEMO_FRESH=1);
- * `ready` settles when it answers /api/ready. Kill the returned process when done.
+ * `ready` settles when it answers /api/ready. Kill the returned process when done. The worker
+ * judges nothing on its own (a one-hour check interval) unless `env` says otherwise.
  */
-export function startPortal(database: string, { fresh = false } = {}): { portal: ChildProcess; ready: Promise<void> } {
+export function startPortal(
+  database: string,
+  { fresh = false, env = {} }: { fresh?: boolean; env?: Record<string, string> } = {},
+): { portal: ChildProcess; ready: Promise<void> } {
   const portal = spawn(process.execPath, ['--import', 'tsx', 'stack/demo.ts'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -40,6 +44,7 @@ export function startPortal(database: string, { fresh = false } = {}): { portal:
       ...(fresh ? { DEMO_FRESH: '1' } : {}),
       LOG_LEVEL: 'warn',
       ROLLOUT_CHECK_INTERVAL_SECONDS: '3600',
+      ...env,
     },
   });
   return { portal, ready: waitForPortal(portal) };
