@@ -164,8 +164,12 @@ describe('helm template', () => {
     find(objects, 'ValidatingAdmissionPolicyBinding', 'mlp-admission-params-guard');
     const policy = find(objects, 'NetworkPolicy', 'ml-platform-portal') as V1NetworkPolicy;
     expect(policy.spec!.policyTypes).toEqual(['Ingress', 'Egress']);
-    // DNS, the API server, PostgreSQL, MLflow, object storage, Prometheus, the IdP — nothing else.
-    expect(policy.spec!.egress).toHaveLength(7);
+    // DNS, the API server, PostgreSQL, MLflow, object storage, Prometheus, the IdP, webhook receivers — nothing else.
+    expect(policy.spec!.egress).toHaveLength(8);
+    expect(policy.spec!.egress!.at(-1)).toMatchObject({
+      to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+      ports: [{ port: 443, protocol: 'TCP' }],
+    });
     for (const rule of policy.spec!.egress!) expect(rule.to!.length).toBeGreaterThan(0);
     // In: the web port and the worker's metrics port, from the ingress controller and Prometheus only.
     expect(policy.spec!.ingress!.map((rule) => rule.ports)).toEqual([

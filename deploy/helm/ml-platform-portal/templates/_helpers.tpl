@@ -101,6 +101,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- include "portal.envValue" (list "RATE_LIMIT_USER_ACTIONS_PER_MINUTE" $v.security.rateLimitUserActionsPerMinute) }}
 {{- include "portal.envValue" (list "RATE_LIMIT_ADDRESS_MUTATIONS_PER_MINUTE" $v.security.rateLimitAddressMutationsPerMinute) }}
 {{- include "portal.envValue" (list "API_TOKEN_MAX_DAYS" $v.security.apiTokenMaxDays) }}
+{{- include "portal.envValue" (list "WEBHOOK_ALLOW_PRIVATE_NETWORKS" $v.notifications.allowPrivateNetworks) }}
+{{- include "portal.envValue" (list "WEBHOOK_TIMEOUT_MS" $v.notifications.timeoutMs) }}
 {{- if $v.kubernetes.portalKubeconfig.existingSecret }}
 - name: KUBERNETES_PORTAL_KUBECONFIG
   value: /etc/ml-portal/kubeconfig/{{ $v.kubernetes.portalKubeconfig.key }}
