@@ -167,6 +167,7 @@ function bodyValues(): Record<string, unknown> {
     version: fraud.challenger.version,
     modelCardUrl: 'https://wiki.example.com/fraud/model-card',
     notes: 'Filed by the walk of the OpenAPI document',
+    pipeline: 'openapi-walk-1',
     rolloutId: finishedRollout.id,
     to: 'next',
   };
@@ -265,6 +266,9 @@ describe('/api/v1: the OpenAPI document, walked against the local platform', () 
         tenant: WALKED_TENANT,
         after: { token: { id: token.id, kind: 'service' }, status: response.status },
       });
+      // A service token names the pipeline run, and the request says so to whoever reads it back.
+      if (op.method === 'POST' && op.path.endsWith('/promotions'))
+        expect((body as { pipeline?: unknown }).pipeline, label).toBe('openapi-walk-1');
       walked.push(op.operationId);
     }
     expect(walked).toHaveLength(ENDPOINTS.length);

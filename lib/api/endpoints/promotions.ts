@@ -31,6 +31,10 @@ export const promotionRequestView = z
     status: z.enum(['pending', 'rejected', 'expired', 'cancelled', 'deploying', 'deployed', 'failed']),
     endpoint: z.string().meta({ description: 'The InferenceService the version is deployed to' }),
     requester: z.string(),
+    pipeline: z
+      .string()
+      .nullable()
+      .meta({ description: 'The pipeline run that filed it (named by a service token), else null' }),
     requiredApprovals: z.int(),
     approvals: z.array(
       z.object({
@@ -63,6 +67,7 @@ export function viewOf(request: PromotionRequestDetail): PromotionRequestView {
     status: request.status,
     endpoint: request.endpoint,
     requester: request.requesterName,
+    pipeline: request.pipeline,
     requiredApprovals: request.requiredApprovals,
     approvals: request.approvals.map((a) => ({
       approver: a.approverName,
