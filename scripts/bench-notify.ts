@@ -8,7 +8,7 @@
  * portal follows and makes that canary fail at the simulator, so the worker judges it and rolls it
  * back by itself. Measured per round: from the moment the API server shows the canary at 0 % (a
  * Kubernetes watch) to the moment the receiver has the signed `rollout.rolled_back.automatic`
- * event. Last line: `rollback_to_webhook_ms_median=<n>`.
+ * event. The demo's endpoints are restored afterwards. Last line: `rollback_to_webhook_ms_median=<n>`.
  */
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { loadSessionUser } from '../lib/auth/users';
@@ -20,6 +20,7 @@ import { postgresUrl } from '../stack/components/postgres';
 import { readSeededModels } from '../stack/seed/mlflow';
 import { seededCanaryAnnotations } from '../stack/seed/inference-services';
 import { followSeededCanary } from '../stack/seed/portal';
+import { resetDemoState } from '../stack/seed/index';
 import { startWebhookReceiver } from '../test/webhook-receiver';
 import { assertBenchPortFree, startPortal } from './bench-support';
 
@@ -167,6 +168,8 @@ async function main() {
   } finally {
     portal.kill('SIGTERM');
     await receiver.close();
+    // pricing's canary as the seed left it, for the demo and the tests.
+    await resetDemoState(ctx);
     await getDb()
       .$disconnect()
       .catch(() => {});
