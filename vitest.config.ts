@@ -24,6 +24,7 @@ const PLATFORM_TESTS = [
   'lib/observability/**/*.int.test.ts',
   'test/scale-out/**/*.int.test.ts',
   'lib/api/endpoints.int.test.ts',
+  'lib/notifications/every-kind.int.test.ts',
 ];
 
 export default defineConfig({

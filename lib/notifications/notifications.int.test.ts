@@ -4,7 +4,7 @@
  * cause or not at all, and webhook delivery by the real worker to a receiver on 127.0.0.1 —
  * signed, in each format, retried after 500s, and neither lost nor repeated when the worker is
  * killed in the middle of a delivery. (Events from the platform's own code paths — promotion,
- * canary, rollback, quota, SLO — are in webhooks.platform.int.test.ts.)
+ * canary, rollback, quota, SLO — are in every-kind.int.test.ts.)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
