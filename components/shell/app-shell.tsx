@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { SessionUser } from '@/lib/auth/users';
 import { buttonClass } from '../ui/styles';
 import { signOutAction } from './actions';
+import { InboxLink } from './inbox-link';
 import type { Navigation } from './navigation';
 import { NavLinks } from './nav-links';
 import { TenantSwitcher } from './tenant-switcher';
@@ -11,10 +12,13 @@ import { ThemeToggle } from './theme-toggle';
 export function AppShell({
   user,
   navigation,
+  unread,
   children,
 }: {
   user: SessionUser;
   navigation: Navigation;
+  /** Unread inbox items, as the page was rendered; the badge polls after. */
+  unread: number;
   children: ReactNode;
 }) {
   return (
@@ -29,7 +33,8 @@ export function AppShell({
         <Link href="/" className="text-base font-semibold">
           ML platform
         </Link>
-        <div className="flex items-center gap-3 text-sm">
+        <div className="flex flex-wrap items-center justify-end gap-3 text-sm">
+          <InboxLink unread={unread} />
           <ThemeToggle />
           <span className="text-slate-700 dark:text-slate-300" data-testid="signed-in-user">
             {user.name ?? user.username}
@@ -37,6 +42,9 @@ export function AppShell({
               <span className="text-slate-600 dark:text-slate-400"> · {user.platformRoles.join(', ')}</span>
             ) : null}
           </span>
+          <Link href="/settings/notifications" className={buttonClass.link}>
+            Notification settings
+          </Link>
           <form action={signOutAction}>
             <button type="submit" className={buttonClass.secondary}>
               Sign out

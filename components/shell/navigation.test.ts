@@ -54,6 +54,27 @@ describe('navigation', () => {
     ]);
   });
 
+  it("links a tenant's webhooks for its admins only", () => {
+    const webhookLinks = (p: Principal) =>
+      buildNavigation(p, tenants).tenants.map((t) =>
+        tenantLinks(t)
+          .map((l) => l.href)
+          .filter((href) => href.endsWith('/webhooks')),
+      );
+    expect(
+      webhookLinks(
+        principal({
+          memberships: [
+            { tenant: 'fraud', role: 'admin' },
+            { tenant: 'pricing', role: 'approver' },
+          ],
+        }),
+      ),
+    ).toEqual([['/t/fraud/webhooks'], []]);
+    // A platform admin manages tenants, not where their events are sent.
+    expect(webhookLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual([[], []]);
+  });
+
   it('leaves them out for someone without a tenant to see', () => {
     expect(platformLinks(principal({}))).toEqual([]);
     expect(platformLinks(principal({ platformRoles: ['oncall'] }), [])).toEqual([]);

@@ -30,6 +30,7 @@ const TENANT_PAGE_ACTIONS: Record<TenantPagePath, Action> = {
   '/deployments': 'deployment.read',
   '/gpu': 'gpu.read',
   '/members': 'member.read',
+  '/webhooks': 'notification.webhook.manage',
 };
 
 const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [

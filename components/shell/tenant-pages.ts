@@ -17,6 +17,7 @@ export const TENANT_PAGES = [
   { path: '/deployments', label: 'Deployments' },
   { path: '/gpu', label: 'GPUs' },
   { path: '/members', label: 'Members' },
+  { path: '/webhooks', label: 'Webhooks' },
 ] as const;
 
 export type TenantPagePath = (typeof TENANT_PAGES)[number]['path'];
