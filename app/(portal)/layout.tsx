@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { InboxLink } from '@/components/notifications/inbox-link';
 import { AppShell } from '@/components/shell/app-shell';
 import { buildNavigation } from '@/components/shell/navigation';
 import { requireUser } from '@/lib/auth/session';
@@ -14,7 +15,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     unreadCount(user),
   ]);
   return (
-    <AppShell user={user} navigation={buildNavigation(user, tenants, approvalsWaiting)} unread={unread}>
+    <AppShell
+      user={user}
+      navigation={buildNavigation(user, tenants, approvalsWaiting)}
+      inbox={<InboxLink unread={unread} />}
+    >
       {children}
     </AppShell>
   );

@@ -2,11 +2,11 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, useTransition } from 'react';
-import { UNREAD_QUERY_KEY } from '@/components/shell/inbox-link';
 import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass } from '@/components/ui/styles';
 import type { ActionResult } from '@/lib/actions/define-action';
 import { markReadAction } from './actions';
+import { UNREAD_QUERY_KEY } from './inbox-link';
 
 /** Marks one inbox item read, or all of them; the shell's unread badge follows at once. */
 export function MarkReadButton({ itemId, title }: { itemId?: string; title?: string }) {

@@ -91,9 +91,7 @@ export function SubscriptionForm({ tenants }: { tenants: readonly TenantSubscrip
                   </th>
                   <td className={`${cellClass} text-slate-700 dark:text-slate-300`}>
                     {k.audience}.{' '}
-                    <span className={k.concernsYou ? 'text-green-800 dark:text-green-300' : ''}>
-                      {k.forYou}
-                    </span>
+                    <span className={k.concernsYou ? 'text-green-800 dark:text-green-300' : ''}>{k.forYou}</span>
                   </td>
                   {MODES.map((m) => (
                     <td key={m.mode} className={cellClass}>
@@ -116,7 +114,11 @@ export function SubscriptionForm({ tenants }: { tenants: readonly TenantSubscrip
       ))}
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className={buttonClass.primary} disabled={pending}>
-          {pending ? 'Saving…' : changes.length > 0 ? `Save ${changes.length} change${changes.length === 1 ? '' : 's'}` : 'Save'}
+          {pending
+            ? 'Saving…'
+            : changes.length > 0
+              ? `Save ${changes.length} change${changes.length === 1 ? '' : 's'}`
+              : 'Save'}
         </button>
         <FormStatus state={result} />
       </div>

@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import type { SessionUser } from '@/lib/auth/users';
 import { buttonClass } from '../ui/styles';
 import { signOutAction } from './actions';
-import { InboxLink } from './inbox-link';
 import type { Navigation } from './navigation';
 import { NavLinks } from './nav-links';
 import { TenantSwitcher } from './tenant-switcher';
@@ -12,13 +11,13 @@ import { ThemeToggle } from './theme-toggle';
 export function AppShell({
   user,
   navigation,
-  unread,
+  inbox,
   children,
 }: {
   user: SessionUser;
   navigation: Navigation;
-  /** Unread inbox items, as the page was rendered; the badge polls after. */
-  unread: number;
+  /** The link to the inbox with its unread count (components/notifications, given by the layout). */
+  inbox: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -34,7 +33,7 @@ export function AppShell({
           ML platform
         </Link>
         <div className="flex flex-wrap items-center justify-end gap-3 text-sm">
-          <InboxLink unread={unread} />
+          {inbox}
           <ThemeToggle />
           <span className="text-slate-700 dark:text-slate-300" data-testid="signed-in-user">
             {user.name ?? user.username}

@@ -1,16 +1,21 @@
 /**
  * What waits on a person, for the top of /inbox: the promotion requests they may approve (the
- * same list as /approvals, which the inbox links to) and the canaries whose automatic judgment
- * has paused on endpoints they operate. Reads only; the inbox's own items come from service.ts.
+ * same list as /approvals, which the inbox links to), the canaries whose automatic judgment has
+ * paused on endpoints they operate, and the unread news of the requests they filed. Reads only;
+ * the inbox's items come from service.ts.
  */
+import { z } from 'zod';
 import { can, type TenantStatus } from '../auth/authorize';
 import type { SessionUser } from '../auth/users';
 import { getDb } from '../db/client';
 import { listApprovable } from '../promotion/requests';
 import { storedJudgmentSchema } from '../rollout/events';
+import { listInbox, type InboxEntry } from './service';
 
 /** How many waiting approvals the inbox lists before pointing to /approvals. */
 export const APPROVALS_SHOWN = 5;
+/** How many unread items are searched for news of the person's own requests. */
+const NEWS_SEARCHED = 100;
 
 export interface ApprovalWaiting {
   requestId: string;
@@ -47,6 +52,8 @@ export interface WaitingOnYou {
     applies: boolean;
     canaries: PausedCanary[];
   };
+  /** Unread inbox items about promotion requests the person filed (decisions, gates, canary steps, rollbacks), newest first. */
+  yourRequests: InboxEntry[];
 }
 
 type VisibleTenant = { name: string; status: TenantStatus };
@@ -58,9 +65,10 @@ export async function waitingOnYou(user: SessionUser, tenants: readonly VisibleT
   const approves = tenants.some((t) =>
     can(user, 'promotion.approve', { kind: 'promotion', tenant: t.name, status: t.status, requesterId: '' }),
   );
-  const [approvable, paused] = await Promise.all([
+  const [approvable, paused, yourRequests] = await Promise.all([
     approves ? listApprovable(user) : Promise.resolve([]),
     operated.length > 0 ? pausedCanaries(operated.map((t) => t.name)) : Promise.resolve([]),
+    newsOfOwnRequests(user),
   ]);
   return {
     approvals: {
@@ -76,7 +84,29 @@ export async function waitingOnYou(user: SessionUser, tenants: readonly VisibleT
       })),
     },
     paused: { applies: operated.length > 0, canaries: paused },
+    yourRequests,
   };
+}
+
+/** Unread items whose event names a promotion request (`data.requestId`) that this person filed. */
+async function newsOfOwnRequests(user: SessionUser): Promise<InboxEntry[]> {
+  const { items } = await listInbox(user, { unreadOnly: true, limit: NEWS_SEARCHED });
+  // A request's own filing goes to its approvers, not news for the requester.
+  const requestIdOf = (item: InboxEntry) => {
+    const id = z.uuid().safeParse(item.data.requestId);
+    return id.success && item.kind !== 'promotion.requested' ? id.data : null;
+  };
+  const ids = [...new Set(items.map(requestIdOf).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return [];
+  const own = new Set(
+    (
+      await getDb().promotionRequest.findMany({
+        where: { id: { in: ids }, requesterId: user.id },
+        select: { id: true },
+      })
+    ).map((r) => r.id),
+  );
+  return items.filter((item) => own.has(requestIdOf(item) ?? ''));
 }
 
 /** Live rollouts of these tenants whose latest automatic judgment is a pause (metrics unreadable). */

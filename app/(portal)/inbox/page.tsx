@@ -32,7 +32,11 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const requested = listInboxSchema.safeParse({ unreadOnly, limit: PAGE_SIZE, before: first(search.before) });
   const query = requested.success ? requested.data : { unreadOnly, limit: PAGE_SIZE };
   const tenants = await listVisibleTenants(user);
-  const [page, unread, waiting] = await Promise.all([listInbox(user, query), unreadCount(user), waitingOnYou(user, tenants)]);
+  const [page, unread, waiting] = await Promise.all([
+    listInbox(user, query),
+    unreadCount(user),
+    waitingOnYou(user, tenants),
+  ]);
 
   return (
     <>
@@ -74,7 +78,9 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
           </div>
         </div>
         {requested.success ? null : (
-          <PanelMessage>That page of the inbox does not exist (the link is not valid): showing the newest items.</PanelMessage>
+          <PanelMessage>
+            That page of the inbox does not exist (the link is not valid): showing the newest items.
+          </PanelMessage>
         )}
         {page.items.length > 0 ? (
           <InboxItems items={page.items} />

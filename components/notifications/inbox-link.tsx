@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useLiveData } from '../ui/use-live-data';
+import { useLiveData } from '@/components/ui/use-live-data';
 
 /** The unread count's query: whatever marks items read refreshes it (useQueryClient().invalidateQueries). */
 export const UNREAD_QUERY_KEY = ['inbox-unread'] as const;
