@@ -36,7 +36,10 @@ export function SecretOnce({ secret, children }: { secret: string; children?: Re
         The signing secret, shown only now: store it with the receiver, which checks <code>X-MLP-Signature</code>{' '}
         (HMAC-SHA256 of “timestamp.body”) with it.
       </p>
-      <code className="block break-all rounded bg-white px-2 py-1 font-mono text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+      <code
+        className="block break-all rounded bg-white px-2 py-1 font-mono text-slate-900 dark:bg-slate-900 dark:text-slate-100"
+        data-testid="webhook-secret-value"
+      >
         {secret}
       </code>
       <div className="flex flex-wrap items-center gap-3">
