@@ -147,9 +147,9 @@ export function WebhookDashboard({ tenant, initial }: { tenant: string; initial:
           Delivery log
         </h2>
         <p className="text-sm text-slate-700 dark:text-slate-300">
-          The latest {deliveries.length === 0 ? '' : `${deliveries.length} `}deliveries, newest first, live. A delivery
-          is retried with backoff (5 s, 10 s, 20 s … at most 15 min apart) until the receiver answers 2xx, at most 10
-          times. As of <Time at={data.at} />.
+          {deliveries.length === 1 ? 'The latest delivery' : `The latest ${deliveries.length} deliveries, newest first`}
+          , live. A delivery is retried with backoff (5 s, 10 s, 20 s … at most 15 min apart) until the receiver answers
+          2xx, at most 10 times. As of <Time at={data.at} />.
         </p>
         <AsOf freshness={pollFreshness(error, data.at)} />
         {deliveries.length === 0 ? (
