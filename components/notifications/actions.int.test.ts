@@ -3,8 +3,8 @@
  * (lib/notifications/*.int.test.ts) do not cover: the door of each action — a caller without a
  * session refused before the input is read, the first permission refused and audited under the
  * action's name — and the shapes the pages send (a form's comma-separated events and its
- * enabled switch), the secret in the answer once, a test event queued for one endpoint, and
- * "news of your requests" on the inbox.
+ * enabled switch), the secret in the answer once, a test event queued for one endpoint,
+ * "news of your requests" on the inbox, and paging through the inbox with `nextBefore`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../test/db';
@@ -13,7 +13,7 @@ import { loadSessionUser, type SessionUser } from '../../lib/auth/users';
 import { getDb } from '../../lib/db/client';
 import { promotionRejected, promotionRequested } from '../../lib/notifications/events';
 import { emitNotification } from '../../lib/notifications/outbox';
-import { listWebhooks, unreadCount } from '../../lib/notifications/service';
+import { listInbox, listWebhooks, unreadCount } from '../../lib/notifications/service';
 import { waitingOnYou } from '../../lib/notifications/waiting-view';
 import { closeRateLimits } from '../../lib/security/rate-limit';
 
@@ -315,5 +315,51 @@ describe('inbox and subscription actions', () => {
       { kind: 'canary.step', subscribed: true },
       { kind: 'promotion.rejected', subscribed: false },
     ]);
+  });
+});
+
+describe('inbox pages', () => {
+  it('pages through every item once, newest first, with nextBefore; the last page has none', async () => {
+    for (const version of ['10', '11', '12', '13', '14']) {
+      const request = await getDb().promotionRequest.create({
+        data: {
+          tenantId: fraudId,
+          modelName: 'paged-model',
+          version,
+          runId: 'b'.repeat(32),
+          storageUri: 's3://mlflow/fraud/paged',
+          endpoint: 'fraud-detector',
+          requesterId: people.alice.id,
+          requesterName: 'alice',
+          notes: 'notes',
+          modelCardUrl: 'https://wiki.example.com/card',
+          gates: [],
+          policy: {},
+          requiredApprovals: 1,
+          expiresAt: new Date(Date.now() + 3_600_000),
+        },
+      });
+      await getDb().$transaction((tx) =>
+        emitNotification(tx, promotionRequested('fraud', request, []), {
+          requesterId: people.alice.id,
+          actorId: people.alice.id,
+        }),
+      );
+    }
+    const all = (await listInbox(people.dora, { limit: 200 })).items;
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await listInbox(people.dora, { limit: 2, ...(before ? { before } : {}) });
+      seen.push(...page.items.map((i) => i.id));
+      sizes.push(page.items.length);
+      if (!page.nextBefore) break;
+      before = page.nextBefore;
+    }
+    expect(seen).toEqual(all.map((i) => i.id));
+    expect(all.slice(0, 5).map((i) => i.data.version)).toEqual(['14', '13', '12', '11', '10']);
+    expect(sizes.slice(0, -1).every((size) => size === 2)).toBe(true);
+    expect(sizes.at(-1)).toBeLessThanOrEqual(2);
   });
 });
