@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
-import type { Resource } from '@/lib/auth/authorize';
+import type { Action, Resource } from '@/lib/auth/authorize';
 import {
   createWebhook,
   createWebhookSchema,
@@ -23,13 +23,16 @@ import { findTenant } from '@/lib/tenancy/service';
 // `defineAction` checks the session, rate limit, fields and schema (the service's own) and a
 // first permission; the service then decides again and audits every change and refusal.
 
-const personal = () => ({ action: 'notification.inbox' as const, resource: { kind: 'self' } as Resource });
+type Permission = { action: Action; resource: Resource };
 
-async function manageWebhooks(input: { tenant: string }) {
+const personal = (): Permission => ({ action: 'notification.inbox', resource: { kind: 'self' } });
+
+/** A tenant that does not exist has no status, and nobody manages its webhooks. */
+async function manageWebhooks(input: { tenant: string }): Promise<Permission> {
   const tenant = await findTenant(input.tenant);
   return {
-    action: 'notification.webhook.manage' as const,
-    resource: { kind: 'tenant', tenant: input.tenant, status: tenant?.status } as Resource,
+    action: 'notification.webhook.manage',
+    resource: { kind: 'tenant', tenant: input.tenant, status: tenant?.status },
   };
 }
 
