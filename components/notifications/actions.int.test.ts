@@ -13,7 +13,7 @@ import { loadSessionUser, type SessionUser } from '../../lib/auth/users';
 import { getDb } from '../../lib/db/client';
 import { promotionRejected, promotionRequested } from '../../lib/notifications/events';
 import { emitNotification } from '../../lib/notifications/outbox';
-import { listInbox, listWebhooks, unreadCount } from '../../lib/notifications/service';
+import { getSubscriptions, listInbox, listWebhooks, unreadCount } from '../../lib/notifications/service';
 import { waitingOnYou } from '../../lib/notifications/waiting-view';
 import { closeRateLimits } from '../../lib/security/rate-limit';
 
@@ -287,6 +287,14 @@ describe('inbox and subscription actions', () => {
     session.user = people.bob;
     expect(await markReadAction(null, { ids: [bobsItem.id] })).toEqual({ ok: true, message: 'Marked 1 item read.' });
     expect(await markReadAction(null, { ids: ['not-an-id'] })).toMatchObject({ ok: false, fieldErrors: {} });
+  });
+
+  it('the settings say a request to approve concerns approvers and admins by default, not members', async () => {
+    const concerns = async (user: SessionUser) =>
+      (await getSubscriptions(user))[0]!.kinds.find((k) => k.kind === 'promotion.requested')!.concernsByDefault;
+    expect(await concerns(people.bob)).toBe(true);
+    expect(await concerns(people.dora)).toBe(true);
+    expect(await concerns(people.alice)).toBe(false);
   });
 
   it('save subscriptions: the changes are kept; a tenant the person does not see is refused in words', async () => {
