@@ -189,6 +189,9 @@ export interface TenantSubscriptions {
   kinds: KindSubscription[];
 }
 
+/** The requester of a request the settings page imagines an approver deciding on: not the user. */
+const ANOTHER_PERSON = '00000000-0000-0000-0000-000000000000';
+
 /** For the settings page: every tenant the user may see, each kind they may read there, and their choice. */
 export async function getSubscriptions(user: SessionUser): Promise<TenantSubscriptions[]> {
   requirePerson(user);
@@ -212,14 +215,20 @@ export async function getSubscriptions(user: SessionUser): Promise<TenantSubscri
         kind,
         label: KIND_LABELS[kind],
         mode: chosen.get(`${t.id}/${kind}`) ?? 'default',
-        // The requester of a request is anyone who may file one; the other audiences follow the role.
-        concernsByDefault: concernedByDefault(user, DEFAULT_AUDIENCE[kind], {
-          tenant: t.name,
-          tenantStatus: t.status,
-          requesterId: can(user, 'promotion.request', { kind: 'tenant', tenant: t.name, status: t.status })
-            ? user.id
-            : null,
-        }),
+        // Approvers are judged on someone else's request (nobody approves their own); the requester
+        // of a request is anyone who may file one; the other audiences follow the role.
+        concernsByDefault: DEFAULT_AUDIENCE[kind].some((audience) =>
+          concernedByDefault(user, [audience], {
+            tenant: t.name,
+            tenantStatus: t.status,
+            requesterId:
+              audience === 'approvers'
+                ? ANOTHER_PERSON
+                : can(user, 'promotion.request', { kind: 'tenant', tenant: t.name, status: t.status })
+                  ? user.id
+                  : null,
+          }),
+        ),
       })),
     }))
     .filter((t) => t.kinds.length > 0);
