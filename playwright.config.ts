@@ -53,8 +53,6 @@ export default defineConfig({
       RATE_LIMIT_ADDRESS_MUTATIONS_PER_MINUTE: '100000',
       RATE_LIMIT_USER_ACTIONS_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
-      // The notifications spec's webhook receiver listens on 127.0.0.1, which the portal refuses otherwise.
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     },
   },
 });
