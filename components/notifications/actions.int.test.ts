@@ -187,13 +187,24 @@ describe('webhook actions', () => {
       secretPrefix: answer.secret.slice(0, 12),
     });
     expect(JSON.stringify(webhook)).not.toContain(answer.secret);
+    // A chat's webhook URL is a credential: pages and the audit log see its origin and last characters only.
+    expect(webhook.url).toBe('https://hooks.example.com/…B000');
+    const audited = await getDb().auditEvent.findMany({
+      where: { action: { startsWith: 'notification.webhook.' } },
+      select: { before: true, after: true },
+    });
+    expect(JSON.stringify(audited)).not.toContain('T000/B000');
 
-    // Saving the settings form again answers no secret; rotating answers a new one, once.
+    // Saving the settings form again (its URL field left blank) keeps the URL and answers no secret;
+    // rotating answers a new one, once.
     const saved = await updateWebhookAction(
       null,
-      form({ tenant: 'fraud', webhookId: webhook.id, name: '#fraud-alerts', url: webhook.url, kinds: '' }),
+      form({ tenant: 'fraud', webhookId: webhook.id, name: '#fraud-alerts', url: '', kinds: '' }),
     );
     expect(saved).toEqual({ ok: true, message: 'Saved.' });
+    expect((await getDb().webhookEndpoint.findUniqueOrThrow({ where: { id: webhook.id } })).url).toBe(
+      'https://hooks.example.com/services/T000/B000',
+    );
     expect((await listWebhooks(people.dora, 'fraud')).find((w) => w.id === webhook.id)!.kinds).toEqual([]);
     const rotated = await updateWebhookAction(null, { tenant: 'fraud', webhookId: webhook.id, rotateSecret: true });
     if (!rotated.ok || !('secret' in rotated)) throw new Error(JSON.stringify(rotated));

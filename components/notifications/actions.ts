@@ -18,6 +18,7 @@ import {
   updateWebhookSchema,
 } from '@/lib/notifications/service';
 import { findTenant } from '@/lib/tenancy/service';
+import { maskedWebhookUrl } from '@/lib/notifications/webhook-url';
 
 // The server actions of the inbox, the notification settings and a tenant's webhooks.
 // `defineAction` checks the session, rate limit, fields and schema (the service's own) and a
@@ -64,6 +65,7 @@ export const createWebhookAction = defineAction({
   name: 'notification.webhook.create',
   input: createWebhookSchema,
   permission: manageWebhooks,
+  auditInput: (input) => ({ ...input, url: maskedWebhookUrl(input.url) }),
   async run(user, input) {
     const { webhook, secret } = await createWebhook(user, input);
     revalidatePath(`/t/${input.tenant}/webhooks`);
@@ -80,6 +82,7 @@ export const updateWebhookAction = defineAction({
   name: 'notification.webhook.update',
   input: updateWebhookSchema,
   permission: manageWebhooks,
+  auditInput: (input) => ({ ...input, ...(input.url !== undefined ? { url: maskedWebhookUrl(input.url) } : {}) }),
   async run(user, input) {
     const { webhook, secret } = await updateWebhook(user, input);
     revalidatePath(`/t/${input.tenant}/webhooks`, 'layout');

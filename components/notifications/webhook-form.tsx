@@ -114,7 +114,11 @@ export function WebhookForm({ tenant, webhook }: { tenant: string; webhook?: Web
         id={id('url')}
         label="Receiver URL"
         error={errors?.url}
-        hint="https://… of the receiver or the chat’s incoming webhook. The worker POSTs every event to it, retrying with backoff until it answers 2xx."
+        hint={
+          editing
+            ? `Now ${webhook.url} (shown in part: a chat’s webhook URL is a credential). Leave blank to keep it, or enter a new one.`
+            : 'https://… of the receiver or the chat’s incoming webhook. The worker POSTs every event to it, retrying with backoff until it answers 2xx.'
+        }
       >
         {(props) => (
           <input
@@ -122,10 +126,9 @@ export function WebhookForm({ tenant, webhook }: { tenant: string; webhook?: Web
             name="url"
             type="url"
             className={inputClass}
-            defaultValue={webhook?.url}
             maxLength={2000}
             autoComplete="off"
-            required
+            required={!editing}
           />
         )}
       </Field>

@@ -31,7 +31,7 @@ import {
 } from './kinds';
 import { emitNotification } from './outbox';
 import { concernedByDefault, SUBSCRIPTION_MODES, type SubscriptionMode } from './recipients';
-import { webhookUrlProblem } from './webhook-url';
+import { maskedWebhookUrl, webhookUrlProblem } from './webhook-url';
 
 export class NotificationRefusedError extends UserFacingError {
   constructor(message: string, field?: string) {
@@ -337,7 +337,11 @@ export const createWebhookSchema = z.object({
 
 export const updateWebhookSchema = webhookRef.extend({
   name: createWebhookSchema.shape.name.optional(),
-  url: webhookUrlSchema.optional(),
+  /** Blank (the edit form's field, which never shows the stored URL): unchanged. */
+  url: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    webhookUrlSchema.optional(),
+  ),
   format: z.enum(WEBHOOK_FORMATS, { message: 'Choose generic, Slack or Teams' }).optional(),
   kinds: kindsSchema.optional(),
   enabled: checkbox.optional(),
@@ -414,6 +418,7 @@ async function summaries(rows: EndpointRow[]): Promise<WebhookSummary[]> {
       counts.find((c) => c.endpointId === row.id && c.status === status)?._count._all ?? 0;
     return {
       ...row,
+      url: maskedWebhookUrl(row.url),
       tenant: row.tenant.name,
       kinds: row.kinds.filter((k): k is SubscribableKind => subscribableKindSchema.safeParse(k).success),
       deliveries: {
@@ -496,7 +501,7 @@ export async function createWebhook(
       target: { type: 'webhook', id: created.id },
       after: {
         name: input.name,
-        url: input.url,
+        url: maskedWebhookUrl(input.url),
         format: input.format,
         kinds: input.kinds,
         enabled: input.enabled,
@@ -539,13 +544,17 @@ export async function updateWebhook(
       target: { type: 'webhook', id: before.id },
       before: {
         name: before.name,
-        url: before.url,
+        url: maskedWebhookUrl(before.url),
         format: before.format,
         kinds: before.kinds,
         enabled: before.enabled,
         secretPrefix: before.secretPrefix,
       },
-      after: { ...change, ...(rotated ? { secretPrefix: rotated.prefix } : {}) },
+      after: {
+        ...change,
+        ...(change.url !== undefined ? { url: maskedWebhookUrl(change.url) } : {}),
+        ...(rotated ? { secretPrefix: rotated.prefix } : {}),
+      },
       outcome: 'success',
     });
     return updated;
@@ -568,7 +577,7 @@ export async function deleteWebhook(user: SessionUser, raw: z.input<typeof delet
       target: { type: 'webhook', id: before.id },
       before: {
         name: before.name,
-        url: before.url,
+        url: maskedWebhookUrl(before.url),
         format: before.format,
         kinds: before.kinds,
         enabled: before.enabled,

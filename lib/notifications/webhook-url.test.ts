@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNonPublicAddress, webhookUrlProblem } from './webhook-url';
+import { isNonPublicAddress, maskedWebhookUrl, webhookUrlProblem } from './webhook-url';
 
 describe('isNonPublicAddress', () => {
   it('knows loopback, private, link-local, CGNAT, multicast and unspecified addresses', () => {
@@ -69,5 +69,18 @@ describe('webhookUrlProblem', () => {
     ])
       expect(webhookUrlProblem(url, false), url).toMatch(/public addresses only/);
     expect(webhookUrlProblem('http://127.0.0.1:9000/x', true)).toBeNull();
+  });
+});
+
+describe('maskedWebhookUrl', () => {
+  it('shows the origin and the last four characters, never the path that is the credential', () => {
+    expect(maskedWebhookUrl('https://hooks.slack.com/services/T0001/B0002/abcdefghijkl')).toBe(
+      'https://hooks.slack.com/…ijkl',
+    );
+    expect(maskedWebhookUrl('https://receiver.example.com/hook?token=s3cr3t')).toBe(
+      'https://receiver.example.com/…cr3t',
+    );
+    expect(maskedWebhookUrl('https://receiver.example.com/')).toBe('https://receiver.example.com');
+    expect(maskedWebhookUrl('not a url')).toBe('(not a URL)');
   });
 });

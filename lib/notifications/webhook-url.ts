@@ -74,3 +74,19 @@ export function webhookUrlProblem(raw: string, allowPrivate = privateNetworksAll
     return 'The portal sends webhooks to public addresses only (WEBHOOK_ALLOW_PRIVATE_NETWORKS allows private ones)';
   return null;
 }
+
+/**
+ * A webhook URL as pages and the audit log show it. Chat services' incoming-webhook URLs are
+ * credentials (whoever has one posts into the channel), so only the origin and the path's last four
+ * characters are shown: enough to tell two webhooks apart. The worker alone reads the whole URL.
+ */
+export function maskedWebhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return '(not a URL)';
+  }
+  const rest = `${url.pathname}${url.search}`;
+  return rest.length <= 1 ? url.origin : `${url.origin}/…${rest.slice(-4)}`;
+}
