@@ -51,7 +51,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const WALKED_TENANT = 'fraud';
 const PRICING_ENDPOINT = 'price-elasticity';
 /** Every scope a service token may hold: all but approving. */
-const SERVICE_SCOPES = TOKEN_SCOPES.filter((scope) => scope !== 'promotion.approve');
+const SERVICE_SCOPES = TOKEN_SCOPES;
 
 let database: TestDatabase;
 let fraud: SeededTenant;
