@@ -7,9 +7,8 @@
  * "news of your requests" on the inbox, and paging through the inbox with `nextBefore`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
-import type { TenantRole } from '../../lib/auth/authorize';
-import { loadSessionUser, type SessionUser } from '../../lib/auth/users';
+import { createPerson, useTestDatabase, type TestDatabase } from '../../test/db';
+import type { SessionUser } from '../../lib/auth/users';
 import { getDb } from '../../lib/db/client';
 import { promotionRejected, promotionRequested } from '../../lib/notifications/events';
 import { emitNotification } from '../../lib/notifications/outbox';
@@ -35,21 +34,6 @@ const {
 let database: TestDatabase;
 const people = {} as Record<'alice' | 'bob' | 'dora' | 'pat', SessionUser>;
 let fraudId = '';
-
-async function person(name: string, memberships: [string, TenantRole][]): Promise<SessionUser> {
-  const user = await getDb().user.create({ data: { subject: name, username: name } });
-  for (const [tenantId, role] of memberships)
-    await getDb().membership.create({
-      data: {
-        userId: user.id,
-        tenantId,
-        role,
-        source: 'idp',
-        approverSince: role === 'approver' || role === 'admin' ? new Date(Date.now() - 3_600_000) : null,
-      },
-    });
-  return (await loadSessionUser(user.id))!;
-}
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -78,10 +62,10 @@ beforeAll(async () => {
   const fraud = await getDb().tenant.create({ data: { name: 'fraud', displayName: 'Fraud', status: 'active' } });
   const pricing = await getDb().tenant.create({ data: { name: 'pricing', displayName: 'Pricing', status: 'active' } });
   fraudId = fraud.id;
-  people.alice = await person('alice', [[fraud.id, 'member']]);
-  people.bob = await person('bob', [[fraud.id, 'approver']]);
-  people.dora = await person('dora', [[fraud.id, 'admin']]);
-  people.pat = await person('pat', [[pricing.id, 'admin']]);
+  people.alice = await createPerson('alice', [[fraud.id, 'member']]);
+  people.bob = await createPerson('bob', [[fraud.id, 'approver']]);
+  people.dora = await createPerson('dora', [[fraud.id, 'admin']]);
+  people.pat = await createPerson('pat', [[pricing.id, 'admin']]);
 });
 
 afterAll(async () => {

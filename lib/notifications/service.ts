@@ -398,6 +398,19 @@ function newWebhookSecret(): { secret: string; prefix: string } {
 
 type EndpointRow = Prisma.WebhookEndpointGetPayload<{ select: typeof SUMMARY_FIELDS }>;
 
+/** A webhook as its audit rows describe it: never the secret, and the URL masked (it is a credential). */
+function audited(webhook: {
+  name: string;
+  url: string;
+  format: string;
+  kinds: readonly string[];
+  enabled: boolean;
+  secretPrefix: string;
+}) {
+  const { name, url, format, kinds, enabled, secretPrefix } = webhook;
+  return { name, url: maskedWebhookUrl(url), format, kinds, enabled, secretPrefix };
+}
+
 async function summaries(rows: EndpointRow[]): Promise<WebhookSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -499,14 +512,7 @@ export async function createWebhook(
       action: 'notification.webhook.create',
       tenant: input.tenant,
       target: { type: 'webhook', id: created.id },
-      after: {
-        name: input.name,
-        url: maskedWebhookUrl(input.url),
-        format: input.format,
-        kinds: input.kinds,
-        enabled: input.enabled,
-        secretPrefix: prefix,
-      },
+      after: audited({ ...input, secretPrefix: prefix }),
       outcome: 'success',
     });
     return created;
@@ -542,14 +548,7 @@ export async function updateWebhook(
       action: 'notification.webhook.update',
       tenant: input.tenant,
       target: { type: 'webhook', id: before.id },
-      before: {
-        name: before.name,
-        url: maskedWebhookUrl(before.url),
-        format: before.format,
-        kinds: before.kinds,
-        enabled: before.enabled,
-        secretPrefix: before.secretPrefix,
-      },
+      before: audited(before),
       after: {
         ...change,
         ...(change.url !== undefined ? { url: maskedWebhookUrl(change.url) } : {}),
@@ -575,13 +574,7 @@ export async function deleteWebhook(user: SessionUser, raw: z.input<typeof delet
       action: 'notification.webhook.delete',
       tenant: input.tenant,
       target: { type: 'webhook', id: before.id },
-      before: {
-        name: before.name,
-        url: maskedWebhookUrl(before.url),
-        format: before.format,
-        kinds: before.kinds,
-        enabled: before.enabled,
-      },
+      before: audited(before),
       outcome: 'success',
     });
   });
