@@ -98,7 +98,7 @@ async function bundle(): Promise<string[]> {
   return Object.keys(ENTRIES).map((name) => path.join(app, `${name}.mjs`));
 }
 
-/** Copies what the bundles load from node_modules (the standalone trace already has Next.js and React). */
+/** Copies what the bundles load from node_modules that the standalone trace lacks (it has Next.js and most of React). */
 async function traceBundles(bundles: string[]): Promise<number> {
   const { nodeFileTrace } = require('next/dist/compiled/@vercel/nft') as {
     nodeFileTrace(
@@ -106,7 +106,9 @@ async function traceBundles(bundles: string[]): Promise<number> {
       options: { base: string; processCwd: string; ignore: (file: string) => boolean },
     ): Promise<{ fileList: Set<string> }>;
   };
-  const alreadyThere = (file: string) => /^node_modules\/(next|react|react-dom|@next|styled-jsx|@swc)\//.test(file);
+  // React is traced all the same: the standalone copy has only its production build, and an ES module
+  // importing `react` by name (the worker, through lib/) needs both builds its index re-exports.
+  const alreadyThere = (file: string) => /^node_modules\/(next|react-dom|@next|styled-jsx|@swc)\//.test(file);
   // The bundles are traced where they will run (app/), resolving packages from the checkout's node_modules.
   const staged = path.join(root, '.data/image/trace');
   await rm(staged, { recursive: true, force: true });

@@ -71,6 +71,8 @@ describe('schema drift', () => {
       `enum "ApprovalDecision": missing — schema.prisma expects values 'approve', 'reject', database has no such type`,
       `enum "RolloutState": missing — schema.prisma expects values 'progressing', 'promoted', 'rolled-back', 'superseded', database has no such type`,
       `enum "ApiTokenKind": missing — schema.prisma expects values 'personal', 'service', database has no such type`,
+      `enum "WebhookFormat": missing — schema.prisma expects values 'generic', 'slack', 'teams', database has no such type`,
+      `enum "WebhookDeliveryStatus": missing — schema.prisma expects values 'pending', 'delivered', 'failed-permanently', database has no such type`,
       'users: table missing — schema.prisma has model User, database has no such table',
       'tenants: table missing — schema.prisma has model Tenant, database has no such table',
       'tenant_provisioning_steps: table missing — schema.prisma has model TenantProvisioningStep, database has no such table',
@@ -88,6 +90,13 @@ describe('schema drift', () => {
       'rate_limits: table missing — schema.prisma has model RateLimit, database has no such table',
       'anonymous_refusals: table missing — schema.prisma has model AnonymousRefusal, database has no such table',
       'api_tokens: table missing — schema.prisma has model ApiToken, database has no such table',
+      'notification_events: table missing — schema.prisma has model NotificationEvent, database has no such table',
+      'webhook_endpoints: table missing — schema.prisma has model WebhookEndpoint, database has no such table',
+      'webhook_deliveries: table missing — schema.prisma has model WebhookDelivery, database has no such table',
+      'webhook_delivery_attempts: table missing — schema.prisma has model WebhookDeliveryAttempt, database has no such table',
+      'inbox_items: table missing — schema.prisma has model InboxItem, database has no such table',
+      'notification_subscriptions: table missing — schema.prisma has model NotificationSubscription, database has no such table',
+      'notification_conditions: table missing — schema.prisma has model NotificationCondition, database has no such table',
     ]);
   });
 
