@@ -58,7 +58,8 @@ export const CHECKS: Record<CheckId, CheckInfo> = {
     label: 'Storage URI shape',
     severity: 'critical',
     actor: 'model-owner',
-    description: 'An InferenceService revision’s storageUri is not an s3://…/artifacts/model folder, so KServe cannot load it.',
+    description:
+      'An InferenceService revision’s storageUri is not an s3://…/artifacts/model folder, so KServe cannot load it.',
   },
   'artifact-missing': {
     label: 'Model artifact missing',
@@ -70,13 +71,15 @@ export const CHECKS: Record<CheckId, CheckInfo> = {
     label: 'Unsigned model under signature enforcement',
     severity: 'warning',
     actor: 'model-owner',
-    description: 'A served model version has no logged signature while its MLflow serving runtime (2.16 or later) enforces one.',
+    description:
+      'A served model version has no logged signature while its MLflow serving runtime (2.16 or later) enforces one.',
   },
   'rollback-target-cold': {
     label: 'Cold rollback target',
     severity: 'warning',
     actor: 'platform',
-    description: 'During a canary, the stable revision a rollback returns to has no ready replicas or may scale to zero.',
+    description:
+      'During a canary, the stable revision a rollback returns to has no ready replicas or may scale to zero.',
   },
   'admission-guard-missing': {
     label: 'Admission guard missing',
