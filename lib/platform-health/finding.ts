@@ -119,7 +119,7 @@ export function worstFirst(a: Finding, b: Finding): number {
  * telling a new finding from one seen before): check, tenant and subject; never the title or the
  * evidence, whose values change. URL-safe: each part is percent-encoded, parts joined by `:`.
  */
-export function findingKey(f: Pick<Finding, 'checkId' | 'tenant' | 'subject'>): string {
+export function findingKey(f: Finding): string {
   const parts = [f.checkId, f.tenant ?? '_', f.subject.kind, f.subject.name];
   if (f.subject.version !== undefined) parts.push(`v${f.subject.version}`);
   if (f.subject.revision !== undefined) parts.push(f.subject.revision);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRollbackTargetCold, type CanaryEndpoint } from './rollback-target-cold';
+import { inferenceServiceSchema } from '@/lib/integrations/kubernetes/inference-services';
+import { canaryEndpointOf, checkRollbackTargetCold, type CanaryEndpoint } from './rollback-target-cold';
 
 const endpoint = (stable: Partial<CanaryEndpoint['stable']> = {}, canaryPercent = 20): CanaryEndpoint => ({
   tenant: 'pricing',
@@ -44,5 +45,44 @@ describe('rollback-target-cold', () => {
     expect(checkRollbackTargetCold([endpoint(cold, 1)])[0]!.title).toContain(
       'has no ready replicas and has minReplicas: 0',
     );
+  });
+});
+
+describe('an InferenceService as rollback-target-cold reads it', () => {
+  const rev = (n: number) => `price-elasticity-predictor-0000${n}`;
+  const isvc = inferenceServiceSchema.parse({
+    metadata: { name: 'price-elasticity', namespace: 'pricing', uid: 'u-1', resourceVersion: '1' },
+    spec: { predictor: { canaryTrafficPercent: 20, model: { storageUri: 's3://b/x/artifacts/model' } } },
+    status: {
+      conditions: [{ type: 'Ready', status: 'True' }],
+      components: {
+        predictor: {
+          traffic: [
+            { revisionName: rev(2), percent: 20, tag: 'latest', latestRevision: true },
+            { revisionName: rev(1), percent: 80, tag: 'prev', latestRevision: false },
+          ],
+        },
+      },
+    },
+  });
+
+  it('takes the split from KServe’s status and the stable revision’s replicas by its name', () => {
+    const replicas = new Map([[rev(1), { minReplicas: 0, readyReplicas: 0 }]]);
+    expect(canaryEndpointOf(isvc, replicas)).toEqual({
+      tenant: 'pricing',
+      endpoint: 'price-elasticity',
+      canaryPercent: 20,
+      canaryRevision: rev(2),
+      stable: { revision: rev(1), minReplicas: 0, readyReplicas: 0 },
+    });
+    expect(checkRollbackTargetCold([canaryEndpointOf(isvc, replicas)])).toHaveLength(1);
+  });
+
+  it('leaves replicas unknown for a revision it was told nothing about', () => {
+    expect(canaryEndpointOf(isvc, new Map()).stable).toEqual({
+      revision: rev(1),
+      minReplicas: undefined,
+      readyReplicas: null,
+    });
   });
 });

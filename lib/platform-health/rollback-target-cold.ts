@@ -5,6 +5,8 @@
  * A revision without minReplicas gets KServe's default of 1, so only an explicit 0 counts; ready
  * replicas that could not be counted are not judged. Pure.
  */
+import type { InferenceService } from '@/lib/integrations/kubernetes';
+import { servingState } from '@/lib/integrations/kubernetes/serving-state';
 import type { Finding } from './finding';
 import { endpointHref } from './served-revisions';
 
@@ -60,4 +62,33 @@ export function checkRollbackTargetCold(endpoints: readonly CanaryEndpoint[]): F
       },
     ];
   });
+}
+
+/** What is known of a revision's replicas: the minReplicas it was created with (undefined when not set) and its Ready pods. */
+export interface RevisionReplicas {
+  minReplicas?: number;
+  readyReplicas: number | null;
+}
+
+/**
+ * An InferenceService as this check reads it: its traffic split from the status KServe writes, and
+ * the replicas of its stable revision by revision name (a revision not in `replicas` is unknown).
+ */
+export function canaryEndpointOf(
+  isvc: InferenceService,
+  replicas: ReadonlyMap<string, RevisionReplicas>,
+): CanaryEndpoint {
+  const state = servingState(isvc);
+  const stable = state.stableRevision ? replicas.get(state.stableRevision) : undefined;
+  return {
+    tenant: isvc.metadata.namespace,
+    endpoint: isvc.metadata.name,
+    canaryPercent: state.canaryPercent,
+    canaryRevision: state.canaryRevision,
+    stable: {
+      revision: state.stableRevision,
+      minReplicas: stable?.minReplicas,
+      readyReplicas: stable?.readyReplicas ?? null,
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseVersionMatrix, type VersionMatrix } from './version-matrix';
 import { DEFAULT_VERSION_MATRIX } from './version-matrix-data';
 
-export function loadVersionMatrix(env: NodeJS.ProcessEnv = process.env): VersionMatrix {
+export function loadVersionMatrix(env: Readonly<Record<string, string | undefined>> = process.env): VersionMatrix {
   const path = env.PLATFORM_VERSION_MATRIX?.trim();
   if (!path) return DEFAULT_VERSION_MATRIX;
   let text: string;
