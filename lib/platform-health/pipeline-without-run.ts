@@ -4,8 +4,8 @@
  *
  * THE CONVENTION (README documents it for pipeline authors):
  * - An Argo Workflow that trains declares it with the label `mlp.example.com/logs-mlflow-run: "true"`
- *   (on the Workflow, or on its WorkflowTemplate's `spec.workflowMetadata.labels`, which Argo copies
- *   onto every Workflow it submits).
+ *   on the Workflow object itself (for runs of a WorkflowTemplate, e.g. in its
+ *   `spec.workflowMetadata.labels`); the check reads the label from the Workflow.
  * - Its training step tags the MLflow run it logs `mlp.pipeline_run = {{workflow.name}}`, in the
  *   tenant's MLflow workspace — the same name a promotion request's `pipeline` field carries.
  * A Workflow so labelled that Succeeded within the last N days (default 7) with no run so tagged in

@@ -89,3 +89,17 @@ describe('signature-missing-under-enforcement', () => {
     ]);
   });
 });
+
+describe('signature-missing-under-enforcement without a recorded model', () => {
+  it('reports each endpoint revision on its own when the deployment did not record which model it serves', () => {
+    const unrecorded = { modelName: null, modelVersion: '1' };
+    const findings = checkSignatureMissingUnderEnforcement(
+      input({ revisions: [revision(unrecorded), revision({ ...unrecorded, endpoint: 'other' })] }),
+    );
+    expect(findings.map((f) => f.subject)).toEqual([
+      { kind: 'inference-service', name: 'scorer', revision: 'stable' },
+      { kind: 'inference-service', name: 'other', revision: 'stable' },
+    ]);
+    expect(findings[0]!.title).toContain(`the model at ${URI} has no logged signature`);
+  });
+});

@@ -33,9 +33,10 @@ export function checkSignatureMissingUnderEnforcement(input: SignatureInput): Fi
       input.runtimeMlflowVersions?.get(`${revision.tenant}/${revision.endpoint}`) ?? input.platformServingMlflowVersion;
     if (runtime === null || !atLeast(runtime, SIGNATURE_ENFORCED_FROM)) continue;
     // A version served by several endpoints is one problem with one fix: log its signature.
-    const key = revision.modelVersion
-      ? `${revision.tenant}\u0000${revision.modelName}\u0000${revision.modelVersion}`
-      : `${revision.tenant}\u0000${revision.endpoint}\u0000${revision.revision}`;
+    const key =
+      revision.modelName && revision.modelVersion
+        ? `version\u0000${revision.tenant}\u0000${revision.modelName}\u0000${revision.modelVersion}`
+        : `revision\u0000${revision.tenant}\u0000${revision.endpoint}\u0000${revision.revision}`;
     const group = groups.get(key) ?? { first: revision, served: [] };
     group.served.push({ revision, runtime });
     groups.set(key, group);
