@@ -175,6 +175,14 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
     canaryErrorRatioMax: '100',
     oomKillsPerDayMax: '1000',
   },
+  // Inbox and subscriptions: an item nobody has (marks nothing), a tenant nobody may subscribe to.
+  markReadAction: { ids: [SEGMENTS.id] },
+  saveSubscriptionsAction: { changes: [{ tenant: 'no-such-tenant', kind: 'promotion.requested', mode: 'all' }] },
+  // Webhooks: a tenant that does not exist, or a webhook that does not exist in fraud (grace manages fraud's).
+  createWebhookAction: { tenant: 'no-such-tenant', name: 'probe', url: 'https://hooks.example.com/probe' },
+  updateWebhookAction: { tenant: TENANT, webhookId: SEGMENTS.id, name: 'probe', rotateSecret: 'on' },
+  deleteWebhookAction: { tenant: TENANT, webhookId: SEGMENTS.id },
+  sendTestEventAction: { tenant: TENANT, webhookId: SEGMENTS.id },
   updateSloObjectivesAction: {
     tenant: TENANT,
     endpoint: 'fraud-detector',
@@ -232,6 +240,9 @@ async function databaseFingerprint(): Promise<string[]> {
        UNION ALL SELECT 'slo ' || tenant_id || ' ' || endpoint || ' v' || version FROM slo_definitions
        UNION ALL SELECT 'ops-thresholds v' || version FROM ops_thresholds
        UNION ALL SELECT 'rollout-event ' || id || ' by ' || actor FROM rollout_events WHERE actor <> 'worker'
+       UNION ALL SELECT 'webhook ' || id || ' ' || name || ' ' || url || ' ' || enabled || ' ' || secret_prefix || ' ' || array_to_string(kinds, ',') FROM webhook_endpoints
+       UNION ALL SELECT 'subscription ' || user_id || ' ' || tenant_id || ' ' || kind || ' ' || subscribed FROM notification_subscriptions
+       UNION ALL SELECT 'notification-event ' || id || ' ' || kind FROM notification_events WHERE kind = 'test'
        UNION ALL SELECT 'audit ' || action || ' by ' || actor FROM audit_events
          WHERE outcome = 'success' AND actor <> 'worker' AND action NOT IN ('auth.sign-in', 'anonymous.refused')
      ) s ORDER BY row`,

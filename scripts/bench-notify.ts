@@ -10,19 +10,16 @@
  * Kubernetes watch) to the moment the receiver has the signed `rollout.rolled_back.automatic`
  * event. The demo's endpoints are restored afterwards. Last line: `rollback_to_webhook_ms_median=<n>`.
  */
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { loadSessionUser } from '../lib/auth/users';
 import { getDb } from '../lib/db/client';
-import { inferenceServices, PORTAL_ACTOR } from '../lib/integrations/kubernetes';
 import { createWebhook } from '../lib/notifications/service';
 import { stackContext } from '../stack/lib/context';
 import { postgresUrl } from '../stack/components/postgres';
 import { readSeededModels } from '../stack/seed/mlflow';
-import { seededCanaryAnnotations } from '../stack/seed/inference-services';
-import { followSeededCanary } from '../stack/seed/portal';
 import { resetDemoState } from '../stack/seed/index';
 import { startWebhookReceiver } from '../test/webhook-receiver';
-import { assertBenchPortFree, startPortal } from './bench-support';
+import { assertBenchPortFree, startPortal, startSeededCanary, watchForRollback } from './bench-support';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TENANT = 'pricing';
@@ -33,24 +30,6 @@ const KIND = 'rollout.rolled_back.automatic';
 const ROUND_TIMEOUT_MS = 180_000;
 
 const ctx = stackContext();
-
-/** Resolves with Date.now() when the API server reports the canary at 0 %. */
-function watchForRollback(kubeConfig: KubeConfig): { changed: Promise<number>; stop: () => void } {
-  let abort: (() => void) | undefined;
-  const changed = new Promise<number>((resolve, reject) => {
-    new Watch(kubeConfig)
-      .watch(
-        `/apis/serving.kserve.io/v1beta1/namespaces/${TENANT}/inferenceservices`,
-        { fieldSelector: `metadata.name=${ENDPOINT}` },
-        (_type, object: { spec?: { predictor?: { canaryTrafficPercent?: number } } }) => {
-          if (object.spec?.predictor?.canaryTrafficPercent === 0) resolve(Date.now());
-        },
-        (error) => (error ? reject(error as Error) : undefined),
-      )
-      .then((request) => (abort = () => request.abort()), reject);
-  });
-  return { changed, stop: () => abort?.() };
-}
 
 async function simulatorFault(method: 'POST' | 'DELETE') {
   const base = process.env.SIMULATOR_URL;
@@ -112,33 +91,8 @@ async function main() {
     console.log(`webhook ${webhook.id} → ${webhook.url}; worker checking every 30 s (the default)`);
 
     for (let round = 1; round <= ROUNDS; round++) {
-      await getDb().rollout.updateMany({
-        where: { tenantId: tenant.id, endpoint: ENDPOINT, state: 'progressing' },
-        data: { state: 'superseded' },
-      });
-      await inferenceServices(TENANT, PORTAL_ACTOR).update(ENDPOINT, (current) => ({
-        ...current,
-        metadata: {
-          ...current.metadata,
-          annotations: { ...current.metadata.annotations, ...seededCanaryAnnotations(TENANT, seeded) },
-        },
-        spec: {
-          ...current.spec,
-          predictor: {
-            ...current.spec.predictor,
-            canaryTrafficPercent: 20,
-            model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri },
-          },
-        },
-      }));
-      const rollout = await getDb().$transaction((tx) =>
-        followSeededCanary(tx, { id: tenant.id, name: TENANT }, seeded, {
-          endpoint: ENDPOINT,
-          percent: 20,
-          actor: 'bench',
-        }),
-      );
-      const watch = watchForRollback(kubeConfig);
+      const rollout = await startSeededCanary({ id: tenant.id, name: TENANT }, seeded, ENDPOINT, 20);
+      const watch = watchForRollback(kubeConfig, TENANT, ENDPOINT);
       await simulatorFault('POST');
       try {
         const rolledBackAt = await Promise.race([

@@ -8,15 +8,12 @@
  * and waits on a Kubernetes watch for the spec with canaryTrafficPercent 0. Last line:
  * `rollback_ms_median=<n>`.
  */
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { getDb } from '../lib/db/client';
-import { inferenceServices, PORTAL_ACTOR } from '../lib/integrations/kubernetes';
 import { stackContext } from '../stack/lib/context';
 import { postgresUrl } from '../stack/components/postgres';
 import { readSeededModels } from '../stack/seed/mlflow';
-import { seededCanaryAnnotations } from '../stack/seed/inference-services';
-import { followSeededCanary } from '../stack/seed/portal';
-import { signedInPage, startPortal } from './bench-support';
+import { signedInPage, startPortal, startSeededCanary, watchForRollback } from './bench-support';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const TENANT = 'pricing';
@@ -24,24 +21,6 @@ const ENDPOINT = 'price-elasticity';
 const DATABASE = 'portal_bench';
 
 const ctx = stackContext();
-
-/** Resolves with the time the API server reports the canary at 0 %. */
-function watchForRollback(kubeConfig: KubeConfig): { changed: Promise<number>; stop: () => void } {
-  let abort: (() => void) | undefined;
-  const changed = new Promise<number>((resolve, reject) => {
-    new Watch(kubeConfig)
-      .watch(
-        `/apis/serving.kserve.io/v1beta1/namespaces/${TENANT}/inferenceservices`,
-        { fieldSelector: `metadata.name=${ENDPOINT}` },
-        (_type, object: { spec?: { predictor?: { canaryTrafficPercent?: number } } }) => {
-          if (object.spec?.predictor?.canaryTrafficPercent === 0) resolve(performance.now());
-        },
-        (error) => (error ? reject(error as Error) : undefined),
-      )
-      .then((request) => (abort = () => request.abort()), reject);
-  });
-  return { changed, stop: () => abort?.() };
-}
 
 async function main() {
   const seeded = (await readSeededModels(ctx))?.tenants.find((t) => t.tenant === TENANT);
@@ -60,42 +39,15 @@ async function main() {
     const { browser, page } = await signedInPage('erin');
 
     for (let round = 1; round <= ROUNDS; round++) {
-      // A live canary the portal follows: the challenger at 20 % over the champion.
-      await getDb().rollout.updateMany({
-        where: { tenantId: tenant.id, endpoint: ENDPOINT, state: 'progressing' },
-        data: { state: 'superseded' },
-      });
-      await inferenceServices(TENANT, PORTAL_ACTOR).update(ENDPOINT, (current) => ({
-        ...current,
-        // The challenger's evidence (the champion's as the previous), as the cluster's admission guard requires.
-        metadata: {
-          ...current.metadata,
-          annotations: { ...current.metadata.annotations, ...seededCanaryAnnotations(TENANT, seeded) },
-        },
-        spec: {
-          ...current.spec,
-          predictor: {
-            ...current.spec.predictor,
-            canaryTrafficPercent: 20,
-            model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri },
-          },
-        },
-      }));
-      await getDb().$transaction((tx) =>
-        followSeededCanary(tx, { id: tenant.id, name: TENANT }, seeded, {
-          endpoint: ENDPOINT,
-          percent: 20,
-          actor: 'bench',
-        }),
-      );
+      await startSeededCanary({ id: tenant.id, name: TENANT }, seeded, ENDPOINT, 20);
 
       await page.goto(`/t/${TENANT}/deployments/${ENDPOINT}`);
       await page.getByRole('button', { name: 'Rollback' }).click();
       const confirm = page.getByRole('button', { name: 'Roll back now' });
       await confirm.waitFor();
-      const watch = watchForRollback(adminConfig);
+      const watch = watchForRollback(adminConfig, TENANT, ENDPOINT);
       await new Promise((resolve) => setTimeout(resolve, 200)); // the watch is established
-      const clicked = performance.now();
+      const clicked = Date.now();
       await confirm.click();
       const changedAt = await Promise.race([
         watch.changed,

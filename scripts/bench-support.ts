@@ -1,11 +1,18 @@
 /**
  * What the benchmarks share: the real portal as the browser tests run it (stack/demo.ts on port
  * 3100 with its own database), and a user signed in through the identity provider — in Chromium,
- * or over plain HTTP for load that a browser per user would distort.
+ * or over plain HTTP for load that a browser per user would distort — and a seeded canary the
+ * portal follows, watched at the Kubernetes API.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { getDb } from '../lib/db/client';
+import { inferenceServices, PORTAL_ACTOR } from '../lib/integrations/kubernetes';
+import { seededCanaryAnnotations } from '../stack/seed/inference-services';
+import type { SeededTenant } from '../stack/seed/mlflow';
+import { followSeededCanary } from '../stack/seed/portal';
 import { demoUser, submitSignIn } from '../e2e/support';
 
 const PORT = 3100;
@@ -148,4 +155,59 @@ export async function signInOverHttp(username: string): Promise<HttpSession> {
   const session = (await (await send(`${BENCH_BASE}/api/auth/session`)).json()) as { userId?: string };
   if (!session.userId) throw new Error(`signing ${username} in: no session after the callback`);
   return { username, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
+}
+
+/**
+ * A live canary the portal follows on `endpoint`: the seeded challenger at `percent` over the
+ * champion, with the challenger's evidence (the champion's as the previous), as the cluster's
+ * admission guard requires. Any rollout still progressing there is superseded first.
+ */
+export async function startSeededCanary(
+  tenant: { id: string; name: string },
+  seeded: SeededTenant,
+  endpoint: string,
+  percent: number,
+) {
+  await getDb().rollout.updateMany({
+    where: { tenantId: tenant.id, endpoint, state: 'progressing' },
+    data: { state: 'superseded' },
+  });
+  await inferenceServices(tenant.name, PORTAL_ACTOR).update(endpoint, (current) => ({
+    ...current,
+    metadata: {
+      ...current.metadata,
+      annotations: { ...current.metadata.annotations, ...seededCanaryAnnotations(tenant.name, seeded) },
+    },
+    spec: {
+      ...current.spec,
+      predictor: {
+        ...current.spec.predictor,
+        canaryTrafficPercent: percent,
+        model: { ...current.spec.predictor.model, storageUri: seeded.challenger.storageUri },
+      },
+    },
+  }));
+  return getDb().$transaction((tx) => followSeededCanary(tx, tenant, seeded, { endpoint, percent, actor: 'bench' }));
+}
+
+/** Resolves with Date.now() when the API server reports `endpoint`'s canary at 0 % (rolled back). */
+export function watchForRollback(
+  kubeConfig: KubeConfig,
+  tenant: string,
+  endpoint: string,
+): { changed: Promise<number>; stop: () => void } {
+  let abort: (() => void) | undefined;
+  const changed = new Promise<number>((resolve, reject) => {
+    new Watch(kubeConfig)
+      .watch(
+        `/apis/serving.kserve.io/v1beta1/namespaces/${tenant}/inferenceservices`,
+        { fieldSelector: `metadata.name=${endpoint}` },
+        (_type, object: { spec?: { predictor?: { canaryTrafficPercent?: number } } }) => {
+          if (object.spec?.predictor?.canaryTrafficPercent === 0) resolve(Date.now());
+        },
+        (error) => (error ? reject(error as Error) : undefined),
+      )
+      .then((request) => (abort = () => request.abort()), reject);
+  });
+  return { changed, stop: () => abort?.() };
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { loadSessionUser, type SessionUser } from '../lib/auth/users';
+import type { TenantRole } from '../lib/auth/authorize';
 import { getDb } from '../lib/db/client';
 import { migrate } from '../lib/db/migrator';
 
@@ -62,4 +64,23 @@ export async function createMembers<Name extends string>(
     users[name] = { id: row.id, name };
   }
   return users;
+}
+
+/** A person with a role in each of several tenants (an approver's or admin's standing an hour old), as the session sees them. */
+export async function createPerson(
+  name: string,
+  memberships: [tenantId: string, role: TenantRole][],
+): Promise<SessionUser> {
+  const user = await getDb().user.create({ data: { subject: name, username: name } });
+  for (const [tenantId, role] of memberships)
+    await getDb().membership.create({
+      data: {
+        userId: user.id,
+        tenantId,
+        role,
+        source: 'idp',
+        approverSince: role === 'approver' || role === 'admin' ? new Date(Date.now() - 3_600_000) : null,
+      },
+    });
+  return (await loadSessionUser(user.id))!;
 }

@@ -11,10 +11,13 @@ import { ThemeToggle } from './theme-toggle';
 export function AppShell({
   user,
   navigation,
+  inbox,
   children,
 }: {
   user: SessionUser;
   navigation: Navigation;
+  /** The link to the inbox with its unread count (components/notifications, given by the layout). */
+  inbox: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -29,7 +32,8 @@ export function AppShell({
         <Link href="/" className="text-base font-semibold">
           ML platform
         </Link>
-        <div className="flex items-center gap-3 text-sm">
+        <div className="flex flex-wrap items-center justify-end gap-3 text-sm">
+          {inbox}
           <ThemeToggle />
           <span className="text-slate-700 dark:text-slate-300" data-testid="signed-in-user">
             {user.name ?? user.username}
@@ -39,6 +43,9 @@ export function AppShell({
           </span>
           <Link href="/settings/tokens" className={buttonClass.link}>
             API tokens
+          </Link>
+          <Link href="/settings/notifications" className={buttonClass.link}>
+            Notification settings
           </Link>
           <form action={signOutAction}>
             <button type="submit" className={buttonClass.secondary}>

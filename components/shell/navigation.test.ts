@@ -54,15 +54,16 @@ describe('navigation', () => {
     ]);
   });
 
-  it("links a tenant's service tokens for its admins only", () => {
-    const tokenLinks = (p: Principal) =>
+  // A platform admin manages tenants, not their pipelines' tokens nor where their events are sent.
+  it.each(['/tokens', '/webhooks'])("links a tenant's %s page for its admins only", (page) => {
+    const adminLinks = (p: Principal) =>
       buildNavigation(p, tenants).tenants.map((t) =>
         tenantLinks(t)
           .map((l) => l.href)
-          .filter((href) => href.endsWith('/tokens')),
+          .filter((href) => href.endsWith(page)),
       );
     expect(
-      tokenLinks(
+      adminLinks(
         principal({
           memberships: [
             { tenant: 'fraud', role: 'admin' },
@@ -70,9 +71,8 @@ describe('navigation', () => {
           ],
         }),
       ),
-    ).toEqual([['/t/fraud/tokens'], []]);
-    // A platform admin manages tenants, not their pipelines' tokens.
-    expect(tokenLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual([[], []]);
+    ).toEqual([[`/t/fraud${page}`], []]);
+    expect(adminLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual([[], []]);
   });
 
   it('leaves them out for someone without a tenant to see', () => {

@@ -31,6 +31,7 @@ const TENANT_PAGE_ACTIONS: Record<TenantPagePath, Action> = {
   '/gpu': 'gpu.read',
   '/members': 'member.read',
   '/tokens': 'token.manage',
+  '/webhooks': 'notification.webhook.manage',
 };
 
 const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [

@@ -18,6 +18,7 @@ export const TENANT_PAGES = [
   { path: '/gpu', label: 'GPUs' },
   { path: '/members', label: 'Members' },
   { path: '/tokens', label: 'Service tokens' },
+  { path: '/webhooks', label: 'Webhooks' },
 ] as const;
 
 export type TenantPagePath = (typeof TENANT_PAGES)[number]['path'];

@@ -5,6 +5,7 @@ import { defineAction } from '@/lib/actions/define-action';
 import { createApiToken, createTokenSchema, revokeApiToken, revokeTokenSchema } from '@/lib/api-tokens/service';
 import { getDb } from '@/lib/db/client';
 import { findTenant } from '@/lib/tenancy/service';
+import { formatTime } from '@/lib/format';
 
 // The server actions behind the token pages (/settings/tokens, /t/[tenant]/tokens). `defineAction` checks the session,
 // rate limit, fields and schema, and a first permission (seeing the tenant, or managing its
@@ -32,7 +33,7 @@ export const createTokenAction = defineAction({
     revalidateTokenPages();
     return {
       ok: true as const,
-      message: `Copy the token now: it is shown only this once. It expires on ${created.expiresAt.toISOString().slice(0, 10)}.`,
+      message: `Copy the token now: it is shown only this once. It expires on ${formatTime(created.expiresAt)}.`,
       secret: created.secret,
       prefix: created.prefix,
     };

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { CopyButton } from '@/components/ui/copy-button';
 import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
@@ -47,7 +48,7 @@ export function CreateTokenForm({
 
   return (
     <div className="space-y-4">
-      {created ? <NewSecret secret={created.secret} expiry={created.message} /> : null}
+      {created ? <NewSecret secret={created.secret} message={created.message} /> : null}
       <form ref={form} onSubmit={onSubmit} className="space-y-4" aria-label={`Create a ${kind} token`}>
         <input type="hidden" name="kind" value={kind} />
         <input type="hidden" name="scopes" value={scopes.join(',')} />
@@ -150,8 +151,7 @@ export function CreateTokenForm({
 }
 
 /** The secret, once: copy it now, it is never shown again. */
-function NewSecret({ secret, expiry }: { secret: string; expiry?: string }) {
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+function NewSecret({ secret, message }: { secret: string; message?: string }) {
   return (
     <div
       role="status"
@@ -170,23 +170,9 @@ function NewSecret({ secret, expiry }: { secret: string; expiry?: string }) {
           className={`${inputClass} max-w-xl font-mono`}
           onFocus={(event) => event.currentTarget.select()}
         />
-        <button
-          type="button"
-          className={buttonClass.secondary}
-          onClick={() =>
-            navigator.clipboard.writeText(secret).then(
-              () => setCopied('yes'),
-              () => setCopied('failed'),
-            )
-          }
-        >
-          Copy
-        </button>
-        <span aria-live="polite">
-          {copied === 'yes' ? 'Copied.' : copied === 'failed' ? 'Could not copy: select the text and copy it.' : ''}
-        </span>
+        <CopyButton text={secret} label="Copy" />
       </div>
-      <p>{expiry ? `${expiry} ` : ''}Only a hash of it is stored: if you lose it, revoke it and create another.</p>
+      <p>{message ? `${message} ` : ''}Only a hash of it is stored: if you lose it, revoke it and create another.</p>
     </div>
   );
 }

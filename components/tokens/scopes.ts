@@ -4,7 +4,6 @@ import type { TokenScope } from '@/lib/auth/authorize';
 export const SCOPE_LABELS: Record<TokenScope, string> = {
   'promotion.request': 'file promotion requests',
   'promotion.read': 'read promotion requests',
-  'promotion.approve': 'approve others’ requests (personal tokens only)',
   'rollout.read': 'read rollouts and their judgment',
   'rollout.operate': 'promote and roll back canaries',
   'experiments.read': 'read experiments and runs',

@@ -42,6 +42,8 @@ export interface ActionSpec<S extends z.ZodType, R extends ActionResult> {
   ) => { action: Action; resource: Resource } | Promise<{ action: Action; resource: Resource }>;
   /** Does the work, auditing its change in the same transaction. */
   run: (user: SessionUser, input: z.output<S>) => Promise<R>;
+  /** The input as a refused or failed call's audit row keeps it, for inputs holding a credential (default: as parsed). */
+  auditInput?: (input: z.output<S>) => unknown;
 }
 
 /** The longest text any form field may carry; schemas bound each field more tightly still. */
@@ -185,7 +187,7 @@ export function defineAction<S extends z.ZodType, R extends ActionResult>(
         tenant: tenantOf(resource),
         outcome: 'denied',
         reason: `not allowed to ${action}`,
-        after: { input: storableJson(parsed.data, INPUT_JSON_LIMITS) },
+        after: { input: storableJson(spec.auditInput ? spec.auditInput(parsed.data) : parsed.data, INPUT_JSON_LIMITS) },
       });
       log.warn('server action denied', { action: spec.name, user: user.username, tenant: tenantOf(resource) });
       answerWith(403);
@@ -205,7 +207,7 @@ export function defineAction<S extends z.ZodType, R extends ActionResult>(
         tenant: tenantOf(resource),
         outcome: 'failed',
         reason: known ? error.message : 'internal error',
-        after: { input: storableJson(parsed.data, INPUT_JSON_LIMITS) },
+        after: { input: storableJson(spec.auditInput ? spec.auditInput(parsed.data) : parsed.data, INPUT_JSON_LIMITS) },
       }).catch((auditError: unknown) => log.error('could not audit a failed action', { error: auditError }));
       if (known) {
         return {

@@ -78,15 +78,13 @@ export function creationRefusal(
     return input.kind === 'service'
       ? 'Only an admin of the tenant may create its service tokens.'
       : 'You are not a member of this tenant.';
-  if (input.kind === 'service' && input.scopes.includes('promotion.approve'))
-    return 'A service token never approves: four eyes need a person. Use a personal token.';
   const beyond = input.scopes.filter((scope) => !canManageToken(user, 'create', { ...token, scopes: [scope] }));
   return `You may not give a token what you cannot do yourself: ${beyond.join(', ')}.`;
 }
 
 /**
  * The scopes `user` may give a new token of `kind` in `tenant`, in the canonical order: those whose
- * actions they may do themself there, never approval for a service token (canManageToken decides).
+ * actions they may do themself there (canManageToken decides).
  * Empty when they may make no such token at all. For the forms; the service decides again on create.
  */
 export function grantableScopes(

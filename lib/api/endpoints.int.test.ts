@@ -51,7 +51,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const WALKED_TENANT = 'fraud';
 const PRICING_ENDPOINT = 'price-elasticity';
 /** Every scope a service token may hold: all but approving. */
-const SERVICE_SCOPES = TOKEN_SCOPES.filter((scope) => scope !== 'promotion.approve');
+const SERVICE_SCOPES = TOKEN_SCOPES;
 
 let database: TestDatabase;
 let fraud: SeededTenant;
@@ -513,7 +513,7 @@ describe('/api/v1: a canary through the API (pricing’s seeded canary)', () => 
     const again = await call('rollbackRollout', PRICING_ENDPOINT, { body: { rolloutId: rollout.id }, key });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ changed: false, rollout: first.body.rollout });
-    expect(again.body.message).toMatch(/^Already done: Rolled back by pia \(token mlp_\w+\) through the API/);
+    expect(again.body.message).toMatch(/^Already done: Rolled back by pia \(token mlp_[\w-]+\) through the API/);
     expect(await served()).toEqual(after);
 
     // One intent, one outcome, acting at the API server as pia; one audited rollback, two audited calls.

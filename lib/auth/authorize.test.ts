@@ -280,7 +280,7 @@ describe("can(): personal actions (a person's own inbox and notification setting
         id: 'alice',
         platformRoles: [],
         memberships: kind === 'personal' ? [{ tenant: 'fraud', role: 'admin' }] : [],
-        token: { id: 't', kind, tenant: 'fraud', scopes: [...TOKEN_SCOPES].filter((s) => s !== 'promotion.approve') },
+        token: { id: 't', kind, tenant: 'fraud', scopes: [...TOKEN_SCOPES] },
       };
       expect(can(principal, 'notification.inbox', { kind: 'self' })).toBe(false);
       expect(can(principal, 'notification.webhook.manage', ACTIVE_FRAUD)).toBe(false);
@@ -336,22 +336,16 @@ describe('can(): API tokens', () => {
     for (const scope of TOKEN_SCOPES) {
       for (const action of TENANT_ACTIONS) {
         const expected = TOKEN_SCOPE_ACTIONS[scope].includes(action);
-        // …except that a service token never approves, even with the scope (see below).
-        const byService = expected && action !== 'promotion.approve';
-        expect(can(service([scope]), action, resourceFor(action, ACTIVE_FRAUD)), `${scope} → ${action}`).toBe(
-          byService,
-        );
+        expect(can(service([scope]), action, resourceFor(action, ACTIVE_FRAUD)), `${scope} → ${action}`).toBe(expected);
         expect(can(personal('admin', [scope]), action, resourceFor(action, ACTIVE_FRAUD))).toBe(expected);
       }
     }
   });
 
-  it('a personal token with promotion.approve approves as its owner would: others’ requests, with the role', () => {
-    expect(can(personal('approver', ['promotion.approve']), 'promotion.approve', OTHERS_REQUEST)).toBe(true);
-    const own = { ...OTHERS_REQUEST, requesterId: tenantUser('approver').id };
-    expect(can(personal('approver', ['promotion.approve']), 'promotion.approve', own)).toBe(false);
-    expect(can(personal('member', ['promotion.approve']), 'promotion.approve', OTHERS_REQUEST)).toBe(false);
-    expect(can(personal('approver', ['promotion.read']), 'promotion.approve', OTHERS_REQUEST)).toBe(false);
+  it('no token approves, whatever its kind and scopes and its owner’s role: four eyes need a person', () => {
+    const all = [...TOKEN_SCOPES];
+    for (const principal of [service(all), personal('approver', all), personal('admin', all)])
+      expect(can(principal, 'promotion.approve', OTHERS_REQUEST)).toBe(false);
   });
 
   it('no scope allows creating tokens or anything on the platform', () => {
@@ -418,13 +412,6 @@ describe('canManageToken(): who creates and revokes API tokens', () => {
     expect(canManageToken(viewer, 'create', personal(viewer, ['promotion.read']))).toBe(true);
   });
 
-  it('gives promotion.approve to a personal token only of someone who may approve', () => {
-    expect(
-      canManageToken(tenantUser('approver'), 'create', personal(tenantUser('approver'), ['promotion.approve'])),
-    ).toBe(true);
-    expect(canManageToken(member, 'create', personal(member, ['promotion.approve']))).toBe(false);
-  });
-
   it('makes personal tokens only for oneself, and only in an active tenant one can see', () => {
     expect(canManageToken(admin, 'create', personal(member, ['promotion.read']))).toBe(false);
     expect(canManageToken(member, 'create', personal(member, ['promotion.read'], 'archived'))).toBe(false);
@@ -438,9 +425,6 @@ describe('canManageToken(): who creates and revokes API tokens', () => {
     expect(canManageToken(member, 'create', service(['promotion.request']))).toBe(false);
     expect(canManageToken(tenantUser('approver'), 'create', service(['promotion.read']))).toBe(false);
     expect(canManageToken(admin, 'create', service(['promotion.read'], 'pricing'))).toBe(false);
-    // Four eyes need a person: no service token is made to approve, even by an admin who may.
-    expect(canManageToken(admin, 'create', service(['promotion.approve']))).toBe(false);
-    expect(canManageToken(admin, 'create', service(['promotion.read', 'promotion.approve']))).toBe(false);
     // A platform admin manages members everywhere, but makes no tenant's service tokens.
     expect(canManageToken(platformUser('platform-admin'), 'create', service(['promotion.read']))).toBe(false);
   });

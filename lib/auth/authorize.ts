@@ -34,12 +34,13 @@ export interface TokenGrant {
   scopes: readonly TokenScope[];
 }
 
-/** The scopes an API token may carry, each allowing a few tenant actions. */
+/**
+ * The scopes an API token may carry, each allowing a few tenant actions. None approves: an approval
+ * is a person's decision, made signed in to the portal (four eyes need a person).
+ */
 export const TOKEN_SCOPES = [
   'promotion.request',
   'promotion.read',
-  /** Personal tokens only: a service token never approves (four eyes need a person). */
-  'promotion.approve',
   'rollout.read',
   'rollout.operate',
   'experiments.read',
@@ -52,7 +53,6 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 export const TOKEN_SCOPE_ACTIONS: Record<TokenScope, readonly TenantAction[]> = {
   'promotion.request': ['promotion.request'],
   'promotion.read': ['promotion.read'],
-  'promotion.approve': ['promotion.approve'],
   'rollout.read': ['deployment.read'],
   'rollout.operate': ['deployment.operate'],
   'experiments.read': ['experiment.read'],
@@ -190,13 +190,9 @@ const ARCHIVED_TENANT_ACTIONS: readonly TenantAction[] = [
   'gpu.read',
 ];
 
-/** What a service token may never do, whatever its scopes say. */
-const NEVER_BY_SERVICE_TOKEN: readonly TenantAction[] = ['promotion.approve'];
-
-/** Whether a token's grant covers `action` in `resource`: its tenant, its scopes, never approval for a service token. */
+/** Whether a token's grant covers `action` in `resource`: its tenant, its scopes (none of which approves). */
 export function tokenAllows(grant: TokenGrant, action: TenantAction, resource: Resource): boolean {
   if (resource.kind === 'platform' || resource.kind === 'self' || resource.tenant !== grant.tenant) return false;
-  if (grant.kind === 'service' && NEVER_BY_SERVICE_TOKEN.includes(action)) return false;
   return grant.scopes.some((scope) => TOKEN_SCOPE_ACTIONS[scope]?.includes(action));
 }
 
@@ -283,7 +279,7 @@ export interface TokenResource {
  * - create a personal token: anyone who may view an active tenant, for themself, with scopes
  *   whose actions they may do themself (a token never widens what its owner can do);
  * - create a service token: a tenant admin (`token.manage`) of an active tenant, again only with
- *   scopes they hold, and never one that approves;
+ *   scopes they hold;
  * - revoke: the owner of a personal token, or an admin of the token's tenant (any token).
  */
 export function canManageToken(
@@ -298,12 +294,7 @@ export function canManageToken(
   if (token.status !== 'active') return false;
   if (token.kind === 'personal' ? token.ownerId !== principal.id : token.ownerId !== null) return false;
   if (!can(principal, token.kind === 'service' ? 'token.manage' : 'tenant.view', tenant)) return false;
-  const actions = token.scopes.flatMap((scope) => TOKEN_SCOPE_ACTIONS[scope]);
-  if (token.kind === 'service' && actions.some((action) => NEVER_BY_SERVICE_TOKEN.includes(action))) return false;
-  // Approving is judged on a request; "someone else's" stands for any the creator may decide on.
-  return actions.every((action) =>
-    can(principal, action, action === 'promotion.approve' ? { ...tenant, kind: 'promotion', requesterId: '' } : tenant),
-  );
+  return token.scopes.flatMap((scope) => TOKEN_SCOPE_ACTIONS[scope]).every((action) => can(principal, action, tenant));
 }
 
 export class ForbiddenError extends Error {

@@ -52,7 +52,12 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
     const refused = addresses.find((a) => isNonPublicAddress(a.address));
     if (refused || addresses.length === 0)
       return callback(
-        new Error(`${hostname} resolves to ${refused?.address ?? 'nothing'}, not a public address`),
+        // Not which address: the delivery log is read by tenant admins, and internal DNS is not theirs to map.
+        new Error(
+          refused
+            ? `${hostname} resolves to an address that is not public (WEBHOOK_ALLOW_PRIVATE_NETWORKS)`
+            : `${hostname} resolves to no address`,
+        ),
         '',
         0,
       );

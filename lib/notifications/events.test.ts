@@ -54,6 +54,18 @@ describe('rolloutOutcome', () => {
       expect(NOTIFICATION_DATA[event.kind].safeParse(event.data).success).toBe(true);
   });
 
+  it('carries unreadable canary numbers as null, so the rollback it reports is still recorded', () => {
+    const event = rolloutOutcome('fraud', ROLLOUT, {
+      ...base,
+      action: 'rollback',
+      automatic: true,
+      toPercent: 0,
+      canary: { errorRate: Number.NaN, p99Ms: Number.POSITIVE_INFINITY },
+    });
+    expect(event.data).toMatchObject({ errorRate: null, p99Ms: null });
+    expect(NOTIFICATION_DATA[event.kind].safeParse(event.data).success).toBe(true);
+  });
+
   it('reports a step, and a promotion to 100 % as serving all traffic', () => {
     const step = rolloutOutcome('fraud', ROLLOUT, { ...base, action: 'step', automatic: true, toPercent: 50 });
     expect(step).toMatchObject({ kind: 'canary.step', data: { fromPercent: 25, toPercent: 50 } });

@@ -183,8 +183,8 @@ export function rolloutOutcome(
       data: {
         ...common,
         reason: outcome.reason,
-        errorRate: outcome.canary?.errorRate ?? null,
-        p99Ms: outcome.canary?.p99Ms ?? null,
+        errorRate: finiteOrNull(outcome.canary?.errorRate),
+        p99Ms: finiteOrNull(outcome.canary?.p99Ms),
       },
     };
   return {
@@ -195,6 +195,15 @@ export function rolloutOutcome(
     link,
     data: { ...common, reason: outcome.reason, actor: outcome.actor },
   };
+}
+
+/**
+ * A measured number as the event carries it: NaN or Infinity (0/0 from an idle canary) as null.
+ * The event is written in the transaction recording the rollback, after the cluster took it; data
+ * that did not fit its kind would roll that record back and leave the rollback unrecorded.
+ */
+function finiteOrNull(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
 }
 
 export function judgmentPaused(

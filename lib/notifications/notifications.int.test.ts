@@ -10,9 +10,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../test/db';
+import { createPerson, useTestDatabase, type TestDatabase } from '../../test/db';
 import { startWebhookReceiver, type WebhookReceiver } from '../../test/webhook-receiver';
-import type { TenantRole } from '../auth/authorize';
 import { loadSessionUser, type SessionUser } from '../auth/users';
 import { getDb } from '../db/client';
 import { decidePromotion } from '../promotion/requests';
@@ -40,21 +39,6 @@ let receiver: WebhookReceiver;
 let worker: WorkerHandle | null = null;
 const people: Record<'alice' | 'bob' | 'dora' | 'vic' | 'pat', SessionUser> = {} as never;
 let fraudId = '';
-
-async function person(name: string, memberships: [string, TenantRole][]): Promise<SessionUser> {
-  const user = await getDb().user.create({ data: { subject: name, username: name } });
-  for (const [tenantId, role] of memberships)
-    await getDb().membership.create({
-      data: {
-        userId: user.id,
-        tenantId,
-        role,
-        source: 'idp',
-        approverSince: role === 'approver' || role === 'admin' ? new Date(Date.now() - 3_600_000) : null,
-      },
-    });
-  return (await loadSessionUser(user.id))!;
-}
 
 /** A pending request of alice's, written as the portal writes one (the gates are the platform test's). */
 async function pendingRequest(version: string) {
@@ -111,11 +95,11 @@ beforeAll(async () => {
   const fraud = await getDb().tenant.create({ data: { name: 'fraud', displayName: 'Fraud', status: 'active' } });
   const pricing = await getDb().tenant.create({ data: { name: 'pricing', displayName: 'Pricing', status: 'active' } });
   fraudId = fraud.id;
-  people.alice = await person('alice', [[fraud.id, 'member']]);
-  people.bob = await person('bob', [[fraud.id, 'approver']]);
-  people.dora = await person('dora', [[fraud.id, 'admin']]);
-  people.vic = await person('vic', [[fraud.id, 'viewer']]);
-  people.pat = await person('pat', [[pricing.id, 'admin']]);
+  people.alice = await createPerson('alice', [[fraud.id, 'member']]);
+  people.bob = await createPerson('bob', [[fraud.id, 'approver']]);
+  people.dora = await createPerson('dora', [[fraud.id, 'admin']]);
+  people.vic = await createPerson('vic', [[fraud.id, 'viewer']]);
+  people.pat = await createPerson('pat', [[pricing.id, 'admin']]);
 });
 
 afterAll(async () => {

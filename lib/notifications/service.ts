@@ -31,7 +31,7 @@ import {
 } from './kinds';
 import { emitNotification } from './outbox';
 import { concernedByDefault, SUBSCRIPTION_MODES, type SubscriptionMode } from './recipients';
-import { webhookUrlProblem } from './webhook-url';
+import { maskedWebhookUrl, webhookUrlProblem } from './webhook-url';
 
 export class NotificationRefusedError extends UserFacingError {
   constructor(message: string, field?: string) {
@@ -189,6 +189,9 @@ export interface TenantSubscriptions {
   kinds: KindSubscription[];
 }
 
+/** The requester of a request the settings page imagines an approver deciding on: not the user. */
+const ANOTHER_PERSON = '00000000-0000-0000-0000-000000000000';
+
 /** For the settings page: every tenant the user may see, each kind they may read there, and their choice. */
 export async function getSubscriptions(user: SessionUser): Promise<TenantSubscriptions[]> {
   requirePerson(user);
@@ -212,14 +215,20 @@ export async function getSubscriptions(user: SessionUser): Promise<TenantSubscri
         kind,
         label: KIND_LABELS[kind],
         mode: chosen.get(`${t.id}/${kind}`) ?? 'default',
-        // The requester of a request is anyone who may file one; the other audiences follow the role.
-        concernsByDefault: concernedByDefault(user, DEFAULT_AUDIENCE[kind], {
-          tenant: t.name,
-          tenantStatus: t.status,
-          requesterId: can(user, 'promotion.request', { kind: 'tenant', tenant: t.name, status: t.status })
-            ? user.id
-            : null,
-        }),
+        // Approvers are judged on someone else's request (nobody approves their own); the requester
+        // of a request is anyone who may file one; the other audiences follow the role.
+        concernsByDefault: DEFAULT_AUDIENCE[kind].some((audience) =>
+          concernedByDefault(user, [audience], {
+            tenant: t.name,
+            tenantStatus: t.status,
+            requesterId:
+              audience === 'approvers'
+                ? ANOTHER_PERSON
+                : can(user, 'promotion.request', { kind: 'tenant', tenant: t.name, status: t.status })
+                  ? user.id
+                  : null,
+          }),
+        ),
       })),
     }))
     .filter((t) => t.kinds.length > 0);
@@ -328,7 +337,11 @@ export const createWebhookSchema = z.object({
 
 export const updateWebhookSchema = webhookRef.extend({
   name: createWebhookSchema.shape.name.optional(),
-  url: webhookUrlSchema.optional(),
+  /** Blank (the edit form's field, which never shows the stored URL): unchanged. */
+  url: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    webhookUrlSchema.optional(),
+  ),
   format: z.enum(WEBHOOK_FORMATS, { message: 'Choose generic, Slack or Teams' }).optional(),
   kinds: kindsSchema.optional(),
   enabled: checkbox.optional(),
@@ -385,6 +398,19 @@ function newWebhookSecret(): { secret: string; prefix: string } {
 
 type EndpointRow = Prisma.WebhookEndpointGetPayload<{ select: typeof SUMMARY_FIELDS }>;
 
+/** A webhook as its audit rows describe it: never the secret, and the URL masked (it is a credential). */
+function audited(webhook: {
+  name: string;
+  url: string;
+  format: string;
+  kinds: readonly string[];
+  enabled: boolean;
+  secretPrefix: string;
+}) {
+  const { name, url, format, kinds, enabled, secretPrefix } = webhook;
+  return { name, url: maskedWebhookUrl(url), format, kinds, enabled, secretPrefix };
+}
+
 async function summaries(rows: EndpointRow[]): Promise<WebhookSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -405,6 +431,7 @@ async function summaries(rows: EndpointRow[]): Promise<WebhookSummary[]> {
       counts.find((c) => c.endpointId === row.id && c.status === status)?._count._all ?? 0;
     return {
       ...row,
+      url: maskedWebhookUrl(row.url),
       tenant: row.tenant.name,
       kinds: row.kinds.filter((k): k is SubscribableKind => subscribableKindSchema.safeParse(k).success),
       deliveries: {
@@ -485,14 +512,7 @@ export async function createWebhook(
       action: 'notification.webhook.create',
       tenant: input.tenant,
       target: { type: 'webhook', id: created.id },
-      after: {
-        name: input.name,
-        url: input.url,
-        format: input.format,
-        kinds: input.kinds,
-        enabled: input.enabled,
-        secretPrefix: prefix,
-      },
+      after: audited({ ...input, secretPrefix: prefix }),
       outcome: 'success',
     });
     return created;
@@ -528,15 +548,12 @@ export async function updateWebhook(
       action: 'notification.webhook.update',
       tenant: input.tenant,
       target: { type: 'webhook', id: before.id },
-      before: {
-        name: before.name,
-        url: before.url,
-        format: before.format,
-        kinds: before.kinds,
-        enabled: before.enabled,
-        secretPrefix: before.secretPrefix,
+      before: audited(before),
+      after: {
+        ...change,
+        ...(change.url !== undefined ? { url: maskedWebhookUrl(change.url) } : {}),
+        ...(rotated ? { secretPrefix: rotated.prefix } : {}),
       },
-      after: { ...change, ...(rotated ? { secretPrefix: rotated.prefix } : {}) },
       outcome: 'success',
     });
     return updated;
@@ -557,13 +574,7 @@ export async function deleteWebhook(user: SessionUser, raw: z.input<typeof delet
       action: 'notification.webhook.delete',
       tenant: input.tenant,
       target: { type: 'webhook', id: before.id },
-      before: {
-        name: before.name,
-        url: before.url,
-        format: before.format,
-        kinds: before.kinds,
-        enabled: before.enabled,
-      },
+      before: audited(before),
       outcome: 'success',
     });
   });

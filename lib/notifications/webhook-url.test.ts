@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNonPublicAddress, webhookUrlProblem } from './webhook-url';
+import { isNonPublicAddress, maskedWebhookUrl, webhookUrlProblem } from './webhook-url';
 
 describe('isNonPublicAddress', () => {
   it('knows loopback, private, link-local, CGNAT, multicast and unspecified addresses', () => {
@@ -18,12 +18,28 @@ describe('isNonPublicAddress', () => {
       'fd00::1',
       'fe80::1',
       '::ffff:127.0.0.1',
+      // The same addresses as URL parsing spells them, and the transition prefixes that embed IPv4.
+      '::ffff:7f00:1',
+      '::ffff:a9fe:a9fe',
+      '::7f00:1',
+      '64:ff9b::a9fe:a9fe',
+      '2002:a9fe:a9fe::1',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      '192.0.2.1',
+      '255.255.255.255',
     ])
       expect(isNonPublicAddress(address), address).toBe(true);
   });
 
   it('lets public addresses and names through (names are checked when resolved)', () => {
-    for (const address of ['8.8.8.8', '172.32.0.1', '100.128.0.1', '2a00:1450:4001::1', 'hooks.slack.com'])
+    for (const address of [
+      '8.8.8.8',
+      '172.32.0.1',
+      '100.128.0.1',
+      '2a00:1450:4001::1',
+      '::ffff:8.8.8.8',
+      'hooks.slack.com',
+    ])
       expect(isNonPublicAddress(address), address).toBe(false);
   });
 });
@@ -46,8 +62,25 @@ describe('webhookUrlProblem', () => {
       'http://localhost/x',
       'http://169.254.169.254/latest',
       'http://[::1]/x',
+      // new URL() rewrites a dotted IPv4-mapped address to hex: the check must hold after that.
+      'http://[::ffff:169.254.169.254]/latest',
+      'http://[::ffff:127.0.0.1]:3000/x',
+      'http://[0:0:0:0:0:ffff:7f00:1]/x',
     ])
       expect(webhookUrlProblem(url, false), url).toMatch(/public addresses only/);
     expect(webhookUrlProblem('http://127.0.0.1:9000/x', true)).toBeNull();
+  });
+});
+
+describe('maskedWebhookUrl', () => {
+  it('shows the origin and the last four characters, never the path that is the credential', () => {
+    expect(maskedWebhookUrl('https://hooks.slack.com/services/T0001/B0002/abcdefghijkl')).toBe(
+      'https://hooks.slack.com/…ijkl',
+    );
+    expect(maskedWebhookUrl('https://receiver.example.com/hook?token=s3cr3t')).toBe(
+      'https://receiver.example.com/…cr3t',
+    );
+    expect(maskedWebhookUrl('https://receiver.example.com/')).toBe('https://receiver.example.com');
+    expect(maskedWebhookUrl('not a url')).toBe('(not a URL)');
   });
 });

@@ -28,8 +28,12 @@ export const ROUTE_TEMPLATES = [
   '/approvals',
   '/gpu',
   '/gpu/live',
+  '/inbox',
+  '/inbox/unread',
   '/ops',
   '/ops/live',
+  '/settings/notifications',
+  '/settings/tokens',
   '/signin',
   '/slo',
   '/slo/live',
@@ -55,6 +59,10 @@ export const ROUTE_TEMPLATES = [
   '/t/[tenant]/promotions/new',
   '/t/[tenant]/runs/[runId]',
   '/t/[tenant]/runs/[runId]/download',
+  '/t/[tenant]/tokens',
+  '/t/[tenant]/webhooks',
+  '/t/[tenant]/webhooks/[id]',
+  '/t/[tenant]/webhooks/[id]/live',
 ] as const;
 
 /** Next.js' own files (scripts, styles, images): one label. */

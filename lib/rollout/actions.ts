@@ -407,7 +407,8 @@ async function recordOutcome(
       tx,
       rolloutOutcome(intent.tenant, rollout, {
         action: action === 'rollback' ? 'rollback' : 'step',
-        automatic: intent.actor === WORKER.actor.name,
+        // Automatic judgment's actions, and only they, carry the values that decided them.
+        automatic: intent.values.judgment !== undefined,
         actor: intent.actor,
         reason: intent.reason,
         fromPercent: rollout.currentPercent,
