@@ -3,7 +3,9 @@
  * seeded platform really has, gathered from the real API server, MLflow and MinIO; and checks
  * firing for real on causes made in a throwaway namespace (no tenant label: the admission guard
  * does not cover it; an InferenceService whose storageUri lacks /model, then names a folder with no
- * MLmodel file), each clearing once its cause is fixed. Everything made here is removed in afterAll.
+ * MLmodel file), each clearing once its cause is fixed; and the MLflow search behind
+ * pipeline-without-run finding a run tagged with a workflow's name. Everything made here is
+ * removed in afterAll.
  */
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
@@ -17,19 +19,21 @@ import {
   tearDownDashboardTest,
   type DashboardTest,
 } from '../../test/dashboards';
-import { eventually, requireObjectStorage, requireSetting } from '../../test/stack';
+import { eventually, requireMlflow, requireObjectStorage, requireSetting, seededTenant } from '../../test/stack';
 import { ForbiddenError } from '../auth/authorize';
 import { getDb } from '../db/client';
 import { watchedInferenceServices } from '../integrations/kubernetes';
 import { tenantPrefixFor } from '../integrations/s3';
 import type { Finding } from './finding';
-import { gatherPlatformHealth, platformHealth } from './gather';
+import { gatherPlatformHealth, pipelineRunTagsOf, platformHealth } from './gather';
+import { PIPELINE_RUN_TAG } from './pipeline-without-run';
 import { platformHealthView } from './service';
 
 const suffix = Date.now().toString(36);
 const SCRATCH = `health-scratch-${suffix}`;
 const ENDPOINT = 'shape-check';
 const RUN_ID = 'f'.repeat(24) + suffix.padStart(8, '0').slice(-8);
+const TAGGED_WORKFLOW = `train-health-${suffix}`;
 const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices' } as const;
 
 let test: DashboardTest | undefined;
@@ -37,6 +41,7 @@ let admin: KubeConfig;
 let s3: S3Client;
 let modelFolder: string;
 let mlmodelKey: string;
+let taggedRunId: string | undefined;
 
 const of = (findings: readonly Finding[], tenant: string | null) => findings.filter((f) => f.tenant === tenant);
 const summary = (findings: readonly Finding[]) => findings.map((f) => `${f.severity} ${f.checkId}: ${f.title}`);
@@ -87,6 +92,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (taggedRunId)
+    await fetch(`${process.env.MLFLOW_TRACKING_URI}/api/2.0/mlflow/runs/delete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [process.env.MLFLOW_WORKSPACE_HEADER!]: 'fraud' },
+      body: JSON.stringify({ run_id: taggedRunId }),
+    }).catch(() => undefined);
   await s3?.send(new DeleteObjectCommand({ Bucket: tenantPrefixFor(SCRATCH).bucket, Key: mlmodelKey })).catch(() => {});
   s3?.destroy();
   await admin
@@ -177,6 +188,29 @@ describe('platform health on the local platform', () => {
       }),
     );
     expect(await endpointFindings('artifact-missing to clear', (f) => f.length === 0)).toEqual([]);
+  });
+
+  it('finds the MLflow run a pipeline step tagged with its workflow’s name, and no other', async () => {
+    const mlflow = await requireMlflow();
+    const experimentId = seededTenant('fraud').experiments[0]!.experimentId;
+    const created = await fetch(`${mlflow}/api/2.0/mlflow/runs/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [requireSetting('MLFLOW_WORKSPACE_HEADER', 'MLflow')]: 'fraud' },
+      body: JSON.stringify({
+        experiment_id: experimentId,
+        run_name: TAGGED_WORKFLOW,
+        start_time: Date.now(),
+        tags: [{ key: PIPELINE_RUN_TAG, value: TAGGED_WORKFLOW }],
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(200);
+    taggedRunId = ((await created.json()) as { run: { info: { run_id: string } } }).run.info.run_id;
+
+    const found = await pipelineRunTagsOf('fraud', [
+      { name: TAGGED_WORKFLOW },
+      { name: `${TAGGED_WORKFLOW}-untagged` },
+    ]);
+    expect([...found]).toEqual([TAGGED_WORKFLOW]);
   });
 
   it('computes the findings once for every viewer, and shows them only to those who may read them', async () => {
