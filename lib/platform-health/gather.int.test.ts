@@ -112,18 +112,13 @@ describe('platform health on the local platform', () => {
     const health = await gatherPlatformHealth();
     expect(health.unread, 'every upstream answered').toEqual([]);
     expect(health.outdated).toBeNull();
-    for (const tenant of SEEDED_TENANTS) {
-      expect(
-        of(health.findings, tenant).filter((f) => f.severity !== 'info'),
-        `${tenant}: ${summary(of(health.findings, tenant)).join('; ')}`,
-      ).toEqual([]);
-    }
-    // The local stack's Kubernetes and MLflow are read and accepted by the default matrix (a
-    // warning would name a component outside every combination known to work).
-    const versions = health.findings.filter((f) => f.checkId === 'version-matrix');
-    expect(versions.filter((f) => f.severity === 'warning')).toEqual([]);
-    expect(versions.map((f) => f.subject.name)).not.toContain('kubernetes');
-    expect(versions.map((f) => f.subject.name)).not.toContain('mlflow');
+    // The seeded tenants are guarded, serve models whose MLmodel files exist, and run no training
+    // workflow that declares an MLflow run: nothing to find.
+    for (const tenant of SEEDED_TENANTS) expect(summary(of(health.findings, tenant)), tenant).toEqual([]);
+    // Kubernetes and MLflow are read and within the default matrix; KServe's CRD is read (the
+    // portal's RBAC: stack/kubernetes/manifests/platform-rbac.yaml, the chart's rbac.yaml) and
+    // carries no release, so it is not judged.
+    expect(summary(health.findings.filter((f) => f.checkId === 'version-matrix'))).toEqual([]);
   });
 
   it('says the admission guard is missing from a tenant namespace without the tenant label', async () => {
