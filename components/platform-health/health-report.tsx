@@ -3,6 +3,7 @@ import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { PanelMessage, asSentence } from '@/components/ui/panel-message';
 import { Stat } from '@/components/ui/stat';
 import { Time } from '@/components/ui/time';
+import { formatDuration } from '@/lib/format';
 import { CHECKS, CHECK_IDS, type Severity } from '@/lib/platform-health/finding';
 import type { PlatformHealthView } from '@/lib/platform-health/service';
 import type { ShownFinding } from '@/lib/platform-health/view';
@@ -90,7 +91,7 @@ export function HealthReport({ view }: { view: PlatformHealthView }) {
         perCheck={view.perCheck}
       />
       <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="health-checked-at">
-        Checked at <Time at={view.at} />, for everyone at once; checked again every half minute.
+        Checked at <Time at={view.at} />, for everyone at once; checked again every {formatDuration(view.refreshMs)}.
       </p>
       <AsOf freshness={view.outdated} now={view.at} />
       <div className="grid gap-3 sm:grid-cols-3">

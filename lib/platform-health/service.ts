@@ -8,12 +8,14 @@ import { oldestOutdated, type Freshness } from '../freshness';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { listTenantsOncePerRender } from '../tenancy/service';
 import type { CheckId } from './finding';
-import { platformHealth } from './gather';
+import { HEALTH_REFRESH_MS, platformHealth } from './gather';
 import { selectFindings, type FindingSelection } from './view';
 
 export interface PlatformHealthView extends FindingSelection {
   /** When the checks last ran. */
   at: string;
+  /** How often they run (for everyone at once). */
+  refreshMs: number;
   /** Set while the findings may be out of date (a refresh or a watch failed): as of when, and why. */
   outdated: Freshness | null;
   /** The tenants the viewer may filter by. */
@@ -38,6 +40,7 @@ export async function platformHealthView(
   return {
     ...selectFindings(user, health, statuses, filter),
     at: health.at,
+    refreshMs: HEALTH_REFRESH_MS,
     outdated: oldestOutdated(answer.freshness, health.outdated),
     tenants: scope.visible,
     tenant: filter.tenant,
