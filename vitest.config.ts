@@ -25,6 +25,7 @@ const PLATFORM_TESTS = [
   'test/scale-out/**/*.int.test.ts',
   'lib/api/endpoints.int.test.ts',
   'lib/notifications/every-kind.int.test.ts',
+  'lib/platform-health/**/*.int.test.ts',
 ];
 
 export default defineConfig({

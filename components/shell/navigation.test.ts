@@ -26,15 +26,27 @@ describe('navigation', () => {
   });
 
   it('lists them for managers and on-call engineers, beside their other platform pages', () => {
-    expect(platformLinks(principal({ platformRoles: ['manager'] }))).toEqual(['/ops', '/slo', '/gpu']);
-    expect(platformLinks(principal({ platformRoles: ['oncall'] }))).toEqual(['/ops', '/slo']);
+    expect(platformLinks(principal({ platformRoles: ['manager'] }))).toEqual([
+      '/ops',
+      '/slo',
+      '/gpu',
+      '/platform/health',
+    ]);
+    expect(platformLinks(principal({ platformRoles: ['oncall'] }))).toEqual(['/ops', '/slo', '/platform/health']);
     expect(platformLinks(principal({ platformRoles: ['platform-admin'] }))).toEqual([
       '/ops',
       '/slo',
       '/admin/tenants',
       '/gpu',
       '/admin/audit',
+      '/platform/health',
     ]);
+  });
+
+  it('links platform health for platform admins, on-call and managers only, not for tenant members', () => {
+    expect(platformLinks(principal({ memberships: [{ tenant: 'fraud', role: 'admin' }] }))).not.toContain(
+      '/platform/health',
+    );
   });
 
   it("links a tenant's pipeline runs for whoever may read its operations", () => {
@@ -77,7 +89,8 @@ describe('navigation', () => {
 
   it('leaves them out for someone without a tenant to see', () => {
     expect(platformLinks(principal({}))).toEqual([]);
-    expect(platformLinks(principal({ platformRoles: ['oncall'] }), [])).toEqual([]);
+    // Platform health is the platform's too (its component versions): it stays without tenants.
+    expect(platformLinks(principal({ platformRoles: ['oncall'] }), [])).toEqual(['/platform/health']);
     expect(
       platformLinks(principal({ memberships: [{ tenant: 'fraud', role: 'admin' }] }), [
         { name: 'fraud', displayName: 'Fraud', status: 'archived' },

@@ -38,6 +38,7 @@ const PLATFORM_PAGES: { href: string; label: string; action: Action }[] = [
   { href: '/admin/tenants', label: 'Tenants', action: 'tenant.create' },
   { href: '/gpu', label: 'Cluster GPUs', action: 'cluster.gpu.read' },
   { href: '/admin/audit', label: 'Audit log', action: 'audit.read' },
+  { href: '/platform/health', label: 'Platform health', action: 'health.read' },
 ];
 
 /** Cross-tenant views (operations, SLOs): listed for whoever may use them in at least one tenant. */

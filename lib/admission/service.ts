@@ -22,6 +22,7 @@ import {
   type ConfigMap,
 } from '../integrations/kubernetes';
 import { isUpstreamError } from '../integrations/upstream';
+import { mapWithConcurrency } from '../models/concurrency';
 import { failureMessage } from '../read-model/panel';
 import { getPolicy } from '../promotion/policy-store';
 import {
@@ -120,7 +121,19 @@ async function read<T>(what: string, fetch: () => Promise<T>): Promise<Read<T>> 
 
 /** Whether the guard is in force in the tenant's namespace, read from the API server as the portal. */
 export async function admissionGuardStatus(tenant: string): Promise<GuardStatus> {
-  const [policy, binding, paramsPolicy, paramsBinding, namespace, params, stored] = await Promise.all([
+  return (await admissionGuardStatuses([tenant]))[0]!;
+}
+
+/** Tenants' namespaces read at once (the platform health checks read every tenant's). */
+const NAMESPACE_READ_CONCURRENCY = 8;
+
+/**
+ * Whether the guard is in force in each tenant's namespace, in the order given: the cluster-wide
+ * policies and bindings read once for all, each namespace, its parameters and its promotion
+ * policy per tenant.
+ */
+export async function admissionGuardStatuses(tenants: readonly string[]): Promise<GuardStatus[]> {
+  const [policy, binding, paramsPolicy, paramsBinding] = await Promise.all([
     read('the admission policy', async () => {
       const found = await validatingAdmissionPolicies(PORTAL_ACTOR).get(GUARD_POLICY);
       return (
@@ -149,22 +162,26 @@ export async function admissionGuardStatus(tenant: string): Promise<GuardStatus>
       'the parameters policy binding',
       async () => (await validatingAdmissionPolicyBindings(PORTAL_ACTOR).get(PARAMS_GUARD_POLICY)) !== null,
     ),
-    read('the namespace', async () => (await namespaces(PORTAL_ACTOR).get(tenant))?.metadata.labels ?? null),
-    read(
-      'the admission guard parameters',
-      async () => (await configMaps(tenant, PORTAL_ACTOR).get(PARAMS_CONFIGMAP))?.data ?? null,
-    ),
-    getPolicy(tenant),
   ]);
-  return describeGuard({
-    namespace: tenant,
-    policy,
-    binding,
-    paramsPolicy,
-    paramsBinding,
-    namespaceLabels: namespace,
-    params,
-    expected: admissionParams(stored.policy),
+  return mapWithConcurrency(tenants, NAMESPACE_READ_CONCURRENCY, async (tenant) => {
+    const [namespace, params, stored] = await Promise.all([
+      read('the namespace', async () => (await namespaces(PORTAL_ACTOR).get(tenant))?.metadata.labels ?? null),
+      read(
+        'the admission guard parameters',
+        async () => (await configMaps(tenant, PORTAL_ACTOR).get(PARAMS_CONFIGMAP))?.data ?? null,
+      ),
+      getPolicy(tenant),
+    ]);
+    return describeGuard({
+      namespace: tenant,
+      policy,
+      binding,
+      paramsPolicy,
+      paramsBinding,
+      namespaceLabels: namespace,
+      params,
+      expected: admissionParams(stored.policy),
+    });
   });
 }
 

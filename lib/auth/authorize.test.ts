@@ -43,6 +43,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'deployment.read',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
   ],
   member: [
@@ -54,6 +55,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'deployment.read',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
     'artifact.download',
     'promotion.request',
@@ -67,6 +69,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'deployment.read',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
     'artifact.download',
     'promotion.request',
@@ -81,6 +84,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'deployment.read',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
     'artifact.download',
     'promotion.request',
@@ -104,6 +108,7 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'deployment.operate',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
     'slo.edit',
   ],
@@ -115,9 +120,18 @@ const EXPECTED_TENANT: Record<string, Action[]> = {
     'deployment.operate',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
   ],
-  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
+  manager: [
+    'tenant.view',
+    'promotion.read',
+    'deployment.read',
+    'gpu.read',
+    'ops.read',
+    'health.tenant.read',
+    'slo.read',
+  ],
 };
 
 const EXPECTED_PLATFORM: Record<string, Action[]> = {
@@ -134,9 +148,10 @@ const EXPECTED_PLATFORM: Record<string, Action[]> = {
     'audit.read',
     'ops.thresholds.edit',
     'cluster.gpu.read',
+    'health.read',
   ],
-  oncall: [],
-  manager: ['cluster.gpu.read'],
+  oncall: ['health.read'],
+  manager: ['cluster.gpu.read', 'health.read'],
 };
 
 const PRINCIPALS: Record<string, Principal> = {

@@ -76,6 +76,8 @@ export const TENANT_ACTIONS = [
   'deployment.operate',
   'gpu.read',
   'ops.read',
+  /** The platform health checks' findings about the tenant (its endpoints, workflows, namespace). */
+  'health.tenant.read',
   'slo.read',
   'slo.edit',
   /** Create and revoke the tenant's service tokens. */
@@ -95,6 +97,8 @@ export const PLATFORM_ACTIONS = [
   'audit.read',
   'ops.thresholds.edit',
   'cluster.gpu.read',
+  /** The platform health page: every tenant's findings and the platform's own (component versions). */
+  'health.read',
 ] as const;
 export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
 
@@ -122,6 +126,7 @@ const MIN_TENANT_ROLE: Record<TenantAction, TenantRole> = {
   'deployment.read': 'viewer',
   'gpu.read': 'viewer',
   'ops.read': 'viewer',
+  'health.tenant.read': 'viewer',
   'slo.read': 'viewer',
   'artifact.download': 'member',
   'promotion.request': 'member',
@@ -148,6 +153,7 @@ const PLATFORM_ROLE_TENANT_ACTIONS: Record<PlatformRole, readonly TenantAction[]
     'deployment.operate',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
     'slo.edit',
   ],
@@ -159,9 +165,18 @@ const PLATFORM_ROLE_TENANT_ACTIONS: Record<PlatformRole, readonly TenantAction[]
     'deployment.operate',
     'gpu.read',
     'ops.read',
+    'health.tenant.read',
     'slo.read',
   ],
-  manager: ['tenant.view', 'promotion.read', 'deployment.read', 'gpu.read', 'ops.read', 'slo.read'],
+  manager: [
+    'tenant.view',
+    'promotion.read',
+    'deployment.read',
+    'gpu.read',
+    'ops.read',
+    'health.tenant.read',
+    'slo.read',
+  ],
 };
 
 const PLATFORM_ROLE_ACTIONS: Record<PlatformRole, readonly PlatformAction[]> = {
@@ -174,9 +189,10 @@ const PLATFORM_ROLE_ACTIONS: Record<PlatformRole, readonly PlatformAction[]> = {
     'audit.read',
     'ops.thresholds.edit',
     'cluster.gpu.read',
+    'health.read',
   ],
-  oncall: [],
-  manager: ['cluster.gpu.read'],
+  oncall: ['health.read'],
+  manager: ['cluster.gpu.read', 'health.read'],
 };
 
 /** In an archived tenant only platform admins may look; nobody may change anything. */

@@ -184,10 +184,12 @@ async function findRun(mlflow: MlflowClient, runId: string): Promise<MlflowRun |
 }
 
 /**
- * Object storage failing degrades the artifact and signature columns only: the versions, their
- * aliases and metrics from MLflow are still worth showing.
+ * What `<modelUri>/MLmodel` says, read through the tenant's storage. Object storage failing (or
+ * the URI lying outside the tenant's storage) is an answer too, `unreadable`: it degrades the
+ * artifact and signature columns only (the versions, their aliases and metrics from MLflow are
+ * still worth showing), and the platform health checks say what they could not check.
  */
-async function checkArtifact(openStorage: () => TenantStorage, modelUri: string): Promise<ArtifactCheck> {
+export async function checkArtifact(openStorage: () => TenantStorage, modelUri: string): Promise<ArtifactCheck> {
   try {
     const { exists, mlmodelUri, hasSignature, flavors } = await inspectModelArtifact(openStorage(), modelUri);
     return exists ? { state: 'found', mlmodelUri, hasSignature, flavors } : { state: 'missing', mlmodelUri };

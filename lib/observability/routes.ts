@@ -32,6 +32,7 @@ export const ROUTE_TEMPLATES = [
   '/inbox/unread',
   '/ops',
   '/ops/live',
+  '/platform/health',
   '/settings/notifications',
   '/settings/tokens',
   '/signin',

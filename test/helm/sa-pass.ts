@@ -38,6 +38,7 @@ export const SA_PASS_TESTS = [
   'lib/promotion/promotion.int.test.ts',
   'lib/tenancy/',
   'lib/read-model/degraded-kubernetes.int.test.ts',
+  'lib/platform-health/',
 ];
 
 /**

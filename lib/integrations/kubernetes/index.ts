@@ -21,6 +21,7 @@ export { limitRanges, type LimitRange, type LimitRangeApi, type NewLimitRange } 
 export { OBJECT_NAME, tenantNamespace } from './namespace';
 export { namespaces, type Namespace, type NamespaceApi, type NewNamespace } from './namespaces';
 export { watchedNodes, type Node } from './nodes';
+export { apiServerVersion, customResourceDefinition, type CustomResourceDefinition } from './platform-versions';
 export { pods, watchedPods, type Pod, type PodApi } from './pods';
 export { MAX_UPDATE_ATTEMPTS } from './resource';
 export { resourceQuotas, watchedResourceQuotas, type ResourceQuota, type ResourceQuotaApi } from './resource-quotas';

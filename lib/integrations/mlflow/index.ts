@@ -1,5 +1,6 @@
 export { mlflowFor, type MlflowConfig } from './client';
 export { isRunId, RUN_ID_PATTERN } from './ids';
+export { mlflowServerVersion } from './server-version';
 export { inspectModelArtifact, parseMlModel, type MlModelSummary, type ModelArtifactCheck } from './mlmodel';
 export type {
   MetricPoint,

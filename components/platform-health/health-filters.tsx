@@ -1,0 +1,71 @@
+import Link from 'next/link';
+import { buttonClass, inputClass } from '@/components/ui/styles';
+import { CHECK_IDS, CHECKS, type CheckId } from '@/lib/platform-health/finding';
+
+/**
+ * The page's filters, tenant and check: a GET form, so both live in the URL and work without
+ * JavaScript. Each check says how many findings it has among those shown for the tenant.
+ */
+export function HealthFilters({
+  path,
+  tenants,
+  tenant,
+  check,
+  perCheck,
+}: {
+  path: string;
+  tenants: readonly { name: string; displayName: string }[];
+  tenant: string | null;
+  check: CheckId | null;
+  perCheck: Record<CheckId, number>;
+}) {
+  return (
+    <form
+      method="get"
+      action={path}
+      role="search"
+      aria-label="Filter the findings"
+      className="flex flex-wrap items-end gap-3"
+    >
+      <div className="space-y-1">
+        <label htmlFor="health-tenant-filter" className="block text-sm font-medium">
+          Tenant
+        </label>
+        <select
+          id="health-tenant-filter"
+          name="tenant"
+          defaultValue={tenant ?? ''}
+          className={`${inputClass} min-w-56`}
+        >
+          <option value="">All tenants and the platform ({tenants.length} tenants)</option>
+          {tenants.map((t) => (
+            <option key={t.name} value={t.name}>
+              {t.displayName === t.name ? t.name : `${t.displayName} (${t.name})`}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="space-y-1">
+        <label htmlFor="health-check-filter" className="block text-sm font-medium">
+          Check
+        </label>
+        <select id="health-check-filter" name="check" defaultValue={check ?? ''} className={`${inputClass} min-w-56`}>
+          <option value="">Every check</option>
+          {CHECK_IDS.map((id) => (
+            <option key={id} value={id}>
+              {`${CHECKS[id].label} (${perCheck[id]})`}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" className={buttonClass.secondary}>
+        Show
+      </button>
+      {tenant || check ? (
+        <Link href={path} className={`${buttonClass.link} pb-2 text-sm`}>
+          Show everything
+        </Link>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * What one viewer sees of the platform's findings: only what the authorization module lets them
+ * read (a tenant's findings with `health.tenant.read` on it, the platform's own with
+ * `health.read`), narrowed by the page's filters (tenant, check). Pure.
+ */
+import { can, type Principal, type TenantStatus } from '@/lib/auth/authorize';
+import { UserFacingError } from '@/lib/errors';
+import { CHECK_IDS, findingKey, type CheckId, type Finding, type Severity } from './finding';
+import type { UnreadInput } from './gather';
+
+/** Whether `principal` may read `finding`, given the tenants' statuses (an unknown tenant is nobody's to read). */
+export function mayReadFinding(
+  principal: Principal,
+  finding: Pick<Finding, 'tenant'>,
+  statuses: ReadonlyMap<string, TenantStatus>,
+): boolean {
+  if (finding.tenant === null) return can(principal, 'health.read', { kind: 'platform' });
+  const status = statuses.get(finding.tenant);
+  return (
+    status !== undefined && can(principal, 'health.tenant.read', { kind: 'tenant', tenant: finding.tenant, status })
+  );
+}
+
+/** `?check=`: a check's id, or null for every check; anything else is refused in words. */
+export function checkFilterParam(value: string | string[] | null | undefined): CheckId | null {
+  const first = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!first) return null;
+  if ((CHECK_IDS as readonly string[]).includes(first)) return first as CheckId;
+  throw new UserFacingError(`There is no check “${first.slice(0, 60)}”.`, 'check');
+}
+
+export interface FindingFilter {
+  /** Only this tenant's findings (the platform's own are left out); null for all. */
+  tenant: string | null;
+  check: CheckId | null;
+}
+
+export interface ShownFinding extends Finding {
+  /** findingKey: the finding's anchor on the page (`#<key>`). */
+  key: string;
+}
+
+export interface FindingSelection {
+  findings: ShownFinding[];
+  /** Of the readable findings within the tenant filter, how many each check has (for the check filter). */
+  perCheck: Record<CheckId, number>;
+  perSeverity: Record<Severity, number>;
+  /** The unread inputs concerning what is shown (every tenant's, or the filtered tenant's). */
+  unread: UnreadInput[];
+}
+
+/** The findings (kept worst first) and unread inputs `principal` sees under `filter`. */
+export function selectFindings(
+  principal: Principal,
+  all: { findings: readonly Finding[]; unread: readonly UnreadInput[] },
+  statuses: ReadonlyMap<string, TenantStatus>,
+  filter: FindingFilter,
+): FindingSelection {
+  const inScope = (f: Pick<Finding, 'tenant'>) =>
+    mayReadFinding(principal, f, statuses) && (filter.tenant === null || f.tenant === filter.tenant);
+  const scoped = all.findings.filter(inScope);
+  const perCheck = Object.fromEntries(CHECK_IDS.map((id) => [id, 0])) as Record<CheckId, number>;
+  for (const f of scoped) perCheck[f.checkId] += 1;
+  const findings = scoped
+    .filter((f) => filter.check === null || f.checkId === filter.check)
+    .map((f) => ({ ...f, key: findingKey(f) }));
+  const perSeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const f of findings) perSeverity[f.severity] += 1;
+  const unread = all.unread.filter(
+    (u) =>
+      (filter.check === null || u.checks.includes(filter.check)) &&
+      (u.tenant === null
+        ? filter.tenant !== null || can(principal, 'health.read', { kind: 'platform' })
+        : inScope({ tenant: u.tenant })),
+  );
+  return { findings, perCheck, perSeverity, unread };
+}
