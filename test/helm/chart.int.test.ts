@@ -189,6 +189,8 @@ describe('helm template', () => {
         'kubernetes.portalKubeconfig.existingSecret=other-cluster',
         'envFile=/etc/ml-portal/extra.env',
         'prometheus.queryTemplates.fleetRequestRate=sum(rate(x[5m]))',
+        'platformHealth.servingMlflowVersion=2.16.2',
+        'platformHealth.versionMatrix.combinations[0].name=ours',
       ],
     });
     const { objects: embedded } = await render({ valuesFiles: [...VARIANTS.trial], set: ['trial.database=embedded'] });

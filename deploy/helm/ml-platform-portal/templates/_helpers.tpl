@@ -127,6 +127,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: /etc/ml-portal/prometheus/query-templates.json
 {{- end }}
 {{- include "portal.envValue" (list "PROMETHEUS_SHARE_TTL_SECONDS" $v.prometheus.shareTtlSeconds) }}
+{{- include "portal.envValue" (list "PLATFORM_SERVING_MLFLOW_VERSION" $v.platformHealth.servingMlflowVersion) }}
+{{- if $v.platformHealth.versionMatrix }}
+- name: PLATFORM_VERSION_MATRIX
+  value: /etc/ml-portal/platform-health/version-matrix.json
+{{- end }}
 {{- include "portal.envValue" (list "SLO_LATENCY_BUCKETS_MS" $v.slo.latencyBucketsMs) }}
 {{- include "portal.envValue" (list "ROLLOUT_CHECK_INTERVAL_SECONDS" $v.rollout.checkIntervalSeconds) }}
 {{- include "portal.envValue" (list "RESUME_DEPLOYMENTS_AFTER_SECONDS" $v.rollout.resumeDeploymentsAfterSeconds) }}
@@ -236,6 +241,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   mountPath: /etc/ml-portal/prometheus
   readOnly: true
 {{- end }}
+{{- if .Values.platformHealth.versionMatrix }}
+- name: version-matrix
+  mountPath: /etc/ml-portal/platform-health
+  readOnly: true
+{{- end }}
 {{- if .Values.kubernetes.portalKubeconfig.existingSecret }}
 - name: portal-kubeconfig
   mountPath: /etc/ml-portal/kubeconfig
@@ -251,6 +261,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - name: prometheus-templates
   configMap:
     name: {{ include "portal.fullname" . }}-prometheus-templates
+{{- end }}
+{{- if .Values.platformHealth.versionMatrix }}
+- name: version-matrix
+  configMap:
+    name: {{ include "portal.fullname" . }}-version-matrix
 {{- end }}
 {{- if .Values.kubernetes.portalKubeconfig.existingSecret }}
 - name: portal-kubeconfig
