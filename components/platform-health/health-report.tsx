@@ -1,7 +1,9 @@
+import Link from 'next/link';
 import { AsOf } from '@/components/ui/as-of';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { PanelMessage, asSentence } from '@/components/ui/panel-message';
 import { Stat } from '@/components/ui/stat';
+import { buttonClass } from '@/components/ui/styles';
 import { Time } from '@/components/ui/time';
 import { formatDuration } from '@/lib/format';
 import { CHECKS, CHECK_IDS, type Severity } from '@/lib/platform-health/finding';
@@ -78,6 +80,37 @@ function FindingCard({ finding }: { finding: ShownFinding }) {
   );
 }
 
+function pageHref(view: PlatformHealthView, page: number): string {
+  const params = new URLSearchParams();
+  if (view.tenant) params.set('tenant', view.tenant);
+  if (view.check) params.set('check', view.check);
+  if (page > 1) params.set('page', String(page));
+  const query = params.toString();
+  return query ? `${HEALTH_PATH}?${query}` : HEALTH_PATH;
+}
+
+/** Worse findings on earlier pages, milder on later ones. */
+function Pages({ view }: { view: PlatformHealthView }) {
+  if (view.pageCount <= 1) return null;
+  return (
+    <nav aria-label="Pages of findings" className="flex items-center gap-4 text-sm" data-testid="health-pages">
+      {view.page > 1 ? (
+        <Link className={buttonClass.link} href={pageHref(view, view.page - 1)}>
+          ← Worse findings (page {view.page - 1})
+        </Link>
+      ) : null}
+      <span>
+        Page {view.page} of {view.pageCount} ({view.total} findings)
+      </span>
+      {view.page < view.pageCount ? (
+        <Link className={buttonClass.link} href={pageHref(view, view.page + 1)}>
+          Milder findings (page {view.page + 1}) →
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
 /** The platform health page's content: filters, counts, what could not be checked, the findings worst first. */
 export function HealthReport({ view }: { view: PlatformHealthView }) {
   const filtered = view.tenant !== null || view.check !== null;
@@ -126,11 +159,14 @@ export function HealthReport({ view }: { view: PlatformHealthView }) {
           Findings, worst first
         </h2>
         {view.findings.length > 0 ? (
-          <ol className="space-y-3" data-testid="health-findings">
-            {view.findings.map((f) => (
-              <FindingCard key={f.key} finding={f} />
-            ))}
-          </ol>
+          <>
+            <ol className="space-y-3" data-testid="health-findings">
+              {view.findings.map((f) => (
+                <FindingCard key={f.key} finding={f} />
+              ))}
+            </ol>
+            <Pages view={view} />
+          </>
         ) : (
           <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="health-none">
             {filtered ? 'Nothing found for this filter' : 'Nothing found'}

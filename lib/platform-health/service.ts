@@ -27,7 +27,7 @@ export interface PlatformHealthView extends FindingSelection {
 /** For platform admins, on-call and managers (`health.read`); a tenant filter naming a tenant they may not see is refused. */
 export async function platformHealthView(
   user: SessionUser,
-  filter: { tenant: string | null; check: CheckId | null },
+  filter: { tenant: string | null; check: CheckId | null; page?: number },
 ): Promise<PlatformHealthView> {
   authorize(user, 'health.read', { kind: 'platform' });
   const [scope, tenants, answer] = await Promise.all([

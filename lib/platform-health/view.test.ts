@@ -3,7 +3,7 @@ import type { Principal, TenantStatus } from '@/lib/auth/authorize';
 import { UserFacingError } from '@/lib/errors';
 import type { Finding } from './finding';
 import type { UnreadInput } from './gather';
-import { checkFilterParam, mayReadFinding, selectFindings } from './view';
+import { checkFilterParam, HEALTH_PAGE_SIZE, mayReadFinding, selectFindings } from './view';
 
 const finding = (checkId: Finding['checkId'], tenant: string | null, severity: Finding['severity']): Finding => ({
   checkId,
@@ -78,6 +78,24 @@ describe('the page’s filters', () => {
     expect(shown.perCheck['rollback-target-cold']).toBe(0);
     expect(shown.perSeverity).toEqual({ critical: 1, warning: 0, info: 0 });
     expect(shown.unread.map((u) => u.source)).toEqual(['Kubernetes']);
+  });
+
+  it('shows the findings in pages of HEALTH_PAGE_SIZE, worst first; the counts are of every page', () => {
+    const many = Array.from({ length: HEALTH_PAGE_SIZE * 2 + 3 }, (_, i) =>
+      finding('storage-uri-shape', 'fraud', i < 5 ? 'critical' : 'warning'),
+    ).map((f, i) => ({ ...f, subject: { ...f.subject, name: `endpoint-${i}` } }));
+    const first = selectFindings(oncall, { findings: many, unread: [] }, STATUSES, everything);
+    expect(first).toMatchObject({ page: 1, pageCount: 3, total: many.length });
+    expect(first.findings).toHaveLength(HEALTH_PAGE_SIZE);
+    expect(first.findings[0]!.subject.name).toBe('endpoint-0');
+    expect(first.perSeverity).toEqual({ critical: 5, warning: many.length - 5, info: 0 });
+    const last = selectFindings(oncall, { findings: many, unread: [] }, STATUSES, { ...everything, page: 3 });
+    expect(last.findings.map((f) => f.subject.name)).toEqual(['endpoint-100', 'endpoint-101', 'endpoint-102']);
+    // A page beyond the last reads as the last; nonsense as the first.
+    expect(selectFindings(oncall, { findings: many, unread: [] }, STATUSES, { ...everything, page: 99 }).page).toBe(3);
+    expect(
+      selectFindings(oncall, { findings: many, unread: [] }, STATUSES, { ...everything, page: Number.NaN }).page,
+    ).toBe(1);
   });
 
   it('each finding shown carries its deep link key', () => {

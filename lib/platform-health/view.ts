@@ -29,10 +29,15 @@ export function checkFilterParam(value: string | string[] | null | undefined): C
   throw new UserFacingError(`There is no check “${first.slice(0, 60)}”.`, 'check');
 }
 
+/** At 500 endpoints a platform can have thousands of findings: the page shows them worst first, in pages. */
+export const HEALTH_PAGE_SIZE = 50;
+
 export interface FindingFilter {
   /** Only this tenant's findings (the platform's own are left out); null for all. */
   tenant: string | null;
   check: CheckId | null;
+  /** 1-based; out of range reads as the nearest page. */
+  page?: number;
 }
 
 export interface ShownFinding extends Finding {
@@ -41,7 +46,12 @@ export interface ShownFinding extends Finding {
 }
 
 export interface FindingSelection {
+  /** One page (HEALTH_PAGE_SIZE) of the findings under the filter, worst first. */
   findings: ShownFinding[];
+  /** Over every page: the findings under the filter. */
+  total: number;
+  page: number;
+  pageCount: number;
   /** Of the readable findings within the tenant filter, how many each check has (for the check filter). */
   perCheck: Record<CheckId, number>;
   perSeverity: Record<Severity, number>;
@@ -61,11 +71,14 @@ export function selectFindings(
   const scoped = all.findings.filter(inScope);
   const perCheck = Object.fromEntries(CHECK_IDS.map((id) => [id, 0])) as Record<CheckId, number>;
   for (const f of scoped) perCheck[f.checkId] += 1;
-  const findings = scoped
-    .filter((f) => filter.check === null || f.checkId === filter.check)
-    .map((f) => ({ ...f, key: findingKey(f) }));
+  const matching = scoped.filter((f) => filter.check === null || f.checkId === filter.check);
   const perSeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
-  for (const f of findings) perSeverity[f.severity] += 1;
+  for (const f of matching) perSeverity[f.severity] += 1;
+  const pageCount = Math.max(1, Math.ceil(matching.length / HEALTH_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(filter.page ?? 1) || 1), pageCount);
+  const findings = matching
+    .slice((page - 1) * HEALTH_PAGE_SIZE, page * HEALTH_PAGE_SIZE)
+    .map((f) => ({ ...f, key: findingKey(f) }));
   const unread = all.unread.filter(
     (u) =>
       (filter.check === null || u.checks.includes(filter.check)) &&
@@ -73,5 +86,5 @@ export function selectFindings(
         ? filter.tenant !== null || can(principal, 'health.read', { kind: 'platform' })
         : inScope({ tenant: u.tenant })),
   );
-  return { findings, perCheck, perSeverity, unread };
+  return { findings, total: matching.length, page, pageCount, perCheck, perSeverity, unread };
 }

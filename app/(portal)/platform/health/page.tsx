@@ -25,6 +25,7 @@ export default async function PlatformHealthPage({
       view: await platformHealthView(user, {
         tenant: tenantFilterParam(params.tenant),
         check: checkFilterParam(params.check),
+        page: Number(Array.isArray(params.page) ? params.page[0] : params.page) || 1,
       }),
     };
   } catch (error) {
