@@ -11,7 +11,7 @@
  */
 import type { ArtifactCheck } from '@/lib/models/versions';
 import type { Finding } from './finding';
-import { endpointHref, revisionWords, type ServedRevision } from './served-revisions';
+import { endpointHref, revisionWords, servedVersionConcern, type ServedRevision } from './served-revisions';
 import { storageUriProblem } from './storage-uri-shape';
 
 export interface ArtifactMissingInput {
@@ -35,6 +35,7 @@ export function checkArtifactMissing(input: ArtifactMissingInput): Finding[] {
       severity: 'critical',
       tenant: revision.tenant,
       subject: { kind: 'inference-service', name: revision.endpoint, revision: revision.revision },
+      concerns: servedVersionConcern(revision),
       title: `${revisionWords(revision)}: no MLmodel file at ${artifact.mlmodelUri}`,
       evidence: [
         { label: 'Endpoint', value: revisionWords(revision), href: endpointHref(revision.tenant, revision.endpoint) },

@@ -36,6 +36,12 @@ export interface Finding {
   evidence: { label: string; value: string; href?: string }[];
   /** What to do, in one or two sentences. */
   remedy: string;
+  /**
+   * Besides its subject, what else in its tenant the finding is about, so that the pages of those
+   * endpoints and model versions show it too: the model version an endpoint's revision serves, the
+   * endpoints serving a model version.
+   */
+  concerns?: { endpoints?: string[]; modelVersions?: { name: string; version: string }[] };
 }
 
 export interface CheckInfo {

@@ -59,3 +59,7 @@ export const endpointHref = (tenant: string, endpoint: string) =>
 /** "fraud/scorer (canary revision)". */
 export const revisionWords = (r: Pick<ServedRevision, 'tenant' | 'endpoint' | 'revision'>) =>
   `${r.tenant}/${r.endpoint} (${r.revision} revision)`;
+
+/** The model version a revision serves, as a finding's `concerns`, where the deployment recorded it. */
+export const servedVersionConcern = (r: Pick<ServedRevision, 'modelName' | 'modelVersion'>) =>
+  r.modelName && r.modelVersion ? { modelVersions: [{ name: r.modelName, version: r.modelVersion }] } : undefined;

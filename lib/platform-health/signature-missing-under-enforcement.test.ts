@@ -38,6 +38,7 @@ describe('signature-missing-under-enforcement', () => {
       severity: 'warning',
       tenant: 'fraud',
       subject: { kind: 'model-version', name: 'fraud-scorer', version: '4' },
+      concerns: { endpoints: ['scorer'] },
       title:
         'fraud-scorer v4 has no logged signature but is served by MLflow 2.16.0, which enforces signatures (from 2.16.0)',
     });

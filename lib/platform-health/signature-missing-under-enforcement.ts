@@ -55,6 +55,7 @@ export function checkSignatureMissingUnderEnforcement(input: SignatureInput): Fi
         first.modelVersion && first.modelName
           ? { kind: 'model-version', name: first.modelName, version: first.modelVersion }
           : { kind: 'inference-service', name: first.endpoint, revision: first.revision },
+      concerns: { endpoints: [...new Set(served.map((s) => s.revision.endpoint))] },
       title: `${what} has no logged signature but is served by MLflow ${runtimes}, which enforces signatures (from ${SIGNATURE_ENFORCED_FROM})`,
       evidence: [
         ...(first.modelName

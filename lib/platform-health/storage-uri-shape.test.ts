@@ -28,6 +28,7 @@ describe('storage-uri-shape', () => {
       severity: 'critical',
       tenant: 'fraud',
       subject: { kind: 'inference-service', name: 'scorer', revision: 'canary' },
+      concerns: { modelVersions: [{ name: 'fraud-scorer', version: '7' }] },
     });
     expect(finding!.title).toBe(`fraud/scorer (canary revision): storageUri ${uri} lacks the /model suffix`);
     expect(finding!.evidence).toEqual([

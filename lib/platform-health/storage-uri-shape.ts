@@ -6,7 +6,7 @@
  * requires (deploy/admission/inference-service-guard.yaml). Pure.
  */
 import type { Finding } from './finding';
-import { endpointHref, revisionWords, type ServedRevision } from './served-revisions';
+import { endpointHref, revisionWords, servedVersionConcern, type ServedRevision } from './served-revisions';
 
 const MODEL_FOLDER_SUFFIX = '/artifacts/model';
 
@@ -51,6 +51,7 @@ export function checkStorageUriShape(revisions: readonly ServedRevision[]): Find
         severity: 'critical',
         tenant: revision.tenant,
         subject: { kind: 'inference-service', name: revision.endpoint, revision: revision.revision },
+        concerns: servedVersionConcern(revision),
         title: `${revisionWords(revision)}: storageUri ${uri} ${found.problem}`,
         evidence: [
           { label: 'Endpoint', value: revisionWords(revision), href: endpointHref(revision.tenant, revision.endpoint) },

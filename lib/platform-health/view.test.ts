@@ -3,7 +3,7 @@ import type { Principal, TenantStatus } from '@/lib/auth/authorize';
 import { UserFacingError } from '@/lib/errors';
 import type { Finding } from './finding';
 import type { UnreadInput } from './gather';
-import { checkFilterParam, HEALTH_PAGE_SIZE, mayReadFinding, selectFindings } from './view';
+import { checkFilterParam, findingsAt, HEALTH_PAGE_SIZE, mayReadFinding, selectFindings } from './view';
 
 const finding = (checkId: Finding['checkId'], tenant: string | null, severity: Finding['severity']): Finding => ({
   checkId,
@@ -113,5 +113,52 @@ describe('the page’s filters', () => {
     expect(checkFilterParam(' ')).toBeNull();
     expect(() => checkFilterParam('drop-tables')).toThrow(UserFacingError);
     expect(() => checkFilterParam('drop-tables')).toThrow('There is no check “drop-tables”.');
+  });
+});
+
+describe('the findings a tenant, endpoint or model version page shows', () => {
+  const unsigned: Finding = {
+    ...finding('signature-missing-under-enforcement', 'fraud', 'warning'),
+    subject: { kind: 'model-version', name: 'fraud-model', version: '4' },
+    concerns: { endpoints: ['fraud-scorer', 'fraud-shadow'] },
+  };
+  const missing: Finding = {
+    ...finding('artifact-missing', 'fraud', 'critical'),
+    subject: { kind: 'inference-service', name: 'fraud-batch', revision: 'stable' },
+    concerns: { modelVersions: [{ name: 'fraud-model', version: '3' }] },
+  };
+  const guard: Finding = {
+    ...finding('admission-guard-missing', 'fraud', 'critical'),
+    subject: { kind: 'namespace', name: 'fraud' },
+  };
+  const all = [FINDINGS[0]!, FINDINGS[1]!, missing, guard, unsigned, FINDINGS[2]!];
+  const keysAt = (place: Parameters<typeof findingsAt>[1]) => findingsAt(all, place).map((f) => f.key);
+
+  it('a tenant page shows every finding of the tenant, none of another tenant or of the platform', () => {
+    expect(findingsAt(all, { kind: 'tenant', tenant: 'fraud' }).map((f) => f.checkId)).toEqual([
+      'storage-uri-shape',
+      'artifact-missing',
+      'admission-guard-missing',
+      'signature-missing-under-enforcement',
+    ]);
+  });
+
+  it('an endpoint page shows the findings about it and about the model version it serves', () => {
+    expect(keysAt({ kind: 'endpoint', tenant: 'fraud', endpoint: 'fraud-scorer' })).toEqual([
+      'storage-uri-shape:fraud:inference-service:fraud-scorer',
+      'signature-missing-under-enforcement:fraud:model-version:fraud-model:v4',
+    ]);
+    expect(keysAt({ kind: 'endpoint', tenant: 'fraud', endpoint: 'fraud-shadow' })).toHaveLength(1);
+    expect(keysAt({ kind: 'endpoint', tenant: 'pricing', endpoint: 'fraud-scorer' })).toEqual([]);
+  });
+
+  it('a model version page shows its own findings and those of the endpoint revisions serving it', () => {
+    expect(keysAt({ kind: 'model-version', tenant: 'fraud', model: 'fraud-model', version: '4' })).toEqual([
+      'signature-missing-under-enforcement:fraud:model-version:fraud-model:v4',
+    ]);
+    expect(keysAt({ kind: 'model-version', tenant: 'fraud', model: 'fraud-model', version: '3' })).toEqual([
+      'artifact-missing:fraud:inference-service:fraud-batch:stable',
+    ]);
+    expect(keysAt({ kind: 'model-version', tenant: 'fraud', model: 'fraud-model', version: '40' })).toEqual([]);
   });
 });

@@ -88,3 +88,38 @@ export function selectFindings(
   );
   return { findings, total: matching.length, page, pageCount, perCheck, perSeverity, unread };
 }
+
+/** A page that shows the findings about what it shows (its "checks" panel). */
+export type FindingPlace =
+  | { kind: 'tenant'; tenant: string }
+  | { kind: 'endpoint'; tenant: string; endpoint: string }
+  | { kind: 'model-version'; tenant: string; model: string; version: string };
+
+/**
+ * The findings (worst first, as given) about `place`: a tenant's are all of its own; an endpoint's
+ * are those whose subject it is or that concern it (the model version it serves, unsigned); a model
+ * version's, likewise, include the endpoint revisions serving it. Who may read them is the caller's
+ * (the place's page has authorized its viewer for the tenant).
+ */
+export function findingsAt(findings: readonly Finding[], place: FindingPlace): ShownFinding[] {
+  const about = (f: Finding): boolean => {
+    if (f.tenant !== place.tenant) return false;
+    switch (place.kind) {
+      case 'tenant':
+        return true;
+      case 'endpoint':
+        return (
+          (f.subject.kind === 'inference-service' && f.subject.name === place.endpoint) ||
+          (f.concerns?.endpoints?.includes(place.endpoint) ?? false)
+        );
+      case 'model-version':
+        return (
+          (f.subject.kind === 'model-version' &&
+            f.subject.name === place.model &&
+            f.subject.version === place.version) ||
+          (f.concerns?.modelVersions?.some((v) => v.name === place.model && v.version === place.version) ?? false)
+        );
+    }
+  };
+  return findings.filter(about).map((f) => ({ ...f, key: findingKey(f) }));
+}
