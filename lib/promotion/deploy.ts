@@ -5,8 +5,10 @@ import { mlflowFor } from '../integrations/mlflow';
 import { syncAdmissionParams } from '../admission/service';
 import { log } from '../observability/logger';
 import { startRollout } from '../rollout/records';
-import type { GateResult } from './gates';
+import type { Prisma } from '../db/generated/client';
+import { targetHealthGate, type GateResult } from './gates';
 import { MODEL_LABEL } from './endpoint';
+import { deployTargetHealth, sharedPlatformHealth, type HealthSource } from './evaluation';
 import { ANNOTATIONS, deploymentAnnotations } from './evidence';
 import { countingApprovals, requestGates, requestPolicy } from './requests';
 
@@ -178,10 +180,49 @@ async function markStep(requestId: string, step: Step): Promise<void> {
   await getDb().promotionRequest.update({ where: { id: requestId }, data: { deployStep: step } });
 }
 
-/** Runs (or resumes) the deployment of a finally approved request. Returns the error message on failure. */
+/**
+ * The target's platform health may have turned red since the request was filed: judged again before
+ * anything is written, a failing target-health gate refuses the deployment (the request `failed`,
+ * with the gate and its evidence kept, retryable once the cause is fixed). Returns the refusal.
+ */
+async function refusedByTarget(request: Request, actor: Actor, health: HealthSource): Promise<string | null> {
+  const gate = targetHealthGate(await deployTargetHealth(request.tenant.name, request.endpoint, health));
+  const deployGates = [gate] as unknown as Prisma.InputJsonValue;
+  if (gate.passed) {
+    await getDb().promotionRequest.update({ where: { id: request.id }, data: { deployGates } });
+    return null;
+  }
+  const message = `Deployment refused: ${gate.detail}`;
+  await getDb().$transaction(async (tx) => {
+    await tx.promotionRequest.update({
+      where: { id: request.id },
+      data: { status: 'failed', deployError: message, deployGates },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'promotion.deploy',
+      tenant: request.tenant.name,
+      target: { type: 'promotion-request', id: request.id },
+      after: { endpoint: request.endpoint, gates: [{ id: gate.id, passed: gate.passed }], ...gate.values },
+      outcome: 'denied',
+      reason: message,
+    });
+  });
+  log.warn('promotion deployment refused: its target is not healthy', {
+    request: request.id,
+    endpoint: `${request.tenant.name}/${request.endpoint}`,
+  });
+  return message;
+}
+
+/**
+ * Runs (or resumes) the deployment of a finally approved request. Returns the error message on
+ * failure. `health`: where the target-health gate reads the platform's findings (see evaluation.ts).
+ */
 export async function deployPromotion(
   requestId: string,
   actor: Actor,
+  health: HealthSource = sharedPlatformHealth,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   let request = await loadRequest(requestId);
   if (!request || (request.status !== 'deploying' && request.status !== 'failed')) return { ok: true };
@@ -191,8 +232,14 @@ export async function deployPromotion(
       data: { status: 'deploying', deployError: null },
     });
   }
-  let step: Step = 'alias';
+  // Where it stopped, in the message: the target's health check, then each step.
+  let step: Step | 'target health' = 'target health';
   try {
+    if (!done(request, 'canary')) {
+      const refused = await refusedByTarget(request, actor, health);
+      if (refused) return { ok: false, error: refused };
+    }
+    step = 'alias';
     if (!done(request, 'alias')) {
       await setAliasAndTags(request);
       await markStep(requestId, 'alias');

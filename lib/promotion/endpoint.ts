@@ -14,10 +14,13 @@ function endpointNameFor(modelName: string): string {
   return name || 'model';
 }
 
-/** The tenant's InferenceService for a model: the one labelled with it, else one named after it. */
-export async function resolveEndpoint(tenant: string, modelName: string): Promise<string> {
+/**
+ * The tenant's InferenceService for a model: the one labelled with it, else one named after it;
+ * `exists` is false before the first deployment onto it.
+ */
+export async function resolveEndpoint(tenant: string, modelName: string): Promise<{ name: string; exists: boolean }> {
   const services = await inferenceServices(tenant, { kind: 'portal' }).list();
-  return (
-    services.find((s) => s.metadata.labels[MODEL_LABEL] === modelName)?.metadata.name ?? endpointNameFor(modelName)
-  );
+  const name =
+    services.find((s) => s.metadata.labels[MODEL_LABEL] === modelName)?.metadata.name ?? endpointNameFor(modelName);
+  return { name, exists: services.some((s) => s.metadata.name === name) };
 }

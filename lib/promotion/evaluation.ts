@@ -8,8 +8,13 @@ import {
 import { storageFor } from '../integrations/s3';
 import { isUpstreamError } from '../integrations/upstream';
 import { UserFacingError } from '../errors';
+import { inferenceServices } from '../integrations/kubernetes';
+import { log } from '../observability/logger';
+import { platformHealth } from '../platform-health/gather';
+import { resolveEndpoint } from './endpoint';
 import { evaluateGates, modelUriOf, type GateInput, type GateResult } from './gates';
 import type { Policy } from './policy';
+import { targetHealthOf, type HealthAnswer, type TargetHealth } from './target-health';
 
 /** Everything the gates look at, gathered from MLflow and object storage for one version. */
 export interface VersionEvidence {
@@ -19,6 +24,50 @@ export interface VersionEvidence {
   modelUri: string | null;
   mlmodelExists: boolean;
   signatureLogged: boolean | null;
+  /** The endpoint it is deployed onto, as the platform health checks see it. */
+  target: TargetHealth;
+}
+
+/**
+ * Where the target-health gate reads the platform's findings: the answer shared by everyone
+ * (at most HEALTH_REFRESH_MS old) unless a caller needs a fresh gathering (the tests).
+ */
+export type HealthSource = () => Promise<HealthAnswer>;
+export const sharedPlatformHealth: HealthSource = async () => (await platformHealth()).value;
+
+/** The target's health; when the findings cannot be had at all, the target is not judged (never healthy by default). */
+export async function targetHealthFor(
+  target: { tenant: string; endpoint: string; exists: boolean },
+  health: HealthSource = sharedPlatformHealth,
+): Promise<TargetHealth> {
+  try {
+    return targetHealthOf(await health(), target);
+  } catch (error) {
+    log.warn('the platform health checks could not be gathered for a promotion target', { ...target, error });
+    return {
+      ...target,
+      at: new Date().toISOString(),
+      findings: [],
+      unjudged: [
+        {
+          source: 'Platform health',
+          message: error instanceof Error ? error.message : String(error),
+          checks: ['storage-uri-shape', 'artifact-missing', 'admission-guard-missing'],
+          blocking: true,
+        },
+      ],
+    };
+  }
+}
+
+/** The target's health as a deployment sees it just before writing: whether the endpoint exists is asked again. */
+export async function deployTargetHealth(
+  tenant: string,
+  endpoint: string,
+  health: HealthSource = sharedPlatformHealth,
+): Promise<TargetHealth> {
+  const exists = (await inferenceServices(tenant, { kind: 'portal' }).get(endpoint)) !== null;
+  return targetHealthFor({ tenant, endpoint, exists }, health);
 }
 
 const VERSION_PATTERN = /^[1-9][0-9]{0,8}$/;
@@ -37,6 +86,7 @@ export async function gatherEvidence(
   modelName: string,
   version: string,
   policy: Policy,
+  health: HealthSource = sharedPlatformHealth,
 ): Promise<VersionEvidence> {
   if (!VERSION_PATTERN.test(version))
     throw new UserFacingError(`"${version}" is not a model version number.`, 'version');
@@ -58,7 +108,12 @@ export async function gatherEvidence(
   }
 
   const modelUri = run ? modelUriOf(run.artifactUri) : null;
-  const artifact = modelUri ? await inspectModelArtifact(storageFor(tenant), modelUri) : null;
+  const [artifact, target] = await Promise.all([
+    modelUri ? inspectModelArtifact(storageFor(tenant), modelUri) : null,
+    resolveEndpoint(tenant, modelName).then(({ name, exists }) =>
+      targetHealthFor({ tenant, endpoint: name, exists }, health),
+    ),
+  ]);
   return {
     version: modelVersion,
     run,
@@ -66,6 +121,7 @@ export async function gatherEvidence(
     modelUri,
     mlmodelExists: artifact?.exists ?? false,
     signatureLogged: artifact?.exists ? artifact.hasSignature : null,
+    target,
   };
 }
 
@@ -85,6 +141,7 @@ export function gateInputOf(evidence: VersionEvidence, policy: Policy): Omit<Gat
     champion: evidence.champion,
     mlmodelExists: evidence.mlmodelExists,
     signatureLogged: evidence.signatureLogged,
+    targetHealth: evidence.target,
   };
 }
 

@@ -14,6 +14,14 @@ function input(overrides: Partial<GateInput> = {}): GateInput {
     mlmodelExists: true,
     signatureLogged: true,
     evidence: { modelCardUrl: 'https://wiki.example.com/fraud/model-card', notes: 'Retrained on October data.' },
+    targetHealth: {
+      tenant: 'fraud',
+      endpoint: 'fraud-detector',
+      exists: true,
+      at: '2026-12-10T10:00:00.000Z',
+      findings: [],
+      unjudged: [],
+    },
     ...overrides,
   };
 }
@@ -31,6 +39,7 @@ describe('approval gates', () => {
       'artifact',
       'signature',
       'evidence',
+      'target-health',
     ]);
     expect(blockingFailures(gates)).toEqual([]);
   });

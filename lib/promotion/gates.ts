@@ -1,11 +1,13 @@
 import type { Policy } from './policy';
+import type { TargetHealth } from './target-health';
 
 /**
  * The approval gates a model version passes before it may be promoted: pure, so every gate's
  * verdict can be shown with the numbers behind it and tested without any system running.
  */
 
-export type GateId = 'threshold' | 'regression' | 'provenance' | 'artifact' | 'signature' | 'evidence';
+export type GateId =
+  'threshold' | 'regression' | 'provenance' | 'artifact' | 'signature' | 'evidence' | 'target-health';
 
 export interface GateResult {
   /** Stable id, e.g. `threshold:holdout_auc`. */
@@ -19,6 +21,8 @@ export interface GateResult {
   detail: string;
   /** The values that decided it, kept with the request as evidence. */
   values: Record<string, string | number | boolean | null>;
+  /** What it looked at, by name, with links where there is a page to see it on (target-health). */
+  evidence?: { label: string; value: string; href?: string }[];
 }
 
 export interface GateInput {
@@ -33,6 +37,8 @@ export interface GateInput {
   /** Whether the MLmodel file declares a signature; null when it could not be read. */
   signatureLogged: boolean | null;
   evidence: { modelCardUrl: string; notes: string };
+  /** The platform health checks' verdicts on the endpoint the version is deployed onto. */
+  targetHealth: TargetHealth;
 }
 
 const RUN_ID = /^[0-9a-f]{32}$/;
@@ -193,6 +199,69 @@ function evidenceGate(input: GateInput): GateResult {
   };
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The endpoint the version is deployed onto must not be red: any critical platform-health finding
+ * about it or its namespace blocks. Like the canary judgment, it never passes blind: a check that
+ * could find something critical there but could not be judged fails it too, naming what could not
+ * be read. Warnings do not block; they are shown. Judged again just before deploying (deploy.ts).
+ */
+export function targetHealthGate(target: TargetHealth): GateResult {
+  const name = `${target.tenant}/${target.endpoint}`;
+  const critical = target.findings.filter((f) => f.severity === 'critical');
+  const warnings = target.findings.filter((f) => f.severity !== 'critical');
+  const blind = target.unjudged.filter((u) => u.blocking);
+  const evidence: NonNullable<GateResult['evidence']> = [
+    ...(target.exists ? [] : [{ label: 'Endpoint', value: `${name}: no endpoint yet (first deployment)` }]),
+    ...target.findings.map((f) => ({
+      label: `${f.check} (${f.severity})`,
+      value: f.title,
+      href: f.href,
+    })),
+    ...target.unjudged.map((u) => ({
+      label: u.blocking ? 'Could not be judged' : 'Not judged (warnings only)',
+      value: `${u.source}: ${u.message}`,
+    })),
+  ];
+  const values = {
+    endpoint: name,
+    exists: target.exists,
+    critical: critical.length,
+    warnings: warnings.length,
+    unjudged: blind.length,
+    checkedAt: target.at,
+  };
+  const base = {
+    id: 'target-health',
+    kind: 'target-health' as const,
+    label: 'Target endpoint’s platform checks',
+    blocking: true,
+    values,
+    evidence,
+  };
+  const warned = warnings.length > 0 ? ` (${plural(warnings.length, 'warning')}, which do not block)` : '';
+  if (critical.length > 0)
+    return {
+      ...base,
+      passed: false,
+      detail: `${name} has ${plural(critical.length, 'critical platform-health finding')}: ${critical.map((f) => f.title).join('; ')}.`,
+    };
+  if (blind.length > 0)
+    return {
+      ...base,
+      passed: false,
+      detail: `The platform-health checks of ${name} could not be judged, so it is not deployed onto blind: ${blind.map((u) => `${u.source} — ${u.message}`).join('; ')}.`,
+    };
+  return {
+    ...base,
+    passed: true,
+    detail: target.exists
+      ? `${name} has no critical platform-health finding${warned}.`
+      : `${name} does not exist yet: this is its first deployment, into a guarded namespace${warned}.`,
+  };
+}
+
 export function evaluateGates(input: GateInput): GateResult[] {
   return [
     ...thresholdGates(input),
@@ -201,6 +270,7 @@ export function evaluateGates(input: GateInput): GateResult[] {
     artifactGate(input),
     signatureGate(input),
     evidenceGate(input),
+    targetHealthGate(input.targetHealth),
   ];
 }
 

@@ -5,11 +5,10 @@ import type { Prisma } from '../db/generated/client';
 import { UserFacingError } from '../errors';
 import { filedVia, type FilingChannel } from './filed-via';
 import { blockingFailures, type GateResult } from './gates';
-import { gatesFor, gatherEvidence } from './evaluation';
+import { gatesFor, gatherEvidence, sharedPlatformHealth, type HealthSource } from './evaluation';
 import { approvalStanding } from './approval-standing';
 import { getPolicy, policyChangesBy } from './policy-store';
 import { readPolicy, type Policy } from './policy';
-import { resolveEndpoint } from './endpoint';
 import { gateFailed, promotionApproved, promotionRejected, promotionRequested } from '../notifications/events';
 import { emitNotification } from '../notifications/outbox';
 
@@ -32,6 +31,11 @@ export type PromotionRequestDetail = Prisma.PromotionRequestGetPayload<{ include
 
 export function requestGates(request: { gates: unknown }): GateResult[] {
   return Array.isArray(request.gates) ? (request.gates as GateResult[]) : [];
+}
+
+/** The gates judged again just before the deployment wrote anything (target-health), at its latest attempt. */
+export function requestDeployGates(request: { deployGates: unknown }): GateResult[] {
+  return Array.isArray(request.deployGates) ? (request.deployGates as GateResult[]) : [];
 }
 
 export function requestPolicy(request: { policy: unknown }): Policy {
@@ -61,24 +65,26 @@ export class GatesRefusedError extends UserFacingError {
 /**
  * Files a promotion request after evaluating every gate on the server; a blocking failure refuses
  * it (GatesRefusedError). `channel` says how it came (the browser, or an API token), and with it
- * whether it may name the pipeline run filing it.
+ * whether it may name the pipeline run filing it. `health`: where the target-health gate reads the
+ * platform's findings (the shared answer; a fresh gathering in tests).
  */
 export async function createPromotionRequest(
   actor: Actor & { id: string },
   tenant: string,
   input: RequestInput,
   channel: FilingChannel = { kind: 'browser' },
+  health: HealthSource = sharedPlatformHealth,
 ) {
   const origin = filedVia(channel, input.pipeline);
   if (!origin.ok) throw new UserFacingError(origin.error, 'pipeline');
   const { policy, version: policyVersion } = await getPolicy(tenant);
-  const evidence = await gatherEvidence(tenant, input.modelName, input.version, policy);
+  const evidence = await gatherEvidence(tenant, input.modelName, input.version, policy, health);
   const gates = gatesFor(evidence, policy, input);
   if (blockingFailures(gates).length > 0) {
     await recordRefusal(actor, tenant, input, gates);
     throw new GatesRefusedError(gates);
   }
-  const endpoint = await resolveEndpoint(tenant, input.modelName);
+  const endpoint = evidence.target.endpoint;
 
   return getDb().$transaction(async (tx) => {
     const tenantRow = await tx.tenant.findUniqueOrThrow({ where: { name: tenant } });

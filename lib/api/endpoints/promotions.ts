@@ -4,6 +4,7 @@ import {
   getPromotionRequest,
   GatesRefusedError,
   listPromotionRequests,
+  requestDeployGates,
   requestGates,
   type PromotionRequestDetail,
 } from '../../promotion/requests';
@@ -14,12 +15,18 @@ import { apiErrorSchema, defineEndpoint, isoTimeSchema, refusal } from './shared
 
 const gateSchema = z.object({
   id: z.string().meta({ description: 'Stable id, e.g. `threshold:holdout_auc`' }),
-  kind: z.string(),
+  kind: z
+    .string()
+    .meta({ description: 'threshold, regression, provenance, artifact, signature, evidence or target-health' }),
   label: z.string(),
   passed: z.boolean(),
   blocking: z.boolean().meta({ description: 'A failing blocking gate refuses the request' }),
   detail: z.string().meta({ description: 'One sentence with the numbers' }),
   values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  evidence: z
+    .array(z.object({ label: z.string(), value: z.string(), href: z.string().optional() }))
+    .optional()
+    .meta({ description: 'What the gate looked at, with links to the portal’s pages (target-health: each finding)' }),
 });
 
 export const promotionRequestView = z
@@ -45,6 +52,10 @@ export const promotionRequestView = z
       }),
     ),
     gates: z.array(gateSchema),
+    deployGates: z.array(gateSchema).meta({
+      description:
+        'The gates judged again just before deploying (target-health), from the latest attempt; empty before one',
+    }),
     createdAt: isoTimeSchema,
     expiresAt: isoTimeSchema,
     href: z.string().meta({ description: 'The request’s page in the portal' }),
@@ -76,6 +87,7 @@ export function viewOf(request: PromotionRequestDetail): PromotionRequestView {
       at: a.createdAt.toISOString(),
     })),
     gates: requestGates(request),
+    deployGates: requestDeployGates(request),
     createdAt: request.createdAt.toISOString(),
     expiresAt: request.expiresAt.toISOString(),
     href: `/t/${request.tenant.name}/promotions/${request.id}`,

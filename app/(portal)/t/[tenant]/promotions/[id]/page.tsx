@@ -9,7 +9,14 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { can } from '@/lib/auth/authorize';
-import { countingApprovals, getPromotionRequest, isStale, requestGates, requestPolicy } from '@/lib/promotion/requests';
+import {
+  countingApprovals,
+  getPromotionRequest,
+  isStale,
+  requestDeployGates,
+  requestGates,
+  requestPolicy,
+} from '@/lib/promotion/requests';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 import { Time } from '@/components/ui/time';
 
@@ -38,6 +45,7 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
   const decided = request.approvals.some((a) => a.approverId === user.id);
   const mayOperate = may('deployment.operate');
   const open = request.status === 'pending' && request.expiresAt > new Date();
+  const deployGates = requestDeployGates(request);
 
   return (
     <>
@@ -60,6 +68,11 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
           <Card title="Gates at request time">
             <GateList gates={requestGates(request)} />
           </Card>
+          {deployGates.length > 0 ? (
+            <Card title="Checked again before deploying">
+              <GateList gates={deployGates} label="Gates checked before deploying" testIdPrefix="deploy-gate" />
+            </Card>
+          ) : null}
           <Card title="Evidence">
             <dl className="grid gap-2 text-sm sm:grid-cols-[10rem_1fr]">
               <dt className="font-medium">Model card</dt>
