@@ -18,6 +18,13 @@ export const SEEDED_ENDPOINTS = [
   { tenant: 'pricing', service: 'price-elasticity' },
 ] as const;
 
+/** Every endpoint the seed makes: the tenants' own above and platform health's cases (stack/seed/health-cases.ts). */
+export const ALL_SEEDED_ENDPOINTS = [
+  ...SEEDED_ENDPOINTS,
+  { tenant: 'forecast', service: 'demand-forecast-legacy' },
+  { tenant: 'forecast', service: 'demand-forecast-lite' },
+] as const;
+
 /** Loads the local platform's stack.env (`npm run stack -- up` writes it); variables already set win. */
 export function loadStackEnv(): void {
   const file = process.env.PORTAL_ENV_FILE ?? path.resolve(import.meta.dirname, '../.data/stack/stack.env');

@@ -11,6 +11,7 @@ import {
   tearDownDashboardTest,
   type DashboardTest,
 } from '../../test/dashboards';
+import { ALL_SEEDED_ENDPOINTS } from '../../test/stack';
 import { opsView } from '../ops/service';
 import { sloList } from '../slo/service';
 
@@ -47,7 +48,7 @@ describe('with MLflow stopped', () => {
   it('the SLO list is complete', async () => {
     const view = await sloList(DAVE, null);
     expect(view.problems).toEqual({ prometheus: null, kubernetes: null, outdated: [] });
-    expect(view.slos).toHaveLength(SEEDED_TENANTS.length * 2);
+    expect(view.slos).toHaveLength(ALL_SEEDED_ENDPOINTS.length * 2);
     for (const slo of view.slos) expect(slo.budgetRemaining, `${slo.endpoint} ${slo.kind}`).not.toBeNull();
   });
 });

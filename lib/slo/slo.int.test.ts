@@ -1,12 +1,7 @@
 /** The SLO read models and edits against the real local platform (Kubernetes endpoints, Prometheus history). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DAVE,
-  SEEDED_TENANTS,
-  setUpDashboardTest,
-  tearDownDashboardTest,
-  type DashboardTest,
-} from '../../test/dashboards';
+import { DAVE, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
+import { ALL_SEEDED_ENDPOINTS } from '../../test/stack';
 import { getDb } from '../db/client';
 import { DEFAULT_SLO_OBJECTIVES } from './definition';
 import { saveEndpointObjectives, sloDetail, sloList } from './service';
@@ -24,8 +19,8 @@ describe('SLOs on the local platform', () => {
   it('lists both SLOs of every seeded endpoint with 28 days of numbers, worst budget first', async () => {
     const view = await sloList(DAVE, null);
     expect(view.problems).toEqual({ prometheus: null, kubernetes: null, outdated: [] });
-    expect(view.slos).toHaveLength(SEEDED_TENANTS.length * 2);
-    expect(view).toMatchObject({ page: 1, pageCount: 1, total: SEEDED_TENANTS.length * 2 });
+    expect(view.slos).toHaveLength(ALL_SEEDED_ENDPOINTS.length * 2);
+    expect(view).toMatchObject({ page: 1, pageCount: 1, total: ALL_SEEDED_ENDPOINTS.length * 2 });
     expect(view.alerting).toBe(view.slos.filter((s) => s.alerting).length);
     // A page beyond the last shows the last.
     expect((await sloList(DAVE, null, 7)).page).toBe(1);

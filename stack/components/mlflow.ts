@@ -265,5 +265,11 @@ export const mlflow: Component = {
   },
   isUp: ready,
   stop: (ctx) => stopProcess(ctx, 'mlflow', 20_000),
-  env: (ctx) => ({ MLFLOW_TRACKING_URI: mlflowUrl(ctx), MLFLOW_WORKSPACE_HEADER: WORKSPACE_HEADER }),
+  env: (ctx) => ({
+    MLFLOW_TRACKING_URI: mlflowUrl(ctx),
+    MLFLOW_WORKSPACE_HEADER: WORKSPACE_HEADER,
+    // The local platform's serving runtime loads models with the MLflow it installs (the
+    // simulator plays KServe's MLflow server): platform health judges unsigned models against it.
+    PLATFORM_SERVING_MLFLOW_VERSION: VERSIONS.mlflow,
+  }),
 };

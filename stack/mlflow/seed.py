@@ -78,6 +78,12 @@ class ExperimentSpec:
 
 
 @dataclass
+class UnsignedModelSpec:
+    name: str
+    description: str
+
+
+@dataclass
 class TenantSpec:
     tenant: str
     description: str
@@ -91,6 +97,10 @@ class TenantSpec:
     registry_experiment: str
     # The version that lacks a signature (0: none).
     unsigned_version: int = 0
+    # A second registered model of one version, logged WITHOUT a signature from the best registry
+    # experiment run no version of `model` comes from, and served (stack/seed/health-cases.ts): the
+    # platform health check signature-missing-under-enforcement fires on it.
+    unsigned_model: UnsignedModelSpec | None = None
     # Whether the challenger (the newest version) beats the champion.
     challenger_better: bool = True
     users: list[str] = field(default_factory=list)
@@ -157,6 +167,10 @@ TENANTS = [
         # The canary that fails: a challenger worse than the champion.
         challenger_better=False,
         users=["forecast-training-pipeline"],
+        unsigned_model=UnsignedModelSpec(
+            "demand-forecast-lite",
+            "A smaller weekly demand model for the store apps, logged from a notebook without a signature.",
+        ),
     ),
 ]
 
@@ -574,11 +588,59 @@ def seed_registry(client: MlflowClient, spec: TenantSpec, exp: ExperimentSpec, r
         }
 
     described = [describe(mv) for mv in versions]
-    return {
+    registry = {
         "model": name,
         "versions": described,
         "champion": described[-2],
         "challenger": described[-1],
+    }
+    if spec.unsigned_model is not None:
+        registry["unsignedModel"] = seed_unsigned_model(client, spec, exp, runs, picks, data, trained_runs)
+    return registry
+
+
+def seed_unsigned_model(client: MlflowClient, spec: TenantSpec, exp: ExperimentSpec, runs: dict[int, object], picks: list[int], data: Dataset, trained_runs: dict[int, Trained]) -> dict:
+    """`spec.unsigned_model`: version 1 from the best run of `exp` that no version of the tenant's
+    main model comes from, its model logged with signature=None (as a notebook that skips
+    infer_signature does), registered once."""
+    model = spec.unsigned_model
+    assert model is not None
+    try:
+        client.get_registered_model(model.name)
+    except MlflowException:
+        log(f"{spec.tenant}: registering model {model.name}")
+        client.create_registered_model(model.name, tags={"mlp.tenant": spec.tenant, SEED_TAG: SEED_VERSION}, description=model.description)
+    index = max((i for i in runs if i not in picks), key=lambda i: (runs[i].data.metrics["holdout_auc"], i))
+    run = runs[index]
+    existing = client.search_model_versions(f"name = '{model.name}'")
+    mv = next((v for v in existing if v.tags.get(RUN_INDEX_TAG) == str(index)), None)
+    if mv is None:
+        log(f"{spec.tenant}: {model.name} version 1 from run {run.info.run_name} (WITHOUT a signature)")
+        trained = trained_runs.get(index) or train_run(spec, exp, index, data)
+        model_id = log_model_artifacts(client, run, trained, data, signed=False)
+        mv = client.create_model_version(
+            model.name,
+            source=f"{run.info.artifact_uri}/model",
+            run_id=run.info.run_id,
+            tags={RUN_INDEX_TAG: str(index), SEED_TAG: SEED_VERSION, "holdout_auc": f"{run.data.metrics['holdout_auc']:.4f}"},
+            description=f"{exp.name} run {run.info.run_name}, logged from a notebook without a signature",
+            model_id=model_id,
+        )
+    artifact_uri = run.info.artifact_uri
+    return {
+        "model": model.name,
+        "version": {
+            "version": str(mv.version),
+            "runId": run.info.run_id,
+            "runName": run.info.run_name,
+            "experimentId": run.info.experiment_id,
+            "artifactUri": artifact_uri,
+            "storageUri": f"{artifact_uri}/model",
+            "source": mv.source,
+            "signature": False,
+            "aliases": [],
+            "metrics": {k: run.data.metrics[k] for k in ("holdout_auc", "cv_f1_mean", "cv_f1_std")},
+        },
     }
 
 

@@ -2,8 +2,9 @@
  * `npm run stack -- seed`: fills the local platform with a believable demo — Kubernetes tenants
  * with quotas, role bindings, pipeline runs and GPU pods; MLflow experiments of real
  * scikit-learn trainings with registered models; InferenceServices (stable, mid-canary, failing
- * canary); 30 days of Prometheus history. Idempotent: what exists is kept; a finished seed is
- * remembered, so running it again costs a few checks.
+ * canary); one case of each platform health failure the seed can make (health-cases.ts); 30 days
+ * of Prometheus history. Idempotent: what exists is kept; a finished seed is remembered, so
+ * running it again costs a few checks.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,11 +14,13 @@ import type { StackContext } from '../lib/context';
 import { progress } from '../lib/progress';
 import { backfillPrometheus } from '../simulator/backfill';
 import type { GpuPod, RevisionTraffic } from '../simulator/view';
+import { seedHealthCases } from './health-cases';
 import { seedInferenceServices, type EndpointModel } from './inference-services';
 import { seedKubernetes } from './kubernetes';
 import { readSeededModels, resetAliases, seedMlflow, type SeededModels } from './mlflow';
 
-const SEED_VERSION = '1';
+// 2: platform health's failure cases (health-cases.ts, pricing's cold rollback target).
+const SEED_VERSION = '2';
 
 function endpointModels(models: SeededModels): EndpointModel[] {
   return models.tenants.map((t) => ({
@@ -50,6 +53,8 @@ export async function seedStack(ctx: StackContext, { force = false } = {}): Prom
   const models = await seedMlflow(ctx);
   progress('seed', 'KServe: InferenceServices');
   await seedInferenceServices(ctx, endpointModels(models), simulator.url(ctx));
+  progress('seed', 'Platform health: one case of each failure the seed can make');
+  await seedHealthCases(ctx, models);
   progress('seed', 'Prometheus: 30 days of history');
   const state = await simulatorState(ctx);
   // History is of the stable revisions, each then serving all of its endpoint's traffic.
@@ -61,13 +66,14 @@ export async function seedStack(ctx: StackContext, { force = false } = {}): Prom
 }
 
 /**
- * Puts the demo's endpoints, faults and registry aliases back to their seeded state (what
- * promotions, rollbacks and restarts of the simulator changed). The browser tests start this way.
+ * Puts the demo's endpoints, faults, registry aliases and platform health failures back to their
+ * seeded state (what promotions, rollbacks, restarts of the simulator and tests changed). The browser tests start this way.
  */
 export async function resetDemoState(ctx: StackContext): Promise<SeededModels> {
   const models = await readSeededModels(ctx);
   if (!models) throw new Error('MLflow has not been seeded: run `npm run stack -- seed` first');
   await resetAliases(ctx, models);
   await seedInferenceServices(ctx, endpointModels(models), simulator.url(ctx));
+  await seedHealthCases(ctx, models);
   return models;
 }

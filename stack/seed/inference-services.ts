@@ -1,7 +1,9 @@
 /**
  * The demo's model endpoints, from the seeded registry: fraud serves its champion (stable),
- * pricing has its challenger mid-canary at 20 %, forecast has a canary at 10 % whose errors the
- * simulator is told to raise — a failing canary for the on-call views to catch.
+ * pricing has its challenger mid-canary at 20 % over a stable revision an on-call engineer set to
+ * `minReplicas: 0` under break-glass (a cold rollback target, for platform health), forecast has a
+ * canary at 10 % whose errors the simulator is told to raise — a failing canary for the on-call
+ * views to catch.
  *
  * The cluster's admission guard (deploy/admission/) is in force in the tenants' namespaces, so the
  * endpoints are written as the portal's own identity, with the evidence a promotion would have
@@ -10,10 +12,10 @@
  * written them already).
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { admissionParams, PARAMS_CONFIGMAP } from '../../lib/admission/guard';
+import { admissionParams, BREAK_GLASS_ANNOTATIONS, PARAMS_CONFIGMAP } from '../../lib/admission/guard';
 import { ANNOTATIONS } from '../../lib/promotion/evidence';
 import { DEFAULT_POLICY } from '../../lib/promotion/policy';
-import { portalKubeconfig } from '../kubernetes/identities';
+import { BREAK_GLASS, kubeconfigPath, portalKubeconfig } from '../kubernetes/identities';
 import type { StackContext } from '../lib/context';
 import { progress } from '../lib/progress';
 import { waitFor } from '../lib/processes';
@@ -42,11 +44,22 @@ export interface Endpoint {
    * once; an admin's later edit stands).
    */
   policy?: Record<string, unknown>;
+  /**
+   * The stable revision under the canary was made by a break-glass change to `minReplicas: 0`
+   * (the guard refuses that from anyone else), with this reason: platform health's
+   * rollback-target-cold fires on it.
+   */
+  coldStable?: { reason: string };
 }
 
 export const ENDPOINTS: Record<string, Endpoint> = {
   fraud: { name: 'fraud-detector' },
-  pricing: { name: 'price-elasticity', canaryPercent: 20, gpus: 1 },
+  pricing: {
+    name: 'price-elasticity',
+    canaryPercent: 20,
+    gpus: 1,
+    coldStable: { reason: 'INC-3107: free the GPU for the quarterly re-pricing batch; scale to zero overnight' },
+  },
   // About 8 requests per second (the simulator's profile of this name), under 0.4 of them on a
   // 10 % canary at a weekend night: the default 120 s window would never see the 100 requests
   // judgment needs, and the failing canary would outlive the night. Ten minutes always hold over 200.
@@ -59,6 +72,9 @@ export const ENDPOINTS: Record<string, Endpoint> = {
 };
 
 const API = { group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices' } as const;
+// As lib/platform-health/inputs.ts reads them (not imported: it pulls in the portal's Kubernetes adapter).
+const REVISION_LABEL = 'serving.knative.dev/revision';
+const MIN_SCALE_ANNOTATION = 'autoscaling.knative.dev/min-scale';
 
 interface InferenceServiceStatus {
   components?: {
@@ -66,7 +82,11 @@ interface InferenceServiceStatus {
   };
 }
 
-function predictor(model: EndpointModel['champion'], endpoint: Endpoint, modelName: string) {
+export function predictor(
+  model: Pick<SeededEndpointVersion, 'storageUri'>,
+  endpoint: Pick<Endpoint, 'gpus'>,
+  modelName: string,
+) {
   const resources = endpoint.gpus
     ? {
         requests: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': String(endpoint.gpus) },
@@ -123,6 +143,7 @@ function isSeeded(
   isvc: { spec: { predictor: Record<string, unknown> }; metadata: { annotations?: Record<string, string> } },
   model: EndpointModel,
   endpoint: Endpoint,
+  stableCold: boolean,
 ): boolean {
   const predictor = isvc.spec.predictor as { canaryTrafficPercent?: number; model?: { storageUri?: string } };
   const wanted = endpoint.canaryPercent === undefined ? model.champion : model.challenger;
@@ -133,8 +154,55 @@ function isSeeded(
   return (
     predictor.model?.storageUri === wanted.storageUri &&
     predictor.canaryTrafficPercent === endpoint.canaryPercent &&
-    evidenceInPlace
+    evidenceInPlace &&
+    (endpoint.coldStable === undefined || stableCold)
   );
+}
+
+/**
+ * Whether the revision a rollback of the canary would return to (the last rolled-out one) runs with
+ * `minReplicas: 0`, as its pods say (Knative copies a revision's minimum scale onto them; the
+ * portal reads it there too, lib/platform-health/inputs.ts).
+ */
+export async function stableRevisionIsCold(
+  core: CoreV1Api,
+  namespace: string,
+  stableRevision: string | undefined,
+): Promise<boolean> {
+  if (!stableRevision) return false;
+  const pods = await core.listNamespacedPod({
+    namespace,
+    labelSelector: `${REVISION_LABEL}=${stableRevision}`,
+  });
+  return pods.items.length > 0 && pods.items.every((pod) => pod.metadata?.annotations?.[MIN_SCALE_ANNOTATION] === '0');
+}
+
+/**
+ * What an on-call engineer does with kubectl and the break-glass credential to free a serving
+ * endpoint's GPUs: `minReplicas: 0` with the break-glass annotations naming them, a reason and a
+ * new time (the admission guard lets nobody else scale a model endpoint to zero). The portal
+ * records the use on the endpoint's timeline.
+ */
+export async function scaleToZeroUnderBreakGlass(
+  breakGlassKubeconfig: string,
+  namespace: string,
+  name: string,
+  reason: string,
+): Promise<void> {
+  const kubeconfig = new KubeConfig();
+  kubeconfig.loadFromFile(breakGlassKubeconfig);
+  const key = (annotation: string) => `/metadata/annotations/${annotation.replace('/', '~1')}`;
+  await kubeconfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject({
+    ...API,
+    namespace,
+    name,
+    body: [
+      { op: 'add', path: '/spec/predictor/minReplicas', value: 0 },
+      { op: 'add', path: key(BREAK_GLASS_ANNOTATIONS.by), value: BREAK_GLASS.username },
+      { op: 'add', path: key(BREAK_GLASS_ANNOTATIONS.reason), value: reason },
+      { op: 'add', path: key(BREAK_GLASS_ANNOTATIONS.at), value: new Date().toISOString() },
+    ],
+  });
 }
 
 /** The admission guard's parameters in `namespace`, from the default policy, unless they are there already (the portal keeps them current). */
@@ -188,13 +256,21 @@ export async function seedInferenceServices(
       throw error;
     }
   };
-  const rolledOut = async (namespace: string, name: string) => {
+  const rolledOut = async (namespace: string, name: string, after?: string) => {
     const predictor = (await read(namespace, name))?.status?.components?.predictor;
     return (
       Boolean(predictor?.latestRolledoutRevision) &&
       predictor?.latestRolledoutRevision === predictor?.latestCreatedRevision &&
-      predictor?.traffic?.length === 1
+      predictor?.traffic?.length === 1 &&
+      (after === undefined || predictor?.latestCreatedRevision !== after)
     );
+  };
+  const seeded = async (namespace: string, model: EndpointModel, endpoint: Endpoint) => {
+    const isvc = await read(namespace, endpoint.name);
+    if (!isvc) return { isvc, done: false };
+    const stable = isvc.status?.components?.predictor?.latestRolledoutRevision;
+    const cold = endpoint.coldStable ? await stableRevisionIsCold(core, namespace, stable) : false;
+    return { isvc, done: isSeeded(isvc, model, endpoint, cold) };
   };
 
   for (const model of models) {
@@ -223,7 +299,7 @@ export async function seedInferenceServices(
           spec: { predictor: predictor(model.champion, endpoint, model.model) },
         },
       });
-    } else if (!isSeeded(isvc, model, endpoint)) {
+    } else if (!(await seeded(namespace, model, endpoint)).done) {
       progress(
         'seed',
         `InferenceService ${namespace}/${endpoint.name} back to ${model.model} v${model.champion.version}`,
@@ -242,10 +318,26 @@ export async function seedInferenceServices(
         ],
       });
     }
-    isvc = await read(namespace, endpoint.name);
-    if (endpoint.canaryPercent !== undefined && isvc && !isSeeded(isvc, model, endpoint)) {
+    const now = await seeded(namespace, model, endpoint);
+    isvc = now.isvc;
+    if (endpoint.canaryPercent !== undefined && isvc && !now.done) {
       // The stable revision must be rolled out before a canary can start from it.
       await waitFor(`${namespace}/${endpoint.name} rolled out`, () => rolledOut(namespace, endpoint.name), 90_000);
+      if (endpoint.coldStable) {
+        const before = (await read(namespace, endpoint.name))?.status?.components?.predictor?.latestCreatedRevision;
+        progress('seed', `break-glass: ${BREAK_GLASS.username} scales ${namespace}/${endpoint.name} to minReplicas 0`);
+        await scaleToZeroUnderBreakGlass(
+          kubeconfigPath(ctx, BREAK_GLASS.name),
+          namespace,
+          endpoint.name,
+          endpoint.coldStable.reason,
+        );
+        await waitFor(
+          `${namespace}/${endpoint.name} rolled out at minReplicas 0`,
+          () => rolledOut(namespace, endpoint.name, before),
+          90_000,
+        );
+      }
       progress(
         'seed',
         `canary of ${model.model} v${model.challenger.version} at ${endpoint.canaryPercent} % on ${namespace}/${endpoint.name}`,

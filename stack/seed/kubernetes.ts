@@ -34,6 +34,7 @@ import { progress } from '../lib/progress';
 import { adminKubeConfig, applyObjects, describeError, errorCode } from '../kubernetes/apply';
 import { ADMIN, kubeRequest } from '../kubernetes/http';
 import { randomFor } from '../lib/random';
+import { LOGS_MLFLOW_RUN_LABEL } from '../../lib/platform-health/pipeline-without-run';
 
 export interface Tenant {
   name: string;
@@ -74,6 +75,12 @@ interface Pipeline {
   /** Typical duration in minutes. */
   minutes: number;
   image: string;
+  /**
+   * A training pipeline: its Workflows carry LOGS_MLFLOW_RUN_LABEL and its training step tags the
+   * MLflow run it logs with the Workflow's name (the convention of platform health's
+   * pipeline-without-run; stack/seed/health-cases.ts tags the seeded runs).
+   */
+  logsMlflowRun?: boolean;
 }
 
 const PIPELINES: Record<string, Pipeline[]> = {
@@ -83,6 +90,7 @@ const PIPELINES: Record<string, Pipeline[]> = {
       steps: ['prepare-data', 'train', 'evaluate', 'register-model'],
       minutes: 48,
       image: 'registry.example.com/fraud/trainer:2.4.1',
+      logsMlflowRun: true,
     },
     {
       name: 'fraud-feature-backfill',
@@ -103,6 +111,7 @@ const PIPELINES: Record<string, Pipeline[]> = {
       steps: ['prepare-data', 'train', 'evaluate', 'register-model'],
       minutes: 36,
       image: 'registry.example.com/pricing/trainer:0.12.3',
+      logsMlflowRun: true,
     },
     {
       name: 'pricing-data-refresh',
@@ -117,6 +126,7 @@ const PIPELINES: Record<string, Pipeline[]> = {
       steps: ['prepare-data', 'train', 'backtest', 'register-model'],
       minutes: 64,
       image: 'registry.example.com/forecast/tft:1.3.0',
+      logsMlflowRun: true,
     },
     {
       name: 'forecast-backtest',
@@ -130,7 +140,14 @@ const PIPELINES: Record<string, Pipeline[]> = {
 type Phase = 'Succeeded' | 'Failed' | 'Error' | 'Running';
 
 /** What a run is for, beyond history: the GPU pod scenarios hang off these. */
-type RunRole = 'history' | 'oom-killed' | 'gpu-running' | 'gpu-pending-capacity' | 'cpu-running';
+type RunRole =
+  | 'history'
+  | 'oom-killed'
+  | 'gpu-running'
+  | 'gpu-pending-capacity'
+  | 'cpu-running'
+  /** A training run that succeeded but whose step could not reach MLflow: no run is tagged with it. */
+  | 'without-mlflow-run';
 
 export interface PlannedRun {
   tenant: string;
@@ -235,6 +252,7 @@ export function workflowPlan(): PlannedRun[] {
       recent(pipelines[1]!, 'Running', 'cpu-running', 7, 0);
     } else {
       recent(pipelines[0]!, 'Running', 'gpu-running', 26, 1);
+      recent(pipelines[0]!, 'Succeeded', 'without-mlflow-run', 190, 3, { durationMinutes: 58 });
     }
   }
   return runs;
@@ -295,6 +313,7 @@ function workflowObject(run: PlannedRun, now: number): KubernetesObject & { spec
         [LABELS.tenant]: run.tenant,
         'mlp.example.com/pipeline': run.pipeline.name,
         [LABELS.seeded]: 'true',
+        ...(run.pipeline.logsMlflowRun ? { [LOGS_MLFLOW_RUN_LABEL]: 'true' } : {}),
       },
     },
     spec: {
@@ -618,8 +637,17 @@ export async function seedKubernetes(ctx: StackContext): Promise<void> {
   for (const run of plan) {
     const body = workflowObject(run, now);
     const ref = { group: 'argoproj.io', version: 'v1alpha1', namespace: run.tenant, plural: 'workflows' };
-    const exists = () => custom.getNamespacedCustomObject({ ...ref, name: run.name });
+    let existing: KubernetesObject | undefined;
+    const exists = async () =>
+      (existing = (await custom.getNamespacedCustomObject({ ...ref, name: run.name })) as KubernetesObject);
     if (await createIfMissing(exists, () => custom.createNamespacedCustomObject({ ...ref, body }))) created++;
+    else if (run.pipeline.logsMlflowRun && existing?.metadata?.labels?.[LOGS_MLFLOW_RUN_LABEL] !== 'true')
+      // Seeded before training pipelines declared their MLflow run: label them now.
+      await custom.patchNamespacedCustomObject({
+        ...ref,
+        name: run.name,
+        body: [{ op: 'add', path: `/metadata/labels/${LOGS_MLFLOW_RUN_LABEL.replace('/', '~1')}`, value: 'true' }],
+      });
   }
   progress('seed', `Kubernetes: ${plan.length} pipeline runs (${created} new)`);
 

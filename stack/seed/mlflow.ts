@@ -48,6 +48,11 @@ export interface SeededTenant {
   versions: SeededModelVersion[];
   champion: SeededModelVersion;
   challenger: SeededModelVersion;
+  /**
+   * A second registered model of one version logged without a signature and served (forecast's
+   * demand-forecast-lite: signature-missing-under-enforcement fires on it); absent elsewhere.
+   */
+  unsignedModel?: { model: string; version: SeededModelVersion };
 }
 
 export interface SeededModels {

@@ -32,6 +32,7 @@ const VERSION = 'v1beta1';
 const PLURAL = 'inferenceservices';
 const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
 const REVISION_LABEL = 'serving.knative.dev/revision';
+const MIN_SCALE_ANNOTATION = 'autoscaling.knative.dev/min-scale';
 const MANAGED_BY = 'kserve-simulator';
 export const GPU_IDLE_ANNOTATION = 'simulator.mlp.example.com/gpu-idle';
 
@@ -255,7 +256,14 @@ export class KServeSimulator implements SimulatorView {
           component: 'predictor',
           'app.kubernetes.io/managed-by': MANAGED_BY,
         },
-        annotations: { 'serving.kserve.io/storage-uri': spec.model?.storageUri ?? '' },
+        annotations: {
+          'serving.kserve.io/storage-uri': spec.model?.storageUri ?? '',
+          // KServe sets a revision's minimum scale from minReplicas, and Knative copies it onto the
+          // revision's pods: the portal reads it there (platform health's rollback-target-cold).
+          ...(typeof revision.spec.minReplicas === 'number'
+            ? { [MIN_SCALE_ANNOTATION]: String(revision.spec.minReplicas) }
+            : {}),
+        },
         ownerReferences: [
           { apiVersion: `${GROUP}/${VERSION}`, kind: 'InferenceService', name: name!, uid: uid!, controller: true },
         ],

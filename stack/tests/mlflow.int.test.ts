@@ -12,9 +12,10 @@ import { stackContext } from '../lib/context';
 const ctx = stackContext();
 const MLFLOW = mlflowUrl(ctx);
 const TENANTS = [
-  { tenant: 'fraud', model: 'fraud-detector' },
-  { tenant: 'pricing', model: 'price-elasticity' },
-  { tenant: 'forecast', model: 'demand-forecast' },
+  { tenant: 'fraud', model: 'fraud-detector', otherModels: [] },
+  { tenant: 'pricing', model: 'price-elasticity', otherModels: [] },
+  // The served unsigned model of platform health's signature-missing-under-enforcement case.
+  { tenant: 'forecast', model: 'demand-forecast', otherModels: ['demand-forecast-lite'] },
 ];
 
 interface Experiment {
@@ -156,7 +157,7 @@ describe('mlflow', () => {
   });
 
   it('keeps each tenant in its own workspace', async () => {
-    for (const { tenant, model } of TENANTS) {
+    for (const { tenant, model, otherModels } of TENANTS) {
       const { registered_models = [] } = await api<{ registered_models?: { name: string }[] }>(
         '/api/2.0/mlflow/registered-models/search',
         tenant,
@@ -164,7 +165,7 @@ describe('mlflow', () => {
           query: { max_results: '100' },
         },
       );
-      expect(registered_models.map((m) => m.name)).toEqual([model]);
+      expect(registered_models.map((m) => m.name).sort()).toEqual([model, ...otherModels].sort());
       for (const experiment of await searchExperiments(tenant)) {
         expect(experiment.name.startsWith(`${tenant}-`), experiment.name).toBe(true);
         expect(experiment.artifact_location).toMatch(new RegExp(`^s3://mlflow-artifacts/workspaces/${tenant}/`));
@@ -249,17 +250,19 @@ describe('mlflow', () => {
     });
   });
 
-  it('has exactly one registered version logged without a signature', async () => {
+  it('has exactly the seeded registered versions logged without a signature', async () => {
     const unsigned: string[] = [];
-    for (const { tenant, model } of TENANTS) {
-      for (const version of await modelVersions(tenant, model)) {
+    for (const { tenant, model, otherModels } of TENANTS) {
+      const versions = [model, ...otherModels].map((name) => modelVersions(tenant, name));
+      for (const version of (await Promise.all(versions)).flat()) {
         const { bucket, key } = s3Location(`${version.source}/MLmodel`);
         const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         const text = (await object.Body?.transformToString()) ?? '';
         expect(text).toMatch(/^flavors:/m);
-        if (!/^signature:/m.test(text)) unsigned.push(`${model} v${version.version}`);
+        if (!/^signature:/m.test(text)) unsigned.push(`${version.name} v${version.version}`);
       }
     }
-    expect(unsigned).toHaveLength(1);
+    // fraud's v2 (never served) and forecast's demand-forecast-lite v1 (served: platform health's case).
+    expect(unsigned.sort()).toEqual(['demand-forecast-lite v1', 'fraud-detector v2']);
   });
 });

@@ -49,7 +49,7 @@ describe('the Workflows watch cache', () => {
 
   it('lists the seeded pipeline runs of each tenant with their phase, times and template, without the per-step nodes', async () => {
     const plan = workflowPlan();
-    expect(plan).toHaveLength(47);
+    expect(plan).toHaveLength(48);
     const { items, freshness } = await watchedWorkflows().read();
     expect(freshness.error).toBeUndefined();
     for (const tenant of TENANTS) {
