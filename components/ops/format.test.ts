@@ -100,7 +100,7 @@ describe('ops dashboard formatting', () => {
         row('b', 'serving', 'alert'),
         row('b', 'registry', 'ok'),
       ]),
-    ).toEqual({ alert: 2, ok: 1, unknown: 1, idle: 0 });
+    ).toEqual({ alert: 2, warning: 0, ok: 1, unknown: 1, idle: 0 });
   });
 
   it('lists only the upstreams that did not answer, in a fixed order', () => {
@@ -110,6 +110,7 @@ describe('ops dashboard formatting', () => {
         mlflow: 'MLflow answered 503',
         kubernetes: null,
         prometheus: 'connection refused',
+        health: null,
       }),
     ).toEqual([
       {
