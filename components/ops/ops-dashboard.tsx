@@ -65,10 +65,7 @@ function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
       data-area={row.area}
       data-state={row.state}
     >
-      <th
-        scope="row"
-        className={`${cellClass} w-36 border-l-4 font-medium ${STATE_BORDERS[row.state]}`}
-      >
+      <th scope="row" className={`${cellClass} w-36 border-l-4 font-medium ${STATE_BORDERS[row.state]}`}>
         {/* The tenant in the row's name, so "fraud Canary" finds the row without its table. */}
         {named ? (
           <span className="block font-mono text-xs font-normal">{row.tenant}</span>

@@ -37,7 +37,9 @@ function ChecksContent({ view, titleAs }: { view: ChecksView; titleAs: 'h3' | 'h
               finding={f}
               titleAs={titleAs}
               link={
-                view.platformHref ? { href: `${view.platformHref}#${f.key}`, label: 'Open on the platform health page' } : null
+                view.platformHref
+                  ? { href: `${view.platformHref}#${f.key}`, label: 'Open on the platform health page' }
+                  : null
               }
             />
           ))}
