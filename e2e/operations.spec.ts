@@ -13,7 +13,7 @@ process.loadEnvFile('.data/stack/stack.env');
 
 test.describe.configure({ mode: 'serial' });
 
-const AREAS = ['pipelines', 'training', 'registry', 'serving', 'canary', 'infrastructure'];
+const AREAS = ['pipelines', 'training', 'registry', 'serving', 'canary', 'infrastructure', 'health'];
 const row = (page: Page, tenant: string, area: string) => page.getByTestId(`ops-row-${tenant}-${area}`);
 const cell = (page: Page, tenant: string, area: string) => page.getByTestId(`ops-cell-${tenant}-${area}`);
 
@@ -26,7 +26,7 @@ test.afterAll(async () => {
   await removeScratchCanary();
 });
 
-test('dave sees every tenant’s six areas with their states and thresholds, worst first, and nothing to edit', async ({
+test('dave sees every tenant’s seven areas with their states and thresholds, worst first, and nothing to edit', async ({
   page,
 }) => {
   await signIn(page, 'dave');
@@ -37,8 +37,8 @@ test('dave sees every tenant’s six areas with their states and thresholds, wor
     for (const area of AREAS) {
       const c = cell(page, tenant, area);
       await expect(c, `${tenant} ${area}`).toBeVisible();
-      await expect(c).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
-      await expect(c).toContainText(/OK|Alert|No data|Nothing to judge/);
+      await expect(c).toHaveAttribute('data-state', /^(ok|alert|warning|unknown|idle)$/);
+      await expect(c).toContainText(/OK|Alert|Warning|No data|Nothing to judge/);
     }
   }
   // Each area says what its cells are judged against.
@@ -56,11 +56,11 @@ test('dave sees every tenant’s six areas with their states and thresholds, wor
     .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-testid')!.slice('ops-cell-'.length)));
   for (const id of alerting)
     await expect(page.getByTestId('ops-attention').getByTestId(`ops-row-${id}`)).toHaveAttribute('data-state', 'alert');
-  // A tenant's name opens its six rows in full, each with its threshold and where to act.
+  // A tenant's name opens its seven rows in full, each with its threshold and where to act.
   await page.getByTestId('ops-tenant-row-fraud').getByRole('link', { name: /Fraud/ }).click();
   await expect(page).toHaveURL(/\/ops\?tenant=fraud$/);
   for (const area of AREAS)
-    await expect(row(page, 'fraud', area)).toHaveAttribute('data-state', /^(ok|alert|unknown|idle)$/);
+    await expect(row(page, 'fraud', area)).toHaveAttribute('data-state', /^(ok|alert|warning|unknown|idle)$/);
   await expect(row(page, 'fraud', 'pipelines')).toContainText('alert when success < 95 %');
   await expect(row(page, 'fraud', 'pipelines').getByRole('link', { name: /pipeline runs of fraud/ })).toBeVisible();
   await page.goto('/ops');

@@ -1,8 +1,9 @@
 /**
  * The platform health page in the browser, against the real local platform: erin (on-call) opens
  * it from the navigation, reads the checks and filters the findings by tenant and check in the
- * URL; alice (a tenant member) has no link to it and is refused. Seed-free: nothing here depends
- * on which findings the platform has at the moment.
+ * URL; alice (a tenant member) has no link to it and is refused, but reads her tenant's and its
+ * endpoint's findings in their pages' checks panels; the operations board has a platform health
+ * row per tenant. Seed-free: nothing here depends on which findings the platform has at the moment.
  */
 import { expect, test } from '@playwright/test';
 import { CHECK_IDS } from '../lib/platform-health/finding';
@@ -54,4 +55,53 @@ test('alice, a tenant member, has no link to platform health and is refused the 
   await expect(page.getByRole('link', { name: 'Platform health' })).toHaveCount(0);
   expect((await page.goto('/platform/health'))?.status()).toBe(403);
   await expect(page.getByTestId('health-finding')).toHaveCount(0);
+});
+
+test('alice reads the checks of her tenant and of its endpoint on their pages, each saying when it was checked', async ({
+  page,
+}) => {
+  await signIn(page, 'alice');
+  for (const path of ['/t/fraud', '/t/fraud/deployments/fraud-detector']) {
+    await page.goto(path);
+    const panel = page.getByTestId('checks-panel');
+    await expect(panel.getByRole('heading', { name: 'Checks', level: 2 }), path).toBeVisible();
+    await expect(panel.getByTestId('checks-checked-at'), path).toContainText(/checked \d{4}-\d{2}-\d{2}/);
+    // Only fraud's findings, and no way to the platform health page she may not open.
+    for (const tenant of await panel
+      .getByTestId('health-finding')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('data-tenant'))))
+      expect(tenant, path).toBe('fraud');
+    await expect(panel.locator('a[href^="/platform/health"]'), path).toHaveCount(0);
+    await expectAccessible(page);
+  }
+});
+
+test('erin’s checks panel leads to the tenant’s findings on the platform health page', async ({ page }) => {
+  await signIn(page, 'erin');
+  await page.goto('/t/fraud');
+  const panel = page.getByTestId('checks-panel');
+  await expect(panel.getByTestId('checks-checked-at')).toContainText('checked');
+  await panel.getByRole('link', { name: 'On the platform health page' }).click();
+  await expect(page).toHaveURL(/\/platform\/health\?tenant=fraud$/);
+  await expect(page.getByTestId('health-checked-at')).toContainText('Checked at');
+});
+
+test('the operations board has a seventh row, platform health, leading to the tenant’s findings', async ({ page }) => {
+  await signIn(page, 'dave');
+  await page.goto('/ops');
+  await expect(page.getByTestId('ops-threshold-health')).toHaveText(
+    'alert on any critical finding, warning on any warning',
+  );
+  for (const tenant of ['fraud', 'pricing', 'forecast']) {
+    const cell = page.getByTestId(`ops-cell-${tenant}-health`);
+    await expect(cell).toHaveAttribute('data-state', /^(ok|alert|warning|unknown)$/);
+    await expect(cell.locator(`a[href="/platform/health?tenant=${tenant}"]`)).toHaveCount(1);
+  }
+  await page.goto('/ops?tenant=fraud');
+  await expect(page.getByTestId('ops-row-fraud-health')).toContainText('Platform health');
+  await page
+    .getByTestId('ops-row-fraud-health')
+    .getByRole('link', { name: /platform health findings of fraud/ })
+    .click();
+  await expect(page).toHaveURL(/\/platform\/health\?tenant=fraud$/);
 });

@@ -92,6 +92,31 @@ describe('ops dashboard formatting', () => {
     ]);
   });
 
+  it('ranks warnings between alerts and rows without data, on the board and among the rows needing attention', () => {
+    const tenants = ['a', 'b', 'c'].map((name) => ({ name, displayName: name }));
+    const rows = [
+      row('a', 'serving', 'unknown'),
+      row('a', 'canary', 'unknown'),
+      row('b', 'health', 'warning'),
+      row('c', 'health', 'alert'),
+      row('c', 'serving', 'ok'),
+    ];
+    const groups = groupByTenant({ tenants, rows });
+    expect(groups.map((g) => [g.name, g.alerts, g.warnings, g.unknown])).toEqual([
+      ['a', 0, 0, 2],
+      ['b', 0, 1, 0],
+      ['c', 1, 0, 0],
+    ]);
+    expect(worstFirst(groups).map((g) => g.name)).toEqual(['c', 'b', 'a']);
+    expect(needingAttention(rows).map((r) => `${r.tenant} ${r.state}`)).toEqual([
+      'c alert',
+      'b warning',
+      'a unknown',
+      'a unknown',
+    ]);
+    expect(countStates(rows)).toEqual({ alert: 1, warning: 1, ok: 1, unknown: 2, idle: 0 });
+  });
+
   it('counts rows per state', () => {
     expect(
       countStates([
@@ -100,7 +125,7 @@ describe('ops dashboard formatting', () => {
         row('b', 'serving', 'alert'),
         row('b', 'registry', 'ok'),
       ]),
-    ).toEqual({ alert: 2, ok: 1, unknown: 1, idle: 0 });
+    ).toEqual({ alert: 2, warning: 0, ok: 1, unknown: 1, idle: 0 });
   });
 
   it('lists only the upstreams that did not answer, in a fixed order', () => {
@@ -110,6 +135,7 @@ describe('ops dashboard formatting', () => {
         mlflow: 'MLflow answered 503',
         kubernetes: null,
         prometheus: 'connection refused',
+        health: null,
       }),
     ).toEqual([
       {

@@ -5,12 +5,14 @@ import type { AlertState, OpsRow, OpsSource, OpsView } from '@/lib/ops/view';
 /** The state in words, so it never rests on colour alone. */
 export const STATE_LABELS: Record<AlertState, string> = {
   alert: 'Alert',
+  warning: 'Warning',
   ok: 'OK',
   unknown: 'No data',
   idle: 'Nothing to judge',
 };
 export const STATE_TONES: Record<AlertState, BadgeTone> = {
   alert: 'bad',
+  warning: 'warn',
   ok: 'good',
   unknown: 'warn',
   idle: 'neutral',
@@ -21,6 +23,7 @@ export const SOURCE_LABELS: Record<OpsSource, string> = {
   prometheus: 'Prometheus',
   mlflow: 'MLflow',
   database: 'The portal database',
+  health: 'The platform health checks',
 };
 
 /** What each upstream's absence leaves unknown on the dashboard. */
@@ -29,6 +32,7 @@ export const SOURCE_AFFECTS: Record<OpsSource, string> = {
   prometheus: 'serving, canary and GPU utilisation are unknown',
   mlflow: 'training trends are unknown',
   database: 'pending promotions are unknown',
+  health: 'platform health is unknown',
 };
 
 export interface TenantGroup {
@@ -36,6 +40,7 @@ export interface TenantGroup {
   displayName: string;
   rows: OpsRow[];
   alerts: number;
+  warnings: number;
   /** Rows whose data could not be read. */
   unknown: number;
 }
@@ -50,10 +55,12 @@ export function groupByTenant(view: Pick<OpsView, 'tenants' | 'rows'>): TenantGr
       displayName: displayNames.get(row.tenant) ?? row.tenant,
       rows: [],
       alerts: 0,
+      warnings: 0,
       unknown: 0,
     };
     group.rows.push(row);
     if (row.state === 'alert') group.alerts++;
+    if (row.state === 'warning') group.warnings++;
     if (row.state === 'unknown') group.unknown++;
     groups.set(row.tenant, group);
   }
@@ -64,22 +71,28 @@ export function groupByTenant(view: Pick<OpsView, 'tenants' | 'rows'>): TenantGr
   return [...groups.values()].sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
 }
 
-/** Tenants worst first, as on-call reads a board: most alerts, then most rows without data, then the given order. */
+/** Tenants worst first, as on-call reads a board: most alerts, then most warnings, then most rows without data, then the given order. */
 export function worstFirst(groups: readonly TenantGroup[]): TenantGroup[] {
   return groups
     .map((group, index) => ({ group, index }))
-    .sort((a, b) => b.group.alerts - a.group.alerts || b.group.unknown - a.group.unknown || a.index - b.index)
+    .sort(
+      (a, b) =>
+        b.group.alerts - a.group.alerts ||
+        b.group.warnings - a.group.warnings ||
+        b.group.unknown - a.group.unknown ||
+        a.index - b.index,
+    )
     .map(({ group }) => group);
 }
 
-/** The rows someone should look at — alerts, then rows without data — in the view's order within each. */
+/** The rows someone should look at — alerts, then warnings, then rows without data — in the view's order within each. */
 export function needingAttention(rows: readonly OpsRow[]): OpsRow[] {
-  return [...rows.filter((r) => r.state === 'alert'), ...rows.filter((r) => r.state === 'unknown')];
+  return (['alert', 'warning', 'unknown'] as const).flatMap((state) => rows.filter((r) => r.state === state));
 }
 
 /** How many rows are in each state. */
 export function countStates(rows: readonly Pick<OpsRow, 'state'>[]): Record<AlertState, number> {
-  const counts: Record<AlertState, number> = { alert: 0, ok: 0, unknown: 0, idle: 0 };
+  const counts: Record<AlertState, number> = { alert: 0, warning: 0, ok: 0, unknown: 0, idle: 0 };
   for (const row of rows) counts[row.state]++;
   return counts;
 }

@@ -38,21 +38,34 @@ export function StateBadge({ state }: { state: AlertState }) {
   return <Badge tone={STATE_TONES[state]}>{STATE_LABELS[state]}</Badge>;
 }
 
+/** Alerts in red, warnings in amber; the other states plain. */
+const STATE_BACKGROUNDS: Record<AlertState, string> = {
+  alert: 'bg-red-50 dark:bg-red-950/40',
+  warning: 'bg-amber-50 dark:bg-amber-950/40',
+  ok: '',
+  unknown: '',
+  idle: '',
+};
+const STATE_BORDERS: Record<AlertState, string> = {
+  alert: 'border-red-600 dark:border-red-400',
+  warning: 'border-amber-500 dark:border-amber-400',
+  ok: 'border-transparent',
+  unknown: 'border-transparent',
+  idle: 'border-transparent',
+};
+
 /** One tenant's area in full: state, signal, threshold, why, and where to act. `named` puts the tenant in the row's header. */
 function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
   const alert = row.state === 'alert';
   return (
     <tr
-      className={`${rowClass} align-top ${alert ? 'bg-red-50 dark:bg-red-950/40' : ''}`}
+      className={`${rowClass} align-top ${STATE_BACKGROUNDS[row.state]}`}
       data-testid={`ops-row-${row.tenant}-${row.area}`}
       data-tenant={row.tenant}
       data-area={row.area}
       data-state={row.state}
     >
-      <th
-        scope="row"
-        className={`${cellClass} w-36 border-l-4 font-medium ${alert ? 'border-red-600 dark:border-red-400' : 'border-transparent'}`}
-      >
+      <th scope="row" className={`${cellClass} w-36 border-l-4 font-medium ${STATE_BORDERS[row.state]}`}>
         {/* The tenant in the row's name, so "fraud Canary" finds the row without its table. */}
         {named ? (
           <span className="block font-mono text-xs font-normal">{row.tenant}</span>
@@ -93,7 +106,7 @@ function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
 
 const ROW_COLUMNS = ['Area', 'State', 'Signal', 'Threshold', 'Detail', 'Where to act'];
 
-/** A tenant's six rows in full: the view when the dashboard is filtered to one tenant. */
+/** A tenant's seven rows in full: the view when the dashboard is filtered to one tenant. */
 function TenantSection({ group, at }: { group: TenantGroup; at: string }) {
   const headingId = `ops-tenant-${group.name}`;
   return (
@@ -118,7 +131,7 @@ function TenantSection({ group, at }: { group: TenantGroup; at: string }) {
   );
 }
 
-/** Every row in alert or without data, in full, above the board. */
+/** Every row in alert, with a warning or without data, in full, above the board. */
 function Attention({ rows, at }: { rows: OpsRow[]; at: string }) {
   return (
     <section aria-labelledby="ops-attention-title" className="space-y-2" data-testid="ops-attention">
@@ -126,7 +139,7 @@ function Attention({ rows, at }: { rows: OpsRow[]; at: string }) {
         Needs attention
       </h2>
       {rows.length ? (
-        <DataTable caption="Rows in alert or without data, every tenant" columns={ROW_COLUMNS}>
+        <DataTable caption="Rows in alert, with a warning or without data, every tenant" columns={ROW_COLUMNS}>
           {rows.map((row) => (
             <Row key={`${row.tenant}/${row.area}`} row={row} at={at} named />
           ))}
@@ -147,7 +160,7 @@ function BoardCell({ row }: { row: OpsRow }) {
   const badge = <StateBadge state={row.state} />;
   return (
     <td
-      className={row.state === 'alert' ? `${CELL_CLASS} bg-red-50 dark:bg-red-950/40` : CELL_CLASS}
+      className={`${CELL_CLASS} ${STATE_BACKGROUNDS[row.state]}`}
       data-testid={`ops-cell-${row.tenant}-${row.area}`}
       data-state={row.state}
     >
@@ -193,7 +206,7 @@ function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsV
         Every tenant
       </h2>
       <p className="text-sm text-slate-700 dark:text-slate-300">
-        Worst first. A state opens where to act; a tenant’s name shows its six rows in full.
+        Worst first. A state opens where to act; a tenant’s name shows its seven rows in full.
       </p>
       <DataTable caption="Alert state of every tenant per area" columns={columns}>
         {groups.map((group) => (
@@ -268,7 +281,7 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
         </EmptyState>
       ) : (
         <>
-          <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-summary">
+          <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5" data-testid="ops-summary">
             <Stat
               label="Alerts"
               testId="ops-alert-count"
@@ -278,6 +291,12 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
                   ? alerting.map((r) => `${r.tenant} ${OPS_AREA_LABELS[r.area].toLowerCase()}`).join(', ')
                   : 'Nothing beyond its threshold.'
               }
+            />
+            <Stat
+              label="Warnings"
+              testId="ops-warning-count"
+              value={counts.warning}
+              detail={counts.warning ? 'Rows short of an alert but worth a look.' : 'No warnings.'}
             />
             <Stat
               label="No data"

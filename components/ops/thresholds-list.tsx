@@ -20,6 +20,11 @@ export function ThresholdsList({ thresholds }: { thresholds: OpsView['thresholds
             </dd>
           </Fragment>
         ))}
+        <dt className="font-medium">{OPS_AREA_LABELS.health}</dt>
+        <dd data-threshold="health">
+          any critical finding of the platform health checks (<strong>Warning</strong> on warnings only), as the checks
+          judge it
+        </dd>
       </dl>
       <p className="mt-2 text-xs text-slate-600 dark:text-slate-400" data-testid="ops-thresholds-version">
         {thresholds.updatedAt ? (

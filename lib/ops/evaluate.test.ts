@@ -32,6 +32,7 @@ describe('words', () => {
       'Serving',
       'Canary',
       'Infrastructure',
+      'Platform health',
     ]);
     expect(OPS_AREA_SOURCES).toEqual({
       pipelines: ['kubernetes'],
@@ -40,6 +41,7 @@ describe('words', () => {
       serving: ['prometheus', 'kubernetes'],
       canary: ['prometheus', 'kubernetes'],
       infrastructure: ['prometheus', 'kubernetes'],
+      health: ['health'],
     });
   });
 
@@ -51,6 +53,7 @@ describe('words', () => {
       "alert when an endpoint's errors > 1 % or p99 > 500 ms",
       'alert when canary errors > 2× stable (stable counted as at least 0.1 %), judged from 20 canary requests',
       'alert on any OOM kill in 24 h',
+      'alert on any critical finding, warning on any warning',
     ]);
     const custom = {
       ...T,

@@ -8,6 +8,7 @@ import type { ServingState } from '../integrations/kubernetes';
 import type { Freshness } from '../freshness';
 import { formatDuration, formatNumber, formatPercent } from '../format';
 import type { PhaseFilter } from '../pipelines/phases';
+import { CHECKS_ANCHOR, platformHealthHref } from '../platform-health/view';
 import type { PipelineSummary } from './pipelines';
 import type { OpsArea, OpsThresholds } from './thresholds';
 import type { ModelMetricTrend } from './training';
@@ -21,6 +22,7 @@ export const OPS_AREA_SOURCES: Record<OpsArea, readonly OpsSource[]> = {
   serving: ['prometheus', 'kubernetes'],
   canary: ['prometheus', 'kubernetes'],
   infrastructure: ['prometheus', 'kubernetes'],
+  health: ['health'],
 };
 
 /**
@@ -36,7 +38,9 @@ export type OpsTarget =
   | { kind: 'models' }
   | { kind: 'promotion'; id: string }
   | { kind: 'promotions' }
-  | { kind: 'gpu' };
+  | { kind: 'gpu' }
+  | { kind: 'health' }
+  | { kind: 'checks' };
 
 /** The pipelines page's filter that lists failed runs (Error included). */
 const FAILED_RUNS: PhaseFilter = 'Failed';
@@ -77,6 +81,10 @@ export function opsLink(tenant: string, target: OpsTarget): OpsLink {
       return { href: `${base}/promotions`, label: `Open the promotion requests of ${tenant}` };
     case 'gpu':
       return { href: `${base}/gpu`, label: `Open the GPUs of ${tenant}` };
+    case 'health':
+      return { href: platformHealthHref(tenant), label: `Open the platform health findings of ${tenant}` };
+    case 'checks':
+      return { href: `${base}#${CHECKS_ANCHOR}`, label: `Open the checks of ${tenant}` };
   }
 }
 
@@ -148,6 +156,8 @@ export function thresholdText(area: OpsArea, t: OpsThresholds): string {
       return t.oomKillsPerDayMax === 0
         ? 'alert on any OOM kill in 24 h'
         : `alert when OOM kills in 24 h > ${t.oomKillsPerDayMax}`;
+    case 'health':
+      return 'alert on any critical finding, warning on any warning';
   }
 }
 

@@ -29,6 +29,7 @@ import { answerCache } from '../cache/answer-cache';
 import { processSingleton } from '../process-singleton';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { can } from '../auth/authorize';
+import { oldestOutdated } from '../freshness';
 import {
   canaryEndpoints,
   judgeCanary,
@@ -43,6 +44,8 @@ import {
   type OpsJudgment,
   type PendingPromotion,
 } from './evaluate';
+import { platformHealth, type PlatformHealth } from '../platform-health/gather';
+import { healthLinksFor, healthRow } from './health';
 import { summarisePipelines } from './pipelines';
 import { getOpsThresholds, type StoredOpsThresholds } from './thresholds-store';
 import { OPS_AREAS, type OpsArea, type OpsThresholds } from './thresholds';
@@ -141,6 +144,8 @@ interface Inputs {
   gpus: Panel<TenantGpuUtilisation[]>;
   training: Map<string, Panel<{ metric: string; trends: ModelMetricTrend[] }>>;
   registry: Panel<Map<string, PendingPromotion[]>>;
+  /** The platform health checks' shared answer (every tenant's findings, computed once for everyone). */
+  health: Panel<PlatformHealth>;
 }
 
 /** The first missing input of an area, in words, or null when all were read. */
@@ -149,7 +154,7 @@ function missing(...panels: Panel<unknown>[]): string | null {
   return messages.size ? [...messages].join(' · ') : null;
 }
 
-/** One tenant's six rows. Pure over the inputs; exported for tests. */
+/** One tenant's seven rows. Pure over the inputs; exported for tests. */
 export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   const { thresholds, kubernetes, serving, gpus, registry, now } = inputs;
   const training = inputs.training.get(tenant) ?? { ok: false as const, message: 'The model registry was not read.' };
@@ -229,6 +234,7 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
         ),
       infrastructureInputs,
     ),
+    healthRow(tenant, inputs.health, thresholds),
   ];
 }
 
@@ -238,7 +244,7 @@ async function judgedRows(
   stored: StoredOpsThresholds,
 ): Promise<Pick<OpsView, 'at' | 'rows' | 'sources' | 'outdated'>> {
   const fleet = fleetMetrics(tenants);
-  const [kubernetes, serving, gpus, training, registry] = await Promise.all([
+  const [kubernetes, serving, gpus, training, registry, health] = await Promise.all([
     kubernetesInputs(),
     answerPanel(
       'the serving metrics',
@@ -252,9 +258,10 @@ async function judgedRows(
     ),
     trainingInputs(tenants),
     readPanel('the promotion requests', () => pendingPromotions(tenants)),
+    answerPanel('the platform health checks', platformHealth, (a) => a.value),
   ]);
   const now = new Date();
-  const inputs: Inputs = { now, thresholds: stored.values, kubernetes, serving, gpus, training, registry };
+  const inputs: Inputs = { now, thresholds: stored.values, kubernetes, serving, gpus, training, registry, health };
   const failedTraining = [...training.values()].find((p): p is { ok: false; message: string } => !p.ok);
   return {
     at: now.toISOString(),
@@ -264,11 +271,13 @@ async function judgedRows(
       prometheus: missing(serving, gpus),
       mlflow: failedTraining ? failedTraining.message : null,
       database: registry.ok ? null : registry.message,
+      health: health.ok ? null : health.message,
     },
     outdated: (
       [
         ['kubernetes', outdatedOf(kubernetes)],
         ['prometheus', outdatedOf(serving, gpus)],
+        ['health', health.ok ? oldestOutdated(health.freshness, health.data.outdated) : null],
       ] as const
     ).flatMap(([source, outdated]) => (outdated ? [{ source, ...outdated }] : [])),
   };
@@ -290,6 +299,7 @@ export async function opsView(user: SessionUser, tenantFilter: string | null): P
   ).value;
   return {
     ...judged,
+    rows: healthLinksFor(judged.rows, can(user, 'health.read', { kind: 'platform' })),
     tenants: scope.visible,
     tenant: tenantFilter,
     thresholds: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPS_THRESHOLDS, OPS_AREAS, opsThresholdsSchema } from './thresholds';
+import { DEFAULT_OPS_THRESHOLDS, OPS_AREAS, OPS_THRESHOLD_AREAS, opsThresholdsSchema } from './thresholds';
 import {
   fractionToPercent,
   opsThresholdsFormSchema,
@@ -19,7 +19,9 @@ function defaultsAsTyped(): Record<string, string> {
 describe('ops thresholds form', () => {
   it('has one field per stored threshold and covers every area', () => {
     expect(THRESHOLD_FIELDS.map((f) => f.key).sort()).toEqual(Object.keys(DEFAULT_OPS_THRESHOLDS).sort());
-    expect(new Set(THRESHOLD_FIELDS.map((f) => f.area))).toEqual(new Set(OPS_AREAS));
+    expect(new Set(THRESHOLD_FIELDS.map((f) => f.area))).toEqual(new Set(OPS_THRESHOLD_AREAS));
+    // Only platform health has no setting: its findings' severities judge it.
+    expect(OPS_AREAS.filter((area) => !(OPS_THRESHOLD_AREAS as readonly string[]).includes(area))).toEqual(['health']);
     expect(new Set(THRESHOLD_FIELDS.map((f) => f.name)).size).toBe(THRESHOLD_FIELDS.length);
   });
 

@@ -8,10 +8,11 @@ import type { OpsArea, OpsThresholds } from './thresholds';
 /**
  * - ok: judged and within its threshold;
  * - alert: judged and beyond it;
+ * - warning: judged, short of an alert but worth a look (platform health with warnings, no critical finding);
  * - unknown: the data it needs could not be read (the row says which and why);
  * - idle: nothing to judge (no canary running, no finished pipelines, no models).
  */
-export type AlertState = 'ok' | 'alert' | 'unknown' | 'idle';
+export type AlertState = 'ok' | 'alert' | 'warning' | 'unknown' | 'idle';
 
 export interface OpsLink {
   href: string;
@@ -37,7 +38,8 @@ export interface OpsRow {
   outdated: Freshness | null;
 }
 
-export type OpsSource = 'kubernetes' | 'prometheus' | 'mlflow' | 'database';
+/** `health`: the platform health checks' shared answer (lib/platform-health/gather.ts), itself read from every upstream. */
+export type OpsSource = 'kubernetes' | 'prometheus' | 'mlflow' | 'database' | 'health';
 
 export interface OpsView {
   /** ISO time the view was assembled. */

@@ -1,15 +1,25 @@
 /**
- * The platform health page's read model: the findings computed once for everyone (gather.ts),
- * narrowed to what the viewer may read and the page's filters. Nothing here reads an upstream.
+ * The platform health page's read model, and the "checks" panels of the tenant, endpoint and model
+ * version pages: the findings computed once for everyone (gather.ts), narrowed to what the viewer
+ * may read and to the page's filters or place. Nothing here reads an upstream.
  */
-import { authorize } from '../auth/authorize';
+import { authorize, can, ForbiddenError } from '../auth/authorize';
 import type { SessionUser } from '../auth/users';
 import { oldestOutdated, type Freshness } from '../freshness';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { listTenantsOncePerRender } from '../tenancy/service';
 import type { CheckId } from './finding';
 import { HEALTH_REFRESH_MS, platformHealth } from './gather';
-import { selectFindings, type FindingSelection } from './view';
+import {
+  findingsAt,
+  platformHealthHref,
+  selectFindings,
+  unreadAt,
+  type FindingPlace,
+  type FindingSelection,
+  type ShownFinding,
+} from './view';
+import type { UnreadInput } from './gather';
 
 export interface PlatformHealthView extends FindingSelection {
   /** When the checks last ran. */
@@ -46,4 +56,55 @@ export async function platformHealthView(
     tenant: filter.tenant,
     check: filter.check,
   };
+}
+
+/** One page's "checks" panel: the findings about its place, worst first, and what could not be checked there. */
+export interface ChecksView {
+  place: FindingPlace;
+  /** When the checks last ran. */
+  at: string;
+  refreshMs: number;
+  outdated: Freshness | null;
+  findings: ShownFinding[];
+  unread: UnreadInput[];
+  /** The tenant's findings on the platform health page, for viewers who may open it (`#<key>` after it); else null. */
+  platformHref: string | null;
+}
+
+/**
+ * The checks panels of `places`, all in `tenant`, for a viewer with `health.tenant.read` on it
+ * (every member of the tenant, and the platform roles); anyone else, an unknown tenant included,
+ * is refused before the findings are read. One shared answer for all of them.
+ */
+export async function checksAtEach(
+  user: SessionUser | null,
+  tenant: string,
+  places: readonly FindingPlace[],
+): Promise<ChecksView[]> {
+  // Strangers are refused before anything is read; then the tenant's status decides (archived: nobody).
+  authorize(user, 'health.tenant.read', { kind: 'tenant', tenant });
+  const status = (await listTenantsOncePerRender()).find((t) => t.name === tenant)?.status;
+  const resource = { kind: 'tenant' as const, tenant, status };
+  if (status === undefined || places.some((p) => p.tenant !== tenant))
+    throw new ForbiddenError('health.tenant.read', resource);
+  authorize(user, 'health.tenant.read', resource);
+  const answer = await platformHealth();
+  const health = answer.value;
+  const outdated = oldestOutdated(answer.freshness, health.outdated);
+  const platformHref = can(user, 'health.read', { kind: 'platform' }) ? platformHealthHref(tenant) : null;
+  return places.map((place) => ({
+    place,
+    at: health.at,
+    refreshMs: HEALTH_REFRESH_MS,
+    outdated,
+    findings: findingsAt(health.findings, place),
+    unread: unreadAt(health.unread, place),
+    platformHref,
+  }));
+}
+
+/** The checks panel of one tenant, endpoint or model version page (see `checksAtEach`). */
+export async function checksAt(user: SessionUser | null, place: FindingPlace): Promise<ChecksView> {
+  const [view] = await checksAtEach(user, place.tenant, [place]);
+  return view!;
 }

@@ -3,7 +3,17 @@ import type { Principal, TenantStatus } from '@/lib/auth/authorize';
 import { UserFacingError } from '@/lib/errors';
 import type { Finding } from './finding';
 import type { UnreadInput } from './gather';
-import { checkFilterParam, findingsAt, HEALTH_PAGE_SIZE, mayReadFinding, selectFindings } from './view';
+import {
+  checkFilterParam,
+  findingsAt,
+  HEALTH_PAGE_SIZE,
+  mayReadFinding,
+  platformHealthHref,
+  selectFindings,
+  severityCounts,
+  severityCountsInWords,
+  unreadAt,
+} from './view';
 
 const finding = (checkId: Finding['checkId'], tenant: string | null, severity: Finding['severity']): Finding => ({
   checkId,
@@ -160,5 +170,41 @@ describe('the findings a tenant, endpoint or model version page shows', () => {
       'artifact-missing:fraud:inference-service:fraud-batch:stable',
     ]);
     expect(keysAt({ kind: 'model-version', tenant: 'fraud', model: 'fraud-model', version: '40' })).toEqual([]);
+  });
+});
+
+describe('what a place’s checks panel says it could not check', () => {
+  const unread: UnreadInput[] = [
+    {
+      tenant: null,
+      source: 'Kubernetes',
+      checks: ['pipeline-without-run', 'storage-uri-shape', 'rollback-target-cold'],
+      message: 'down',
+    },
+    { tenant: 'fraud', source: 'The MLflow runs of fraud', checks: ['pipeline-without-run'], message: 'refused' },
+    { tenant: 'pricing', source: 'The MLflow runs of pricing', checks: ['pipeline-without-run'], message: 'refused' },
+    { tenant: null, source: 'The version matrix', checks: ['version-matrix'], message: 'unreadable' },
+  ];
+
+  it('a tenant page: every input of the tenant or of all tenants, but not the platform’s own checks', () => {
+    expect(unreadAt(unread, { kind: 'tenant', tenant: 'fraud' }).map((u) => u.source)).toEqual([
+      'Kubernetes',
+      'The MLflow runs of fraud',
+    ]);
+  });
+
+  it('an endpoint or model version page: only the checks whose findings could concern it', () => {
+    expect(unreadAt(unread, { kind: 'endpoint', tenant: 'fraud', endpoint: 'fraud-scorer' })).toEqual([
+      { ...unread[0], checks: ['storage-uri-shape', 'rollback-target-cold'] },
+    ]);
+    expect(unreadAt(unread, { kind: 'model-version', tenant: 'fraud', model: 'fraud-model', version: '4' })).toEqual([
+      { ...unread[0], checks: ['storage-uri-shape'] },
+    ]);
+  });
+
+  it('counts findings by severity in words, worst first', () => {
+    expect(severityCountsInWords(severityCounts(FINDINGS))).toBe('3 critical · 1 warning');
+    expect(severityCountsInWords(severityCounts([]))).toBe('no findings');
+    expect(platformHealthHref('a b')).toBe('/platform/health?tenant=a%20b');
   });
 });

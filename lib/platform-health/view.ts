@@ -72,8 +72,7 @@ export function selectFindings(
   const perCheck = Object.fromEntries(CHECK_IDS.map((id) => [id, 0])) as Record<CheckId, number>;
   for (const f of scoped) perCheck[f.checkId] += 1;
   const matching = scoped.filter((f) => filter.check === null || f.checkId === filter.check);
-  const perSeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
-  for (const f of matching) perSeverity[f.severity] += 1;
+  const perSeverity = severityCounts(matching);
   const pageCount = Math.max(1, Math.ceil(matching.length / HEALTH_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(filter.page ?? 1) || 1), pageCount);
   const findings = matching
@@ -123,3 +122,52 @@ export function findingsAt(findings: readonly Finding[], place: FindingPlace): S
   };
   return findings.filter(about).map((f) => ({ ...f, key: findingKey(f) }));
 }
+
+/**
+ * Checks whose findings never concern a place of this kind: the platform's own (component
+ * versions) on any tenant's page, the tenant-wide ones (workflows, the namespace's guard) on an
+ * endpoint's or a model version's, an endpoint's rollback target on a model version's. A check not
+ * listed here may concern every place, so an input it could not read is said everywhere.
+ */
+const CHECKS_NEVER_AT: Record<FindingPlace['kind'], readonly CheckId[]> = {
+  tenant: ['version-matrix'],
+  endpoint: ['pipeline-without-run', 'admission-guard-missing', 'version-matrix'],
+  'model-version': ['pipeline-without-run', 'admission-guard-missing', 'version-matrix', 'rollback-target-cold'],
+};
+
+/**
+ * The inputs that could not be read and leave `place` unjudged: those of its tenant or of every
+ * tenant, narrowed to the checks whose findings could concern it; an input feeding none of them is left out.
+ */
+export function unreadAt(unread: readonly UnreadInput[], place: FindingPlace): UnreadInput[] {
+  return unread.flatMap((u) => {
+    if (u.tenant !== null && u.tenant !== place.tenant) return [];
+    const checks = u.checks.filter((id) => !CHECKS_NEVER_AT[place.kind].includes(id));
+    return checks.length > 0 ? [{ ...u, checks }] : [];
+  });
+}
+
+/** Where the platform health page shows `tenant`'s findings (a finding's own place: `#<key>` after it). */
+export function platformHealthHref(tenant: string): string {
+  return `/platform/health?tenant=${encodeURIComponent(tenant)}`;
+}
+
+/** How many of `findings` have each severity. */
+export function severityCounts(findings: readonly Pick<Finding, 'severity'>[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity] += 1;
+  return counts;
+}
+
+/** "1 critical · 2 warnings": the severities present, worst first; "no findings" when none. */
+export function severityCountsInWords(counts: Record<Severity, number>): string {
+  const words = [
+    counts.critical > 0 ? `${counts.critical} critical` : null,
+    counts.warning > 0 ? `${counts.warning} warning${counts.warning === 1 ? '' : 's'}` : null,
+    counts.info > 0 ? `${counts.info} info` : null,
+  ].filter((w) => w !== null);
+  return words.length > 0 ? words.join(' · ') : 'no findings';
+}
+
+/** The checks panel's anchor on a tenant's page (`/t/<tenant>#checks`). */
+export const CHECKS_ANCHOR = 'checks';

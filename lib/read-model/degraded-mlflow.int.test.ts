@@ -34,7 +34,7 @@ describe('with MLflow stopped', () => {
       kubernetes: null,
       database: null,
     });
-    expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 6);
+    expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 7);
     for (const row of view.rows) {
       if (row.area === 'training')
         expect(row, row.tenant).toMatchObject({

@@ -36,7 +36,7 @@ describe('with Prometheus stopped', () => {
       mlflow: null,
       database: null,
     });
-    expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 6);
+    expect(view.rows).toHaveLength(SEEDED_TENANTS.length * 7);
     for (const row of view.rows) {
       if (row.area === 'serving' || row.area === 'canary') {
         expect(row, `${row.tenant} ${row.area}`).toMatchObject({

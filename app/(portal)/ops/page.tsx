@@ -7,7 +7,7 @@ import { FilterRefused, openFilteredDashboard } from '../tenant-filtered';
 export const metadata = { title: 'Operations' };
 
 const DESCRIPTION =
-  'Every tenant you may see, one row per area — pipelines, training, registry, serving, canary, infrastructure — judged against the platform’s thresholds, with a link to where to act. Live: refreshed every 10 seconds.';
+  'Every tenant you may see, one row per area — pipelines, training, registry, serving, canary, infrastructure, platform health — judged against the platform’s thresholds, with a link to where to act. Live: refreshed every 10 seconds.';
 
 export default async function OpsPage({
   searchParams,

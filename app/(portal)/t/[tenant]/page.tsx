@@ -5,14 +5,23 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
 import { AdmissionGuardCard } from '@/components/admission/guard-status';
+import { ChecksPanel } from '@/components/platform-health/checks-panel';
 import { admissionGuardStatus } from '@/lib/admission/service';
 import { tenantRoleOf } from '@/lib/auth/authorize';
+import { checksAt } from '@/lib/platform-health/service';
+import { readPanel } from '@/lib/read-model/panel';
 import { listMembers } from '@/lib/tenancy/service';
 import { openTenantPage, type TenantPageProps } from './tenant-page';
 
 export default async function TenantOverviewPage({ params }: TenantPageProps) {
   const { user, tenant, may } = await openTenantPage(params);
-  const [members, guard] = await Promise.all([listMembers(tenant.name), admissionGuardStatus(tenant.name)]);
+  const [members, guard, checks] = await Promise.all([
+    listMembers(tenant.name),
+    admissionGuardStatus(tenant.name),
+    may('health.tenant.read')
+      ? readPanel('the platform health checks', () => checksAt(user, { kind: 'tenant', tenant: tenant.name }))
+      : null,
+  ]);
   const role = tenantRoleOf(user, tenant.name);
   return (
     <>
@@ -70,6 +79,11 @@ export default async function TenantOverviewPage({ params }: TenantPageProps) {
         </Card>
         <AdmissionGuardCard status={guard} />
       </div>
+      {checks ? (
+        <div className="mt-4">
+          <ChecksPanel checks={checks} />
+        </div>
+      ) : null}
     </>
   );
 }

@@ -1,8 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DeploymentDashboard } from '@/components/deployments/deployment-dashboard';
+import { ChecksPanel } from '@/components/platform-health/checks-panel';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
+import { checksAt } from '@/lib/platform-health/service';
+import { readPanel } from '@/lib/read-model/panel';
 import { deploymentDashboard } from '@/lib/rollout/dashboard';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 
@@ -13,8 +16,15 @@ export async function generateMetadata({ params }: Props) {
 }
 
 export default async function DeploymentPage({ params }: Props) {
-  const { tenant, name, may } = await openTenantPage(params, 'deployment.read');
-  const dashboard = await deploymentDashboard(tenant.name, name);
+  const { user, tenant, name, may } = await openTenantPage(params, 'deployment.read');
+  const [dashboard, checks] = await Promise.all([
+    deploymentDashboard(tenant.name, name),
+    may('health.tenant.read')
+      ? readPanel('the platform health checks', () =>
+          checksAt(user, { kind: 'endpoint', tenant: tenant.name, endpoint: name }),
+        )
+      : null,
+  ]);
   if (!dashboard) notFound();
   const { serving, rollout } = dashboard.detail;
   const modelName = (serving.ok ? serving.data?.modelName : null) ?? rollout?.modelName;
@@ -31,6 +41,11 @@ export default async function DeploymentPage({ params }: Props) {
         }
       />
       <DeploymentDashboard tenant={tenant.name} initial={dashboard} mayOperate={may('deployment.operate')} />
+      {checks ? (
+        <div className="mt-6">
+          <ChecksPanel checks={checks} />
+        </div>
+      ) : null}
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AliasBadges } from '@/components/models/alias-badges';
 import { RegistryProblem } from '@/components/models/registry-problem';
+import { VersionChecks } from '@/components/platform-health/checks-panel';
 import { VersionsTable } from '@/components/models/versions-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -9,6 +10,8 @@ import { buttonClass } from '@/components/ui/styles';
 import { explainedFailure } from '@/lib/models/failures';
 import { modelNameFromParam, modelsHref } from '@/lib/models/links';
 import { getModelDetail, ModelNotFoundError, type ModelDetail } from '@/lib/models/service';
+import { checksAtEach } from '@/lib/platform-health/service';
+import { readPanel } from '@/lib/read-model/panel';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 import { Time } from '@/components/ui/time';
 
@@ -24,7 +27,7 @@ function artifactProblems(model: ModelDetail): string[] {
 }
 
 export default async function ModelPage({ params }: Props) {
-  const { tenant, name: nameParam, may } = await openTenantPage(params, 'model.read');
+  const { user, tenant, name: nameParam, may } = await openTenantPage(params, 'model.read');
   const modelName = modelNameFromParam(nameParam);
   const model = await getModelDetail(tenant.name, modelName).catch(explainedFailure);
   const allModels = (
@@ -54,6 +57,19 @@ export default async function ModelPage({ params }: Props) {
 
   const canRequestPromotion = may('promotion.request');
   const problems = artifactProblems(model);
+  // A version has no page of its own: its checks are shown per version under the table.
+  const versionChecks =
+    may('health.tenant.read') && model.versions.length > 0
+      ? await readPanel('the platform health checks', async () => {
+          const versions = model.versions.map((v) => v.version);
+          const views = await checksAtEach(
+            user,
+            tenant.name,
+            versions.map((version) => ({ kind: 'model-version', tenant: tenant.name, model: model.name, version })),
+          );
+          return views.map((view, i) => ({ version: versions[i]!, view }));
+        })
+      : null;
   return (
     <>
       <PageHeader
@@ -99,6 +115,7 @@ export default async function ModelPage({ params }: Props) {
       ) : (
         <VersionsTable tenant={tenant.name} model={model} canRequestPromotion={canRequestPromotion} />
       )}
+      {versionChecks ? <VersionChecks checks={versionChecks} /> : null}
     </>
   );
 }
