@@ -1,7 +1,8 @@
 /**
  * Platform health, gathered: every check's input read from what the portal already reads — the
  * shared watch caches (Workflows, InferenceServices, pods), each tenant's MLflow workspace, object
- * storage, the API server, the admission guard's objects — and the findings computed once for
+ * storage, the API server, the admission guard's objects, Prometheus' input drift scores and the
+ * tenants' policies — and the findings computed once for
  * everyone (`platformHealth`, shared across viewers like the operations dashboard's rows), never
  * per view.
  *
@@ -24,15 +25,18 @@ import {
   type Workflow,
 } from '../integrations/kubernetes';
 import { mlflowFor, mlflowServerVersion, type MlflowClient } from '../integrations/mlflow';
+import { clusterDriftScores, type DriftScore } from '../integrations/prometheus/drift-metrics';
 import { storageFor } from '../integrations/s3';
 import { mapWithConcurrency } from '../models/concurrency';
 import { checkArtifact } from '../models/service';
 import type { ArtifactCheck } from '../models/versions';
 import { processSingleton } from '../process-singleton';
+import { getPolicies } from '../promotion/policy-store';
 import { kubernetesPanel, outdatedOf, readPanel, type Panel } from '../read-model/panel';
 import { listTenants } from '../tenancy/service';
 import { runChecks, type CheckId, type Finding } from '.';
 import type { TenantGuard } from './admission-guard-missing';
+import type { DriftPolicy } from './input-drift';
 import { canaryEndpointsOf, crdReleaseVersion, pipelineCandidates } from './inputs';
 import { DEFAULT_PIPELINE_WINDOW_DAYS, PIPELINE_RUN_TAG, type PipelineWorkflow } from './pipeline-without-run';
 import { servedRevisions, type ServedRevision } from './served-revisions';
@@ -166,6 +170,26 @@ async function liveVersions(): Promise<LiveVersion[]> {
   ];
 }
 
+/**
+ * input-drift's inputs: every endpoint's latest drift scores (one Prometheus query, the answer
+ * shared with the ops board and other viewers) and each tenant's threshold from its policy.
+ */
+async function readDrift(tenants: readonly string[]): Promise<{
+  scores: Panel<DriftScore[]>;
+  policies: Panel<Map<string, DriftPolicy>>;
+}> {
+  const [scores, policies] = await Promise.all([
+    readPanel('Prometheus (the input drift scores)', async () => (await clusterDriftScores()).scores),
+    readPanel('the tenants’ policies', async () => {
+      const stored = await getPolicies(tenants);
+      return new Map(
+        [...stored].map(([tenant, s]) => [tenant, { maxInputDrift: s.policy.maxInputDrift, version: s.version }]),
+      );
+    }),
+  ]);
+  return { scores, policies };
+}
+
 /** Reads every input and runs every check, once. Exported for the tests; pages use `platformHealth`. */
 export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHealth> {
   const unread: UnreadInput[] = [];
@@ -173,11 +197,12 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
   const tenants = new Set(tenantNames);
   const inTenant = (namespace: string | undefined) => namespace !== undefined && tenants.has(namespace);
 
-  const [kubernetes, guards, versions, matrix] = await Promise.all([
+  const [kubernetes, guards, versions, matrix, drift] = await Promise.all([
     readKubernetes(),
     readPanel('the admission guard', () => admissionGuardStatuses(tenantNames)),
     liveVersions(),
     readPanel('the version matrix', async (): Promise<VersionMatrix> => loadVersionMatrix()),
+    readDrift(tenantNames),
   ]);
 
   let services: InferenceService[] = [];
@@ -220,6 +245,11 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
     });
   if (!matrix.ok)
     unread.push({ tenant: null, source: 'The version matrix', checks: ['version-matrix'], message: matrix.message });
+  for (const [panel, source] of [
+    [drift.scores, 'Prometheus (the input drift scores)'],
+    [drift.policies, 'The tenants’ policies'],
+  ] as const)
+    if (!panel.ok) unread.push({ tenant: null, source, checks: ['input-drift'], message: panel.message });
 
   const servingMlflow = process.env[SERVING_MLFLOW_VERSION_ENV]?.trim() || null;
   if (servingMlflow !== null && parseVersion(servingMlflow) === null)
@@ -243,6 +273,8 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
       : [],
     liveVersions: matrix.ok ? versions : [],
     versionMatrix: matrix.ok ? matrix.data : { combinations: [] },
+    driftScores: drift.scores.ok ? drift.scores.data.filter((s) => tenants.has(s.tenant)) : [],
+    driftPolicies: drift.policies.ok ? drift.policies.data : new Map(),
   });
   return { at: now.toISOString(), findings, unread, outdated: outdatedOf(kubernetes) };
 }
