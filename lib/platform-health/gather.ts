@@ -25,18 +25,16 @@ import {
   type Workflow,
 } from '../integrations/kubernetes';
 import { mlflowFor, mlflowServerVersion, type MlflowClient } from '../integrations/mlflow';
-import { clusterDriftScores, type DriftScore } from '../integrations/prometheus/drift-metrics';
 import { storageFor } from '../integrations/s3';
 import { mapWithConcurrency } from '../models/concurrency';
 import { checkArtifact } from '../models/service';
 import type { ArtifactCheck } from '../models/versions';
 import { processSingleton } from '../process-singleton';
-import { getPolicies } from '../promotion/policy-store';
 import { kubernetesPanel, outdatedOf, readPanel, type Panel } from '../read-model/panel';
 import { listTenants } from '../tenancy/service';
 import { runChecks, type CheckId, type Finding } from '.';
 import type { TenantGuard } from './admission-guard-missing';
-import type { DriftPolicy } from './input-drift';
+import { DRIFT_POLICIES_SOURCE, DRIFT_SCORES_SOURCE, readDriftInputs } from './drift-inputs';
 import { canaryEndpointsOf, crdReleaseVersion, pipelineCandidates } from './inputs';
 import { DEFAULT_PIPELINE_WINDOW_DAYS, PIPELINE_RUN_TAG, type PipelineWorkflow } from './pipeline-without-run';
 import { servedRevisions, type ServedRevision } from './served-revisions';
@@ -170,26 +168,6 @@ async function liveVersions(): Promise<LiveVersion[]> {
   ];
 }
 
-/**
- * input-drift's inputs: every endpoint's latest drift scores (one Prometheus query, the answer
- * shared with the ops board and other viewers) and each tenant's threshold from its policy.
- */
-async function readDrift(tenants: readonly string[]): Promise<{
-  scores: Panel<DriftScore[]>;
-  policies: Panel<Map<string, DriftPolicy>>;
-}> {
-  const [scores, policies] = await Promise.all([
-    readPanel('Prometheus (the input drift scores)', async () => (await clusterDriftScores()).scores),
-    readPanel('the tenants’ policies', async () => {
-      const stored = await getPolicies(tenants);
-      return new Map(
-        [...stored].map(([tenant, s]) => [tenant, { maxInputDrift: s.policy.maxInputDrift, version: s.version }]),
-      );
-    }),
-  ]);
-  return { scores, policies };
-}
-
 /** Reads every input and runs every check, once. Exported for the tests; pages use `platformHealth`. */
 export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHealth> {
   const unread: UnreadInput[] = [];
@@ -202,7 +180,7 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
     readPanel('the admission guard', () => admissionGuardStatuses(tenantNames)),
     liveVersions(),
     readPanel('the version matrix', async (): Promise<VersionMatrix> => loadVersionMatrix()),
-    readDrift(tenantNames),
+    readDriftInputs(tenantNames),
   ]);
 
   let services: InferenceService[] = [];
@@ -246,10 +224,16 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
   if (!matrix.ok)
     unread.push({ tenant: null, source: 'The version matrix', checks: ['version-matrix'], message: matrix.message });
   for (const [panel, source] of [
-    [drift.scores, 'Prometheus (the input drift scores)'],
-    [drift.policies, 'The tenants’ policies'],
+    [drift.scores, DRIFT_SCORES_SOURCE],
+    [drift.policies, DRIFT_POLICIES_SOURCE],
   ] as const)
-    if (!panel.ok) unread.push({ tenant: null, source, checks: ['input-drift'], message: panel.message });
+    if (!panel.ok)
+      unread.push({
+        tenant: null,
+        source: `${source[0]!.toUpperCase()}${source.slice(1)}`,
+        checks: ['input-drift'],
+        message: panel.message,
+      });
 
   const servingMlflow = process.env[SERVING_MLFLOW_VERSION_ENV]?.trim() || null;
   if (servingMlflow !== null && parseVersion(servingMlflow) === null)
@@ -273,7 +257,7 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
       : [],
     liveVersions: matrix.ok ? versions : [],
     versionMatrix: matrix.ok ? matrix.data : { combinations: [] },
-    driftScores: drift.scores.ok ? drift.scores.data.filter((s) => tenants.has(s.tenant)) : [],
+    driftScores: drift.scores.ok ? drift.scores.data : [],
     driftPolicies: drift.policies.ok ? drift.policies.data : new Map(),
   });
   return { at: now.toISOString(), findings, unread, outdated: outdatedOf(kubernetes) };
