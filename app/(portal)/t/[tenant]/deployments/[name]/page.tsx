@@ -1,8 +1,10 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DeploymentDashboard } from '@/components/deployments/deployment-dashboard';
+import { DriftPanel } from '@/components/deployments/drift-panel';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
+import { endpointDrift } from '@/lib/platform-health/endpoint-drift';
 import { deploymentDashboard } from '@/lib/rollout/dashboard';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 
@@ -14,7 +16,10 @@ export async function generateMetadata({ params }: Props) {
 
 export default async function DeploymentPage({ params }: Props) {
   const { tenant, name, may } = await openTenantPage(params, 'deployment.read');
-  const dashboard = await deploymentDashboard(tenant.name, name);
+  const [dashboard, drift] = await Promise.all([
+    deploymentDashboard(tenant.name, name),
+    endpointDrift(tenant.name, name),
+  ]);
   if (!dashboard) notFound();
   const { serving, rollout } = dashboard.detail;
   const modelName = (serving.ok ? serving.data?.modelName : null) ?? rollout?.modelName;
@@ -31,6 +36,9 @@ export default async function DeploymentPage({ params }: Props) {
         }
       />
       <DeploymentDashboard tenant={tenant.name} initial={dashboard} mayOperate={may('deployment.operate')} />
+      <div className="mt-6">
+        <DriftPanel drift={drift} />
+      </div>
     </>
   );
 }
