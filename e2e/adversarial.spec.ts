@@ -130,6 +130,7 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
     minRequests: '1',
     immediateRollbackFactor: '20',
     minPassRatioPercent: '50',
+    maxInputDrift: '1',
   },
   acceptPolicyProposalAction: { tenant: TENANT, proposalId: SEGMENTS.id },
   rejectPolicyProposalAction: { tenant: TENANT, proposalId: SEGMENTS.id, comment: 'no' },

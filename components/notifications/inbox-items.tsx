@@ -15,6 +15,7 @@ const KIND_TONES: Partial<Record<NotificationKind, BadgeTone>> = {
   'judgment.paused': 'warn',
   'quota.gpu_high': 'warn',
   'slo.fast_burn': 'bad',
+  'model.drift': 'warn',
 };
 
 /** The person's inbox items, newest first: unread ones marked (a dot, bold, and "Unread" for screen readers). */

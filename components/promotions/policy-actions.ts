@@ -40,6 +40,7 @@ const formSchema = z.object({
   minRequests: number('The minimum number of requests'),
   immediateRollbackFactor: number('The immediate-rollback factor'),
   minPassRatioPercent: number('The share of passing checks'),
+  maxInputDrift: number('The input drift threshold'),
 });
 
 export const savePolicyAction = defineAction({

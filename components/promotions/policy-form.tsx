@@ -48,6 +48,13 @@ export function PolicyForm({ tenant, policy, version }: { tenant: string; policy
       step: 'any',
       errorKey: 'minPassRatio',
     },
+    {
+      name: 'maxInputDrift',
+      label: 'Input drift score above (0–1)',
+      value: policy.maxInputDrift,
+      step: 'any',
+      hint: 'A served model’s feature drifting past this is reported to its owners.',
+    },
   ];
   return (
     <form ref={form} onSubmit={onSubmit} className="space-y-6">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BURN_RATE_WINDOWS } from '../slo/budget';
-import { conditionChanges, quotaKey, quotaReading, sloKey, sloReading } from './conditions';
+import { conditionChanges, driftKey, driftReadings, quotaKey, quotaReading, sloKey, sloReading } from './conditions';
 
 const burnRates = (long: number | null, short: number | null) =>
   BURN_RATE_WINDOWS.map((w, i) => ({
@@ -89,5 +89,57 @@ describe('conditionChanges: once per crossing', () => {
       opened: [],
       cleared: [burning],
     });
+  });
+});
+
+describe('driftReadings: once per drift episode', () => {
+  const policies = new Map([['pricing', { maxInputDrift: 0.2, version: 2 }]]);
+  const scores = (discount: number, other = 0.05) => [
+    { tenant: 'pricing', endpoint: 'price-elasticity', feature: 'discount_pct', score: discount },
+    { tenant: 'pricing', endpoint: 'price-elasticity', feature: 'base_price', score: other },
+    { tenant: 'fraud', endpoint: 'fraud-detector', feature: 'amount', score: 0.9 },
+  ];
+  const key = driftKey('pricing', 'price-elasticity');
+  const prefixes = ['model.drift:pricing/'];
+
+  it('opens for an endpoint with a feature above its tenant’s threshold, naming the features and the policy', () => {
+    const [reading, ...rest] = driftReadings(scores(0.33), policies);
+    expect(rest).toEqual([]);
+    expect(reading).toMatchObject({ key, tenant: 'pricing', opens: true, clears: false });
+    expect(reading!.event).toEqual({
+      kind: 'model.drift',
+      tenant: 'pricing',
+      subject: { type: 'endpoint', id: 'price-elasticity' },
+      title:
+        'pricing: the inputs of price-elasticity drift away from its training data (discount_pct 0.330; threshold 0.2)',
+      link: '/t/pricing/deployments/price-elasticity',
+      data: {
+        endpoint: 'price-elasticity',
+        threshold: 0.2,
+        policyVersion: 2,
+        features: [{ feature: 'discount_pct', score: 0.33 }],
+      },
+    });
+  });
+
+  it('emits once while the drift lasts, clears below 90 % of the threshold, and opens again on the next breach', () => {
+    const drifting = driftReadings(scores(0.33), policies);
+    expect(conditionChanges(new Set(), drifting, prefixes).opened.map((r) => r.key)).toEqual([key]);
+    expect(conditionChanges(new Set([key]), drifting, prefixes)).toEqual({ opened: [], cleared: [] });
+    // Just under the threshold: neither a new breach nor cleared, so hovering does not alert again.
+    expect(conditionChanges(new Set([key]), driftReadings(scores(0.19), policies), prefixes)).toEqual({
+      opened: [],
+      cleared: [],
+    });
+    expect(conditionChanges(new Set([key]), driftReadings(scores(0.1), policies), prefixes)).toEqual({
+      opened: [],
+      cleared: [key],
+    });
+    expect(conditionChanges(new Set(), drifting, prefixes).opened.map((r) => r.key)).toEqual([key]);
+  });
+
+  it('clears an endpoint no longer scored, and leaves tenants without a policy unread', () => {
+    expect(conditionChanges(new Set([key]), [], prefixes)).toEqual({ opened: [], cleared: [key] });
+    expect(driftReadings(scores(0.33), new Map())).toEqual([]);
   });
 });

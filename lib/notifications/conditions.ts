@@ -1,13 +1,16 @@
 /**
  * The conditions the worker watches on its tick — a tenant's GPU quota use above 90 %, an
- * endpoint's SLO burning its budget fast (the 1 h / 5 m window) — and when each opens or clears.
+ * endpoint's SLO burning its budget fast (the 1 h / 5 m window), a served model's inputs drifting
+ * past its tenant policy's threshold — and when each opens or clears.
  * An event is emitted when a condition opens, not at every tick while it stays open; it opens
  * again only after it cleared. Pure: the readings come from the existing read models (lib/quota,
- * lib/slo) and the open conditions from the database (watch.ts).
+ * lib/slo, lib/platform-health's drift inputs) and the open conditions from the database (watch.ts).
  */
+import type { DriftScore } from '../integrations/prometheus/drift-metrics';
+import { driftBreaches, type DriftPolicy } from '../platform-health/input-drift';
 import { BURN_RATE_WINDOWS } from '../slo/budget';
 import type { SloSummary } from '../slo/view';
-import { gpuQuotaHigh, sloFastBurn } from './events';
+import { gpuQuotaHigh, modelDrift, sloFastBurn } from './events';
 import type { NotificationInput } from './kinds';
 
 /** GPU quota use above this share opens the condition… */
@@ -69,6 +72,48 @@ export function sloReading(
       factor: FAST_BURN_WINDOW.factor,
     }),
   };
+}
+
+/** Input drift clears only once every feature is at or below this share of the threshold, so a score hovering at it does not alert at every tick. */
+export const DRIFT_CLEAR_RATIO = 0.9;
+
+export const driftKey = (tenant: string, endpoint: string) => `model.drift:${tenant}/${endpoint}`;
+
+/**
+ * Each scored endpoint's input drift: opens while a feature's score is above its tenant's threshold
+ * (the event names every such feature); clears once every feature is at or below 90 % of it. An
+ * endpoint of a tenant without a policy in `policies` is not read.
+ */
+export function driftReadings(
+  scores: readonly DriftScore[],
+  policies: ReadonlyMap<string, DriftPolicy>,
+): ConditionReading[] {
+  const worst = new Map<string, { tenant: string; endpoint: string; score: number }>();
+  for (const s of scores) {
+    const key = driftKey(s.tenant, s.endpoint);
+    const seen = worst.get(key);
+    if (!seen || s.score > seen.score) worst.set(key, { tenant: s.tenant, endpoint: s.endpoint, score: s.score });
+  }
+  const breaches = new Map(driftBreaches(scores, policies).map((b) => [driftKey(b.tenant, b.endpoint), b]));
+  return [...worst].flatMap(([key, { tenant, endpoint, score }]): ConditionReading[] => {
+    const policy = policies.get(tenant);
+    if (!policy) return [];
+    const breach = breaches.get(key);
+    return [
+      {
+        key,
+        tenant,
+        opens: breach !== undefined,
+        clears: score <= policy.maxInputDrift * DRIFT_CLEAR_RATIO,
+        event: modelDrift(tenant, {
+          endpoint,
+          threshold: policy.maxInputDrift,
+          policyVersion: policy.version,
+          features: breach?.features ?? [],
+        }),
+      },
+    ];
+  });
 }
 
 export interface ConditionChanges {

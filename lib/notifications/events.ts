@@ -235,6 +235,21 @@ export function gpuQuotaHigh(
   };
 }
 
+export function modelDrift(
+  tenant: string,
+  drift: { endpoint: string; threshold: number; policyVersion: number; features: { feature: string; score: number }[] },
+): NotificationInput {
+  const features = drift.features.map((f) => `${f.feature} ${f.score.toFixed(3)}`).join(', ');
+  return {
+    kind: 'model.drift',
+    tenant,
+    subject: { type: 'endpoint', id: drift.endpoint },
+    title: `${tenant}: the inputs of ${drift.endpoint} drift away from its training data (${features}; threshold ${drift.threshold})`,
+    link: endpointLink(tenant, drift.endpoint),
+    data: drift,
+  };
+}
+
 export function sloFastBurn(
   tenant: string,
   burn: {

@@ -6,7 +6,8 @@
  * Prometheus, a step and a rollback by an operator, and an automatic rollback of a canary the
  * simulator makes fail (pricing's seeded canary, put back afterwards); GPU quota above 90 % and an
  * SLO burning fast in a throwaway namespace of the test's own (a 2-GPU pod under a 2-GPU quota, an
- * endpoint whose every request fails), seen by the worker's watcher. Delivered by the real
+ * endpoint whose every request fails), seen by the worker's watcher, as is the input drift of
+ * pricing's seeded drifting endpoint (the simulator's drift exporter). Delivered by the real
  * delivery code; the receiver checks every signature with the secret the webhook was created with.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +26,7 @@ import { userActor } from '../integrations/kubernetes';
 import { stopSharedWatchCaches } from '../integrations/kubernetes/watch-cache';
 import { createPromotionRequest, decidePromotion } from '../promotion/requests';
 import { checkRollout, promoteRollout, rollbackRollout, type Operator } from '../rollout/service';
-import { FAST_BURN_WINDOW, GPU_QUOTA_HIGH_SHARE, quotaKey, sloKey } from './conditions';
+import { FAST_BURN_WINDOW, GPU_QUOTA_HIGH_SHARE, driftKey, quotaKey, sloKey } from './conditions';
 import { deliverDue } from './delivery';
 import { SUBSCRIBABLE_KINDS } from './kinds';
 import { createWebhook } from './service';
@@ -428,6 +429,23 @@ describe('watched conditions (a throwaway tenant)', () => {
     expect(burn.data.longBurnRate).toBeGreaterThan(FAST_BURN_WINDOW.factor);
     expect(burn.data.shortBurnRate).toBeGreaterThan(FAST_BURN_WINDOW.factor);
   }, 180_000);
+
+  it('sends model.drift once the watcher sees pricing’s seeded drifting endpoint', async () => {
+    const key = driftKey(PRICING, PRICING_ENDPOINT);
+    await eventually(
+      `the condition ${key} to open`,
+      90_000,
+      async () => {
+        const outcome = await watchConditions({ tenants: [PRICING] });
+        return { done: outcome.opened.includes(key), value: outcome };
+      },
+      1_000,
+    );
+    const drift = await deliveredEvent('model.drift', (d) => d.endpoint === PRICING_ENDPOINT);
+    expect(drift).toMatchObject({ tenant: PRICING, subject: { type: 'endpoint', id: PRICING_ENDPOINT } });
+    expect(drift.data).toMatchObject({ threshold: 0.2, policyVersion: expect.any(Number) });
+    expect((drift.data.features as { score: number }[]).every((f) => f.score > 0.2)).toBe(true);
+  }, 120_000);
 });
 
 it('delivered every event kind, each signed with its tenant’s webhook secret', () => {

@@ -17,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   'judgment.paused',
   'quota.gpu_high',
   'slo.fast_burn',
+  'model.drift',
   'test',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -41,6 +42,7 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   'judgment.paused': 'Judgment paused',
   'quota.gpu_high': 'GPU quota above 90 %',
   'slo.fast_burn': 'SLO fast burn',
+  'model.drift': 'Model input drift',
   test: 'Test event',
 };
 
@@ -127,6 +129,14 @@ export const NOTIFICATION_DATA = {
     shortBurnRate: z.number(),
     factor: z.number(),
   }),
+  /** A served model's inputs drift: features whose drift score (0–1) is above the tenant policy's threshold. */
+  'model.drift': z.object({
+    endpoint: z.string(),
+    threshold: z.number(),
+    /** The policy's version the threshold is from; 0 for the defaults. */
+    policyVersion: z.number().int(),
+    features: z.array(z.object({ feature: z.string(), score: z.number() })),
+  }),
   test: z.object({ webhookId: z.uuid(), webhookName: z.string(), requestedBy: z.string() }),
 } as const satisfies Record<NotificationKind, z.ZodType>;
 
@@ -137,7 +147,7 @@ export type NotificationInput = {
   [K in NotificationKind]: {
     kind: K;
     tenant: string;
-    subject: { type: 'promotion-request' | 'rollout' | 'quota' | 'slo' | 'webhook'; id: string };
+    subject: { type: 'promotion-request' | 'rollout' | 'quota' | 'slo' | 'endpoint' | 'webhook'; id: string };
     /** One sentence for people, e.g. "fraud: v7 of fraud-model was rolled back automatically …". */
     title: string;
     /** The portal path it is about, e.g. /t/fraud/promotions/<id>. */
@@ -166,6 +176,7 @@ export const READ_ACTION: Record<NotificationKind, TenantAction> = {
   'judgment.paused': 'deployment.read',
   'quota.gpu_high': 'gpu.read',
   'slo.fast_burn': 'slo.read',
+  'model.drift': 'deployment.read',
   test: 'notification.webhook.manage',
 };
 
@@ -174,9 +185,11 @@ export const READ_ACTION: Record<NotificationKind, TenantAction> = {
  * - `approvers`: members who may decide on the request (never its requester);
  * - `requester`: the person who filed the promotion request (or set up the pipeline's token);
  * - `operators`: members who may operate the tenant's deployments (roll back, promote);
- * - `admins`: the tenant's admins.
+ * - `admins`: the tenant's admins;
+ * - `owners`: the tenant's model owners — members with the approver role or above (PRODUCT.md's
+ *   "Approver / model owner"), for what concerns a model rather than one request.
  */
-export type Audience = 'approvers' | 'requester' | 'operators' | 'admins';
+export type Audience = 'approvers' | 'requester' | 'operators' | 'admins' | 'owners';
 export const DEFAULT_AUDIENCE: Record<NotificationKind, readonly Audience[]> = {
   'promotion.requested': ['approvers'],
   'promotion.approved': ['requester'],
@@ -188,6 +201,7 @@ export const DEFAULT_AUDIENCE: Record<NotificationKind, readonly Audience[]> = {
   'judgment.paused': ['requester', 'operators'],
   'quota.gpu_high': ['admins'],
   'slo.fast_burn': ['operators'],
+  'model.drift': ['owners'],
   test: [],
 };
 

@@ -58,6 +58,11 @@ describe('recipientsOf: who an event concerns by default', () => {
     expect(recipientsOf(context('slo.fast_burn', system), PEOPLE, none)).toEqual(['dora']);
     expect(recipientsOf(context('test', system), PEOPLE, new Map([['dora', 'all']]))).toEqual([]);
   });
+
+  it('a model’s input drift goes to the tenant’s model owners (approvers and admins), not other tenants', () => {
+    const system = { requesterId: null, actorId: null };
+    expect(sorted(recipientsOf(context('model.drift', system), PEOPLE, none))).toEqual(['bob', 'carol', 'dora']);
+  });
 });
 
 describe('recipientsOf: subscriptions', () => {

@@ -42,6 +42,8 @@ export function concernedByDefault(
         return role !== undefined && can(principal, 'deployment.operate', tenant);
       case 'admins':
         return role !== undefined && roleAtLeast(role, 'admin');
+      case 'owners':
+        return role !== undefined && roleAtLeast(role, 'approver');
     }
   });
 }

@@ -1,14 +1,22 @@
 /**
  * The worker's pass over the watched conditions (conditions.ts): reads every active tenant's GPU
- * quota use and SLO burn rates from the existing read models, opens a condition — with its event,
+ * quota use, SLO burn rates and models' input drift from the existing read models, opens a condition — with its event,
  * in one transaction — when it crosses, and clears it when it no longer holds. A condition row is
  * the memory that makes the event once per crossing, across ticks and leaders (its key is unique).
  */
 import { getDb } from '../db/client';
 import { log } from '../observability/logger';
 import { tenantGpuQuotaUse } from '../quota/service';
+import { readDriftInputs } from '../platform-health/drift-inputs';
 import { tenantSlos } from '../slo/service';
-import { conditionChanges, quotaKey, quotaReading, sloReading, type ConditionReading } from './conditions';
+import {
+  conditionChanges,
+  driftReadings,
+  quotaKey,
+  quotaReading,
+  sloReading,
+  type ConditionReading,
+} from './conditions';
 import { emitNotification } from './outbox';
 
 export interface WatchOutcome {
@@ -31,7 +39,11 @@ export async function watchConditions(options: { tenants?: readonly string[] } =
   const readings: ConditionReading[] = [];
   const readPrefixes: string[] = [];
   const unread: string[] = [];
-  const [quota, slos] = await Promise.all([tenantGpuQuotaUse(tenants), tenantSlos(tenants)]);
+  const [quota, slos, drift] = await Promise.all([
+    tenantGpuQuotaUse(tenants),
+    tenantSlos(tenants),
+    readDriftInputs(tenants),
+  ]);
   if (quota.ok) {
     readings.push(...quota.data.map(quotaReading));
     readPrefixes.push(...tenants.map(quotaKey));
@@ -41,6 +53,11 @@ export async function watchConditions(options: { tenants?: readonly string[] } =
     // Gone endpoints clear only when the endpoint list itself was read.
     if (slos.kubernetes === null) readPrefixes.push(...tenants.map((t) => `slo.fast_burn:${t}/`));
   } else unread.push(slos.prometheus);
+  if (drift.scores.ok && drift.policies.ok) {
+    readings.push(...driftReadings(drift.scores.data, drift.policies.data));
+    // An endpoint the exporter no longer scores clears (the scores of every endpoint are one query).
+    readPrefixes.push(...tenants.map((t) => `model.drift:${t}/`));
+  } else unread.push(...[drift.scores, drift.policies].flatMap((p) => (p.ok ? [] : [p.message])));
 
   const open = await getDb().notificationCondition.findMany({
     where: { tenant: { name: { in: tenants } } },

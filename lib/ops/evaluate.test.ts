@@ -13,6 +13,7 @@ import {
   opsRow,
   thresholdText,
   unknownRow,
+  withInputDrift,
   type CanaryEndpoint,
   type EndpointTraffic,
 } from './evaluate';
@@ -50,7 +51,7 @@ describe('words', () => {
       'alert when success < 95 %',
       "alert when a model's newest version is more than 0.02 below the previous one",
       'alert when a request waits > 24 h',
-      "alert when an endpoint's errors > 1 % or p99 > 500 ms",
+      "alert when an endpoint's errors > 1 % or p99 > 500 ms, or its model's inputs drift past the tenant policy's threshold",
       'alert when canary errors > 2× stable (stable counted as at least 0.1 %), judged from 20 canary requests',
       'alert on any OOM kill in 24 h',
       'alert on any critical finding, warning on any warning',
@@ -63,7 +64,9 @@ describe('words', () => {
       canaryErrorRatioMax: 3,
     };
     expect(thresholdText('pipelines', custom)).toBe('alert when success < 90 %');
-    expect(thresholdText('serving', custom)).toBe("alert when an endpoint's errors > 0.5 % or p99 > 500 ms");
+    expect(thresholdText('serving', custom)).toBe(
+      "alert when an endpoint's errors > 0.5 % or p99 > 500 ms, or its model's inputs drift past the tenant policy's threshold",
+    );
     expect(thresholdText('infrastructure', custom)).toBe('alert when OOM kills in 24 h > 2');
     expect(thresholdText('canary', custom)).toMatch(/^alert when canary errors > 3× stable/);
   });
@@ -391,7 +394,8 @@ describe('judgeServing', () => {
     expect(judged).toEqual({
       state: 'ok',
       signal: '3 endpoints · 15.8 req/s · worst errors 0.4 % (fraud-detector) · worst p99 310 ms (price-elasticity)',
-      threshold: "alert when an endpoint's errors > 1 % or p99 > 500 ms",
+      threshold:
+        "alert when an endpoint's errors > 1 % or p99 > 500 ms, or its model's inputs drift past the tenant policy's threshold",
       detail: 'no traffic: idle-one',
       target: { kind: 'deployments' },
     });
@@ -447,6 +451,50 @@ describe('judgeServing', () => {
       signal: '2 endpoints · no traffic',
       detail: 'nothing to judge: no requests in the window',
     });
+  });
+});
+
+describe('withInputDrift', () => {
+  const breach = (endpoint: string, score: number, threshold = 0.2) => ({
+    tenant: 'pricing',
+    endpoint,
+    threshold,
+    policyVersion: 0,
+    features: [
+      { feature: 'competitor_price_ratio', score },
+      { feature: 'discount_pct', score: score - 0.01 },
+    ],
+  });
+  const healthy = judgeServing(['price-elasticity', 'other'], [endpoint('price-elasticity', 5, 0.001, 100)], T);
+
+  it('makes a healthy serving row alert, naming the drifting endpoint, its features and threshold, linking to it', () => {
+    expect(withInputDrift(healthy, ['price-elasticity', 'other'], [breach('price-elasticity', 0.337)])).toEqual({
+      ...healthy,
+      state: 'alert',
+      detail: 'price-elasticity: input drift competitor_price_ratio 0.337, discount_pct 0.327 > 0.2',
+      target: { kind: 'deployment', service: 'price-elasticity' },
+    });
+  });
+
+  it('names the endpoint furthest past its threshold first and counts the others', () => {
+    const judged = withInputDrift(
+      healthy,
+      ['price-elasticity', 'other'],
+      [breach('price-elasticity', 0.25), breach('other', 0.3, 0.1)],
+    );
+    expect(judged.detail).toBe(
+      "other: input drift competitor_price_ratio 0.300, discount_pct 0.290 > 0.1; 2 endpoints' inputs drift",
+    );
+  });
+
+  it('keeps a traffic alert’s detail and link, adding the drift; ignores endpoints no longer served', () => {
+    const failing = judgeServing(['a', 'price-elasticity'], [endpoint('a', 5, 0.05, 100)], T);
+    const judged = withInputDrift(failing, ['a', 'price-elasticity'], [breach('price-elasticity', 0.337)]);
+    expect(judged.target).toEqual(failing.target);
+    expect(judged.detail).toBe(
+      `${failing.detail}; price-elasticity: input drift competitor_price_ratio 0.337, discount_pct 0.327 > 0.2`,
+    );
+    expect(withInputDrift(healthy, ['other'], [breach('price-elasticity', 0.337)])).toBe(healthy);
   });
 });
 

@@ -8,6 +8,7 @@ import type { ServingState } from '../integrations/kubernetes';
 import type { Freshness } from '../freshness';
 import { formatDuration, formatNumber, formatPercent } from '../format';
 import type { PhaseFilter } from '../pipelines/phases';
+import { breachFeatureWords, type DriftBreach } from '../platform-health/input-drift';
 import { CHECKS_ANCHOR, platformHealthHref } from '../platform-health/view';
 import type { PipelineSummary } from './pipelines';
 import type { OpsArea, OpsThresholds } from './thresholds';
@@ -149,7 +150,7 @@ export function thresholdText(area: OpsArea, t: OpsThresholds): string {
     case 'registry':
       return `alert when a request waits > ${t.registryWaitHoursMax} h`;
     case 'serving':
-      return `alert when an endpoint's errors > ${formatPercent(t.servingErrorRateMax)} or p99 > ${t.servingP99MsMax} ms`;
+      return `alert when an endpoint's errors > ${formatPercent(t.servingErrorRateMax)} or p99 > ${t.servingP99MsMax} ms, or its model's inputs drift past the tenant policy's threshold`;
     case 'canary':
       return `alert when canary errors > ${t.canaryErrorRatioMax}× stable (stable counted as at least ${formatPercent(CANARY_STABLE_ERROR_FLOOR)}), judged from ${CANARY_MIN_REQUESTS} canary requests`;
     case 'infrastructure':
@@ -402,6 +403,29 @@ export function judgeServing(
     detail: `${worst.service}: ${worst.problems.join(' and ')}${more}`,
     target: { kind: 'deployment', service: worst.service },
   };
+}
+
+/**
+ * The serving row with the tenant's input drift breaches (lib/platform-health/input-drift.ts): a
+ * model whose inputs drift past its policy's threshold makes the row alert even while its traffic
+ * is healthy; an alert for traffic keeps its detail and link, and names the drift too. Drift of an
+ * endpoint not in `endpoints` (no longer served) is left out.
+ */
+export function withInputDrift(
+  judgment: OpsJudgment,
+  endpoints: readonly string[],
+  breaches: readonly DriftBreach[],
+): OpsJudgment {
+  const served = new Set(endpoints);
+  const drifting = breaches
+    .filter((b) => served.has(b.endpoint))
+    .toSorted((a, b) => b.features[0]!.score / b.threshold - a.features[0]!.score / a.threshold);
+  const worst = drifting[0];
+  if (!worst) return judgment;
+  const more = drifting.length > 1 ? `; ${drifting.length} endpoints' inputs drift` : '';
+  const words = `${worst.endpoint}: input drift ${breachFeatureWords(worst)} > ${worst.threshold}${more}`;
+  if (judgment.state === 'alert') return { ...judgment, detail: `${judgment.detail}; ${words}` };
+  return { ...judgment, state: 'alert', detail: words, target: { kind: 'deployment', service: worst.endpoint } };
 }
 
 // ---- canary ------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  *
  * Each upstream is read once per view for all tenants — Kubernetes from the shared watch caches,
  * Prometheus with one fleet-wide query shared across viewers, MLflow per tenant shared across
- * viewers for a minute, the portal's database with one query per kind — and a failure leaves only
+ * viewers for a minute, the portal's database with one query per kind, the models' input drift
+ * scores with one query shared with platform health — and a failure leaves only
  * the areas that need it unknown, saying which data is missing and why.
  */
 import type { SessionUser } from '../auth/users';
@@ -26,6 +27,8 @@ import { mapWithConcurrency } from '../models/concurrency';
 import { oomKills } from '../quota/workloads';
 import { answerPanel, kubernetesPanel, outdatedOf, readPanel, type Panel } from '../read-model/panel';
 import { answerCache } from '../cache/answer-cache';
+import { readDriftBreaches } from '../platform-health/drift-inputs';
+import type { DriftBreach } from '../platform-health/input-drift';
 import { processSingleton } from '../process-singleton';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { can } from '../auth/authorize';
@@ -39,6 +42,7 @@ import {
   judgeServing,
   judgeTraining,
   opsRow,
+  withInputDrift,
   thresholdText,
   unknownRow,
   type OpsJudgment,
@@ -146,6 +150,8 @@ interface Inputs {
   registry: Panel<Map<string, PendingPromotion[]>>;
   /** The platform health checks' shared answer (every tenant's findings, computed once for everyone). */
   health: Panel<PlatformHealth>;
+  /** Breaches of every tenant; a failure leaves the serving row judged on traffic alone, saying so. */
+  drift: Panel<DriftBreach[]>;
 }
 
 /** The first missing input of an area, in words, or null when all were read. */
@@ -175,6 +181,7 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   };
 
   const servingInputs = { outdated: outdatedOf(kubernetes, serving) };
+  const drift = inputs.drift.ok ? inputs.drift.data.filter((b) => b.tenant === tenant) : [];
   // OOM kills are judged even without Prometheus; the row then says utilisation is missing.
   const infrastructureInputs = gpus.ok
     ? { outdated: outdatedOf(kubernetes, gpus) }
@@ -199,13 +206,11 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
     row(
       'serving',
       [serving, kubernetes],
-      () =>
-        judgeServing(
-          services.map((s) => s.metadata.name),
-          traffic,
-          thresholds,
-        ),
-      servingInputs,
+      () => {
+        const endpoints = services.map((s) => s.metadata.name);
+        return withInputDrift(judgeServing(endpoints, traffic, thresholds), endpoints, drift);
+      },
+      inputs.drift.ok ? servingInputs : { ...servingInputs, problem: inputs.drift.message },
     ),
     row(
       'canary',
@@ -244,7 +249,7 @@ async function judgedRows(
   stored: StoredOpsThresholds,
 ): Promise<Pick<OpsView, 'at' | 'rows' | 'sources' | 'outdated'>> {
   const fleet = fleetMetrics(tenants);
-  const [kubernetes, serving, gpus, training, registry, health] = await Promise.all([
+  const [kubernetes, serving, gpus, training, registry, health, drift] = await Promise.all([
     kubernetesInputs(),
     answerPanel(
       'the serving metrics',
@@ -259,9 +264,20 @@ async function judgedRows(
     trainingInputs(tenants),
     readPanel('the promotion requests', () => pendingPromotions(tenants)),
     answerPanel('the platform health checks', platformHealth, (a) => a.value),
+    readDriftBreaches(tenants),
   ]);
   const now = new Date();
-  const inputs: Inputs = { now, thresholds: stored.values, kubernetes, serving, gpus, training, registry, health };
+  const inputs: Inputs = {
+    now,
+    thresholds: stored.values,
+    kubernetes,
+    serving,
+    gpus,
+    training,
+    registry,
+    health,
+    drift,
+  };
   const failedTraining = [...training.values()].find((p): p is { ok: false; message: string } => !p.ok);
   return {
     at: now.toISOString(),

@@ -12,6 +12,7 @@ export const CHECK_IDS = [
   'rollback-target-cold',
   'admission-guard-missing',
   'version-matrix',
+  'input-drift',
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -98,6 +99,13 @@ export const CHECKS: Record<CheckId, CheckInfo> = {
     severity: 'warning',
     actor: 'platform',
     description: 'A platform component’s live version lies outside every combination known to work.',
+  },
+  'input-drift': {
+    label: 'Model input drift',
+    severity: 'warning',
+    actor: 'model-owner',
+    description:
+      'A served model’s input feature has a drift score above its tenant policy’s threshold: live inputs no longer look like the training data.',
   },
 };
 

@@ -1,7 +1,8 @@
 /**
  * Platform health, gathered: every check's input read from what the portal already reads — the
  * shared watch caches (Workflows, InferenceServices, pods), each tenant's MLflow workspace, object
- * storage, the API server, the admission guard's objects — and the findings computed once for
+ * storage, the API server, the admission guard's objects, Prometheus' input drift scores and the
+ * tenants' policies — and the findings computed once for
  * everyone (`platformHealth`, shared across viewers like the operations dashboard's rows), never
  * per view.
  *
@@ -33,6 +34,7 @@ import { kubernetesPanel, outdatedOf, readPanel, type Panel } from '../read-mode
 import { listTenants } from '../tenancy/service';
 import { runChecks, type CheckId, type Finding } from '.';
 import type { TenantGuard } from './admission-guard-missing';
+import { DRIFT_POLICIES_SOURCE, DRIFT_SCORES_SOURCE, readDriftInputs } from './drift-inputs';
 import { canaryEndpointsOf, crdReleaseVersion, pipelineCandidates } from './inputs';
 import { DEFAULT_PIPELINE_WINDOW_DAYS, PIPELINE_RUN_TAG, type PipelineWorkflow } from './pipeline-without-run';
 import { servedRevisions, type ServedRevision } from './served-revisions';
@@ -173,11 +175,12 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
   const tenants = new Set(tenantNames);
   const inTenant = (namespace: string | undefined) => namespace !== undefined && tenants.has(namespace);
 
-  const [kubernetes, guards, versions, matrix] = await Promise.all([
+  const [kubernetes, guards, versions, matrix, drift] = await Promise.all([
     readKubernetes(),
     readPanel('the admission guard', () => admissionGuardStatuses(tenantNames)),
     liveVersions(),
     readPanel('the version matrix', async (): Promise<VersionMatrix> => loadVersionMatrix()),
+    readDriftInputs(tenantNames),
   ]);
 
   let services: InferenceService[] = [];
@@ -220,6 +223,17 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
     });
   if (!matrix.ok)
     unread.push({ tenant: null, source: 'The version matrix', checks: ['version-matrix'], message: matrix.message });
+  for (const [panel, source] of [
+    [drift.scores, DRIFT_SCORES_SOURCE],
+    [drift.policies, DRIFT_POLICIES_SOURCE],
+  ] as const)
+    if (!panel.ok)
+      unread.push({
+        tenant: null,
+        source: `${source[0]!.toUpperCase()}${source.slice(1)}`,
+        checks: ['input-drift'],
+        message: panel.message,
+      });
 
   const servingMlflow = process.env[SERVING_MLFLOW_VERSION_ENV]?.trim() || null;
   if (servingMlflow !== null && parseVersion(servingMlflow) === null)
@@ -243,6 +257,8 @@ export async function gatherPlatformHealth(now = new Date()): Promise<PlatformHe
       : [],
     liveVersions: matrix.ok ? versions : [],
     versionMatrix: matrix.ok ? matrix.data : { combinations: [] },
+    driftScores: drift.scores.ok ? drift.scores.data : [],
+    driftPolicies: drift.policies.ok ? drift.policies.data : new Map(),
   });
   return { at: now.toISOString(), findings, unread, outdated: outdatedOf(kubernetes) };
 }

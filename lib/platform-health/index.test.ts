@@ -70,6 +70,14 @@ const inputs: PlatformHealthInputs = {
     { component: 'mlflow', version: VERSIONS.mlflow, source: 'MLflow server' },
   ],
   versionMatrix: DEFAULT_VERSION_MATRIX,
+  driftScores: [
+    { tenant: 'pricing', endpoint: 'price-elasticity', feature: 'discount_pct', score: 0.33 },
+    { tenant: 'fraud', endpoint: 'fraud-detector', feature: 'amount', score: 0.05 },
+  ],
+  driftPolicies: new Map([
+    ['pricing', { maxInputDrift: 0.2, version: 0 }],
+    ['fraud', { maxInputDrift: 0.2, version: 0 }],
+  ]),
 };
 
 describe('runChecks', () => {
@@ -83,6 +91,7 @@ describe('runChecks', () => {
       'warning version-matrix -/kubernetes',
       'warning signature-missing-under-enforcement fraud/u',
       'warning pipeline-without-run fraud/fraud-train-lost',
+      'warning input-drift pricing/price-elasticity',
       'warning rollback-target-cold pricing/price-elasticity',
     ]);
     expect(new Set(findings.map(findingKey)).size).toBe(findings.length);
@@ -102,6 +111,7 @@ describe('runChecks', () => {
         canaryEndpoints: [],
         guards: [],
         liveVersions: [{ component: 'kubernetes', version: VERSIONS.kubernetes, source: 'API server /version' }],
+        driftScores: inputs.driftScores!.map((s) => ({ ...s, score: 0.08 })),
       }),
     ).toEqual([]);
   });

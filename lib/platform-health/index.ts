@@ -3,10 +3,12 @@
  * adapters already read (the shared watch caches, MLflow, object storage, the API server's
  * /version); gathering them is the caller's. Pure.
  */
+import type { DriftScore } from '@/lib/integrations/prometheus/drift-metrics';
 import type { ArtifactCheck } from '@/lib/models/versions';
 import { checkAdmissionGuardMissing, type TenantGuard } from './admission-guard-missing';
 import { checkArtifactMissing } from './artifact-missing';
 import { worstFirst, type Finding } from './finding';
+import { checkInputDrift, type DriftPolicy } from './input-drift';
 import { checkPipelineWithoutRun, type PipelineWorkflow } from './pipeline-without-run';
 import { checkRollbackTargetCold, type CanaryEndpoint } from './rollback-target-cold';
 import type { ServedRevision } from './served-revisions';
@@ -34,6 +36,10 @@ export interface PlatformHealthInputs {
   guards: readonly TenantGuard[];
   liveVersions: readonly LiveVersion[];
   versionMatrix: VersionMatrix;
+  /** Every endpoint's latest input drift scores (input-drift); empty when they could not be read. */
+  driftScores?: readonly DriftScore[];
+  /** Each tenant's drift threshold and policy version; a tenant missing is not judged. */
+  driftPolicies?: ReadonlyMap<string, DriftPolicy>;
 }
 
 export function runChecks(inputs: PlatformHealthInputs): Finding[] {
@@ -55,10 +61,12 @@ export function runChecks(inputs: PlatformHealthInputs): Finding[] {
     ...checkRollbackTargetCold(inputs.canaryEndpoints),
     ...checkAdmissionGuardMissing(inputs.guards),
     ...checkVersionMatrix({ live: inputs.liveVersions, matrix: inputs.versionMatrix }),
+    ...checkInputDrift(inputs.driftScores ?? [], inputs.driftPolicies ?? new Map()),
   ].sort(worstFirst);
 }
 
 export { CHECK_IDS, CHECKS, findingKey, worstFirst, type CheckId, type Finding, type Severity } from './finding';
 export { LOGS_MLFLOW_RUN_LABEL, PIPELINE_RUN_TAG } from './pipeline-without-run';
 export { canaryEndpointOf } from './rollback-target-cold';
+export { driftBreaches, type DriftBreach, type DriftPolicy } from './input-drift';
 export { servedRevisions } from './served-revisions';

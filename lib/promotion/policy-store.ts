@@ -253,3 +253,28 @@ export async function policyChangesBy(tx: Tx, tenantId: string, userId: string, 
   });
   return rows.map((r) => (r.proposerId === userId ? r.createdAt : r.decidedAt!));
 }
+
+/** The policies of `tenants` in one read, with their versions (0: the defaults); tenants unknown are left out. */
+export async function getPolicies(tenants: readonly string[]): Promise<Map<string, StoredPolicy>> {
+  const rows = await getDb().promotionPolicy.findMany({
+    where: { tenant: { name: { in: [...tenants] } } },
+    include: { tenant: { select: { name: true } } },
+  });
+  const byTenant = new Map(rows.map((row) => [row.tenant.name, row]));
+  return new Map(
+    tenants.map((tenant): [string, StoredPolicy] => {
+      const row = byTenant.get(tenant);
+      return [
+        tenant,
+        row
+          ? {
+              policy: readPolicy(row.settings),
+              version: row.version,
+              updatedBy: row.updatedBy,
+              updatedAt: row.updatedAt,
+            }
+          : { policy: DEFAULT_POLICY, version: 0, updatedBy: null, updatedAt: null },
+      ];
+    }),
+  );
+}

@@ -22,6 +22,7 @@ describe('policy weakenings', () => {
       minRequests: 200,
       immediateRollbackFactor: 2,
       minPassRatio: 0.95,
+      maxInputDrift: 0.1,
     });
     expect(policyWeakenings(DEFAULT_POLICY, stricter)).toEqual([]);
   });
@@ -68,5 +69,12 @@ describe('policy weakenings', () => {
       'later immediate rollback (3× → 5×)',
       'fewer passing checks needed (90 → 60 %)',
     ]);
+  });
+
+  it('treats a higher input drift threshold as weaker: drift past the old one would go unreported', () => {
+    expect(policyWeakenings(DEFAULT_POLICY, policy({ maxInputDrift: 0.35 }))).toEqual([
+      'higher input drift threshold (0.2 → 0.35)',
+    ]);
+    expect(policyWeakenings(policy({ maxInputDrift: 0.35 }), DEFAULT_POLICY)).toEqual([]);
   });
 });

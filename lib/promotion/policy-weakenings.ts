@@ -57,5 +57,9 @@ export function policyWeakenings(before: Policy, after: Policy): string[] {
     after.minPassRatio < before.minPassRatio,
     `fewer passing checks needed (${before.minPassRatio * 100} → ${after.minPassRatio * 100} %)`,
   );
+  weaker(
+    after.maxInputDrift > before.maxInputDrift,
+    `higher input drift threshold (${before.maxInputDrift} → ${after.maxInputDrift})`,
+  );
   return found;
 }

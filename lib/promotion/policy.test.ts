@@ -24,6 +24,7 @@ describe('promotion policy', () => {
       minRequests: 100,
       immediateRollbackFactor: 3,
       minPassRatio: 0.9,
+      maxInputDrift: 0.2,
     });
   });
 
@@ -46,6 +47,8 @@ describe('promotion policy', () => {
       'thresholds',
     ],
     [{ alias: 'bad alias' }, 'alias'],
+    [{ maxInputDrift: 0 }, 'maxInputDrift'],
+    [{ maxInputDrift: 1.2 }, 'maxInputDrift'],
   ])('refuses %j, naming %s', (settings, field) => {
     const result = policySchema.safeParse(settings);
     expect(result.success).toBe(false);

@@ -114,6 +114,15 @@ export const policySchema = z
       .default(3),
     /** Share of checks in the baking period that must pass to step up or promote. */
     minPassRatio: z.number().min(0.5, 'At least 50 % of checks must pass').max(1, 'At most 100 %').default(0.9),
+    /**
+     * A served model's input feature whose drift score (0–1, e.g. the Jensen–Shannon distance
+     * between training and live inputs) exceeds this is reported to the model's owners.
+     */
+    maxInputDrift: z
+      .number()
+      .gt(0, 'The drift threshold must be above 0')
+      .max(1, 'The drift threshold is at most 1 (scores run from 0 to 1)')
+      .default(0.2),
   })
   .superRefine((policy, ctx) => {
     const steps = policy.canarySteps;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateOpenMetrics, planIncidents, sampleTimes, type Incident } from './backfill';
 import { createMetricsSimulator, gpuDevices } from './metrics';
+import { ENDPOINT_FEATURES } from './drift';
 import type { GpuPod, RevisionTraffic } from './view';
 
 const MIN = 60_000;
@@ -106,6 +107,7 @@ describe('generated OpenMetrics', () => {
     devices: gpuDevices(PODS).map((device) => ({ device, fromMs: start })),
     times,
     incidents: [incident],
+    drift: Object.keys(ENDPOINT_FEATURES),
     extraLabels: [
       ['job', 'simulator'],
       ['instance', '127.0.0.1:9500'],

@@ -12,8 +12,11 @@
  *   services and 12 GPUs (576 series, 5.5 M samples): 1.3 GB of OpenMetrics written in 6 s,
  *   imported by promtool in 24 s, one 54 h block window at a time (~95 MB files, each deleted once
  *   imported), 14 MB of TSDB blocks; about a minute in all with Prometheus' block rescan.
+ * - The seeded endpoints' input drift scores (drift.ts) have the same history: at rest, except the
+ *   seed's drifting features, which rise over the days before the window's last day.
  * - The window ends before the first live scrape of the simulator (or a minute before now), so
- *   backfilled and scraped samples of a series never interleave.
+ *   backfilled and scraped samples of a series never interleave; a history of drift scores alone
+ *   (added to a stack backfilled before they existed) ends before their first live sample.
  * - Idempotent: a marker in the Prometheus data folder records which services and GPU pods have
  *   history; a re-run imports only what is missing (nothing, usually). Wiping the data folder
  *   wipes the marker with it.
@@ -49,6 +52,7 @@ import {
   type RevisionCounters,
   type RevisionSeriesNames,
 } from './metrics';
+import { ENDPOINT_FEATURES, INPUT_DRIFT_SCORE, driftLines, historicalDrift } from './drift';
 import type { GpuPod, RevisionTraffic } from './view';
 
 const MINUTE = 60_000;
@@ -92,6 +96,8 @@ export interface BackfillResult {
   endMs?: number;
   services?: string[];
   gpuPods?: string[];
+  /** Endpoints whose input drift scores were backfilled. */
+  drift?: string[];
   series?: number;
   samples?: number;
   fileBytes?: number;
@@ -105,7 +111,7 @@ export interface BackfillResult {
 
 interface Marker {
   version: 1;
-  runs: { at: string; startMs: number; endMs: number; services: string[]; gpuPods: string[] }[];
+  runs: { at: string; startMs: number; endMs: number; services: string[]; gpuPods: string[]; drift?: string[] }[];
 }
 
 const serviceKey = (t: { namespace: string; service: string }) => `${t.namespace}/${t.service}`;
@@ -239,6 +245,8 @@ export interface OpenMetricsPlan {
   devices: { device: GpuDevice; fromMs: number }[];
   times: number[];
   incidents: Incident[];
+  /** Endpoints ("namespace/service") whose drift scores to write. */
+  drift?: string[];
   extraLabels: Labels;
 }
 
@@ -294,6 +302,11 @@ export function* generateOpenMetrics(
       remember(three);
       out.push(...three);
     }
+    if (plan.drift?.length) {
+      const lines = driftLines(historicalDrift(plan.drift, t, plan.times.at(-1)!), ts, plan.extraLabels);
+      remember(lines);
+      out.push(...lines);
+    }
     samples += out.length;
     yield { window: Math.floor(t / BLOCK_MS) * BLOCK_MS, text: out.join('') };
     previous = t;
@@ -322,9 +335,10 @@ async function query(
   return body.data?.result ?? [];
 }
 
-/** The time (ms) of the first live scrape of the simulator, if Prometheus has one. */
-async function firstLiveScrape(ctx: StackContext, days: number): Promise<number | null> {
-  const result = await query(ctx, `min_over_time(timestamp(up{job="${SIMULATOR_JOB}"})[${days + 16}d:1m])`);
+/** The time (ms) of the first live scrape of the simulator, or of its first drift score, if Prometheus has one. */
+async function firstLiveScrape(ctx: StackContext, days: number, of: 'scrape' | 'drift'): Promise<number | null> {
+  const series = of === 'scrape' ? `up{job="${SIMULATOR_JOB}"}` : `${INPUT_DRIFT_SCORE}{job="${SIMULATOR_JOB}"}`;
+  const result = await query(ctx, `min(min_over_time(timestamp(${series})[${days + 16}d:1m]))`);
   const value = result[0]?.value[1];
   return value === undefined ? null : Number(value) * 1000;
 }
@@ -430,7 +444,9 @@ export async function backfillPrometheus(
     if (!current || t.percent > current.percent) stable.set(serviceKey(t), t);
   }
   const pods = gpuPods.filter((p) => p.gpus > 0 && !donePods.has(podKey(p)));
-  if (stable.size === 0 && pods.length === 0) {
+  const doneDrift = new Set(marker.runs.flatMap((r) => r.drift ?? []));
+  const drift = [...new Set(traffic.map(serviceKey))].filter((key) => ENDPOINT_FEATURES[key] && !doneDrift.has(key));
+  if (stable.size === 0 && pods.length === 0 && drift.length === 0) {
     return { skipped: true, reason: `history exists already for every given service and GPU pod (${markerFile(ctx)})` };
   }
 
@@ -438,7 +454,8 @@ export async function backfillPrometheus(
     await prometheus.install?.(ctx);
     await prometheus.start(ctx);
   }
-  const firstLive = await firstLiveScrape(ctx, days);
+  // Revision and GPU history ends before the simulator's first scrape; drift history alone, before its first score.
+  const firstLive = await firstLiveScrape(ctx, days, stable.size + pods.length > 0 ? 'scrape' : 'drift');
   const stepMs = (options.stepSeconds ?? 300) * 1000;
   const recentStepMs = (options.recentStepSeconds ?? 60) * 1000;
   let endMs = options.end ?? now - MINUTE;
@@ -469,7 +486,7 @@ export async function backfillPrometheus(
 
   progress(
     'prometheus',
-    `backfilling ${days} days (${new Date(startMs).toISOString()} → ${new Date(endMs).toISOString()}) for ${revisions.length} services and ${devices.length} GPUs`,
+    `backfilling ${days} days (${new Date(startMs).toISOString()} → ${new Date(endMs).toISOString()}) for ${revisions.length} services, ${devices.length} GPUs and the drift scores of ${drift.length} endpoints`,
   );
   if (!existsSync(PROMTOOL_BIN)) await prometheus.install?.(ctx);
   const staging = path.join(path.dirname(dataDir), 'prometheus-backfill');
@@ -490,7 +507,7 @@ export async function backfillPrometheus(
   };
   // Generation, writing and promtool overlap: promtool imports one block window while the next is written.
   let generateMs = 0;
-  const generator = generateOpenMetrics({ revisions, devices, times, incidents, extraLabels });
+  const generator = generateOpenMetrics({ revisions, devices, times, incidents, drift, extraLabels });
   let stats: { samples: number; series: number };
   for (;;) {
     const t0 = Date.now();
@@ -524,14 +541,17 @@ export async function backfillPrometheus(
     endMs,
     services: revisions.map(serviceKey),
     gpuPods: pods.map(podKey),
+    drift,
   });
   await writeFile(markerFile(ctx), JSON.stringify(marker, null, 2));
 
   // Prometheus rescans its data folder every minute; restart it only if it does not see the blocks.
   const probe = revisions[0]
     ? `count(revision_request_count{job="${SIMULATOR_JOB}",namespace_name="${revisions[0].namespace}",revision_name="${revisions[0].revision}"})`
-    : `count(DCGM_FI_DEV_GPU_UTIL{job="${SIMULATOR_JOB}"})`;
-  const probeAt = Math.round((revisions[0] ? startMs + HOUR : endMs - MINUTE) / 1000);
+    : pods.length
+      ? `count(DCGM_FI_DEV_GPU_UTIL{job="${SIMULATOR_JOB}"})`
+      : `count(${INPUT_DRIFT_SCORE}{job="${SIMULATOR_JOB}"})`;
+  const probeAt = Math.round((revisions[0] || !pods.length ? startMs + HOUR : endMs - MINUTE) / 1000);
   const visible = async () => (await query(ctx, probe, probeAt)).length > 0;
   let restarted = false;
   try {
@@ -549,6 +569,7 @@ export async function backfillPrometheus(
     endMs,
     services: revisions.map(serviceKey),
     gpuPods: pods.map(podKey),
+    drift,
     series,
     samples,
     fileBytes,

@@ -1,9 +1,10 @@
 /**
  * The simulator process of the local stack (never part of the product): the KServe controller
  * and data plane stand-in, and the Prometheus exporter of request and GPU metrics that follows
- * the traffic split, with a control API to inject faults. One HTTP port:
+ * the traffic split and of the models' input drift scores, with a control API to inject faults
+ * and drift. One HTTP port:
  *   GET /healthz · GET /state (revisions and traffic as the simulator sees them)
- *   GET /metrics · GET|POST|DELETE /faults (see metrics.ts)
+ *   GET /metrics · GET|POST|DELETE /faults (see metrics.ts) · GET|POST|DELETE /drift (see drift.ts)
  */
 import { createServer } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';

@@ -11,10 +11,12 @@
  *
  * Control API for demos and tests: `POST /faults` injects errors and/or latency into a service's
  * canary (or stable) revisions, `DELETE /faults?namespace=&service=` clears, `GET /faults` lists.
+ * The models' input drift scores and their `/drift` control are drift.ts's.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { DriftBook, INPUT_DRIFT_HELP, driftLines, driftScores, handleDrift } from './drift';
 import type { GpuPod, RevisionTraffic, SimulatorView } from './view';
 import { mulberry32 } from '../lib/random';
 
@@ -597,13 +599,14 @@ export interface MetricsSimulatorOptions {
 }
 
 export interface MetricsSimulator {
-  /** Serves `/metrics` and `/faults`; resolves false for any other path. */
+  /** Serves `/metrics`, `/faults` and `/drift`; resolves false for any other path. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Brings the counters up to now (done on every scrape and fault change). */
   advance(): void;
   /** The exposition text as a scrape would get it now. */
   scrape(): string;
   faults: FaultBook;
+  drift: DriftBook;
 }
 
 interface LiveRevision {
@@ -615,6 +618,7 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const faults = new FaultBook();
+  const drift = new DriftBook();
   const revisions = new Map<string, LiveRevision>();
   const allocateGpus = createGpuAllocator();
   let last = now();
@@ -682,6 +686,8 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
       ...used,
       header(GPU_FB_FREE),
       ...free,
+      INPUT_DRIFT_HELP,
+      ...driftLines(driftScores(drift, t)),
     ].join('');
   }
 
@@ -706,6 +712,7 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
       res.end(req.method === 'HEAD' ? undefined : body);
       return true;
     }
+    if (url.pathname === '/drift') return handleDrift(drift, req, res, now, readBody);
     if (url.pathname !== '/faults') return false;
 
     if (req.method === 'GET') return sendJson(res, 200, { faults: faults.list().map(describe) });
@@ -745,7 +752,7 @@ export function createMetricsSimulator(view: SimulatorView, options: MetricsSimu
     return sendJson(res, 405, { error: 'use GET, POST or DELETE /faults' }, 'GET, POST, DELETE');
   }
 
-  return { handle, advance, scrape, faults };
+  return { handle, advance, scrape, faults, drift };
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -43,3 +43,11 @@ export {
   type SloHistorySeries,
   type SloMetricsApi,
 } from './slo-metrics';
+export {
+  clusterDriftScores,
+  driftHistory,
+  type DriftHistoryAnswer,
+  type DriftScore,
+  type DriftScoresAnswer,
+  type DriftSeries,
+} from './drift-metrics';

@@ -171,6 +171,21 @@ const TEMPLATES = {
     scope: 'cluster',
     promql: `count by (namespace) (avg_over_time(DCGM_FI_DEV_GPU_UTIL{${ALLOCATED_GPUS}}[{{windowSeconds}}s]))`,
   },
+  /**
+   * Each input feature's drift score (0–1) of one InferenceService, for charts (range queries);
+   * label: feature. The default reads `model_input_drift_score{namespace, inference_service,
+   * feature}`, the gauge a drift exporter (e.g. Evidently's column drift pushed to Prometheus) gives.
+   */
+  inputDriftScores: {
+    variables: ['namespace', 'service'],
+    promql: `max by (feature) (model_input_drift_score{namespace="{{namespace}}", inference_service="{{service}}"})`,
+  },
+  /** The latest drift score (0–1) of every input feature of every InferenceService; labels: namespace, inference_service, feature. */
+  clusterInputDriftScores: {
+    variables: [],
+    scope: 'cluster',
+    promql: `max by (namespace, inference_service, feature) (model_input_drift_score)`,
+  },
 } as const satisfies Record<string, { variables: readonly string[]; promql: string; scope?: 'cluster' }>;
 
 export type QueryTemplateName = keyof typeof TEMPLATES;

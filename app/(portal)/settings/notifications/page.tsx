@@ -14,6 +14,7 @@ const AUDIENCE_WORDS: Record<Audience, string> = {
   requester: 'whoever filed the promotion request',
   operators: 'those who operate the tenant’s deployments (its admins, on-call)',
   admins: 'the tenant’s admins',
+  owners: 'the tenant’s model owners (its approvers and admins)',
 };
 
 export default async function NotificationSettingsPage() {

@@ -76,6 +76,8 @@ export default async function PolicyPage({ params }: TenantPageProps) {
               rollback above {policy.immediateRollbackFactor}× the error threshold; {policy.minPassRatio * 100} % of
               checks must pass
             </dd>
+            <dt className="font-medium">Input drift</dt>
+            <dd>a served model’s feature with a drift score above {policy.maxInputDrift} is reported to its owners</dd>
           </dl>
         )}
       </Card>

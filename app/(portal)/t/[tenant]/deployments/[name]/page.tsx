@@ -1,9 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DeploymentDashboard } from '@/components/deployments/deployment-dashboard';
+import { DriftPanel } from '@/components/deployments/drift-panel';
 import { ChecksPanel } from '@/components/platform-health/checks-panel';
 import { PageHeader } from '@/components/ui/page-header';
 import { buttonClass } from '@/components/ui/styles';
+import { endpointDrift } from '@/lib/platform-health/endpoint-drift';
 import { checksAt } from '@/lib/platform-health/service';
 import { readPanel } from '@/lib/read-model/panel';
 import { deploymentDashboard } from '@/lib/rollout/dashboard';
@@ -17,8 +19,9 @@ export async function generateMetadata({ params }: Props) {
 
 export default async function DeploymentPage({ params }: Props) {
   const { user, tenant, name, may } = await openTenantPage(params, 'deployment.read');
-  const [dashboard, checks] = await Promise.all([
+  const [dashboard, drift, checks] = await Promise.all([
     deploymentDashboard(tenant.name, name),
+    endpointDrift(tenant.name, name),
     may('health.tenant.read')
       ? readPanel('the platform health checks', () =>
           checksAt(user, { kind: 'endpoint', tenant: tenant.name, endpoint: name }),
@@ -41,6 +44,9 @@ export default async function DeploymentPage({ params }: Props) {
         }
       />
       <DeploymentDashboard tenant={tenant.name} initial={dashboard} mayOperate={may('deployment.operate')} />
+      <div className="mt-6">
+        <DriftPanel drift={drift} />
+      </div>
       {checks ? (
         <div className="mt-6">
           <ChecksPanel checks={checks} />
