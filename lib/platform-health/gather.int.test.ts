@@ -224,14 +224,16 @@ describe('platform health on the local platform', () => {
     const seeded = health.findings.filter(
       (f) => f.tenant !== null && (SEEDED_TENANTS as readonly string[]).includes(f.tenant),
     );
-    // fraud (the golden path) has none; forecast and pricing one of each case the seed makes. The
-    // guard is in force in every seeded tenant and their other endpoints' MLmodel files exist.
+    // fraud (the golden path) has none; forecast and pricing one of each case the seed makes, and
+    // pricing's inputs drift (the simulator's seeded drift). The guard is in force in every seeded
+    // tenant and their other endpoints' MLmodel files exist.
     expect(seeded.map(findingKey).sort(), summary(seeded).join('\n')).toEqual(
       [
         `pipeline-without-run:forecast:workflow:${trainingWorkflows().withoutRun.name}`,
         `storage-uri-shape:forecast:inference-service:${HEALTH_CASES.storageUriShape.endpoint}:stable`,
         `signature-missing-under-enforcement:forecast:model-version:${HEALTH_CASES.unsignedModel.endpoint}:v1`,
         'rollback-target-cold:pricing:inference-service:price-elasticity:stable',
+        'input-drift:pricing:inference-service:price-elasticity',
       ].sort(),
     );
     const byCheck = (id: string) => seeded.find((f) => f.checkId === id)!;
