@@ -105,3 +105,22 @@ test('the operations board has a seventh row, platform health, leading to the te
     .click();
   await expect(page).toHaveURL(/\/platform\/health\?tenant=fraud$/);
 });
+
+test('carol reads her endpoint’s input drift: the breaching features named against the policy threshold, charted with it', async ({
+  page,
+}) => {
+  await signIn(page, 'carol');
+  await page.goto('/t/pricing/deployments/price-elasticity');
+  const drift = page.getByRole('region', { name: 'Input drift' });
+  // The simulator drifts pricing's competitor_price_ratio and discount_pct past the default 0.2.
+  await expect(page.getByTestId('drift-summary')).toContainText(
+    /Above the threshold of 0\.2 now: .*competitor_price_ratio/,
+  );
+  await expect(drift.locator('.recharts-reference-line')).toHaveCount(1);
+  await expect(drift.locator('.recharts-line')).not.toHaveCount(0);
+  // Its checks panel names the same breach as a finding.
+  await expect(
+    page.getByTestId('checks-panel').getByTestId('health-finding').filter({ hasText: 'input features drift' }),
+  ).toHaveCount(1);
+  await expectAccessible(page);
+});
