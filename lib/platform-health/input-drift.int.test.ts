@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAVE, setUpDashboardTest, tearDownDashboardTest, type DashboardTest } from '../../test/dashboards';
 import { createMembers } from '../../test/db';
-import { closedPort, eventually, requireSetting } from '../../test/stack';
+import { eventually, requireSetting } from '../../test/stack';
 import { getDb } from '../db/client';
 import { defaultPrometheusConnection, prometheusApi } from '../integrations/prometheus';
 import { clusterDriftScores } from '../integrations/prometheus/drift-metrics';
@@ -195,22 +195,4 @@ describe('model input drift on the local platform', () => {
     await watchUntil('opened');
     expect(await driftEvents()).toHaveLength(2);
   }, 240_000);
-
-  it('says the check could not be judged, naming Prometheus, when Prometheus cannot be reached', async () => {
-    const url = process.env.PROMETHEUS_URL;
-    process.env.PROMETHEUS_URL = `http://127.0.0.1:${await closedPort()}`;
-    try {
-      const health = await gatherPlatformHealth();
-      expect(driftFindings(health.findings)).toEqual([]);
-      expect(health.unread.filter((u) => u.checks.includes('input-drift'))).toEqual([
-        expect.objectContaining({
-          tenant: null,
-          source: 'Prometheus (the input drift scores)',
-          checks: ['input-drift'],
-        }),
-      ]);
-    } finally {
-      process.env.PROMETHEUS_URL = url;
-    }
-  });
 });

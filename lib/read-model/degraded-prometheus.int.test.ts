@@ -13,6 +13,7 @@ import {
   type DashboardTest,
 } from '../../test/dashboards';
 import { opsView } from '../ops/service';
+import { gatherPlatformHealth } from '../platform-health/gather';
 import { sloDetail, sloList } from '../slo/service';
 
 let setup: DashboardTest;
@@ -79,5 +80,18 @@ describe('with Prometheus stopped', () => {
     expect(view.history).toBeNull();
     expect(view.historyProblem).toContain(missing());
     expect(view.availability.problem).toContain(missing());
+  });
+
+  it('platform health says input drift could not be judged, naming Prometheus, and finds no drift', async () => {
+    const health = await gatherPlatformHealth();
+    expect(health.findings.filter((f) => f.checkId === 'input-drift')).toEqual([]);
+    expect(health.unread.filter((u) => u.checks.includes('input-drift'))).toEqual([
+      expect.objectContaining({
+        tenant: null,
+        source: 'Prometheus (the input drift scores)',
+        checks: ['input-drift'],
+        message: expect.stringContaining(missing()),
+      }),
+    ]);
   });
 });
