@@ -182,12 +182,17 @@ describe('rollbackTargets', () => {
     const { targets } = rollbackTargets(
       input({
         servingStorageUris: [uri('1')],
-        served: [served('1', 1), served('4', 10, { state: 'rolled_back', rolledBack }), served('1', 12)],
-        requests: [request('1'), request('4')],
-        artifacts: new Map([[uri('4'), found]]),
+        served: [
+          served('3', 2),
+          served('1', 1),
+          served('4', 10, { state: 'rolled_back', rolledBack }),
+          served('1', 12),
+        ],
+        requests: [request('1'), request('3'), request('4')],
+        artifacts: new Map([uri('3'), uri('4')].map((u) => [u, found])),
       }),
     );
-    expect(targets).toHaveLength(1);
+    expect(targets.map((t) => t.version)).toEqual(['4', '3']);
     expect(targets[0]).toMatchObject({
       version: '4',
       servedFrom: day(10).toISOString(),

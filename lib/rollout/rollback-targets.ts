@@ -141,6 +141,8 @@ export function rollbackTargets(input: RollbackTargetsInput): RollbackTargets {
   const last = new Map<string, { record: ServedRecord; until: Date | null }>();
   byTime.forEach((record, i) => {
     const next = byTime[i + 1];
+    // Deleted first, so the map keeps the versions in the order they last served.
+    last.delete(key(record));
     last.set(key(record), { record, until: next?.startedAt ?? record.rolledBack?.at ?? null });
   });
   const serving = new Set(input.servingStorageUris);
