@@ -244,8 +244,8 @@ async function beginAction(
       }
     }
     if (request.chosen) {
-      if ('refusal' in request.chosen.choice) throw new UserFacingError(request.chosen.choice.refusal);
-      // Any rollout but the endpoint's latest describes what served before: a rollback there would undo a newer deployment.
+      // Any rollout but the endpoint's latest describes what served before: a rollback there would
+      // undo a newer deployment, and the versions offered were read for an endpoint that has moved on.
       const latest = await tx.rollout.findFirst({
         where: { tenantId: rollout.tenantId, endpoint: rollout.endpoint },
         orderBy: { createdAt: 'desc' },
@@ -255,9 +255,10 @@ async function beginAction(
         return {
           answer: {
             changed: false,
-            message: `Nothing done: a newer version was deployed on ${rollout.endpoint} since this page was loaded. Reload it and choose again.`,
+            message: `Nothing done: a newer version was deployed on ${rollout.endpoint} since this rollout. Reload the versions it can be rolled back to and choose again.`,
           },
         };
+      if ('refusal' in request.chosen.choice) throw new UserFacingError(request.chosen.choice.refusal);
     } else if (rollout.state !== 'progressing') {
       return {
         answer: {
