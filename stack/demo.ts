@@ -15,6 +15,7 @@ import { ensureDatabase, postgresUrl } from './components/postgres';
 import { stackContext } from './lib/context';
 import { DEMO_USERS } from './oidc/users';
 import { pipelineVersion, runPromotionPipeline, type PipelineRun } from './seed/pipeline-promotion';
+import { seedModelHistory } from './seed/model-history';
 import { seedDemo, seedRollouts } from './seed/portal';
 import { resetDemoState, seedStack } from './seed/index';
 import { readSeededModels } from './seed/mlflow';
@@ -75,7 +76,11 @@ async function main() {
   progress('seeding demo tenants and users');
   await seedDemo();
   const models = await readSeededModels(ctx);
-  if (models) await seedRollouts(models);
+  if (models) {
+    await seedRollouts(models);
+    // fraud's model: versions served, rolled back and never deployed, for its story and rollback to a version.
+    await seedModelHistory(models);
+  }
 
   // Everything of the demo is on this machine, so are the webhook receivers someone tries with it.
   process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ??= 'true';

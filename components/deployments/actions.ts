@@ -5,7 +5,8 @@ import { defineAction } from '@/lib/actions/define-action';
 import { UserFacingError } from '@/lib/errors';
 import { operatorFor } from '@/lib/rollout/operator';
 import { isRolloutOf } from '@/lib/rollout/records';
-import { promoteDeploymentSchema, rollbackDeploymentSchema } from '@/lib/rollout/schemas';
+import { rollbackToVersion } from '@/lib/rollout/rollback-to';
+import { promoteDeploymentSchema, rollbackDeploymentSchema, rollbackToVersionSchema } from '@/lib/rollout/schemas';
 import { promoteRollout, rollbackRollout } from '@/lib/rollout/service';
 import { findTenant } from '@/lib/tenancy/service';
 
@@ -32,6 +33,24 @@ export const rollbackDeploymentAction = defineAction({
     const outcome = await rollbackRollout(operatorFor(user), input.tenant, input.rolloutId, {
       idempotencyKey: input.idempotencyKey,
       reason: `Rolled back by ${user.username} from the canary dashboard`,
+    });
+    revalidatePath(`/t/${input.tenant}/deployments`, 'layout');
+    return { ok: true, message: outcome.message };
+  },
+});
+
+/** Rollback to an earlier version that passed its gates; any other version is refused (lib/rollout/rollback-targets.ts). */
+export const rollbackToVersionAction = defineAction({
+  name: 'deployment.rollback-to-version',
+  input: rollbackToVersionSchema,
+  permission: operateDeployments,
+  async run(user, input) {
+    await requireRolloutOf(input);
+    const outcome = await rollbackToVersion(operatorFor(user), input.tenant, input.endpoint, {
+      rolloutId: input.rolloutId,
+      version: input.version,
+      reason: input.reason,
+      idempotencyKey: input.idempotencyKey,
     });
     revalidatePath(`/t/${input.tenant}/deployments`, 'layout');
     return { ok: true, message: outcome.message };

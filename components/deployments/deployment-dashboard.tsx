@@ -4,9 +4,12 @@ import { useState } from 'react';
 import { FormStatus } from '@/components/ui/form-status';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { ActionResult } from '@/lib/actions/define-action';
+import type { Panel } from '@/lib/read-model/panel';
 import type { DeploymentDashboard as Dashboard } from '@/lib/rollout/dashboard';
+import type { EndpointRollbackTargets } from '@/lib/rollout/rollback-to';
 import { JudgmentPanel } from './judgment-panel';
 import { MetricsPanel } from './metrics-panel';
+import { RollbackToVersion } from './rollback-to-version';
 import { RolloutActions } from './rollout-actions';
 import { RolloutTimeline } from './rollout-timeline';
 import { TrafficPanel } from './traffic-panel';
@@ -24,10 +27,13 @@ export function DeploymentDashboard({
   tenant,
   initial,
   mayOperate,
+  rollbackTargets,
 }: {
   tenant: string;
   initial: Dashboard;
   mayOperate: boolean;
+  /** The earlier versions it may be rolled back to: read for people allowed to operate only. */
+  rollbackTargets: Panel<EndpointRollbackTargets | null> | null;
 }) {
   const endpoint = initial.detail.name;
   const { data, error, refresh } = useLiveData({
@@ -54,6 +60,17 @@ export function DeploymentDashboard({
           endpoint={endpoint}
           rollout={rollout}
           thresholds={detail.thresholds}
+          onOutcome={async (result) => {
+            setOutcome(result);
+            if (result.ok) await refresh();
+          }}
+        />
+      ) : null}
+      {mayOperate && rollbackTargets ? (
+        <RollbackToVersion
+          tenant={tenant}
+          endpoint={endpoint}
+          targets={rollbackTargets}
           onOutcome={async (result) => {
             setOutcome(result);
             if (result.ok) await refresh();

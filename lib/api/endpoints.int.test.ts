@@ -129,14 +129,21 @@ beforeAll(async () => {
     },
   });
   requestId = request.id;
-  // A rollout of fraud's endpoint that has ended: rollback and promote answer it without touching the cluster.
-  finishedRollout = await getDb().$transaction((tx) =>
-    followSeededCanary(tx, { id: tenantIds.fraud!, name: 'fraud' }, fraud, {
-      endpoint: 'fraud-detector',
-      percent: 100,
-      actor: 'test',
-    }),
-  );
+  // A rollout of fraud's endpoint that has ended, and a newer one after it: rollback, promote and
+  // rollback to a version answer it without touching the cluster.
+  const followed = () =>
+    getDb().$transaction((tx) =>
+      followSeededCanary(tx, { id: tenantIds.fraud!, name: 'fraud' }, fraud, {
+        endpoint: 'fraud-detector',
+        percent: 100,
+        actor: 'test',
+      }),
+    );
+  finishedRollout = await getDb().rollout.update({
+    where: { id: (await followed()).id },
+    data: { createdAt: new Date(Date.now() - 60_000) },
+  });
+  await followed();
 }, 120_000);
 
 afterAll(async () => {
@@ -170,6 +177,7 @@ function bodyValues(): Record<string, unknown> {
     pipeline: 'openapi-walk-1',
     rolloutId: finishedRollout.id,
     to: 'next',
+    reason: 'Walked by the OpenAPI test: nothing is rolled back',
   };
 }
 const HEADER_VALUES: Record<string, () => string> = { 'Idempotency-Key': () => randomUUID() };

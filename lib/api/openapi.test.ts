@@ -49,7 +49,7 @@ describe('/api/v1/openapi.json', () => {
   it(`validates as OpenAPI 3.1 with its ${ENDPOINTS.length} operations`, async () => {
     const operations = await validateOpenApi(openApiDocument());
     expect(operations).toHaveLength(ENDPOINTS.length);
-    expect(ENDPOINTS.length).toBe(12);
+    expect(ENDPOINTS.length).toBe(14);
   });
 
   it('is refused by the validator when it is broken, so the validation above means something', async () => {
@@ -141,7 +141,7 @@ describe('/api/v1/openapi.json: rollouts and runs', () => {
     (openApiDocument().paths[path] as Record<string, Operation & { parameters: Record<string, unknown>[] }>)[method]!;
 
   it('requires the Idempotency-Key header of rollback and promote, and keeps the key out of the body', () => {
-    for (const action of ['rollback', 'promote']) {
+    for (const action of ['rollback', 'promote', 'rollback-to-version']) {
       const op = operation(`/api/v1/t/{tenant}/rollouts/{endpoint}/${action}`, 'post');
       expect(op.parameters.find((p) => p.in === 'header')).toMatchObject({
         name: 'Idempotency-Key',

@@ -6,10 +6,10 @@ import { syncAdmissionParams } from '../admission/service';
 import { log } from '../observability/logger';
 import { startRollout } from '../rollout/records';
 import type { Prisma } from '../db/generated/client';
-import { targetHealthGate, type GateResult } from './gates';
+import { primaryMetricValue, targetHealthGate, type GateResult } from './gates';
 import { MODEL_LABEL } from './endpoint';
 import { deployTargetHealth, sharedPlatformHealth, type HealthSource } from './evaluation';
-import { ANNOTATIONS, deploymentAnnotations } from './evidence';
+import { ANNOTATIONS, deploymentAnnotations, requestEvidence } from './evidence';
 import { countingApprovals, requestGates, requestPolicy } from './requests';
 
 /**
@@ -27,12 +27,6 @@ type Step = (typeof STEPS)[number];
 
 function done(request: { deployStep: string | null }, step: Step): boolean {
   return request.deployStep !== null && STEPS.indexOf(request.deployStep as Step) >= STEPS.indexOf(step);
-}
-
-function primaryMetricEvidence(gates: GateResult[], metric: string): string {
-  const regression = gates.find((g) => g.id === 'regression');
-  const value = regression?.values.value;
-  return typeof value === 'number' ? `${metric}=${value.toFixed(4)}` : `${metric}=unknown`;
 }
 
 function previousVersionOf(gates: GateResult[]): string | null {
@@ -65,18 +59,12 @@ async function deployCanary(request: Request): Promise<void> {
   const gates = requestGates(request);
   const api = inferenceServices(request.tenant.name, { kind: 'portal' });
   const firstStep = policy.canarySteps[0]!;
-  const evidence: Record<string, string> = {
-    [ANNOTATIONS.request]: request.id,
-    [ANNOTATIONS.modelName]: request.modelName,
-    [ANNOTATIONS.modelVersion]: request.version,
-    [ANNOTATIONS.runId]: request.runId,
-    [ANNOTATIONS.holdoutMetric]: primaryMetricEvidence(gates, policy.primaryMetric),
-    [ANNOTATIONS.modelCard]: request.modelCardUrl,
-    [ANNOTATIONS.approvers]: countingApprovals(request.approvals)
-      .map((a) => a.approverName)
-      .join(','),
-    [ANNOTATIONS.requester]: request.requesterName,
-  };
+  const evidence = requestEvidence({
+    ...request,
+    primaryMetric: policy.primaryMetric,
+    primaryValue: primaryMetricValue(gates),
+    approvers: countingApprovals(request.approvals).map((a) => a.approverName),
+  });
   // The cluster's admission guard judges the evidence against the tenant's current threshold: its
   // parameters are brought up to date first (if that fails, the cluster has the last word).
   await syncAdmissionParams(request.tenant.name).catch((error: unknown) =>

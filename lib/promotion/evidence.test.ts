@@ -3,7 +3,10 @@ import {
   ANNOTATIONS,
   deploymentAnnotations,
   previousEvidenceOf,
+  primaryMetricEvidence,
+  requestEvidence,
   rollbackAnnotations,
+  rollbackToAnnotations,
   servedEvidence,
 } from './evidence';
 
@@ -97,5 +100,57 @@ describe('rollbackAnnotations', () => {
     const broken = { ...challenger, [ANNOTATIONS.previousEvidence]: '{not json' };
     expect(servedEvidence(rollbackAnnotations(broken, { key: 'k', version: '4' }))).toEqual(challenger);
     expect(previousEvidenceOf({ [ANNOTATIONS.previousEvidence]: JSON.stringify({ 'evil/key': 'x' }) })).toBeNull();
+  });
+});
+
+describe('rollbackToAnnotations', () => {
+  const ROLLED_BACK = 'mlp.example.com/rolled-back-version';
+
+  it('puts the chosen version’s own evidence in place, records what served as the previous model, names the rolled-back version', () => {
+    const serving = { ...challenger, 'other/annotation': 'kept', [ROLLED_BACK]: '2' };
+    const chosen = { ...champion, [ANNOTATIONS.request]: 'req-0', [ANNOTATIONS.modelVersion]: '1' };
+    const annotations = rollbackToAnnotations(serving, chosen, {
+      key: ROLLED_BACK,
+      version: '4',
+      storageUri: 's3://b/four/model',
+    });
+    expect(servedEvidence(annotations)).toEqual(chosen);
+    expect(annotations).toMatchObject({
+      'other/annotation': 'kept',
+      [ANNOTATIONS.previousStorageUri]: 's3://b/four/model',
+      [ANNOTATIONS.previousVersion]: '4',
+      [ROLLED_BACK]: '4',
+    });
+    expect(previousEvidenceOf(annotations)).toEqual(challenger);
+  });
+
+  it('leaves no evidence key of the model it replaces that the chosen version’s evidence lacks', () => {
+    const { [ANNOTATIONS.modelCard]: _card, ...withoutCard } = champion;
+    const annotations = rollbackToAnnotations(challenger, withoutCard, {
+      key: ROLLED_BACK,
+      version: null,
+      storageUri: 's3://b/four/model',
+    });
+    expect(annotations[ANNOTATIONS.modelCard]).toBeUndefined();
+    expect(annotations[ROLLED_BACK]).toBeUndefined();
+  });
+});
+
+describe('requestEvidence', () => {
+  it('states what the deployment of an approved request writes, the primary metric to 4 decimals', () => {
+    expect(
+      requestEvidence({
+        id: 'req-1',
+        modelName: 'fraud-detector',
+        version: '3',
+        runId: 'a'.repeat(32),
+        modelCardUrl: 'https://wiki/card/3',
+        requesterName: 'alice',
+        primaryMetric: 'holdout_auc',
+        primaryValue: 0.91,
+        approvers: ['bob'],
+      }),
+    ).toEqual(champion);
+    expect(primaryMetricEvidence('holdout_auc', null)).toBe('holdout_auc=unknown');
   });
 });

@@ -101,3 +101,62 @@ export function rollbackAnnotations(
   annotations[rolledBack.key] = rolledBack.version;
   return annotations;
 }
+
+/** What a promotion request says about its version, as its evidence annotations need it. */
+export interface RequestEvidenceInput {
+  id: string;
+  modelName: string;
+  version: string;
+  runId: string;
+  modelCardUrl: string;
+  requesterName: string;
+  /** The primary metric of the request's policy, and its value as the regression gate recorded it (null: unknown). */
+  primaryMetric: string;
+  primaryValue: number | null;
+  /** The approvers whose approval counted, in order. */
+  approvers: readonly string[];
+}
+
+/** The primary metric as the admission guard reads it: `<metric>=<value>` (4 decimals). */
+export function primaryMetricEvidence(metric: string, value: number | null): string {
+  return `${metric}=${value === null ? 'unknown' : value.toFixed(4)}`;
+}
+
+/**
+ * The evidence annotations of an approved promotion request's version: written by its deployment,
+ * and again by a rollback to that version, so the cluster's admission guard judges the version's
+ * own evidence.
+ */
+export function requestEvidence(request: RequestEvidenceInput): Record<string, string> {
+  return {
+    [ANNOTATIONS.request]: request.id,
+    [ANNOTATIONS.modelName]: request.modelName,
+    [ANNOTATIONS.modelVersion]: request.version,
+    [ANNOTATIONS.runId]: request.runId,
+    [ANNOTATIONS.holdoutMetric]: primaryMetricEvidence(request.primaryMetric, request.primaryValue),
+    [ANNOTATIONS.modelCard]: request.modelCardUrl,
+    [ANNOTATIONS.approvers]: request.approvers.join(','),
+    [ANNOTATIONS.requester]: request.requesterName,
+  };
+}
+
+/**
+ * The annotations after a rollback to a chosen earlier version: its evidence in place of what
+ * served (no stale key of the other model left), what served before it recorded as the previous
+ * model (with its evidence), and `rolledBack` naming the version that was rolled back.
+ */
+export function rollbackToAnnotations(
+  current: Annotations,
+  evidence: Record<string, string>,
+  rolledBack: { key: string; version: string | null; storageUri: string },
+): Record<string, string> {
+  const annotations = deploymentAnnotations(current, evidence, {
+    liveCanary: false,
+    storageUri: rolledBack.storageUri,
+    version: rolledBack.version,
+  });
+  for (const key of SERVED_EVIDENCE_KEYS) if (evidence[key] === undefined) delete annotations[key];
+  if (rolledBack.version) annotations[rolledBack.key] = rolledBack.version;
+  else delete annotations[rolledBack.key];
+  return annotations;
+}

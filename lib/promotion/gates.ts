@@ -277,3 +277,9 @@ export function evaluateGates(input: GateInput): GateResult[] {
 export function blockingFailures(gates: readonly GateResult[]): GateResult[] {
   return gates.filter((g) => g.blocking && !g.passed);
 }
+
+/** The primary metric's value as the regression gate recorded it (what the deployment's evidence states), or null. */
+export function primaryMetricValue(gates: readonly GateResult[]): number | null {
+  const value = gates.find((g) => g.id === 'regression')?.values.value;
+  return typeof value === 'number' ? value : null;
+}

@@ -139,3 +139,36 @@ describe('a failed cluster write', () => {
     expect(refusedForSure(new TypeError('x is undefined'))).toBe(false);
   });
 });
+
+describe('settling a rollback to a chosen version whose outcome was never recorded', () => {
+  const V1 = 's3://mlflow-artifacts/workspaces/pricing/4/ccc/artifacts/model';
+  const toV1: IntentValues = {
+    ...rollback,
+    action: 'rollback-to-version',
+    target: { storageUri: V1, canaryTrafficPercent: null },
+    from: { storageUri: V4, percent: 100 },
+    version: '4',
+    previousVersion: '1',
+    to: { version: '1', requestId: 'req-1', storageUri: V1, evidence: {} },
+  };
+
+  it('settles it from a finished rollout too: only a newer deployment ends it', () => {
+    expect(settle(toV1, { storageUri: V1, canaryTrafficPercent: null }, soon, 'promoted')).toEqual({ kind: 'done' });
+    expect(settle(toV1, { storageUri: V4, canaryTrafficPercent: null }, soon, 'rolled_back')).toEqual({
+      kind: 'reapply',
+    });
+    expect(settle(toV1, { storageUri: V4, canaryTrafficPercent: null }, soon, 'superseded')).toEqual({
+      kind: 'failed',
+      reason: 'the rollout is superseded, so a rollback to a chosen version no longer applies',
+    });
+  });
+
+  it('reports it failed when the endpoint serves neither what it started from nor the chosen version', () => {
+    expect(settle(toV1, { storageUri: V5, canaryTrafficPercent: 10 }, soon, 'promoted')).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringMatching(
+        /^the endpoint serves .*: neither what a rollback to a chosen version started from/,
+      ),
+    });
+  });
+});

@@ -25,10 +25,11 @@ import { inferenceServices, PORTAL_ACTOR, type InferenceService, type KubeActor 
 import { mlflowFor } from '../integrations/mlflow';
 import { UpstreamError } from '../integrations/upstream';
 import { log } from '../observability/logger';
-import { rollbackAnnotations } from '../promotion/evidence';
+import { rollbackAnnotations, rollbackToAnnotations } from '../promotion/evidence';
 import { nextStep } from '../promotion/policy';
 import {
   idempotentActionSchema,
+  isRollback,
   parseRolloutEvent,
   recordRolloutEvent,
   servedWords,
@@ -36,6 +37,7 @@ import {
   type IntentValues,
   type JudgmentValues,
   type RolloutEventInput,
+  type RollbackTo,
   type Traffic,
 } from './events';
 import { rolloutOutcome } from '../notifications/events';
@@ -77,6 +79,7 @@ export const REAPPLY_WITHIN_MS = 10 * 60_000;
 
 const ACTION_WORDS: Record<IdempotentAction, string> = {
   rollback: 'a rollback',
+  'rollback-to-version': 'a rollback to a chosen version',
   'promote-next': 'a promotion to the next step',
   'promote-full': 'a promotion to 100 %',
 };
@@ -144,6 +147,19 @@ interface ActionRequest {
   judgment?: JudgmentValues;
   /** Automatic judgment: act only while the canary is still at the percent it judged. */
   judgedAtPercent?: number;
+  /** A rollback to a chosen version (rollback-to.ts). */
+  chosen?: ChosenVersion;
+}
+
+/** What a rollback to a chosen version was asked with, read before its intent is recorded. */
+export interface ChosenVersion {
+  /**
+   * The version's target, or why it is refused — judged after the key's history, so that a
+   * repeated key is answered (the version chosen serves by then, so is no longer a target).
+   */
+  choice: { target: RollbackTo } | { refusal: string };
+  /** What the InferenceService served when the targets were read; the write goes ahead only if it still does. */
+  serving: { storageUri: string; percent: number; version: string | null };
 }
 
 /** What a key was used for before on this rollout: the latest attempt's state. */
@@ -176,6 +192,8 @@ async function keyHistory(tx: Tx, rolloutId: string, key: string) {
 }
 
 function plan(rollout: Rollout, action: IdempotentAction): IntentValues['target'] {
+  if (action === 'rollback-to-version')
+    throw new Error('a rollback to a chosen version is planned from the version chosen');
   if (action === 'rollback') {
     if (!rollout.previousStorageUri)
       throw new UserFacingError(
@@ -225,7 +243,23 @@ async function beginAction(
         key = `${request.key}${ATTEMPT_SEPARATOR}${earlier.attempts + 1}`;
       }
     }
-    if (rollout.state !== 'progressing') {
+    if (request.chosen) {
+      // Any rollout but the endpoint's latest describes what served before: a rollback there would
+      // undo a newer deployment, and the versions offered were read for an endpoint that has moved on.
+      const latest = await tx.rollout.findFirst({
+        where: { tenantId: rollout.tenantId, endpoint: rollout.endpoint },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true },
+      });
+      if (latest?.id !== rollout.id || rollout.state === 'superseded')
+        return {
+          answer: {
+            changed: false,
+            message: `Nothing done: a newer version was deployed on ${rollout.endpoint} since this rollout. Reload the versions it can be rolled back to and choose again.`,
+          },
+        };
+      if ('refusal' in request.chosen.choice) throw new UserFacingError(request.chosen.choice.refusal);
+    } else if (rollout.state !== 'progressing') {
       return {
         answer: {
           changed: false,
@@ -251,16 +285,29 @@ async function beginAction(
         },
       };
     }
-    const values: IntentValues = {
-      action: request.action,
-      target: plan(rollout, request.action),
-      from: { storageUri: rollout.storageUri, percent: rollout.currentPercent },
-      version: rollout.version,
-      previousVersion: rollout.previousVersion,
-      kube: operator.kube,
-      ...(operator.actor.id ? { actorId: operator.actor.id } : {}),
-      ...(request.judgment ? { judgment: request.judgment } : {}),
-    };
+    const kube = { kube: operator.kube, ...(operator.actor.id ? { actorId: operator.actor.id } : {}) };
+    const values: IntentValues =
+      request.chosen && 'target' in request.chosen.choice
+        ? {
+            action: request.action,
+            // No canary share: all traffic to the chosen version's revision once it is ready (with a
+            // canary share of 0, KServe would keep the last rolled-out revision, not the chosen one).
+            target: { storageUri: request.chosen.choice.target.storageUri, canaryTrafficPercent: null },
+            from: { storageUri: request.chosen.serving.storageUri, percent: request.chosen.serving.percent },
+            version: request.chosen.serving.version ?? rollout.version,
+            previousVersion: request.chosen.choice.target.version,
+            ...kube,
+            to: request.chosen.choice.target,
+          }
+        : {
+            action: request.action,
+            target: plan(rollout, request.action),
+            from: { storageUri: rollout.storageUri, percent: rollout.currentPercent },
+            version: rollout.version,
+            previousVersion: rollout.previousVersion,
+            ...kube,
+            ...(request.judgment ? { judgment: request.judgment } : {}),
+          };
     const row = await recordRolloutEvent(
       tx,
       rollout.id,
@@ -299,6 +346,29 @@ async function writeCluster(intent: Intent, kube: KubeActor): Promise<{ before: 
       throw new UserFacingError(
         `${intent.endpoint} no longer serves v${values.version}: it was changed outside this rollout.`,
       );
+    }
+    if (values.to) {
+      // The chosen version alone, with its own evidence, so the cluster's admission guard judges it.
+      const { canaryTrafficPercent: _dropped, ...rest } = predictor;
+      return {
+        ...current,
+        metadata: {
+          ...current.metadata,
+          annotations: rollbackToAnnotations(current.metadata.annotations, values.to.evidence, {
+            key: ROLLED_BACK_ANNOTATION,
+            version: values.version,
+            storageUri: values.from.storageUri,
+          }),
+        },
+        spec: {
+          ...current.spec,
+          predictor: {
+            ...rest,
+            minReplicas: Math.max(1, predictor.minReplicas ?? 1),
+            model: { ...predictor.model, storageUri: values.target.storageUri },
+          },
+        },
+      };
     }
     if (values.action === 'rollback') {
       // All traffic back to the previous stable version — canaryTrafficPercent 0 *and* its
@@ -349,12 +419,17 @@ function outcomeEvent(
 ): RolloutEventInput {
   const { values } = intent;
   const shared = { ...values.judgment, before: change.before, after: change.after, ...recorded };
-  if (values.action === 'rollback') {
+  if (isRollback(values.action)) {
     return {
       kind: 'rollback',
       decision: 'rolled-back',
       reason: intent.reason,
-      values: { ...shared, version: values.version, previousVersion: values.previousVersion },
+      values: {
+        ...shared,
+        version: values.version,
+        previousVersion: values.previousVersion,
+        ...(values.to ? { toRequestId: values.to.requestId } : {}),
+      },
     };
   }
   const percent = values.target.canaryTrafficPercent;
@@ -379,12 +454,12 @@ async function recordOutcome(
     const rollout = await lockRollout(tx, intent.tenant, intent.rolloutId);
     if (!rollout) throw new Error(`rollout ${intent.rolloutId} of ${intent.tenant} is gone`);
     if (await tx.rolloutEvent.findUnique({ where: { intentId: intent.id }, select: { id: true } })) return false;
-    const { action, target } = intent.values;
+    const { action, target, to } = intent.values;
     const now = new Date();
-    if (action === 'rollback') {
+    if (isRollback(action)) {
       await tx.rollout.update({
         where: { id: rollout.id },
-        data: { state: 'rolled_back', currentPercent: 0, finishedAt: now },
+        data: { state: 'rolled_back', currentPercent: 0, finishedAt: rollout.finishedAt ?? now },
       });
     } else {
       const percent = target.canaryTrafficPercent ?? 100;
@@ -405,16 +480,21 @@ async function recordOutcome(
     const metrics = intent.values.judgment?.metrics;
     await emitNotification(
       tx,
-      rolloutOutcome(intent.tenant, rollout, {
-        action: action === 'rollback' ? 'rollback' : 'step',
-        // Automatic judgment's actions, and only they, carry the values that decided them.
-        automatic: intent.values.judgment !== undefined,
-        actor: intent.actor,
-        reason: intent.reason,
-        fromPercent: rollout.currentPercent,
-        toPercent: action === 'rollback' ? 0 : (target.canaryTrafficPercent ?? 100),
-        canary: metrics && 'canary' in metrics ? metrics.canary : null,
-      }),
+      // A rollback to a chosen version goes from what served to that version.
+      rolloutOutcome(
+        intent.tenant,
+        to ? { ...rollout, version: intent.values.version, previousVersion: to.version } : rollout,
+        {
+          action: isRollback(action) ? 'rollback' : 'step',
+          // Automatic judgment's actions, and only they, carry the values that decided them.
+          automatic: intent.values.judgment !== undefined,
+          actor: intent.actor,
+          reason: intent.reason,
+          fromPercent: rollout.currentPercent,
+          toPercent: isRollback(action) ? 0 : (target.canaryTrafficPercent ?? 100),
+          canary: metrics && 'canary' in metrics ? metrics.canary : null,
+        },
+      ),
       { requesterId: await requesterOf(tx, rollout), actorId: intent.values.actorId ?? null },
     );
     await recordAudit(tx, {
@@ -428,7 +508,7 @@ async function recordOutcome(
       tenant: intent.tenant,
       target: auditTarget(intent),
       before: change.before,
-      after: change.after,
+      after: to ? { ...change.after, version: to.version, request: to.requestId } : change.after,
       outcome: 'success',
       reason: intent.reason,
     });
@@ -467,7 +547,7 @@ async function recordFailure(
     if (recorded.recordedBy) {
       await recordAudit(tx, {
         actor: auditActor(intent),
-        action: intent.values.action === 'rollback' ? 'deployment.rollback' : 'deployment.promote',
+        action: isRollback(intent.values.action) ? 'deployment.rollback' : 'deployment.promote',
         tenant: intent.tenant,
         target: auditTarget(intent),
         outcome: 'failed',
@@ -480,6 +560,8 @@ async function recordFailure(
 
 function doneMessage(intent: Intent): string {
   const { values } = intent;
+  if (values.to)
+    return `Rolled back ${intent.endpoint} to v${values.to.version}: it takes all traffic once its revision is ready.`;
   if (values.action === 'rollback')
     return `Rolled back ${intent.endpoint} to its previous version${values.previousVersion ? ` (v${values.previousVersion})` : ''}.`;
   const percent = values.target.canaryTrafficPercent;
@@ -489,19 +571,24 @@ function doneMessage(intent: Intent): string {
 }
 
 /** After a rollback the registry's alias points at what serves again (unless someone moved it meanwhile). */
-async function restoreAlias(tenant: string, rolloutId: string, actor: string): Promise<void> {
+async function restoreAlias(intent: Intent): Promise<void> {
+  const { tenant, rolloutId, actor } = intent;
   const rollout = await getDb().rollout.findUniqueOrThrow({
     where: { id: rolloutId },
     include: { promotionRequest: true },
   });
-  if (!rollout.promotionRequest || !rollout.previousVersion) return;
-  const alias = (rollout.promotionRequest.policy as { alias?: string }).alias ?? 'champion';
+  const to = intent.values.to;
+  // Back to the previous version: only a rollout of the portal's promotions moved the alias. To a chosen one: from what served.
+  if (!to && (!rollout.promotionRequest || !rollout.previousVersion)) return;
+  const from = to ? intent.values.version : rollout.version;
+  const back = to ? to.version : rollout.previousVersion!;
+  const alias = (rollout.promotionRequest?.policy as { alias?: string } | undefined)?.alias ?? 'champion';
   try {
     const mlflow = mlflowFor(tenant);
     const model = await mlflow.getRegisteredModel(rollout.modelName);
-    if (model.aliases.find((a) => a.alias === alias)?.version !== rollout.version) return;
-    await mlflow.setRegisteredModelAlias(rollout.modelName, alias, rollout.previousVersion);
-    await mlflow.setModelVersionTag(rollout.modelName, rollout.version, 'mlp.rolled_back_at', new Date().toISOString());
+    if (model.aliases.find((a) => a.alias === alias)?.version !== from) return;
+    await mlflow.setRegisteredModelAlias(rollout.modelName, alias, back);
+    await mlflow.setModelVersionTag(rollout.modelName, from, 'mlp.rolled_back_at', new Date().toISOString());
   } catch (error) {
     log.error('could not move the alias back after a rollback', { tenant, rollout: rolloutId, error });
     const words = errorWords(error);
@@ -509,8 +596,8 @@ async function restoreAlias(tenant: string, rolloutId: string, actor: string): P
       recordRolloutEvent(tx, rolloutId, actor, {
         kind: 'alias',
         decision: 'alias not restored',
-        reason: `The ${alias} alias still points at v${rollout.version}: ${words}`,
-        values: { alias, version: rollout.version, error: words },
+        reason: `The ${alias} alias still points at v${from}: ${words}`,
+        values: { alias, version: from, error: words },
       }),
     );
   }
@@ -575,7 +662,7 @@ async function act(
       message: `${message} The rollout history could not record it yet; the worker records it within a minute.`,
     };
   }
-  if (intent.values.action === 'rollback') await restoreAlias(tenant, rolloutId, intent.actor);
+  if (isRollback(intent.values.action)) await restoreAlias(intent);
   return { changed: true, message };
 }
 
@@ -608,6 +695,27 @@ export async function rollbackRollout(
       judgment: options.judgment,
       judgedAtPercent: options.judgment?.percent,
     },
+    hooks,
+  );
+}
+
+/**
+ * Rollback to a chosen earlier version (rollback-to.ts reads which ones may be chosen): all
+ * traffic to it, with its own evidence, from the endpoint's latest rollout whatever its state —
+ * once per idempotency key, like the other actions.
+ */
+export async function rollbackToVersionRollout(
+  operator: Operator,
+  tenant: string,
+  rolloutId: string,
+  options: { idempotencyKey: string; reason: string; chosen: ChosenVersion },
+  hooks: ActionHooks = {},
+): Promise<ActionOutcome> {
+  return act(
+    operator,
+    tenant,
+    rolloutId,
+    { action: 'rollback-to-version', key: options.idempotencyKey, reason: options.reason, chosen: options.chosen },
     hooks,
   );
 }
@@ -655,7 +763,9 @@ export function settleAction(input: {
 }): Settlement {
   const { values, observed } = input;
   const what = ACTION_WORDS[values.action];
-  if (input.rolloutState !== 'progressing')
+  // A rollback to a chosen version may start from a finished rollout: only a newer deployment ends it.
+  const ended = values.to ? input.rolloutState === 'superseded' : input.rolloutState !== 'progressing';
+  if (ended)
     return {
       kind: 'failed',
       reason: `the rollout is ${input.rolloutState.replace('_', ' ')}, so ${what} no longer applies`,
@@ -664,7 +774,7 @@ export function settleAction(input: {
   if (showsTarget(observed, values.target)) return { kind: 'done' };
   const stillFrom =
     observed.storageUri === values.from.storageUri &&
-    (values.action === 'rollback' || (observed.canaryTrafficPercent ?? 100) === values.from.percent);
+    (isRollback(values.action) || (observed.canaryTrafficPercent ?? 100) === values.from.percent);
   if (!stillFrom) {
     return {
       kind: 'failed',
@@ -688,7 +798,10 @@ export async function findUnfinishedActions(olderThanMs: number): Promise<bigint
       kind: 'intent',
       outcome: { is: null },
       occurredAt: { lt: new Date(Date.now() - olderThanMs) },
-      rollout: { state: 'progressing' },
+      OR: [
+        { rollout: { state: 'progressing' } },
+        { idempotencyAction: 'rollback-to-version', rollout: { state: { not: 'superseded' } } },
+      ],
     },
     select: { id: true },
     orderBy: { id: 'asc' },
@@ -773,8 +886,7 @@ export async function finishAction(intentId: bigint, now = new Date()): Promise<
     outcome = 'failed';
   }
   if (!recorded) return 'settled already';
-  if (outcome === 'done' && intent.values.action === 'rollback')
-    await restoreAlias(intent.tenant, intent.rolloutId, intent.actor);
+  if (outcome === 'done' && isRollback(intent.values.action)) await restoreAlias(intent);
   return outcome;
 }
 

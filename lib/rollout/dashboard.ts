@@ -347,6 +347,7 @@ const SCALARS: Record<string, ScalarValue> = {
   previousStorageUri: scalar('Previous model', z.string(), uriText),
   version: scalar('Canary version', z.string(), versionText),
   previousVersion: scalar('Previous version', z.string(), versionText),
+  toRequestId: scalar('With the evidence of request', z.string(), (id) => id),
   by: scalar('Superseded by', z.string(), versionText),
   steps: scalar('Steps', z.array(z.number()), (steps) => `${steps.join(' → ')} %`),
   recordedBy: scalar(
@@ -413,6 +414,7 @@ export function describeValues(values: unknown): ValueLine[] {
 
 const ACTION_LABELS: Record<IdempotentAction, string> = {
   rollback: 'Rollback',
+  'rollback-to-version': 'Rollback to a chosen version',
   'promote-next': 'Promotion to the next step',
   'promote-full': 'Promotion to 100 %',
 };
@@ -433,8 +435,20 @@ function describeIntent(values: IntentValues): ValueLine[] {
       label: 'Started from',
       value: servedWords({ storageUri: values.from.storageUri, canaryTrafficPercent: values.from.percent }),
     },
-    { label: 'Canary version', value: versionText(values.version) },
-    ...(values.previousVersion ? [{ label: 'Previous version', value: versionText(values.previousVersion) }] : []),
+    ...(values.to
+      ? [
+          { label: 'Rolled back from', value: versionText(values.version) },
+          {
+            label: 'Back to',
+            value: `${versionText(values.to.version)}, with the evidence of request ${values.to.requestId}`,
+          },
+        ]
+      : [
+          { label: 'Canary version', value: versionText(values.version) },
+          ...(values.previousVersion
+            ? [{ label: 'Previous version', value: versionText(values.previousVersion) }]
+            : []),
+        ]),
     {
       label: 'Acts at Kubernetes as',
       value: kube.kind === 'user' ? `${kube.username} (impersonated)` : "the portal's own identity",
@@ -515,6 +529,7 @@ const FINISHED: Record<
 /** The tone an action under way takes on the judgment badge: its own action's. */
 const PENDING_BADGE_ACTIONS: Record<IdempotentAction, string> = {
   rollback: 'rollback',
+  'rollback-to-version': 'rollback',
   'promote-next': 'step',
   'promote-full': 'promote',
 };

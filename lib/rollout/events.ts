@@ -8,9 +8,10 @@
  * Kinds:
  * - `start`, `supersede`: a rollout begins, or a newer one takes over its endpoint;
  * - `check`, `pause`: one automatic judgment, with its metrics and thresholds;
- * - `intent`: an action (rollback, promote) asked for and committed before the Kubernetes API is
- *   written — pending until an outcome names it;
+ * - `intent`: an action (rollback, rollback to a chosen verified version, promote) asked for and
+ *   committed before the Kubernetes API is written — pending until an outcome names it;
  * - `rollback`, `step`, `promote`: an action's outcome as the cluster took it (traffic before → after);
+ *   a rollback to a chosen version is a `rollback` naming it (`previousVersion`, `toRequestId`);
  * - `failed`: an action that did not reach the cluster, or could not be confirmed, and why;
  * - `alias`: the registry alias could not be moved back after a rollback.
  */
@@ -85,8 +86,24 @@ export const trafficShareWords = (t: { canaryTrafficPercent: number | null }) =>
 export const servedWords = (t: { storageUri: string | null; canaryTrafficPercent: number | null }) =>
   `${t.storageUri ?? 'no model'}, ${trafficShareWords(t)}`;
 
-/** What an idempotency key was used for: the same key for another action is refused, not answered. */
-export const idempotentActionSchema = z.enum(['rollback', 'promote-next', 'promote-full']);
+/**
+ * What an idempotency key was used for: the same key for another action is refused, not answered.
+ * `rollback-to-version`: all traffic to an earlier version of the endpoint's that passed its gates
+ * (lib/rollout/rollback-targets.ts), with that version's own evidence.
+ */
+export const idempotentActionSchema = z.enum(['rollback', 'rollback-to-version', 'promote-next', 'promote-full']);
+
+/** Whether an action takes the canary's traffic away (back to the previous version, or to a chosen one). */
+export const isRollback = (action: IdempotentAction | null): boolean =>
+  action === 'rollback' || action === 'rollback-to-version';
+
+/** The chosen version of a rollback to a version: what it serves and the evidence annotations it carries onto the InferenceService. */
+export const rollbackTargetSchema = z.object({
+  version: z.string(),
+  requestId: z.string(),
+  storageUri: z.string(),
+  evidence: z.record(z.string(), z.string()),
+});
 export type IdempotentAction = z.output<typeof idempotentActionSchema>;
 
 /** Who acts at the Kubernetes API (lib/integrations/kubernetes KubeActor): kept with an intent, so finishing it later acts as the same identity. */
@@ -152,6 +169,8 @@ const intentEvent = z.object({
     kube: kubeActorSchema,
     actorId: z.string().optional(),
     judgment: judgmentValuesSchema.optional(),
+    /** Set on `rollback-to-version`: the version chosen, and its evidence. */
+    to: rollbackTargetSchema.optional(),
   }),
 });
 
@@ -164,7 +183,10 @@ const actionOutcomeValues = judgmentValuesSchema.partial().extend({
   before: trafficSchema.nullable(),
   after: trafficSchema,
   version: z.string().optional(),
+  /** On a rollback: the version traffic went back to (the previous one, or the one chosen). */
   previousVersion: z.string().nullable().optional(),
+  /** On a rollback to a chosen version: the promotion request whose evidence it carries. */
+  toRequestId: z.string().optional(),
   recordedBy: z.enum(['worker']).optional(),
   reapplied: z.boolean().optional(),
 });
@@ -228,6 +250,7 @@ export type RolloutEventInput = z.input<typeof rolloutEventSchema>;
 export type RolloutEventBody = z.output<typeof rolloutEventSchema>;
 export type RolloutEventKind = RolloutEventBody['kind'];
 export type IntentValues = z.output<typeof intentEvent>['values'];
+export type RollbackTo = z.output<typeof rollbackTargetSchema>;
 
 /** The kinds that are an action's outcome, so name their intent. */
 const OUTCOME_KINDS: ReadonlySet<RolloutEventKind> = new Set(['rollback', 'step', 'promote', 'failed']);
@@ -237,6 +260,8 @@ export interface EventLinks {
   idempotency?: { key: string; action: IdempotentAction };
   /** The intent an outcome settles; at most one outcome per intent (the database refuses a second). */
   intentId?: bigint;
+  /** When it happened, if not now: only the demo's seeded history is written after the fact (stack/seed/model-history.ts). */
+  occurredAt?: Date;
 }
 
 /** Appends one event to a rollout's history, after checking it against its kind's schema. */
@@ -266,6 +291,7 @@ export async function recordRolloutEvent(
       idempotencyKey: links.idempotency?.key ?? null,
       idempotencyAction: links.idempotency?.action ?? null,
       intentId: links.intentId ?? null,
+      ...(links.occurredAt ? { occurredAt: links.occurredAt } : {}),
     },
   });
 }

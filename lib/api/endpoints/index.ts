@@ -2,7 +2,14 @@ import { listExperimentsEndpoint, listRunsEndpoint } from './experiments';
 import { listModelsEndpoint, listModelVersionsEndpoint } from './models';
 import { filePromotion, listPromotions, readPromotion } from './promotions';
 import { readQuotaEndpoint } from './quota';
-import { listRolloutsEndpoint, promoteEndpoint, readRolloutEndpoint, rollbackEndpoint } from './rollouts';
+import {
+  listRolloutsEndpoint,
+  promoteEndpoint,
+  readRolloutEndpoint,
+  rollbackEndpoint,
+  rollbackTargetsEndpoint,
+  rollbackToVersionEndpoint,
+} from './rollouts';
 import type { Endpoint } from './shared';
 
 /**
@@ -29,5 +36,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   readRolloutEndpoint,
   rollbackEndpoint,
   promoteEndpoint,
+  rollbackTargetsEndpoint,
+  rollbackToVersionEndpoint,
   readQuotaEndpoint,
 ];

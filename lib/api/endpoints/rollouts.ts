@@ -16,7 +16,9 @@ import {
 import { idempotentActionSchema, judgmentValuesSchema, storedJudgmentSchema } from '../../rollout/events';
 import { operatorForToken } from '../../rollout/operator';
 import { isRolloutOf, pendingIntentsOf } from '../../rollout/records';
-import { promoteDeploymentSchema, rollbackDeploymentSchema } from '../../rollout/schemas';
+import { rollbackTargetsOf, rollbackToVersion, type EndpointRollbackTargets } from '../../rollout/rollback-to';
+import type { RefusedVersion, RollbackTarget } from '../../rollout/rollback-targets';
+import { promoteDeploymentSchema, rollbackDeploymentSchema, rollbackToVersionSchema } from '../../rollout/schemas';
 import { promoteRollout, rollbackRollout } from '../../rollout/service';
 import { tenantNameSchema } from '../../tenancy/names';
 import { apiErrorSchema, defineEndpoint, freshnessSchema, isoTimeSchema, refusal, unavailable } from './shared';
@@ -285,6 +287,99 @@ export const promoteEndpoint = defineEndpoint({
         idempotencyKey: input.idempotencyKey,
         to: input.to,
         reason: `${input.to === 'full' ? 'Promoted to 100 %' : 'Stepped up'} by ${through(caller)}`,
+      }),
+    ),
+});
+
+const rollbackTargetSchema = z
+  .object({
+    modelName: z.string(),
+    version: z.string(),
+    storageUri: z.string(),
+    requestId: z
+      .string()
+      .meta({ description: 'The promotion request whose evidence it carries back onto the endpoint' }),
+    runId: z.string(),
+    metric: z
+      .object({ name: z.string(), value: z.number() })
+      .meta({ description: 'Its primary metric, as its gates recorded it' }),
+    modelCardUrl: z.string(),
+    requester: z.string(),
+    approvers: z.array(z.string()).meta({ description: 'Those whose approval counted' }),
+    approvedAt: isoTimeSchema.nullable(),
+    servedFrom: isoTimeSchema.meta({ description: 'When it last started serving the endpoint' }),
+    servedUntil: isoTimeSchema.nullable().meta({ description: 'When something else took over' }),
+    rolledBack: z
+      .object({ at: isoTimeSchema, by: z.string(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'When its last time on the endpoint ended in a rollback: who, when, why' }),
+    artifact: z
+      .union([
+        z.object({ state: z.literal('found') }),
+        z.object({ state: z.literal('unreadable'), problem: z.string() }),
+      ])
+      .meta({ description: 'unreadable: object storage could not say whether its model artifact exists' }),
+    evidence: z
+      .record(z.string(), z.string())
+      .meta({ description: 'The evidence annotations the InferenceService carries after the rollback' }),
+  })
+  .meta({ id: 'RollbackTarget' }) satisfies z.ZodType<RollbackTarget>;
+
+const refusedVersionSchema = z.object({
+  modelName: z.string(),
+  version: z.string(),
+  reason: z.string(),
+}) satisfies z.ZodType<RefusedVersion>;
+
+export const rollbackTargetsEndpoint = defineEndpoint({
+  name: 'rollout.rollback-targets',
+  method: 'GET',
+  path: '/api/v1/t/{tenant}/rollouts/{endpoint}/rollback-targets',
+  operationId: 'listRollbackTargets',
+  summary:
+    'The earlier versions the endpoint can be rolled back to — they served it, passed their gates and still have their model artifact — and why the others cannot',
+  scope: 'rollout.read',
+  input: z.object(endpointParams),
+  responses: {
+    200: {
+      description: 'The targets, newest first, and the versions that served it but are not offered',
+      schema: z.object({
+        rolloutId: z
+          .uuid()
+          .nullable()
+          .meta({ description: 'The endpoint’s latest rollout: pass it to rollback-to-version' }),
+        serving: z.object({ storageUri: z.string(), percent: z.number(), version: z.string().nullable() }),
+        targets: z.array(rollbackTargetSchema),
+        refused: z.array(refusedVersionSchema),
+      }) satisfies z.ZodType<EndpointRollbackTargets>,
+    },
+    404: { description: 'The tenant has no such endpoint', schema: apiErrorSchema },
+  },
+  async run(_caller, input) {
+    const found = await rollbackTargetsOf(input.tenant, input.endpoint);
+    if (!found) return refusal(404, `There is no endpoint ${input.endpoint} in ${input.tenant}.`);
+    return { status: 200, body: found };
+  },
+});
+
+export const rollbackToVersionEndpoint = defineEndpoint({
+  name: 'rollout.rollback-to-version',
+  method: 'POST',
+  path: '/api/v1/t/{tenant}/rollouts/{endpoint}/rollback-to-version',
+  operationId: 'rollbackToVersion',
+  summary:
+    'Roll the endpoint back to an earlier version of its rollback targets, with that version’s own evidence; any other version is refused. Idempotent per Idempotency-Key',
+  scope: 'rollout.operate',
+  input: rollbackToVersionSchema,
+  headers: IDEMPOTENCY_HEADER,
+  responses: operateResponses,
+  run: async (caller, input) =>
+    operated(input, async () =>
+      rollbackToVersion(await operatorForToken(caller), input.tenant, input.endpoint, {
+        rolloutId: input.rolloutId,
+        version: input.version,
+        reason: `${input.reason} (${through(caller)})`,
+        idempotencyKey: input.idempotencyKey,
       }),
     ),
 });

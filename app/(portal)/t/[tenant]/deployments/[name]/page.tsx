@@ -9,6 +9,7 @@ import { endpointDrift } from '@/lib/platform-health/endpoint-drift';
 import { checksAt } from '@/lib/platform-health/service';
 import { readPanel } from '@/lib/read-model/panel';
 import { deploymentDashboard } from '@/lib/rollout/dashboard';
+import { rollbackTargetsOf } from '@/lib/rollout/rollback-to';
 import { openTenantPage, type TenantPageProps } from '../../tenant-page';
 
 type Props = TenantPageProps<{ name: string }>;
@@ -19,13 +20,16 @@ export async function generateMetadata({ params }: Props) {
 
 export default async function DeploymentPage({ params }: Props) {
   const { user, tenant, name, may } = await openTenantPage(params, 'deployment.read');
-  const [dashboard, drift, checks] = await Promise.all([
+  const [dashboard, drift, checks, rollbackTargets] = await Promise.all([
     deploymentDashboard(tenant.name, name),
     endpointDrift(tenant.name, name),
     may('health.tenant.read')
       ? readPanel('the platform health checks', () =>
           checksAt(user, { kind: 'endpoint', tenant: tenant.name, endpoint: name }),
         )
+      : null,
+    may('deployment.operate')
+      ? readPanel('the versions it can be rolled back to', () => rollbackTargetsOf(tenant.name, name))
       : null,
   ]);
   if (!dashboard) notFound();
@@ -43,7 +47,12 @@ export default async function DeploymentPage({ params }: Props) {
           </Link>
         }
       />
-      <DeploymentDashboard tenant={tenant.name} initial={dashboard} mayOperate={may('deployment.operate')} />
+      <DeploymentDashboard
+        tenant={tenant.name}
+        initial={dashboard}
+        mayOperate={may('deployment.operate')}
+        rollbackTargets={rollbackTargets}
+      />
       <div className="mt-6">
         <DriftPanel drift={drift} />
       </div>

@@ -1,0 +1,5 @@
+import { rollbackToVersionEndpoint } from '@/lib/api/endpoints';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = rollbackToVersionEndpoint.handler;
