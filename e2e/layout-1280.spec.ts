@@ -97,7 +97,11 @@ async function expectTablesFit(page: Page, path: string): Promise<void> {
     });
     expect(reach.lastRight, `${path}: ${caption}, last column`).toBeLessThanOrEqual(reach.frameRight + 1);
     expect(reach.lastLeft, `${path}: ${caption}, last column`).toBeGreaterThanOrEqual(reach.frameLeft - 1);
-    expect(reach.firstLeftAfter, `${path}: ${caption}, first column stays`).toBeCloseTo(reach.firstLeftBefore, 0);
+    // Within 2 px: the sticky cell's collapsed left border (the 4 px accent of rows in alert) slides half under the frame's edge.
+    expect(
+      Math.abs(reach.firstLeftAfter - reach.firstLeftBefore),
+      `${path}: ${caption}, first column stays`,
+    ).toBeLessThanOrEqual(2);
   }
 }
 
