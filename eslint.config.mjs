@@ -64,6 +64,22 @@ const config = [
   },
   ...featureRules,
   {
+    // recharts is about 100 kB of gzipped JavaScript: only a chart's drawing imports it, and the
+    // drawing is loaded after the page through components/ui/lazy-chart.tsx.
+    files: ['app/**', 'components/**'],
+    ignores: ['**/*-drawing.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='recharts'][importKind!='type']",
+          message:
+            'Import recharts only in a chart drawing (*-drawing.tsx) loaded with lazyChart (components/ui/lazy-chart.tsx), so it stays out of the first load.',
+        },
+      ],
+    },
+  },
+  {
     // Adapters and services never reach up into routes or UI.
     files: ['lib/**'],
     ignores: ['**/*.test.ts'],

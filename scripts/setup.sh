@@ -50,7 +50,7 @@ if [ ! -f lib/db/generated/.stamp ] || [ "$(cat lib/db/generated/.stamp)" != "$s
 fi
 
 if [ "${1:-}" = "--build" ]; then
-  source_stamp=$( (git ls-files -co --exclude-standard app components lib public next.config.ts postcss.config.mjs tsconfig.json package-lock.json prisma/schema.prisma | sort | xargs cat) 2>/dev/null | sha256sum | cut -c1-16)
+  source_stamp=$( (git ls-files -co --exclude-standard app components lib public instrumentation-client.ts proxy.ts next.config.ts postcss.config.mjs tsconfig.json package-lock.json prisma/schema.prisma | sort | xargs cat) 2>/dev/null | sha256sum | cut -c1-16)
   if [ ! -f .next/BUILD_ID ] || [ ! -f .next/.source-stamp ] || [ "$(cat .next/.source-stamp)" != "$source_stamp" ]; then
     step "Building the portal (next build)"
     npx next build

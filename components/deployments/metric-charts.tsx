@@ -1,11 +1,11 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartPoint, ChartStat, Thresholds } from '@/lib/rollout/dashboard';
-import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
-import { formatAxisTime } from '@/lib/format';
+import { lazyChart } from '@/components/ui/lazy-chart';
 
-interface ChartSpec {
+const StableCanaryDrawing = lazyChart(() => import('./metric-charts-drawing').then((m) => m.StableCanaryDrawing));
+
+export interface ChartSpec {
   stat: ChartStat;
   title: string;
   unit: string;
@@ -22,69 +22,12 @@ const PALETTE =
   'dark:[--chart-stable:#60a5fa] dark:[--chart-canary:#fb923c] dark:[--chart-threshold:#f87171] dark:[--chart-tooltip:#1e293b] dark:[--chart-tooltip-border:#475569]';
 
 function MetricChart({ spec, points, hasCanary }: { spec: ChartSpec; points: ChartPoint[]; hasCanary: boolean }) {
-  const format = (value: unknown) =>
-    typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data';
   return (
     <figure className="min-w-0">
       <figcaption className="mb-1 text-sm font-medium">
         {spec.title} ({spec.unit})
       </figcaption>
-      <LineChart
-        responsive
-        style={{ width: '100%', height: 190 }}
-        data={points}
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-        title={`${spec.title} of stable${hasCanary ? ' and canary' : ''}`}
-        desc={spec.threshold === undefined ? undefined : `Threshold ${format(spec.threshold)}`}
-      >
-        <CartesianGrid {...CHART_GRID} />
-        <XAxis {...timeAxis()} />
-        <YAxis
-          tick={CHART_TICK}
-          stroke="currentColor"
-          width={52}
-          tickFormatter={(v: number) => v.toFixed(spec.digits)}
-        />
-        <Tooltip
-          labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`}
-          formatter={format}
-          contentStyle={{
-            backgroundColor: 'var(--chart-tooltip)',
-            borderColor: 'var(--chart-tooltip-border)',
-            fontSize: 12,
-          }}
-          isAnimationActive={false}
-        />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Line
-          name="Stable"
-          dataKey={(p: ChartPoint) => p.stable[spec.stat]}
-          stroke="var(--chart-stable)"
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        {hasCanary ? (
-          <Line
-            name="Canary"
-            dataKey={(p: ChartPoint) => p.canary[spec.stat]}
-            stroke="var(--chart-canary)"
-            strokeWidth={2}
-            strokeDasharray="6 3"
-            dot={false}
-            isAnimationActive={false}
-          />
-        ) : null}
-        {spec.threshold !== undefined ? (
-          <ReferenceLine
-            y={spec.threshold}
-            stroke="var(--chart-threshold)"
-            strokeDasharray="2 4"
-            ifOverflow="extendDomain"
-            label={{ value: 'threshold', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }}
-          />
-        ) : null}
-      </LineChart>
+      <StableCanaryDrawing spec={spec} points={points} hasCanary={hasCanary} height={190} />
     </figure>
   );
 }

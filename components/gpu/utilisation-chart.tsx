@@ -1,22 +1,9 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { lazyChart } from '@/components/ui/lazy-chart';
 import type { UtilisationSeries } from '@/lib/integrations/prometheus';
-import { IDLE_UTIL_PERCENT } from '@/lib/quota/gpu';
-import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
-import { formatAxisTime } from '@/lib/format';
 
-// Distinct by colour and by dash, readable in light and dark mode.
-const COLOURS = ['#2563eb', '#c2410c', '#15803d', '#9333ea', '#0e7490', '#be185d', '#4d7c0f', '#64748b'];
-const DASHES = ['', '6 3', '2 3', '10 3 2 3', '4 4', '1 2', '12 4', '6 2 2 2'];
-
-/** Rows keyed by time, one column per pod. */
-function rows(series: readonly UtilisationSeries[]): Record<string, number>[] {
-  const byTime = new Map<number, Record<string, number>>();
-  for (const s of series)
-    for (const p of s.points) byTime.set(p.t, { ...(byTime.get(p.t) ?? { t: p.t }), [s.pod]: p.value });
-  return [...byTime.values()].sort((a, b) => a.t! - b.t!);
-}
+const UtilisationDrawing = lazyChart(() => import('./utilisation-chart-drawing').then((m) => m.UtilisationDrawing));
 
 const mean = (s: UtilisationSeries) => s.points.reduce((sum, p) => sum + p.value, 0) / s.points.length;
 
@@ -28,44 +15,7 @@ export function UtilisationChart({ series, hours }: { series: UtilisationSeries[
       <figcaption className="mb-1 text-sm font-medium text-slate-900 dark:text-slate-100">
         GPU utilisation per pod, last {hours} hours (%)
       </figcaption>
-      <LineChart
-        responsive
-        style={{ width: '100%', height: 220 }}
-        data={rows(series)}
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-        title={`GPU utilisation per pod over the last ${hours} hours`}
-        desc={`Mean over the period: ${summary}`}
-      >
-        <CartesianGrid {...CHART_GRID} />
-        <XAxis {...timeAxis()} />
-        <YAxis domain={[0, 100]} tick={CHART_TICK} stroke="currentColor" width={40} />
-        <Tooltip
-          labelFormatter={(t) => `${formatAxisTime(Number(t))} UTC`}
-          formatter={(v) => (typeof v === 'number' ? `${Math.round(v)} %` : 'no data')}
-          contentStyle={{ fontSize: 12 }}
-          isAnimationActive={false}
-        />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        <ReferenceLine
-          y={IDLE_UTIL_PERCENT}
-          stroke="currentColor"
-          strokeDasharray="2 4"
-          label={{ value: 'idle below', position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }}
-        />
-        {series.map((s, i) => (
-          <Line
-            key={s.pod}
-            name={s.pod}
-            dataKey={s.pod}
-            stroke={COLOURS[i % COLOURS.length]}
-            strokeDasharray={DASHES[i % DASHES.length]}
-            strokeWidth={2}
-            dot={false}
-            connectNulls
-            isAnimationActive={false}
-          />
-        ))}
-      </LineChart>
+      <UtilisationDrawing series={series} hours={hours} summary={summary} height={220} />
       <p className="sr-only">
         Mean utilisation over the last {hours} hours: {summary}.
       </p>

@@ -1,5 +1,5 @@
 import type { BadgeTone } from '@/components/ui/badge';
-import { fractionToPercent } from '@/lib/ops/thresholds-form';
+import { fractionToPercent } from '@/lib/format';
 import { SLO_RANGES, type BurnRateView, type SloRange, type SloSummary } from '@/lib/slo/view';
 
 /** "99.9 %": an objective as people write it. */

@@ -1,11 +1,12 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatAxisTime, formatNumber, formatTime } from '@/lib/format';
+import { formatTime } from '@/lib/format';
 import type { SloObjectives } from '@/lib/slo/definition';
 import type { SloHistoryPoint, SloRange } from '@/lib/slo/view';
-import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
+import { lazyChart } from '@/components/ui/lazy-chart';
 import { RANGE_LABELS } from './format';
+
+const HistoryDrawing = lazyChart(() => import('./history-charts-drawing').then((m) => m.HistoryDrawing));
 
 interface SeriesSpec {
   key: string;
@@ -15,7 +16,7 @@ interface SeriesSpec {
   dash?: string;
 }
 
-interface ChartSpec {
+export interface ChartSpec {
   id: string;
   title: string;
   unit: string;
@@ -30,12 +31,6 @@ const PALETTE =
   'dark:[--slo-a:#60a5fa] dark:[--slo-b:#fb923c] dark:[--slo-ref:#f87171] dark:[--slo-tooltip:#1e293b] dark:[--slo-tooltip-border:#475569]';
 
 const percentOf = (v: number | null) => (v === null ? null : v * 100);
-
-/** Axis labels in UTC: the clock for ranges within a day or two, the date beyond. */
-function timeLabel(range: SloRange) {
-  const long = range === '7d' || range === '28d';
-  return (t: number) => formatAxisTime(t, long);
-}
 
 function chartSpecs(objectives: SloObjectives): ChartSpec[] {
   return [
@@ -88,63 +83,12 @@ function chartSpecs(objectives: SloObjectives): ChartSpec[] {
 }
 
 function HistoryChart({ spec, points, range }: { spec: ChartSpec; points: SloHistoryPoint[]; range: SloRange }) {
-  const format = (value: unknown) =>
-    typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data';
-  const label = timeLabel(range);
   return (
     <figure className="min-w-0" data-testid={`slo-chart-${spec.id}`}>
       <figcaption className="mb-1 text-sm font-medium text-slate-900 dark:text-slate-100">
         {spec.title} ({spec.unit})
       </figcaption>
-      <LineChart
-        responsive
-        style={{ width: '100%', height: 200 }}
-        data={points}
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-        title={`${spec.title} over the last ${RANGE_LABELS[range]}`}
-        desc={
-          spec.reference
-            ? `Reference line: ${spec.reference.label} at ${format(spec.reference.y)}. The values are in the data table below the charts.`
-            : 'The values are in the data table below the charts.'
-        }
-      >
-        <CartesianGrid {...CHART_GRID} />
-        <XAxis {...timeAxis(label, 32)} />
-        <YAxis tick={CHART_TICK} stroke="currentColor" width={56} tickFormatter={(v: number) => formatNumber(v)} />
-        <Tooltip
-          labelFormatter={(t) => formatTime(Number(t))}
-          formatter={format}
-          contentStyle={{
-            backgroundColor: 'var(--slo-tooltip)',
-            borderColor: 'var(--slo-tooltip-border)',
-            fontSize: 12,
-          }}
-          isAnimationActive={false}
-        />
-        {spec.series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-        {spec.series.map((s) => (
-          <Line
-            key={s.key}
-            name={s.name}
-            dataKey={s.value}
-            stroke={s.colour}
-            strokeDasharray={s.dash}
-            strokeWidth={2}
-            dot={false}
-            connectNulls={false}
-            isAnimationActive={false}
-          />
-        ))}
-        {spec.reference ? (
-          <ReferenceLine
-            y={spec.reference.y}
-            stroke="var(--slo-ref)"
-            strokeDasharray="2 4"
-            ifOverflow="extendDomain"
-            label={{ value: spec.reference.label, position: 'insideTopRight', fill: 'currentColor', fontSize: 11 }}
-          />
-        ) : null}
-      </LineChart>
+      <HistoryDrawing spec={spec} points={points} range={range} height={200} />
     </figure>
   );
 }

@@ -7,7 +7,7 @@ import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useFormAction } from '@/components/ui/use-form-action';
 import type { SloObjectives } from '@/lib/slo/definition';
-import { objectivesFormValues } from '@/lib/slo/objectives-form';
+import { objectivesFormValues } from '@/lib/slo/objectives-form-values';
 import { updateSloObjectivesAction } from './actions';
 
 interface Props {

@@ -7,6 +7,8 @@ import {
   formatNumber,
   formatPercent,
   formatTime,
+  fractionToPercent,
+  percentToFraction,
 } from '.';
 
 const HOUR = 3_600_000;
@@ -100,5 +102,15 @@ describe('formatPercent and formatBytes', () => {
 
   it('writes sizes in binary units', () => {
     expect([512, 1536, 230 * 1024 * 1024].map(formatBytes)).toEqual(['512 B', '1.5 KiB', '230 MiB']);
+  });
+});
+
+describe('fractionToPercent and percentToFraction', () => {
+  it('converts percentages without floating-point noise', () => {
+    expect(percentToFraction(99.9)).toBe(0.999);
+    expect(percentToFraction(95)).toBe(0.95);
+    expect(percentToFraction(0.5)).toBe(0.005);
+    expect(fractionToPercent(0.999)).toBe(99.9);
+    expect(fractionToPercent(0.0001)).toBe(0.01);
   });
 });

@@ -1,2 +1,9 @@
 export { formatAge, formatAxisTime, formatDuration, formatDurationBetween, formatTime } from './time';
-export { formatBytes, formatFixedPercent, formatNumber, formatPercent } from './number';
+export {
+  formatBytes,
+  formatFixedPercent,
+  formatNumber,
+  formatPercent,
+  fractionToPercent,
+  percentToFraction,
+} from './number';

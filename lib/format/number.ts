@@ -6,6 +6,13 @@ export function formatNumber(value: number): string {
   return Math.abs(value) >= 1000 ? String(Math.round(value)) : String(Number(value.toPrecision(4)));
 }
 
+/** Twelve significant digits: 99.9 / 100 is 0.999, not 0.9990000000000001. */
+const clean = (value: number) => Number(value.toPrecision(12));
+/** A stored fraction as the percentage people read and type, without floating-point noise: 0.999 → 99.9. */
+export const fractionToPercent = (fraction: number) => clean(fraction * 100);
+/** A typed percentage as the stored fraction, without floating-point noise: 99.9 → 0.999. */
+export const percentToFraction = (percent: number) => clean(percent / 100);
+
 /** A ratio as a percentage without trailing zeros, small ones with two decimals: 0.857 → "85.7 %", 0.0035 → "0.35 %". */
 export function formatPercent(ratio: number): string {
   const value = ratio * 100;

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPS_THRESHOLDS, OPS_AREAS, OPS_THRESHOLD_AREAS, opsThresholdsSchema } from './thresholds';
-import {
-  fractionToPercent,
-  opsThresholdsFormSchema,
-  percentToFraction,
-  THRESHOLD_FIELDS,
-  thresholdValueText,
-} from './thresholds-form';
+import { opsThresholdsFormSchema, THRESHOLD_FIELDS, thresholdValueText } from './thresholds-form';
 
 /** The form as the browser submits the defaults: every value a string, in people's units. */
 function defaultsAsTyped(): Record<string, string> {
@@ -23,14 +17,6 @@ describe('ops thresholds form', () => {
     // Only platform health has no setting: its findings' severities judge it.
     expect(OPS_AREAS.filter((area) => !(OPS_THRESHOLD_AREAS as readonly string[]).includes(area))).toEqual(['health']);
     expect(new Set(THRESHOLD_FIELDS.map((f) => f.name)).size).toBe(THRESHOLD_FIELDS.length);
-  });
-
-  it('converts percentages without floating-point noise', () => {
-    expect(percentToFraction(99.9)).toBe(0.999);
-    expect(percentToFraction(95)).toBe(0.95);
-    expect(percentToFraction(0.5)).toBe(0.005);
-    expect(fractionToPercent(0.999)).toBe(99.9);
-    expect(fractionToPercent(0.0001)).toBe(0.01);
   });
 
   it('round-trips the defaults: typed as shown, stored as they were', () => {

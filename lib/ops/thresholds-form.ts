@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fractionToPercent, percentToFraction } from '../format';
 import type { OpsArea, OpsThresholds } from './thresholds';
 
 /**
@@ -26,10 +27,6 @@ export interface ThresholdField {
   fromForm: (typed: number) => number;
 }
 
-/** Twelve significant digits: 99.9 / 100 is 0.999, not 0.9990000000000001. */
-const clean = (value: number) => Number(value.toPrecision(12));
-export const fractionToPercent = (fraction: number) => clean(fraction * 100);
-export const percentToFraction = (percent: number) => clean(percent / 100);
 const same = (value: number) => value;
 
 export const THRESHOLD_FIELDS = [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SLO_OBJECTIVES, sloObjectivesFor } from './definition';
-import { objectivesFormValues, sloObjectivesFormSchema } from './objectives-form';
+import { sloObjectivesFormSchema } from './objectives-form';
+import { objectivesFormValues } from './objectives-form-values';
 
 const typed = (overrides: Record<string, string> = {}) => ({
   tenant: 'forecast',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OBJECT_NAME } from '../integrations/kubernetes/namespace';
-import { fractionToPercent, percentToFraction, typedNumber } from '../ops/thresholds-form';
+import { percentToFraction } from '../format';
+import { typedNumber } from '../ops/thresholds-form';
 import { tenantNameSchema } from '../tenancy/names';
 import type { SloObjectives } from './definition';
 
@@ -39,13 +40,3 @@ export const sloObjectivesFormSchema = z
       windowDays: form.windowDays,
     } satisfies SloObjectives,
   }));
-
-/** The form's starting values from stored objectives. */
-export function objectivesFormValues(objectives: SloObjectives) {
-  return {
-    availabilityObjectivePercent: fractionToPercent(objectives.availabilityObjective),
-    latencyObjectivePercent: fractionToPercent(objectives.latencyObjective),
-    latencyThresholdMs: objectives.latencyThresholdMs,
-    windowDays: objectives.windowDays,
-  };
-}
