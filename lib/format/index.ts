@@ -1,2 +1,2 @@
 export { formatAge, formatAxisTime, formatDuration, formatDurationBetween, formatTime } from './time';
-export { formatBytes, formatFixedPercent, formatNumber, formatPercent } from './number';
+export { formatBytes, formatFixedPercent, formatNumber, formatPercent, formatSignedNumber } from './number';
