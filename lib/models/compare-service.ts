@@ -3,7 +3,6 @@ import { inspectModelArtifact, mlflowFor, type MlflowModelVersion, type MlflowRu
 import { storageFor, type TenantStorage } from '../integrations/s3';
 import { isUpstreamError } from '../integrations/upstream';
 import { getPolicy } from '../promotion/policy-store';
-import type { Policy } from '../promotion/policy';
 import { findTenant } from '../tenancy/service';
 import {
   choosePair,
@@ -78,11 +77,6 @@ export type VersionComparison =
       trend: TrendPoint[];
     });
 
-/** For tests that point the comparison at a broken upstream or a given policy; pages use the tenant's own. */
-export interface ComparisonConnections extends RegistryConnections {
-  policy?: { policy: Policy; version: number };
-}
-
 // As on the model page: each version costs a run read; four at a time.
 const RUN_READ_CONCURRENCY = 4;
 
@@ -108,7 +102,7 @@ export async function compareModelVersions(
   tenant: string,
   modelName: string,
   requested: { a?: string; b?: string },
-  connections: ComparisonConnections = {},
+  connections: RegistryConnections = {},
 ): Promise<VersionComparison> {
   // Strangers are refused before anything is read; then the tenant's status decides (archived: nobody).
   authorize(user, 'model.read', { kind: 'tenant', tenant });
@@ -120,7 +114,7 @@ export async function compareModelVersions(
   if (IMPOSSIBLE_MODEL_NAME.test(modelName)) throw new ModelNotFoundError(tenant, modelName);
   const mlflow = connections.mlflow ?? mlflowFor(tenant);
   const [stored, [model, versions]] = await Promise.all([
-    connections.policy ?? getPolicy(tenant),
+    getPolicy(tenant),
     mlflow
       .getRegisteredModel(modelName)
       .then(async (model) => [model, await mlflow.searchModelVersions(modelName, model)] as const)

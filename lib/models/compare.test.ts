@@ -246,7 +246,7 @@ describe('compareSignatures', () => {
 
 describe('metricTrend and thresholdOf', () => {
   it('lists the metric of every version oldest first, each against the threshold', () => {
-    const versions = [
+    const versions: { version: string; metrics: Record<string, number> | null }[] = [
       { version: '10', metrics: { holdout_auc: 0.875 } },
       { version: '9', metrics: null },
       { version: '2', metrics: { holdout_auc: 0.75 } },
