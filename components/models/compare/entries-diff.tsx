@@ -1,4 +1,5 @@
 import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
+import { versionColumn } from './version-column';
 import { differencesOnly, type EntryChange, type EntryDiff } from '@/lib/models/compare';
 
 /** Rows that differ stand out by colour and say how in words. */
@@ -44,6 +45,7 @@ export function EntriesDiff({
 }) {
   const differing = differencesOnly(rows);
   const shown = onlyDifferences ? differing : rows;
+  const hidden = rows.length - shown.length;
   return (
     <section aria-labelledby={`${testId}-heading`} className="mt-4 first:mt-0">
       <h3 id={`${testId}-heading`} className="mb-1 text-sm font-semibold">
@@ -52,12 +54,12 @@ export function EntriesDiff({
       <p className="mb-2 text-sm text-slate-600 dark:text-slate-300" data-testid={`${testId}-summary`}>
         {rows.length === 0
           ? `Neither version has ${what}.`
-          : `${differing.length} of ${rows.length} ${what} differ${onlyDifferences && differing.length < rows.length ? `; the ${rows.length - differing.length} the same are hidden` : ''}.`}
+          : `${differing.length} of ${rows.length} ${what} differ${hidden > 0 ? `; ${hidden} ${hidden === 1 ? 'that is the same is' : 'that are the same are'} hidden` : ''}.`}
       </p>
       {shown.length > 0 ? (
         <DataTable
           caption={`${title} of v${a} and v${b}`}
-          columns={['Key', `v${a} (A)`, `v${b} (B)`, 'Change']}
+          columns={['Key', versionColumn(a, 'A'), versionColumn(b, 'B'), 'Change']}
           testId={testId}
         >
           {shown.map((row) => (

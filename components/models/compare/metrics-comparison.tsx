@@ -3,6 +3,7 @@ import { cellClass, DataTable, NoValue, numericCellClass, rowClass } from '@/com
 import { formatNumber, formatSignedNumber } from '@/lib/format';
 import type { MetricComparison, MetricVerdict } from '@/lib/models/compare';
 import type { ComparisonPolicy } from '@/lib/models/compare-service';
+import { versionColumn } from './version-column';
 
 /** Colour and words together, so the verdict never rests on colour alone. */
 const VERDICT: Record<MetricVerdict, { tone: BadgeTone; text: string; deltaClass: string } | null> = {
@@ -67,8 +68,8 @@ export function MetricsComparison({
         caption={`Run metrics of v${a} and v${b}, with the change from A to B`}
         columns={[
           'Metric',
-          { label: `v${a} (A)`, key: 'a', numeric: true },
-          { label: `v${b} (B)`, key: 'b', numeric: true },
+          versionColumn(a, 'A', true),
+          versionColumn(b, 'B', true),
           { label: 'Change (B − A)', key: 'change', numeric: true },
         ]}
         testId="metrics-comparison"

@@ -1,6 +1,7 @@
 import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import type { ColumnChange, SchemaComparison, SignatureComparison, SignatureSide } from '@/lib/models/compare';
 import type { SchemaColumn } from '@/lib/integrations/mlflow';
+import { versionColumn } from './version-column';
 
 const CHANGE_ROW: Record<ColumnChange, string> = {
   same: 'bg-white dark:bg-slate-900',
@@ -67,7 +68,7 @@ function SchemaTable({
         </p>
         <DataTable
           caption={`${title} schema of v${a} and v${b}, column by column`}
-          columns={['Column', `v${a} (A)`, `v${b} (B)`, 'Change']}
+          columns={['Column', versionColumn(a, 'A'), versionColumn(b, 'B'), 'Change']}
           testId={testId}
         >
           {schema.columns.map((column) => (
