@@ -6,6 +6,7 @@ import {
   formatDurationBetween,
   formatNumber,
   formatPercent,
+  formatSignedNumber,
   formatTime,
   fractionToPercent,
   percentToFraction,
@@ -83,6 +84,17 @@ describe('formatNumber', () => {
 
   it('shows large values as whole numbers and says when a value is not a number', () => {
     expect([123456.7, Number.NaN, Number.POSITIVE_INFINITY].map(formatNumber)).toEqual(['123457', 'NaN', 'Infinity']);
+  });
+});
+
+describe('formatSignedNumber', () => {
+  it('always writes the sign of a change, with a real minus sign', () => {
+    expect([0.012345, -0.5, 0, -0.020000000000000018].map(formatSignedNumber)).toEqual([
+      '+0.01235',
+      '−0.5',
+      '0',
+      '−0.02',
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@ export {
   formatFixedPercent,
   formatNumber,
   formatPercent,
+  formatSignedNumber,
   fractionToPercent,
   percentToFraction,
 } from './number';

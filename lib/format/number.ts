@@ -13,6 +13,12 @@ export const fractionToPercent = (fraction: number) => clean(fraction * 100);
 /** A typed percentage as the stored fraction, without floating-point noise: 99.9 → 0.999. */
 export const percentToFraction = (percent: number) => clean(percent / 100);
 
+/** A change with its sign always written, minus as a real minus sign: 0.0123 → "+0.0123", −0.5 → "−0.5", 0 → "0". */
+export function formatSignedNumber(delta: number): string {
+  if (delta === 0) return '0';
+  return `${delta > 0 ? '+' : '−'}${formatNumber(Math.abs(delta))}`;
+}
+
 /** A ratio as a percentage without trailing zeros, small ones with two decimals: 0.857 → "85.7 %", 0.0035 → "0.35 %". */
 export function formatPercent(ratio: number): string {
   const value = ratio * 100;

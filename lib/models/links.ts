@@ -12,6 +12,20 @@ export function modelHref(tenant: string, modelName: string): string {
   return `/t/${tenant}/models/${encodeURIComponent(modelName)}`;
 }
 
+/** The comparison of two versions; without versions, the default pair (champion vs newest). */
+export function compareVersionsHref(
+  tenant: string,
+  modelName: string,
+  { a, b, differencesOnly }: { a?: string; b?: string; differencesOnly?: boolean } = {},
+): string {
+  const query = new URLSearchParams();
+  if (a) query.set('a', a);
+  if (b) query.set('b', b);
+  if (differencesOnly) query.set('diff', '1');
+  const search = query.size > 0 ? `?${query}` : '';
+  return `${modelHref(tenant, modelName)}/compare${search}`;
+}
+
 export function runHref(tenant: string, runId: string): string {
   return `/t/${tenant}/runs/${encodeURIComponent(runId)}`;
 }

@@ -120,7 +120,7 @@ export async function listModels(
 }
 
 // MLflow refuses such names outright ("Names cannot contain '/' or ':'"), so no such model can exist.
-const IMPOSSIBLE_MODEL_NAME = /^$|[/:]/;
+export const IMPOSSIBLE_MODEL_NAME = /^$|[/:]/;
 
 export async function getModelDetail(
   tenant: string,
@@ -173,7 +173,7 @@ async function readVersion(
 }
 
 /** A missing run is a fact to show, not a failure; MLflow being down still is one. */
-async function findRun(mlflow: MlflowClient, runId: string): Promise<MlflowRun | null> {
+export async function findRun(mlflow: MlflowClient, runId: string): Promise<MlflowRun | null> {
   if (!isRunId(runId)) return null;
   try {
     return await mlflow.getRun(runId);

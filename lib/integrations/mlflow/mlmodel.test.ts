@@ -33,6 +33,13 @@ describe('parseMlModel', () => {
     expect(parseMlModel(WITH_SIGNATURE)).toEqual({
       flavors: ['python_function', 'sklearn'],
       hasSignature: true,
+      signature: {
+        inputs: [
+          { name: 'amount', type: 'double', required: true },
+          { name: 'hour_of_day', type: 'double', required: true },
+        ],
+        outputs: [{ name: '#1', type: 'tensor(int64, [-1])', required: true }],
+      },
       runId: 'baa9128d9d8e47a3a77a164310b7e9e7',
       mlflowVersion: '3.17.2',
     });
@@ -42,6 +49,7 @@ describe('parseMlModel', () => {
     expect(parseMlModel(WITHOUT_SIGNATURE)).toMatchObject({
       flavors: ['python_function', 'sklearn'],
       hasSignature: false,
+      signature: null,
     });
   });
 
@@ -52,12 +60,51 @@ describe('parseMlModel', () => {
   });
 
   it('reads a flow-style signature', () => {
-    expect(
-      parseMlModel(`${WITHOUT_SIGNATURE}signature: {inputs: '[{"type": "double"}]', outputs: null}\n`).hasSignature,
-    ).toBe(true);
+    const parsed = parseMlModel(`${WITHOUT_SIGNATURE}signature: {inputs: '[{"type": "double"}]', outputs: null}\n`);
+    expect(parsed.hasSignature).toBe(true);
+    expect(parsed.signature).toEqual({ inputs: [{ name: '#1', type: 'double', required: true }], outputs: null });
+  });
+
+  it('spells out nested and optional column types, and quotes doubled inside the YAML string', () => {
+    const inputs = [
+      { type: 'string', name: "merchant's id", required: false },
+      { type: 'array', items: { type: 'string' }, name: 'tags', required: true },
+      { type: 'map', values: { type: 'long' }, name: 'counts', required: true },
+      {
+        type: 'object',
+        properties: { lat: { type: 'double', required: true }, lon: { type: 'double', required: true } },
+        name: 'place',
+        required: true,
+      },
+      { type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 28, 28] }, name: 'image' },
+    ];
+    const yamlString = `'${JSON.stringify(inputs).replaceAll("'", "''")}'`;
+    // Folded as PyYAML folds long strings: broken at spaces, continued on indented lines.
+    const folded = yamlString.replaceAll(', "', ',\n    "');
+    expect(parseMlModel(`${WITHOUT_SIGNATURE}signature:\n  inputs: ${folded}\n  outputs: null\n`).signature).toEqual({
+      inputs: [
+        { name: "merchant's id", type: 'string', required: false },
+        { name: 'tags', type: 'array<string>', required: true },
+        { name: 'counts', type: 'map<string, long>', required: true },
+        { name: 'place', type: 'object{lat: double, lon: double}', required: true },
+        { name: 'image', type: 'tensor(float32, [-1, 28, 28])', required: true },
+      ],
+      outputs: null,
+    });
+  });
+
+  it('says a schema is unreadable rather than guessing, when it is not MLflow’s JSON', () => {
+    const parsed = parseMlModel(`${WITHOUT_SIGNATURE}signature:\n  inputs: '[{"type": '\n  outputs: '{"a": 1}'\n`);
+    expect(parsed).toMatchObject({ hasSignature: true, signature: { inputs: 'unreadable', outputs: 'unreadable' } });
   });
 
   it('copes with an empty file', () => {
-    expect(parseMlModel('')).toEqual({ flavors: [], hasSignature: false, runId: undefined, mlflowVersion: undefined });
+    expect(parseMlModel('')).toEqual({
+      flavors: [],
+      hasSignature: false,
+      signature: null,
+      runId: undefined,
+      mlflowVersion: undefined,
+    });
   });
 });
