@@ -343,7 +343,7 @@ function rolloutEvents(sources: StorySources, rollout: RolloutRecord): StoryEven
     // An action asked for: its outcome (step, promote, rollback, failed) is the event people read.
     if (row.kind === 'intent') continue;
     const base = { id: `ro-${row.id}`, at: row.occurredAt, version: rollout.version, actor: row.actor, link };
-    const parsed = parseRolloutEvent(row);
+    const parsed = parseRolloutEvent(row as Parameters<typeof parseRolloutEvent>[0]);
     if (!parsed.ok) {
       events.push({
         ...base,
