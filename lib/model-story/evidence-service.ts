@@ -81,7 +81,14 @@ export interface EvidencePack {
     }[];
   } | null;
   /** The rollout's rollbacks (manual and automatic), by rollout event id. */
-  rollbacks: { eventId: string; at: string; actor: string; automatic: boolean; reason: string; audit: AuditRef | null }[];
+  rollbacks: {
+    eventId: string;
+    at: string;
+    actor: string;
+    automatic: boolean;
+    reason: string;
+    audit: AuditRef | null;
+  }[];
   breakGlass: {
     at: string;
     actor: string;
@@ -159,7 +166,8 @@ export async function evidencePack(principal: Principal & { username?: string },
   };
   const requestAudit = auditRows.filter(
     (row) =>
-      (row.targetId === request.id && ['promotion.request', 'promotion.expire', 'promotion.deploy'].includes(row.action)) ||
+      (row.targetId === request.id &&
+        ['promotion.request', 'promotion.expire', 'promotion.deploy'].includes(row.action)) ||
       (row.action === 'promotion.deploy' &&
         row.targetId === endpointTarget &&
         (row.after as { request?: string } | null)?.request === request.id),

@@ -68,7 +68,10 @@ describe('verifyPackRows', () => {
 
   it('finds a changed row, a row the log does not hold, and a hash the log does not have', () => {
     const changed = pack.map((r, i) => (i === 1 ? { ...r, actor: 'mallory' } : r));
-    expect(verifyPackRows(changed, log)).toMatchObject({ ok: false, problems: [expect.stringContaining('audit event 2')] });
+    expect(verifyPackRows(changed, log)).toMatchObject({
+      ok: false,
+      problems: [expect.stringContaining('audit event 2')],
+    });
     expect(verifyPackRows(pack, new Map([...log].slice(0, 1)))).toMatchObject({
       ok: false,
       problems: ['audit event 2: not in the audit log'],

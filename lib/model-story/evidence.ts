@@ -102,7 +102,10 @@ export interface TimedEvent {
  * the nearest in time within seconds, each row used once. Checks and pauses are not audited
  * (they change nothing); they stay unpaired.
  */
-export function pairRolloutAudit(events: readonly TimedEvent[], rows: readonly AuditRowLike[]): Map<string, AuditRowLike> {
+export function pairRolloutAudit(
+  events: readonly TimedEvent[],
+  rows: readonly AuditRowLike[],
+): Map<string, AuditRowLike> {
   const used = new Set<bigint>();
   const pairs = new Map<string, AuditRowLike>();
   for (const event of events) {

@@ -129,7 +129,10 @@ describe('the timeline of the seeded fraud model', () => {
 
   it('loses only MLflow’s events when MLflow cannot be reached, and says why', async () => {
     const port = await closedPort();
-    const mlflow = mlflowFor(TENANT, { ...integrationConfig('mlflow'), MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` });
+    const mlflow = mlflowFor(TENANT, {
+      ...integrationConfig('mlflow'),
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}`,
+    });
     const story = await modelStory(alice, TENANT, fraud.model, { mlflow });
     expect(story.mlflowProblem).toContain(`MLflow cannot be reached at 127.0.0.1:${port}`);
     expect(story.events.filter((e) => e.kind === 'run' || e.kind === 'registration')).toEqual([]);
@@ -156,7 +159,11 @@ describe('the evidence pack', () => {
         expect.objectContaining({ id: row.id.toString(), hash: row.hash, prevHash: row.prevHash, action: row.action }),
       );
     expect(pack.request.audit.map((a) => a.id)).toEqual([logged[0]!.id.toString()]);
-    expect(pack.approvals[0]!.audit).toEqual({ id: logged[1]!.id.toString(), hash: logged[1]!.hash, prevHash: logged[1]!.prevHash });
+    expect(pack.approvals[0]!.audit).toEqual({
+      id: logged[1]!.id.toString(),
+      hash: logged[1]!.hash,
+      prevHash: logged[1]!.prevHash,
+    });
 
     // As the auditor's copy would be: the downloaded JSON, checked against the log.
     const downloaded = JSON.parse(JSON.stringify(pack)) as { auditEvents: PackAuditRow[] };

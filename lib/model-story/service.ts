@@ -114,7 +114,13 @@ async function findRun(mlflow: MlflowClient, runId: string) {
     if (isUpstreamError(error, 'not-found')) return null;
     throw error;
   }
-  return { runId: run.runId, runName: run.runName, startTime: run.startTime, endTime: run.endTime, metrics: run.metrics };
+  return {
+    runId: run.runId,
+    runName: run.runName,
+    startTime: run.startTime,
+    endTime: run.endTime,
+    metrics: run.metrics,
+  };
 }
 
 function versionOrder(a: string, b: string): number {

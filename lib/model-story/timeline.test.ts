@@ -36,7 +36,13 @@ function sources(): StorySources {
           runId: 'a'.repeat(32),
           aliases: ['challenger'],
           tags: { 'mlp.promoted_at': t(30).toISOString(), 'mlp.rolled_back_at': t(50).toISOString() },
-          run: { runId: 'a'.repeat(32), runName: 'gbm-3', startTime: t(1).getTime(), endTime: t(2).getTime(), metrics: { holdout_auc: 0.934 } },
+          run: {
+            runId: 'a'.repeat(32),
+            runName: 'gbm-3',
+            startTime: t(1).getTime(),
+            endTime: t(2).getTime(),
+            metrics: { holdout_auc: 0.934 },
+          },
         },
         {
           version: '2',
@@ -122,7 +128,12 @@ function sources(): StorySources {
             actor: 'bob',
             decision: 'canary started',
             reason: 'v3 receives 10 % of traffic',
-            values: { canaryTrafficPercent: 10, storageUri: 's3://x/model', previousStorageUri: 's3://y/model', steps: [10, 50, 100] },
+            values: {
+              canaryTrafficPercent: 10,
+              storageUri: 's3://x/model',
+              previousStorageUri: 's3://y/model',
+              steps: [10, 50, 100],
+            },
           },
           {
             id: 10n,
@@ -255,7 +266,9 @@ describe('buildTimeline', () => {
 
   it('leaves out MLflow’s events, and only those, when MLflow could not be read', () => {
     const without = buildTimeline({ ...sources(), mlflow: { ok: false, message: 'MLflow cannot be reached' } });
-    expect(without.filter((e) => ['run', 'registration', 'alias'].includes(e.kind)).map((e) => e.id)).toEqual(['ro-13']);
+    expect(without.filter((e) => ['run', 'registration', 'alias'].includes(e.kind)).map((e) => e.id)).toEqual([
+      'ro-13',
+    ]);
     expect(without).toHaveLength(events.length - 5);
   });
 });

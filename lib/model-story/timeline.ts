@@ -182,7 +182,10 @@ function mlflowEvents(sources: StorySources): StoryEvent[] {
         version: v.version,
         actor: null,
         summary: `v${v.version} registered${v.run ? '' : ' (its source run is not in this tenant’s MLflow)'}`,
-        detail: v.aliases.length > 0 ? `Holds the alias${v.aliases.length > 1 ? 'es' : ''} ${v.aliases.join(', ')} now.` : undefined,
+        detail:
+          v.aliases.length > 0
+            ? `Holds the alias${v.aliases.length > 1 ? 'es' : ''} ${v.aliases.join(', ')} now.`
+            : undefined,
         numbers: { runId: v.runId || null },
       });
     }
@@ -492,7 +495,8 @@ export function filterTimeline(events: readonly StoryEvent[], filter: TimelineFi
 
 /** The filter in a URL's query: `?version=3&kind=judgment&kind=rollback`; anything unknown is ignored. */
 export function parseTimelineFilter(search: Record<string, string | string[] | undefined>): TimelineFilter {
-  const all = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const all = (value: string | string[] | undefined) =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
   const version = all(search.version)[0];
   const kinds = all(search.kind)
     .flatMap((k) => k.split(','))

@@ -62,13 +62,16 @@ export default async function ModelTimelinePage({ params, searchParams }: Props)
       ) : null}
       {story.truncated ? (
         <div className="mb-4">
-          <PanelMessage>
-            This model has more records than one timeline reads; the oldest are left out.
-          </PanelMessage>
+          <PanelMessage>This model has more records than one timeline reads; the oldest are left out.</PanelMessage>
         </div>
       ) : null}
       <Card>
-        <form method="get" action={base} className="mb-3 flex flex-wrap items-end gap-3" aria-label="Filter the timeline">
+        <form
+          method="get"
+          action={base}
+          className="mb-3 flex flex-wrap items-end gap-3"
+          aria-label="Filter the timeline"
+        >
           <label className="text-sm">
             <span className="mb-1 block font-medium">Version</span>
             <select name="version" defaultValue={filter.version ?? ''} className={inputClass}>
@@ -116,12 +119,20 @@ export default async function ModelTimelinePage({ params, searchParams }: Props)
         {page.pages > 1 ? (
           <nav aria-label="Timeline pages" className="mt-4 flex gap-2">
             {page.page > 1 ? (
-              <a href={timelineHref(base, filter, { page: page.page - 1 })} className={buttonClass.secondary} rel="prev">
+              <a
+                href={timelineHref(base, filter, { page: page.page - 1 })}
+                className={buttonClass.secondary}
+                rel="prev"
+              >
                 Newer
               </a>
             ) : null}
             {page.page < page.pages ? (
-              <a href={timelineHref(base, filter, { page: page.page + 1 })} className={buttonClass.secondary} rel="next">
+              <a
+                href={timelineHref(base, filter, { page: page.page + 1 })}
+                className={buttonClass.secondary}
+                rel="next"
+              >
                 Older
               </a>
             ) : null}

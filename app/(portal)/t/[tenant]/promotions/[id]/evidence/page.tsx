@@ -75,14 +75,20 @@ export default async function EvidencePage({ params }: TenantPageProps<{ id: str
         </dl>
       </Card>
       <Card title={`Policy (version ${pack.policy.version}${pack.policy.version === 0 ? ', the defaults' : ''})`}>
-        <pre className="overflow-x-auto whitespace-pre-wrap text-xs">{JSON.stringify(pack.policy.settings, null, 2)}</pre>
+        <pre className="overflow-x-auto whitespace-pre-wrap text-xs">
+          {JSON.stringify(pack.policy.settings, null, 2)}
+        </pre>
       </Card>
       <Card title="Gates at request time">
         <GateList gates={pack.gates} testIdPrefix="evidence-gate" />
       </Card>
       {pack.deployGates.length > 0 ? (
         <Card title="Checked again before deploying">
-          <GateList gates={pack.deployGates} label="Gates checked before deploying" testIdPrefix="evidence-deploy-gate" />
+          <GateList
+            gates={pack.deployGates}
+            label="Gates checked before deploying"
+            testIdPrefix="evidence-deploy-gate"
+          />
         </Card>
       ) : null}
       <Card title="Approvals">
@@ -160,7 +166,11 @@ export default async function EvidencePage({ params }: TenantPageProps<{ id: str
                     <td className={cell}>
                       <AuditRefCell
                         audit={e.audit}
-                        missing={['check', 'pause', 'intent'].includes(e.kind) ? 'changes nothing: not audited' : 'no audit row found'}
+                        missing={
+                          ['check', 'pause', 'intent'].includes(e.kind)
+                            ? 'changes nothing: not audited'
+                            : 'no audit row found'
+                        }
                       />
                     </td>
                   </tr>
