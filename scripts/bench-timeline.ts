@@ -1,9 +1,10 @@
 /**
  * `npm run bench:timeline`: the server render time of a model's timeline with 20 versions and 200
- * events. In the local platform's portal database it creates a throwaway tenant whose model has
+ * events. In a throwaway portal database on the local platform's PostgreSQL (`portal_bench_timeline`,
+ * created and migrated for the run and dropped after it: rollout history is append-only, so no
+ * tenant holding some can be deleted) it creates a tenant whose model has
  * 20 promotion requests (each with 3 gates and an approval) and 20 rollouts (each a start and 4
- * automatic judgments) — 200 events — and removes it afterwards (the rows are written directly,
- * not through the services, so the append-only audit log is left alone).
+ * automatic judgments) — 200 events (the rows are written directly, not through the services).
  *
  * What is timed, per render: the timeline page's loader (lib/model-story/service.ts `modelStory`:
  * the portal's records from PostgreSQL and MLflow read live — for the throwaway tenant MLflow
@@ -21,15 +22,19 @@ import { renderToString } from 'react-dom/server';
 import { ModelTimeline } from '../components/model-story/model-timeline';
 import type { Principal } from '../lib/auth/authorize';
 import { getDb } from '../lib/db/client';
-import { resolveDatabase } from '../lib/db/embedded';
+import { migrate } from '../lib/db/migrator';
 import { modelStory } from '../lib/model-story/service';
 import { filterTimeline, timelinePage } from '../lib/model-story/timeline';
+import pg from 'pg';
+import { postgresUrl } from '../stack/components/postgres';
+import { stackContext } from '../stack/lib/context';
 import { loadStackEnv } from '../test/stack';
 
 const RENDERS = Number(process.env.BENCH_RENDERS ?? 50);
 const VERSIONS = 20;
 const CHECKS_PER_ROLLOUT = 4;
 const MODEL = 'bench-model';
+const DATABASE = 'portal_bench_timeline';
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -159,10 +164,26 @@ async function timeRenders(principal: Principal, tenant: string, model: string) 
   return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), events, problem };
 }
 
+async function onServer(sql: string) {
+  const client = new pg.Client({ connectionString: postgresUrl(ctx, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 loadStackEnv();
-const database = await resolveDatabase();
-process.env.DATABASE_URL = database.url;
+const ctx = stackContext();
+await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+await onServer(`CREATE DATABASE ${DATABASE}`);
+const databaseUrl = postgresUrl(ctx, DATABASE);
+await migrate(databaseUrl);
+process.env.DATABASE_URL = databaseUrl;
 const db = getDb();
+// The seeded fraud model is timed too (MLflow's versions and runs; no portal records here).
+await db.tenant.create({ data: { name: 'fraud', displayName: 'Fraud detection', status: 'active' } });
 const tenantName = `bench-timeline-${randomBytes(3).toString('hex')}`;
 const principal: Principal = { id: 'bench-timeline', platformRoles: ['platform-admin'], memberships: [] };
 const tenant = await db.tenant.create({ data: { name: tenantName, displayName: 'Timeline bench', status: 'active' } });
@@ -186,11 +207,6 @@ try {
     `timeline_p50_ms=${Math.round(bench.p50)} timeline_p95_ms=${Math.round(bench.p95)} events=${bench.events}`,
   );
 } finally {
-  // The tenant's requests, approvals, rollouts and their events go with it (cascade); then the user.
-  await db.approval.deleteMany({ where: { approverId: user.id } });
-  await db.promotionRequest.deleteMany({ where: { tenantId: tenant.id } });
-  await db.tenant.delete({ where: { id: tenant.id } });
-  await db.user.delete({ where: { id: user.id } });
   await db.$disconnect();
-  await database.stop();
+  await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
 }
