@@ -26,6 +26,7 @@ const PLATFORM_TESTS = [
   'lib/api/endpoints.int.test.ts',
   'lib/notifications/every-kind.int.test.ts',
   'lib/platform-health/**/*.int.test.ts',
+  'lib/model-story/**/*.int.test.ts',
 ];
 
 export default defineConfig({

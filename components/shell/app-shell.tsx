@@ -28,7 +28,7 @@ export function AppShell({
       >
         Skip to content
       </a>
-      <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
+      <header className="flex items-center print:hidden justify-between gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
         <Link href="/" className="text-base font-semibold">
           ML platform
         </Link>
@@ -55,11 +55,11 @@ export function AppShell({
         </div>
       </header>
       <div className="flex flex-1 flex-col md:flex-row">
-        <aside className="w-full shrink-0 space-y-6 border-b border-slate-200 bg-slate-100 p-4 md:w-60 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900/60">
+        <aside className="w-full shrink-0 print:hidden space-y-6 border-b border-slate-200 bg-slate-100 p-4 md:w-60 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900/60">
           <TenantSwitcher tenants={navigation.tenants} />
           <NavLinks navigation={navigation} />
         </aside>
-        <main id="main" className="min-w-0 flex-1 p-6">
+        <main id="main" className="min-w-0 flex-1 p-6 print:p-0">
           {children}
         </main>
       </div>

@@ -58,9 +58,21 @@ export default async function PromotionRequestPage({ params }: TenantPageProps<{
           </>
         }
         actions={
-          <Link href={`/t/${tenant.name}/promotions`} className={buttonClass.secondary}>
-            All requests
-          </Link>
+          <div className="flex flex-wrap gap-2">
+            <Link href={`/t/${tenant.name}/promotions/${request.id}/evidence`} className={buttonClass.secondary}>
+              Evidence pack
+            </Link>
+            <a
+              href={`/t/${tenant.name}/promotions/${request.id}/evidence.json`}
+              className={buttonClass.secondary}
+              download
+            >
+              Evidence (JSON)
+            </a>
+            <Link href={`/t/${tenant.name}/promotions`} className={buttonClass.secondary}>
+              All requests
+            </Link>
+          </div>
         }
       />
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
