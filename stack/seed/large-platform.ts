@@ -165,7 +165,8 @@ function nodeCount(size: LargePlatformSize): number {
 function benchNode(index: number): Obj {
   const base = nodeObject({
     name: `bench-node-${String(index).padStart(2, '0')}`,
-    ip: `10.0.9.${index + 10}`,
+    // 200 nodes per /24 (2,000 tenants' worth would need 450 nodes).
+    ip: `10.0.${9 + Math.floor(index / 200)}.${10 + (index % 200)}`,
     pool: BENCH_POOL,
     instanceType: 'm6i.16xlarge',
     zone: index % 2 === 0 ? 'local-a' : 'local-b',
@@ -588,6 +589,8 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
   const log = options.log ?? ((line: string) => console.log(line));
   const plan = largePlatformPlan(size);
   const names = new Set(plan.tenants.map((t) => t.name));
+  // The waits for the simulator and kwok grow with the platform (measured: minutes at 500 tenants).
+  const patience = Math.max(1, size.tenants / LARGE_PLATFORM.tenants);
   const phases: PhaseResult[] = [];
   const { kube, close } = await adminClient(ctx, concurrency);
   try {
@@ -710,7 +713,7 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
           log(`  stable revisions rolled out: ${toSplit.length - waiting}/${toSplit.length}`);
           return waiting === 0;
         },
-        600_000,
+        600_000 * patience,
         3_000,
       );
       await inParallel(toSplit, concurrency, async ({ tenant, service }) => {
@@ -743,7 +746,7 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
           );
           return statusless === 0 && unsplit === 0;
         },
-        600_000,
+        600_000 * patience,
         3_000,
       );
       const failing = canaries.filter(({ service }) => service.canaryErrorRate !== undefined);
@@ -843,7 +846,7 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
           );
           return census.pods.running >= bound.length + predictors && census.pods.oomKilled >= oomKilled.length;
         },
-        600_000,
+        600_000 * patience,
         5_000,
       );
       return describeCensus(census!);
@@ -970,6 +973,8 @@ export async function removeLargePlatform(
 
     await timed(phases, 'remove bench namespaces', log, async () => {
       const namespaces = await list(kube, '/api/v1/namespaces');
+      // 15 minutes for the default platform's 50 namespaces, more for more.
+      const patienceMs = Math.max(900_000, namespaces.length * 6_000);
       await inParallel(namespaces, 8, async (ns) => {
         const answer = await kube('DELETE', `/api/v1/namespaces/${ns.metadata.name}`);
         if (answer.status !== 200 && answer.status !== 202 && answer.status !== 404)
@@ -984,7 +989,7 @@ export async function removeLargePlatform(
           last = left;
           return left === 0;
         },
-        900_000,
+        patienceMs,
         3_000,
       );
       return `${namespaces.length} namespaces deleted with their contents`;
