@@ -8,7 +8,7 @@
  * scores with one query shared with platform health — and a failure leaves only
  * the areas that need it unknown, saying which data is missing and why.
  *
- * A view shows one page of the board (lib/ops/board.ts: 25 tenants, worst first, the counts over
+ * A view shows one page of the board (lib/ops/board.ts: 20 tenants, worst first, the counts over
  * every page); the rows of every tenant are judged once and shared by every viewer and page.
  */
 import type { SessionUser } from '../auth/users';
@@ -284,19 +284,22 @@ function tenantHealth(health: Panel<PlatformHealth>, findings: Finding[]): Panel
 
 /**
  * Read once for everyone and slow the first time — every tenant's model registry in MLflow, every
- * platform health check: seconds at 500 tenants — then answered at once from shared answers. The
+ * platform health check, the fleet's metrics in Prometheus: seconds at 500 tenants — then answered
+ * at once from shared answers. The
  * page does not wait for their first answer beyond FIRST_READ_WAIT_MS: its rows then say they are
  * being read, and the live route (which waits) fills them in at the next refresh. Either way each
  * is read once for everyone.
  */
-type FirstRead = 'training' | 'health';
-const FIRST_READS: readonly FirstRead[] = ['training', 'health'];
+type FirstRead = 'training' | 'health' | 'metrics';
+const FIRST_READS: readonly FirstRead[] = ['training', 'health', 'metrics'];
 const FIRST_READ_WAIT_MS = 300;
 const BEING_READ: Record<FirstRead, string> = {
   training:
     'The model registries are being read for the first time since the portal started; this row fills in at the next refresh.',
   health:
     'The platform health checks are being gathered for the first time since the portal started; this row fills in at the next refresh.',
+  metrics:
+    'The serving, GPU and drift metrics are being read for the first time since the portal started; this row fills in at the next refresh.',
 };
 const answeredOnce = () => processSingleton('ops.answered-once', () => new Set<FirstRead>());
 
@@ -326,17 +329,24 @@ async function judgedRows(
   firstReadWaitMs: number | null,
 ): Promise<Pick<OpsView, 'at' | 'rows' | 'sources' | 'outdated'>> {
   const fleet = fleetMetrics(tenants);
-  const [kubernetes, serving, gpus, readTraining, registry, readHealth, drift] = await Promise.all([
+  const [kubernetes, readMetrics, readTraining, registry, readHealth] = await Promise.all([
     kubernetesInputs(),
-    answerPanel(
-      'the serving metrics',
-      () => fleet.serving(SERVING_WINDOW_SECONDS),
-      (a) => a.endpoints,
-    ),
-    answerPanel(
-      'the GPU utilisation',
-      () => fleet.gpuUtilisation(GPU_WINDOW_SECONDS),
-      (a) => a.tenants,
+    firstRead(
+      'metrics',
+      Promise.all([
+        answerPanel(
+          'the serving metrics',
+          () => fleet.serving(SERVING_WINDOW_SECONDS),
+          (a) => a.endpoints,
+        ),
+        answerPanel(
+          'the GPU utilisation',
+          () => fleet.gpuUtilisation(GPU_WINDOW_SECONDS),
+          (a) => a.tenants,
+        ),
+        readDriftBreaches(tenants),
+      ]),
+      firstReadWaitMs,
     ),
     firstRead('training', trainingInputs(tenants), firstReadWaitMs),
     readPanel('the promotion requests', () => pendingPromotions(tenants)),
@@ -345,11 +355,12 @@ async function judgedRows(
       answerPanel('the platform health checks', platformHealth, (a) => a.value),
       firstReadWaitMs,
     ),
-    readDriftBreaches(tenants),
   ]);
-  const beingRead: Panel<never> = { ok: false, message: BEING_READ.training };
-  const training: Inputs['training'] = readTraining ?? new Map(tenants.map((tenant) => [tenant, beingRead] as const));
-  const health: Panel<PlatformHealth> = readHealth ?? { ok: false, message: BEING_READ.health };
+  const beingRead = (name: FirstRead): Panel<never> => ({ ok: false, message: BEING_READ[name] });
+  const [serving, gpus, drift] = readMetrics ?? [beingRead('metrics'), beingRead('metrics'), beingRead('metrics')];
+  const training: Inputs['training'] =
+    readTraining ?? new Map(tenants.map((tenant) => [tenant, beingRead('training')] as const));
+  const health: Panel<PlatformHealth> = readHealth ?? beingRead('health');
   const now = new Date();
   const inputs: Inputs = {
     now,
@@ -372,7 +383,7 @@ async function judgedRows(
     rows: tenants.flatMap((tenant) => tenantRows(tenant, inputs, index)),
     sources: {
       kubernetes: kubernetes.ok ? null : kubernetes.message,
-      prometheus: missing(serving, gpus),
+      prometheus: readMetrics ? missing(serving, gpus) : null,
       mlflow: failedTraining ? failedTraining.message : null,
       database: registry.ok ? null : registry.message,
       health: health.ok || readHealth === null ? null : health.message,
