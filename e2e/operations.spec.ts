@@ -113,7 +113,7 @@ test('the board comes in pages worst first, and its state filter lives in the UR
   for (const tenant of ['fraud', 'pricing', 'forecast'])
     await expect(page.getByTestId(`ops-tenant-row-${tenant}`)).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Pages of tenants' }).getByRole('link')).toHaveCount(0);
-  const alerts = await page.getByTestId('ops-alert-count').innerText();
+  const alerts = (await page.getByTestId('ops-alert-count').textContent())!;
 
   // Only the tenants in a state: each shown tenant has such a row (or, healthy, none needing attention).
   const filter = page.getByRole('search', { name: 'Filter by state' });
