@@ -99,6 +99,49 @@ test('the tenant filter lives in the URL', async ({ page }) => {
   await expect(row(page, 'pricing', 'canary')).toHaveCount(0);
 });
 
+test('the board comes in pages worst first, and its state filter lives in the URL with the counts of every page', async ({
+  page,
+}) => {
+  await signIn(page, 'dave');
+  await page.goto('/ops');
+  // A platform of a few tenants is one page: every tenant on it, no way to another page.
+  const position = page.getByTestId('ops-page-position');
+  await expect(position).toHaveText(/^tenants 1–\d+ of \d+$/);
+  const [, last, all] = /tenants 1–(\d+) of (\d+)/.exec(await position.innerText())!;
+  expect(last).toBe(all);
+  await expect(page.locator('[data-testid^="ops-tenant-row-"]')).toHaveCount(Number(all));
+  for (const tenant of ['fraud', 'pricing', 'forecast'])
+    await expect(page.getByTestId(`ops-tenant-row-${tenant}`)).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Pages of tenants' }).getByRole('link')).toHaveCount(0);
+  const alerts = (await page.getByTestId('ops-alert-count').textContent())!;
+
+  // Only the tenants in a state: each shown tenant has such a row (or, healthy, none needing attention).
+  const filter = page.getByRole('search', { name: 'Filter by state' });
+  for (const state of ['healthy', 'alert'] as const) {
+    await filter.getByLabel('Tenants').selectOption(state);
+    await filter.getByRole('button', { name: 'Show' }).click();
+    await expect(page).toHaveURL(new RegExp(`/ops\\?state=${state}$`));
+    const boardStates = await page
+      .locator('[data-testid^="ops-tenant-row-"]')
+      .evaluateAll((rows) =>
+        rows.map((r) => [...r.querySelectorAll('[data-state]')].map((c) => c.getAttribute('data-state'))),
+      );
+    const option = await filter.getByLabel('Tenants').locator('option:checked').innerText();
+    const counted = Number(/\((\d+)\)$/.exec(option)![1]);
+    if (counted === 0) await expect(page.getByTestId('ops-no-match')).toBeVisible();
+    expect(boardStates, `${state}: as many tenants as the filter counts`).toHaveLength(counted);
+    for (const states of boardStates)
+      if (state === 'alert') expect(states).toContain('alert');
+      else for (const s of states) expect(['ok', 'idle']).toContain(s);
+    // The counts are over every tenant, whatever is shown.
+    await expect(page.getByTestId('ops-alert-count')).toHaveText(alerts);
+  }
+  // A state the board does not know is refused in words.
+  await page.goto('/ops?state=bogus');
+  await expect(page.getByRole('heading', { name: 'This filter cannot be shown' })).toBeVisible();
+  await expect(page.getByText('There is no state “bogus” to filter by')).toBeVisible();
+});
+
 test('a canary fault turns the canary row red within a minute, and erin follows its link to the canary page', async ({
   page,
 }) => {

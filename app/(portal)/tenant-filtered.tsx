@@ -13,7 +13,9 @@ import { liveAnswer, liveRoute } from './live-route';
  * any other tenant in the same words whether or not it exists; the page and its live route turn
  * that refusal into an empty state or a 404.
  */
-type ReadView<V> = (user: SessionUser, tenant: string | null, page: number) => Promise<V>;
+type ReadView<V> = (user: SessionUser, tenant: string | null, page: number, query: QueryParam) => Promise<V>;
+/** Another query parameter of the dashboard's own (e.g. the operations board's `state`), for its read to check. */
+type QueryParam = (name: string) => string | string[] | null | undefined;
 
 /** `?page=`: a whole number from 1, else the first page. */
 function pageParam(value: string | string[] | null | undefined): number {
@@ -24,21 +26,24 @@ function pageParam(value: string | string[] | null | undefined): number {
 export async function openFilteredDashboard<V>(
   searchParams: Promise<Record<string, string | string[] | undefined>>,
   read: ReadView<V>,
-): Promise<{ view: V } | { refused: string }> {
+): Promise<{ view: V } | { refused: string; field?: string }> {
   const user = await requireUser();
   const params = await searchParams;
   try {
-    return { view: await read(user, tenantFilterParam(params.tenant), pageParam(params.page)) };
+    return {
+      view: await read(user, tenantFilterParam(params.tenant), pageParam(params.page), (name) => params[name]),
+    };
   } catch (error) {
-    if (error instanceof UserFacingError) return { refused: error.message };
+    if (error instanceof UserFacingError) return { refused: error.message, field: error.field };
     throw error;
   }
 }
 
-export function FilterRefused({ path, message }: { path: string; message: string }) {
+/** `field`: the refused filter (UserFacingError's field), the tenant unless it says otherwise. */
+export function FilterRefused({ path, message, field }: { path: string; message: string; field?: string }) {
   return (
     <EmptyState
-      title="This tenant cannot be shown"
+      title={field === undefined || field === 'tenant' ? 'This tenant cannot be shown' : 'This filter cannot be shown'}
       action={
         <Link href={path} className={buttonClass.primary}>
           Show every tenant
@@ -54,7 +59,9 @@ export function FilterRefused({ path, message }: { path: string; message: string
 export function filteredLiveRoute<V>(read: ReadView<V>) {
   return liveRoute(async ({ user, search }) => {
     try {
-      return await read(user, tenantFilterParam(search.get('tenant')), pageParam(search.get('page')));
+      return await read(user, tenantFilterParam(search.get('tenant')), pageParam(search.get('page')), (name) =>
+        search.get(name),
+      );
     } catch (error) {
       if (error instanceof UserFacingError) return liveAnswer({ error: error.message }, 404);
       throw error;

@@ -7,22 +7,28 @@ import { Stat } from '@/components/ui/stat';
 import { Time } from '@/components/ui/time';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
-import { buttonClass } from '@/components/ui/styles';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
 import { OPS_AREA_LABELS, OPS_AREAS } from '@/lib/ops/thresholds';
 import {
-  countStates,
   groupByTenant,
-  missingSources,
   needingAttention,
+  OPS_PAGE_SIZE,
+  OPS_STATE_FILTERS,
+  worstFirst,
+  type OpsStateFilter,
+  type TenantGroup,
+} from '@/lib/ops/board';
+import {
+  missingSources,
+  opsAddress,
   SOURCE_LABELS,
+  STATE_FILTER_LABELS,
   STATE_LABELS,
   STATE_TONES,
   withTenantFilter,
-  worstFirst,
-  type TenantGroup,
 } from './format';
 import { TenantFilter } from '@/components/ui/tenant-filter';
 import { ThresholdsList } from './thresholds-list';
@@ -131,24 +137,46 @@ function TenantSection({ group, at }: { group: TenantGroup; at: string }) {
   );
 }
 
-/** Every row in alert, with a warning or without data, in full, above the board. */
-function Attention({ rows, at }: { rows: OpsRow[]; at: string }) {
+/**
+ * Every row in alert, with a warning or without data of the page's tenants, in full, above the
+ * board. The tenants needing attention lead the pages, so all of them are on the first pages.
+ */
+function Attention({
+  rows,
+  at,
+  note,
+  nothingAnywhere,
+}: {
+  rows: OpsRow[];
+  at: string;
+  note: string | null;
+  /** No tenant on any page needs attention. */
+  nothingAnywhere: boolean;
+}) {
   return (
     <section aria-labelledby="ops-attention-title" className="space-y-2" data-testid="ops-attention">
       <h2 id="ops-attention-title" className="text-base font-semibold">
         Needs attention
       </h2>
+      {note ? (
+        <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="ops-attention-note">
+          {note}
+        </p>
+      ) : null}
       {rows.length ? (
-        <DataTable caption="Rows in alert, with a warning or without data, every tenant" columns={ROW_COLUMNS}>
+        <DataTable
+          caption="Rows in alert, with a warning or without data, of the tenants on this page"
+          columns={ROW_COLUMNS}
+        >
           {rows.map((row) => (
             <Row key={`${row.tenant}/${row.area}`} row={row} at={at} named />
           ))}
         </DataTable>
-      ) : (
+      ) : nothingAnywhere ? (
         <p className="text-sm text-slate-700 dark:text-slate-300">
           Nothing: every row is within its threshold and every source answered.
         </p>
-      )}
+      ) : null}
     </section>
   );
 }
@@ -182,7 +210,15 @@ function BoardCell({ row }: { row: OpsRow }) {
  * saying what its cells are judged against (the thresholds are the platform's, the same for
  * every tenant). The tenant's name opens its six rows in full.
  */
-function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsView['areaThresholds'] }) {
+function Board({
+  groups,
+  thresholds,
+  pager,
+}: {
+  groups: TenantGroup[];
+  thresholds: OpsView['areaThresholds'];
+  pager: ReactNode;
+}) {
   const columns = [
     'Tenant',
     ...OPS_AREAS.map((area) => ({
@@ -206,8 +242,10 @@ function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsV
         Every tenant
       </h2>
       <p className="text-sm text-slate-700 dark:text-slate-300">
-        Worst first. A state opens where to act; a tenant’s name shows its seven rows in full.
+        Worst first, {OPS_PAGE_SIZE} tenants a page. A state opens where to act; a tenant’s name shows its seven rows in
+        full.
       </p>
+      {pager}
       <DataTable caption="Alert state of every tenant per area" columns={columns}>
         {groups.map((group) => (
           <tr key={group.name} className={`${rowClass} align-top`} data-testid={`ops-tenant-row-${group.name}`}>
@@ -230,6 +268,71 @@ function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsV
   );
 }
 
+/** The pages of the board: where this one is among them, and the way to the worse and the better tenants. */
+function Pages({ view }: { view: OpsView }) {
+  const { page, pageCount, matching, tenant, state } = view;
+  if (matching === 0) return null;
+  const first = (page - 1) * OPS_PAGE_SIZE + 1;
+  const last = Math.min(matching, page * OPS_PAGE_SIZE);
+  const link = (to: number, label: string) => (
+    <a className={buttonClass.link} href={opsAddress('/ops', { tenant, state, page: to })}>
+      {label}
+    </a>
+  );
+  return (
+    <nav aria-label="Pages of tenants" className="flex flex-wrap items-center gap-4 text-sm" data-testid="ops-pages">
+      {page > 1 ? link(page - 1, `← Worse tenants (page ${page - 1})`) : null}
+      <span data-testid="ops-page-position">
+        {pageCount > 1 ? `Page ${page} of ${pageCount}: ` : ''}tenants {first}–{last} of {matching}
+      </span>
+      {page < pageCount ? link(page + 1, `Better tenants (page ${page + 1}) →`) : null}
+    </nav>
+  );
+}
+
+/** Where the tenants needing attention are, over every page (none is ever left off a page for a healthy one). */
+function attentionNote(view: OpsView): string | null {
+  const needing = view.tenantCounts.all - view.tenantCounts.healthy;
+  if (view.state !== null || needing === 0) return null;
+  const pages = Math.ceil(needing / OPS_PAGE_SIZE);
+  const where = pages <= 1 ? 'all on the first page' : `on pages 1–${pages}`;
+  const shown = view.page <= pages ? ' Below, those of this page.' : ' None on this page: they lead the first pages.';
+  return `${needing} of ${view.tenantCounts.all} tenants need attention, ${where}, worst first.${shown}`;
+}
+
+/**
+ * The board's state filter: a GET form like the tenant filter, so it lives in the URL and works
+ * without JavaScript; each choice says how many tenants it has over every page.
+ */
+function StateFilter({ view }: { view: OpsView }) {
+  return (
+    <form
+      method="get"
+      action="/ops"
+      role="search"
+      aria-label="Filter by state"
+      className="flex flex-wrap items-end gap-3"
+    >
+      <div className="space-y-1">
+        <label htmlFor="ops-state-filter" className="block text-sm font-medium">
+          Tenants
+        </label>
+        <select id="ops-state-filter" name="state" defaultValue={view.state ?? ''} className={`${inputClass} min-w-56`}>
+          <option value="">Every tenant ({view.tenantCounts.all})</option>
+          {OPS_STATE_FILTERS.map((state: OpsStateFilter) => (
+            <option key={state} value={state}>
+              {STATE_FILTER_LABELS[state]} ({view.tenantCounts[state]})
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" className={buttonClass.secondary}>
+        Show
+      </button>
+    </form>
+  );
+}
+
 /**
  * The operations dashboard: every tenant the viewer may see, one row per area with its alert
  * state, the signal and the threshold it is judged against, and where to act. Rendered on the
@@ -237,21 +340,29 @@ function Board({ groups, thresholds }: { groups: TenantGroup[]; thresholds: OpsV
  */
 export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: ReactNode }) {
   const { data, error } = useLiveData({
-    queryKey: ['ops', initial.tenant],
-    url: withTenantFilter('/ops/live', initial.tenant),
+    queryKey: ['ops', initial.tenant, initial.state, initial.page],
+    url: opsAddress('/ops/live', initial),
     initial,
     refreshMs: REFRESH_MS,
     isData: (body) => 'rows' in body && 'sources' in body,
   });
   const groups = groupByTenant(data);
-  const counts = countStates(data.rows);
+  const { counts } = data;
   const missing = missingSources(data.sources);
-  const alerting = data.rows.filter((r) => r.state === 'alert');
+  const rowCount = Object.values(counts).reduce((n, c) => n + c, 0);
+  const unnamedAlerts = counts.alert - data.alerts.length;
+  // With a state filter needing attention, only that state's rows are listed above the board.
+  const attention = needingAttention(data.rows).filter(
+    (r) => data.state === null || data.state === 'healthy' || r.state === data.state,
+  );
 
   return (
     <div className="space-y-6">
       <AsOf freshness={pollFreshness(error, data.at)} />
-      <TenantFilter path="/ops" tenants={data.tenants} tenant={data.tenant} label="Filter by tenant" />
+      <div className="flex flex-wrap items-end gap-x-8 gap-y-3">
+        <TenantFilter path="/ops" tenants={data.tenants} tenant={data.tenant} label="Filter by tenant" />
+        {data.tenant === null && data.tenants.length > 0 ? <StateFilter view={data} /> : null}
+      </div>
 
       {missing.length > 0 ? (
         <div role="status" className="space-y-2" data-testid="ops-missing-sources">
@@ -287,8 +398,9 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
               testId="ops-alert-count"
               value={counts.alert}
               detail={
-                alerting.length
-                  ? alerting.map((r) => `${r.tenant} ${OPS_AREA_LABELS[r.area].toLowerCase()}`).join(', ')
+                data.alerts.length
+                  ? data.alerts.map((r) => `${r.tenant} ${OPS_AREA_LABELS[r.area].toLowerCase()}`).join(', ') +
+                    (unnamedAlerts > 0 ? ` and ${unnamedAlerts} more` : '')
                   : 'Nothing beyond its threshold.'
               }
             />
@@ -303,17 +415,29 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
               value={counts.unknown}
               detail={counts.unknown ? 'Rows whose source could not be read.' : 'Every source answered.'}
             />
-            <Stat
-              label="OK"
-              value={counts.ok}
-              detail={`of ${data.rows.length} rows; ${counts.idle} with nothing to judge`}
-            />
+            <Stat label="OK" value={counts.ok} detail={`of ${rowCount} rows; ${counts.idle} with nothing to judge`} />
             <Stat label="Updated" value={<Time at={data.at} />} detail="Refreshed every 10 seconds." />
           </section>
           {data.tenant === null ? (
             <>
-              <Attention rows={needingAttention(data.rows)} at={data.at} />
-              <Board groups={worstFirst(groups)} thresholds={data.areaThresholds} />
+              {data.state === 'healthy' ? null : (
+                <Attention
+                  rows={attention}
+                  at={data.at}
+                  note={attentionNote(data)}
+                  nothingAnywhere={data.tenantCounts.all === data.tenantCounts.healthy}
+                />
+              )}
+              {data.matching === 0 ? (
+                <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="ops-no-match">
+                  No tenant {STATE_FILTER_LABELS[data.state ?? 'healthy'].toLowerCase()}.{' '}
+                  <a className={buttonClass.link} href={opsAddress('/ops', { tenant: null, state: null, page: 1 })}>
+                    Show every tenant
+                  </a>
+                </p>
+              ) : (
+                <Board groups={worstFirst(groups)} thresholds={data.areaThresholds} pager={<Pages view={data} />} />
+              )}
             </>
           ) : (
             groups.map((group) => <TenantSection key={group.name} group={group} at={data.at} />)

@@ -7,6 +7,9 @@
  * viewers for a minute, the portal's database with one query per kind, the models' input drift
  * scores with one query shared with platform health — and a failure leaves only
  * the areas that need it unknown, saying which data is missing and why.
+ *
+ * A view shows one page of the board (lib/ops/board.ts: 20 tenants, worst first, the counts over
+ * every page); the rows of every tenant are judged once and shared by every viewer and page.
  */
 import type { SessionUser } from '../auth/users';
 import { getDb } from '../db/client';
@@ -29,6 +32,7 @@ import { answerPanel, kubernetesPanel, outdatedOf, readPanel, type Panel } from 
 import { answerCache } from '../cache/answer-cache';
 import { readDriftBreaches } from '../platform-health/drift-inputs';
 import type { DriftBreach } from '../platform-health/input-drift';
+import type { Finding } from '../platform-health/finding';
 import { processSingleton } from '../process-singleton';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { can } from '../auth/authorize';
@@ -54,6 +58,7 @@ import { summarisePipelines } from './pipelines';
 import { getOpsThresholds, type StoredOpsThresholds } from './thresholds-store';
 import { OPS_AREAS, type OpsArea, type OpsThresholds } from './thresholds';
 import { trainingTrends, type ModelMetricTrend } from './training';
+import { opsBoardPage, type OpsStateFilter } from './board';
 import type { OpsRow, OpsView } from './view';
 
 /** The serving and canary rows judge the last five minutes; GPU utilisation the last ten. */
@@ -154,6 +159,35 @@ interface Inputs {
   drift: Panel<DriftBreach[]>;
 }
 
+/** Items by tenant, grouped once per read rather than filtered per tenant (500 tenants × thousands of items). */
+function byTenant<T extends { tenant: string | null }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    if (item.tenant === null) continue;
+    const group = groups.get(item.tenant);
+    if (group) group.push(item);
+    else groups.set(item.tenant, [item]);
+  }
+  return groups;
+}
+
+/** Each tenant's part of the inputs that list every tenant's items. */
+interface TenantIndex {
+  serving: Map<string, EndpointServingStats[]>;
+  drift: Map<string, DriftBreach[]>;
+  gpus: Map<string, TenantGpuUtilisation>;
+  findings: Map<string, Finding[]>;
+}
+
+function tenantIndex(inputs: Inputs): TenantIndex {
+  return {
+    serving: byTenant(inputs.serving.ok ? inputs.serving.data : []),
+    drift: byTenant(inputs.drift.ok ? inputs.drift.data : []),
+    gpus: new Map((inputs.gpus.ok ? inputs.gpus.data : []).map((g) => [g.tenant, g])),
+    findings: byTenant(inputs.health.ok ? inputs.health.data.findings : []),
+  };
+}
+
 /** The first missing input of an area, in words, or null when all were read. */
 function missing(...panels: Panel<unknown>[]): string | null {
   const messages = new Set(panels.flatMap((p) => (p.ok ? [] : [p.message])));
@@ -161,13 +195,13 @@ function missing(...panels: Panel<unknown>[]): string | null {
 }
 
 /** One tenant's seven rows. Pure over the inputs; exported for tests. */
-export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
+export function tenantRows(tenant: string, inputs: Inputs, index: TenantIndex = tenantIndex(inputs)): OpsRow[] {
   const { thresholds, kubernetes, serving, gpus, registry, now } = inputs;
   const training = inputs.training.get(tenant) ?? { ok: false as const, message: 'The model registry was not read.' };
   const kubeOutdated = { outdated: outdatedOf(kubernetes) };
   const k8s = kubernetes.ok ? kubernetes.data : null;
   const services = k8s?.services.get(tenantNamespace(tenant)) ?? [];
-  const traffic = serving.ok ? serving.data.filter((e) => e.tenant === tenant) : [];
+  const traffic = index.serving.get(tenant) ?? [];
 
   /** The row, or an unknown one naming every input that could not be read. */
   const row = (
@@ -181,7 +215,7 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
   };
 
   const servingInputs = { outdated: outdatedOf(kubernetes, serving) };
-  const drift = inputs.drift.ok ? inputs.drift.data.filter((b) => b.tenant === tenant) : [];
+  const drift = index.drift.get(tenant) ?? [];
   // OOM kills are judged even without Prometheus; the row then says utilisation is missing.
   const infrastructureInputs = gpus.ok
     ? { outdated: outdatedOf(kubernetes, gpus) }
@@ -232,40 +266,101 @@ export function tenantRows(tenant: string, inputs: Inputs): OpsRow[] {
       () =>
         judgeInfrastructure(
           {
-            gpus: gpus.ok ? (gpus.data.find((g) => g.tenant === tenant) ?? { gpus: 0, utilPercent: null }) : null,
+            gpus: gpus.ok ? (index.gpus.get(tenant) ?? { gpus: 0, utilPercent: null }) : null,
             oomKills: oomKills(k8s!.pods.get(tenantNamespace(tenant)) ?? [], now),
           },
           thresholds,
         ),
       infrastructureInputs,
     ),
-    healthRow(tenant, inputs.health, thresholds),
+    healthRow(tenant, tenantHealth(inputs.health, index.findings.get(tenant) ?? []), thresholds),
   ];
 }
 
-/** The judged rows of `tenants`, from every upstream once. */
+/** The shared answer narrowed to one tenant's findings (the health row reads only its tenant's). */
+function tenantHealth(health: Panel<PlatformHealth>, findings: Finding[]): Panel<PlatformHealth> {
+  return health.ok ? { ...health, data: { ...health.data, findings } } : health;
+}
+
+/**
+ * Read once for everyone and slow the first time — every tenant's model registry in MLflow, every
+ * platform health check, the fleet's metrics in Prometheus: seconds at 500 tenants — then answered
+ * at once from shared answers. The
+ * page does not wait for their first answer beyond FIRST_READ_WAIT_MS: its rows then say they are
+ * being read, and the live route (which waits) fills them in at the next refresh. Either way each
+ * is read once for everyone.
+ */
+type FirstRead = 'training' | 'health' | 'metrics';
+const FIRST_READS: readonly FirstRead[] = ['training', 'health', 'metrics'];
+const FIRST_READ_WAIT_MS = 300;
+const BEING_READ: Record<FirstRead, string> = {
+  training:
+    'The model registries are being read for the first time since the portal started; this row fills in at the next refresh.',
+  health:
+    'The platform health checks are being gathered for the first time since the portal started; this row fills in at the next refresh.',
+  metrics:
+    'The serving, GPU and drift metrics are being read for the first time since the portal started; this row fills in at the next refresh.',
+};
+const answeredOnce = () => processSingleton('ops.answered-once', () => new Set<FirstRead>());
+
+/** `read`'s answer, or null when it is not there within `waitMs` (null: wait for it). */
+async function firstRead<T>(name: FirstRead, read: Promise<T>, waitMs: number | null): Promise<T | null> {
+  // Also settles (and is marked answered) after the view has stopped waiting; its failure is the view's to report.
+  read.then(
+    () => answeredOnce().add(name),
+    () => undefined,
+  );
+  if (waitMs === null) return read;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), waitMs);
+  });
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The judged rows of `tenants`, from every upstream once; `firstReadWaitMs` as `firstRead` takes it. */
 async function judgedRows(
   tenants: readonly string[],
   stored: StoredOpsThresholds,
+  firstReadWaitMs: number | null,
 ): Promise<Pick<OpsView, 'at' | 'rows' | 'sources' | 'outdated'>> {
   const fleet = fleetMetrics(tenants);
-  const [kubernetes, serving, gpus, training, registry, health, drift] = await Promise.all([
+  const [kubernetes, readMetrics, readTraining, registry, readHealth] = await Promise.all([
     kubernetesInputs(),
-    answerPanel(
-      'the serving metrics',
-      () => fleet.serving(SERVING_WINDOW_SECONDS),
-      (a) => a.endpoints,
+    firstRead(
+      'metrics',
+      Promise.all([
+        answerPanel(
+          'the serving metrics',
+          () => fleet.serving(SERVING_WINDOW_SECONDS),
+          (a) => a.endpoints,
+        ),
+        answerPanel(
+          'the GPU utilisation',
+          () => fleet.gpuUtilisation(GPU_WINDOW_SECONDS),
+          (a) => a.tenants,
+        ),
+        readDriftBreaches(tenants),
+      ]),
+      firstReadWaitMs,
     ),
-    answerPanel(
-      'the GPU utilisation',
-      () => fleet.gpuUtilisation(GPU_WINDOW_SECONDS),
-      (a) => a.tenants,
-    ),
-    trainingInputs(tenants),
+    firstRead('training', trainingInputs(tenants), firstReadWaitMs),
     readPanel('the promotion requests', () => pendingPromotions(tenants)),
-    answerPanel('the platform health checks', platformHealth, (a) => a.value),
-    readDriftBreaches(tenants),
+    firstRead(
+      'health',
+      answerPanel('the platform health checks', platformHealth, (a) => a.value),
+      firstReadWaitMs,
+    ),
   ]);
+  const beingRead = (name: FirstRead): Panel<never> => ({ ok: false, message: BEING_READ[name] });
+  const [serving, gpus, drift] = readMetrics ?? [beingRead('metrics'), beingRead('metrics'), beingRead('metrics')];
+  const training: Inputs['training'] =
+    readTraining ?? new Map(tenants.map((tenant) => [tenant, beingRead('training')] as const));
+  const health: Panel<PlatformHealth> = readHealth ?? beingRead('health');
   const now = new Date();
   const inputs: Inputs = {
     now,
@@ -278,16 +373,20 @@ async function judgedRows(
     health,
     drift,
   };
-  const failedTraining = [...training.values()].find((p): p is { ok: false; message: string } => !p.ok);
+  // Being read is not a failure: the rows say so, the sources do not.
+  const failedTraining = readTraining
+    ? [...readTraining.values()].find((p): p is { ok: false; message: string } => !p.ok)
+    : undefined;
+  const index = tenantIndex(inputs);
   return {
     at: now.toISOString(),
-    rows: tenants.flatMap((tenant) => tenantRows(tenant, inputs)),
+    rows: tenants.flatMap((tenant) => tenantRows(tenant, inputs, index)),
     sources: {
       kubernetes: kubernetes.ok ? null : kubernetes.message,
-      prometheus: missing(serving, gpus),
+      prometheus: readMetrics ? missing(serving, gpus) : null,
       mlflow: failedTraining ? failedTraining.message : null,
       database: registry.ok ? null : registry.message,
-      health: health.ok ? null : health.message,
+      health: health.ok || readHealth === null ? null : health.message,
     },
     outdated: (
       [
@@ -307,15 +406,34 @@ async function judgedRows(
 const SHARED_VIEW_MS = 3_000;
 const sharedRows = () => processSingleton('ops.rows', () => answerCache({ ttlMs: SHARED_VIEW_MS, maxEntries: 200 }));
 
-export async function opsView(user: SessionUser, tenantFilter: string | null): Promise<OpsView> {
+/**
+ * One page of the operations dashboard as `user` sees it: the tenants they may `ops.read` (or the
+ * filter's one), narrowed to `state`, page `page` of OPS_PAGE_SIZE tenants worst first.
+ * `waitForFirstReads` false (the page's first paint) does not wait for the first answer of the
+ * slow shared inputs (see `firstRead`); the live route and everything else waits.
+ */
+export async function opsView(
+  user: SessionUser,
+  tenantFilter: string | null,
+  page = 1,
+  state: OpsStateFilter | null = null,
+  { waitForFirstReads = true }: { waitForFirstReads?: boolean } = {},
+): Promise<OpsView> {
   const scope = await dashboardTenants(user, 'ops.read', tenantFilter);
   const stored = await getOpsThresholds();
-  const judged = (
-    await sharedRows()(`${stored.version}\u0000${scope.selected.join(',')}`, () => judgedRows(scope.selected, stored))
-  ).value;
+  const wait = waitForFirstReads || FIRST_READS.every((name) => answeredOnce().has(name));
+  // Rows judged without waiting are kept apart, so that a waiting reader never gets them.
+  const key = `${wait ? 'all' : 'first'}\u0000${stored.version}\u0000${scope.selected.join(',')}`;
+  const judged = (await sharedRows()(key, () => judgedRows(scope.selected, stored, wait ? null : FIRST_READ_WAIT_MS)))
+    .value;
+  // One tenant's view shows its seven rows whatever their states.
+  const shownState = tenantFilter === null ? state : null;
+  const board = opsBoardPage({ tenants: scope.visible, rows: judged.rows }, { state: shownState, page });
   return {
     ...judged,
-    rows: healthLinksFor(judged.rows, can(user, 'health.read', { kind: 'platform' })),
+    ...board,
+    rows: healthLinksFor(board.rows, can(user, 'health.read', { kind: 'platform' })),
+    state: shownState,
     tenants: scope.visible,
     tenant: tenantFilter,
     thresholds: {

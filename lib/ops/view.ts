@@ -3,6 +3,7 @@
  * platform's thresholds. Plain JSON, so the page and its live route send the same shape.
  */
 import type { Freshness } from '../freshness';
+import type { OpsStateFilter } from './board';
 import type { OpsArea, OpsThresholds } from './thresholds';
 
 /**
@@ -48,8 +49,24 @@ export interface OpsView {
   tenants: { name: string; displayName: string }[];
   /** The tenant filter in force, or null for every visible tenant. */
   tenant: string | null;
-  /** Tenant × area rows; tenants in name order, areas in OPS_AREAS order. */
+  /**
+   * The rows of the page's tenants (OpsBoardPage): tenants worst first, each with its rows in
+   * OPS_AREAS order. Filtered to one tenant, that tenant's rows.
+   */
   rows: OpsRow[];
+  /** The state filter in force, or null for every tenant. */
+  state: OpsStateFilter | null;
+  /** 1-based; pages of OPS_PAGE_SIZE tenants. */
+  page: number;
+  pageCount: number;
+  /** Over every page (every tenant of the tenant filter, before the state filter): rows per state. */
+  counts: Record<AlertState, number>;
+  /** Over every page, before the state filter: tenants per state filter, and in all. */
+  tenantCounts: Record<OpsStateFilter | 'all', number>;
+  /** Tenants under the state filter, over every page. */
+  matching: number;
+  /** The first few alert rows over every page, worst tenant first (`counts.alert` says how many). */
+  alerts: { tenant: string; area: OpsArea }[];
   /** Per upstream: null when it answered, else what is missing in words. */
   sources: Record<OpsSource, string | null>;
   /** Upstreams whose last known data is shown because they did not answer since: why, and from when. */

@@ -5,6 +5,7 @@
  */
 import { can, type Principal, type TenantStatus } from '@/lib/auth/authorize';
 import { UserFacingError } from '@/lib/errors';
+import { pageOf } from '@/lib/read-model/paging';
 import { CHECK_IDS, findingKey, type CheckId, type Finding, type Severity } from './finding';
 import type { UnreadInput } from './gather';
 
@@ -73,11 +74,8 @@ export function selectFindings(
   for (const f of scoped) perCheck[f.checkId] += 1;
   const matching = scoped.filter((f) => filter.check === null || f.checkId === filter.check);
   const perSeverity = severityCounts(matching);
-  const pageCount = Math.max(1, Math.ceil(matching.length / HEALTH_PAGE_SIZE));
-  const page = Math.min(Math.max(1, Math.floor(filter.page ?? 1) || 1), pageCount);
-  const findings = matching
-    .slice((page - 1) * HEALTH_PAGE_SIZE, page * HEALTH_PAGE_SIZE)
-    .map((f) => ({ ...f, key: findingKey(f) }));
+  const { items, page, pageCount } = pageOf(matching, HEALTH_PAGE_SIZE, filter.page);
+  const findings = items.map((f) => ({ ...f, key: findingKey(f) }));
   const unread = all.unread.filter(
     (u) =>
       (filter.check === null || u.checks.includes(filter.check)) &&

@@ -14,6 +14,7 @@ import { UserFacingError } from '../errors';
 import { tenantNamespace, watchedInferenceServices, type InferenceService } from '../integrations/kubernetes';
 import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
 import { answerPanel, outdatedOf, kubernetesPanel } from '../read-model/panel';
+import { pageOf } from '../read-model/paging';
 import { dashboardTenants } from '../read-model/tenant-scope';
 import { answerCache } from '../cache/answer-cache';
 import { processSingleton } from '../process-singleton';
@@ -131,16 +132,15 @@ export async function sloList(user: SessionUser, tenantFilter: string | null, pa
   const { slos, problems } = (
     await sharedLists()(`${scope.selected.join(',')}\u0000${versions}`, () => allSlos(scope.selected, stored))
   ).value;
-  const pageCount = Math.max(1, Math.ceil(slos.length / SLO_PAGE_SIZE));
-  const shown = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+  const shown = pageOf(slos, SLO_PAGE_SIZE, page);
   return {
     at: new Date().toISOString(),
     tenants: scope.visible,
     tenant: tenantFilter,
-    slos: slos.slice((shown - 1) * SLO_PAGE_SIZE, shown * SLO_PAGE_SIZE),
-    page: shown,
-    pageCount,
-    total: slos.length,
+    slos: shown.items,
+    page: shown.page,
+    pageCount: shown.pageCount,
+    total: shown.total,
     alerting: slos.filter((s) => s.alerting).length,
     spent: slos.filter((s) => s.budgetRemaining !== null && s.budgetRemaining <= 0).length,
     problems,

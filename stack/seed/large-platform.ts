@@ -165,7 +165,8 @@ function nodeCount(size: LargePlatformSize): number {
 function benchNode(index: number): Obj {
   const base = nodeObject({
     name: `bench-node-${String(index).padStart(2, '0')}`,
-    ip: `10.0.9.${index + 10}`,
+    // 200 nodes per /24 (2,000 tenants' worth would need 450 nodes).
+    ip: `10.0.${9 + Math.floor(index / 200)}.${10 + (index % 200)}`,
     pool: BENCH_POOL,
     instanceType: 'm6i.16xlarge',
     zone: index % 2 === 0 ? 'local-a' : 'local-b',
@@ -588,6 +589,8 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
   const log = options.log ?? ((line: string) => console.log(line));
   const plan = largePlatformPlan(size);
   const names = new Set(plan.tenants.map((t) => t.name));
+  // The waits for the simulator and kwok grow with the platform (measured: minutes at 500 tenants).
+  const patience = Math.max(1, size.tenants / LARGE_PLATFORM.tenants);
   const phases: PhaseResult[] = [];
   const { kube, close } = await adminClient(ctx, concurrency);
   try {
@@ -710,7 +713,7 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
           log(`  stable revisions rolled out: ${toSplit.length - waiting}/${toSplit.length}`);
           return waiting === 0;
         },
-        600_000,
+        600_000 * patience,
         3_000,
       );
       await inParallel(toSplit, concurrency, async ({ tenant, service }) => {
@@ -743,7 +746,7 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
           );
           return statusless === 0 && unsplit === 0;
         },
-        600_000,
+        600_000 * patience,
         3_000,
       );
       const failing = canaries.filter(({ service }) => service.canaryErrorRate !== undefined);
@@ -843,7 +846,7 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
           );
           return census.pods.running >= bound.length + predictors && census.pods.oomKilled >= oomKilled.length;
         },
-        600_000,
+        600_000 * patience,
         5_000,
       );
       return describeCensus(census!);
@@ -917,6 +920,9 @@ export function describeCensus(c: LargePlatformCensus): string {
   );
 }
 
+/** Collection and namespace deletions in flight at once. */
+const DELETE_CONCURRENCY = 16;
+
 /**
  * Deletes everything of the large platform: bench namespaces (Kubernetes deletes what is in them),
  * then the bench nodes, the simulator's injected faults and the portal's bench tenant rows.
@@ -927,7 +933,7 @@ export async function removeLargePlatform(
 ): Promise<PhaseResult[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const phases: PhaseResult[] = [];
-  const { kube, close } = await adminClient(ctx, 8);
+  const { kube, close } = await adminClient(ctx, DELETE_CONCURRENCY);
   try {
     await timed(phases, 'remove injected faults', log, async () => {
       const response = await fetch(`${options.simulatorUrl}/faults`);
@@ -953,9 +959,12 @@ export async function removeLargePlatform(
         `/apis/${WORKFLOWS.group}/${WORKFLOWS.version}/namespaces/${ns}/${WORKFLOWS.plural}`,
       ];
       const failures: string[] = [];
-      for (const step of [0, 1, 2]) {
-        await inParallel(namespaces, 4, async (ns) => {
-          const path = collections(ns.metadata.name)[step]!;
+      // The API server deletes a collection's objects one by one (measured: about 100 a second with
+      // 4 calls in flight), so many namespaces are deleted at once; the Workflows go with the
+      // InferenceServices, as nothing recreates them.
+      for (const steps of [[0, 2], [1]]) {
+        const calls = namespaces.flatMap((ns) => steps.map((step) => collections(ns.metadata.name)[step]!));
+        await inParallel(calls, DELETE_CONCURRENCY, async (path) => {
           const answer = await kube('DELETE', path).catch((error: unknown) => ({
             status: 0,
             body: { message: String(error) },
@@ -970,7 +979,9 @@ export async function removeLargePlatform(
 
     await timed(phases, 'remove bench namespaces', log, async () => {
       const namespaces = await list(kube, '/api/v1/namespaces');
-      await inParallel(namespaces, 8, async (ns) => {
+      // 15 minutes for the default platform's 50 namespaces, more for more.
+      const patienceMs = Math.max(900_000, namespaces.length * 6_000);
+      await inParallel(namespaces, DELETE_CONCURRENCY, async (ns) => {
         const answer = await kube('DELETE', `/api/v1/namespaces/${ns.metadata.name}`);
         if (answer.status !== 200 && answer.status !== 202 && answer.status !== 404)
           throw failure(`deleting namespace ${ns.metadata.name}`, answer);
@@ -984,7 +995,7 @@ export async function removeLargePlatform(
           last = left;
           return left === 0;
         },
-        900_000,
+        patienceMs,
         3_000,
       );
       return `${namespaces.length} namespaces deleted with their contents`;

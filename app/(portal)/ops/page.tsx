@@ -1,6 +1,7 @@
 import { OpsDashboard } from '@/components/ops/ops-dashboard';
 import { ThresholdsForm } from '@/components/ops/thresholds-form';
 import { PageHeader } from '@/components/ui/page-header';
+import { opsStateFilterParam } from '@/lib/ops/board';
 import { opsView } from '@/lib/ops/service';
 import { FilterRefused, openFilteredDashboard } from '../tenant-filtered';
 
@@ -14,12 +15,15 @@ export default async function OpsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const opened = await openFilteredDashboard(searchParams, opsView);
+  // The first paint does not wait for the slow first reads (MLflow registries, platform health); the live route fills them in.
+  const opened = await openFilteredDashboard(searchParams, (user, tenant, page, query) =>
+    opsView(user, tenant, page, opsStateFilterParam(query('state')), { waitForFirstReads: false }),
+  );
   return (
     <>
       <PageHeader title="Operations" description={DESCRIPTION} />
       {'refused' in opened ? (
-        <FilterRefused path="/ops" message={opened.refused} />
+        <FilterRefused path="/ops" message={opened.refused} field={opened.field} />
       ) : (
         <OpsDashboard
           initial={opened.view}
