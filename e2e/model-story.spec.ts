@@ -42,12 +42,12 @@ test('the model’s tabs link Overview and Timeline, marking the current one', a
 
 test('the timeline filters by version and kind in the address, and through its form', async ({ page }) => {
   await signIn(page, 'alice');
-  const challenger = fraud.challenger.version;
-  // The seeded canary of the challenger over the champion: its start is a deployment event.
-  await page.goto(`${base}/timeline?version=${challenger}&kind=deployment`);
+  // The seeded history's canaries of the champion, what serves now (stack/seed/model-history.ts): deployment events.
+  const serving = fraud.champion.version;
+  await page.goto(`${base}/timeline?version=${serving}&kind=deployment`);
   for (const event of await shownEvents(page)) {
     await expect(event).toHaveAttribute('data-kind', 'deployment');
-    await expect(event).toHaveAttribute('data-version', challenger);
+    await expect(event).toHaveAttribute('data-version', serving);
   }
   await expect(page.getByTestId('story-event').filter({ hasText: 'Canary started' }).first()).toBeVisible();
 
@@ -80,7 +80,10 @@ test('an event’s link opens the timeline on that event', async ({ page }) => {
   await page.goto(href!);
   const target = page.locator(`#${id}`);
   await expect(target).toBeInViewport();
-  expect(await page.evaluate(() => document.querySelector(':target')?.id)).toBe(id);
+  await expect(page).toHaveURL(new RegExp(`#${id}$`));
+  // Marked as the linked event, and the only one.
+  await expect(target).toHaveAttribute('aria-current', 'location');
+  await expect(page.locator('[data-testid="story-event"][aria-current="location"]')).toHaveCount(1);
 });
 
 test('the evidence pack of the pipeline’s request prints without navigation and downloads as JSON matching the audit log', async ({

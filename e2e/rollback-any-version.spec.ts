@@ -1,9 +1,9 @@
 /**
  * Rollback to any verified version, in the browser against the real local platform: erin (on-call)
- * opens fraud's endpoint, whose seeded history (stack/seed/model-history.ts) has v1 served first,
+ * opens fraud's endpoint, whose seeded history (stack/seed/model-history.ts) has v3 served first,
  * v4's canary rolled back, then v4 promoted; v2 was never deployed and never passed its gates. She
- * chooses v1, must give a reason, confirms, and sees it on the timeline; the API server serves v1
- * with v1's own evidence, and the audit log has it once. A direct call with v2 is refused. She then
+ * chooses v3, must give a reason, confirms, and sees it on the timeline; the API server serves v3
+ * with v3's own evidence, and the audit log has it once. A direct call with v2 is refused. She then
  * rolls back to v4 the same way, leaving the endpoint serving what it served before.
  */
 import { readFileSync } from 'node:fs';
@@ -72,13 +72,13 @@ test('erin rolls fraud-detector back to an earlier verified version, with a reas
   // v2 served nowhere and never passed its gates; v4 serves now: neither is offered.
   await card.getByRole('button', { name: 'Roll back to a version…' }).click();
   const dialog = page.getByRole('dialog', { name: `Roll back ${ENDPOINT} to an earlier version` });
-  const v1 = dialog.getByRole('radio', { name: /^v1 — served from/ });
-  await expect(v1).toBeVisible();
+  const v3 = dialog.getByRole('radio', { name: /^v3 — served from/ });
+  await expect(v3).toBeVisible();
   await expect(dialog.getByText(/holdout_auc 0\.\d{4}; approved by bob/).first()).toBeVisible();
   await expect(dialog.getByRole('radio', { name: /^v2 / })).toHaveCount(0);
   await expect(dialog.getByRole('radio', { name: /^v4 / })).toHaveCount(0);
   // The reason is required before the rollback can even be reviewed.
-  await v1.check();
+  await v3.check();
   await expect(dialog.getByRole('button', { name: 'Review rollback' })).toBeDisabled();
   await dialog.getByLabel('Reason (required)').fill('too short');
   await expect(dialog.getByRole('button', { name: 'Review rollback' })).toBeDisabled();
@@ -88,8 +88,8 @@ test('erin rolls fraud-detector back to an earlier verified version, with a reas
   const before = await inferenceService();
   const reason = await rollBackTo(
     page,
-    '1',
-    'INC-3301: v4 scores drift on the new merchant category codes; v1 is safe until retraining',
+    '3',
+    'INC-3301: v4 scores drift on the new merchant category codes; v3 is safe until retraining',
   );
 
   const timeline = page.getByRole('region', { name: 'Timeline' });
@@ -99,14 +99,14 @@ test('erin rolls fraud-detector back to an earlier verified version, with a reas
   await entry.getByText('Values behind this decision').click();
   await expect(entry).toContainText('With the evidence of request');
 
-  // At the API server: v1 alone, with v1's own evidence (the admission guard took it as erin's, through the portal).
+  // At the API server: v3 alone, with v3's own evidence (the admission guard took it as erin's, through the portal).
   const after = await inferenceService();
   expect(after.metadata.generation).toBe(before.metadata.generation + 1);
-  expect(after.spec.predictor.model.storageUri).toBe(seededVersion('1').storageUri);
+  expect(after.spec.predictor.model.storageUri).toBe(seededVersion('3').storageUri);
   expect(after.spec.predictor.canaryTrafficPercent).toBeUndefined();
   expect(after.metadata.annotations).toMatchObject({
-    'mlp.example.com/model-version': '1',
-    'mlp.example.com/run-id': seededVersion('1').runId,
+    'mlp.example.com/model-version': '3',
+    'mlp.example.com/run-id': seededVersion('3').runId,
     'mlp.example.com/approved-by': 'bob',
     'mlp.example.com/requested-by': 'alice',
   });

@@ -23,15 +23,20 @@ function numberWords(value: StoryNumber): string {
  * One page of a model's story, newest first: each event with its moment, kind, version, who, what
  * and the numbers behind it, and a link to itself (`#e-<id>`, the page it is on kept in the address).
  * Plain anchors and no hooks: it renders the same anywhere on the server (the benchmark renders it alone).
+ * The linked event (`?at=`) is marked by the server: the browser's `:target` is lost once React
+ * hydrates the list, so it cannot carry the highlight.
  */
 export function ModelTimeline({
   events,
   base,
   filter,
+  linked,
 }: {
   events: readonly StoryEvent[];
   base: string;
   filter: TimelineFilter;
+  /** The id of the event the address links to, if any. */
+  linked?: string;
 }) {
   return (
     <ol className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Events">
@@ -44,7 +49,8 @@ export function ModelTimeline({
             data-testid="story-event"
             data-kind={event.kind}
             data-version={event.version ?? ''}
-            className="scroll-mt-20 py-3 text-sm target:rounded-md target:bg-amber-50 target:ring-2 target:ring-amber-400 dark:target:bg-amber-950"
+            aria-current={event.id === linked ? 'location' : undefined}
+            className="scroll-mt-20 py-3 text-sm aria-[current=location]:rounded-md aria-[current=location]:bg-amber-50 aria-[current=location]:ring-2 aria-[current=location]:ring-amber-400 dark:aria-[current=location]:bg-amber-950"
           >
             <p className="flex flex-wrap items-center gap-x-2 gap-y-1">
               <Time at={event.at} />

@@ -3,14 +3,15 @@
  * lived through it (the demo's model story, its champion-vs-challenger views and its rollback to
  * any verified version all read it):
  *
- * - v1: approved (alice asked, bob approved) and deployed first, 70 days ago;
- * - v4: approved and put on as a canary over v1 35 days ago, rolled back by erin with a reason;
+ * - v3: approved (alice asked, bob approved) and deployed first, 70 days ago (v1 and v2 fall short
+ *   of the default policy's cv_f1_mean ≥ 0.8, so they could never have been deployed);
+ * - v4: approved and put on as a canary over v3 35 days ago, rolled back by erin with a reason;
  * - v4 again: approved once the cause was fixed, 21 days ago, stepped up by automatic judgment and
  *   promoted — what the endpoint serves (the cluster's seeded stable revision);
- * - v2 (logged without a signature, so it never passes its gates) and v5 (the challenger): never
- *   deployed; v3 is filed by the seeded pipeline when the demo starts.
+ * - v1, v2 (v2 logged without a signature) and v5 (the challenger): never deployed; the seeded
+ *   pipeline files v3 again when the demo starts (a retraining of the same code).
  *
- * So fraud-detector can be rolled back to v1, and to nothing else. Gates are judged by the real
+ * So fraud-detector can be rolled back to v3, and to nothing else. Gates are judged by the real
  * gate functions on the seeded runs' metrics. Written only where the portal has no rollout on the
  * endpoint yet (a fresh database); nothing is written to the cluster or MLflow.
  */
@@ -34,11 +35,11 @@ export const MODEL_HISTORY = {
   tenant: TENANT,
   endpoint: ENDPOINTS[TENANT]!.name,
   /** Served first, the one rollback target. */
-  first: '1',
+  first: '3',
   /** Rolled back once, then promoted: what serves. */
   serving: '4',
   rollbackReason:
-    'INC-2214: p99 latency doubled on card-present traffic after the feature-store migration; back to v1 while it is profiled',
+    'INC-2214: p99 latency doubled on card-present traffic after the feature-store migration; back to v3 while it is profiled',
 } as const;
 
 type Person = { id: string; name: string };
@@ -263,7 +264,7 @@ export async function seedModelHistory(models: SeededModels): Promise<void> {
     if (!found) throw new Error(`MLflow has no v${version} of ${seeded.model}: reseed the local platform`);
     return found;
   };
-  const [v1, v4] = [v(MODEL_HISTORY.first), v(MODEL_HISTORY.serving)];
+  const [first, v4] = [v(MODEL_HISTORY.first), v(MODEL_HISTORY.serving)];
   if (seeded.champion.version !== v4.version)
     throw new Error(`fraud's seeded champion is v${seeded.champion.version}, not v${v4.version}: fix the seed`);
   const { policy, version: policyVersion } = await getPolicy(TENANT);
@@ -280,9 +281,9 @@ export async function seedModelHistory(models: SeededModels): Promise<void> {
   const now = Date.now();
   const versions = {
     version: v4.version,
-    previousVersion: v1.version,
+    previousVersion: first.version,
     storageUri: modelUriOf(v4.artifactUri),
-    previousStorageUri: modelUriOf(v1.artifactUri),
+    previousStorageUri: modelUriOf(first.artifactUri),
   };
 
   await getDb().$transaction(
@@ -290,7 +291,7 @@ export async function seedModelHistory(models: SeededModels): Promise<void> {
       await recordDeployedVersion(
         tx,
         context,
-        v1,
+        first,
         null,
         new Date(now - 70 * DAY),
         'First model for card-present fraud: holdout AUC well above the bar.',
@@ -300,7 +301,7 @@ export async function seedModelHistory(models: SeededModels): Promise<void> {
         tx,
         context,
         v4,
-        v1,
+        first,
         new Date(now - 35 * DAY),
         'Retrained on the feature store’s new card-present features: holdout AUC up.',
       );
@@ -321,7 +322,7 @@ export async function seedModelHistory(models: SeededModels): Promise<void> {
         tx,
         context,
         v4,
-        v1,
+        first,
         new Date(now - 21 * DAY),
         'Same model as the rolled-back canary: INC-2214 was the feature store’s cache, fixed and load-tested since.',
       );

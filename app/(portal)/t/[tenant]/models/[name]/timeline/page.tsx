@@ -114,7 +114,7 @@ export default async function ModelTimelinePage({ params, searchParams }: Props)
               : 'Choose another version or kind, or clear the filters.'}
           </EmptyState>
         ) : (
-          <ModelTimeline events={page.events} base={base} filter={filter} />
+          <ModelTimeline events={page.events} base={base} filter={filter} linked={single(search.at)} />
         )}
         {page.pages > 1 ? (
           <nav aria-label="Timeline pages" className="mt-4 flex gap-2">
