@@ -152,6 +152,14 @@ const PROBES: Record<string, Record<string, unknown> | null> = {
     rolloutId: SEGMENTS.id,
     idempotencyKey: randomUuid(),
   },
+  rollbackToVersionAction: {
+    tenant: TENANT,
+    endpoint: 'fraud-detector',
+    rolloutId: SEGMENTS.id,
+    version: '3',
+    reason: 'Probe: a rollout that does not exist, so nothing is done',
+    idempotencyKey: randomUuid(),
+  },
   promoteDeploymentAction: {
     tenant: TENANT,
     endpoint: 'fraud-detector',
