@@ -119,8 +119,9 @@ export async function listModels(
   return { models, nextPageToken: page.nextPageToken };
 }
 
-// MLflow refuses such names outright ("Names cannot contain '/' or ':'"), so no such model can exist.
-export const IMPOSSIBLE_MODEL_NAME = /^$|[/:]/;
+// MLflow refuses such names outright ("Names cannot contain '/' or ':'"), and none can hold a NUL,
+// so no such model can exist.
+export const IMPOSSIBLE_MODEL_NAME = /^$|[/:\u0000]/;
 
 export async function getModelDetail(
   tenant: string,

@@ -1,3 +1,4 @@
+import { notFound } from 'next/navigation';
 import type { Metadata } from 'next';
 import { ModelTimeline } from '@/components/model-story/model-timeline';
 import { AliasBadges } from '@/components/models/alias-badges';
@@ -8,6 +9,7 @@ import { asSentence, PanelMessage } from '@/components/ui/panel-message';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { orderAliases } from '@/lib/models/versions';
 import { modelHref, modelNameFromParam } from '@/lib/models/links';
+import { IMPOSSIBLE_MODEL_NAME } from '@/lib/models/service';
 import { modelStory } from '@/lib/model-story/service';
 import {
   filterTimeline,
@@ -33,6 +35,7 @@ function single(value: string | string[] | undefined): string | undefined {
 export default async function ModelTimelinePage({ params, searchParams }: Props) {
   const { user, tenant, name } = await openTenantPage(params, 'model.read');
   const modelName = modelNameFromParam(name);
+  if (IMPOSSIBLE_MODEL_NAME.test(modelName)) notFound();
   const search = await searchParams;
   const filter = parseTimelineFilter(search);
   const story = await modelStory(user, tenant.name, modelName);
