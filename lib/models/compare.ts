@@ -5,6 +5,7 @@
  * gathering is in compare-service.ts.
  */
 import type { ModelSignature, SchemaColumn } from '../integrations/mlflow';
+import { withinRegressionTolerance } from '../promotion/gates';
 import type { Policy } from '../promotion/policy';
 
 export interface VersionPair {
@@ -77,10 +78,11 @@ export interface MetricComparison {
 export function judgePrimaryDelta(
   delta: number,
   tolerance: number,
+  scale = 1,
 ): Extract<MetricVerdict, 'gain' | 'unchanged' | 'within-tolerance' | 'regression'> {
   if (delta > 0) return 'gain';
   if (delta === 0) return 'unchanged';
-  return delta >= -tolerance ? 'within-tolerance' : 'regression';
+  return withinRegressionTolerance(delta, tolerance, scale) ? 'within-tolerance' : 'regression';
 }
 
 /**
@@ -104,7 +106,9 @@ export function compareMetrics(
       return { metric, a: valueA, b: valueB, delta: null, primary, verdict };
     }
     const delta = valueB - valueA;
-    const verdict = primary ? judgePrimaryDelta(delta, policy.regressionTolerance) : 'reported';
+    const verdict = primary
+      ? judgePrimaryDelta(delta, policy.regressionTolerance, Math.max(Math.abs(valueA), Math.abs(valueB)))
+      : 'reported';
     return { metric, a: valueA, b: valueB, delta, primary, verdict };
   });
 }

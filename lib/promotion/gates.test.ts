@@ -99,6 +99,22 @@ describe('approval gates', () => {
       expect(g.detail).toBe('holdout_auc 0.9500 vs 0.9770 for the champion v4: -0.0270 (tolerance −0.02).');
     });
 
+    it('allows a drop of exactly the tolerance in decimal numbers (0.90 → 0.88 at −0.02), which floats put a hair beyond it', () => {
+      expect(0.88 - 0.9).toBeLessThan(-0.02);
+      const at = (challenger: number) =>
+        gate(
+          evaluateGates(
+            input({
+              run: { runId: RUN, artifactUri: ARTIFACTS, metrics: { holdout_auc: challenger, cv_f1_mean: 0.9 } },
+              champion: { version: '4', metrics: { holdout_auc: 0.9 } },
+            }),
+          ),
+          'regression',
+        ).passed;
+      expect(at(0.88)).toBe(true);
+      expect(at(0.8799)).toBe(false);
+    });
+
     it('passes when there is no champion yet', () => {
       expect(gate(evaluateGates(input({ champion: null })), 'regression').passed).toBe(true);
     });

@@ -53,6 +53,16 @@ export function modelUriOf(artifactUri: string): string {
   return `${artifactUri.replace(/\/+$/, '')}/model`;
 }
 
+/**
+ * Whether a change of the primary metric (challenger − champion) stays within the regression
+ * tolerance. Metrics arrive as binary floats, so 0.88 − 0.90 is −0.020000000000000018: a drop of
+ * exactly the tolerance must pass, as the policy says, so the comparison allows for rounding
+ * (a billionth of the values' size).
+ */
+export function withinRegressionTolerance(delta: number, tolerance: number, scale = 1): boolean {
+  return delta >= -tolerance - 1e-9 * Math.max(1, Math.abs(scale));
+}
+
 function thresholdGates(input: GateInput): GateResult[] {
   return input.policy.thresholds.map(({ metric, min }) => {
     const value = input.run?.metrics[metric];
@@ -105,7 +115,7 @@ function regressionGate(input: GateInput): GateResult {
     };
   }
   const delta = value - championValue;
-  const passed = delta >= -tolerance;
+  const passed = withinRegressionTolerance(delta, tolerance, Math.max(Math.abs(value), Math.abs(championValue)));
   return {
     ...base,
     passed,
