@@ -260,6 +260,38 @@ describe('buildTimeline', () => {
     expect(rollback.detail).toContain('3×');
   });
 
+  it('names the version a rollback to a chosen version went back to', () => {
+    const story = sources();
+    const [rollout] = story.rollouts;
+    const chosen = buildTimeline({
+      ...story,
+      rollouts: [
+        {
+          ...rollout!,
+          events: [
+            {
+              id: 20n,
+              occurredAt: t(50),
+              kind: 'rollback',
+              actor: 'erin',
+              decision: 'rolled-back',
+              reason: 'Rolled back to v1: the v2 features are broken too',
+              values: {
+                before: { storageUri: 's3://x/model', canaryTrafficPercent: null },
+                after: { storageUri: 's3://v1/model', canaryTrafficPercent: null },
+                version: '3',
+                previousVersion: '1',
+                toRequestId: 'req0',
+              },
+            },
+          ],
+        },
+      ],
+    }).find((e) => e.id === 'ro-20')!;
+    expect(chosen.summary).toBe('erin rolled back v3 on fraud-detector to v1');
+    expect(chosen.numbers).toMatchObject({ automatic: false, previousVersion: '1' });
+  });
+
   it('records alias moves from the version tags and a failed move back', () => {
     expect(events.filter((e) => e.kind === 'alias').map((e) => e.id)).toEqual(['alias-from-3', 'ro-13', 'alias-to-3']);
   });

@@ -373,14 +373,16 @@ function rolloutEvents(sources: StorySources, rollout: RolloutRecord): StoryEven
         break;
       case 'rollback': {
         const automatic = row.actor === 'worker';
+        // A rollback to a chosen version records the version it went back to; older rows do not.
+        const backTo = event.values.previousVersion ?? rollout.previousVersion;
         events.push({
           ...base,
           kind: 'rollback',
-          summary: `${automatic ? 'Automatic rollback' : `${row.actor} rolled back`} v${rollout.version} on ${rollout.endpoint}${rollout.previousVersion ? ` to v${rollout.previousVersion}` : ''}`,
+          summary: `${automatic ? 'Automatic rollback' : `${row.actor} rolled back`} v${rollout.version} on ${rollout.endpoint}${backTo ? ` to v${backTo}` : ''}`,
           detail: event.reason,
           numbers: {
             automatic,
-            previousVersion: rollout.previousVersion,
+            previousVersion: backTo,
             ...(event.values.before ? { before: servedWords(event.values.before) } : {}),
             after: servedWords(event.values.after),
             ...(event.values.metrics && event.values.thresholds && event.values.percent !== undefined

@@ -9,6 +9,7 @@ import {
   describeValues,
   endpointView,
   judgmentView,
+  rolledBackToOf,
   metricRows,
   rolloutView,
   servingStatus,
@@ -318,6 +319,32 @@ describe('judgment view', () => {
       },
     );
     expect(judgmentView(rollout({ state: 'promoted' })).headline).toBe('Promoted');
+  });
+
+  it('names the version a rollback to a chosen version went back to, not the one before the canary', () => {
+    const rollbackTo = (version: string, id: string) => ({
+      rolloutId: id,
+      kind: 'rollback',
+      decision: 'rolled-back',
+      reason: `Rolled back to v${version}: bad batch`,
+      values: {
+        before: { storageUri: V5, canaryTrafficPercent: null },
+        after: { storageUri: 's3://mlflow/1/r3/artifacts/model', canaryTrafficPercent: null },
+        version: '5',
+        previousVersion: version,
+        toRequestId: 'req3',
+      },
+    });
+    const history = [
+      { rolloutId: 'other', kind: 'rollback', decision: 'rolled-back', reason: '', values: { previousVersion: '9' } },
+      rollbackTo('3', 'r1'),
+      rollbackTo('2', 'r1'),
+    ];
+    expect(rolledBackToOf('r1', history)).toBe('3');
+    expect(rolledBackToOf('r2', history)).toBeNull();
+    expect(judgmentView({ ...rollout({ state: 'rolled_back' }), rolledBackTo: '3' }).reason).toContain(
+      'v5 was rolled back and v3 serves all traffic again',
+    );
   });
 });
 

@@ -506,7 +506,10 @@ const ACTION_HEADLINES: Record<string, string> = {
   pause: 'Judgment paused',
 };
 
-type JudgedRollout = Pick<RolloutRow, 'state' | 'lastJudgment' | 'finishedAt' | 'version' | 'previousVersion'>;
+type JudgedRollout = Pick<RolloutRow, 'state' | 'lastJudgment' | 'finishedAt' | 'version' | 'previousVersion'> & {
+  /** The version its last rollback went back to (a chosen one may be older than the previous). */
+  rolledBackTo?: string | null;
+};
 
 const FINISHED: Record<
   Exclude<RolloutView['state'], 'progressing'>,
@@ -518,7 +521,7 @@ const FINISHED: Record<
   }),
   rolled_back: (r) => ({
     headline: 'Rolled back',
-    reason: `v${r.version} was rolled back and ${r.previousVersion ? `v${r.previousVersion}` : 'the previous version'} serves all traffic again. The timeline shows who decided and why.`,
+    reason: `v${r.version} was rolled back and ${(r.rolledBackTo ?? r.previousVersion) ? `v${r.rolledBackTo ?? r.previousVersion}` : 'the previous version'} serves all traffic again. The timeline shows who decided and why.`,
   }),
   superseded: () => ({
     headline: 'Superseded',
@@ -616,7 +619,24 @@ export function judgmentView(rollout: JudgedRollout, pending: PendingActionView 
   };
 }
 
-export function rolloutView(rollout: RolloutRow, pending: PendingIntent | null = null): RolloutView {
+/** The version the newest recorded rollback of `rolloutId` went back to, from its history (newest first). */
+export function rolledBackToOf(
+  rolloutId: string,
+  events: readonly { rolloutId: string; kind: string; decision: string; reason: string; values: unknown }[],
+): string | null {
+  for (const row of events) {
+    if (row.rolloutId !== rolloutId || row.kind !== 'rollback') continue;
+    const parsed = parseRolloutEvent({ ...row, values: row.values as RolloutEventBody['values'] });
+    if (parsed.ok && parsed.event.kind === 'rollback') return parsed.event.values.previousVersion ?? null;
+  }
+  return null;
+}
+
+export function rolloutView(
+  rollout: RolloutRow,
+  pending: PendingIntent | null = null,
+  rolledBackTo: string | null = null,
+): RolloutView {
   const pendingAction = pending && rollout.state === 'progressing' ? pendingActionView(pending) : null;
   const next = nextStep(rollout.steps, rollout.currentPercent);
   return {
@@ -632,7 +652,7 @@ export function rolloutView(rollout: RolloutRow, pending: PendingIntent | null =
     state: rollout.state,
     stepStartedAt: rollout.stepStartedAt.toISOString(),
     finishedAt: rollout.finishedAt?.toISOString() ?? null,
-    judgment: judgmentView(rollout, pendingAction),
+    judgment: judgmentView({ ...rollout, rolledBackTo }, pendingAction),
     pendingAction,
   };
 }
@@ -857,7 +877,9 @@ export async function deploymentDetail(tenant: string, endpoint: string): Promis
     serving: isvc.ok
       ? { ok: true, data: isvc.data && endpointView(isvc.data, rollout), freshness: isvc.freshness }
       : isvc,
-    rollout: rollout && rolloutView(rollout, pending.find((p) => p.rolloutId === rollout.id) ?? null),
+    rollout:
+      rollout &&
+      rolloutView(rollout, pending.find((p) => p.rolloutId === rollout.id) ?? null, rolledBackToOf(rollout.id, events)),
     timeline: timeline.sort((a, b) => b.at.localeCompare(a.at)).slice(0, TIMELINE_LIMIT),
     thresholds,
     policySummary: describeThresholds({ ...thresholds, windowSeconds: thresholds.analysisWindowSeconds }),

@@ -5,6 +5,7 @@ import {
   deploymentDetail,
   endpointNameSchema,
   listDeployments,
+  rolledBackToOf,
   rolloutView,
   type EndpointView,
   type JudgmentView,
@@ -15,7 +16,7 @@ import {
 } from '../../rollout/dashboard';
 import { idempotentActionSchema, judgmentValuesSchema, storedJudgmentSchema } from '../../rollout/events';
 import { operatorForToken } from '../../rollout/operator';
-import { isRolloutOf, pendingIntentsOf } from '../../rollout/records';
+import { eventsOf, isRolloutOf, pendingIntentsOf } from '../../rollout/records';
 import { rollbackTargetsOf, rollbackToVersion, type EndpointRollbackTargets } from '../../rollout/rollback-to';
 import type { RefusedVersion, RollbackTarget } from '../../rollout/rollback-targets';
 import { promoteDeploymentSchema, rollbackDeploymentSchema, rollbackToVersionSchema } from '../../rollout/schemas';
@@ -241,11 +242,15 @@ async function operated(
   if (!(await isRolloutOf(input.tenant, input.endpoint, input.rolloutId)))
     return refusal(404, `There is no such rollout on ${input.endpoint} in ${input.tenant}.`);
   const outcome = await act();
-  const [row, pending] = await Promise.all([
+  const [row, pending, events] = await Promise.all([
     getDb().rollout.findUniqueOrThrow({ where: { id: input.rolloutId } }),
     pendingIntentsOf([input.rolloutId]),
+    eventsOf([input.rolloutId], 20),
   ]);
-  return { status: 200, body: { ...outcome, rollout: rolloutView(row, pending[0] ?? null) } };
+  return {
+    status: 200,
+    body: { ...outcome, rollout: rolloutView(row, pending[0] ?? null, rolledBackToOf(input.rolloutId, events)) },
+  };
 }
 
 const through = (caller: TokenCaller) => `${caller.actor.name} through the API`;
