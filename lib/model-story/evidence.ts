@@ -5,28 +5,12 @@
  * recompute every hash from the pack alone and `npm run audit:verify -- --pack <file>` can confirm
  * that the log holds those very rows, unbroken.
  */
-import { hashEvent, type JsonValue } from '../audit/chain';
+import { hashEvent, type ChainedEvent, type JsonValue } from '../audit/chain';
 
 export const EVIDENCE_PACK_FORMAT = 'mlp.evidence-pack/1';
 
 /** One audit-log row as the pack carries it: everything its hash covers, with ids and times as strings. */
-export interface PackAuditRow {
-  id: string;
-  occurredAt: string;
-  actorId: string | null;
-  actor: string;
-  action: string;
-  tenant: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  before: JsonValue | null;
-  after: JsonValue | null;
-  outcome: string;
-  reason: string | null;
-  requestId: string | null;
-  prevHash: string;
-  hash: string;
-}
+export type PackAuditRow = Omit<ChainedEvent, 'id' | 'occurredAt'> & { id: string; occurredAt: string };
 
 /** What an event of the pack points at in the audit log. */
 export interface AuditRef {
@@ -41,23 +25,8 @@ export const auditRef = (row: Pick<PackAuditRow, 'id' | 'hash' | 'prevHash'>): A
   prevHash: row.prevHash,
 });
 
-export interface AuditRowLike {
-  id: bigint;
-  occurredAt: Date;
-  actorId: string | null;
-  actor: string;
-  action: string;
-  tenant: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  outcome: string;
-  reason: string | null;
-  requestId: string | null;
-  prevHash: string;
-  hash: string;
-}
+/** An audit-log row as the database returns it (its JSON columns not yet read as JSON values). */
+export type AuditRowLike = Omit<ChainedEvent, 'before' | 'after'> & { before: unknown; after: unknown };
 
 export function packAuditRow(row: AuditRowLike): PackAuditRow {
   return {
