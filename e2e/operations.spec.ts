@@ -4,7 +4,7 @@
  * through the simulator (see canary-fault.ts); the tests run in order.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { THRESHOLD_FIELDS } from '../lib/ops/thresholds-form';
+import { THRESHOLD_FIELDS } from '../lib/ops/threshold-fields';
 import { DEFAULT_OPS_THRESHOLDS } from '../lib/ops/thresholds';
 import { FAULTY, injectFault, removeScratchCanary, startScratchCanary } from './canary-fault';
 import { callServerAction, expectAccessible, portalCount, signIn } from './support';

@@ -14,7 +14,7 @@ import { Time } from '@/components/ui/time';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { ActionResult } from '@/lib/actions/define-action';
 import { formatDuration } from '@/lib/format';
-import { KIND_LABELS } from '@/lib/notifications/kinds';
+import { KIND_LABELS } from '@/lib/notifications/kind-names';
 import type { DeliveryJson, WebhookDetailView } from '@/lib/notifications/webhooks-view';
 import { deleteWebhookAction, sendTestEventAction, updateWebhookAction } from './actions';
 import { FORMAT_LABELS, SecretOnce } from './webhook-form';

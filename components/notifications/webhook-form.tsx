@@ -8,7 +8,7 @@ import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useFormAction } from '@/components/ui/use-form-action';
 import type { ActionResult } from '@/lib/actions/define-action';
-import { KIND_LABELS, SUBSCRIBABLE_KINDS, type SubscribableKind } from '@/lib/notifications/kinds';
+import { KIND_LABELS, SUBSCRIBABLE_KINDS, type SubscribableKind } from '@/lib/notifications/kind-names';
 import type { WebhookJson } from '@/lib/notifications/webhooks-view';
 import { createWebhookAction, updateWebhookAction } from './actions';
 

@@ -11,7 +11,7 @@ import { buttonClass, inputClass } from '@/components/ui/styles';
 import { cellClass, DataTable, NoValue, rowClass } from '@/components/ui/table';
 import { useLiveData } from '@/components/ui/use-live-data';
 import type { AlertState, OpsRow, OpsView } from '@/lib/ops/view';
-import { OPS_AREA_LABELS, OPS_AREAS } from '@/lib/ops/thresholds';
+import { OPS_AREA_LABELS, OPS_AREAS } from '@/lib/ops/areas';
 import {
   groupByTenant,
   needingAttention,

@@ -6,7 +6,7 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useFormAction } from '@/components/ui/use-form-action';
-import { THRESHOLD_FIELDS } from '@/lib/ops/thresholds-form';
+import { THRESHOLD_FIELDS } from '@/lib/ops/threshold-fields';
 import type { OpsView } from '@/lib/ops/view';
 import { updateOpsThresholdsAction } from './actions';
 

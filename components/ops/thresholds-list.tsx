@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
-import { THRESHOLD_FIELDS, thresholdValueText } from '@/lib/ops/thresholds-form';
+import { THRESHOLD_FIELDS, thresholdValueText } from '@/lib/ops/threshold-fields';
 import type { OpsView } from '@/lib/ops/view';
-import { OPS_AREA_LABELS } from '@/lib/ops/thresholds';
+import { OPS_AREA_LABELS } from '@/lib/ops/areas';
 import { Time } from '@/components/ui/time';
 
 /** What turns a row red, for everyone who reads the dashboard. */

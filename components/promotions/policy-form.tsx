@@ -4,13 +4,24 @@ import { Field } from '@/components/ui/field';
 import { FormStatus } from '@/components/ui/form-status';
 import { useFormAction } from '@/components/ui/use-form-action';
 import { buttonClass, inputClass } from '@/components/ui/styles';
-import { formatThresholdLines, type Policy } from '@/lib/promotion/policy';
+import type { Policy } from '@/lib/promotion/policy';
 import { savePolicyAction } from './policy-actions';
 
 type NumberField = { name: string; label: string; value: number; hint?: string; step?: string; errorKey?: string };
 
 /** The policy editor; `version` makes a stale or repeated submit a clear refusal instead of an overwrite. */
-export function PolicyForm({ tenant, policy, version }: { tenant: string; policy: Policy; version: number }) {
+/** `thresholdLines`: the policy's thresholds as typed, one per line (formatted on the server, keeping zod off this page). */
+export function PolicyForm({
+  tenant,
+  policy,
+  thresholdLines,
+  version,
+}: {
+  tenant: string;
+  policy: Policy;
+  thresholdLines: string;
+  version: number;
+}) {
   const { state, pending, form, onSubmit } = useFormAction(savePolicyAction, { resetOnSuccess: false });
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const numbers: NumberField[] = [
@@ -74,7 +85,7 @@ export function PolicyForm({ tenant, policy, version }: { tenant: string; policy
               name="thresholds"
               rows={3}
               className={`${inputClass} font-mono`}
-              defaultValue={formatThresholdLines(policy.thresholds)}
+              defaultValue={thresholdLines}
             />
           )}
         </Field>

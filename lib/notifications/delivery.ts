@@ -24,7 +24,8 @@ import { getDb } from '../db/client';
 import { log } from '../observability/logger';
 import { notificationMetrics } from '../observability/metrics';
 import { deliveryHeaders, formatBody, type OutgoingEvent } from './formats';
-import { storedPayloadSchema, type NotificationKind } from './kinds';
+import type { NotificationKind } from './kind-names';
+import { storedPayloadSchema } from './kinds';
 import { verdictAfter, type AttemptResult } from './retry';
 import { isNonPublicAddress, privateNetworksAllowed } from './webhook-url';
 

@@ -28,7 +28,7 @@ import { createPromotionRequest, decidePromotion } from '../promotion/requests';
 import { checkRollout, promoteRollout, rollbackRollout, type Operator } from '../rollout/service';
 import { FAST_BURN_WINDOW, GPU_QUOTA_HIGH_SHARE, driftKey, quotaKey, sloKey } from './conditions';
 import { deliverDue } from './delivery';
-import { SUBSCRIBABLE_KINDS } from './kinds';
+import { SUBSCRIBABLE_KINDS } from './kind-names';
 import { createWebhook } from './service';
 import { watchConditions } from './watch';
 

@@ -17,7 +17,7 @@
  *   ok = hmac.compare_digest(f"sha256={mac}", signature) and abs(time.time() - int(ts)) < 300
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { KIND_LABELS, type NotificationKind } from './kinds';
+import { KIND_LABELS, type NotificationKind } from './kind-names';
 
 export type WebhookFormatName = 'generic' | 'slack' | 'teams';
 

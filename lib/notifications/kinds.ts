@@ -1,50 +1,14 @@
 /**
- * The notification vocabulary: every event kind, the data its payload carries (one zod schema
+ * The notification vocabulary: every event kind (named in ./kind-names.ts), the data its payload carries (one zod schema
  * each, checked before an event is written), who it concerns by default, and what a person must
  * be allowed to read to see it. Pure: no I/O.
  */
 import { z } from 'zod';
 import type { TenantAction } from '../auth/authorize';
-
-export const NOTIFICATION_KINDS = [
-  'promotion.requested',
-  'promotion.approved',
-  'promotion.rejected',
-  'promotion.gate_failed',
-  'canary.step',
-  'rollout.rolled_back.automatic',
-  'rollout.rolled_back.manual',
-  'judgment.paused',
-  'quota.gpu_high',
-  'slo.fast_burn',
-  'model.drift',
-  'test',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-/** The kinds people subscribe to and endpoints filter on: `test` goes to the one endpoint it tests. */
-export const SUBSCRIBABLE_KINDS = NOTIFICATION_KINDS.filter(
-  (kind): kind is Exclude<NotificationKind, 'test'> => kind !== 'test',
-);
-export type SubscribableKind = (typeof SUBSCRIBABLE_KINDS)[number];
+import { NOTIFICATION_KINDS, SUBSCRIBABLE_KINDS, type NotificationKind } from './kind-names';
 
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export const subscribableKindSchema = z.enum(SUBSCRIBABLE_KINDS, { message: 'Unknown event kind' });
-
-export const KIND_LABELS: Record<NotificationKind, string> = {
-  'promotion.requested': 'Promotion requested',
-  'promotion.approved': 'Promotion approved',
-  'promotion.rejected': 'Promotion rejected',
-  'promotion.gate_failed': 'Promotion gate failed',
-  'canary.step': 'Canary step taken',
-  'rollout.rolled_back.automatic': 'Automatic rollback',
-  'rollout.rolled_back.manual': 'Manual rollback',
-  'judgment.paused': 'Judgment paused',
-  'quota.gpu_high': 'GPU quota above 90 %',
-  'slo.fast_burn': 'SLO fast burn',
-  'model.drift': 'Model input drift',
-  test: 'Test event',
-};
 
 const promotionRef = {
   requestId: z.uuid(),

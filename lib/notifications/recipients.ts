@@ -4,7 +4,8 @@
  * who may read the kind in the tenant. Pure: the candidates are read by the outbox.
  */
 import { can, roleAtLeast, tenantRoleOf, type Principal, type TenantStatus } from '../auth/authorize';
-import { DEFAULT_AUDIENCE, READ_ACTION, type Audience, type NotificationKind } from './kinds';
+import type { NotificationKind } from './kind-names';
+import { DEFAULT_AUDIENCE, READ_ACTION, type Audience } from './kinds';
 
 /** A person's choice for a kind in a tenant: the default (what concerns them), every event, or none. */
 export type SubscriptionMode = 'default' | 'all' | 'none';

@@ -18,16 +18,13 @@ import type { Prisma } from '../db/generated/client';
 import type { WebhookFormat } from '../db/generated/enums';
 import { UserFacingError } from '../errors';
 import { tenantNameSchema } from '../tenancy/names';
+import { KIND_LABELS, SUBSCRIBABLE_KINDS, type NotificationKind, type SubscribableKind } from './kind-names';
 import {
   DEFAULT_AUDIENCE,
-  KIND_LABELS,
   notificationKindSchema,
   READ_ACTION,
   storedPayloadSchema,
-  SUBSCRIBABLE_KINDS,
   subscribableKindSchema,
-  type NotificationKind,
-  type SubscribableKind,
 } from './kinds';
 import { emitNotification } from './outbox';
 import { concernedByDefault, SUBSCRIPTION_MODES, type SubscriptionMode } from './recipients';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../errors';
 import { countStates, groupByTenant, needingAttention, opsBoardPage, opsStateFilterParam, worstFirst } from './board';
-import { OPS_AREAS, type OpsArea } from './thresholds';
+import { OPS_AREAS, type OpsArea } from './areas';
 import type { AlertState, OpsRow } from './view';
 
 const row = (tenant: string, area: OpsRow['area'], state: OpsRow['state']): OpsRow => ({

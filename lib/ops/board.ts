@@ -6,7 +6,7 @@
  */
 import { UserFacingError } from '../errors';
 import { pageOf } from '../read-model/paging';
-import type { OpsArea } from './thresholds';
+import type { OpsArea } from './areas';
 import type { AlertState, OpsRow } from './view';
 
 /**

@@ -18,7 +18,8 @@ import {
   type EndpointTraffic,
 } from './evaluate';
 import { PIPELINE_WINDOW_MS, type PipelineSummary } from './pipelines';
-import { DEFAULT_OPS_THRESHOLDS as T, OPS_AREA_LABELS, OPS_AREAS } from './thresholds';
+import { OPS_AREA_LABELS, OPS_AREAS } from './areas';
+import { DEFAULT_OPS_THRESHOLDS as T } from './thresholds';
 import type { ModelMetricTrend } from './training';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

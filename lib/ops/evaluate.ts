@@ -11,7 +11,8 @@ import type { PhaseFilter } from '../pipelines/phases';
 import { breachFeatureWords, type DriftBreach } from '../platform-health/input-drift';
 import { CHECKS_ANCHOR, platformHealthHref } from '../platform-health/view';
 import type { PipelineSummary } from './pipelines';
-import type { OpsArea, OpsThresholds } from './thresholds';
+import type { OpsArea } from './areas';
+import type { OpsThresholds } from './thresholds';
 import type { ModelMetricTrend } from './training';
 import type { OpsLink, OpsRow, OpsSource } from './view';
 

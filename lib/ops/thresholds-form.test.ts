@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPS_THRESHOLDS, OPS_AREAS, OPS_THRESHOLD_AREAS, opsThresholdsSchema } from './thresholds';
-import { opsThresholdsFormSchema, THRESHOLD_FIELDS, thresholdValueText } from './thresholds-form';
+import { OPS_AREAS, OPS_THRESHOLD_AREAS } from './areas';
+import { THRESHOLD_FIELDS, thresholdValueText } from './threshold-fields';
+import { DEFAULT_OPS_THRESHOLDS, opsThresholdsSchema } from './thresholds';
+import { opsThresholdsFormSchema } from './thresholds-form';
 
 /** The form as the browser submits the defaults: every value a string, in people's units. */
 function defaultsAsTyped(): Record<string, string> {

@@ -6,34 +6,6 @@ import { z } from 'zod';
  * store). Fractions are 0–1 (0.95 = 95 %).
  */
 
-export const OPS_AREAS = [
-  'pipelines',
-  'training',
-  'registry',
-  'serving',
-  'canary',
-  'infrastructure',
-  'health',
-] as const;
-export type OpsArea = (typeof OPS_AREAS)[number];
-
-/** For people. */
-export const OPS_AREA_LABELS: Record<OpsArea, string> = {
-  pipelines: 'Pipelines',
-  training: 'Training',
-  registry: 'Registry',
-  serving: 'Serving',
-  canary: 'Canary',
-  infrastructure: 'Infrastructure',
-  health: 'Platform health',
-};
-
-/**
- * The areas judged against a threshold platform admins set. Platform health is judged by its
- * findings' severities (lib/ops/health.ts), which the checks decide.
- */
-export const OPS_THRESHOLD_AREAS = OPS_AREAS.filter((area) => area !== 'health');
-
 export const opsThresholdsSchema = z.strictObject({
   /** Pipelines: alert when the share of finished Argo Workflows that succeeded is below this. */
   pipelineSuccessMin: z

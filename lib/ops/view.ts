@@ -4,7 +4,8 @@
  */
 import type { Freshness } from '../freshness';
 import type { OpsStateFilter } from './board';
-import type { OpsArea, OpsThresholds } from './thresholds';
+import type { OpsArea } from './areas';
+import type { OpsThresholds } from './thresholds';
 
 /**
  * - ok: judged and within its threshold;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPhase, parsePhaseFilter } from './phases';
+import { parsePhaseFilter } from './phase-param';
+import { matchesPhase } from './phases';
 
 describe('parsePhaseFilter', () => {
   it('lists every run without a filter, or with an empty one', () => {

@@ -1,8 +1,8 @@
 /**
  * The phases a tenant's pipeline runs can be filtered by (`?phase=`), and which Argo phases each
- * one lists. Pure, without the Kubernetes client, so the page's live view can use it in the browser.
+ * one lists. Pure, without the Kubernetes client or zod, so the page's live view can use it in the
+ * browser without shipping either (`?phase=` is parsed in ./phase-param.ts).
  */
-import { z } from 'zod';
 
 /** The phases runs can be filtered by (`?phase=`). */
 export const PHASE_FILTERS = ['Running', 'Pending', 'Succeeded', 'Failed'] as const;
@@ -25,20 +25,4 @@ export function matchesPhase(phase: string | null, filter: PhaseFilter): boolean
     default:
       return phase === filter;
   }
-}
-
-const phaseFilterSchema = z.enum(PHASE_FILTERS);
-
-/** `?phase=` as a filter: absent or empty lists every run; anything but one known phase is refused in words. */
-export function parsePhaseFilter(
-  value: string | string[] | undefined,
-): { ok: true; phase: PhaseFilter | null } | { ok: false; message: string } {
-  if (value === undefined || value === '') return { ok: true, phase: null };
-  const parsed = phaseFilterSchema.safeParse(value);
-  if (parsed.success) return { ok: true, phase: parsed.data };
-  const given = Array.isArray(value) ? value.join(', ') : value;
-  return {
-    ok: false,
-    message: `“${given.slice(0, 40)}” is not a phase to filter by: choose one of ${PHASE_FILTERS.join(', ')} (Failed includes runs that ended in Error).`,
-  };
 }

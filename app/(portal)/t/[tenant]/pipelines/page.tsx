@@ -1,7 +1,7 @@
 import { TenantPipelines } from '@/components/pipelines/pipeline-runs';
 import { PageHeader } from '@/components/ui/page-header';
 import { PIPELINE_WINDOW_MS } from '@/lib/ops/pipelines';
-import { parsePhaseFilter } from '@/lib/pipelines/phases';
+import { parsePhaseFilter } from '@/lib/pipelines/phase-param';
 import { PIPELINES_READ, tenantPipelines } from '@/lib/pipelines/service';
 import { openTenantPage, type TenantPageProps } from '../tenant-page';
 

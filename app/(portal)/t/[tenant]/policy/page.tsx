@@ -49,7 +49,13 @@ export default async function PolicyPage({ params }: TenantPageProps) {
       ) : null}
       <Card>
         {mayEdit ? (
-          <PolicyForm key={stored.version} tenant={tenant.name} policy={policy} version={stored.version} />
+          <PolicyForm
+            key={stored.version}
+            tenant={tenant.name}
+            policy={policy}
+            thresholdLines={formatThresholdLines(policy.thresholds)}
+            version={stored.version}
+          />
         ) : (
           <dl className="grid gap-2 text-sm sm:grid-cols-[16rem_1fr]">
             <dt className="font-medium">Quality thresholds</dt>

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@/lib/auth/authorize';
-import { parsePhaseFilter } from '@/lib/pipelines/phases';
+import { parsePhaseFilter } from '@/lib/pipelines/phase-param';
 import { tenantPipelines } from '@/lib/pipelines/service';
 import { liveAnswer, liveRoute } from '../../../../live-route';
 
