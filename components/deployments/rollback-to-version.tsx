@@ -8,7 +8,8 @@ import { Time } from '@/components/ui/time';
 import type { ActionResult } from '@/lib/actions/define-action';
 import type { Panel } from '@/lib/read-model/panel';
 import type { EndpointRollbackTargets } from '@/lib/rollout/rollback-to';
-import { ROLLBACK_REASON, type RollbackTarget } from '@/lib/rollout/rollback-targets';
+import { ROLLBACK_REASON } from '@/lib/rollout/rollback-reason';
+import type { RollbackTarget } from '@/lib/rollout/rollback-targets';
 import { rollbackToVersionAction } from './actions';
 
 /** A target in one line: when it served, its main metric, who approved it. */

@@ -13,9 +13,6 @@ import { requestEvidence } from '../promotion/evidence';
 import { blockingFailures, primaryMetricValue, type GateResult } from '../promotion/gates';
 import type { RolloutState } from '../db/generated/client';
 
-/** How long the reason of a rollback to a version is, in characters: it is shown on the timeline and kept in the audit log. */
-export const ROLLBACK_REASON = { min: 10, max: 500 } as const;
-
 /** One rollout the portal recorded on the endpoint: a version that served it (as a canary at least). */
 export interface ServedRecord {
   modelName: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tenantNameSchema } from '../tenancy/names';
 import { endpointNameSchema } from './dashboard';
-import { ROLLBACK_REASON } from './rollback-targets';
+import { ROLLBACK_REASON } from './rollback-reason';
 
 /**
  * The inputs of rollback and promote, one schema per action for both doors: the canary
