@@ -2,7 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartPoint } from '@/lib/rollout/dashboard';
-import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
+import { CHART_GRID, CHART_TICK, chartValueFormatter, timeAxis } from '@/components/ui/chart-style';
 import { formatAxisTime } from '@/lib/format';
 import type { ChartSpec } from './metric-charts';
 
@@ -18,8 +18,7 @@ export function StableCanaryDrawing({
   hasCanary: boolean;
   height: number;
 }) {
-  const format = (value: unknown) =>
-    typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data';
+  const format = chartValueFormatter(spec);
   return (
     <LineChart
       responsive

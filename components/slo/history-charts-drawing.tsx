@@ -3,7 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisTime, formatNumber, formatTime } from '@/lib/format';
 import type { SloHistoryPoint, SloRange } from '@/lib/slo/view';
-import { CHART_GRID, CHART_TICK, timeAxis } from '@/components/ui/chart-style';
+import { CHART_GRID, CHART_TICK, chartValueFormatter, timeAxis } from '@/components/ui/chart-style';
 import type { ChartSpec } from './history-charts';
 import { RANGE_LABELS } from './format';
 
@@ -25,8 +25,7 @@ export function HistoryDrawing({
   range: SloRange;
   height: number;
 }) {
-  const format = (value: unknown) =>
-    typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data';
+  const format = chartValueFormatter(spec);
   const label = timeLabel(range);
   return (
     <LineChart

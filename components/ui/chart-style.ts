@@ -20,3 +20,8 @@ export function timeAxis(tickFormatter: (t: number) => string = (t) => formatAxi
     minTickGap,
   };
 }
+
+/** A chart's tooltip and threshold text: the value with the chart's digits and unit, or "no data". */
+export function chartValueFormatter(spec: { digits: number; unit: string }): (value: unknown) => string {
+  return (value) => (typeof value === 'number' ? `${value.toFixed(spec.digits)} ${spec.unit}` : 'no data');
+}

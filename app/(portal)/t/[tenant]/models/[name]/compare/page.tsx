@@ -126,33 +126,24 @@ export default async function CompareVersionsPage({ params, searchParams }: Prop
               </Link>
             ))}
           </p>
-          <EntriesDiff
-            title="Params"
-            what="params"
-            rows={comparison.params}
-            a={a.version}
-            b={b.version}
-            onlyDifferences={query.differencesOnly}
-            testId="params-diff"
-          />
-          <EntriesDiff
-            title="Version tags (registry)"
-            what="version tags"
-            rows={comparison.versionTags}
-            a={a.version}
-            b={b.version}
-            onlyDifferences={query.differencesOnly}
-            testId="version-tags-diff"
-          />
-          <EntriesDiff
-            title="Run tags"
-            what="run tags"
-            rows={comparison.runTags}
-            a={a.version}
-            b={b.version}
-            onlyDifferences={query.differencesOnly}
-            testId="run-tags-diff"
-          />
+          {(
+            [
+              ['Params', 'params', comparison.params, 'params-diff'],
+              ['Version tags (registry)', 'version tags', comparison.versionTags, 'version-tags-diff'],
+              ['Run tags', 'run tags', comparison.runTags, 'run-tags-diff'],
+            ] as const
+          ).map(([title, what, rows, testId]) => (
+            <EntriesDiff
+              key={testId}
+              title={title}
+              what={what}
+              rows={rows}
+              a={a.version}
+              b={b.version}
+              onlyDifferences={query.differencesOnly}
+              testId={testId}
+            />
+          ))}
         </Card>
         <Card title="Signatures">
           <SignaturesComparison
