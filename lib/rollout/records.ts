@@ -6,6 +6,7 @@ import {
   recordRolloutEvent,
   type IdempotentAction,
   type IntentValues,
+  type RolloutEventInput,
 } from './events';
 
 /** The rollout history the portal keeps: one row per canary, every decision as an event (lib/rollout/events.ts). */
@@ -82,21 +83,33 @@ export async function startRollout(tx: Tx, input: StartInput) {
       finishedAt: percent >= 100 ? new Date() : null,
     },
   });
-  await recordRolloutEvent(tx, rollout.id, input.actor, {
+  await recordRolloutEvent(tx, rollout.id, input.actor, startEvent({ ...input, percent }));
+  return rollout;
+}
+
+/** The `start` event of a rollout of `version` at `percent` (100: deployed whole, no canary). */
+export function startEvent(rollout: {
+  version: string;
+  percent: number;
+  storageUri: string;
+  previousStorageUri: string;
+  steps: number[];
+}): RolloutEventInput {
+  const { version, percent } = rollout;
+  return {
     kind: 'start',
     decision: percent >= 100 ? 'deployed' : 'canary started',
     reason:
       percent >= 100
-        ? `v${input.version} deployed (no earlier version to compare with)`
-        : `v${input.version} receives ${percent} % of traffic`,
+        ? `v${version} deployed (no earlier version to compare with)`
+        : `v${version} receives ${percent} % of traffic`,
     values: {
       canaryTrafficPercent: percent,
-      storageUri: input.storageUri,
-      previousStorageUri: input.previousStorageUri,
-      steps: input.steps,
+      storageUri: rollout.storageUri,
+      previousStorageUri: rollout.previousStorageUri,
+      steps: rollout.steps,
     },
-  });
-  return rollout;
+  };
 }
 
 /** Who filed the promotion request a rollout came from (the person its news concerns), if any. */

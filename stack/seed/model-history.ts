@@ -22,6 +22,7 @@ import { evaluateGates, modelUriOf, type GateResult } from '../../lib/promotion/
 import type { Policy } from '../../lib/promotion/policy';
 import { getPolicy } from '../../lib/promotion/policy-store';
 import { recordRolloutEvent, type IdempotentAction, type IntentValues } from '../../lib/rollout/events';
+import { startEvent } from '../../lib/rollout/records';
 import { findTenant } from '../../lib/tenancy/service';
 import { ENDPOINTS } from './inference-services';
 import type { SeededModels, SeededModelVersion, SeededTenant } from './mlflow';
@@ -180,20 +181,13 @@ export async function recordDeployedVersion(
     tx,
     rollout.id,
     approver.name,
-    {
-      kind: 'start',
-      decision: percent >= 100 ? 'deployed' : 'canary started',
-      reason:
-        percent >= 100
-          ? `v${version.version} deployed (no earlier version to compare with)`
-          : `v${version.version} receives ${percent} % of traffic`,
-      values: {
-        canaryTrafficPercent: percent,
-        storageUri,
-        previousStorageUri: previous ? modelUriOf(previous.artifactUri) : '',
-        steps: policy.canarySteps,
-      },
-    },
+    startEvent({
+      version: version.version,
+      percent,
+      storageUri,
+      previousStorageUri: previous ? modelUriOf(previous.artifactUri) : '',
+      steps: policy.canarySteps,
+    }),
     { occurredAt: decidedAt },
   );
   return { requestId: request.id, rolloutId: rollout.id };
