@@ -527,10 +527,25 @@ function interleave<T>(groups: T[][]): T[] {
   return result;
 }
 
+/**
+ * Waits for `check`. A check that throws (a list the saturated API server answered late or not at
+ * all, as at 500 tenants while kwok starts pods) counts as "not yet"; the last error is named if
+ * the wait runs out.
+ */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, every = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s`);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: not within ${Math.round(timeoutMs / 1000)} s${lastError ? ` (last check failed: ${String(lastError)})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, every));
   }
 }
@@ -685,12 +700,14 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
         progressEvery(log, 'created', missing.length),
       );
 
+      // From the watch cache: read whole from etcd every 3 s, 5,000 services timed out at 500 tenants.
       const read = async () =>
         new Map(
           (
             await list(
               kube,
               `/apis/${INFERENCE_SERVICES.group}/${INFERENCE_SERVICES.version}/${INFERENCE_SERVICES.plural}`,
+              { labelSelector: BENCH_SELECTOR, resourceVersion: '0' },
             )
           ).map((o) => [key(o), o]),
         );
@@ -700,7 +717,16 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
       const predictorStatus = (o: Listed | undefined) =>
         (o?.status as ServiceStatus | undefined)?.components?.predictor;
       // A canary starts from a rolled-out stable revision: wait until the simulator has rolled each out.
-      let current = await read();
+      let current = new Map<string, Listed>();
+      await until(
+        'reading the InferenceServices',
+        async () => {
+          current = await read();
+          return true;
+        },
+        300_000,
+        3_000,
+      );
       const toSplit = canaries.filter(({ tenant, service }) => !isCanary(current.get(`${tenant}/${service.name}`)));
       await until(
         'the simulator to roll out the stable revisions',
@@ -769,7 +795,14 @@ export async function seedLargePlatform(ctx: StackContext, options: LargePlatfor
 
     await timed(phases, 'pods', log, async () => {
       const existing = new Set(
-        (await list(kube, '/api/v1/pods', { labelSelector: BENCH_SELECTOR }, { metadataOnly: true })).map(key),
+        (
+          await list(
+            kube,
+            '/api/v1/pods',
+            { labelSelector: BENCH_SELECTOR, resourceVersion: '0' },
+            { metadataOnly: true },
+          )
+        ).map(key),
       );
       const missing = interleave(
         plan.tenants.map((t) =>
