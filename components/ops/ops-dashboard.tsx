@@ -346,7 +346,7 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
     refreshMs: REFRESH_MS,
     isData: (body) => 'rows' in body && 'sources' in body,
   });
-  const groups = groupByTenant(data);
+  const groups = groupByTenant({ tenants: data.tenants.listed, rows: data.rows });
   const { counts } = data;
   const missing = missingSources(data.sources);
   const rowCount = Object.values(counts).reduce((n, c) => n + c, 0);
@@ -361,7 +361,7 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
       <AsOf freshness={pollFreshness(error, data.at)} />
       <div className="flex flex-wrap items-end gap-x-8 gap-y-3">
         <TenantFilter path="/ops" tenants={data.tenants} tenant={data.tenant} label="Filter by tenant" />
-        {data.tenant === null && data.tenants.length > 0 ? <StateFilter view={data} /> : null}
+        {data.tenant === null && data.tenants.count > 0 ? <StateFilter view={data} /> : null}
       </div>
 
       {missing.length > 0 ? (
@@ -385,7 +385,7 @@ export function OpsDashboard({ initial, editor }: { initial: OpsView; editor: Re
         </div>
       ) : null}
 
-      {data.tenants.length === 0 ? (
+      {data.tenants.count === 0 ? (
         <EmptyState title="No tenant to watch yet">
           The dashboard shows the tenants you belong to (or all of them for on-call engineers, managers and platform
           admins). Ask a tenant admin to add you to a tenant, or a platform admin to create one.

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { buttonClass, inputClass } from '@/components/ui/styles';
+import { TenantField } from '@/components/ui/tenant-filter';
 import { CHECK_IDS, CHECKS, type CheckId } from '@/lib/platform-health/finding';
+import type { TenantChoices } from '@/lib/tenancy/choices';
 
 /**
  * The page's filters, tenant and check: a GET form, so both live in the URL and work without
@@ -14,7 +16,7 @@ export function HealthFilters({
   perCheck,
 }: {
   path: string;
-  tenants: readonly { name: string; displayName: string }[];
+  tenants: TenantChoices;
   tenant: string | null;
   check: CheckId | null;
   perCheck: Record<CheckId, number>;
@@ -27,24 +29,12 @@ export function HealthFilters({
       aria-label="Filter the findings"
       className="flex flex-wrap items-end gap-3"
     >
-      <div className="space-y-1">
-        <label htmlFor="health-tenant-filter" className="block text-sm font-medium">
-          Tenant
-        </label>
-        <select
-          id="health-tenant-filter"
-          name="tenant"
-          defaultValue={tenant ?? ''}
-          className={`${inputClass} min-w-56`}
-        >
-          <option value="">All tenants and the platform ({tenants.length} tenants)</option>
-          {tenants.map((t) => (
-            <option key={t.name} value={t.name}>
-              {t.displayName === t.name ? t.name : `${t.displayName} (${t.name})`}
-            </option>
-          ))}
-        </select>
-      </div>
+      <TenantField
+        id="health-tenant-filter"
+        tenants={tenants}
+        tenant={tenant}
+        all={`All tenants and the platform (${tenants.count} tenants)`}
+      />
       <div className="space-y-1">
         <label htmlFor="health-check-filter" className="block text-sm font-medium">
           Check

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useParams, usePathname } from 'next/navigation';
-import type { Navigation } from './navigation';
+import { tenantMenu, type Navigation } from './navigation';
 import { tenantLinks } from './tenant-pages';
 
 function NavItem({ href, label, exact, badge }: { href: string; label: string; exact?: boolean; badge?: number }) {
@@ -38,7 +38,7 @@ function NavItem({ href, label, exact, badge }: { href: string; label: string; e
 
 export function NavLinks({ navigation }: { navigation: Navigation }) {
   const params = useParams<{ tenant?: string }>();
-  const tenant = navigation.tenants.find((t) => t.name === params.tenant);
+  const tenant = tenantMenu(navigation, params.tenant);
   return (
     <nav aria-label="Main" className="space-y-6">
       {tenant ? (

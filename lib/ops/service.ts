@@ -28,6 +28,7 @@ import { fleetMetrics, type EndpointServingStats, type TenantGpuUtilisation } fr
 import { DEFAULT_POLICY, readPolicy } from '../promotion/policy';
 import { mapWithConcurrency } from '../models/concurrency';
 import { oomKills } from '../quota/workloads';
+import { tenantChoices } from '../tenancy/choices';
 import { answerPanel, kubernetesPanel, outdatedOf, readPanel, type Panel } from '../read-model/panel';
 import { answerCache } from '../cache/answer-cache';
 import { readDriftBreaches } from '../platform-health/drift-inputs';
@@ -435,7 +436,10 @@ export async function opsView(
     ...board,
     rows: healthLinksFor(board.rows, can(user, 'health.read', { kind: 'platform' })),
     state: shownState,
-    tenants: scope.visible,
+    tenants: tenantChoices(
+      scope.visible,
+      board.rows.map((r) => r.tenant),
+    ),
     tenant: tenantFilter,
     thresholds: {
       values: stored.values,

@@ -6,6 +6,7 @@ import type { Freshness } from '../freshness';
 import type { OpsStateFilter } from './board';
 import type { OpsArea } from './areas';
 import type { OpsThresholds } from './thresholds';
+import type { TenantChoices } from '../tenancy/choices';
 
 /**
  * - ok: judged and within its threshold;
@@ -46,8 +47,8 @@ export type OpsSource = 'kubernetes' | 'prometheus' | 'mlflow' | 'database' | 'h
 export interface OpsView {
   /** ISO time the view was assembled. */
   at: string;
-  /** The tenants the viewer may see (for the filter), in name order. */
-  tenants: { name: string; displayName: string }[];
+  /** The tenants the viewer may see (for the filter; past its list's length, those of the page's rows), in name order. */
+  tenants: TenantChoices;
   /** The tenant filter in force, or null for every visible tenant. */
   tenant: string | null;
   /**

@@ -20,6 +20,7 @@ import {
   type ShownFinding,
 } from './view';
 import type { UnreadInput } from './gather';
+import { tenantChoices, type TenantChoices } from '../tenancy/choices';
 
 export interface PlatformHealthView extends FindingSelection {
   /** When the checks last ran. */
@@ -29,7 +30,7 @@ export interface PlatformHealthView extends FindingSelection {
   /** Set while the findings may be out of date (a refresh or a watch failed): as of when, and why. */
   outdated: Freshness | null;
   /** The tenants the viewer may filter by. */
-  tenants: { name: string; displayName: string }[];
+  tenants: TenantChoices;
   tenant: string | null;
   check: CheckId | null;
 }
@@ -52,7 +53,7 @@ export async function platformHealthView(
     at: health.at,
     refreshMs: HEALTH_REFRESH_MS,
     outdated: oldestOutdated(answer.freshness, health.outdated),
-    tenants: scope.visible,
+    tenants: tenantChoices(scope.visible),
     tenant: filter.tenant,
     check: filter.check,
   };

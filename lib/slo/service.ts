@@ -28,6 +28,7 @@ import {
 } from './budget';
 import { DEFAULT_SLO_OBJECTIVES, latencyBucketsMs } from './definition';
 import { getSloObjectives, listSloObjectives, saveSloObjectives, type StoredSloObjectives } from './store';
+import { tenantChoices } from '../tenancy/choices';
 import { SLO_PAGE_SIZE, type SloDetailView, type SloListView, type SloRange, type SloSummary } from './view';
 
 const RANGE_SECONDS: Record<SloRange, number> = {
@@ -135,7 +136,7 @@ export async function sloList(user: SessionUser, tenantFilter: string | null, pa
   const shown = pageOf(slos, SLO_PAGE_SIZE, page);
   return {
     at: new Date().toISOString(),
-    tenants: scope.visible,
+    tenants: tenantChoices(scope.visible),
     tenant: tenantFilter,
     slos: shown.items,
     page: shown.page,

@@ -3,6 +3,7 @@
  */
 import type { Freshness } from '../freshness';
 import type { SloKind, SloObjectives } from './definition';
+import type { TenantChoices } from '../tenancy/choices';
 
 export interface BurnRateView {
   /** e.g. "1h / 5m". */
@@ -46,7 +47,8 @@ export const SLO_PAGE_SIZE = 50;
 
 export interface SloListView {
   at: string;
-  tenants: { name: string; displayName: string }[];
+  /** The tenants the viewer may filter by. */
+  tenants: TenantChoices;
   tenant: string | null;
   /** One page of every SLO the viewer may see, sorted by budget remaining, worst first (unknown budgets last). */
   slos: SloSummary[];

@@ -279,6 +279,31 @@ describe('watch caches', () => {
     expect(cache.health().lists).toBe(1);
   });
 
+  it('list a kind in pages, each page a call of its own, then keep up through the watch', async () => {
+    const whole = createWatchCache(RESOURCE_QUOTAS_WATCHED, portalConnection());
+    caches.push(whole as WatchCache<unknown>);
+    const expected = (await whole.read()).items.map((q) => `${q.metadata.namespace}/${q.metadata.name}`).sort();
+    expect(expected.length).toBeGreaterThanOrEqual(4);
+
+    const listsBefore = await apiServerLists('resourcequotas');
+    const paged = createWatchCache(RESOURCE_QUOTAS_WATCHED, portalConnection(), { listPageSize: 2 });
+    caches.push(paged as WatchCache<unknown>);
+    const first = await paged.read();
+    expect(first.freshness.error).toBeUndefined();
+    expect(first.items.map((q) => `${q.metadata.namespace}/${q.metadata.name}`).sort()).toEqual(expected);
+    // One LIST of the cache's, sent as one call per page of two.
+    expect(paged.health().lists).toBe(1);
+    expect((await apiServerLists('resourcequotas')) - listsBefore).toBeGreaterThanOrEqual(
+      Math.ceil(expected.length / 2),
+    );
+
+    // The watch resumes from the pages' resourceVersion: a change made now arrives.
+    await resourceQuotas(scratch, frank).apply('gpu-quota', { 'requests.nvidia.com/gpu': '5' });
+    expect(
+      await paged.waitFor(scratch, 'gpu-quota', (q) => q?.spec.hard['requests.nvidia.com/gpu'] === '5', 3000),
+    ).toBe(true);
+  });
+
   it('are shared per process, kept on globalThis, for pods, nodes, quotas and Warning events', async () => {
     const pods = sharedWatchCache(PODS_WATCHED);
     expect(sharedWatchCache(PODS_WATCHED)).toBe(pods);

@@ -96,8 +96,13 @@ export const DEFAULT_SYNC_WAIT_MS = 3_000;
 export const WATCH_TIMEOUT_SECONDS = 300;
 /** A watch that sends nothing (not even a bookmark) for this long is presumed dead and resumed. */
 const WATCH_SILENCE_MS = (WATCH_TIMEOUT_SECONDS + 60) * 1000;
-/** A LIST of a whole kind may take longer than an ordinary call. */
+/** A page of a LIST may take longer than an ordinary call. */
 const MIN_LIST_TIMEOUT_MS = 30_000;
+/**
+ * A kind is LISTed in pages of this many objects (as client-go's reflector does), each page a call
+ * of its own: at 56,000 pods a single LIST did not finish within 30 s on a busy API server.
+ */
+export const LIST_PAGE_SIZE = 500;
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 
@@ -276,12 +281,16 @@ function describe(error: unknown): string {
 }
 
 const listSchema = z.looseObject({
-  metadata: z.looseObject({ resourceVersion: z.string().optional() }).optional(),
+  metadata: z.looseObject({ resourceVersion: z.string().optional(), continue: z.string().optional() }).optional(),
   items: z.array(z.looseObject({ metadata: z.looseObject({ name: z.string(), namespace: z.string().optional() }) })),
 });
 
 /** A watch cache of `watched`, not shared: `sharedWatchCache` is what the portal uses. */
-export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeConnection): WatchCache<T> {
+export function createWatchCache<T>(
+  watched: WatchedKind<T>,
+  connection: KubeConnection,
+  { listPageSize = LIST_PAGE_SIZE }: { listPageSize?: number } = {},
+): WatchCache<T> {
   let state: CacheState = 'starting';
   const startedAt = new Date();
   let synced = false;
@@ -304,16 +313,31 @@ export function createWatchCache<T>(watched: WatchedKind<T>, connection: KubeCon
   };
   const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
     lists++;
-    const answer = await kubeRequest(listConnection, PORTAL_ACTOR, {
-      method: 'GET',
-      path: collectionPath(watched),
-      query: { labelSelector: watched.labelSelector, fieldSelector: watched.fieldSelector },
-      schema: listSchema,
-      operation: { verb: 'list', kind: watched.kind, kindPlural: watched.kindPlural, namespace: 'all namespaces' },
-    });
-    const items = answer.items as KubernetesObject[];
-    for (const item of items) keepOnlyRead(watched, item);
-    return { metadata: { resourceVersion: answer.metadata?.resourceVersion }, items };
+    const items: KubernetesObject[] = [];
+    let resourceVersion: string | undefined;
+    let next: string | undefined;
+    do {
+      const answer = await kubeRequest(listConnection, PORTAL_ACTOR, {
+        method: 'GET',
+        path: collectionPath(watched),
+        query: {
+          labelSelector: watched.labelSelector,
+          fieldSelector: watched.fieldSelector,
+          limit: String(listPageSize),
+          continue: next,
+        },
+        schema: listSchema,
+        operation: { verb: 'list', kind: watched.kind, kindPlural: watched.kindPlural, namespace: 'all namespaces' },
+      });
+      for (const item of answer.items as KubernetesObject[]) {
+        keepOnlyRead(watched, item);
+        items.push(item);
+      }
+      // Every page of one LIST is of the same resourceVersion, the one the watch resumes from.
+      resourceVersion = answer.metadata?.resourceVersion;
+      next = answer.metadata?.continue || undefined;
+    } while (next);
+    return { metadata: { resourceVersion }, items };
   };
 
   let listed = false;
