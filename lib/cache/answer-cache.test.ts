@@ -67,6 +67,42 @@ describe('answerCache', () => {
     expect(first.calls).toBe(2);
   });
 
+  it('keeps an answer whose read took long fresh for that many times as long, and serves it four times that', async () => {
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now, freshForReadTimes: 3 });
+    let calls = 0;
+    // Each read takes 2 s on the cache's clock: its answer is fresh for 6 s from when it was sent.
+    const slowRead = async () => {
+      clock += 2_000;
+      return ++calls;
+    };
+    await ask('k', slowRead);
+    clock += 3_900; // 5.9 s after it was sent: fresh, not the 1 s TTL
+    expect((await ask('k', slowRead)).value).toBe(1);
+    await settle();
+    expect(calls).toBe(1);
+    clock += 200; // 6.1 s: served at once, refreshed in the background
+    expect((await ask('k', slowRead)).value).toBe(1);
+    await settle();
+    expect(calls).toBe(2);
+    // The refresh was sent 6.1 s after the first read; 23.9 s after that it is still served (4 × 6 s)…
+    clock += 21_900;
+    expect((await ask('k', slowRead)).value).toBe(2);
+    await settle();
+    // …and far older the ask waits for a read of its own.
+    clock += 100_000;
+    expect((await ask('k', slowRead)).value).toBe(4);
+  });
+
+  it('keeps a quick read to the TTL when reads are timed', async () => {
+    const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now, freshForReadTimes: 3 });
+    const source = upstream();
+    await ask('k', source.read);
+    clock += 1_001;
+    await ask('k', source.read);
+    await settle();
+    expect(source.calls).toBe(2);
+  });
+
   it('waits for fresh data once the answer is four TTLs old', async () => {
     const ask = answerCache({ ttlMs: 1_000, maxEntries: 10, now });
     const source = upstream();

@@ -11,6 +11,10 @@
  *   out of date and why.
  * - Each answer carries the time its read was started (`freshness.asOf`), so pages can say how old it is.
  * - At most `maxEntries` answers are kept (expired ones dropped first, then the oldest).
+ * - With `freshForReadTimes` (a factor), an answer whose read took long stays fresh for at least
+ *   that many times as long, and is served while refreshing up to `staleTtls` times that: a
+ *   read that takes 20 s is not repeated every 20 s (measured: Prometheus's fleet-wide serving
+ *   query over 5,000 InferenceServices took 20 s, and was running all the time).
  * - With `jitter` (a fraction), each answer stays fresh for TTL × (1 + jitter × a random number in
  *   [0, 1)): answers read together (one per tenant) then expire apart, so their refreshes do not
  *   all land on the same moment.
@@ -27,6 +31,8 @@ export interface AnswerCacheOptions {
   maxEntries: number;
   /** Answers are served while refreshing until this many TTLs old (4); 1 serves nothing past the TTL. */
   staleTtls?: number;
+  /** An answer is fresh for at least this many times as long as its read took (0: the TTL alone). */
+  freshForReadTimes?: number;
   /** Spreads each answer's freshness by up to this fraction of the TTL (0). */
   jitter?: number;
   /** A failed refresh in words for people (default: the error's message). */
@@ -39,8 +45,10 @@ interface Entry {
   /** When the query behind `value` was sent; undefined until the first answer. */
   at?: number;
   value?: unknown;
-  /** How long `value` is fresh (the TTL, spread by the jitter). */
+  /** How long `value` is fresh (the TTL, spread by the jitter, or longer for a slow read). */
   freshMs?: number;
+  /** Until what age `value` is served (staleTtls × the TTL, or × the slow read's freshness). */
+  servedMs?: number;
   flight?: Promise<SharedAnswer<unknown>>;
   /** Why the latest background refresh failed, in words; cleared by the next answer. */
   refreshError?: string;
@@ -62,16 +70,18 @@ export function answerCache(options: AnswerCacheOptions): AnswerCache {
     maxEntries,
     staleTtls = 4,
     jitter = 0,
+    freshForReadTimes = 0,
     describeError = messageOf,
     now = Date.now,
     random = Math.random,
   } = options;
   const entries = new Map<string, Entry>();
+  const servedFor = (entry: Entry) => entry.servedMs ?? staleTtls * ttlMs;
 
   /** Drops answers too old to serve, then the oldest, so at most `maxEntries` remain; queries under way stay. */
   function sweep(time: number) {
     for (const [key, entry] of entries) {
-      if (!entry.flight && (entry.at === undefined || time - entry.at >= staleTtls * ttlMs)) entries.delete(key);
+      if (!entry.flight && (entry.at === undefined || time - entry.at >= servedFor(entry))) entries.delete(key);
     }
     for (const [key, entry] of entries) {
       if (entries.size < maxEntries) break;
@@ -83,11 +93,13 @@ export function answerCache(options: AnswerCacheOptions): AnswerCache {
     const sentAt = now();
     const flight = new Promise((resolve) => resolve(fetch())).then(
       (value) => {
+        const slowFreshMs = freshForReadTimes * (now() - sentAt);
         entry.flight = undefined;
         entry.value = value;
         entry.at = sentAt;
         entry.refreshError = undefined;
-        entry.freshMs = ttlMs * (1 + jitter * random());
+        entry.freshMs = Math.max(ttlMs * (1 + jitter * random()), slowFreshMs);
+        entry.servedMs = staleTtls * Math.max(ttlMs, slowFreshMs);
         return { value, freshness: { asOf: new Date(sentAt).toISOString() } };
       },
       (error: unknown) => {
@@ -110,7 +122,7 @@ export function answerCache(options: AnswerCacheOptions): AnswerCache {
       entries.set(key, entry);
     }
     const age = entry.at === undefined ? Infinity : time - entry.at;
-    if (age < staleTtls * ttlMs) {
+    if (age < servedFor(entry)) {
       // The old answer stays if the refresh fails; the next ask tries again.
       const stale = age >= (entry.freshMs ?? ttlMs);
       if (stale && !entry.flight) fly(key, entry, fetch).catch(() => undefined);

@@ -403,10 +403,12 @@ async function judgedRows(
 /**
  * Viewers of the same tenants share the judged rows for a few seconds (assembling 50 tenants'
  * rows from 5,000 pods and 2,000 workflows is work worth doing once; nobody waits while it is
- * redone). A threshold change takes effect at once, as the thresholds' version is part of the key.
+ * redone; when it took long, it is shared three times as long). A threshold change takes effect
+ * at once, as the thresholds' version is part of the key.
  */
 const SHARED_VIEW_MS = 3_000;
-const sharedRows = () => processSingleton('ops.rows', () => answerCache({ ttlMs: SHARED_VIEW_MS, maxEntries: 200 }));
+const sharedRows = () =>
+  processSingleton('ops.rows', () => answerCache({ ttlMs: SHARED_VIEW_MS, maxEntries: 200, freshForReadTimes: 3 }));
 
 /**
  * One page of the operations dashboard as `user` sees it: the tenants they may `ops.read` (or the

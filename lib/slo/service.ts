@@ -121,7 +121,8 @@ export async function tenantSlos(
  * edited objective takes effect at once, as every stored definition's version is part of the key.
  */
 const SHARED_LIST_MS = 5_000;
-const sharedLists = () => processSingleton('slo.lists', () => answerCache({ ttlMs: SHARED_LIST_MS, maxEntries: 200 }));
+const sharedLists = () =>
+  processSingleton('slo.lists', () => answerCache({ ttlMs: SHARED_LIST_MS, maxEntries: 200, freshForReadTimes: 3 }));
 
 export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
   const scope = await dashboardTenants(user, 'slo.read', tenantFilter);

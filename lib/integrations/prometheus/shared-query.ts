@@ -7,7 +7,9 @@
  *   that viewers opening the same range a few seconds apart share one answer.
  * - Shared as lib/cache/answer-cache.ts shares answers: single flight, fresh for the TTL
  *   (PROMETHEUS_SHARE_TTL_SECONDS, 20 s by default), then served while one refresh runs up to
- *   4 × TTL; failures never kept; each answer with the time its query was sent.
+ *   4 × TTL; failures never kept; each answer with the time its query was sent. A query that
+ *   took long is fresh for at least SLOW_QUERY_FRESH_TIMES its duration (a fleet-wide query that
+ *   takes 20 s is not sent again every 20 s).
  *
  * Instant queries at an explicit time pass straight through. Every query actually sent counts in
  * `portal_prometheus_queries_total`. The rollout worker judges on fresh data and must not use this.
@@ -36,6 +38,11 @@ export interface SharedPrometheusApi extends PrometheusApi {
 
 export interface ShareOptions {
   ttlMs?: number;
+  /**
+   * Each query may take at least this long (the connection's timeout if longer): for fleet-wide
+   * queries, refreshed in the background for every viewer, which nobody waits for once answered.
+   */
+  timeoutMs?: number;
   /** Answers kept at most (expired ones are dropped first). */
   maxEntries?: number;
   /** The clock, in milliseconds; tests pass their own. */
@@ -43,6 +50,8 @@ export interface ShareOptions {
 }
 
 const DEFAULT_MAX_ENTRIES = 500;
+/** A shared answer stays fresh for at least this many times as long as its query took. */
+const SLOW_QUERY_FRESH_TIMES = 3;
 
 /** PROMETHEUS_SHARE_TTL_SECONDS in milliseconds (20 s when unset; 0 leaves only single flight). */
 export function shareTtlMs(env: string | undefined = process.env.PROMETHEUS_SHARE_TTL_SECONDS): number {
@@ -71,7 +80,8 @@ export function alignRange({ start, end, stepSeconds }: TimeRange): TimeRange {
  */
 export function sharedPrometheus(upstream?: PrometheusApi, options: ShareOptions = {}): SharedPrometheusApi {
   if (upstream) return createShared(upstream, options);
-  const connection = defaultPrometheusConnection();
+  const configured = defaultPrometheusConnection();
+  const connection = { ...configured, timeoutMs: Math.max(configured.timeoutMs, options.timeoutMs ?? 0) };
   const caches = processSingleton('prometheus.shared-answers', () => new Map<string, SharedPrometheusApi>());
   const ttlMs = options.ttlMs ?? shareTtlMs();
   const key = `${connection.url} ${connection.timeoutMs} ${ttlMs}`;
@@ -95,7 +105,13 @@ function createShared(
   upstream: PrometheusApi,
   { ttlMs = shareTtlMs(), maxEntries = DEFAULT_MAX_ENTRIES, now = Date.now }: ShareOptions,
 ): SharedPrometheusApi {
-  const ask = answerCache({ ttlMs, maxEntries, now, describeError: (error) => failureMessage('Prometheus', error) });
+  const ask = answerCache({
+    ttlMs,
+    maxEntries,
+    now,
+    freshForReadTimes: SLOW_QUERY_FRESH_TIMES,
+    describeError: (error) => failureMessage('Prometheus', error),
+  });
   const counted =
     <T>(type: 'instant' | 'range', send: () => Promise<T>) =>
     () => {
