@@ -52,26 +52,22 @@ const STATE_BACKGROUNDS: Record<AlertState, string> = {
   unknown: '',
   idle: '',
 };
-const STATE_BORDERS: Record<AlertState, string> = {
-  alert: 'border-red-600 dark:border-red-400',
-  warning: 'border-amber-500 dark:border-amber-400',
-  ok: 'border-transparent',
-  unknown: 'border-transparent',
-  idle: 'border-transparent',
-};
 
-/** One tenant's area in full: state, signal, threshold, why, and where to act. `named` puts the tenant in the row's header. */
+/**
+ * One tenant's area in full: state, signal, threshold, why, and where to act. `named` puts the
+ * tenant in the row's header. Styled by `.ops-row` (app/globals.css) from its data-state.
+ */
 function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
   const alert = row.state === 'alert';
   return (
     <tr
-      className={`${rowClass} align-top ${STATE_BACKGROUNDS[row.state]}`}
+      className="ops-row"
       data-testid={`ops-row-${row.tenant}-${row.area}`}
       data-tenant={row.tenant}
       data-area={row.area}
       data-state={row.state}
     >
-      <th scope="row" className={`${cellClass} w-36 border-l-4 font-medium ${STATE_BORDERS[row.state]}`}>
+      <th scope="row">
         {/* The tenant in the row's name, so "fraud Canary" finds the row without its table. */}
         {named ? (
           <span className="block font-mono text-xs font-normal">{row.tenant}</span>
@@ -80,16 +76,12 @@ function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
         )}
         {OPS_AREA_LABELS[row.area]}
       </th>
-      <td
-        className={`${cellClass} w-36 whitespace-nowrap`}
-        data-testid={`ops-state-${row.tenant}-${row.area}`}
-        data-state={row.state}
-      >
+      <td data-testid={`ops-state-${row.tenant}-${row.area}`} data-state={row.state}>
         <StateBadge state={row.state} />
       </td>
-      <td className={`${cellClass} w-1/4`}>{row.signal || <NoValue reason="no signal" />}</td>
-      <td className={`${cellClass} w-1/5 text-slate-700 dark:text-slate-300`}>{row.threshold}</td>
-      <td className={cellClass}>
+      <td>{row.signal || <NoValue reason="no signal" />}</td>
+      <td>{row.threshold}</td>
+      <td>
         {row.detail ? (
           <p className={alert ? 'font-medium text-red-900 dark:text-red-100' : undefined}>{row.detail}</p>
         ) : null}
@@ -97,7 +89,7 @@ function Row({ row, at, named }: { row: OpsRow; at: string; named: boolean }) {
         <AsOf freshness={row.outdated} now={at} inline />
         {!row.detail && !row.problem && !row.outdated ? <NoValue reason="nothing to add" /> : null}
       </td>
-      <td className={`${cellClass} w-48`}>
+      <td>
         {row.link ? (
           <a className={buttonClass.link} href={row.link.href}>
             {row.link.label}

@@ -1,21 +1,14 @@
 import type { ReactNode } from 'react';
 
-const tones = {
-  neutral: 'bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-200',
-  good: 'bg-green-100 text-green-900 dark:bg-green-900/60 dark:text-green-100',
-  warn: 'bg-amber-100 text-amber-900 dark:bg-amber-900/60 dark:text-amber-100',
-  bad: 'bg-red-100 text-red-900 dark:bg-red-900/60 dark:text-red-100',
-  info: 'bg-blue-100 text-blue-900 dark:bg-blue-900/60 dark:text-blue-100',
-} as const;
+/** The tones; each one's colours are the `badge-<tone>` class in app/globals.css. */
+export type BadgeTone = 'neutral' | 'good' | 'warn' | 'bad' | 'info';
 
-export type BadgeTone = keyof typeof tones;
-
+/**
+ * A short state in colour. Styled by two class names defined in app/globals.css rather than by a
+ * list of utilities: a board at 500 tenants shows hundreds of badges per page.
+ */
 export function Badge({ tone = 'neutral', children }: { tone?: BadgeTone; children: ReactNode }) {
-  return (
-    <span className={`inline-flex items-center rounded px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>
-      {children}
-    </span>
-  );
+  return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
 export const tenantStatusTone: Record<string, BadgeTone> = {
