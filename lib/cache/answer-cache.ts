@@ -64,6 +64,9 @@ export type AnswerCache = <T>(key: string, fetch: () => Promise<T>) => Promise<S
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The `freshForReadTimes` the dashboards' shared answers use: a read that took 20 s is fresh for a minute. */
+export const SLOW_READ_FRESH_TIMES = 3;
+
 export function answerCache(options: AnswerCacheOptions): AnswerCache {
   const {
     ttlMs,

@@ -30,7 +30,7 @@ import { mapWithConcurrency } from '../models/concurrency';
 import { oomKills } from '../quota/workloads';
 import { tenantChoices } from '../tenancy/choices';
 import { answerPanel, kubernetesPanel, outdatedOf, readPanel, type Panel } from '../read-model/panel';
-import { answerCache } from '../cache/answer-cache';
+import { answerCache, SLOW_READ_FRESH_TIMES } from '../cache/answer-cache';
 import { readDriftBreaches } from '../platform-health/drift-inputs';
 import type { DriftBreach } from '../platform-health/input-drift';
 import type { Finding } from '../platform-health/finding';
@@ -408,7 +408,9 @@ async function judgedRows(
  */
 const SHARED_VIEW_MS = 3_000;
 const sharedRows = () =>
-  processSingleton('ops.rows', () => answerCache({ ttlMs: SHARED_VIEW_MS, maxEntries: 200, freshForReadTimes: 3 }));
+  processSingleton('ops.rows', () =>
+    answerCache({ ttlMs: SHARED_VIEW_MS, maxEntries: 200, freshForReadTimes: SLOW_READ_FRESH_TIMES }),
+  );
 
 /**
  * One page of the operations dashboard as `user` sees it: the tenants they may `ops.read` (or the

@@ -16,7 +16,7 @@ import { sloMetrics, type EndpointSloCounts } from '../integrations/prometheus';
 import { answerPanel, outdatedOf, kubernetesPanel } from '../read-model/panel';
 import { pageOf } from '../read-model/paging';
 import { dashboardTenants } from '../read-model/tenant-scope';
-import { answerCache } from '../cache/answer-cache';
+import { answerCache, SLOW_READ_FRESH_TIMES } from '../cache/answer-cache';
 import { processSingleton } from '../process-singleton';
 import {
   objectiveWindowSeconds,
@@ -122,7 +122,9 @@ export async function tenantSlos(
  */
 const SHARED_LIST_MS = 5_000;
 const sharedLists = () =>
-  processSingleton('slo.lists', () => answerCache({ ttlMs: SHARED_LIST_MS, maxEntries: 200, freshForReadTimes: 3 }));
+  processSingleton('slo.lists', () =>
+    answerCache({ ttlMs: SHARED_LIST_MS, maxEntries: 200, freshForReadTimes: SLOW_READ_FRESH_TIMES }),
+  );
 
 export async function sloList(user: SessionUser, tenantFilter: string | null, page = 1): Promise<SloListView> {
   const scope = await dashboardTenants(user, 'slo.read', tenantFilter);

@@ -8,7 +8,7 @@
  * - Shared as lib/cache/answer-cache.ts shares answers: single flight, fresh for the TTL
  *   (PROMETHEUS_SHARE_TTL_SECONDS, 20 s by default), then served while one refresh runs up to
  *   4 × TTL; failures never kept; each answer with the time its query was sent. A query that
- *   took long is fresh for at least SLOW_QUERY_FRESH_TIMES its duration (a fleet-wide query that
+ *   took long is fresh for at least SLOW_READ_FRESH_TIMES its duration (a fleet-wide query that
  *   takes 20 s is not sent again every 20 s).
  *
  * Instant queries at an explicit time pass straight through. Every query actually sent counts in
@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import { metrics } from '../../observability/metrics';
-import { answerCache } from '../../cache/answer-cache';
+import { answerCache, SLOW_READ_FRESH_TIMES } from '../../cache/answer-cache';
 import type { Freshness } from '../../freshness';
 import { processSingleton } from '../../process-singleton';
 import { failureMessage } from '../upstream';
@@ -50,8 +50,6 @@ export interface ShareOptions {
 }
 
 const DEFAULT_MAX_ENTRIES = 500;
-/** A shared answer stays fresh for at least this many times as long as its query took. */
-const SLOW_QUERY_FRESH_TIMES = 3;
 
 /** PROMETHEUS_SHARE_TTL_SECONDS in milliseconds (20 s when unset; 0 leaves only single flight). */
 export function shareTtlMs(env: string | undefined = process.env.PROMETHEUS_SHARE_TTL_SECONDS): number {
@@ -109,7 +107,7 @@ function createShared(
     ttlMs,
     maxEntries,
     now,
-    freshForReadTimes: SLOW_QUERY_FRESH_TIMES,
+    freshForReadTimes: SLOW_READ_FRESH_TIMES,
     describeError: (error) => failureMessage('Prometheus', error),
   });
   const counted =
